@@ -1,0 +1,141 @@
+/* mipsreview audit: the audit trail, and the check of its hash chain. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/mr_audit.h"
+#include "lib/mr_ident.h"
+
+struct audit_out {
+	struct cli_ctx	*ctx;
+	json_t		*array;
+};
+
+/* Parse a before/after snapshot, masking any TIN in it unless --reveal. */
+static json_t *
+snapshot(const struct cli_ctx *ctx, const char *text)
+{
+	json_t *v, *tin;
+	char masked[16];
+
+	if (text == NULL || (v = json_loads(text, 0, NULL)) == NULL)
+		return json_null();
+	if (!ctx->reveal && json_is_object(v) &&
+	    (tin = json_object_get(v, "tin")) != NULL && json_is_string(tin)) {
+		mr_tin_mask(json_string_value(tin), masked, sizeof masked);
+		json_object_set_new(v, "tin", json_string(masked));
+	}
+	return v;
+}
+
+/* "score: 60 -> 72.5; status: draft -> ready" for the fields that changed. */
+static void
+print_changes(json_t *before, json_t *after)
+{
+	const char *key;
+	json_t *a, *b;
+	char *sa, *sb;
+	int n = 0;
+
+	if (!json_is_object(after))
+		return;
+	if (!json_is_object(before)) {
+		if (json_object_get(after, "note") != NULL)
+			printf("  \"%s\"", json_string_value(json_object_get(after,
+			    "note")));
+		return;
+	}
+	json_object_foreach(after, key, a) {
+		if (strcmp(key, "updated_at") == 0)
+			continue;
+		b = json_object_get(before, key);
+		if (b != NULL && json_equal(a, b))
+			continue;
+		sb = b ? json_dumps(b, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+		sa = json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT);
+		printf("%s %s: %s -> %s", n++ ? ";" : " ", key, sb ? sb : "null",
+		    sa ? sa : "null");
+		free(sa);
+		free(sb);
+	}
+}
+
+static int
+audit_row(const struct mr_audit_row *r, void *arg)
+{
+	struct audit_out *out = arg;
+	json_t *before = snapshot(out->ctx, r->before);
+	json_t *after = snapshot(out->ctx, r->after);
+
+	if (out->array != NULL) {
+		json_array_append_new(out->array, json_pack("{s:I, s:s, s:s, s:s, "
+		    "s:o, s:s, s:o, s:o, s:s}", "id", (json_int_t)r->id,
+		    "at", r->at, "who", r->who, "entity", r->entity,
+		    "entity_id", r->entity_id ? json_integer(r->entity_id) :
+		    json_null(), "action", r->action, "before", before,
+		    "after", after, "hash", r->hash));
+		return 0;
+	}
+	printf("%-6lld %s  %-10s %s %-6lld %s", (long long)r->id, r->at, r->who,
+	    r->entity, (long long)r->entity_id, r->action);
+	print_changes(before, after);
+	putchar('\n');
+	json_decref(before);
+	json_decref(after);
+	return 0;
+}
+
+int
+cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verify", no_argument, NULL, 'v' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct audit_out out = { .ctx = ctx };
+	struct mr_err err = { 0 };
+	long long id = 0;
+	int64_t bad = 0, nrows = 0;
+	int ch, rc, verify = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'v')
+			verify = 1;
+		else if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	}
+	if (argc - optind > 1)
+		return cli_usage(ctx, "at most one CASE id is expected");
+	if (argc - optind == 1 &&
+	    (rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (verify) {
+		rc = mr_audit_verify(ctx->st, &bad, &nrows, &err);
+		if (ctx->json) {
+			cli_print_json(json_pack("{s:b, s:I, s:o, s:s}", "intact",
+			    rc == 0, "rows", (json_int_t)nrows, "first_broken_row",
+			    bad ? json_integer(bad) : json_null(), "message",
+			    rc == 0 ? "" : err.msg));
+			return rc == 0 ? EXIT_OK : EXIT_INTEGRITY;
+		}
+		if (rc == -1)
+			return cli_fail(ctx, &err);
+		printf("audit trail intact: %lld rows, hash chain verified\n",
+		    (long long)nrows);
+		return EXIT_OK;
+	}
+	if (ctx->json && (out.array = json_array()) == NULL)
+		return EXIT_FAIL;
+	if (mr_audit_each(ctx->st, id ? "case" : NULL, id, audit_row, &out,
+	    &err) == -1) {
+		json_decref(out.array);
+		return cli_fail(ctx, &err);
+	}
+	if (ctx->json)
+		return cli_print_json(out.array);
+	return EXIT_OK;
+}

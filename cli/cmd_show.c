@@ -1,0 +1,73 @@
+/* mipsreview show: one case in full, with its notes. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/render.h"
+#include "lib/mr_case.h"
+
+static int
+note_json(const char *at, const char *who, const char *body, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "at", at,
+	    "who", who, "text", body));
+	return 0;
+}
+
+static int
+note_text(const char *at, const char *who, const char *body, void *arg)
+{
+	int *n = arg;
+
+	if ((*n)++ == 0)
+		printf("\nNotes\n");
+	printf("  %s  %s: %s\n", at, who, body);
+	return 0;
+}
+
+int
+cmd_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	json_t *o = NULL, *notes = NULL;
+	long long id;
+	int ch, rc, n = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	if (argc - optind != 1)
+		return cli_usage(ctx, "one CASE id is expected");
+	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_case_get(ctx->st, id, &c, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ctx->json) {
+		o = render_case_json(ctx, &c);
+		notes = json_array();
+		if (mr_case_notes_each(ctx->st, id, note_json, notes, &err) == -1)
+			goto fail;
+		json_object_set_new(o, "notes", notes);
+		notes = NULL;
+		rc = cli_print_json(o);
+		o = NULL;
+	} else {
+		render_case_full(ctx, &c);
+		if (mr_case_notes_each(ctx->st, id, note_text, &n, &err) == -1)
+			goto fail;
+		rc = EXIT_OK;
+	}
+	mr_case_release(&c);
+	return rc;
+fail:
+	json_decref(o);
+	json_decref(notes);
+	mr_case_release(&c);
+	return cli_fail(ctx, &err);
+}

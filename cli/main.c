@@ -1,0 +1,437 @@
+/*
+ * mipsreview: track MIPS targeted-review cases, deadlines and evidence.
+ *
+ * main() parses the global options, picks the subcommand from the table
+ * below, opens the database for it, runs it and turns its result into the
+ * exit status.  Each subcommand lives in cli/cmd_<name>.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "cli/cli.h"
+#include "lib/mr_store.h"
+
+static int cmd_help(struct cli_ctx *, int, char **);
+static int cmd_version(struct cli_ctx *, int, char **);
+
+static const struct cli_cmd commands[] = {
+	{ "add", cmd_add,
+	  "--tin TIN [--npi NPI] --name NAME --year YEAR --reason REASON... [options]",
+	  "open a targeted-review case",
+	  "  --tin TIN             taxpayer id: 123456789, 12-3456789 or 123-45-6789\n"
+	  "  --npi NPI             10-digit NPI of the clinician (omit for a group)\n"
+	  "  --name NAME           clinician or group name\n"
+	  "  --year YEAR           performance year (2017 to this year)\n"
+	  "  --reason REASON       wrong-tin-npi, qp-status, euc-not-applied,\n"
+	  "                        scoring-error, eligibility, other (repeatable)\n"
+	  "  --score N             final score CMS reported (0-100)\n"
+	  "  --adjustment PCT      payment adjustment CMS reported, e.g. -9 or 1.05\n"
+	  "  --quality N, --cost N, --ia N, --pi N   category scores (0-100)\n"
+	  "  --practice KIND       solo, small, rural, hpsa, large, other\n"
+	  "  --participation KIND  individual, group, subgroup, virtual-group, apm-entity\n"
+	  "  --owner EMAIL         who answers for the case (receives alerts)\n"
+	  "  --note TEXT           a first note\n"
+	  "  --force               open even if an open case exists for the same\n"
+	  "                        TIN, NPI and year\n"
+	  "  --json                print the whole case as JSON instead of its id\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "list", cmd_list,
+	  "[--year Y] [--status S] [--tin T] [--npi N] [--reason R] [--open] [--json]",
+	  "list cases",
+	  "  --year Y, --status S, --tin T, --npi N, --reason R   filters\n"
+	  "  --open                only cases still awaiting action\n"
+	  "  --reveal              show whole TINs\n"
+	  "  --json                one JSON array\n",
+	  CMD_NEEDS_DB },
+	{ "show", cmd_show, "CASE [--json] [--reveal]", "show one case in full",
+	  "  --reveal              show the whole TIN\n"
+	  "  --json                one JSON object\n",
+	  CMD_NEEDS_DB },
+	{ "set", cmd_set, "CASE FIELD=VALUE... [--force]", "change fields of a case",
+	  "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
+	  "          practice, participation, owner, quality, cost, ia, pi\n"
+	  "  an empty value clears an optional field (npi=)\n"
+	  "  --force               allow a duplicate open case\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "status", cmd_status, "CASE STATE [--note TEXT]", "move a case through its workflow",
+	  "  states: draft, ready, submitted, documents-requested, approved,\n"
+	  "          denied, closed, withdrawn\n"
+	  "  draft > ready > submitted > documents-requested <> submitted >\n"
+	  "  approved | denied > closed; withdrawn from any open state.\n"
+	  "  A decision is final: CMS grants no further review.\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "note", cmd_note, "CASE TEXT", "add a note to a case", "",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "audit", cmd_audit, "[CASE] [--verify] [--json]",
+	  "show the audit trail, or verify its hash chain",
+	  "  --verify              check every row's hash; exit 7 and name the\n"
+	  "                        first broken row if anything was altered\n"
+	  "  --reveal              show whole TINs in before/after values\n"
+	  "  --json                one JSON array\n",
+	  CMD_NEEDS_DB },
+	/* -- windows and due (issue 3) */
+	/* -- evidence (issue 6) */
+	/* -- hardship and what-if (issue 8) */
+	/* -- calendar export and feeds (issue 4) */
+	/* -- alerts (issue 5) */
+	/* -- import and export (issue 7) */
+	{ "help", cmd_help, "[COMMAND]", "show help for a command", "", 0 },
+	{ "version", cmd_version, "", "print the version", "", 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+/* Names that run another command (kept out of the help listing). */
+static const struct {
+	const char *alias;
+	const char *name;
+} aliases[] = {
+	{ "deadlines", "due" },
+};
+
+const struct cli_cmd *
+cli_commands(void)
+{
+	return commands;
+}
+
+static const struct cli_cmd *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			name = aliases[i].name;
+	for (const struct cli_cmd *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void
+print_overview(FILE *fp)
+{
+	fprintf(fp, "usage: mipsreview [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
+	    "Track Medicare MIPS targeted-review cases, deadlines and evidence.\n\n"
+	    "Commands:\n");
+	for (const struct cli_cmd *c = commands; c->name != NULL; c++)
+		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+	fprintf(fp, "\nGlobal options:\n"
+	    "  --db PATH      database (default $MIPSREVIEW_DB, else\n"
+	    "                 $XDG_DATA_HOME/mipsreview/mipsreview.db)\n"
+	    "  --config FILE  configuration (default $MIPSREVIEW_CONFIG)\n"
+	    "  --json         JSON output for read commands\n"
+	    "  --reveal       show whole TINs\n"
+	    "  --version      print the version\n\n"
+	    "'mipsreview help COMMAND' or 'mipsreview COMMAND --help' for more;\n"
+	    "man mipsreview for the manual.\n");
+}
+
+static void
+print_command_help(const struct cli_cmd *c, FILE *fp)
+{
+	fprintf(fp, "usage: mipsreview %s %s\n\n%s\n", c->name, c->usage,
+	    c->summary);
+	if (c->help != NULL && *c->help != '\0')
+		fprintf(fp, "\n%s", c->help);
+}
+
+static int
+cmd_help(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (argc < 2) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	if ((c = find_command(argv[1])) == NULL) {
+		fprintf(stderr, "%s: unknown command '%s'; 'mipsreview help' "
+		    "lists them\n", ctx->prog, argv[1]);
+		return EXIT_USAGE;
+	}
+	print_command_help(c, stdout);
+	return EXIT_OK;
+}
+
+static int
+cmd_version(struct cli_ctx *ctx, int argc, char **argv)
+{
+	printf("mipsreview %s (schema %d, SQLite %s)\n", PACKAGE_VERSION,
+	    mr_store_schema_latest(), sqlite3_libversion());
+	return EXIT_OK;
+}
+
+int
+cli_common_option(struct cli_ctx *ctx, int opt)
+{
+	switch (opt) {
+	case CLI_OPT_JSON:
+		ctx->json = 1;
+		return -1;
+	case CLI_OPT_REVEAL:
+		ctx->reveal = 1;
+		return -1;
+	case CLI_OPT_HELP:
+		print_command_help(ctx->cmd, stdout);
+		return EXIT_OK;
+	default:		/* getopt printed what was wrong */
+		fprintf(stderr, "usage: mipsreview %s %s\n", ctx->cmd->name,
+		    ctx->cmd->usage);
+		return EXIT_USAGE;
+	}
+}
+
+int
+cli_usage(struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", ctx->prog, ctx->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: mipsreview %s %s\n", ctx->cmd->name,
+	    ctx->cmd->usage);
+	return EXIT_USAGE;
+}
+
+int
+cli_fail(struct cli_ctx *ctx, const struct mr_err *err)
+{
+	fprintf(stderr, "%s: %s\n", ctx->prog, err->msg[0] ? err->msg :
+	    "unknown error");
+	switch (err->code) {
+	case MR_EINVAL:
+		return EXIT_INVALID;
+	case MR_ENOTFOUND:
+		return EXIT_NOTFOUND;
+	case MR_ECONFLICT:
+		return EXIT_REFUSED;
+	case MR_EDB:
+		return EXIT_DB;
+	case MR_EINTEGRITY:
+		return EXIT_INTEGRITY;
+	case MR_ESEND:
+		return EXIT_SEND;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+int
+cli_parse_id(struct cli_ctx *ctx, const char *what, const char *s,
+    long long *id)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || *id <= 0) {
+		fprintf(stderr, "%s: %s '%s': a number like 12 is expected "
+		    "('mipsreview list' shows them)\n", ctx->prog, what, s);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int
+cli_print_json(json_t *v)
+{
+	int rc;
+
+	if (v == NULL) {
+		fprintf(stderr, "mipsreview: out of memory\n");
+		return EXIT_FAIL;
+	}
+	rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(10));
+	json_decref(v);
+	putchar('\n');
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+const char *
+cli_color(const struct cli_ctx *ctx, const char *code)
+{
+	return ctx->color ? code : "";
+}
+
+/* The embedded default: $XDG_DATA_HOME/mipsreview/mipsreview.db, 0700 folder. */
+static char *
+default_db_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char *dir = NULL, *path = NULL;
+	struct passwd *pw;
+	int n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = asprintf(&dir, "%s/mipsreview", xdg);
+	else {
+		if (home == NULL || *home == '\0')
+			home = (pw = getpwuid(getuid())) ? pw->pw_dir : "/";
+		n = asprintf(&dir, "%s/.local/share/mipsreview", home);
+	}
+	if (n == -1)
+		return NULL;
+	/* Create missing parents 0700 too: the folder may hold PII. */
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(dir, 0700);
+		*p = '/';
+	}
+	(void)mkdir(dir, 0700);
+	if (asprintf(&path, "%s/mipsreview.db", dir) == -1)
+		path = NULL;
+	free(dir);
+	return path;
+}
+
+/* MIPSREVIEW_NOW fixes the clock (tests, rehearsals): @EPOCH or ISO 8601 UTC. */
+static int
+parse_now(const char *s, long long *out)
+{
+	struct tm tm = { 0 };
+	char *end;
+
+	if (s[0] == '@') {
+		*out = strtoll(s + 1, &end, 10);
+		return (end == s + 1 || *end != '\0') ? -1 : 0;
+	}
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = (long long)timegm(&tm);
+	return 0;
+}
+
+int
+cli_open_store(struct cli_ctx *ctx)
+{
+	struct mr_err err = { 0 };
+	struct passwd *pw;
+	const char *who;
+
+	if (ctx->st != NULL)
+		return EXIT_OK;
+	if (ctx->db_path == NULL) {
+		const char *env = getenv("MIPSREVIEW_DB");
+
+		ctx->db_path = (env && *env) ? strdup(env) : default_db_path();
+		if (ctx->db_path == NULL) {
+			fprintf(stderr, "%s: out of memory\n", ctx->prog);
+			return EXIT_FAIL;
+		}
+	}
+	if (mr_store_open(ctx->db_path, &ctx->st, &err) == -1)
+		return cli_fail(ctx, &err);
+	who = (pw = getpwuid(geteuid())) ? pw->pw_name : getenv("USER");
+	mr_store_set_actor(ctx->st, who ? who : "unknown");
+	mr_store_set_now(ctx->st, (time_t)ctx->now);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db",      required_argument, NULL, 'd' },
+		{ "config",  required_argument, NULL, 'c' },
+		{ "json",    no_argument,       NULL, 'j' },
+		{ "reveal",  no_argument,       NULL, 'r' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ "version", no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_ctx ctx = { .prog = "mipsreview" };
+	const char *env;
+	int ch, rc;
+
+	setlocale(LC_CTYPE, "");
+	/* Everything this process creates is private: PII lives here. */
+	umask(077);
+	ctx.now = (long long)time(NULL);
+	if ((env = getenv("MIPSREVIEW_NOW")) != NULL && *env != '\0' &&
+	    parse_now(env, &ctx.now) == -1) {
+		fprintf(stderr, "mipsreview: MIPSREVIEW_NOW '%s': @EPOCH or "
+		    "YYYY-MM-DDTHH:MM:SSZ is expected\n", env);
+		return EXIT_USAGE;
+	}
+	ctx.config_path = getenv("MIPSREVIEW_CONFIG");
+	ctx.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+
+	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			free(ctx.db_path);
+			ctx.db_path = strdup(optarg);
+			break;
+		case 'c':
+			ctx.config_path = optarg;
+			break;
+		case 'j':
+			ctx.json = 1;
+			break;
+		case 'r':
+			ctx.reveal = 1;
+			break;
+		case 'h':
+			print_overview(stdout);
+			return EXIT_OK;
+		case 'V':
+			return cmd_version(&ctx, 0, NULL);
+		default:
+			fprintf(stderr, "'mipsreview help' lists the commands "
+			    "and options\n");
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	if ((ctx.cmd = find_command(argv[0])) == NULL) {
+		fprintf(stderr, "mipsreview: unknown command '%s'; 'mipsreview "
+		    "help' lists them\n", argv[0]);
+		return EXIT_USAGE;
+	}
+	optind = 0;		/* reset getopt for the subcommand */
+	if (ctx.cmd->flags & CMD_NEEDS_DB) {
+		/* --help must work without a database. */
+		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "--help") == 0 ||
+			    strcmp(argv[i], "-h") == 0) {
+				print_command_help(ctx.cmd, stdout);
+				return EXIT_OK;
+			}
+		if ((rc = cli_open_store(&ctx)) != EXIT_OK)
+			goto out;
+	}
+	rc = ctx.cmd->fn(&ctx, argc, argv);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "mipsreview: write error on standard output: %s\n",
+		    strerror(errno));
+		if (rc == EXIT_OK)
+			rc = EXIT_FAIL;
+	}
+out:
+	mr_store_close(ctx.st);
+	free(ctx.db_path);
+	return rc;
+}

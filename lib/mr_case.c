@@ -1,0 +1,1019 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/mr_audit.h"
+#include "lib/mr_case.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_store.h"
+
+static const struct {
+	const char	*name;
+	unsigned int	 bit;
+} reasons[] = {
+	{ "wrong-tin-npi",	MR_REASON_WRONG_TIN_NPI },
+	{ "qp-status",		MR_REASON_QP_STATUS },
+	{ "euc-not-applied",	MR_REASON_EUC },
+	{ "scoring-error",	MR_REASON_SCORING },
+	{ "eligibility",	MR_REASON_ELIGIBILITY },
+	{ "other",		MR_REASON_OTHER },
+};
+#define NREASONS (sizeof reasons / sizeof reasons[0])
+#define REASON_NAMES "wrong-tin-npi, qp-status, euc-not-applied, " \
+	"scoring-error, eligibility, other"
+
+static const char *const practice_kinds[] = {
+	"solo", "small", "rural", "hpsa", "large", "other", NULL
+};
+#define PRACTICE_NAMES "solo, small, rural, hpsa, large, other"
+static const char *const participation_kinds[] = {
+	"individual", "group", "subgroup", "virtual-group", "apm-entity", NULL
+};
+#define PARTICIPATION_NAMES "individual, group, subgroup, virtual-group, apm-entity"
+
+/*
+ * The workflow.  A decision (approved, denied) is final: 42 CFR
+ * 414.1385(a)(4) grants no further review, so nothing leads back to an
+ * open state from it.
+ */
+static const struct {
+	const char	*from;
+	const char	*to;
+} transitions[] = {
+	{ "draft",		 "ready" },
+	{ "ready",		 "draft" },
+	{ "ready",		 "submitted" },
+	{ "submitted",		 "documents-requested" },
+	{ "documents-requested", "submitted" },
+	{ "submitted",		 "approved" },
+	{ "submitted",		 "denied" },
+	{ "approved",		 "closed" },
+	{ "denied",		 "closed" },
+	{ "draft",		 "withdrawn" },
+	{ "ready",		 "withdrawn" },
+	{ "submitted",		 "withdrawn" },
+	{ "documents-requested", "withdrawn" },
+};
+
+static const char *const open_states[] = {
+	"draft", "ready", "submitted", "documents-requested", NULL
+};
+static const char *const all_states[] = {
+	"draft", "ready", "submitted", "documents-requested", "approved",
+	"denied", "closed", "withdrawn", NULL
+};
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int
+mr_reason_parse(const char *name, unsigned int *bit, struct mr_err *err)
+{
+	for (size_t i = 0; i < NREASONS; i++)
+		if (strcmp(name, reasons[i].name) == 0) {
+			*bit = reasons[i].bit;
+			return 0;
+		}
+	return mr_err_set(err, MR_EINVAL, "reason '%s' is not known; use one "
+	    "of: %s", name, REASON_NAMES);
+}
+
+const char *
+mr_reason_name(unsigned int bit)
+{
+	for (size_t i = 0; i < NREASONS; i++)
+		if (reasons[i].bit == bit)
+			return reasons[i].name;
+	return NULL;
+}
+
+void
+mr_reasons_format(unsigned int bits, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NREASONS; i++) {
+		if (!(bits & reasons[i].bit))
+			continue;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+		    off ? "," : "", reasons[i].name);
+	}
+}
+
+static int
+reasons_parse_list(const char *text, unsigned int *bits)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned int b;
+
+	*bits = 0;
+	snprintf(buf, sizeof buf, "%s", text);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (mr_reason_parse(tok, &b, NULL) == -1)
+			return -1;
+		*bits |= b;
+	}
+	return 0;
+}
+
+int
+mr_state_valid(const char *state)
+{
+	return in_list(state, all_states);
+}
+
+int
+mr_state_is_open(const char *state)
+{
+	return in_list(state, open_states);
+}
+
+int
+mr_case_transition_allowed(const char *from, const char *to, struct mr_err *err)
+{
+	if (!mr_state_valid(to))
+		return mr_err_set(err, MR_EINVAL, "state '%s' is not known; use "
+		    "one of: %s", to, MR_CASE_STATES);
+	for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
+		if (strcmp(transitions[i].from, from) == 0 &&
+		    strcmp(transitions[i].to, to) == 0)
+			return 0;
+	if (strcmp(from, "approved") == 0 || strcmp(from, "denied") == 0 ||
+	    strcmp(from, "closed") == 0)
+		return mr_err_set(err, MR_ECONFLICT, "the case is %s: CMS "
+		    "targeted-review decisions are final, with no further review "
+		    "or appeal (42 CFR 414.1385(a)(4)), so it cannot become %s",
+		    from, to);
+	if (strcmp(from, "withdrawn") == 0)
+		return mr_err_set(err, MR_ECONFLICT, "the case was withdrawn and "
+		    "cannot become %s; open a new case (add) if the window is "
+		    "still open", to);
+	if (strcmp(from, to) == 0)
+		return mr_err_set(err, MR_ECONFLICT, "the case is already %s", to);
+	{
+		char next[160] = "";
+		size_t off = 0;
+
+		for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
+			if (strcmp(transitions[i].from, from) == 0)
+				off += snprintf(next + off, sizeof next - off,
+				    "%s%s", off ? ", " : "", transitions[i].to);
+		return mr_err_set(err, MR_ECONFLICT, "a case cannot go from %s "
+		    "to %s; from %s it can go to: %s", from, to, from, next);
+	}
+}
+
+void
+mr_case_release(struct mr_case *c)
+{
+	if (c == NULL)
+		return;
+	free(c->name);
+	free(c->owner);
+	c->name = NULL;
+	c->owner = NULL;
+}
+
+static void
+case_init(struct mr_case *c)
+{
+	memset(c, 0, sizeof *c);
+	c->final_score = c->payment_adjustment = NAN;
+	c->quality_score = c->cost_score = c->ia_score = c->pi_score = NAN;
+	snprintf(c->status, sizeof c->status, "draft");
+}
+
+/* Parse a decimal number with nothing after it (a trailing % allowed if pct). */
+static int
+parse_number(const char *field, const char *s, int pct, double *out,
+    struct mr_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (pct && *end == '%')
+		end++;
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+		return mr_err_set(err, MR_EINVAL, "%s '%s': a number is "
+		    "expected%s", field, s, pct ? " (a percentage like -9 or 1.05)" :
+		    " (0 to 100)");
+	*out = v;
+	return 0;
+}
+
+static int
+parse_score(const char *field, const char *s, double *out, struct mr_err *err)
+{
+	if (s == NULL || *s == '\0') {
+		*out = NAN;
+		return 0;
+	}
+	if (parse_number(field, s, 0, out, err) == -1)
+		return -1;
+	if (*out < 0 || *out > 100)
+		return mr_err_set(err, MR_EINVAL, "%s '%s': scores run from 0 "
+		    "to 100", field, s);
+	return 0;
+}
+
+static int
+current_year(struct mr_store *st)
+{
+	time_t now = mr_store_now(st);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	return tm.tm_year + 1900;
+}
+
+static int
+parse_year(struct mr_store *st, const char *s, int *out, struct mr_err *err)
+{
+	char *end;
+	long v;
+	int cur = current_year(st);
+
+	if (s == NULL || *s == '\0')
+		return mr_err_set(err, MR_EINVAL, "year: the performance year is "
+		    "required (--year 2023)");
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0)
+		return mr_err_set(err, MR_EINVAL, "year '%s': a performance year "
+		    "like 2023 is expected", s);
+	if (v < 2017 || v > cur)
+		return mr_err_set(err, MR_EINVAL, "year '%s': MIPS performance "
+		    "years run from 2017 (the first) to %d (the current one)",
+		    s, cur);
+	*out = (int)v;
+	return 0;
+}
+
+/*
+ * The bounds of a payment adjustment: at most the year's applicable
+ * percent below zero; above zero that percent times the scaling factor,
+ * which 42 CFR 414.1405(b) caps at 3.0, plus up to 10 % for exceptional
+ * performance in the years that had it.  Years after the table take the
+ * last year's percent.
+ */
+static int
+adjustment_bounds(struct mr_store *st, int year, double *lo, double *hi,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT max_adjustment_pct, "
+	    "exceptional_threshold IS NOT NULL FROM program_year "
+	    "WHERE performance_year <= ? ORDER BY performance_year DESC LIMIT 1",
+	    &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, year);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		mr_err_set(err, MR_EINVAL, "year %d: no MIPS program data", year);
+		goto out;
+	}
+	*lo = -sqlite3_column_double(stmt, 0);
+	*hi = 3.0 * sqlite3_column_double(stmt, 0) +
+	    (sqlite3_column_int(stmt, 1) ? 10.0 : 0.0);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+check_kind(const char *field, const char *s, const char *const *list,
+    const char *names, char *out, size_t outlen, struct mr_err *err)
+{
+	if (s == NULL || *s == '\0') {
+		out[0] = '\0';
+		return 0;
+	}
+	if (!in_list(s, list))
+		return mr_err_set(err, MR_EINVAL, "%s '%s' is not known; use one "
+		    "of: %s", field, s, names);
+	snprintf(out, outlen, "%s", s);
+	return 0;
+}
+
+static int
+set_string(char **dst, const char *s, struct mr_err *err)
+{
+	char *copy = NULL;
+
+	if (s != NULL && *s != '\0' && (copy = strdup(s)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+/* Validate the fields of in that are not NULL into c. */
+static int
+apply_input(struct mr_store *st, const struct mr_case_input *in,
+    struct mr_case *c, struct mr_err *err)
+{
+	double lo, hi;
+
+	if (in->tin != NULL && mr_tin_normalize(in->tin, c->tin, sizeof c->tin,
+	    err) == -1)
+		return -1;
+	if (in->npi != NULL) {
+		if (*in->npi == '\0')
+			c->npi[0] = '\0';
+		else if (mr_npi_validate(in->npi, err) == -1)
+			return -1;
+		else
+			snprintf(c->npi, sizeof c->npi, "%s", in->npi);
+	}
+	if (in->name != NULL) {
+		if (*in->name == '\0')
+			return mr_err_set(err, MR_EINVAL, "name: the clinician's "
+			    "or group's name is required (--name)");
+		if (mr_text_validate("name", in->name, 0, err) == -1 ||
+		    set_string(&c->name, in->name, err) == -1)
+			return -1;
+	}
+	if (in->year != NULL &&
+	    parse_year(st, in->year, &c->performance_year, err) == -1)
+		return -1;
+	if (in->nreasons > 0) {
+		unsigned int bits = 0, b;
+
+		for (int i = 0; i < in->nreasons; i++) {
+			if (mr_reason_parse(in->reasons[i], &b, err) == -1)
+				return -1;
+			bits |= b;
+		}
+		c->reasons = bits;
+	}
+	if (in->practice != NULL && check_kind("practice", in->practice,
+	    practice_kinds, PRACTICE_NAMES, c->practice, sizeof c->practice,
+	    err) == -1)
+		return -1;
+	if (in->participation != NULL && check_kind("participation",
+	    in->participation, participation_kinds, PARTICIPATION_NAMES,
+	    c->participation, sizeof c->participation, err) == -1)
+		return -1;
+	if (in->score != NULL && parse_score("score", in->score,
+	    &c->final_score, err) == -1)
+		return -1;
+	if (in->quality != NULL && parse_score("quality", in->quality,
+	    &c->quality_score, err) == -1)
+		return -1;
+	if (in->cost != NULL && parse_score("cost", in->cost, &c->cost_score,
+	    err) == -1)
+		return -1;
+	if (in->ia != NULL && parse_score("ia", in->ia, &c->ia_score, err) == -1)
+		return -1;
+	if (in->pi != NULL && parse_score("pi", in->pi, &c->pi_score, err) == -1)
+		return -1;
+	if (in->adjustment != NULL) {
+		if (*in->adjustment == '\0')
+			c->payment_adjustment = NAN;
+		else if (parse_number("adjustment", in->adjustment, 1,
+		    &c->payment_adjustment, err) == -1)
+			return -1;
+	}
+	if (in->owner != NULL) {
+		if (*in->owner != '\0' && mr_email_validate(in->owner, err) == -1)
+			return -1;
+		if (set_string(&c->owner, in->owner, err) == -1)
+			return -1;
+	}
+	if (in->note != NULL &&
+	    mr_text_validate("note", in->note, 1, err) == -1)
+		return -1;
+	/* Cross-field rules, checked on the result. */
+	if (c->reasons == 0)
+		return mr_err_set(err, MR_EINVAL, "reason: at least one reason "
+		    "is required (--reason; one of: %s)", REASON_NAMES);
+	if (!isnan(c->payment_adjustment)) {
+		if (adjustment_bounds(st, c->performance_year, &lo, &hi, err) == -1)
+			return -1;
+		if (c->payment_adjustment < lo || c->payment_adjustment > hi)
+			return mr_err_set(err, MR_EINVAL, "adjustment '%g': for "
+			    "performance year %d a MIPS payment adjustment lies "
+			    "between %g%% and %+g%%", c->payment_adjustment,
+			    c->performance_year, lo, hi);
+	}
+	return 0;
+}
+
+int
+mr_case_validate(struct mr_store *st, const struct mr_case_input *in,
+    struct mr_case *c, struct mr_err *err)
+{
+	case_init(c);
+	if (in->tin == NULL || *in->tin == '\0')
+		return mr_err_set(err, MR_EINVAL, "tin: the TIN is required "
+		    "(--tin 12-3456789)");
+	if (in->name == NULL)
+		return mr_err_set(err, MR_EINVAL, "name: the clinician's or "
+		    "group's name is required (--name)");
+	if (in->year == NULL)
+		return mr_err_set(err, MR_EINVAL, "year: the performance year "
+		    "is required (--year 2023)");
+	return apply_input(st, in, c, err);
+}
+
+json_t *
+mr_case_to_json(const struct mr_case *c, int reveal)
+{
+	char tin[16], rbuf[128], *tok, *save = NULL;
+	json_t *o, *r, *cat;
+
+	if (reveal)
+		snprintf(tin, sizeof tin, "%s", c->tin);
+	else
+		mr_tin_mask(c->tin, tin, sizeof tin);
+#define NUM(v) (isnan(v) ? json_null() : json_real(v))
+	cat = json_pack("{s:o, s:o, s:o, s:o}", "quality", NUM(c->quality_score),
+	    "cost", NUM(c->cost_score), "ia", NUM(c->ia_score),
+	    "pi", NUM(c->pi_score));
+	r = json_array();
+	mr_reasons_format(c->reasons, rbuf, sizeof rbuf);
+	for (tok = strtok_r(rbuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(r, json_string(tok));
+	o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:i, s:i, s:s, s:o, s:o, "
+	    "s:o, s:o, s:o, s:s, s:s}",
+	    "id", (json_int_t)c->id,
+	    "tin", tin,
+	    "npi", c->npi[0] ? json_string(c->npi) : json_null(),
+	    "name", c->name ? c->name : "",
+	    "practice", c->practice[0] ? json_string(c->practice) : json_null(),
+	    "participation", c->participation[0] ?
+		json_string(c->participation) : json_null(),
+	    "performance_year", c->performance_year,
+	    "payment_year", c->performance_year + 2,
+	    "status", c->status,
+	    "reasons", r,
+	    "final_score", NUM(c->final_score),
+	    "payment_adjustment", NUM(c->payment_adjustment),
+	    "category_scores", cat,
+	    "owner", c->owner ? json_string(c->owner) : json_null(),
+	    "created_at", c->created_at,
+	    "updated_at", c->updated_at);
+#undef NUM
+	return o;
+}
+
+static char *
+case_json_text(const struct mr_case *c)
+{
+	json_t *o = mr_case_to_json(c, 1);
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+	json_decref(o);
+	return s;
+}
+
+#define CASE_COLUMNS "id, tin, npi, name, practice, participation, " \
+	"performance_year, status, reasons, final_score, payment_adjustment, " \
+	"quality_score, cost_score, ia_score, pi_score, owner, created_at, " \
+	"updated_at"
+
+static double
+col_num(sqlite3_stmt *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(stmt, i);
+}
+
+static const char *
+col_text(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s ? s : "";
+}
+
+static int
+case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
+{
+	case_init(c);
+	c->id = sqlite3_column_int64(stmt, 0);
+	snprintf(c->tin, sizeof c->tin, "%s", col_text(stmt, 1));
+	snprintf(c->npi, sizeof c->npi, "%s", col_text(stmt, 2));
+	c->name = strdup(col_text(stmt, 3));
+	snprintf(c->practice, sizeof c->practice, "%s", col_text(stmt, 4));
+	snprintf(c->participation, sizeof c->participation, "%s", col_text(stmt, 5));
+	c->performance_year = sqlite3_column_int(stmt, 6);
+	snprintf(c->status, sizeof c->status, "%s", col_text(stmt, 7));
+	if (reasons_parse_list(col_text(stmt, 8), &c->reasons) == -1)
+		c->reasons = MR_REASON_OTHER;
+	c->final_score = col_num(stmt, 9);
+	c->payment_adjustment = col_num(stmt, 10);
+	c->quality_score = col_num(stmt, 11);
+	c->cost_score = col_num(stmt, 12);
+	c->ia_score = col_num(stmt, 13);
+	c->pi_score = col_num(stmt, 14);
+	if (sqlite3_column_type(stmt, 15) != SQLITE_NULL)
+		c->owner = strdup(col_text(stmt, 15));
+	snprintf(c->created_at, sizeof c->created_at, "%s", col_text(stmt, 16));
+	snprintf(c->updated_at, sizeof c->updated_at, "%s", col_text(stmt, 17));
+	return c->name == NULL ? -1 : 0;
+}
+
+int
+mr_case_get(struct mr_store *st, int64_t id, struct mr_case *c,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	case_init(c);
+	if (mr_store_prepare(st, "SELECT " CASE_COLUMNS " FROM review_case "
+	    "WHERE id = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		mr_err_set(err, MR_ENOTFOUND, "case %lld does not exist; "
+		    "'mipsreview list' shows the cases", (long long)id);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading case");
+		goto out;
+	}
+	if (case_from_row(stmt, c) == -1) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static void
+bind_num(sqlite3_stmt *stmt, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_double(stmt, i, v);
+}
+
+static void
+bind_opt_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Refuse a second open case for the same TIN, NPI and year (unless force). */
+static int
+check_duplicate(struct mr_store *st, const struct mr_case *c, int force,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (force)
+		return 0;
+	if (mr_store_prepare(st, "SELECT id FROM review_case WHERE tin = ?1 "
+	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND id != ?4 "
+	    "AND status IN ('draft', 'ready', 'submitted', 'documents-requested') "
+	    "LIMIT 1", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, c->tin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, c->npi, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, c->performance_year);
+	sqlite3_bind_int64(stmt, 4, c->id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		mr_err_set(err, MR_ECONFLICT, "case %lld is already open for "
+		    "this TIN%s and performance year %d; work on it, or add "
+		    "--force to open a second one", (long long)
+		    sqlite3_column_int64(stmt, 0), c->npi[0] ? ", NPI" : "",
+		    c->performance_year);
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "checking for duplicates");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+insert_note(struct mr_store *st, int64_t id, const char *text,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char at[32];
+	int rc = -1;
+
+	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	if (mr_store_prepare(st, "INSERT INTO case_note (case_id, at, who, body) "
+	    "VALUES (?, ?, ?, ?)", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, mr_store_actor(st), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "saving the note");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Write every column of c (insert when c->id == 0, else update). */
+static int
+case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char rbuf[128];
+	int rc = -1;
+
+	mr_time_iso_utc(mr_store_now(st), c->updated_at, sizeof c->updated_at);
+	if (c->id == 0)
+		snprintf(c->created_at, sizeof c->created_at, "%s", c->updated_at);
+	if (mr_store_prepare(st, c->id == 0 ?
+	    "INSERT INTO review_case (tin, npi, name, practice, participation, "
+	    "performance_year, status, reasons, final_score, payment_adjustment, "
+	    "quality_score, cost_score, ia_score, pi_score, owner, created_at, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17)" :
+	    "UPDATE review_case SET tin = ?1, npi = ?2, name = ?3, practice = ?4, "
+	    "participation = ?5, performance_year = ?6, status = ?7, "
+	    "reasons = ?8, final_score = ?9, payment_adjustment = ?10, "
+	    "quality_score = ?11, cost_score = ?12, ia_score = ?13, "
+	    "pi_score = ?14, owner = ?15, updated_at = ?17 WHERE id = ?18",
+	    &stmt, err) == -1)
+		goto out;
+	mr_reasons_format(c->reasons, rbuf, sizeof rbuf);
+	sqlite3_bind_text(stmt, 1, c->tin, -1, SQLITE_STATIC);
+	bind_opt_text(stmt, 2, c->npi);
+	sqlite3_bind_text(stmt, 3, c->name, -1, SQLITE_STATIC);
+	bind_opt_text(stmt, 4, c->practice);
+	bind_opt_text(stmt, 5, c->participation);
+	sqlite3_bind_int(stmt, 6, c->performance_year);
+	sqlite3_bind_text(stmt, 7, c->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, rbuf, -1, SQLITE_STATIC);
+	bind_num(stmt, 9, c->final_score);
+	bind_num(stmt, 10, c->payment_adjustment);
+	bind_num(stmt, 11, c->quality_score);
+	bind_num(stmt, 12, c->cost_score);
+	bind_num(stmt, 13, c->ia_score);
+	bind_num(stmt, 14, c->pi_score);
+	bind_opt_text(stmt, 15, c->owner);
+	if (c->id == 0)
+		sqlite3_bind_text(stmt, 16, c->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 17, c->updated_at, -1, SQLITE_STATIC);
+	if (c->id != 0)
+		sqlite3_bind_int64(stmt, 18, c->id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "saving the case");
+		goto out;
+	}
+	if (c->id == 0)
+		c->id = sqlite3_last_insert_rowid(mr_store_db(st));
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Audit a change of case c: before is JSON text or NULL. */
+static int
+audit_case(struct mr_store *st, const struct mr_case *c, const char *action,
+    const char *before, struct mr_err *err)
+{
+	char *after = case_json_text(c);
+	int rc;
+
+	if (after == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	rc = mr_audit_append(st, "case", c->id, action, before, after, err);
+	free(after);
+	return rc;
+}
+
+int
+mr_case_add(struct mr_store *st, const struct mr_case_input *in, int force,
+    int64_t *id, struct mr_err *err)
+{
+	struct mr_case c;
+	int rc = -1, in_tx = 0;
+
+	if (mr_case_validate(st, in, &c, err) == -1)
+		goto out;
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (check_duplicate(st, &c, force, err) == -1 ||
+	    case_write(st, &c, err) == -1 ||
+	    (in->note != NULL && *in->note != '\0' &&
+	    insert_note(st, c.id, in->note, err) == -1) ||
+	    audit_case(st, &c, force ? "add --force" : "add", NULL, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	*id = c.id;
+	rc = 0;
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	mr_case_release(&c);
+	return rc;
+}
+
+/* Map one "field=value" onto in; the value points into the assignment. */
+static int
+assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
+{
+	static const struct {
+		const char	*names[3];
+		size_t		 off;
+	} fields[] = {
+		{ { "tin", NULL, NULL }, offsetof(struct mr_case_input, tin) },
+		{ { "npi", NULL, NULL }, offsetof(struct mr_case_input, npi) },
+		{ { "name", NULL, NULL }, offsetof(struct mr_case_input, name) },
+		{ { "year", "performance_year", NULL }, offsetof(struct mr_case_input, year) },
+		{ { "score", "final_score", NULL }, offsetof(struct mr_case_input, score) },
+		{ { "adjustment", "payment_adjustment", NULL }, offsetof(struct mr_case_input, adjustment) },
+		{ { "practice", NULL, NULL }, offsetof(struct mr_case_input, practice) },
+		{ { "participation", NULL, NULL }, offsetof(struct mr_case_input, participation) },
+		{ { "owner", NULL, NULL }, offsetof(struct mr_case_input, owner) },
+		{ { "quality", "quality_score", NULL }, offsetof(struct mr_case_input, quality) },
+		{ { "cost", "cost_score", NULL }, offsetof(struct mr_case_input, cost) },
+		{ { "ia", "ia_score", NULL }, offsetof(struct mr_case_input, ia) },
+		{ { "pi", "pi_score", NULL }, offsetof(struct mr_case_input, pi) },
+	};
+	char *eq = strchr(a, '='), *tok, *save = NULL;
+
+	if (eq == NULL || eq == a)
+		return mr_err_set(err, MR_EINVAL, "'%s': FIELD=VALUE is expected, "
+		    "e.g. score=72.5", a);
+	*eq = '\0';
+	if (strcmp(a, "reason") == 0 || strcmp(a, "reasons") == 0) {
+		in->nreasons = 0;
+		for (tok = strtok_r(eq + 1, ",;", &save); tok != NULL &&
+		    in->nreasons < 8; tok = strtok_r(NULL, ",;", &save))
+			in->reasons[in->nreasons++] = tok;
+		if (in->nreasons == 0)
+			return mr_err_set(err, MR_EINVAL, "reason: at least one "
+			    "reason is required");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		for (int j = 0; j < 3 && fields[i].names[j]; j++)
+			if (strcmp(a, fields[i].names[j]) == 0) {
+				*(const char **)((char *)in + fields[i].off) = eq + 1;
+				return 0;
+			}
+	return mr_err_set(err, MR_EINVAL, "field '%s' cannot be set; settable: "
+	    "tin, npi, name, year, reason, score, adjustment, practice, "
+	    "participation, owner, quality, cost, ia, pi (status: use "
+	    "'mipsreview status')", a);
+}
+
+int
+mr_case_set(struct mr_store *st, int64_t id, const char *const *assignments, int n,
+    int force, struct mr_err *err)
+{
+	struct mr_case c;
+	struct mr_case_input in = { 0 };
+	char *before = NULL, **copies = NULL;
+	int rc = -1, in_tx = 0;
+
+	case_init(&c);
+	if (n == 0)
+		return mr_err_set(err, MR_EINVAL, "nothing to set: give "
+		    "FIELD=VALUE, e.g. score=72.5");
+	if ((copies = calloc(n, sizeof *copies)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	for (int i = 0; i < n; i++)
+		if ((copies[i] = strdup(assignments[i])) == NULL ||
+		    assignment_to_input(copies[i], &in, err) == -1) {
+			if (copies[i] == NULL)
+				mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+	if (in.name != NULL && *in.name == '\0')
+		in.name = "";	/* apply_input rejects it with a clear message */
+	if (in.tin != NULL && *in.tin == '\0') {
+		mr_err_set(err, MR_EINVAL, "tin: the TIN cannot be cleared");
+		goto out;
+	}
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (mr_case_get(st, id, &c, err) == -1)
+		goto out;
+	if (!mr_state_is_open(c.status)) {
+		mr_err_set(err, MR_ECONFLICT, "case %lld is %s and can no longer "
+		    "be edited; add a note instead ('mipsreview note')",
+		    (long long)id, c.status);
+		goto out;
+	}
+	if ((before = case_json_text(&c)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (apply_input(st, &in, &c, err) == -1 ||
+	    ((in.tin || in.npi || in.year) && check_duplicate(st, &c, force,
+	    err) == -1) || case_write(st, &c, err) == -1 ||
+	    audit_case(st, &c, "set", before, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	for (int i = 0; copies && i < n; i++)
+		free(copies[i]);
+	free(copies);
+	free(before);
+	mr_case_release(&c);
+	return rc;
+}
+
+int
+mr_case_set_status(struct mr_store *st, int64_t id, const char *state,
+    const char *note, struct mr_err *err)
+{
+	struct mr_case c;
+	char *before = NULL, action[64];
+	int rc = -1, in_tx = 0;
+
+	case_init(&c);
+	if (!mr_state_valid(state))
+		return mr_err_set(err, MR_EINVAL, "state '%s' is not known; use "
+		    "one of: %s", state, MR_CASE_STATES);
+	if (note != NULL && mr_text_validate("note", note, 1, err) == -1)
+		return -1;
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (mr_case_get(st, id, &c, err) == -1)
+		goto out;
+	{
+		struct mr_err why = { 0 };
+
+		if (mr_case_transition_allowed(c.status, state, &why) == -1) {
+			mr_err_set(err, why.code, "case %lld: %.480s",
+			    (long long)id, why.msg);
+			goto out;
+		}
+	}
+	if ((before = case_json_text(&c)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	snprintf(c.status, sizeof c.status, "%s", state);
+	snprintf(action, sizeof action, "status %s", state);
+	if (case_write(st, &c, err) == -1 ||
+	    (note != NULL && *note != '\0' && insert_note(st, id, note, err) == -1) ||
+	    audit_case(st, &c, action, before, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	free(before);
+	mr_case_release(&c);
+	return rc;
+}
+
+int
+mr_case_add_note(struct mr_store *st, int64_t id, const char *text,
+    struct mr_err *err)
+{
+	struct mr_case c;
+	json_t *o;
+	char *after = NULL;
+	int rc = -1, in_tx = 0;
+
+	case_init(&c);
+	if (*text == '\0')
+		return mr_err_set(err, MR_EINVAL, "note: the text is empty");
+	if (mr_text_validate("note", text, 1, err) == -1)
+		return -1;
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (mr_case_get(st, id, &c, err) == -1 ||
+	    insert_note(st, id, text, err) == -1)
+		goto out;
+	o = json_pack("{s:s}", "note", text);
+	after = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (after == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_audit_append(st, "case", id, "note", NULL, after, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	free(after);
+	mr_case_release(&c);
+	return rc;
+}
+
+int
+mr_case_notes_each(struct mr_store *st, int64_t id,
+    int (*fn)(const char *, const char *, const char *, void *), void *arg,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT at, who, body FROM case_note "
+	    "WHERE case_id = ? ORDER BY id", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (fn(col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2),
+		    arg) != 0)
+			break;
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading notes");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
+    int (*fn)(const struct mr_case *, void *), void *arg, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_case c;
+	int rc = -1, step = SQLITE_DONE, stop = 0;
+
+	if (mr_store_prepare(st, "SELECT " CASE_COLUMNS " FROM review_case "
+	    "WHERE (?1 = 0 OR performance_year = ?1) "
+	    "AND (?2 IS NULL OR status = ?2) "
+	    "AND (?3 IS NULL OR tin = ?3) "
+	    "AND (?4 IS NULL OR npi = ?4) "
+	    "AND (?5 = 0 OR status IN ('draft', 'ready', 'submitted', "
+	    "'documents-requested')) ORDER BY id", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, f ? f->year : 0);
+	sqlite3_bind_text(stmt, 2, f ? f->status : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, f ? f->tin : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, f ? f->npi : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 5, f ? f->open_only : 0);
+	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (case_from_row(stmt, &c) == -1) {
+			mr_case_release(&c);
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		if (f == NULL || f->reasons == 0 || (c.reasons & f->reasons))
+			stop = fn(&c, arg);
+		mr_case_release(&c);
+	}
+	if (!stop && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "listing cases");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}

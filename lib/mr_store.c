@@ -1,0 +1,368 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/mr_migrate.h"
+#include "lib/mr_store.h"
+
+/* PRAGMA application_id: "MIPS", so another program's SQLite file is refused. */
+#define MR_APPLICATION_ID	0x4d495053
+#define MR_BUSY_TIMEOUT_MS	10000
+
+struct mr_store {
+	sqlite3	*db;
+	char	*path;
+	char	*actor;
+	time_t	 now;
+	int	 now_fixed;
+	int	 tx_depth;
+	int	 tx_failed;
+};
+
+int
+mr_store_schema_latest(void)
+{
+	int v = 0;
+
+	for (const struct mr_migration *m = mr_migrations; m->sql != NULL; m++)
+		if (m->version > v)
+			v = m->version;
+	return v;
+}
+
+int
+mr_store_dberr(struct mr_store *st, struct mr_err *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return mr_err_set(err, MR_EDB, "%s: database '%s' is locked by "
+		    "another process; try again", what, st->path);
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+		return mr_err_set(err, MR_EDB, "%s: '%s' is damaged or not a "
+		    "database (%s); restore it from a backup", what, st->path,
+		    sqlite3_errmsg(st->db));
+	if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+	    code == SQLITE_PERM || code == SQLITE_IOERR || code == SQLITE_FULL)
+		return mr_err_set(err, MR_EDB, "%s: database '%s': %s", what,
+		    st->path, sqlite3_errmsg(st->db));
+	return mr_err_set(err, MR_EFAIL, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int
+mr_store_prepare(struct mr_store *st, const char *sql, sqlite3_stmt **stmt,
+    struct mr_err *err)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return mr_store_dberr(st, err, "database query");
+	return 0;
+}
+
+int
+mr_store_exec(struct mr_store *st, const char *sql, struct mr_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return mr_store_dberr(st, err, "database update");
+	return 0;
+}
+
+static int
+pragma_int(struct mr_store *st, const char *sql, int *out, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, sql, &stmt, err) == -1)
+		goto out;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading the database");
+		goto out;
+	}
+	*out = sqlite3_column_int(stmt, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_store_schema_version(struct mr_store *st)
+{
+	int v = -1;
+
+	if (pragma_int(st, "PRAGMA user_version", &v, NULL) == -1)
+		return -1;
+	return v;
+}
+
+int64_t
+mr_store_data_version(struct mr_store *st)
+{
+	int v = -1;
+
+	if (pragma_int(st, "PRAGMA data_version", &v, NULL) == -1)
+		return -1;
+	return v;
+}
+
+int
+mr_store_begin(struct mr_store *st, struct mr_err *err)
+{
+	if (st->tx_depth++ > 0)
+		return 0;
+	st->tx_failed = 0;
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		st->tx_depth = 0;
+		return mr_store_dberr(st, err, "starting a transaction");
+	}
+	return 0;
+}
+
+int
+mr_store_commit(struct mr_store *st, struct mr_err *err)
+{
+	if (st->tx_depth == 0)
+		return mr_err_set(err, MR_EFAIL, "commit without a transaction");
+	if (--st->tx_depth > 0)
+		return 0;
+	if (st->tx_failed) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return mr_err_set(err, MR_EFAIL, "transaction was rolled back");
+	}
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		mr_store_dberr(st, err, "committing");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+mr_store_rollback(struct mr_store *st)
+{
+	if (st->tx_depth == 0)
+		return;
+	if (--st->tx_depth > 0) {
+		st->tx_failed = 1;	/* the outermost commit turns into a rollback */
+		return;
+	}
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Apply every embedded migration above the file's version, in one transaction. */
+static int
+store_migrate(struct mr_store *st, int allow_write, struct mr_err *err)
+{
+	const struct mr_migration *m;
+	char sql[64];
+	int version, appid, latest = mr_store_schema_latest(), ntables;
+	int rc = -1, in_tx = 0;
+
+	if (pragma_int(st, "PRAGMA user_version", &version, err) == -1)
+		goto out;
+	if (version > latest) {
+		mr_err_set(err, MR_EDB, "database '%s' has schema version %d, "
+		    "newer than this mipsreview understands (%d): upgrade "
+		    "mipsreview to use it", st->path, version, latest);
+		goto out;
+	}
+	if (version == latest)
+		goto check_id;
+	if (!allow_write) {
+		mr_err_set(err, MR_EDB, "database '%s' has schema version %d "
+		    "and needs upgrading to %d: run any mipsreview command on it "
+		    "first", st->path, version, latest);
+		goto out;
+	}
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	/* Re-read under the write lock: another process may have migrated. */
+	if (pragma_int(st, "PRAGMA user_version", &version, err) == -1)
+		goto out;
+	if (version == 0) {
+		if (pragma_int(st, "SELECT count(*) FROM sqlite_schema",
+		    &ntables, err) == -1)
+			goto out;
+		if (ntables > 0) {
+			mr_err_set(err, MR_EDB, "'%s' is an SQLite database of "
+			    "another program, not a mipsreview database; choose "
+			    "another path with --db", st->path);
+			goto out;
+		}
+	}
+	for (m = mr_migrations; m->sql != NULL; m++) {
+		if (m->version <= version)
+			continue;
+		if (sqlite3_exec(st->db, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
+			mr_err_set(err, MR_EDB, "upgrading database '%s' with %s "
+			    "failed: %s", st->path, m->name, sqlite3_errmsg(st->db));
+			goto out;
+		}
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
+	if (mr_store_exec(st, sql, err) == -1)
+		goto out;
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", MR_APPLICATION_ID);
+	if (mr_store_exec(st, sql, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+check_id:
+	if (pragma_int(st, "PRAGMA application_id", &appid, err) == -1)
+		goto out;
+	if (appid != MR_APPLICATION_ID) {
+		mr_err_set(err, MR_EDB, "'%s' is not a mipsreview database; "
+		    "choose another path with --db", st->path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	return rc;
+}
+
+static int
+store_open(const char *path, int create, struct mr_store **out,
+    struct mr_err *err)
+{
+	struct mr_store *st;
+	struct stat sb;
+	int fd, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof *st)) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		free(st);
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
+	if (stat(path, &sb) == -1) {
+		if (errno != ENOENT || !create) {
+			mr_err_set(err, MR_EDB, "cannot open database '%s': %s",
+			    path, strerror(errno));
+			goto fail;
+		}
+		/* Create it ourselves so it is 0600 from the first byte;
+		 * SQLite gives -wal and -shm the same mode. */
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd == -1) {
+			mr_err_set(err, MR_EDB, "cannot create database '%s': %s%s",
+			    path, strerror(errno), errno == ENOENT ?
+			    " (the folder does not exist; create it or choose "
+			    "another path with --db)" : "");
+			goto fail;
+		}
+		close(fd);
+	} else if (!S_ISREG(sb.st_mode)) {
+		mr_err_set(err, MR_EDB, "cannot open database '%s': not a "
+		    "regular file", path);
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		mr_err_set(err, MR_EDB, "cannot open database '%s': %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, MR_BUSY_TIMEOUT_MS);
+	/* WAL lets the daemon read while the CLI writes; FULL makes each
+	 * commit durable; foreign keys hold the rows together. */
+	if (mr_store_exec(st, "PRAGMA foreign_keys = ON", err) == -1)
+		goto fail;
+	if (access(path, W_OK) == 0 &&
+	    mr_store_exec(st, "PRAGMA journal_mode = WAL", err) == -1)
+		goto fail;
+	if (mr_store_exec(st, "PRAGMA synchronous = FULL", err) == -1)
+		goto fail;
+	if (store_migrate(st, create, err) == -1)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	mr_store_close(st);
+	return -1;
+}
+
+int
+mr_store_open(const char *path, struct mr_store **out, struct mr_err *err)
+{
+	return store_open(path, 1, out, err);
+}
+
+int
+mr_store_open_existing(const char *path, struct mr_store **out,
+    struct mr_err *err)
+{
+	return store_open(path, 0, out, err);
+}
+
+void
+mr_store_close(struct mr_store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->tx_depth > 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st->actor);
+	free(st);
+}
+
+sqlite3 *
+mr_store_db(struct mr_store *st)
+{
+	return st->db;
+}
+
+const char *
+mr_store_path(const struct mr_store *st)
+{
+	return st->path;
+}
+
+void
+mr_store_set_actor(struct mr_store *st, const char *actor)
+{
+	char *copy = actor ? strdup(actor) : NULL;
+
+	free(st->actor);
+	st->actor = copy;
+}
+
+const char *
+mr_store_actor(const struct mr_store *st)
+{
+	return st->actor ? st->actor : "unknown";
+}
+
+void
+mr_store_set_now(struct mr_store *st, time_t now)
+{
+	st->now = now;
+	st->now_fixed = 1;
+}
+
+time_t
+mr_store_now(const struct mr_store *st)
+{
+	return st->now_fixed ? st->now : time(NULL);
+}
+
+void
+mr_time_iso_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

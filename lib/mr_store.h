@@ -1,0 +1,66 @@
+/*
+ * mr_store: the SQLite database both programs share.
+ *
+ * Opening creates the file (0600) when missing, turns on WAL, foreign keys,
+ * a busy timeout and durable commits, and brings an older schema up to date
+ * in one transaction.  A database written by a newer mipsreview is refused.
+ */
+#ifndef MR_STORE_H
+#define MR_STORE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "lib/mr_err.h"
+
+struct mr_store;
+
+/* Schema version this build writes (the highest embedded migration). */
+int	mr_store_schema_latest(void);
+
+/*
+ * Open (creating if needed) the database at path.  The folder must exist.
+ * On success *out owns the connection; release it with mr_store_close().
+ */
+int	mr_store_open(const char *path, struct mr_store **out, struct mr_err *);
+/* Like mr_store_open() but never creates or migrates: for read-only callers. */
+int	mr_store_open_existing(const char *path, struct mr_store **out, struct mr_err *);
+void	mr_store_close(struct mr_store *);
+
+sqlite3	*mr_store_db(struct mr_store *);
+const char *mr_store_path(const struct mr_store *);
+int	mr_store_schema_version(struct mr_store *);
+
+/* Who is acting, for the audit trail (the login name; "unknown" if unset). */
+void	mr_store_set_actor(struct mr_store *, const char *);
+const char *mr_store_actor(const struct mr_store *);
+/* The clock used by every rule; fixed by mr_store_set_now() (tests, --now). */
+void	mr_store_set_now(struct mr_store *, time_t);
+time_t	mr_store_now(const struct mr_store *);
+
+/*
+ * Transactions: BEGIN IMMEDIATE (takes the write lock at once, so a write
+ * never fails half-way on a lock), COMMIT, ROLLBACK.  Calls nest: only the
+ * outermost begin/commit pair talks to SQLite; a rollback at any depth
+ * rolls back everything.
+ */
+int	mr_store_begin(struct mr_store *, struct mr_err *);
+int	mr_store_commit(struct mr_store *, struct mr_err *);
+void	mr_store_rollback(struct mr_store *);
+
+/* Prepare sql, or fill *err with SQLite's message. */
+int	mr_store_prepare(struct mr_store *, const char *sql, sqlite3_stmt **,
+	    struct mr_err *);
+/* Run statements with no result rows. */
+int	mr_store_exec(struct mr_store *, const char *sql, struct mr_err *);
+/* Fill *err from the connection's last error, prefixed by what failed. */
+int	mr_store_dberr(struct mr_store *, struct mr_err *, const char *what);
+/* Changes committed by other connections since the last call (PRAGMA data_version). */
+int64_t	mr_store_data_version(struct mr_store *);
+
+/* Format t as ISO 8601 UTC ("2024-10-12T00:00:00Z") into buf (>= 21 bytes). */
+void	mr_time_iso_utc(time_t t, char *buf, size_t len);
+
+#endif /* MR_STORE_H */

@@ -1,0 +1,2 @@
+# man/: the reference manuals.
+dist_man_MANS += man/mipsreview.1

@@ -1,0 +1,9 @@
+# The schema and its migrations, in version order.  Migration numbers are
+# taken in order of arrival; never renumber or edit one that has shipped.
+SQL_FILES = sql/schema.sql
+# -- windows (issue 3)
+# -- evidence (issue 6)
+# -- hardship and scoring reference data (issue 8)
+# -- calendar feeds (issue 4)
+# -- alerts (issue 5)
+EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

@@ -1,0 +1,222 @@
+/* Unit tests of lib/mr_case: validation, duplicates and the workflow. */
+#include "config.h"
+
+#include <math.h>
+
+#include "tests/unit/unit.h"
+#include "lib/mr_case.h"
+
+static struct mr_case_input
+seed_input(void)
+{
+	struct mr_case_input in = {
+		.tin = "12-3456789", .npi = "1234567893", .name = "Dr. Ada Example",
+		.year = "2023", .reasons = { "euc-not-applied" }, .nreasons = 1,
+		.score = "62.5", .adjustment = "-1.2",
+	};
+	return in;
+}
+
+static void
+test_add_then_get_round_trips(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	int64_t id;
+
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_case_get(u->st, id, &c, &err), 0);
+	assert_string_equal(c.tin, "123456789");
+	assert_string_equal(c.npi, "1234567893");
+	assert_int_equal(c.performance_year, 2023);
+	assert_string_equal(c.status, "draft");
+	assert_int_equal(c.reasons, MR_REASON_EUC);
+	assert_true(fabs(c.final_score - 62.5) < 1e-9);
+	assert_true(isnan(c.cost_score));
+	mr_case_release(&c);
+}
+
+static void
+test_second_open_case_refused_unless_forced(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_err err = { 0 };
+	int64_t id;
+
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_int_equal(err.code, MR_ECONFLICT);
+	assert_non_null(strstr(err.msg, "--force"));
+	assert_int_equal(mr_case_add(u->st, &in, 1, &id, &err), 0);
+	assert_int_equal(id, 2);
+}
+
+static void
+test_validation_names_field_and_value(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in;
+	struct mr_err err = { 0 };
+	int64_t id;
+
+	in = seed_input();
+	in.year = "2016";
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_non_null(strstr(err.msg, "year '2016'"));
+	in = seed_input();
+	in.year = "2025";	/* UNIT_NOW is in 2024 */
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_non_null(strstr(err.msg, "year '2025'"));
+	in = seed_input();
+	in.score = "101";
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_non_null(strstr(err.msg, "score '101'"));
+	in = seed_input();
+	in.adjustment = "-9.5";
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_non_null(strstr(err.msg, "adjustment"));
+	in = seed_input();
+	in.reasons[0] = "bad-luck";
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_non_null(strstr(err.msg, "reason 'bad-luck'"));
+	in = seed_input();
+	in.practice = "huge";
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), -1);
+	assert_int_equal(err.code, MR_EINVAL);
+}
+
+static void
+test_names_with_sql_metacharacters_are_stored_verbatim(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	const char *name = "O'Brien \"Bob\"; DROP TABLE review_case; --";
+	int64_t id;
+
+	in.name = name;
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_case_get(u->st, id, &c, &err), 0);
+	assert_string_equal(c.name, name);
+	mr_case_release(&c);
+}
+
+static void
+test_workflow_follows_the_state_machine(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_err err = { 0 };
+	int64_t id;
+
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_case_set_status(u->st, id, "submitted", NULL, &err), -1);
+	assert_int_equal(err.code, MR_ECONFLICT);
+	assert_int_equal(mr_case_set_status(u->st, id, "ready", NULL, &err), 0);
+	assert_int_equal(mr_case_set_status(u->st, id, "submitted", NULL, &err), 0);
+	assert_int_equal(mr_case_set_status(u->st, id, "documents-requested",
+	    "CMS asked for the QP letter", &err), 0);
+	assert_int_equal(mr_case_set_status(u->st, id, "submitted", NULL, &err), 0);
+	assert_int_equal(mr_case_set_status(u->st, id, "denied", NULL, &err), 0);
+	/* A decision is final: no re-submission, no reopening. */
+	assert_int_equal(mr_case_set_status(u->st, id, "submitted", NULL, &err), -1);
+	assert_int_equal(err.code, MR_ECONFLICT);
+	assert_non_null(strstr(err.msg, "final"));
+	assert_int_equal(mr_case_set_status(u->st, id, "withdrawn", NULL, &err), -1);
+	assert_int_equal(mr_case_set_status(u->st, id, "closed", NULL, &err), 0);
+	assert_int_equal(mr_case_set_status(u->st, id, "draft", NULL, &err), -1);
+}
+
+static void
+test_withdrawn_from_any_open_state(void **state)
+{
+	static const char *paths[][3] = {
+		{ NULL }, { "ready", NULL }, { "ready", "submitted", NULL },
+	};
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_err err = { 0 };
+	int64_t id;
+
+	for (size_t p = 0; p < 3; p++) {
+		assert_int_equal(mr_case_add(u->st, &in, 1, &id, &err), 0);
+		for (int i = 0; paths[p][i] != NULL; i++)
+			assert_int_equal(mr_case_set_status(u->st, id, paths[p][i],
+			    NULL, &err), 0);
+		assert_int_equal(mr_case_set_status(u->st, id, "withdrawn", NULL,
+		    &err), 0);
+	}
+	assert_int_equal(mr_case_set_status(u->st, id, "nonsense", NULL, &err), -1);
+	assert_int_equal(err.code, MR_EINVAL);
+}
+
+static void
+test_set_is_all_or_nothing(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	const char *good_then_bad[] = { "score=80", "npi=1234567898" };
+	const char *good[] = { "score=80", "cost=", "reason=qp-status,other" };
+	int64_t id;
+
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_case_set(u->st, id, good_then_bad, 2, 0, &err), -1);
+	assert_int_equal(mr_case_get(u->st, id, &c, &err), 0);
+	assert_true(fabs(c.final_score - 62.5) < 1e-9);
+	mr_case_release(&c);
+	assert_int_equal(mr_case_set(u->st, id, good, 3, 0, &err), 0);
+	assert_int_equal(mr_case_get(u->st, id, &c, &err), 0);
+	assert_true(fabs(c.final_score - 80) < 1e-9);
+	assert_int_equal(c.reasons, MR_REASON_QP_STATUS | MR_REASON_OTHER);
+	mr_case_release(&c);
+}
+
+static void
+test_json_masks_tin_unless_revealed(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	json_t *o;
+	int64_t id;
+
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_case_get(u->st, id, &c, &err), 0);
+	o = mr_case_to_json(&c, 0);
+	assert_string_equal(json_string_value(json_object_get(o, "tin")),
+	    "*****6789");
+	assert_int_equal(json_integer_value(json_object_get(o, "payment_year")),
+	    2025);
+	json_decref(o);
+	o = mr_case_to_json(&c, 1);
+	assert_string_equal(json_string_value(json_object_get(o, "tin")),
+	    "123456789");
+	json_decref(o);
+	mr_case_release(&c);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, unit_db_setup, unit_db_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_add_then_get_round_trips),
+		T(test_second_open_case_refused_unless_forced),
+		T(test_validation_names_field_and_value),
+		T(test_names_with_sql_metacharacters_are_stored_verbatim),
+		T(test_workflow_follows_the_state_machine),
+		T(test_withdrawn_from_any_open_state),
+		T(test_set_is_all_or_nothing),
+		T(test_json_masks_tin_unless_revealed),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("case", tests, NULL, NULL);
+}
