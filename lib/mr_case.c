@@ -666,7 +666,8 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	    "participation = ?5, performance_year = ?6, status = ?7, "
 	    "reasons = ?8, final_score = ?9, payment_adjustment = ?10, "
 	    "quality_score = ?11, cost_score = ?12, ia_score = ?13, "
-	    "pi_score = ?14, owner = ?15, updated_at = ?17 WHERE id = ?18",
+	    "pi_score = ?14, owner = ?15, updated_at = ?17, "
+	    "revision = revision + 1 WHERE id = ?18",
 	    &stmt, err) == -1)
 		goto out;
 	mr_reasons_format(c->reasons, rbuf, sizeof rbuf);

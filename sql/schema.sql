@@ -45,6 +45,7 @@ CREATE TABLE review_case (
 	ia_score		REAL CHECK (ia_score BETWEEN 0 AND 100),
 	pi_score		REAL CHECK (pi_score BETWEEN 0 AND 100),
 	owner			TEXT,		-- e-mail of whoever answers for it
+	revision		INTEGER NOT NULL DEFAULT 0,	-- +1 on every change (iCalendar SEQUENCE)
 	created_at		TEXT NOT NULL,
 	updated_at		TEXT NOT NULL
 );

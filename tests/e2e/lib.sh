@@ -1,0 +1,75 @@
+# tests/e2e/lib.sh: sourced by every end-to-end test.
+# Runs the built binaries against a scratch database in a private folder.
+set -u
+: "${top_builddir:?run under make check}"
+: "${top_srcdir:?run under make check}"
+MR="$top_builddir/cli/mipsreview"
+MRD="$top_builddir/daemon/mipsreviewd"
+T=$(mktemp -d "${TMPDIR:-/tmp}/mre2e.XXXXXX")
+export MIPSREVIEW_DB="$T/mr.db"
+export NO_COLOR=1
+unset MIPSREVIEW_CONFIG
+# A fixed clock inside the PY2023 review window, so deadlines are stable.
+export MIPSREVIEW_NOW="${MIPSREVIEW_NOW:-2024-10-01T12:00:00Z}"
+fails=0
+checks=0
+E2E_CLEANUP=
+trap 'eval "$E2E_CLEANUP"; rm -rf "$T"' EXIT
+
+# Register a shell command to run when the test exits (servers, ...).
+at_exit() { E2E_CLEANUP="$1; $E2E_CLEANUP"; }
+
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+pass() { checks=$((checks + 1)); }
+
+# ok DESC CMD...: CMD must exit 0.
+ok() {
+	desc=$1; shift
+	if "$@" >"$T/out" 2>"$T/err"; then pass; else
+		fail "$desc: exit $? ($(head -c 300 "$T/err"))"; fi
+}
+
+# refuses DESC STATUS PATTERN CMD...: CMD must exit STATUS, print one
+# stderr line matching PATTERN, and leave the database byte-for-byte as it was.
+refuses() {
+	desc=$1 want=$2 pat=$3; shift 3
+	before=$(db_digest)
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	after=$(db_digest)
+	[ "$got" = "$want" ] || { fail "$desc: exit $got, want $want ($(head -c 300 "$T/err"))"; return; }
+	[ "$(wc -l <"$T/err")" -eq 1 ] || { fail "$desc: want one line on stderr, got: $(cat "$T/err")"; return; }
+	grep -q -- "$pat" "$T/err" || { fail "$desc: stderr lacks '$pat': $(cat "$T/err")"; return; }
+	[ "$before" = "$after" ] || { fail "$desc: database changed"; return; }
+	pass
+}
+
+# The database file and its WAL, hashed (no process holds it open between commands).
+db_digest() { cat "$MIPSREVIEW_DB" "$MIPSREVIEW_DB-wal" 2>/dev/null | sha256sum | cut -d' ' -f1; }
+
+# expect_eq DESC GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# expect_match DESC TEXT PATTERN (grep -E)
+expect_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then pass; else
+		fail "$1: '$(printf '%s' "$2" | head -c 300)' does not match '$3'"; fi
+}
+
+# jq-free JSON field access through python's json module.
+json_get() { /usr/bin/python3 -c 'import json,sys
+v=json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(json.dumps(v) if isinstance(v,(dict,list)) else ("null" if v is None else v))' "$1"; }
+
+# The Oct 11 scenario's clinician (CMS spec NPI example).
+SEED_TIN=12-3456789
+SEED_NPI=1234567893
+
+finish() {
+	echo "$checks checks passed, $fails failed"
+	[ "$fails" -eq 0 ]
+	exit $?
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# contrib/install-deps.sh [--test] [--bench]: install the Debian 12 packages
+# mipsreview needs to build (and, with --test, to run its test suite; with
+# --bench, its benchmarks).  Run as root.
+set -eu
+build="build-essential autoconf automake pkg-config tzdata
+ libsqlite3-dev sqlite3 libcurl4-openssl-dev libical-dev libmicrohttpd-dev
+ libssl-dev libjansson-dev libmagic-dev libarchive-dev libcmocka-dev"
+test="python3 python3-aiosmtpd calcurse khal nodejs npm curl openssl file
+ libarchive-tools"
+bench="wrk nginx-light hyperfine time"
+pkgs=$build
+for a in "$@"; do
+	case $a in
+	--test) pkgs="$pkgs $test" ;;
+	--bench) pkgs="$pkgs $test $bench" ;;
+	*) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+	esac
+done
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "install-deps.sh: run as root to install:$missing" >&2; exit 1; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "install-deps.sh: all packages present"

@@ -1,0 +1,58 @@
+/*
+ * mr_deadline: every open deadline of a case or hardship filing, in one
+ * place, for due, show, the calendar, the feed and the alerts.
+ *
+ * A case takes its deadline from the targeted-review window of its
+ * performance year unless it has a deadline of its own (CMS asked for
+ * documents by a date).  A filing takes it from its window likewise.
+ */
+#ifndef MR_DEADLINE_H
+#define MR_DEADLINE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "lib/mr_err.h"
+
+struct mr_store;
+
+struct mr_deadline_item {
+	const char	*what;		/* "case" or "hardship" */
+	int64_t		 id;		/* case id or filing id */
+	const char	*kind;		/* window kind: "targeted-review", "euc-hardship", ... */
+	const char	*name;		/* clinician or group */
+	const char	*tin;		/* 9 digits: mask before showing */
+	const char	*npi;		/* "" when none */
+	const char	*status;	/* the item's workflow state */
+	int		 open;		/* 1 while the item awaits action */
+	int		 performance_year;
+	time_t		 closes_at;	/* UTC instant */
+	const char	*zone;		/* IANA zone it was announced in */
+	const char	*source;	/* CMS notice, or "case deadline" */
+	int64_t		 window_id;	/* 0 when the item has its own deadline */
+	int64_t		 sequence;	/* rises whenever the item or its deadline changes */
+	const char	*updated_at;	/* ISO UTC, latest change of item or window */
+	const char	*owner;		/* e-mail or NULL */
+};
+
+struct mr_deadline_filter {
+	int		 include_closed;	/* --all: decided/withdrawn items too */
+	int		 overdue_only;		/* --overdue */
+	long long	 within;		/* seconds from now; 0: no limit */
+	int64_t		 case_id;		/* 0: any */
+	const char	*tin;			/* 9 digits; NULL: any */
+	int		 year;			/* 0: any */
+	const char	*what;			/* "case", "hardship" or NULL */
+	int64_t		 id;			/* with what: one item */
+};
+
+/* Call fn for each item with a deadline, soonest first.  Non-zero stops. */
+int	mr_deadline_each(struct mr_store *, const struct mr_deadline_filter *,
+	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
+	    struct mr_err *);
+/* The deadline of one case; MR_ENOTFOUND if it has none (no window for its year). */
+int	mr_deadline_of_case(struct mr_store *, int64_t case_id,
+	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
+	    struct mr_err *);
+
+#endif /* MR_DEADLINE_H */

@@ -1,0 +1,46 @@
+/*
+ * mr_when: instants and the zones they were announced in.
+ *
+ * Every deadline is stored as a UTC instant plus the IANA zone CMS
+ * announced it in.  Zone rules come from the system's tzdata (the same
+ * files libical reads), never from offsets written into the code, and no
+ * result depends on the process's own TZ.
+ */
+#ifndef MR_WHEN_H
+#define MR_WHEN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "lib/mr_err.h"
+
+struct mr_when {
+	time_t	 utc;		/* the instant */
+	char	 zone[64];	/* IANA name, e.g. "America/Chicago" */
+};
+
+/*
+ * Parse a closing time as a person writes it:
+ *   2024-10-11 19:00 America/Chicago     2024-10-11 7pm CDT
+ *   Oct 11 2024 7:00 p.m. CDT            2024-10-11T19:00:00-05:00
+ *   2024-10-12T00:00:00Z                 2024-10-11 (midnight ending the day?) see below
+ * default_zone (may be NULL) applies when the text names no zone or
+ * offset.  A US abbreviation wrong for the date (CDT in January), a local
+ * time in a spring-forward gap, or an ambiguous fall-back time not settled
+ * by offset or abbreviation is refused with a message naming the fix.
+ */
+int	mr_when_parse(const char *text, const char *default_zone,
+	    struct mr_when *out, struct mr_err *);
+/* 0 if zone is a known IANA zone name. */
+int	mr_when_zone_valid(const char *zone, struct mr_err *);
+/* ISO 8601 with the zone's offset at that instant: 2024-10-11T19:00:00-05:00. */
+int	mr_when_format_local(time_t utc, const char *zone, char *buf, size_t len);
+/* For people: "Oct 11 2024 7:00 PM CDT". */
+int	mr_when_format_human(time_t utc, const char *zone, char *buf, size_t len);
+/* Time left: "2d 4h", "5h 10m", "45m", or "OVERDUE 3h" when past. */
+void	mr_when_left(time_t now, time_t deadline, char *buf, size_t len);
+/* Parse a duration like 30d, 12h, 90m, 2w into seconds. */
+int	mr_when_parse_duration(const char *text, long long *seconds,
+	    struct mr_err *);
+
+#endif /* MR_WHEN_H */
