@@ -2,6 +2,7 @@
 # taken in order of arrival; never renumber or edit one that has shipped.
 SQL_FILES = sql/schema.sql
 # -- windows (issue 3)
+SQL_FILES += sql/002_windows.sql
 # -- evidence (issue 6)
 # -- hardship and scoring reference data (issue 8)
 # -- calendar feeds (issue 4)
