@@ -7,7 +7,9 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_store.c lib/mr_store.h \
 	lib/mr_audit.c lib/mr_audit.h \
 	lib/mr_ident.c lib/mr_ident.h \
-	lib/mr_case.c lib/mr_case.h
+	lib/mr_case.c lib/mr_case.h \
+	lib/mr_config.c lib/mr_config.h \
+	lib/mr_when.c lib/mr_when.h
 # -- windows and time (issue 3)
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)

@@ -23,16 +23,26 @@ struct mr_when {
  * Parse a closing time as a person writes it:
  *   2024-10-11 19:00 America/Chicago     2024-10-11 7pm CDT
  *   Oct 11 2024 7:00 p.m. CDT            2024-10-11T19:00:00-05:00
- *   2024-10-12T00:00:00Z                 2024-10-11 (midnight ending the day?) see below
- * default_zone (may be NULL) applies when the text names no zone or
- * offset.  A US abbreviation wrong for the date (CDT in January), a local
- * time in a spring-forward gap, or an ambiguous fall-back time not settled
- * by offset or abbreviation is refused with a message naming the fix.
+ *   2024-10-12T00:00:00Z                 October 11, 2024 24:00 ET
+ * The zone is an IANA name, a US abbreviation (ET/CT/MT/PT/AKT/HT, their
+ * standard and daylight forms), Z/UTC, or a numeric offset.  default_zone
+ * (may be NULL) names the zone when the text gives none, and is the zone
+ * recorded when the text gives only an offset (else UTC).  A US
+ * abbreviation wrong for the date (CDT in January), a local time in a
+ * spring-forward gap, or an ambiguous fall-back time not settled by an
+ * offset or abbreviation is refused with a message naming the fix.
  */
 int	mr_when_parse(const char *text, const char *default_zone,
 	    struct mr_when *out, struct mr_err *);
 /* 0 if zone is a known IANA zone name. */
 int	mr_when_zone_valid(const char *zone, struct mr_err *);
+/*
+ * The wall clock of utc in zone: *tm (tm_gmtoff set), whether daylight
+ * time is in effect, and an abbreviation ("CDT" for US zones, else the
+ * offset like "+09:00"; abbrev >= 16 bytes).
+ */
+int	mr_when_local(time_t utc, const char *zone, struct tm *tm,
+	    int *is_daylight, char *abbrev);
 /* ISO 8601 with the zone's offset at that instant: 2024-10-11T19:00:00-05:00. */
 int	mr_when_format_local(time_t utc, const char *zone, char *buf, size_t len);
 /* For people: "Oct 11 2024 7:00 PM CDT". */

@@ -1,0 +1,317 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mr_config.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_when.h"
+
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+
+/*
+ * Every setting, once.  Adding a key: a row here (below your marker) and
+ * an entry in man/mipsreviewd.conf.5.
+ */
+const struct mr_config_key mr_config_keys[] = {
+	{ "database", MR_CONF_PATH, LOCALSTATEDIR "/lib/mipsreview/mipsreview.db",
+	  NULL, 0, 0, "the SQLite database (mipsreview --db overrides it)" },
+	{ "log", MR_CONF_ENUM, "stderr", "stderr syslog", 0, 0,
+	  "where mipsreviewd logs" },
+	/* -- calendar feeds (issue 4) */
+	/* -- alerts (issue 5) */
+	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+};
+
+#define MAX_KEYS 64
+
+struct mr_config {
+	char	*path;
+	char	*values[MAX_KEYS];	/* indexed like mr_config_keys */
+};
+
+static int
+key_index(const char *name)
+{
+	for (int i = 0; mr_config_keys[i].name != NULL; i++)
+		if (strcmp(mr_config_keys[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+mr_offsets_parse(const char *text, long long *secs, int max,
+    struct mr_err *err)
+{
+	char buf[256], *tok, *save = NULL;
+	long long v, tmp;
+	int n = 0;
+
+	if (strlen(text) >= sizeof buf)
+		return mr_err_set(err, MR_EINVAL, "offsets '%.40s...': too long",
+		    text);
+	snprintf(buf, sizeof buf, "%s", text);
+	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (mr_when_parse_duration(tok, &v, err) == -1)
+			return -1;
+		if (v <= 0)
+			return mr_err_set(err, MR_EINVAL, "offset '%s': must be "
+			    "more than zero", tok);
+		if (n == max)
+			return mr_err_set(err, MR_EINVAL, "offsets '%s': at most "
+			    "%d are allowed", text, max);
+		for (int i = 0; i < n; i++)
+			if (secs[i] == v)
+				return mr_err_set(err, MR_EINVAL, "offsets '%s': "
+				    "'%s' is listed twice", text, tok);
+		secs[n++] = v;
+	}
+	if (n == 0)
+		return mr_err_set(err, MR_EINVAL, "offsets '%s': at least one "
+		    "duration like 7d is expected", text);
+	/* Largest first, so callers can walk from the earliest reminder. */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (secs[j] > secs[i]) {
+				tmp = secs[i];
+				secs[i] = secs[j];
+				secs[j] = tmp;
+			}
+	return n;
+}
+
+static int
+check_value(const struct mr_config_key *k, const char *v, struct mr_err *err)
+{
+	long long secs[32], n;
+	char *end;
+
+	switch (k->type) {
+	case MR_CONF_STRING:
+		return mr_text_validate(k->name, v, 0, err);
+	case MR_CONF_PATH:
+		if (v[0] != '/')
+			return mr_err_set(err, MR_EINVAL, "%s '%s': an absolute "
+			    "path is expected", k->name, v);
+		return mr_text_validate(k->name, v, 0, err);
+	case MR_CONF_ADDR: {
+		const char *colon = strrchr(v, ':');
+
+		if (colon == NULL || colon == v || colon[1] == '\0')
+			return mr_err_set(err, MR_EINVAL, "%s '%s': ADDRESS:PORT "
+			    "is expected, e.g. 127.0.0.1:8750", k->name, v);
+		errno = 0;
+		n = strtoll(colon + 1, &end, 10);
+		if (*end != '\0' || errno != 0 || n < 0 || n > 65535)
+			return mr_err_set(err, MR_EINVAL, "%s '%s': the port must "
+			    "be 0 to 65535", k->name, v);
+		return 0;
+	}
+	case MR_CONF_URL:
+		if (strstr(v, "://") == NULL)
+			return mr_err_set(err, MR_EINVAL, "%s '%s': a URL like "
+			    "https://host/ is expected", k->name, v);
+		return mr_text_validate(k->name, v, 0, err);
+	case MR_CONF_EMAIL:
+		return mr_email_validate(v, err);
+	case MR_CONF_EMAILS: {
+		char buf[1024], *tok, *save = NULL;
+
+		snprintf(buf, sizeof buf, "%s", v);
+		for (tok = strtok_r(buf, ", ", &save); tok;
+		    tok = strtok_r(NULL, ", ", &save))
+			if (mr_email_validate(tok, err) == -1)
+				return -1;
+		return 0;
+	}
+	case MR_CONF_OFFSETS:
+		return mr_offsets_parse(v, secs, 32, err) == -1 ? -1 : 0;
+	case MR_CONF_INT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (end == v || *end != '\0' || errno != 0 || n < k->min ||
+		    n > k->max)
+			return mr_err_set(err, MR_EINVAL, "%s '%s': a whole number "
+			    "from %lld to %lld is expected", k->name, v, k->min,
+			    k->max);
+		return 0;
+	case MR_CONF_ENUM: {
+		const char *p = k->choices;
+		size_t len = strlen(v);
+
+		while ((p = strstr(p, v)) != NULL) {
+			if ((p == k->choices || p[-1] == ' ') &&
+			    (p[len] == '\0' || p[len] == ' '))
+				return 0;
+			p++;
+		}
+		return mr_err_set(err, MR_EINVAL, "%s '%s': use one of: %s",
+		    k->name, v, k->choices);
+	}
+	case MR_CONF_ZONE:
+		return mr_when_zone_valid(v, err);
+	}
+	return 0;
+}
+
+struct mr_config *
+mr_config_new(void)
+{
+	return calloc(1, sizeof(struct mr_config));
+}
+
+void
+mr_config_free(struct mr_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (int i = 0; i < MAX_KEYS; i++)
+		free(cfg->values[i]);
+	free(cfg->path);
+	free(cfg);
+}
+
+int
+mr_config_set(struct mr_config *cfg, const char *key, const char *value,
+    struct mr_err *err)
+{
+	int i = key_index(key);
+	char *copy;
+
+	if (i < 0) {
+		char names[1024] = "";
+		size_t off = 0;
+
+		for (int j = 0; mr_config_keys[j].name != NULL; j++)
+			off += snprintf(names + off, off < sizeof names ?
+			    sizeof names - off : 0, "%s%s", j ? ", " : "",
+			    mr_config_keys[j].name);
+		return mr_err_set(err, MR_EINVAL, "unknown setting '%s'; known: "
+		    "%s", key, names);
+	}
+	if (check_value(&mr_config_keys[i], value, err) == -1)
+		return -1;
+	if ((copy = strdup(value)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	free(cfg->values[i]);
+	cfg->values[i] = copy;
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+mr_config_load(const char *path, int missing_ok, struct mr_config **out,
+    struct mr_err *err)
+{
+	struct mr_config *cfg = NULL;
+	struct mr_err why = { 0 };
+	FILE *fp = NULL;
+	char *line = NULL, *p, *eq, *key, *val;
+	size_t cap = 0;
+	long lineno = 0;
+	int rc = -1;
+
+	*out = NULL;
+	if ((cfg = mr_config_new()) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	if (path == NULL)
+		goto done;
+	if ((fp = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT && missing_ok)
+			goto done;
+		mr_err_set(err, MR_EINVAL, "cannot read configuration '%s': %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	if ((cfg->path = strdup(path)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = trim(line);
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			mr_err_set(err, MR_EINVAL, "%s:%ld: 'key = value' is "
+			    "expected", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (mr_config_set(cfg, key, val, &why) == -1) {
+			mr_err_set(err, MR_EINVAL, "%s:%ld: %s", path, lineno,
+			    why.msg);
+			goto out;
+		}
+	}
+	if (ferror(fp)) {
+		mr_err_set(err, MR_EINVAL, "reading '%s' failed", path);
+		goto out;
+	}
+done:
+	*out = cfg;
+	cfg = NULL;
+	rc = 0;
+out:
+	free(line);
+	if (fp != NULL)
+		fclose(fp);
+	mr_config_free(cfg);
+	return rc;
+}
+
+const char *
+mr_config_get(const struct mr_config *cfg, const char *key)
+{
+	int i = key_index(key);
+
+	if (i < 0)
+		return NULL;
+	return cfg->values[i] ? cfg->values[i] : mr_config_keys[i].def;
+}
+
+long long
+mr_config_int(const struct mr_config *cfg, const char *key)
+{
+	const char *v = mr_config_get(cfg, key);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int
+mr_config_offsets(const struct mr_config *cfg, const char *key,
+    long long *secs, int max, struct mr_err *err)
+{
+	const char *v = mr_config_get(cfg, key);
+
+	if (v == NULL)
+		return 0;
+	return mr_offsets_parse(v, secs, max, err);
+}
+
+const char *
+mr_config_path(const struct mr_config *cfg)
+{
+	return cfg->path;
+}

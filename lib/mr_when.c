@@ -1,0 +1,634 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "lib/mr_when.h"
+
+/*
+ * US zone abbreviations.  The zone's rules (offsets, DST dates) come from
+ * tzdata through libical; this table only says which zone an abbreviation
+ * names and whether it claims daylight (1), standard (0) or either (-1)
+ * time.
+ */
+static const struct {
+	const char	*abbrev;
+	const char	*zone;
+	int		 daylight;
+} us_abbrevs[] = {
+	{ "ET", "America/New_York", -1 },
+	{ "EST", "America/New_York", 0 },
+	{ "EDT", "America/New_York", 1 },
+	{ "CT", "America/Chicago", -1 },
+	{ "CST", "America/Chicago", 0 },
+	{ "CDT", "America/Chicago", 1 },
+	{ "MT", "America/Denver", -1 },
+	{ "MST", "America/Denver", 0 },
+	{ "MDT", "America/Denver", 1 },
+	{ "PT", "America/Los_Angeles", -1 },
+	{ "PST", "America/Los_Angeles", 0 },
+	{ "PDT", "America/Los_Angeles", 1 },
+	{ "AKT", "America/Anchorage", -1 },
+	{ "AKST", "America/Anchorage", 0 },
+	{ "AKDT", "America/Anchorage", 1 },
+	{ "HT", "Pacific/Honolulu", -1 },
+	{ "HST", "Pacific/Honolulu", 0 },
+	{ "HDT", "America/Adak", 1 },
+};
+#define NABBREVS (sizeof us_abbrevs / sizeof us_abbrevs[0])
+
+/* The standard/daylight names shown for US zones. */
+static const struct {
+	const char	*zone;
+	const char	*std;
+	const char	*dst;
+} us_names[] = {
+	{ "America/New_York", "EST", "EDT" },
+	{ "America/Detroit", "EST", "EDT" },
+	{ "America/Chicago", "CST", "CDT" },
+	{ "America/Denver", "MST", "MDT" },
+	{ "America/Phoenix", "MST", "MDT" },
+	{ "America/Los_Angeles", "PST", "PDT" },
+	{ "America/Anchorage", "AKST", "AKDT" },
+	{ "Pacific/Honolulu", "HST", "HDT" },
+	{ "America/Adak", "HST", "HDT" },
+	{ "America/Puerto_Rico", "AST", "ADT" },
+};
+
+static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
+	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+
+static icaltimezone *
+zone_get(const char *zone)
+{
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+		return icaltimezone_get_utc_timezone();
+	return icaltimezone_get_builtin_timezone(zone);
+}
+
+int
+mr_when_zone_valid(const char *zone, struct mr_err *err)
+{
+	if (zone == NULL || *zone == '\0' || zone_get(zone) == NULL)
+		return mr_err_set(err, MR_EINVAL, "zone '%s' is not a known "
+		    "IANA time zone; use a name like America/Chicago or "
+		    "America/New_York", zone ? zone : "");
+	return 0;
+}
+
+/* The UTC offset (seconds east) in effect at utc in zone z. */
+static int
+offset_at(icaltimezone *z, time_t utc, int *is_daylight)
+{
+	struct icaltimetype tt = icaltime_from_timet_with_zone(utc, 0,
+	    icaltimezone_get_utc_timezone());
+	int dst = 0, off;
+
+	off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+	if (is_daylight != NULL)
+		*is_daylight = dst;
+	return off;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+/* Seconds since the epoch of a wall-clock time taken as UTC. */
+static time_t
+civil_to_epoch(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+	    .tm_hour = h, .tm_min = mi, .tm_sec = s };
+
+	return timegm(&tm);
+}
+
+int
+mr_when_local(time_t utc, const char *zone, struct tm *tm, int *is_daylight,
+    char *abbrev)
+{
+	icaltimezone *z = zone_get(zone);
+	int off, dst = 0;
+	time_t t;
+
+	if (z == NULL)
+		return -1;
+	off = offset_at(z, utc, &dst);
+	t = utc + off;
+	gmtime_r(&t, tm);
+	tm->tm_gmtoff = off;
+	tm->tm_isdst = dst;
+	if (is_daylight != NULL)
+		*is_daylight = dst;
+	if (abbrev != NULL) {
+		abbrev[0] = '\0';
+		for (size_t i = 0; i < sizeof us_names / sizeof us_names[0]; i++)
+			if (strcmp(us_names[i].zone, zone) == 0)
+				snprintf(abbrev, 16, "%s", dst ? us_names[i].dst :
+				    us_names[i].std);
+		if (abbrev[0] == '\0') {
+			if (off == 0)
+				snprintf(abbrev, 16, "UTC");
+			else
+				snprintf(abbrev, 16, "%c%02d:%02d", off < 0 ? '-' : '+',
+				    abs(off) / 3600, abs(off) % 3600 / 60);
+		}
+	}
+	return 0;
+}
+
+int
+mr_when_format_local(time_t utc, const char *zone, char *buf, size_t len)
+{
+	struct tm tm;
+	long off;
+
+	if (mr_when_local(utc, zone, &tm, NULL, NULL) == -1)
+		return -1;
+	off = tm.tm_gmtoff;
+	if (off == 0 && (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0))
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	else
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 3600,
+		    labs(off) % 3600 / 60);
+	return 0;
+}
+
+int
+mr_when_format_human(time_t utc, const char *zone, char *buf, size_t len)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	char ab[16];
+	int h;
+
+	if (mr_when_local(utc, zone, &tm, NULL, ab) == -1)
+		return -1;
+	h = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+	snprintf(buf, len, "%s %d %d %d:%02d %s %s", mon[tm.tm_mon], tm.tm_mday,
+	    tm.tm_year + 1900, h, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM", ab);
+	return 0;
+}
+
+static void
+span(long long s, char *buf, size_t len)
+{
+	long long d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+
+	if (d > 0)
+		snprintf(buf, len, "%lldd %lldh", d, h);
+	else if (h > 0)
+		snprintf(buf, len, "%lldh %lldm", h, m);
+	else
+		snprintf(buf, len, "%lldm", m);
+}
+
+void
+mr_when_left(time_t now, time_t deadline, char *buf, size_t len)
+{
+	char s[32];
+
+	if (deadline >= now) {
+		span((long long)(deadline - now), buf, len);
+		return;
+	}
+	span((long long)(now - deadline), s, sizeof s);
+	snprintf(buf, len, "OVERDUE %s", s);
+}
+
+int
+mr_when_parse_duration(const char *text, long long *seconds, struct mr_err *err)
+{
+	const char *p = text;
+	long long total = 0, v, unit;
+	char *end;
+
+	if (*p == '\0')
+		goto bad;
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		errno = 0;
+		v = strtoll(p, &end, 10);
+		if (errno != 0 || v > 100000)
+			goto bad;
+		switch (*end) {
+		case 'w': unit = 7 * 86400; break;
+		case 'd': unit = 86400; break;
+		case 'h': unit = 3600; break;
+		case 'm': unit = 60; break;
+		case 's': unit = 1; break;
+		default: goto bad;
+		}
+		total += v * unit;
+		p = end + 1;
+	}
+	*seconds = total;
+	return 0;
+bad:
+	return mr_err_set(err, MR_EINVAL, "duration '%s': a number and a unit "
+	    "like 30d, 12h, 90m or 2w is expected", text);
+}
+
+/* ---- parsing ---- */
+
+struct parsed {
+	int	 y, mo, d, h, mi, s;
+	int	 have_date, have_time;
+	int	 have_offset;
+	int	 offset;		/* seconds east */
+	char	 zone[64];		/* IANA name, "" if none */
+	int	 want_dst;		/* -1: any; from an abbreviation */
+	char	 abbrev[8];
+};
+
+static int
+parse_month(const char *tok)
+{
+	for (int i = 0; i < 12; i++)
+		if (strncasecmp(tok, months[i], 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* "-05:00", "+0530", "Z": the offset in seconds east; -1 if not one. */
+static int
+parse_offset(const char *s, int *off)
+{
+	int sign, h, m = 0;
+
+	if (strcmp(s, "Z") == 0 || strcmp(s, "z") == 0) {
+		*off = 0;
+		return 0;
+	}
+	if (s[0] != '+' && s[0] != '-')
+		return -1;
+	sign = s[0] == '-' ? -1 : 1;
+	if (isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])) {
+		h = (s[1] - '0') * 10 + (s[2] - '0');
+		s += 3;
+		if (*s == ':')
+			s++;
+		if (*s != '\0') {
+			if (!isdigit((unsigned char)s[0]) ||
+			    !isdigit((unsigned char)s[1]) || s[2] != '\0')
+				return -1;
+			m = (s[0] - '0') * 10 + (s[1] - '0');
+		}
+		if (h > 14 || m > 59)
+			return -1;
+		*off = sign * (h * 3600 + m * 60);
+		return 0;
+	}
+	return -1;
+}
+
+/* "19:00", "19:00:30", "7pm", "7:00", "12" with an am/pm that may follow. */
+static int
+parse_clock(const char *tok, int *h, int *mi, int *s, int *ampm)
+{
+	char *end;
+	long v;
+
+	*mi = *s = 0;
+	*ampm = 0;
+	errno = 0;
+	v = strtol(tok, &end, 10);
+	if (end == tok || v < 0 || v > 24)
+		return -1;
+	*h = (int)v;
+	if (*end == ':') {
+		if (!isdigit((unsigned char)end[1]) || !isdigit((unsigned char)end[2]))
+			return -1;
+		*mi = (end[1] - '0') * 10 + (end[2] - '0');
+		end += 3;
+		if (*end == ':') {
+			if (!isdigit((unsigned char)end[1]) ||
+			    !isdigit((unsigned char)end[2]))
+				return -1;
+			*s = (end[1] - '0') * 10 + (end[2] - '0');
+			end += 3;
+		}
+	}
+	if (*end == '\0')
+		return 0;
+	if (strcasecmp(end, "am") == 0 || strcasecmp(end, "a.m.") == 0) {
+		*ampm = 1;
+		return 0;
+	}
+	if (strcasecmp(end, "pm") == 0 || strcasecmp(end, "p.m.") == 0) {
+		*ampm = 2;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+apply_ampm(int *h, int ampm)
+{
+	if (ampm == 0)
+		return 0;
+	if (*h < 1 || *h > 12)
+		return -1;
+	if (ampm == 1 && *h == 12)
+		*h = 0;
+	else if (ampm == 2 && *h != 12)
+		*h += 12;
+	return 0;
+}
+
+static int
+is_zone_token(const char *tok, struct parsed *p)
+{
+	for (size_t i = 0; i < NABBREVS; i++)
+		if (strcasecmp(tok, us_abbrevs[i].abbrev) == 0) {
+			snprintf(p->zone, sizeof p->zone, "%s", us_abbrevs[i].zone);
+			p->want_dst = us_abbrevs[i].daylight;
+			snprintf(p->abbrev, sizeof p->abbrev, "%s", us_abbrevs[i].abbrev);
+			return 1;
+		}
+	if (strcasecmp(tok, "UTC") == 0 || strcasecmp(tok, "GMT") == 0 ||
+	    strcmp(tok, "Z") == 0) {
+		p->have_offset = 1;
+		p->offset = 0;
+		return 1;
+	}
+	if (strchr(tok, '/') != NULL) {
+		snprintf(p->zone, sizeof p->zone, "%s", tok);
+		return 1;
+	}
+	if (parse_offset(tok, &p->offset) == 0) {
+		p->have_offset = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Split an ISO "2024-10-11T19:00:00-05:00" into date, clock and offset. */
+static int
+parse_iso_date(const char *tok, struct parsed *p, const char **rest)
+{
+	char *end;
+
+	if (!(isdigit((unsigned char)tok[0]) && isdigit((unsigned char)tok[1]) &&
+	    isdigit((unsigned char)tok[2]) && isdigit((unsigned char)tok[3]) &&
+	    tok[4] == '-'))
+		return -1;
+	p->y = (int)strtol(tok, &end, 10);
+	if (*end != '-')
+		return -1;
+	p->mo = (int)strtol(end + 1, &end, 10);
+	if (*end != '-')
+		return -1;
+	p->d = (int)strtol(end + 1, &end, 10);
+	p->have_date = 1;
+	*rest = end;
+	return 0;
+}
+
+static int
+tokenize(const char *text, char toks[][64], int max)
+{
+	int n = 0;
+	const char *p = text;
+
+	while (*p != '\0') {
+		size_t len = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (n == max)
+			return -1;
+		while (p[len] != '\0' && p[len] != ' ' && p[len] != '\t' &&
+		    p[len] != ',')
+			len++;
+		if (len >= 64)
+			return -1;
+		memcpy(toks[n], p, len);
+		toks[n][len] = '\0';
+		n++;
+		p += len;
+	}
+	return n;
+}
+
+static int
+parse_text(const char *text, struct parsed *p, struct mr_err *err)
+{
+	char toks[8][64];
+	int n, i, ampm = 0;
+	const char *rest;
+
+	memset(p, 0, sizeof *p);
+	p->want_dst = -1;
+	if ((n = tokenize(text, toks, 8)) <= 0)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		char *t = toks[i];
+
+		if (!p->have_date && parse_iso_date(t, p, &rest) == 0) {
+			if (*rest == 'T' || *rest == 't') {
+				char clock[64], *q;
+
+				snprintf(clock, sizeof clock, "%s", rest + 1);
+				/* the offset starts at Z, + or - after the clock */
+				q = strpbrk(clock, "Zz+-");
+				if (q != NULL) {
+					if (parse_offset(q, &p->offset) == -1)
+						goto bad;
+					p->have_offset = 1;
+					*q = '\0';
+				}
+				if (parse_clock(clock, &p->h, &p->mi, &p->s, &ampm) == -1 ||
+				    ampm != 0)
+					goto bad;
+				p->have_time = 1;
+			} else if (*rest != '\0')
+				goto bad;
+			continue;
+		}
+		if (!p->have_date && parse_month(t) != 0 && i + 2 < n) {
+			/* "Oct 11 2024" or "October 11, 2024" */
+			char *end;
+
+			p->mo = parse_month(t);
+			p->d = (int)strtol(toks[i + 1], &end, 10);
+			if (*end != '\0')
+				goto bad;
+			p->y = (int)strtol(toks[i + 2], &end, 10);
+			if (*end != '\0' || p->y < 1000)
+				goto bad;
+			p->have_date = 1;
+			i += 2;
+			continue;
+		}
+		if (!p->have_time && isdigit((unsigned char)t[0])) {
+			if (parse_clock(t, &p->h, &p->mi, &p->s, &ampm) == 0) {
+				if (ampm == 0 && i + 1 < n) {
+					if (strcasecmp(toks[i + 1], "am") == 0 ||
+					    strcasecmp(toks[i + 1], "a.m.") == 0)
+						ampm = 1, i++;
+					else if (strcasecmp(toks[i + 1], "pm") == 0 ||
+					    strcasecmp(toks[i + 1], "p.m.") == 0)
+						ampm = 2, i++;
+				}
+				if (apply_ampm(&p->h, ampm) == -1)
+					goto bad;
+				p->have_time = 1;
+				continue;
+			}
+		}
+		if (strcasecmp(t, "noon") == 0 && !p->have_time) {
+			p->h = 12;
+			p->have_time = 1;
+			continue;
+		}
+		if (strcasecmp(t, "midnight") == 0 && !p->have_time) {
+			p->h = 24;	/* the end of the named day */
+			p->have_time = 1;
+			continue;
+		}
+		if (p->zone[0] == '\0' && !p->have_offset && is_zone_token(t, p))
+			continue;
+		if (p->zone[0] != '\0' && !p->have_offset &&
+		    parse_offset(t, &p->offset) == 0) {
+			p->have_offset = 1;
+			continue;
+		}
+		return mr_err_set(err, MR_EINVAL, "time '%s': '%s' is not a date, "
+		    "a time of day or a zone", text, t);
+	}
+	if (!p->have_date)
+		return mr_err_set(err, MR_EINVAL, "time '%s': no date; write e.g. "
+		    "'2024-10-11 19:00 America/Chicago'", text);
+	if (!p->have_time)
+		return mr_err_set(err, MR_EINVAL, "time '%s': no time of day; "
+		    "deadlines are instants, write e.g. '2024-10-11 20:00 ET'", text);
+	if (p->mo < 1 || p->mo > 12 || p->d < 1 ||
+	    p->d > days_in_month(p->y, p->mo))
+		return mr_err_set(err, MR_EINVAL, "time '%s': %04d-%02d-%02d is not "
+		    "a date in the calendar", text, p->y, p->mo, p->d);
+	if (p->h > 24 || p->mi > 59 || p->s > 59 ||
+	    (p->h == 24 && (p->mi != 0 || p->s != 0)))
+		return mr_err_set(err, MR_EINVAL, "time '%s': %02d:%02d is not a "
+		    "time of day", text, p->h, p->mi);
+	return 0;
+bad:
+	return mr_err_set(err, MR_EINVAL, "time '%s' is not understood; write "
+	    "e.g. '2024-10-11 19:00 America/Chicago', '2024-10-11 7pm CDT' or "
+	    "'2024-10-12T00:00:00Z'", text);
+}
+
+int
+mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
+    struct mr_err *err)
+{
+	struct parsed p;
+	icaltimezone *z;
+	time_t wall, cand[2];
+	int offs[2], dst[2], valid[2], nvalid = 0, ndst, nstd;
+	const char *zone;
+
+	if (parse_text(text, &p, err) == -1)
+		return -1;
+	/* 24:00 is the end of the day: 00:00 of the next. */
+	wall = civil_to_epoch(p.y, p.mo, p.d, p.h == 24 ? 0 : p.h, p.mi, p.s) +
+	    (p.h == 24 ? 86400 : 0);
+	zone = p.zone[0] ? p.zone : (default_zone && *default_zone ?
+	    default_zone : NULL);
+	if (zone == NULL && !p.have_offset)
+		return mr_err_set(err, MR_EINVAL, "time '%s': no zone; add one, "
+		    "e.g. 'America/Chicago', 'CT' or '-05:00'", text);
+	if (zone == NULL)
+		zone = "UTC";
+	if ((z = zone_get(zone)) == NULL)
+		return mr_err_set(err, MR_EINVAL, "time '%s': zone '%s' is not a "
+		    "known IANA time zone; use a name like America/Chicago",
+		    text, zone);
+	snprintf(out->zone, sizeof out->zone, "%s", zone);
+	if (p.have_offset) {
+		out->utc = wall - p.offset;
+		return 0;
+	}
+	/*
+	 * The wall time maps to an instant through the offsets in effect
+	 * just before and just after it; each candidate holds only if that
+	 * offset really is in effect at the instant it gives.  None: a
+	 * spring-forward gap.  Two: a fall-back overlap.
+	 */
+	offs[0] = offset_at(z, wall - 86400, NULL);
+	offs[1] = offset_at(z, wall + 86400, NULL);
+	for (int i = 0; i < 2; i++) {
+		cand[i] = wall - offs[i];
+		valid[i] = offset_at(z, cand[i], &dst[i]) == offs[i];
+	}
+	if (offs[0] == offs[1]) {
+		valid[1] = 0;
+		if (!valid[0]) {	/* a change within the day: look closer */
+			offs[0] = offset_at(z, wall - 7200, NULL);
+			cand[0] = wall - offs[0];
+			valid[0] = offset_at(z, cand[0], &dst[0]) == offs[0];
+		}
+	}
+	ndst = nstd = 0;
+	for (int i = 0; i < 2; i++)
+		if (valid[i]) {
+			nvalid++;
+			if (dst[i])
+				ndst++;
+			else
+				nstd++;
+		}
+	if (nvalid == 0)
+		return mr_err_set(err, MR_EINVAL, "time '%s': %02d:%02d on "
+		    "%04d-%02d-%02d does not exist in %s (the clocks spring "
+		    "forward); give the time after the change", text, p.h, p.mi,
+		    p.y, p.mo, p.d, zone);
+	if (p.want_dst >= 0) {
+		for (int i = 0; i < 2; i++)
+			if (valid[i] && dst[i] == p.want_dst) {
+				out->utc = cand[i];
+				return 0;
+			}
+		{
+			char right[8] = "";
+
+			for (size_t i = 0; i < NABBREVS; i++)
+				if (strcmp(us_abbrevs[i].zone, zone) == 0 &&
+				    us_abbrevs[i].daylight == !p.want_dst)
+					snprintf(right, sizeof right, "%s",
+					    us_abbrevs[i].abbrev);
+			return mr_err_set(err, MR_EINVAL, "time '%s': %s is not in "
+			    "effect in %s on %04d-%02d-%02d; use %s%s", text,
+			    p.abbrev, zone, p.y, p.mo, p.d, right[0] ? right :
+			    "the zone's name", strcmp(p.abbrev, "MST") == 0 ?
+			    " (for Arizona, name the zone: America/Phoenix)" : "");
+		}
+	}
+	if (nvalid == 2 && cand[0] != cand[1])
+		return mr_err_set(err, MR_EINVAL, "time '%s': %02d:%02d on "
+		    "%04d-%02d-%02d happens twice in %s (the clocks fall back); "
+		    "settle it with an offset or a daylight/standard "
+		    "abbreviation", text, p.h, p.mi, p.y, p.mo, p.d, zone);
+	out->utc = valid[0] ? cand[0] : cand[1];
+	return 0;
+}
