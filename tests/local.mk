@@ -9,7 +9,8 @@ AM_TESTS_ENVIRONMENT = \
 
 E2E_TESTS = \
 	tests/e2e/cases.sh \
-	tests/e2e/store.sh
+	tests/e2e/store.sh \
+	tests/e2e/windows.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
@@ -28,6 +29,7 @@ UNIT_TESTS = \
 	tests/unit/test_case \
 	tests/unit/test_audit
 # -- windows and time (issue 3)
+UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
 # -- calendar (issue 4)
@@ -47,4 +49,10 @@ tests_unit_test_case_SOURCES = tests/unit/test_case.c tests/unit/unit.h
 tests_unit_test_audit_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 tests_unit_test_audit_SOURCES = tests/unit/test_audit.c tests/unit/unit.h
+tests_unit_test_when_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_when_LDADD = $(UNIT_LDADD)
+tests_unit_test_when_SOURCES = tests/unit/test_when.c
+tests_unit_test_window_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_window_LDADD = $(UNIT_LDADD)
+tests_unit_test_window_SOURCES = tests/unit/test_window.c tests/unit/unit.h
 endif
