@@ -17,8 +17,8 @@ E2E_TESTS = \
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)
-TESTS += $(E2E_TESTS)
-EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README
+TESTS += $(E2E_TESTS) tests/lint.sh
+EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 
 if HAVE_CMOCKA
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS) $(CMOCKA_CFLAGS)
