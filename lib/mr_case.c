@@ -1063,21 +1063,29 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
+	char sql[1024];
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
-	if (mr_store_prepare(st, "SELECT " CASE_COLUMNS " FROM review_case "
-	    "WHERE (?1 = 0 OR performance_year = ?1) "
-	    "AND (?2 IS NULL OR status = ?2) "
-	    "AND (?3 IS NULL OR tin = ?3) "
-	    "AND (?4 IS NULL OR npi = ?4) "
-	    "AND (?5 = 0 OR status IN ('draft', 'ready', 'submitted', "
-	    "'documents-requested')) ORDER BY id", &stmt, err) == -1)
+	/* Only the filters given go into the query, so SQLite can use the
+	 * index for each (an "?1 IS NULL OR tin = ?1" term defeats it). */
+	snprintf(sql, sizeof sql, "SELECT " CASE_COLUMNS " FROM review_case "
+	    "WHERE 1%s%s%s%s%s ORDER BY id",
+	    f && f->year ? " AND performance_year = ?1" : "",
+	    f && f->status ? " AND status = ?2" : "",
+	    f && f->tin ? " AND tin = ?3" : "",
+	    f && f->npi ? " AND npi = ?4" : "",
+	    f && f->open_only ? " AND status IN ('draft', 'ready', "
+	    "'submitted', 'documents-requested')" : "");
+	if (mr_store_prepare(st, sql, &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_int(stmt, 1, f ? f->year : 0);
-	sqlite3_bind_text(stmt, 2, f ? f->status : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, f ? f->tin : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, f ? f->npi : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 5, f ? f->open_only : 0);
+	if (f && f->year)
+		sqlite3_bind_int(stmt, 1, f->year);
+	if (f && f->status)
+		sqlite3_bind_text(stmt, 2, f->status, -1, SQLITE_STATIC);
+	if (f && f->tin)
+		sqlite3_bind_text(stmt, 3, f->tin, -1, SQLITE_STATIC);
+	if (f && f->npi)
+		sqlite3_bind_text(stmt, 4, f->npi, -1, SQLITE_STATIC);
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (case_from_row(stmt, &c) == -1) {
 			mr_case_release(&c);
