@@ -106,6 +106,7 @@ int	cmd_due(struct cli_ctx *, int, char **);
 /* -- hardship and what-if (issue 8) */
 /* -- calendar export and feeds (issue 4) */
 /* -- alerts (issue 5) */
+int	cmd_alerts(struct cli_ctx *, int, char **);
 /* -- import and export (issue 7) */
 
 #endif /* CLI_H */

@@ -13,4 +13,5 @@ cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
 # -- hardship and what-if (issue 8)
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
+cli_mipsreview_SOURCES += cli/cmd_alerts.c
 # -- import and export (issue 7)

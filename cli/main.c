@@ -116,6 +116,22 @@ static const struct cli_cmd commands[] = {
 	/* -- hardship and what-if (issue 8) */
 	/* -- calendar export and feeds (issue 4) */
 	/* -- alerts (issue 5) */
+	{ "alerts", cmd_alerts, "send [--dry-run] [--now TIME] [--json] | list [--json]",
+	  "e-mail the reminders that are due (for cron); list what was sent",
+	  "  alerts send            send every reminder that is due and not yet sent:\n"
+	  "                         the most urgent of alert_offsets (30d,14d,7d,3d,\n"
+	  "                         1d,4h) whose moment has come, per open deadline,\n"
+	  "                         to the owner and alert_to; each exactly once,\n"
+	  "                         however many senders run (see mipsreview(1))\n"
+	  "  --dry-run              only show what would be sent; write nothing\n"
+	  "  --now TIME             plan as if it were TIME (rehearsals)\n"
+	  "  --json                 one JSON object: now, reminders[], due, sent,\n"
+	  "                         failed, deferred, busy\n"
+	  "  alerts list            the ledger: every reminder claimed or sent\n"
+	  "  exit 8 if a reminder could not be sent; the next run retries it.\n"
+	  "  Settings (smtp_url, smtp_from, alert_to, ...) come from --config or\n"
+	  "  $MIPSREVIEW_CONFIG; see mipsreviewd.conf(5).\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
 	/* -- import and export (issue 7) */
 	{ "help", cmd_help, "[COMMAND]", "show help for a command", "", 0 },
 	{ "version", cmd_version, "", "print the version", "", 0 },

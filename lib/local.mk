@@ -17,6 +17,7 @@ lib_libmipsreview_a_SOURCES = \
 # -- hardship and score (issue 8)
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
+lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h
 # -- import/export (issue 7)
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c

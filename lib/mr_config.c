@@ -25,6 +25,28 @@ const struct mr_config_key mr_config_keys[] = {
 	  "where mipsreviewd logs" },
 	/* -- calendar feeds (issue 4) */
 	/* -- alerts (issue 5) */
+	{ "smtp_url", MR_CONF_URL, NULL, NULL, 0, 0,
+	  "mail server: smtp://host:587 (STARTTLS) or smtps://host:465" },
+	{ "smtp_from", MR_CONF_EMAIL, NULL, NULL, 0, 0,
+	  "sender address of the alerts" },
+	{ "smtp_user", MR_CONF_STRING, NULL, NULL, 0, 0,
+	  "login at the mail server (unset: no authentication)" },
+	{ "smtp_password_file", MR_CONF_PATH, NULL, NULL, 0, 0,
+	  "file holding the password on its first line; only its owner may "
+	  "read it" },
+	{ "smtp_ca_file", MR_CONF_PATH, NULL, NULL, 0, 0,
+	  "CA certificates to verify the server with (unset: the system's)" },
+	{ "smtp_starttls", MR_CONF_ENUM, "required", "required never", 0, 0,
+	  "smtp:// must upgrade with STARTTLS; 'never' only for a server on "
+	  "the loopback address" },
+	{ "smtp_timeout", MR_CONF_INT, "60", NULL, 5, 600,
+	  "seconds one message may take to send" },
+	{ "alert_to", MR_CONF_EMAILS, NULL, NULL, 0, 0,
+	  "who receives every alert besides each item's owner" },
+	{ "alert_offsets", MR_CONF_OFFSETS, "30d,14d,7d,3d,1d,4h", NULL, 0, 0,
+	  "how long before a deadline reminders go out" },
+	{ "alert_zone", MR_CONF_ZONE, NULL, NULL, 0, 0,
+	  "the recipients' time zone, shown next to the announced one" },
 	{ NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 

@@ -1,0 +1,274 @@
+/*
+ * mipsreview alerts: send the reminders that are due (for cron), or list
+ * the ledger of what was sent.  The planner and the ledger are lib/mr_alert;
+ * the daemon runs the same planner (daemon/sched.c).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/render.h"
+#include "lib/mr_alert.h"
+#include "lib/mr_config.h"
+#include "lib/mr_deadline.h"
+#include "lib/mr_mail.h"
+#include "lib/mr_store.h"
+#include "lib/mr_when.h"
+
+/*
+ * The alert settings from the configuration: cfg keeps the strings alive.
+ * Returns 0 or -1 with *err set.
+ */
+static int
+load_settings(struct cli_ctx *ctx, struct mr_config **cfg,
+    struct mr_alert_settings *set, struct mr_mail_server *srv,
+    struct mr_err *err)
+{
+	int n;
+
+	memset(set, 0, sizeof *set);
+	memset(srv, 0, sizeof *srv);
+	if (mr_config_load(ctx->config_path, 0, cfg, err) == -1)
+		return -1;
+	if ((n = mr_config_offsets(*cfg, "alert_offsets", set->offsets,
+	    MR_ALERT_MAX_OFFSETS, err)) == -1)
+		return -1;
+	set->noffsets = n;
+	set->alert_to = mr_config_get(*cfg, "alert_to");
+	set->zone = mr_config_get(*cfg, "alert_zone");
+	set->from = mr_config_get(*cfg, "smtp_from");
+	srv->url = mr_config_get(*cfg, "smtp_url");
+	srv->user = mr_config_get(*cfg, "smtp_user");
+	srv->password_file = mr_config_get(*cfg, "smtp_password_file");
+	srv->ca_file = mr_config_get(*cfg, "smtp_ca_file");
+	srv->starttls = strcmp(mr_config_get(*cfg, "smtp_starttls"), "never") != 0;
+	srv->timeout = (long)mr_config_int(*cfg, "smtp_timeout");
+	/* The lease outlives the longest send (libcurl's timeout) plus slack. */
+	set->lease = srv->timeout + 60;
+	return 0;
+}
+
+struct out {
+	struct cli_ctx	*ctx;
+	json_t		*array;		/* --json */
+};
+
+/* A name for one terminal line: control characters shown as spaces. */
+static void
+printable(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; s && *s && i + 1 < len; s++)
+		buf[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
+	buf[i] = '\0';
+}
+
+static json_t *
+recipients_json(const char *list)
+{
+	json_t *a = json_array();
+	char *copy = strdup(list ? list : ""), *tok, *save = NULL;
+
+	if (a == NULL || copy == NULL) {
+		free(copy);
+		json_decref(a);
+		return NULL;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(tok));
+	free(copy);
+	return a;
+}
+
+static void
+report_one(const struct mr_alert_report *r, void *arg)
+{
+	struct out *o = arg;
+	char label[32], when[48], name[120];
+
+	mr_alert_offset_label(r->offset, label, sizeof label);
+	if (o->array != NULL) {
+		json_array_append_new(o->array, json_pack(
+		    "{s:s, s:I, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:s?, s:b, s:b}",
+		    "what", r->what, "id", (json_int_t)r->id, "name", r->name,
+		    "reminder", label, "offset_seconds", (json_int_t)r->offset,
+		    "deadline", mr_deadline_json(r->closes_at, r->zone,
+		    (time_t)o->ctx->now), "message_id", r->message_id,
+		    "recipients", recipients_json(r->recipients),
+		    "outcome", r->outcome, "error", r->error,
+		    "taken_over", r->takeover, "maybe_duplicate",
+		    r->maybe_duplicate));
+	} else {
+		render_short_time(r->closes_at, r->zone, when, sizeof when);
+		printable(r->name, name, sizeof name);
+		printf("%-10s %s %-4lld %-4s %-22s %s -> %s\n", r->outcome, r->what,
+		    (long long)r->id, label, when, name, r->recipients[0] ?
+		    r->recipients : "(nobody)");
+	}
+	if (r->error != NULL && strcmp(r->outcome, "deferred") != 0)
+		fprintf(stderr, "%s: %s %lld, %s reminder: %s\n", o->ctx->prog,
+		    r->what, (long long)r->id, label, r->error);
+}
+
+static int
+alerts_send(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_DRY = 0x200, O_NOW };
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "now", required_argument, NULL, O_NOW },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_config *cfg = NULL;
+	struct mr_alert_settings set;
+	struct mr_mail_server srv;
+	struct mr_mailer *mailer = NULL;
+	struct mr_alert_totals tot;
+	struct mr_err err = { 0 };
+	struct mr_when when;
+	struct out o = { ctx, NULL };
+	const char *now_text = NULL;
+	char iso[32];
+	int ch, rc, dry = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_DRY: dry = 1; break;
+		case O_NOW: now_text = optarg; break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if (now_text != NULL) {
+		if (mr_when_parse(now_text, "UTC", &when, &err) == -1) {
+			rc = cli_fail(ctx, &err);
+			goto out;
+		}
+		ctx->now = (long long)when.utc;
+		mr_store_set_now(ctx->st, when.utc);
+	}
+	/* Every setting is checked before anything is written. */
+	if (load_settings(ctx, &cfg, &set, &srv, &err) == -1 ||
+	    (!dry && set.from == NULL && mr_err_set(&err, MR_EINVAL, "smtp_from "
+	    "is not set; add 'smtp_from = alerts@practice.example' to the "
+	    "configuration") == -1) ||
+	    (!dry && mr_mailer_new(&srv, &mailer, &err) == -1)) {
+		rc = cli_fail(ctx, &err);
+		goto out;
+	}
+	if (ctx->json && (o.array = json_array()) == NULL) {
+		rc = cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
+		goto out;
+	}
+	if (mr_alert_run(ctx->st, &set, mailer, report_one, &o, &tot,
+	    &err) == -1) {
+		rc = cli_fail(ctx, &err);
+		goto out;
+	}
+	if (tot.deferred > 0)
+		fprintf(stderr, "%s: %d more reminder%s not tried after the mail "
+		    "server failed; the next run retries\n", ctx->prog,
+		    tot.deferred, tot.deferred == 1 ? "" : "s");
+	if (o.array != NULL) {
+		mr_time_iso_utc((time_t)ctx->now, iso, sizeof iso);
+		rc = cli_print_json(json_pack("{s:s, s:b, s:O, s:i, s:i, s:i, s:i, "
+		    "s:i}", "now", iso, "dry_run", dry, "reminders", o.array,
+		    "due", tot.due, "sent", tot.sent, "failed", tot.failed,
+		    "deferred", tot.deferred, "busy", tot.busy));
+	} else {
+		if (dry)
+			printf("%d due, would send %d (dry run: nothing sent)\n",
+			    tot.due, tot.due - tot.busy);
+		else
+			printf("%d due: %d sent, %d failed, %d not tried, %d held "
+			    "by another sender\n", tot.due, tot.sent, tot.failed,
+			    tot.deferred, tot.busy);
+		rc = EXIT_OK;
+	}
+	if (rc == EXIT_OK && tot.failed + tot.deferred > 0)
+		rc = EXIT_SEND;
+out:
+	json_decref(o.array);
+	mr_mailer_free(mailer);
+	mr_config_free(cfg);
+	return rc;
+}
+
+static int
+list_entry(const struct mr_alert_entry *e, void *arg)
+{
+	struct out *o = arg;
+	char label[32], closes[32], extra[600] = "";
+
+	mr_alert_offset_label(e->offset, label, sizeof label);
+	mr_time_iso_utc(e->closes_at, closes, sizeof closes);
+	if (o->array != NULL)
+		return json_array_append_new(o->array, json_pack(
+		    "{s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:s?, s:o, "
+		    "s:s?, s:s}",
+		    "ledger_id", (json_int_t)e->ledger_id, "what", e->what,
+		    "id", (json_int_t)e->id, "closes_at", closes, "reminder", label,
+		    "offset_seconds", (json_int_t)e->offset, "message_id",
+		    e->message_id, "state", e->state, "attempts", e->attempts,
+		    "last_error", e->last_error, "recipients",
+		    recipients_json(e->recipients), "sent_at", e->sent_at,
+		    "updated_at", e->updated_at)) == 0 ? 0 : 1;
+	if (e->sent_at != NULL)
+		snprintf(extra, sizeof extra, "sent %s to %s", e->sent_at,
+		    e->recipients ? e->recipients : "");
+	else if (e->last_error != NULL)
+		snprintf(extra, sizeof extra, "%s", e->last_error);
+	printf("%-4lld %-8s %-4lld %-4s %-20s %-8s %-2d %s\n",
+	    (long long)e->ledger_id, e->what, (long long)e->id, label, closes,
+	    e->state, e->attempts, extra);
+	return 0;
+}
+
+static int
+alerts_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_err err = { 0 };
+	struct out o = { ctx, NULL };
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	if (optind != argc)
+		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if (ctx->json && (o.array = json_array()) == NULL)
+		return cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
+	if (o.array == NULL)
+		printf("%-4s %-8s %-4s %-4s %-20s %-8s %-2s %s\n", "ROW", "WHAT",
+		    "ID", "LEAD", "DEADLINE (UTC)", "STATE", "N", "DETAIL");
+	if (mr_alert_ledger_each(ctx->st, list_entry, &o, &err) == -1) {
+		json_decref(o.array);
+		return cli_fail(ctx, &err);
+	}
+	return o.array != NULL ? cli_print_json(o.array) : EXIT_OK;
+}
+
+int
+cmd_alerts(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage(ctx, "send or list is expected");
+	if (strcmp(argv[1], "send") == 0)
+		return alerts_send(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return alerts_list(ctx, argc - 1, argv + 1);
+	return cli_usage(ctx, "unknown alerts command '%s'; send or list is "
+	    "expected", argv[1]);
+}

@@ -1,0 +1,1089 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libical/ical.h>
+
+#include "lib/mr_alert.h"
+#include "lib/mr_audit.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_mail.h"
+#include "lib/mr_store.h"
+#include "lib/mr_when.h"
+
+/* Back-off of a failed reminder (daemon): 1 min doubling to 1 hour. */
+#define RETRY_FIRST	60
+#define RETRY_MAX	3600
+
+int
+mr_alert_due(const struct mr_deadline_item *it, const long long *offsets,
+    int n, time_t now)
+{
+	int best = -1;
+
+	if (!it->open || now >= it->closes_at)
+		return -1;
+	/* Largest offset first: the last whose moment has come is the most urgent. */
+	for (int i = 0; i < n; i++)
+		if ((long long)it->closes_at - offsets[i] <= (long long)now &&
+		    (best == -1 || offsets[i] < offsets[best]))
+			best = i;
+	return best;
+}
+
+time_t
+mr_alert_next_moment(const struct mr_deadline_item *it,
+    const long long *offsets, int n, time_t now)
+{
+	time_t best = 0, t;
+
+	if (!it->open || now >= it->closes_at)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		t = (time_t)((long long)it->closes_at - offsets[i]);
+		if (t > now && (best == 0 || t < best))
+			best = t;
+	}
+	return best;
+}
+
+void
+mr_alert_offset_label(long long s, char *buf, size_t len)
+{
+	if (s % 86400 == 0)
+		snprintf(buf, len, "%lldd", s / 86400);
+	else if (s % 3600 == 0)
+		snprintf(buf, len, "%lldh", s / 3600);
+	else if (s % 60 == 0)
+		snprintf(buf, len, "%lldm", s / 60);
+	else
+		snprintf(buf, len, "%llds", s);
+}
+
+/* The domain of an address, or "mipsreview.invalid" (RFC 2606) without one. */
+static const char *
+domain_of(const char *addr)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+
+	return at && at[1] ? at + 1 : "mipsreview.invalid";
+}
+
+void
+mr_alert_message_id(const struct mr_deadline_item *it, long long offset,
+    const char *from, char *buf, size_t len)
+{
+	char label[32];
+
+	/*
+	 * Everything that names the reminder and nothing else: the same
+	 * reminder always gets the same Message-ID (a resend after a crash
+	 * is recognisable), a moved deadline gets new ones.
+	 */
+	mr_alert_offset_label(offset, label, sizeof label);
+	snprintf(buf, len, "mipsreview.%s-%lld.%lld.%s@%s", it->what,
+	    (long long)it->id, (long long)it->closes_at, label, domain_of(from));
+}
+
+void
+mr_alert_strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static int
+strv_add(char ***v, int *n, const char *s)
+{
+	char **nv;
+
+	for (int i = 0; i < *n; i++)
+		if (strcasecmp((*v)[i], s) == 0)
+			return 0;
+	if ((nv = realloc(*v, (size_t)(*n + 2) * sizeof *nv)) == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -1;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+int
+mr_alert_recipients(const struct mr_deadline_item *it, const char *alert_to,
+    char ***out, int *n, struct mr_err *err)
+{
+	char **v = NULL, *copy = NULL, *tok, *save = NULL;
+	struct mr_err why = { 0 };
+	int count = 0, rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if ((v = calloc(1, sizeof *v)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	if (it->owner != NULL && *it->owner != '\0') {
+		if (mr_email_validate(it->owner, &why) == -1) {
+			mr_err_set(err, MR_EINVAL, "%s %lld: owner %s; fix it with "
+			    "'mipsreview set %lld owner=ADDRESS'", it->what,
+			    (long long)it->id, why.msg, (long long)it->id);
+			goto out;
+		}
+		if (strv_add(&v, &count, it->owner) == -1)
+			goto nomem;
+	}
+	if (alert_to != NULL) {
+		if ((copy = strdup(alert_to)) == NULL)
+			goto nomem;
+		for (tok = strtok_r(copy, ", ", &save); tok;
+		    tok = strtok_r(NULL, ", ", &save)) {
+			if (mr_email_validate(tok, &why) == -1) {
+				mr_err_set(err, MR_EINVAL, "alert_to: %s", why.msg);
+				goto out;
+			}
+			if (strv_add(&v, &count, tok) == -1)
+				goto nomem;
+		}
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	mr_err_set(err, MR_EFAIL, "out of memory");
+out:
+	free(copy);
+	mr_alert_strv_free(v);
+	return rc;
+}
+
+/* "7 days", "24 hours", "1 hour", "35 minutes": the time left, rounded. */
+static void
+left_words(long long s, char *buf, size_t len)
+{
+	long long h = (s + 1800) / 3600, m = (s + 30) / 60;
+
+	if (h >= 36)
+		snprintf(buf, len, "%lld days", (h + 12) / 24);
+	else if (h >= 24)
+		snprintf(buf, len, "1 day");
+	else if (h >= 2)
+		snprintf(buf, len, "%lld hours", h);
+	else if (m >= 60)
+		snprintf(buf, len, "1 hour");
+	else
+		snprintf(buf, len, "%lld minute%s", m, m == 1 ? "" : "s");
+}
+
+/* "Oct 11 7:00 PM CDT": short, for the subject line. */
+static void
+short_when(time_t t, const char *zone, char *buf, size_t len)
+{
+	static const char *const mons[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char abbrev[16];
+	struct tm tm;
+	int h;
+
+	if (mr_when_local(t, zone, &tm, NULL, abbrev) == -1 &&
+	    mr_when_local(t, "UTC", &tm, NULL, abbrev) == -1) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	h = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+	snprintf(buf, len, "%s %d %d:%02d %s %s", mons[tm.tm_mon], tm.tm_mday,
+	    h, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM", abbrev);
+}
+
+/* What the deadline is for, as the subject names it. */
+static const char *
+deadline_title(const struct mr_deadline_item *it, int *documents)
+{
+	*documents = 0;
+	if (strcmp(it->what, "case") == 0) {
+		/* A case's own deadline: CMS asked for more information. */
+		*documents = it->window_id == 0;
+		return "MIPS targeted review";
+	}
+	if (strcmp(it->kind, "euc-hardship") == 0)
+		return "MIPS EUC hardship application";
+	if (strcmp(it->kind, "pi-hardship") == 0)
+		return "MIPS PI hardship exception";
+	if (strcmp(it->kind, "data-submission") == 0)
+		return "MIPS data submission";
+	return "MIPS deadline";
+}
+
+/*
+ * A name as it may appear in a header or a one-line field: control
+ * characters (a CR or LF smuggled into the database) become spaces, so
+ * they can never start another header.
+ */
+static void
+one_line(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; s && *s && i + 1 < len; s++)
+		buf[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
+	buf[i] = '\0';
+	/* Never leave half a UTF-8 character at the cut. */
+	while (i > 0 && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0 && (unsigned char)buf[i - 1] >= 0xc0)
+		buf[i - 1] = '\0';
+}
+
+int
+mr_alert_subject(const struct mr_deadline_item *it, time_t now, char *buf,
+    size_t len)
+{
+	char name[200], left[32], when[64];
+	int documents;
+	const char *title = deadline_title(it, &documents);
+
+	one_line(it->name, name, sizeof name);
+	left_words((long long)(it->closes_at - now), left, sizeof left);
+	short_when(it->closes_at, it->zone, when, sizeof when);
+	if (documents)
+		snprintf(buf, len, "%s for %s: documents due in %s (%s)", title,
+		    name, left, when);
+	else
+		snprintf(buf, len, "%s for %s closes in %s (%s)", title, name,
+		    left, when);
+	return 0;
+}
+
+/* The event for calendars: the deadline as a zero-length VEVENT in UTC. */
+static char *
+ics_for(const struct mr_deadline_item *it, time_t now, const char *summary,
+    const char *description, const char *from)
+{
+	icalcomponent *cal, *ev;
+	struct icaltimetype start, stamp;
+	char uid[200], *text;
+
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal,
+	    icalproperty_new_prodid("-//mipsreview//alerts//EN"));
+	ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	/* UTC times: a reader without the zone's VTIMEZONE still gets the instant. */
+	start = icaltime_from_timet_with_zone(it->closes_at, 0,
+	    icaltimezone_get_utc_timezone());
+	stamp = icaltime_from_timet_with_zone(now, 0,
+	    icaltimezone_get_utc_timezone());
+	snprintf(uid, sizeof uid, "mipsreview-%s-%lld-deadline@%s", it->what,
+	    (long long)it->id, domain_of(from));
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(start));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(
+	    (int)(it->sequence & 0x7fffffff)));
+	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+	icalcomponent_add_property(ev, icalproperty_new_description(description));
+	icalcomponent_add_property(ev, icalproperty_new_transp(
+	    ICAL_TRANSP_TRANSPARENT));
+	icalcomponent_add_component(cal, ev);
+	text = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	return text;
+}
+
+static void
+body_line(char **body, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Append a formatted line to *body (left NULL on no memory). */
+static void
+body_line(char **body, const char *fmt, ...)
+{
+	char *line = NULL, *nb = NULL;
+	va_list ap;
+	int n;
+
+	if (*body == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || asprintf(&nb, "%s%s\n", *body, line) < 0)
+		nb = NULL;
+	free(line);
+	free(*body);
+	*body = nb;
+}
+
+int
+mr_alert_compose(const struct mr_deadline_item *it, long long offset,
+    time_t now, const struct mr_alert_settings *set, const char *const *to,
+    int nto, const char *missing_evidence, char **msg, size_t *len,
+    struct mr_err *err)
+{
+	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
+	char utc[32], label[32], attach[64], summary[300];
+	char *body = strdup(""), *ics = NULL;
+	struct mr_mail m = { 0 };
+	int documents, rc = -1;
+	const char *title = deadline_title(it, &documents);
+
+	*msg = NULL;
+	if (set->from == NULL) {
+		mr_err_set(err, MR_EINVAL, "smtp_from is not set; add "
+		    "'smtp_from = alerts@practice.example' to the configuration");
+		goto out;
+	}
+	mr_alert_subject(it, now, subject, sizeof subject);
+	mr_alert_message_id(it, offset, set->from, mid, sizeof mid);
+	one_line(it->name, name, sizeof name);
+	mr_tin_mask(it->tin, tin, sizeof tin);
+	mr_alert_offset_label(offset, label, sizeof label);
+	mr_when_left(now, it->closes_at, left, sizeof left);
+	mr_time_iso_utc(it->closes_at, utc, sizeof utc);
+
+	body_line(&body, "%s.", subject);
+	body_line(&body, "%s", "");
+	body_line(&body, "%-12s %s %lld (%s, performance year %d)",
+	    strcmp(it->what, "case") == 0 ? "Case:" : "Filing:",
+	    it->what, (long long)it->id, it->kind, it->performance_year);
+	body_line(&body, "%-12s %s", "Clinician:", name);
+	body_line(&body, "%-12s %s", "TIN:", tin);
+	if (it->npi != NULL && *it->npi != '\0')
+		body_line(&body, "%-12s %s", "NPI:", it->npi);
+	body_line(&body, "%-12s %s", "Status:", it->status);
+	if (mr_when_format_human(it->closes_at, it->zone, when, sizeof when) == 0)
+		body_line(&body, "%-12s %s (%s, as announced)",
+		    documents ? "Due:" : "Closes:", when, it->zone);
+	if (set->zone != NULL && strcmp(set->zone, it->zone) != 0 &&
+	    mr_when_format_human(it->closes_at, set->zone, when, sizeof when) == 0)
+		body_line(&body, "%-12s %s (%s)", "", when, set->zone);
+	body_line(&body, "%-12s %s", "", utc);
+	body_line(&body, "%-12s %s", "Time left:", left);
+	if (it->source != NULL && *it->source != '\0') {
+		char src[400];
+
+		one_line(it->source, src, sizeof src);
+		body_line(&body, "%-12s %s", "Source:", src);
+	}
+	body_line(&body, "%s", "");
+	/* -- evidence (issue 6): the evidence still missing, one per line. */
+	if (missing_evidence != NULL && *missing_evidence != '\0') {
+		body_line(&body, "Evidence still missing:");
+		body_line(&body, "%s", missing_evidence);
+	}
+	body_line(&body, "Details: mipsreview show %lld", (long long)it->id);
+	body_line(&body, "%s", "");
+	body_line(&body, "-- ");
+	body_line(&body, "Sent by mipsreview, %s before the deadline, to the "
+	    "owner of this %s and the", label, it->what);
+	body_line(&body, "addresses in alert_to.  The attached calendar "
+	    "entry holds the deadline.");
+	if (body == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	snprintf(summary, sizeof summary, "%s deadline: %s", title, name);
+	if ((ics = ics_for(it, now, summary, subject, set->from)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "building the calendar entry failed");
+		goto out;
+	}
+	snprintf(attach, sizeof attach, "%s-%lld-deadline.ics", it->what,
+	    (long long)it->id);
+	m.from = set->from;
+	m.to = to;
+	m.nto = nto;
+	m.subject = subject;
+	m.message_id = mid;
+	m.date = now;
+	m.body = body;
+	m.attach_name = attach;
+	m.attach_type = "text/calendar; charset=utf-8";
+	m.attach_data = ics;
+	m.attach_len = strlen(ics);
+	if (mr_mail_compose(&m, msg, len, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(body);
+	free(ics);
+	return rc;
+}
+
+/* ---- the run ---- */
+
+struct due {
+	struct mr_deadline_item	 it;
+	char			*strs[10];	/* what the pointers in it point to */
+	long long		 offset;
+};
+
+struct collect {
+	const struct mr_alert_settings	*set;
+	time_t				 now;
+	struct due			*v;
+	size_t				 n, cap;
+	int				 nomem;
+};
+
+static const char *
+keep(struct due *d, int slot, const char *s)
+{
+	return d->strs[slot] = strdup(s ? s : "");
+}
+
+static int
+collect_item(const struct mr_deadline_item *it, void *arg)
+{
+	struct collect *c = arg;
+	struct due *d, *nv;
+	int i = mr_alert_due(it, c->set->offsets, c->set->noffsets, c->now);
+
+	if (i < 0)
+		return 0;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+
+		if ((nv = realloc(c->v, ncap * sizeof *nv)) == NULL) {
+			c->nomem = 1;
+			return 1;
+		}
+		c->v = nv;
+		c->cap = ncap;
+	}
+	d = &c->v[c->n++];
+	memset(d, 0, sizeof *d);
+	d->it = *it;
+	d->offset = c->set->offsets[i];
+	d->it.what = keep(d, 0, it->what);
+	d->it.kind = keep(d, 1, it->kind);
+	d->it.name = keep(d, 2, it->name);
+	d->it.tin = keep(d, 3, it->tin);
+	d->it.npi = keep(d, 4, it->npi);
+	d->it.status = keep(d, 5, it->status);
+	d->it.zone = keep(d, 6, it->zone);
+	d->it.source = keep(d, 7, it->source);
+	d->it.updated_at = keep(d, 8, it->updated_at);
+	d->it.owner = it->owner ? keep(d, 9, it->owner) : NULL;
+	for (int k = 0; k < 9; k++)
+		if (d->strs[k] == NULL)
+			c->nomem = 1;
+	if (it->owner && d->strs[9] == NULL)
+		c->nomem = 1;
+	return c->nomem;
+}
+
+static void
+collect_free(struct collect *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		for (int k = 0; k < 10; k++)
+			free(c->v[i].strs[k]);
+	free(c->v);
+}
+
+static int
+collect_due(struct mr_store *st, const struct mr_alert_settings *set,
+    struct collect *c, struct mr_err *err)
+{
+	memset(c, 0, sizeof *c);
+	c->set = set;
+	c->now = mr_store_now(st);
+	if (mr_deadline_each(st, NULL, collect_item, c, err) == -1)
+		return -1;
+	if (c->nomem)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	return 0;
+}
+
+/* The ledger row of a reminder, as far as planning needs it. */
+struct ledger {
+	int64_t	 id;		/* 0: no row */
+	char	 state[16];
+	char	 token[128];
+	time_t	 lease_until;
+	time_t	 retry_at;
+	int	 attempts;
+};
+
+static int
+ledger_get(struct mr_store *st, const struct due *d, struct ledger *l,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	memset(l, 0, sizeof *l);
+	if (mr_store_prepare(st, "SELECT id, state, claim_token, lease_until, "
+	    "retry_at, attempts FROM alert_ledger WHERE what = ?1 AND "
+	    "item_id = ?2 AND closes_at = ?3 AND offset_secs = ?4", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, d->it.id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
+	sqlite3_bind_int64(stmt, 4, d->offset);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(stmt, 0);
+		snprintf(l->state, sizeof l->state, "%s",
+		    (const char *)sqlite3_column_text(stmt, 1));
+		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+			snprintf(l->token, sizeof l->token, "%s",
+			    (const char *)sqlite3_column_text(stmt, 2));
+		l->lease_until = (time_t)sqlite3_column_int64(stmt, 3);
+		l->retry_at = (time_t)sqlite3_column_int64(stmt, 4);
+		l->attempts = sqlite3_column_int(stmt, 5);
+	} else if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert ledger");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+held(const struct ledger *l, time_t now)
+{
+	return l->id != 0 && (strcmp(l->state, "claimed") == 0 ||
+	    strcmp(l->state, "sending") == 0) && l->lease_until > now;
+}
+
+enum claim_result { CLAIMED, ALREADY_SENT, BUSY, RETRY_LATER };
+
+struct claim {
+	int64_t	 ledger_id;
+	int	 attempts;
+	int	 takeover;
+	int	 maybe_duplicate;
+};
+
+static int
+audit_alert(struct mr_store *st, int64_t ledger_id, const char *action,
+    json_t *before, json_t *after, struct mr_err *err)
+{
+	char *b = before ? json_dumps(before, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	char *a = after ? json_dumps(after, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	int rc;
+
+	if ((before && b == NULL) || (after && a == NULL))
+		rc = mr_err_set(err, MR_EFAIL, "out of memory");
+	else
+		rc = mr_audit_append(st, "alert", ledger_id, action, b, a, err);
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/* Claim the reminder for this sender: one transaction, serialised by BEGIN IMMEDIATE. */
+static int
+claim(struct mr_store *st, const struct due *d,
+    const struct mr_alert_settings *set, const char *token, const char *mid,
+    enum claim_result *res, struct claim *cl, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct ledger l;
+	time_t now = mr_store_now(st);
+	char iso[32];
+	int rc = -1, in_tx = 0;
+
+	memset(cl, 0, sizeof *cl);
+	mr_time_iso_utc(now, iso, sizeof iso);
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	/* Read again under the write lock: another sender may have moved. */
+	if (ledger_get(st, d, &l, err) == -1)
+		goto out;
+	if (l.id != 0 && strcmp(l.state, "sent") == 0) {
+		*res = ALREADY_SENT;
+		goto done;
+	}
+	if (held(&l, now)) {
+		*res = BUSY;
+		goto done;
+	}
+	if (l.id != 0 && strcmp(l.state, "failed") == 0 && set->honor_retry &&
+	    l.retry_at > now) {
+		*res = RETRY_LATER;
+		goto done;
+	}
+	if (l.id == 0) {
+		if (mr_store_prepare(st, "INSERT INTO alert_ledger (what, item_id, "
+		    "closes_at, offset_secs, message_id, state, claim_token, "
+		    "lease_until, attempts, created_at, updated_at) VALUES (?1, ?2, "
+		    "?3, ?4, ?5, 'claimed', ?6, ?7, 1, ?8, ?8)", &stmt, err) == -1)
+			goto out;
+		sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, d->it.id);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
+		sqlite3_bind_int64(stmt, 4, d->offset);
+		sqlite3_bind_text(stmt, 5, mid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now + set->lease);
+		sqlite3_bind_text(stmt, 8, iso, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			mr_store_dberr(st, err, "claiming a reminder");
+			goto out;
+		}
+		cl->ledger_id = sqlite3_last_insert_rowid(mr_store_db(st));
+		cl->attempts = 1;
+	} else {
+		/* A failed one, or a claim whose sender died (lease over). */
+		cl->takeover = strcmp(l.state, "failed") != 0;
+		cl->maybe_duplicate = strcmp(l.state, "sending") == 0;
+		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'claimed', "
+		    "claim_token = ?2, lease_until = ?3, attempts = attempts + 1, "
+		    "message_id = ?4, updated_at = ?5 WHERE id = ?1", &stmt,
+		    err) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, l.id);
+		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now + set->lease);
+		sqlite3_bind_text(stmt, 4, mid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, iso, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			mr_store_dberr(st, err, "claiming a reminder");
+			goto out;
+		}
+		cl->ledger_id = l.id;
+		cl->attempts = l.attempts + 1;
+		if (cl->takeover && audit_alert(st, l.id, "taken-over",
+		    json_pack("{s:s, s:s, s:I}", "state", l.state, "claim_token",
+		    l.token, "lease_until", (json_int_t)l.lease_until),
+		    json_pack("{s:s, s:s, s:s}", "state", "claimed", "claim_token",
+		    token, "note", cl->maybe_duplicate ? "the previous sender "
+		    "died after handing over the whole message: it may have been "
+		    "delivered; resending with the same Message-ID" : "the "
+		    "previous sender died before the end of the message: it was "
+		    "not delivered"), err) == -1)
+			goto out;
+	}
+	*res = CLAIMED;
+done:
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		mr_store_rollback(st);
+	return rc;
+}
+
+struct sending {
+	struct mr_store	*st;
+	int64_t		 ledger_id;
+	const char	*token;
+	struct mr_err	 err;
+};
+
+/* libcurl has the whole message: record it before the final "." goes out. */
+static int
+mark_sending(void *arg)
+{
+	struct sending *s = arg;
+	sqlite3_stmt *stmt = NULL;
+	char iso[32];
+	int rc = -1, in_tx = 0;
+
+	mr_time_iso_utc(mr_store_now(s->st), iso, sizeof iso);
+	if (mr_store_begin(s->st, &s->err) == -1)
+		goto out;
+	in_tx = 1;
+	if (mr_store_prepare(s->st, "UPDATE alert_ledger SET state = 'sending', "
+	    "updated_at = ?3 WHERE id = ?1 AND claim_token = ?2 AND "
+	    "state = 'claimed'", &stmt, &s->err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, s->ledger_id);
+	sqlite3_bind_text(stmt, 2, s->token, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(s->st, &s->err, "updating the alert ledger");
+		goto out;
+	}
+	if (sqlite3_changes(mr_store_db(s->st)) != 1) {
+		/* Our lease ran out and another sender has it: let it send. */
+		mr_err_set(&s->err, MR_ESEND, "the claim on the reminder was lost "
+		    "(another sender took it over); not sending it twice");
+		goto out;
+	}
+	in_tx = 0;
+	if (mr_store_commit(s->st, &s->err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		mr_store_rollback(s->st);
+	return rc;
+}
+
+/* The outcome of an attempt, with its audit row, in one transaction. */
+static int
+finish(struct mr_store *st, const struct due *d, const struct claim *cl,
+    const char *token, const char *mid, const char *rcpts, const char *error,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	time_t now = mr_store_now(st);
+	char iso[32], label[32];
+	long long backoff;
+	int rc = -1, in_tx = 0;
+
+	mr_time_iso_utc(now, iso, sizeof iso);
+	mr_alert_offset_label(d->offset, label, sizeof label);
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (error == NULL) {
+		/*
+		 * The server accepted it: sent, whoever holds the claim now
+		 * (only a sender stalled past its lease could have lost it).
+		 */
+		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'sent', "
+		    "sent_at = ?2, recipients = ?3, claim_token = NULL, "
+		    "lease_until = NULL, last_error = NULL, retry_at = NULL, "
+		    "updated_at = ?2 WHERE id = ?1 AND state <> 'sent'", &stmt,
+		    err) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
+		sqlite3_bind_text(stmt, 2, iso, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, rcpts, -1, SQLITE_STATIC);
+	} else {
+		backoff = RETRY_FIRST;
+		for (int i = 1; i < cl->attempts && backoff < RETRY_MAX; i++)
+			backoff *= 2;
+		if (backoff > RETRY_MAX)
+			backoff = RETRY_MAX;
+		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'failed', "
+		    "last_error = ?3, retry_at = ?4, recipients = ?5, "
+		    "claim_token = NULL, lease_until = NULL, updated_at = ?6 "
+		    "WHERE id = ?1 AND claim_token = ?2", &stmt, err) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
+		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)now + backoff);
+		sqlite3_bind_text(stmt, 5, rcpts, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, iso, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "updating the alert ledger");
+		goto out;
+	}
+	if (sqlite3_changes(mr_store_db(st)) == 1 && audit_alert(st,
+	    cl->ledger_id, error ? "send-failed" : "sent", NULL,
+	    json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?}",
+	    "what", d->it.what, "id", (json_int_t)d->it.id, "message_id", mid,
+	    "reminder", label, "closes_at", (json_int_t)d->it.closes_at,
+	    "recipients", rcpts, "sender", token, "attempt", cl->attempts,
+	    "maybe_duplicate", cl->maybe_duplicate, "error", error), err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		mr_store_rollback(st);
+	return rc;
+}
+
+/* Who is sending: host, process and a random part, unique per run. */
+static void
+make_token(char *buf, size_t len)
+{
+	char host[64] = "localhost";
+	unsigned int r = 0;
+
+	if (gethostname(host, sizeof host) == -1)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (unsigned int)time(NULL) ^ (unsigned int)getpid() << 16;
+	snprintf(buf, len, "%s:%ld:%08x", host, (long)getpid(), r);
+}
+
+/*
+ * -- evidence (issue 6): the evidence still missing for the item, one per
+ * line (malloc'd), or NULL.  The evidence module is not on this branch yet.
+ */
+static char *
+missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
+{
+	(void)st;
+	(void)it;
+	return NULL;
+}
+
+static char *
+join(char **v, int n)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(s, ",", len - strlen(s) - 1);
+		strncat(s, v[i], len - strlen(s) - 1);
+	}
+	return s;
+}
+
+int
+mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
+    struct mr_mailer *mailer, void (*report)(const struct mr_alert_report *,
+    void *), void *arg, struct mr_alert_totals *tot, struct mr_err *err)
+{
+	struct collect c;
+	char token[160], mid[200];
+	int rc = -1, stopped = 0;
+
+	memset(tot, 0, sizeof *tot);
+	make_token(token, sizeof token);
+	if (collect_due(st, set, &c, err) == -1)
+		goto out;
+	for (size_t i = 0; i < c.n; i++) {
+		struct due *d = &c.v[i];
+		struct mr_alert_report r = { 0 };
+		struct mr_err why = { 0 };
+		struct ledger l;
+		struct claim cl;
+		enum claim_result res;
+		struct sending snd;
+		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
+		size_t len = 0;
+		int nrcpt = 0, stop = 0, failed = 0;
+
+		mr_alert_message_id(&d->it, d->offset, set->from, mid, sizeof mid);
+		r.what = d->it.what;
+		r.id = d->it.id;
+		r.name = d->it.name;
+		r.offset = d->offset;
+		r.closes_at = d->it.closes_at;
+		r.zone = d->it.zone;
+		r.message_id = mid;
+		if (mr_alert_recipients(&d->it, set->alert_to, &rcpt, &nrcpt,
+		    &why) == 0 && nrcpt == 0)
+			mr_err_set(&why, MR_EINVAL, "%s %lld has no recipient: "
+			    "give it an owner ('mipsreview set %lld owner=ADDRESS') "
+			    "or set alert_to", d->it.what, (long long)d->it.id,
+			    (long long)d->it.id);
+		rcpts = join(rcpt, nrcpt);
+		r.recipients = rcpts ? rcpts : "";
+
+		if (mailer == NULL) {		/* dry run: read only */
+			if (ledger_get(st, d, &l, err) == -1)
+				goto next_fail;
+			if (l.id != 0 && strcmp(l.state, "sent") == 0)
+				goto next;
+			tot->due++;
+			if (held(&l, mr_store_now(st))) {
+				r.outcome = "busy";
+				tot->busy++;
+			} else
+				r.outcome = "would-send";
+			r.error = why.code != MR_EOK ? why.msg : NULL;
+			goto report;
+		}
+		if (stopped) {
+			if (ledger_get(st, d, &l, err) == -1)
+				goto next_fail;
+			if (l.id != 0 && strcmp(l.state, "sent") == 0)
+				goto next;
+			tot->due++;
+			tot->deferred++;
+			r.outcome = "deferred";
+			r.error = "not tried: the mail server failed for an "
+			    "earlier reminder in this run";
+			goto report;
+		}
+		if (claim(st, d, set, token, mid, &res, &cl, err) == -1)
+			goto next_fail;
+		if (res == ALREADY_SENT)
+			goto next;
+		tot->due++;
+		if (res == BUSY || res == RETRY_LATER) {
+			r.outcome = res == BUSY ? "busy" : "retry-later";
+			tot->busy++;
+			goto report;
+		}
+		r.takeover = cl.takeover;
+		r.maybe_duplicate = cl.maybe_duplicate;
+		if (why.code != MR_EOK)
+			failed = 1;
+		else {
+			evidence = missing_evidence(st, &d->it);
+			if (mr_alert_compose(&d->it, d->offset, mr_store_now(st),
+			    set, (const char *const *)rcpt, nrcpt, evidence, &msg,
+			    &len, &why) == -1)
+				failed = 1;
+		}
+		if (!failed) {
+			memset(&snd, 0, sizeof snd);
+			snd.st = st;
+			snd.ledger_id = cl.ledger_id;
+			snd.token = token;
+			if (mr_mailer_send(mailer, set->from,
+			    (const char *const *)rcpt, nrcpt, msg, len,
+			    mark_sending, &snd, &stop, &why) == -1) {
+				failed = 1;
+				if (snd.err.code != MR_EOK)
+					why = snd.err;
+			}
+		}
+		if (finish(st, d, &cl, token, mid, r.recipients, failed ?
+		    why.msg : NULL, err) == -1)
+			goto next_fail;
+		if (failed) {
+			r.outcome = "failed";
+			r.error = why.msg;
+			tot->failed++;
+			stopped = stop;
+		} else {
+			r.outcome = "sent";
+			tot->sent++;
+		}
+report:
+		if (report != NULL)
+			report(&r, arg);
+next:
+		mr_alert_strv_free(rcpt);
+		free(rcpts);
+		free(msg);
+		free(evidence);
+		continue;
+next_fail:
+		mr_alert_strv_free(rcpt);
+		free(rcpts);
+		free(msg);
+		free(evidence);
+		goto out;
+	}
+	rc = 0;
+out:
+	collect_free(&c);
+	return rc;
+}
+
+struct next {
+	const struct mr_alert_settings	*set;
+	time_t				 now, best;
+};
+
+static int
+next_item(const struct mr_deadline_item *it, void *arg)
+{
+	struct next *nm = arg;
+	time_t t = mr_alert_next_moment(it, nm->set->offsets,
+	    nm->set->noffsets, nm->now);
+
+	if (t != 0 && (nm->best == 0 || t < nm->best))
+		nm->best = t;
+	return 0;
+}
+
+int
+mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
+    time_t *when, struct mr_err *err)
+{
+	struct collect c;
+	struct ledger l;
+	struct next nm;
+	time_t now = mr_store_now(st), best = 0, t;
+	int rc = -1;
+
+	*when = 0;
+	if (collect_due(st, set, &c, err) == -1)
+		goto out;
+	/* Reminders due now: now, unless held, sent or backing off. */
+	for (size_t i = 0; i < c.n; i++) {
+		if (ledger_get(st, &c.v[i], &l, err) == -1)
+			goto out;
+		if (l.id == 0)
+			t = now;
+		else if (strcmp(l.state, "sent") == 0)
+			continue;
+		else if (held(&l, now))
+			t = l.lease_until;
+		else if (strcmp(l.state, "failed") == 0 && set->honor_retry &&
+		    l.retry_at > now)
+			t = l.retry_at;
+		else
+			t = now;
+		if (best == 0 || t < best)
+			best = t;
+	}
+	/* And the next reminder moment of every open deadline. */
+	nm.set = set;
+	nm.now = now;
+	nm.best = best;
+	if (mr_deadline_each(st, NULL, next_item, &nm, err) == -1)
+		goto out;
+	*when = nm.best;
+	rc = 0;
+out:
+	collect_free(&c);
+	return rc;
+}
+
+int
+mr_alert_ledger_each(struct mr_store *st,
+    int (*fn)(const struct mr_alert_entry *, void *), void *arg,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_alert_entry e;
+	int rc = -1, step = SQLITE_DONE, stop = 0;
+
+	if (mr_store_prepare(st, "SELECT id, what, item_id, closes_at, "
+	    "offset_secs, message_id, state, attempts, last_error, recipients, "
+	    "sent_at, coalesce(lease_until, 0), coalesce(retry_at, 0), "
+	    "updated_at FROM alert_ledger ORDER BY id", &stmt, err) == -1)
+		goto out;
+	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		e.ledger_id = sqlite3_column_int64(stmt, 0);
+		e.what = (const char *)sqlite3_column_text(stmt, 1);
+		e.id = sqlite3_column_int64(stmt, 2);
+		e.closes_at = (time_t)sqlite3_column_int64(stmt, 3);
+		e.offset = sqlite3_column_int64(stmt, 4);
+		e.message_id = (const char *)sqlite3_column_text(stmt, 5);
+		e.state = (const char *)sqlite3_column_text(stmt, 6);
+		e.attempts = sqlite3_column_int(stmt, 7);
+		e.last_error = (const char *)sqlite3_column_text(stmt, 8);
+		e.recipients = (const char *)sqlite3_column_text(stmt, 9);
+		e.sent_at = (const char *)sqlite3_column_text(stmt, 10);
+		e.lease_until = (time_t)sqlite3_column_int64(stmt, 11);
+		e.retry_at = (time_t)sqlite3_column_int64(stmt, 12);
+		e.updated_at = (const char *)sqlite3_column_text(stmt, 13);
+		stop = fn(&e, arg);
+	}
+	if (!stop && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert ledger");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
