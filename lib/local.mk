@@ -14,6 +14,7 @@ lib_libmipsreview_a_SOURCES = \
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
 # -- calendar (issue 4)
+lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
