@@ -41,6 +41,7 @@ struct cli_ctx {
 	int		 reveal;	/* --reveal: whole TINs */
 	int		 color;		/* stdout is a terminal and NO_COLOR unset */
 	long long	 now;		/* the clock (time_t) */
+	const char	*viewer_zone;	/* the person's zone: $TZ or /etc/localtime */
 };
 
 #define CMD_NEEDS_DB	0x1
@@ -99,6 +100,8 @@ int	cmd_status(struct cli_ctx *, int, char **);
 int	cmd_note(struct cli_ctx *, int, char **);
 int	cmd_audit(struct cli_ctx *, int, char **);
 /* -- windows and due (issue 3) */
+int	cmd_window(struct cli_ctx *, int, char **);
+int	cmd_due(struct cli_ctx *, int, char **);
 /* -- evidence (issue 6) */
 /* -- hardship and what-if (issue 8) */
 /* -- calendar export and feeds (issue 4) */

@@ -8,6 +8,7 @@ cli_mipsreview_SOURCES = \
 	cli/cmd_add.c cli/cmd_list.c cli/cmd_show.c cli/cmd_set.c \
 	cli/cmd_status.c cli/cmd_note.c cli/cmd_audit.c
 # -- windows and due (issue 3)
+cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
 # -- calendar export and feeds (issue 4)

@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "lib/mr_store.h"
+#include "lib/mr_when.h"
 
 static int cmd_help(struct cli_ctx *, int, char **);
 static int cmd_version(struct cli_ctx *, int, char **);
@@ -83,6 +84,34 @@ static const struct cli_cmd commands[] = {
 	  "  --json                one JSON array\n",
 	  CMD_NEEDS_DB },
 	/* -- windows and due (issue 3) */
+	{ "window", cmd_window,
+	  "add|list|show|set|extend ...",
+	  "review windows: the deadlines CMS announces",
+	  "  window add --kind KIND --year YEAR --closes TIME [--opens TIME]\n"
+	  "             [--name TEXT] [--source TEXT] [--zone ZONE] [--json]\n"
+	  "  window list [--year YEAR] [--kind KIND] [--json]\n"
+	  "  window show WINDOW [--json]\n"
+	  "  window set WINDOW [--closes TIME] [--opens TIME] [--name TEXT]\n"
+	  "             [--source TEXT] [--kind KIND] [--year YEAR] [--zone ZONE]\n"
+	  "  window extend WINDOW --closes TIME [--source TEXT]\n"
+	  "  kinds: targeted-review, euc-hardship, pi-hardship, data-submission, other\n"
+	  "  TIME: '2024-10-11 19:00 America/Chicago', '2024-10-11 7pm CDT',\n"
+	  "        'Oct 11 2024 7:00 p.m. CDT', '2024-10-11T19:00:00-05:00',\n"
+	  "        '2024-10-12T00:00:00Z'; without a zone: --zone, else\n"
+	  "        America/New_York (CMS announces in Eastern time)\n",
+	  CMD_NEEDS_DB },
+	{ "due", cmd_due,
+	  "[--within DURATION] [--overdue] [--all] [--zone ZONE] [--json]",
+	  "what is due, soonest first",
+	  "  --within DURATION     only deadlines closing from now to now+DURATION\n"
+	  "                        (30d, 12h, 2w)\n"
+	  "  --overdue             only deadlines that have passed\n"
+	  "  --all                 include decided, closed and withdrawn items\n"
+	  "  --zone ZONE           your zone for the second time column\n"
+	  "                        (default $TZ or the system zone)\n"
+	  "  --reveal              show whole TINs\n"
+	  "  --json                one JSON array\n",
+	  CMD_NEEDS_DB },
 	/* -- evidence (issue 6) */
 	/* -- hardship and what-if (issue 8) */
 	/* -- calendar export and feeds (issue 4) */
@@ -301,6 +330,43 @@ default_db_path(void)
 	return path;
 }
 
+/*
+ * The viewer's zone, for showing deadlines in their own time too: $TZ if
+ * it names an IANA zone, else the system zone (/etc/localtime), else UTC.
+ */
+static const char *
+viewer_zone(void)
+{
+	static char zone[128];
+	const char *tz = getenv("TZ"), *p;
+	char link[PATH_MAX];
+	ssize_t n;
+	FILE *fp;
+
+	if (tz != NULL && *tz == ':')
+		tz++;
+	if (tz != NULL && *tz != '\0' && mr_when_zone_valid(tz, NULL) == 0)
+		return tz;
+	if ((n = readlink("/etc/localtime", link, sizeof link - 1)) > 0) {
+		link[n] = '\0';
+		if ((p = strstr(link, "zoneinfo/")) != NULL &&
+		    mr_when_zone_valid(p + 9, NULL) == 0) {
+			snprintf(zone, sizeof zone, "%s", p + 9);
+			return zone;
+		}
+	}
+	if ((fp = fopen("/etc/timezone", "re")) != NULL) {
+		if (fgets(zone, sizeof zone, fp) != NULL) {
+			zone[strcspn(zone, "\n")] = '\0';
+			fclose(fp);
+			if (mr_when_zone_valid(zone, NULL) == 0)
+				return zone;
+		} else
+			fclose(fp);
+	}
+	return "UTC";
+}
+
 /* MIPSREVIEW_NOW fixes the clock (tests, rehearsals): @EPOCH or ISO 8601 UTC. */
 static int
 parse_now(const char *s, long long *out)
@@ -372,6 +438,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ctx.config_path = getenv("MIPSREVIEW_CONFIG");
+	ctx.viewer_zone = viewer_zone();
 	ctx.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 
 	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {

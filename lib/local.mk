@@ -9,7 +9,9 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_ident.c lib/mr_ident.h \
 	lib/mr_case.c lib/mr_case.h \
 	lib/mr_config.c lib/mr_config.h \
-	lib/mr_when.c lib/mr_when.h
+	lib/mr_when.c lib/mr_when.h \
+	lib/mr_window.c lib/mr_window.h \
+	lib/mr_deadline.c lib/mr_deadline.h
 # -- windows and time (issue 3)
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)

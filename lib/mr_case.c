@@ -12,6 +12,8 @@
 #include "lib/mr_case.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
+#include "lib/mr_when.h"
+#include "lib/mr_window.h"
 
 static const struct {
 	const char	*name;
@@ -183,8 +185,10 @@ mr_case_release(struct mr_case *c)
 		return;
 	free(c->name);
 	free(c->owner);
+	free(c->deadline_source);
 	c->name = NULL;
 	c->owner = NULL;
+	c->deadline_source = NULL;
 }
 
 static void
@@ -324,6 +328,48 @@ set_string(char **dst, const char *s, struct mr_err *err)
 	return 0;
 }
 
+/*
+ * A deadline of the case's own (CMS asked for documents by a date): in the
+ * zone the text names, else the zone of the case's review window, else
+ * Eastern, where CMS announces its deadlines.
+ */
+static int
+apply_deadline(struct mr_store *st, const struct mr_case_input *in,
+    struct mr_case *c, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char zone[64];
+	struct mr_when w;
+	int rc = -1;
+
+	if (*in->deadline == '\0') {
+		c->has_deadline = 0;
+		c->deadline_zone[0] = '\0';
+		return 0;
+	}
+	snprintf(zone, sizeof zone, "%s", c->has_deadline ? c->deadline_zone :
+	    MR_WINDOW_DEFAULT_ZONE);
+	if (!c->has_deadline) {
+		if (mr_store_prepare(st, "SELECT zone FROM review_window WHERE "
+		    "kind = 'targeted-review' AND performance_year = ? "
+		    "ORDER BY closes_at DESC LIMIT 1", &stmt, err) == -1)
+			goto out;
+		sqlite3_bind_int(stmt, 1, c->performance_year);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			snprintf(zone, sizeof zone, "%s",
+			    (const char *)sqlite3_column_text(stmt, 0));
+	}
+	if (mr_when_parse(in->deadline, zone, &w, err) == -1)
+		goto out;
+	c->has_deadline = 1;
+	c->deadline_at = w.utc;
+	snprintf(c->deadline_zone, sizeof c->deadline_zone, "%s", w.zone);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Validate the fields of in that are not NULL into c. */
 static int
 apply_input(struct mr_store *st, const struct mr_case_input *in,
@@ -400,6 +446,14 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 	if (in->note != NULL &&
 	    mr_text_validate("note", in->note, 1, err) == -1)
 		return -1;
+	if (in->deadline != NULL && apply_deadline(st, in, c, err) == -1)
+		return -1;
+	if (in->deadline_source != NULL) {
+		if (mr_text_validate("deadline_source", in->deadline_source, 0,
+		    err) == -1 || set_string(&c->deadline_source,
+		    in->deadline_source, err) == -1)
+			return -1;
+	}
 	/* Cross-field rules, checked on the result. */
 	if (c->reasons == 0)
 		return mr_err_set(err, MR_EINVAL, "reason: at least one reason "
@@ -471,6 +525,16 @@ mr_case_to_json(const struct mr_case *c, int reveal)
 	    "created_at", c->created_at,
 	    "updated_at", c->updated_at);
 #undef NUM
+	if (o != NULL && c->has_deadline) {
+		char utc[32];
+
+		mr_time_iso_utc(c->deadline_at, utc, sizeof utc);
+		json_object_set_new(o, "own_deadline", json_pack("{s:s, s:s, s:o}",
+		    "closes_at", utc, "zone", c->deadline_zone, "source",
+		    c->deadline_source ? json_string(c->deadline_source) :
+		    json_null()));
+	} else if (o != NULL)
+		json_object_set_new(o, "own_deadline", json_null());
 	return o;
 }
 
@@ -487,7 +551,7 @@ case_json_text(const struct mr_case *c)
 #define CASE_COLUMNS "id, tin, npi, name, practice, participation, " \
 	"performance_year, status, reasons, final_score, payment_adjustment, " \
 	"quality_score, cost_score, ia_score, pi_score, owner, created_at, " \
-	"updated_at"
+	"updated_at, deadline_at, deadline_zone, deadline_source"
 
 static double
 col_num(sqlite3_stmt *stmt, int i)
@@ -528,6 +592,11 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 		c->owner = strdup(col_text(stmt, 15));
 	snprintf(c->created_at, sizeof c->created_at, "%s", col_text(stmt, 16));
 	snprintf(c->updated_at, sizeof c->updated_at, "%s", col_text(stmt, 17));
+	c->has_deadline = sqlite3_column_type(stmt, 18) != SQLITE_NULL;
+	c->deadline_at = (time_t)sqlite3_column_int64(stmt, 18);
+	snprintf(c->deadline_zone, sizeof c->deadline_zone, "%s", col_text(stmt, 19));
+	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
+		c->deadline_source = strdup(col_text(stmt, 20));
 	return c->name == NULL ? -1 : 0;
 }
 
@@ -660,13 +729,15 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	    "INSERT INTO review_case (tin, npi, name, practice, participation, "
 	    "performance_year, status, reasons, final_score, payment_adjustment, "
 	    "quality_score, cost_score, ia_score, pi_score, owner, created_at, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "?12, ?13, ?14, ?15, ?16, ?17)" :
+	    "updated_at, deadline_at, deadline_zone, deadline_source) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "?16, ?17, ?19, ?20, ?21)" :
 	    "UPDATE review_case SET tin = ?1, npi = ?2, name = ?3, practice = ?4, "
 	    "participation = ?5, performance_year = ?6, status = ?7, "
 	    "reasons = ?8, final_score = ?9, payment_adjustment = ?10, "
 	    "quality_score = ?11, cost_score = ?12, ia_score = ?13, "
-	    "pi_score = ?14, owner = ?15, updated_at = ?17, "
+	    "pi_score = ?14, owner = ?15, updated_at = ?17, deadline_at = ?19, "
+	    "deadline_zone = ?20, deadline_source = ?21, "
 	    "revision = revision + 1 WHERE id = ?18",
 	    &stmt, err) == -1)
 		goto out;
@@ -691,6 +762,11 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	sqlite3_bind_text(stmt, 17, c->updated_at, -1, SQLITE_STATIC);
 	if (c->id != 0)
 		sqlite3_bind_int64(stmt, 18, c->id);
+	if (c->has_deadline) {
+		sqlite3_bind_int64(stmt, 19, (sqlite3_int64)c->deadline_at);
+		sqlite3_bind_text(stmt, 20, c->deadline_zone, -1, SQLITE_STATIC);
+		bind_opt_text(stmt, 21, c->deadline_source);
+	}
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "saving the case");
 		goto out;
@@ -769,6 +845,9 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 		{ { "cost", "cost_score", NULL }, offsetof(struct mr_case_input, cost) },
 		{ { "ia", "ia_score", NULL }, offsetof(struct mr_case_input, ia) },
 		{ { "pi", "pi_score", NULL }, offsetof(struct mr_case_input, pi) },
+		{ { "deadline", NULL, NULL }, offsetof(struct mr_case_input, deadline) },
+		{ { "deadline_source", "deadline-source", NULL },
+		  offsetof(struct mr_case_input, deadline_source) },
 	};
 	char *eq = strchr(a, '='), *tok, *save = NULL;
 
@@ -794,8 +873,8 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 			}
 	return mr_err_set(err, MR_EINVAL, "field '%s' cannot be set; settable: "
 	    "tin, npi, name, year, reason, score, adjustment, practice, "
-	    "participation, owner, quality, cost, ia, pi (status: use "
-	    "'mipsreview status')", a);
+	    "participation, owner, quality, cost, ia, pi, deadline, "
+	    "deadline_source (status: use 'mipsreview status')", a);
 }
 
 int

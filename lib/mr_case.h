@@ -9,6 +9,7 @@
 #define MR_CASE_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -49,6 +50,10 @@ struct mr_case {
 	double		 ia_score;
 	double		 pi_score;
 	char		*owner;		/* e-mail or NULL */
+	int		 has_deadline;	/* a deadline of its own (CMS asked for documents) */
+	time_t		 deadline_at;
+	char		 deadline_zone[64];
+	char		*deadline_source;
 	char		 created_at[24];
 	char		 updated_at[24];
 };
@@ -74,6 +79,8 @@ struct mr_case_input {
 	const char	*cost;
 	const char	*ia;
 	const char	*pi;
+	const char	*deadline;		/* time text; "" clears */
+	const char	*deadline_source;
 };
 
 struct mr_case_filter {

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "lib/mr_err.h"
 
 struct mr_store;
@@ -54,5 +56,12 @@ int	mr_deadline_each(struct mr_store *, const struct mr_deadline_filter *,
 int	mr_deadline_of_case(struct mr_store *, int64_t case_id,
 	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
 	    struct mr_err *);
+
+/*
+ * The deadline object every JSON output uses: closes_at (UTC, ISO 8601
+ * ending in Z), zone (IANA), closes_local (ISO 8601 with the zone's offset
+ * at that instant), seconds_left (negative when past), and time_left.
+ */
+json_t	*mr_deadline_json(time_t closes_at, const char *zone, time_t now);
 
 #endif /* MR_DEADLINE_H */

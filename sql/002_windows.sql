@@ -59,3 +59,8 @@ INSERT INTO review_window (kind, performance_year, name, opens_at, closes_at,
 	SELECT kind, performance_year, name, opens_at, closes_at, zone, source,
 	'2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z' FROM seed_window;
 DROP TABLE seed_window;
+
+-- Own deadlines are few; due finds them through this index, and cases on a
+-- window through review_case_year_status.
+CREATE INDEX review_case_deadline ON review_case (deadline_at)
+	WHERE deadline_at IS NOT NULL;

@@ -1,0 +1,132 @@
+/* mipsreview due (alias deadlines): every open deadline, soonest first. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/render.h"
+#include "lib/mr_deadline.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_when.h"
+
+struct due_out {
+	struct cli_ctx	*ctx;
+	const char	*zone;		/* the viewer's */
+	json_t		*array;
+	long long	 n;
+};
+
+static int
+due_one(const struct mr_deadline_item *it, void *arg)
+{
+	struct due_out *out = arg;
+	struct cli_ctx *ctx = out->ctx;
+	char tin[16], announced[48], mine[48], left[40];
+	time_t now = (time_t)ctx->now;
+	const char *color = "";
+
+	out->n++;
+	if (ctx->reveal)
+		snprintf(tin, sizeof tin, "%s", it->tin);
+	else
+		mr_tin_mask(it->tin, tin, sizeof tin);
+	if (out->array != NULL) {
+		json_t *d = mr_deadline_json(it->closes_at, it->zone, now);
+		char local[48];
+
+		mr_when_format_local(it->closes_at, out->zone, local, sizeof local);
+		json_object_set_new(d, "viewer_zone", json_string(out->zone));
+		json_object_set_new(d, "closes_viewer", json_string(local));
+		json_object_set_new(d, "source", json_string(it->source));
+		return json_array_append_new(out->array, json_pack("{s:I, s:s, "
+		    "s:s, s:s, s:s, s:o, s:i, s:s, s:b, s:o, s:o}",
+		    "id", (json_int_t)it->id, "what", it->what, "kind", it->kind,
+		    "name", it->name, "tin", tin,
+		    "npi", it->npi[0] ? json_string(it->npi) : json_null(),
+		    "performance_year", it->performance_year,
+		    "status", it->status, "open", it->open,
+		    "window_id", it->window_id ? json_integer(it->window_id) :
+		    json_null(), "deadline", d)) == 0 ? 0 : 1;
+	}
+	render_short_time(it->closes_at, it->zone, announced, sizeof announced);
+	render_short_time(it->closes_at, out->zone, mine, sizeof mine);
+	if (!it->open)
+		snprintf(left, sizeof left, "(%s)", it->status);
+	else
+		mr_when_left(now, it->closes_at, left, sizeof left);
+	if (it->open && it->closes_at < now)
+		color = cli_color(ctx, "\033[31m");		/* overdue: red */
+	else if (it->open && it->closes_at - now < 7 * 86400)
+		color = cli_color(ctx, "\033[33m");		/* this week: yellow */
+	printf("%s%-9s %-6lld %-24.24s %-9s %-16s %-22s %-22s %s%s\n", color,
+	    it->what, (long long)it->id, it->name, tin, it->kind, announced, mine,
+	    left, color[0] ? cli_color(ctx, "\033[0m") : "");
+	return 0;
+}
+
+int
+cmd_due(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_WITHIN = 0x200, O_OVERDUE, O_ALL, O_ZONE };
+	static const struct option longopts[] = {
+		{ "within", required_argument, NULL, O_WITHIN },
+		{ "overdue", no_argument, NULL, O_OVERDUE },
+		{ "all", no_argument, NULL, O_ALL },
+		{ "zone", required_argument, NULL, O_ZONE },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_deadline_filter f = { 0 };
+	struct due_out out = { .ctx = ctx, .zone = ctx->viewer_zone };
+	struct mr_err err = { 0 };
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_WITHIN:
+			if (mr_when_parse_duration(optarg, &f.within, &err) == -1)
+				return cli_fail(ctx, &err);
+			if (f.within == 0) {
+				mr_err_set(&err, MR_EINVAL, "within '%s': a span "
+				    "longer than zero is expected", optarg);
+				return cli_fail(ctx, &err);
+			}
+			break;
+		case O_OVERDUE:
+			f.overdue_only = 1;
+			break;
+		case O_ALL:
+			f.include_closed = 1;
+			break;
+		case O_ZONE:
+			if (mr_when_zone_valid(optarg, &err) == -1)
+				return cli_fail(ctx, &err);
+			out.zone = optarg;
+			break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if (f.overdue_only && f.within)
+		return cli_usage(ctx, "--overdue and --within exclude each other");
+	if (ctx->json && (out.array = json_array()) == NULL)
+		return EXIT_FAIL;
+	if (!ctx->json)
+		printf("%s%-9s %-6s %-24s %-9s %-16s %-22s %-22s %s%s\n",
+		    cli_color(ctx, "\033[1m"), "WHAT", "ID", "CLINICIAN", "TIN",
+		    "KIND", "CLOSES (ANNOUNCED)", "CLOSES (YOURS)", "LEFT",
+		    cli_color(ctx, "\033[0m"));
+	if (mr_deadline_each(ctx->st, &f, due_one, &out, &err) == -1) {
+		json_decref(out.array);
+		return cli_fail(ctx, &err);
+	}
+	if (ctx->json)
+		return cli_print_json(out.array);
+	if (out.n == 0)
+		printf("(nothing due)\n");
+	return EXIT_OK;
+}
