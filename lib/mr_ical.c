@@ -10,6 +10,7 @@
 #include <openssl/hmac.h>
 #include <sqlite3.h>
 
+#include "lib/mr_config.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
@@ -47,6 +48,21 @@ kind_label(const char *kind)
 		if (kind != NULL && strcmp(kinds[i].kind, kind) == 0)
 			return kinds[i].label;
 	return kind != NULL && *kind != '\0' ? kind : "MIPS";
+}
+
+int
+mr_ical_opts_from_config(const struct mr_config *cfg, struct mr_ical_opts *o,
+    struct mr_err *err)
+{
+	int n;
+
+	memset(o, 0, sizeof *o);
+	if ((n = mr_config_offsets(cfg, "calendar_alarms", o->alarms,
+	    MR_ICAL_MAX_ALARMS, err)) == -1)
+		return -1;
+	o->nalarms = n;
+	o->calname = mr_config_get(cfg, "calendar_name");
+	return 0;
 }
 
 int
@@ -191,6 +207,68 @@ is_utc_zone(const char *zone)
 	return strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0;
 }
 
+static int
+same_offsets(icalcomponent *a, icalcomponent *b)
+{
+	icalproperty *pa, *pb;
+
+	pa = icalcomponent_get_first_property(a, ICAL_TZOFFSETFROM_PROPERTY);
+	pb = icalcomponent_get_first_property(b, ICAL_TZOFFSETFROM_PROPERTY);
+	if (pa == NULL || pb == NULL || icalproperty_get_tzoffsetfrom(pa) !=
+	    icalproperty_get_tzoffsetfrom(pb))
+		return 0;
+	pa = icalcomponent_get_first_property(a, ICAL_TZOFFSETTO_PROPERTY);
+	pb = icalcomponent_get_first_property(b, ICAL_TZOFFSETTO_PROPERTY);
+	return pa != NULL && pb != NULL &&
+	    icalproperty_get_tzoffsetto(pa) == icalproperty_get_tzoffsetto(pb);
+}
+
+/*
+ * libical splits each rule at 2037, where the TZif files stop listing
+ * transitions: a rule "until 2037" followed by the same rule from 2037 on.
+ * Join them into one open-ended rule, which is what the zone says and what
+ * every parser reads most easily (python-icalendar dislikes UNTIL).
+ */
+static void
+join_split_rules(icalcomponent *vtz)
+{
+	icalcomponent *a, *b, *next;
+	icalproperty *pa, *pb;
+	struct icalrecurrencetype ra, rb;
+
+	for (a = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	    a != NULL; a = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		if ((pa = icalcomponent_get_first_property(a, ICAL_RRULE_PROPERTY)) == NULL)
+			continue;
+		ra = icalproperty_get_rrule(pa);
+		if (icaltime_is_null_time(ra.until))
+			continue;
+		for (b = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+		    b != NULL; b = next) {
+			next = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT);
+			if (b == a || icalcomponent_isa(b) != icalcomponent_isa(a) ||
+			    !same_offsets(a, b) ||
+			    (pb = icalcomponent_get_first_property(b,
+			    ICAL_RRULE_PROPERTY)) == NULL)
+				continue;
+			rb = icalproperty_get_rrule(pb);
+			if (!icaltime_is_null_time(rb.until) || rb.freq != ra.freq ||
+			    rb.by_month[0] != ra.by_month[0] ||
+			    rb.by_month[1] != ra.by_month[1] ||
+			    rb.by_day[0] != ra.by_day[0] ||
+			    rb.by_day[1] != ra.by_day[1])
+				continue;
+			ra.until = icaltime_null_time();
+			icalproperty_set_rrule(pa, ra);
+			icalcomponent_remove_component(vtz, b);
+			icalcomponent_free(b);
+			/* the iterator of vtz was moved by the removal: restart */
+			join_split_rules(vtz);
+			return;
+		}
+	}
+}
+
 /*
  * The zone's VTIMEZONE, cut to the rules in force from the first of
  * January of the year of the earliest reminder on, with the plain IANA
@@ -234,6 +312,7 @@ emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
 		icalcomponent_remove_property(vtz, p);
 		icalproperty_free(p);
 	}
+	join_split_rules(vtz);
 	if (emit_component(w, vtz, err) == -1)
 		goto out;
 	if (w->nzones == w->capzones) {

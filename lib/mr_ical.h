@@ -43,6 +43,11 @@ typedef int (*mr_ical_sink)(const char *buf, size_t len, void *arg);
 
 struct mr_ical;
 
+struct mr_config;
+
+/* Alarms and the calendar's name from the configuration (refresh: 0). */
+int	mr_ical_opts_from_config(const struct mr_config *, struct mr_ical_opts *,
+	    struct mr_err *);
 /* The database's UID key (made by migration 005) into opts->key. */
 int	mr_ical_key(struct mr_store *, struct mr_ical_opts *, struct mr_err *);
 /*
