@@ -105,6 +105,8 @@ int	cmd_due(struct cli_ctx *, int, char **);
 /* -- evidence (issue 6) */
 /* -- hardship and what-if (issue 8) */
 /* -- calendar export and feeds (issue 4) */
+int	cmd_export_ics(struct cli_ctx *, int, char **);
+int	cmd_feed(struct cli_ctx *, int, char **);
 /* -- alerts (issue 5) */
 int	cmd_alerts(struct cli_ctx *, int, char **);
 /* -- import and export (issue 7) */

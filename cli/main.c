@@ -115,6 +115,26 @@ static const struct cli_cmd commands[] = {
 	/* -- evidence (issue 6) */
 	/* -- hardship and what-if (issue 8) */
 	/* -- calendar export and feeds (issue 4) */
+	{ "export", cmd_export_ics,
+	  "ics [--case N | --tin T | --year Y] [-o FILE]",
+	  "write deadlines as an iCalendar file",
+	  "  ics                   iCalendar (RFC 5545): per deadline an event with\n"
+	  "                        reminders (config calendar_alarms) and a task\n"
+	  "  --case N              only case N\n"
+	  "  --tin T, --year Y     only that TIN / performance year\n"
+	  "  -o, --output FILE     write FILE atomically (mode 0600), else stdout\n"
+	  "  decided and withdrawn items stay, as COMPLETED or CANCELLED\n",
+	  CMD_NEEDS_DB },
+	{ "feed", cmd_feed,
+	  "add NAME [--tin T] [--year Y] | list [--all] [--json] | revoke NAME|ID",
+	  "calendar subscriptions served by mipsreviewd",
+	  "  feed add NAME [--tin T] [--year Y]\n"
+	  "                        create a feed; prints its URL (base_url from the\n"
+	  "                        config + /calendar/TOKEN.ics) once\n"
+	  "  feed list [--all] [--json]\n"
+	  "                        the feeds (--all: revoked ones too); never tokens\n"
+	  "  feed revoke NAME|ID   the feed's URL answers 404 from now on\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
 	/* -- alerts (issue 5) */
 	{ "alerts", cmd_alerts, "send [--dry-run] [--now TIME] [--json] | list [--json]",
 	  "e-mail the reminders that are due (for cron); list what was sent",

@@ -6,4 +6,7 @@ daemon_mipsreviewd_SOURCES = \
 	daemon/main.c \
 	daemon/log.c daemon/log.h
 # -- calendar feed (issue 4)
+daemon_mipsreviewd_SOURCES += daemon/http.c daemon/http.h daemon/feeds.c daemon/feeds.h \
+	daemon/notify.c daemon/notify.h
+daemon_mipsreviewd_LDADD += -lpthread
 # -- alerts (issue 5)

@@ -16,6 +16,7 @@ lib_libmipsreview_a_SOURCES = \
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
 # -- calendar (issue 4)
+lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
 # -- mail and alerts (issue 5)
 lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h
 # -- import/export (issue 7)

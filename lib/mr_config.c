@@ -24,6 +24,18 @@ const struct mr_config_key mr_config_keys[] = {
 	{ "log", MR_CONF_ENUM, "stderr", "stderr syslog", 0, 0,
 	  "where mipsreviewd logs" },
 	/* -- calendar feeds (issue 4) */
+	{ "listen", MR_CONF_ADDR, "127.0.0.1:8750", NULL, 0, 0,
+	  "address and port mipsreviewd serves feeds on (port 0: any free port)" },
+	{ "base_url", MR_CONF_URL, "http://127.0.0.1:8750", NULL, 0, 0,
+	  "how clients reach mipsreviewd; feed add prints URLs under it" },
+	{ "calendar_alarms", MR_CONF_OFFSETS, "30d,14d,7d,1d,2h", NULL, 0, 0,
+	  "reminders before each deadline in calendars" },
+	{ "calendar_name", MR_CONF_STRING, "MIPS deadlines", NULL, 0, 0,
+	  "the calendar's name in clients (X-WR-CALNAME)" },
+	{ "refresh_interval", MR_CONF_INT, "3600", NULL, 300, 604800,
+	  "seconds clients should wait between fetches of a feed" },
+	{ "pidfile", MR_CONF_PATH, NULL, NULL, 0, 0,
+	  "file mipsreviewd writes its process id to (for --daemon)" },
 	/* -- alerts (issue 5) */
 	{ "smtp_url", MR_CONF_URL, NULL, NULL, 0, 0,
 	  "mail server: smtp://host:587 (STARTTLS) or smtps://host:465" },

@@ -33,6 +33,10 @@ UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
 # -- calendar (issue 4)
+UNIT_TESTS += tests/unit/test_ical
+tests_unit_test_ical_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_ical_LDADD = $(UNIT_LDADD)
+tests_unit_test_ical_SOURCES = tests/unit/test_ical.c tests/unit/unit.h
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)
 check_PROGRAMS += $(UNIT_TESTS)

@@ -1,0 +1,201 @@
+/*
+ * mipsreview export ics: the deadlines as an iCalendar file.
+ *
+ * Decided and withdrawn items stay in the file (STATUS COMPLETED or
+ * CANCELLED) so that a calendar that imported them earlier sees them
+ * close instead of keeping a stale reminder.  With -o the file lands
+ * atomically (temporary file, fsync, rename, fsync of the folder), 0600.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "lib/mr_config.h"
+#include "lib/mr_deadline.h"
+#include "lib/mr_ical.h"
+#include "lib/mr_ident.h"
+
+static int
+file_sink(const char *buf, size_t len, void *arg)
+{
+	return fwrite(buf, 1, len, arg) == len ? 0 : -1;
+}
+
+/* Write the calendar to path through a temporary file beside it. */
+static int
+write_atomic(struct cli_ctx *ctx, const char *path,
+    const struct mr_deadline_filter *f, const struct mr_ical_opts *o,
+    long *count)
+{
+	struct mr_err err = { 0 };
+	char *tmp = NULL, *dircopy = NULL;
+	FILE *fp = NULL;
+	int fd = -1, dfd = -1, rc = EXIT_FAIL;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) == -1) {
+		tmp = NULL;
+		goto oom;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {	/* mkstemp creates it 0600 */
+		fprintf(stderr, "%s: cannot create '%s': %s\n", ctx->prog, tmp,
+		    strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL)
+		goto oom;
+	fd = -1;
+	if (mr_ical_write(ctx->st, f, o, file_sink, fp, count, &err) == -1) {
+		rc = cli_fail(ctx, &err);
+		goto out;
+	}
+	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
+		fprintf(stderr, "%s: writing '%s' failed: %s\n", ctx->prog, path,
+		    strerror(errno));
+		goto out;
+	}
+	if (fclose(fp) == EOF) {
+		fp = NULL;
+		fprintf(stderr, "%s: writing '%s' failed: %s\n", ctx->prog, path,
+		    strerror(errno));
+		goto out;
+	}
+	fp = NULL;
+	if (rename(tmp, path) == -1) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", ctx->prog, path,
+		    strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	/* The rename is durable only once the folder is. */
+	if ((dircopy = strdup(path)) == NULL)
+		goto oom;
+	if ((dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
+		(void)fsync(dfd);
+	rc = EXIT_OK;
+	goto out;
+oom:
+	fprintf(stderr, "%s: out of memory\n", ctx->prog);
+out:
+	if (fp != NULL)
+		fclose(fp);
+	if (fd != -1)
+		close(fd);
+	if (dfd != -1)
+		close(dfd);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(dircopy);
+	return rc;
+}
+
+int
+cmd_export_ics(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_CASE = 0x200, O_TIN, O_YEAR };
+	static const struct option longopts[] = {
+		{ "case", required_argument, NULL, O_CASE },
+		{ "tin", required_argument, NULL, O_TIN },
+		{ "year", required_argument, NULL, O_YEAR },
+		{ "output", required_argument, NULL, 'o' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_deadline_filter f = { .include_closed = 1 };
+	struct mr_ical_opts o;
+	struct mr_config *cfg = NULL;
+	struct mr_err err = { 0 };
+	const char *out = NULL;
+	char tin[10];
+	long long id;
+	long count = 0;
+	char *end;
+	int ch, rc;
+
+	/*
+	 * Called with argv[0] == "ics" (export routes formats), or straight
+	 * from the command table with "export" first.
+	 */
+	if (argc >= 1 && strcmp(argv[0], "export") == 0) {
+		argc--;
+		argv++;
+	}
+	if (argc < 1 || strcmp(argv[0], "ics") != 0)
+		return cli_usage(ctx, "'ics' is expected: mipsreview export ics");
+	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_CASE:
+			if ((rc = cli_parse_id(ctx, "case", optarg, &id)) != EXIT_OK)
+				return rc;
+			f.case_id = id;
+			f.what = "case";
+			f.id = id;
+			break;
+		case O_TIN:
+			if (mr_tin_normalize(optarg, tin, sizeof tin, &err) == -1)
+				return cli_fail(ctx, &err);
+			f.tin = tin;
+			break;
+		case O_YEAR:
+			errno = 0;
+			f.year = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || f.year < 2017 ||
+			    f.year > 2100) {
+				fprintf(stderr, "%s: year '%s': a performance year "
+				    "like 2023 is expected\n", ctx->prog, optarg);
+				return EXIT_INVALID;
+			}
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if (f.case_id != 0 && (f.tin != NULL || f.year != 0))
+		return cli_usage(ctx, "--case selects one case; it does not mix "
+		    "with --tin or --year");
+
+	if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (mr_ical_opts_from_config(cfg, &o, &err) == -1 ||
+	    mr_ical_key(ctx->st, &o, &err) == -1) {
+		rc = cli_fail(ctx, &err);
+		goto done;
+	}
+	if (out == NULL || strcmp(out, "-") == 0) {
+		if (mr_ical_write(ctx->st, &f, &o, file_sink, stdout, &count,
+		    &err) == -1) {
+			rc = cli_fail(ctx, &err);
+			goto done;
+		}
+		rc = EXIT_OK;
+		goto done;
+	}
+	if ((rc = write_atomic(ctx, out, &f, &o, &count)) != EXIT_OK)
+		goto done;
+	if (ctx->json)
+		rc = cli_print_json(json_pack("{s:s, s:I}", "file", out, "items",
+		    (json_int_t)count));
+	else
+		printf("%ld deadline%s written to %s\n", count, count == 1 ? "" :
+		    "s", out);
+done:
+	mr_config_free(cfg);
+	return rc;
+}

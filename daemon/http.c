@@ -1,0 +1,295 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+
+#include "daemon/http.h"
+#include "daemon/log.h"
+#include "lib/mr_feed.h"
+
+#define CALENDAR_PREFIX	"/calendar/"
+#define CALENDAR_SUFFIX	".ics"
+
+static struct MHD_Daemon *mhd;
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct http_feed *table;
+static size_t ntable;
+static struct MHD_Response *r404, *r405, *rhealth;
+
+void
+http_date(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static time_t
+parse_http_date(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if ((end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm)) == NULL ||
+	    *end != '\0')
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+/*
+ * If-None-Match: "*", or a comma-separated list of entity tags, each
+ * maybe weak (W/"..."); GET compares weakly (RFC 9110 13.1.2).
+ */
+static int
+etag_matches(const char *header, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = header;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, etag, elen) == 0 &&
+		    (p[elen] == '\0' || p[elen] == ',' || p[elen] == ' ' ||
+		    p[elen] == '\t'))
+			return 1;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * The feed whose token hashes to hash: every entry is compared, in
+ * constant time and without stopping at a match, so that neither a hit
+ * nor its position shows in the time taken.  Under table_lock.
+ */
+static const struct http_feed *
+find_feed(const unsigned char hash[MR_FEED_HASH_LEN])
+{
+	const struct http_feed *hit = NULL;
+
+	for (size_t i = 0; i < ntable; i++) {
+		int same = CRYPTO_memcmp(table[i].token_hash, hash,
+		    MR_FEED_HASH_LEN) == 0;
+
+		if (same)
+			hit = &table[i];
+	}
+	return hit;
+}
+
+static enum MHD_Result
+serve_calendar(struct MHD_Connection *c, const char *url)
+{
+	const char *token = url + strlen(CALENDAR_PREFIX);
+	const char *inm, *ims;
+	const struct http_feed *f;
+	unsigned char hash[MR_FEED_HASH_LEN];
+	size_t len = strlen(token);
+	enum MHD_Result rc;
+	time_t since;
+
+	/* Hash whatever was presented, so a malformed token costs the same. */
+	if (len > 256)
+		len = 256;
+	mr_feed_hash_token(token, len, hash);
+	if (len < strlen(CALENDAR_SUFFIX) ||
+	    strcmp(token + len - strlen(CALENDAR_SUFFIX), CALENDAR_SUFFIX) != 0)
+		memset(hash, 0, sizeof hash);
+	else
+		mr_feed_hash_token(token, len - strlen(CALENDAR_SUFFIX), hash);
+	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	pthread_mutex_lock(&table_lock);
+	if ((f = find_feed(hash)) == NULL || f->ok == NULL) {
+		pthread_mutex_unlock(&table_lock);
+		return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
+	}
+	/* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2). */
+	if (inm != NULL ? etag_matches(inm, f->etag) :
+	    (ims != NULL && (since = parse_http_date(ims)) != (time_t)-1 &&
+	    f->last_modified <= since))
+		rc = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
+	else
+		rc = MHD_queue_response(c, MHD_HTTP_OK, f->ok);
+	pthread_mutex_unlock(&table_lock);
+	return rc;
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	static int marker;
+
+	/*
+	 * The first call brings the headers only; answering then makes
+	 * libmicrohttpd 0.9.75 close every connection (no keep-alive).
+	 */
+	if (*req_cls == NULL) {
+		*req_cls = &marker;
+		return MHD_YES;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r405);
+	if (strcmp(url, "/healthz") == 0)
+		return MHD_queue_response(c, MHD_HTTP_OK, rhealth);
+	if (strncmp(url, CALENDAR_PREFIX, strlen(CALENDAR_PREFIX)) == 0)
+		return serve_calendar(c, url);
+	return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
+}
+
+static struct MHD_Response *
+fixed(const char *body)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body),
+	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+
+	if (r != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "text/plain; charset=utf-8");
+	return r;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("http: %s", msg);
+}
+
+int
+http_start(const char *addr, char *bound, size_t boundlen, char *why,
+    size_t whylen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *ai = NULL;
+	const union MHD_DaemonInfo *info;
+	char host[256], port[8], shown[INET6_ADDRSTRLEN];
+	const char *colon = strrchr(addr, ':'), *orig = addr;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG;
+	size_t hlen;
+	int e, rc = -1;
+
+	if (colon == NULL || colon == addr) {
+		snprintf(why, whylen, "listen '%s': ADDRESS:PORT is expected", addr);
+		return -1;
+	}
+	hlen = (size_t)(colon - addr);
+	if (addr[0] == '[' && hlen >= 2 && addr[hlen - 1] == ']') {
+		addr++;
+		hlen -= 2;
+	}
+	snprintf(host, sizeof host, "%.*s", (int)hlen, addr);
+	snprintf(port, sizeof port, "%s", colon + 1);
+	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		snprintf(why, whylen, "listen '%s': %s", host, gai_strerror(e));
+		return -1;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if ((r404 = fixed("not found\n")) == NULL ||
+	    (r405 = fixed("method not allowed\n")) == NULL ||
+	    (rhealth = fixed("ok\n")) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	MHD_add_response_header(r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_CONNECTION_LIMIT, 1000u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_END);
+	if (mhd == NULL) {
+		snprintf(why, whylen, "cannot listen on %s: address in use, "
+		    "not local, or not allowed", orig);
+		goto out;
+	}
+	info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT);
+	if (inet_ntop(ai->ai_family, ai->ai_family == AF_INET6 ?
+	    (void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr :
+	    (void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr, shown,
+	    sizeof shown) == NULL)
+		snprintf(shown, sizeof shown, "%.45s", host);
+	snprintf(bound, boundlen, ai->ai_family == AF_INET6 ? "[%s]:%u" :
+	    "%s:%u", shown, info ? (unsigned int)info->port : 0u);
+	rc = 0;
+out:
+	freeaddrinfo(ai);
+	return rc;
+}
+
+int
+http_publish(const struct http_feed *feeds, size_t n)
+{
+	struct http_feed *copy = NULL, *old;
+
+	if (n > 0) {
+		if ((copy = calloc(n, sizeof *copy)) == NULL)
+			return -1;
+		memcpy(copy, feeds, n * sizeof *copy);
+	}
+	pthread_mutex_lock(&table_lock);
+	old = table;
+	table = copy;
+	ntable = n;
+	pthread_mutex_unlock(&table_lock);
+	free(old);
+	return 0;
+}
+
+void
+http_stop(int drain_ms)
+{
+	const union MHD_DaemonInfo *info;
+	MHD_socket s;
+
+	if (mhd == NULL)
+		return;
+	/* Stop accepting; let requests under way finish (keep-alive ones
+	 * included) for a little while. */
+	s = MHD_quiesce_daemon(mhd);
+	if (s != MHD_INVALID_SOCKET)
+		close(s);
+	for (int waited = 0; waited < drain_ms; waited += 20) {
+		info = MHD_get_daemon_info(mhd,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info == NULL || info->num_connections == 0)
+			break;
+		usleep(20 * 1000);
+	}
+	MHD_stop_daemon(mhd);
+	mhd = NULL;
+	http_publish(NULL, 0);
+	MHD_destroy_response(r404);
+	MHD_destroy_response(r405);
+	MHD_destroy_response(rhealth);
+	r404 = r405 = rhealth = NULL;
+}

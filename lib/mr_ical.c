@@ -1,0 +1,619 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libical/ical.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sqlite3.h>
+
+#include "lib/mr_config.h"
+#include "lib/mr_ical.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_store.h"
+#include "lib/mr_when.h"
+
+#define PRODID	"-//mipsreview//mipsreview " PACKAGE_VERSION "//EN"
+
+struct mr_ical {
+	struct mr_ical_opts	 opts;
+	mr_ical_sink		 sink;
+	void			*arg;
+	long long		 maxalarm;
+	char			(*zones)[64];	/* VTIMEZONEs written so far */
+	int			 nzones, capzones;
+	long			 count;
+};
+
+/* How each window kind reads in a calendar. */
+static const struct {
+	const char	*kind;
+	const char	*label;
+} kinds[] = {
+	{ "targeted-review", "Targeted review" },
+	{ "euc-hardship", "EUC hardship application" },
+	{ "pi-hardship", "PI hardship exception" },
+	{ "data-submission", "Data submission" },
+	{ "documents", "Documents for CMS" },
+	{ "other", "MIPS" },
+};
+
+static const char *
+kind_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (kind != NULL && strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].label;
+	return kind != NULL && *kind != '\0' ? kind : "MIPS";
+}
+
+int
+mr_ical_opts_from_config(const struct mr_config *cfg, struct mr_ical_opts *o,
+    struct mr_err *err)
+{
+	int n;
+
+	memset(o, 0, sizeof *o);
+	if ((n = mr_config_offsets(cfg, "calendar_alarms", o->alarms,
+	    MR_ICAL_MAX_ALARMS, err)) == -1)
+		return -1;
+	o->nalarms = n;
+	o->calname = mr_config_get(cfg, "calendar_name");
+	return 0;
+}
+
+int
+mr_ical_key(struct mr_store *st, struct mr_ical_opts *o, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT secret FROM calendar_key WHERE one = 1",
+	    &stmt, err) == -1)
+		goto out;
+	if (sqlite3_step(stmt) != SQLITE_ROW ||
+	    sqlite3_column_bytes(stmt, 0) != MR_ICAL_KEYLEN) {
+		mr_err_set(err, MR_EDB, "database '%s' has no calendar key; "
+		    "it was not upgraded by this mipsreview", mr_store_path(st));
+		goto out;
+	}
+	memcpy(o->key, sqlite3_column_blob(stmt, 0), MR_ICAL_KEYLEN);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+void
+mr_ical_uid(const unsigned char *key, const char *what, int64_t id,
+    const char *role, char *buf, size_t len)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	char msg[96], hex[33];
+	int n;
+
+	n = snprintf(msg, sizeof msg, "%s:%lld:%s", what, (long long)id, role);
+	HMAC(EVP_sha256(), key, MR_ICAL_KEYLEN, (const unsigned char *)msg,
+	    (size_t)n, mac, &maclen);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	snprintf(buf, len, "%s@mipsreview", hex);
+}
+
+static int
+emit(struct mr_ical *w, const char *s, struct mr_err *err)
+{
+	if (w->sink(s, strlen(s), w->arg) != 0)
+		return mr_err_set(err, MR_EFAIL, "writing the calendar failed");
+	return 0;
+}
+
+static int
+emit_component(struct mr_ical *w, icalcomponent *c, struct mr_err *err)
+{
+	char *s = icalcomponent_as_ical_string_r(c);
+	int rc;
+
+	if (s == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	rc = emit(w, s, err);
+	free(s);
+	return rc;
+}
+
+static int
+emit_property(struct mr_ical *w, icalproperty *p, struct mr_err *err)
+{
+	char *s = icalproperty_as_ical_string_r(p);
+	int rc;
+
+	icalproperty_free(p);
+	if (s == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	rc = emit(w, s, err);
+	free(s);
+	return rc;
+}
+
+void
+mr_ical_free(struct mr_ical *w)
+{
+	if (w == NULL)
+		return;
+	free(w->zones);
+	free(w);
+}
+
+long
+mr_ical_count(const struct mr_ical *w)
+{
+	return w->count;
+}
+
+int
+mr_ical_begin(const struct mr_ical_opts *o, mr_ical_sink sink, void *arg,
+    struct mr_ical **out, struct mr_err *err)
+{
+	struct mr_ical *w;
+	icalproperty *p;
+
+	*out = NULL;
+	if (o->nalarms < 0 || o->nalarms > MR_ICAL_MAX_ALARMS)
+		return mr_err_set(err, MR_EINVAL, "alarms: at most %d reminders "
+		    "are allowed", MR_ICAL_MAX_ALARMS);
+	if ((w = calloc(1, sizeof *w)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	w->opts = *o;
+	w->sink = sink;
+	w->arg = arg;
+	for (int i = 0; i < o->nalarms; i++)
+		if (o->alarms[i] > w->maxalarm)
+			w->maxalarm = o->alarms[i];
+	if (emit(w, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
+	    "CALSCALE:GREGORIAN\r\n", err) == -1)
+		goto fail;
+	p = icalproperty_new_x(o->calname ? o->calname : "MIPS deadlines");
+	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	if (emit_property(w, p, err) == -1)
+		goto fail;
+	if (o->refresh > 0) {
+		struct icaldurationtype d = icaldurationtype_from_int((int)o->refresh);
+
+		/* RFC 7986 for current clients, X-PUBLISHED-TTL for Outlook's kind. */
+		p = icalproperty_new_refreshinterval(d);
+		icalproperty_add_parameter(p,
+		    icalparameter_new_value(ICAL_VALUE_DURATION));
+		if (emit_property(w, p, err) == -1)
+			goto fail;
+		p = icalproperty_new_x(icaldurationtype_as_ical_string(d));
+		icalproperty_set_x_name(p, "X-PUBLISHED-TTL");
+		if (emit_property(w, p, err) == -1)
+			goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	mr_ical_free(w);
+	return -1;
+}
+
+static int
+is_utc_zone(const char *zone)
+{
+	return strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0;
+}
+
+static int
+same_offsets(icalcomponent *a, icalcomponent *b)
+{
+	icalproperty *pa, *pb;
+
+	pa = icalcomponent_get_first_property(a, ICAL_TZOFFSETFROM_PROPERTY);
+	pb = icalcomponent_get_first_property(b, ICAL_TZOFFSETFROM_PROPERTY);
+	if (pa == NULL || pb == NULL || icalproperty_get_tzoffsetfrom(pa) !=
+	    icalproperty_get_tzoffsetfrom(pb))
+		return 0;
+	pa = icalcomponent_get_first_property(a, ICAL_TZOFFSETTO_PROPERTY);
+	pb = icalcomponent_get_first_property(b, ICAL_TZOFFSETTO_PROPERTY);
+	return pa != NULL && pb != NULL &&
+	    icalproperty_get_tzoffsetto(pa) == icalproperty_get_tzoffsetto(pb);
+}
+
+/*
+ * libical splits each rule at 2037, where the TZif files stop listing
+ * transitions: a rule "until 2037" followed by the same rule from 2037 on.
+ * Join them into one open-ended rule, which is what the zone says and what
+ * every parser reads most easily (python-icalendar dislikes UNTIL).
+ */
+static void
+join_split_rules(icalcomponent *vtz)
+{
+	icalcomponent *a, *b, *next;
+	icalproperty *pa, *pb;
+	struct icalrecurrencetype ra, rb;
+
+	for (a = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	    a != NULL; a = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		if ((pa = icalcomponent_get_first_property(a, ICAL_RRULE_PROPERTY)) == NULL)
+			continue;
+		ra = icalproperty_get_rrule(pa);
+		if (icaltime_is_null_time(ra.until))
+			continue;
+		for (b = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+		    b != NULL; b = next) {
+			next = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT);
+			if (b == a || icalcomponent_isa(b) != icalcomponent_isa(a) ||
+			    !same_offsets(a, b) ||
+			    (pb = icalcomponent_get_first_property(b,
+			    ICAL_RRULE_PROPERTY)) == NULL)
+				continue;
+			rb = icalproperty_get_rrule(pb);
+			if (!icaltime_is_null_time(rb.until) || rb.freq != ra.freq ||
+			    rb.by_month[0] != ra.by_month[0] ||
+			    rb.by_month[1] != ra.by_month[1] ||
+			    rb.by_day[0] != ra.by_day[0] ||
+			    rb.by_day[1] != ra.by_day[1])
+				continue;
+			ra.until = icaltime_null_time();
+			icalproperty_set_rrule(pa, ra);
+			icalcomponent_remove_component(vtz, b);
+			icalcomponent_free(b);
+			/* the iterator of vtz was moved by the removal: restart */
+			join_split_rules(vtz);
+			return;
+		}
+	}
+}
+
+/*
+ * The zone's VTIMEZONE, cut to the rules in force from the first of
+ * January of the year of the earliest reminder on, with the plain IANA
+ * name as TZID: libical's own "/freeassociation.sourceforge.net/" prefix
+ * breaks python-icalendar (khal) and makes calcurse ignore the zone.
+ */
+static int
+emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
+    struct mr_err *err)
+{
+	icaltimezone *z;
+	icalcomponent *vtz = NULL;
+	icalproperty *p;
+	struct icaltimetype start;
+	struct tm tm;
+	time_t from = first - (time_t)w->maxalarm - 86400;
+	int rc = -1;
+
+	for (int i = 0; i < w->nzones; i++)
+		if (strcmp(w->zones[i], zone) == 0)
+			return 0;
+	if ((z = icaltimezone_get_builtin_timezone(zone)) == NULL ||
+	    icaltimezone_get_component(z) == NULL)
+		return mr_err_set(err, MR_EINVAL, "zone '%s' is not a known IANA "
+		    "time zone on this system (is tzdata installed?)", zone);
+	if ((vtz = icalcomponent_new_clone(icaltimezone_get_component(z))) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	gmtime_r(&from, &tm);
+	start = icaltime_null_time();
+	start.year = tm.tm_year + 1900;
+	start.month = 1;
+	start.day = 1;
+	start.zone = icaltimezone_get_utc_timezone();
+	icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 1);
+	p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+	if (p != NULL)
+		icalproperty_set_tzid(p, zone);
+	while ((p = icalcomponent_get_first_property(vtz, ICAL_X_PROPERTY)) != NULL) {
+		icalcomponent_remove_property(vtz, p);
+		icalproperty_free(p);
+	}
+	join_split_rules(vtz);
+	if (emit_component(w, vtz, err) == -1)
+		goto out;
+	if (w->nzones == w->capzones) {
+		int cap = w->capzones ? 2 * w->capzones : 8;
+		void *nz = realloc(w->zones, (size_t)cap * sizeof *w->zones);
+
+		if (nz == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		w->zones = nz;
+		w->capzones = cap;
+	}
+	snprintf(w->zones[w->nzones++], sizeof w->zones[0], "%s", zone);
+	rc = 0;
+out:
+	if (vtz != NULL)
+		icalcomponent_free(vtz);
+	return rc;
+}
+
+/* A time property at t in zone: local wall clock with TZID, or UTC. */
+static icalproperty *
+zoned_time(icalproperty *(*make)(struct icaltimetype), time_t t,
+    const char *zone)
+{
+	struct icaltimetype tt;
+	icalproperty *p;
+	struct tm tm;
+
+	if (is_utc_zone(zone))
+		return make(icaltime_from_timet_with_zone(t, 0,
+		    icaltimezone_get_utc_timezone()));
+	if (mr_when_local(t, zone, &tm, NULL, NULL) == -1)
+		return NULL;
+	tt = icaltime_null_time();
+	tt.year = tm.tm_year + 1900;
+	tt.month = tm.tm_mon + 1;
+	tt.day = tm.tm_mday;
+	tt.hour = tm.tm_hour;
+	tt.minute = tm.tm_min;
+	tt.second = tm.tm_sec;
+	p = make(tt);
+	/* libical writes a zoned time as floating unless told the TZID. */
+	icalproperty_add_parameter(p, icalparameter_new_tzid(zone));
+	return p;
+}
+
+static struct icaltimetype
+utc_time(time_t t)
+{
+	return icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+}
+
+static time_t
+parse_iso(const char *s, time_t fallback)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+	    *end != '\0')
+		return fallback;
+	return timegm(&tm);
+}
+
+/* Text for one line: control characters become spaces. */
+static void
+one_line(const char *in, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in != NULL && in[i] != '\0' && i + 1 < len; i++)
+		out[i] = ((unsigned char)in[i] < 0x20 || in[i] == 0x7f) ? ' ' : in[i];
+	out[i] = '\0';
+}
+
+static icalcomponent *
+make_alarm(long long secs, const char *text)
+{
+	icalcomponent *a = icalcomponent_new(ICAL_VALARM_COMPONENT);
+	struct icaltriggertype tr = icaltriggertype_from_int(0);
+
+	tr.duration = icaldurationtype_from_int(-(int)secs);
+	icalcomponent_add_property(a, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(a, icalproperty_new_description(text));
+	icalcomponent_add_property(a, icalproperty_new_trigger(tr));
+	return a;
+}
+
+int
+mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
+    struct mr_err *err)
+{
+	icalcomponent *ev = NULL, *todo = NULL;
+	icalproperty *p;
+	char uid_ev[64], uid_todo[64], masked[16], name[256], summary[512];
+	char human[64], desc[2048], src[512];
+	const char *zone = it->zone && *it->zone ? it->zone : "UTC";
+	int cancelled, completed, rc = -1;
+	time_t modified;
+
+	if (!is_utc_zone(zone) && mr_when_zone_valid(zone, err) == -1)
+		return -1;
+	if (!is_utc_zone(zone) &&
+	    emit_vtimezone(w, zone, it->closes_at, err) == -1)
+		return -1;
+	mr_ical_uid(w->opts.key, it->what, it->id, "event", uid_ev, sizeof uid_ev);
+	mr_ical_uid(w->opts.key, it->what, it->id, "todo", uid_todo, sizeof uid_todo);
+	mr_tin_mask(it->tin ? it->tin : "", masked, sizeof masked);
+	one_line(it->name, name, sizeof name);
+	cancelled = !it->open && it->status != NULL &&
+	    strcmp(it->status, "withdrawn") == 0;
+	completed = !it->open && !cancelled;
+	/* Summaries stay on one line: calcurse skips items whose summary breaks. */
+	snprintf(summary, sizeof summary, "%s%s%s%s deadline: %s (TIN %s)",
+	    it->open ? "" : "[", it->open ? "" : (it->status ? it->status : ""),
+	    it->open ? "" : "] ", kind_label(it->kind), name, masked);
+	if (mr_when_format_human(it->closes_at, zone, human, sizeof human) == -1)
+		snprintf(human, sizeof human, "(unknown zone %s)", zone);
+	one_line(it->source, src, sizeof src);
+	snprintf(desc, sizeof desc, "%s, performance year %d, for %s (TIN %s).\n"
+	    "Closes %s (%s).\nStatus: %s.\nSource: %s\n%s %lld in mipsreview.",
+	    kind_label(it->kind), it->performance_year, name, masked, human, zone,
+	    it->status ? it->status : "", src[0] ? src : "-",
+	    strcmp(it->what, "case") == 0 ? "Case" : "Filing", (long long)it->id);
+	modified = parse_iso(it->updated_at, it->closes_at);
+
+	if ((ev = icalcomponent_new(ICAL_VEVENT_COMPONENT)) == NULL ||
+	    (todo = icalcomponent_new(ICAL_VTODO_COMPONENT)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	/*
+	 * Without METHOD, DTSTAMP is the time the item last changed
+	 * (RFC 5545 3.8.7.2); using that keeps an unchanged calendar
+	 * byte-for-byte identical, so its ETag holds.
+	 */
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid_ev));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(modified)));
+	icalcomponent_add_property(ev, icalproperty_new_lastmodified(utc_time(modified)));
+	icalcomponent_add_property(ev, icalproperty_new_sequence((int)it->sequence));
+	if ((p = zoned_time(icalproperty_new_dtstart, it->closes_at, zone)) == NULL) {
+		mr_err_set(err, MR_EINVAL, "zone '%s': cannot convert the deadline",
+		    zone);
+		goto out;
+	}
+	icalcomponent_add_property(ev, p);
+	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+	icalcomponent_add_property(ev, icalproperty_new_description(desc));
+	icalcomponent_add_property(ev, icalproperty_new_categories("MIPS"));
+	icalcomponent_add_property(ev, icalproperty_new_class(ICAL_CLASS_PRIVATE));
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	/* VEVENT knows no COMPLETED; a decided item's event stays CONFIRMED. */
+	icalcomponent_add_property(ev, icalproperty_new_status(cancelled ?
+	    ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+	if (it->open)
+		for (int i = 0; i < w->opts.nalarms; i++)
+			icalcomponent_add_component(ev,
+			    make_alarm(w->opts.alarms[i], summary));
+
+	icalcomponent_add_property(todo, icalproperty_new_uid(uid_todo));
+	icalcomponent_add_property(todo, icalproperty_new_dtstamp(utc_time(modified)));
+	icalcomponent_add_property(todo, icalproperty_new_lastmodified(utc_time(modified)));
+	icalcomponent_add_property(todo, icalproperty_new_sequence((int)it->sequence));
+	icalcomponent_add_property(todo, zoned_time(icalproperty_new_due,
+	    it->closes_at, zone));
+	icalcomponent_add_property(todo, icalproperty_new_summary(summary));
+	icalcomponent_add_property(todo, icalproperty_new_class(ICAL_CLASS_PRIVATE));
+	icalcomponent_add_property(todo, icalproperty_new_relatedto(uid_ev));
+	icalcomponent_add_property(todo, icalproperty_new_status(cancelled ?
+	    ICAL_STATUS_CANCELLED : completed ? ICAL_STATUS_COMPLETED :
+	    ICAL_STATUS_NEEDSACTION));
+	if (completed)
+		icalcomponent_add_property(todo,
+		    icalproperty_new_completed(utc_time(modified)));
+
+	if (emit_component(w, ev, err) == -1 || emit_component(w, todo, err) == -1)
+		goto out;
+	w->count++;
+	rc = 0;
+out:
+	if (ev != NULL)
+		icalcomponent_free(ev);
+	if (todo != NULL)
+		icalcomponent_free(todo);
+	return rc;
+}
+
+int
+mr_ical_end(struct mr_ical *w, struct mr_err *err)
+{
+	int rc = emit(w, "END:VCALENDAR\r\n", err);
+
+	mr_ical_free(w);
+	return rc;
+}
+
+struct write_ctx {
+	struct mr_ical	*w;
+	struct mr_err	*err;
+	int		 failed;
+};
+
+static int
+write_one(const struct mr_deadline_item *it, void *arg)
+{
+	struct write_ctx *c = arg;
+
+	if (mr_ical_add(c->w, it, c->err) == -1) {
+		c->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+mr_ical_write(struct mr_store *st, const struct mr_deadline_filter *f,
+    const struct mr_ical_opts *o, mr_ical_sink sink, void *arg, long *count,
+    struct mr_err *err)
+{
+	struct write_ctx c = { .err = err };
+
+	if (mr_ical_begin(o, sink, arg, &c.w, err) == -1)
+		return -1;
+	if (mr_deadline_each(st, f, write_one, &c, err) == -1 || c.failed) {
+		mr_ical_free(c.w);
+		return -1;
+	}
+	if (count != NULL)
+		*count = mr_ical_count(c.w);
+	return mr_ical_end(c.w, err);
+}
+
+static void
+digest_str(EVP_MD_CTX *md, const char *s)
+{
+	/* With the terminating NUL, so "ab","c" and "a","bc" differ. */
+	if (s == NULL)
+		s = "";
+	EVP_DigestUpdate(md, s, strlen(s) + 1);
+}
+
+static void
+digest_int(EVP_MD_CTX *md, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", v);
+	digest_str(md, buf);
+}
+
+static int
+digest_one(const struct mr_deadline_item *it, void *arg)
+{
+	EVP_MD_CTX *md = arg;
+
+	digest_str(md, it->what);
+	digest_int(md, it->id);
+	digest_str(md, it->kind);
+	digest_str(md, it->name);
+	digest_str(md, it->tin);
+	digest_str(md, it->status);
+	digest_int(md, it->open);
+	digest_int(md, it->performance_year);
+	digest_int(md, (long long)it->closes_at);
+	digest_str(md, it->zone);
+	digest_str(md, it->source);
+	digest_int(md, it->sequence);
+	digest_str(md, it->updated_at);
+	return 0;
+}
+
+int
+mr_ical_digest(struct mr_store *st, const struct mr_deadline_filter *f,
+    const struct mr_ical_opts *o, unsigned char out[32], struct mr_err *err)
+{
+	EVP_MD_CTX *md;
+	unsigned int len = 0;
+	int rc = -1;
+
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 is not available");
+		goto out;
+	}
+	digest_str(md, PRODID);
+	for (int i = 0; i < o->nalarms; i++)
+		digest_int(md, o->alarms[i]);
+	digest_str(md, "alarms-end");
+	digest_str(md, o->calname);
+	digest_int(md, o->refresh);
+	EVP_DigestUpdate(md, o->key, sizeof o->key);
+	if (mr_deadline_each(st, f, digest_one, md, err) == -1)
+		goto out;
+	if (EVP_DigestFinal_ex(md, out, &len) != 1) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	return rc;
+}
