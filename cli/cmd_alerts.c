@@ -18,37 +18,15 @@
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
-/*
- * The alert settings from the configuration: cfg keeps the strings alive.
- * Returns 0 or -1 with *err set.
- */
+/* The settings from the configuration; cfg keeps their strings alive. */
 static int
 load_settings(struct cli_ctx *ctx, struct mr_config **cfg,
     struct mr_alert_settings *set, struct mr_mail_server *srv,
     struct mr_err *err)
 {
-	int n;
-
-	memset(set, 0, sizeof *set);
-	memset(srv, 0, sizeof *srv);
 	if (mr_config_load(ctx->config_path, 0, cfg, err) == -1)
 		return -1;
-	if ((n = mr_config_offsets(*cfg, "alert_offsets", set->offsets,
-	    MR_ALERT_MAX_OFFSETS, err)) == -1)
-		return -1;
-	set->noffsets = n;
-	set->alert_to = mr_config_get(*cfg, "alert_to");
-	set->zone = mr_config_get(*cfg, "alert_zone");
-	set->from = mr_config_get(*cfg, "smtp_from");
-	srv->url = mr_config_get(*cfg, "smtp_url");
-	srv->user = mr_config_get(*cfg, "smtp_user");
-	srv->password_file = mr_config_get(*cfg, "smtp_password_file");
-	srv->ca_file = mr_config_get(*cfg, "smtp_ca_file");
-	srv->starttls = strcmp(mr_config_get(*cfg, "smtp_starttls"), "never") != 0;
-	srv->timeout = (long)mr_config_int(*cfg, "smtp_timeout");
-	/* The lease outlives the longest send (libcurl's timeout) plus slack. */
-	set->lease = srv->timeout + 60;
-	return 0;
+	return mr_alert_config(*cfg, set, srv, err);
 }
 
 struct out {

@@ -8,3 +8,4 @@ contrib/mipsreview: contrib/mipsreview.bash-completion
 	$(AM_V_GEN)$(MKDIR_P) contrib && cp $(srcdir)/contrib/mipsreview.bash-completion $@
 # -- calendar feeds (issue 4)
 # -- alerts (issue 5)
+EXTRA_DIST += contrib/mipsreview.cron

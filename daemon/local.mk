@@ -10,3 +10,4 @@ daemon_mipsreviewd_SOURCES += daemon/http.c daemon/http.h daemon/feeds.c daemon/
 	daemon/notify.c daemon/notify.h
 daemon_mipsreviewd_LDADD += -lpthread
 # -- alerts (issue 5)
+daemon_mipsreviewd_SOURCES += daemon/sched.c daemon/sched.h

@@ -30,6 +30,7 @@
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "daemon/sched.h"	/* -- alerts (issue 5) */
 #include "lib/mr_config.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_store.h"
@@ -336,12 +337,8 @@ main(int argc, char **argv)
 	while (!got_term) {
 		int timeout = POLL_MS;
 
-		/*
-		 * -- alerts (issue 5): run the scheduler here, e.g.
-		 *    timeout = sched_run(st, cfg, timeout);
-		 * (it may shorten the wait); tell it about reloads in the
-		 * got_hup block below and about stopping after the loop.
-		 */
+		/* -- alerts (issue 5): send what is due; sleep until the next one. */
+		timeout = sched_run(st, cfg, timeout);
 		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR)
 			fatal("poll");
 		while (read(sigpipe_fds[0], buf, sizeof buf) > 0)
@@ -369,7 +366,8 @@ main(int argc, char **argv)
 				mr_config_free(cfg);
 				cfg = ncfg;
 				opts = nopts;
-				/* -- alerts (issue 5): sched_reload(cfg); */
+				/* -- alerts (issue 5) */
+				sched_reload(cfg);
 				log_info("reloaded configuration %s",
 				    mr_config_path(cfg) ? mr_config_path(cfg) :
 				    "(defaults)");
@@ -386,7 +384,8 @@ main(int argc, char **argv)
 	}
 	notify("STOPPING=1");
 	log_info("stopping");
-	/* -- alerts (issue 5): sched_stop(); */
+	/* -- alerts (issue 5) */
+	sched_stop();
 	http_stop(DRAIN_MS);
 	feeds_free();
 	if (pidfile_written != NULL) {

@@ -13,6 +13,7 @@
 
 #include "lib/mr_alert.h"
 #include "lib/mr_audit.h"
+#include "lib/mr_config.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
@@ -21,6 +22,34 @@
 /* Back-off of a failed reminder (daemon): 1 min doubling to 1 hour. */
 #define RETRY_FIRST	60
 #define RETRY_MAX	3600
+
+int
+mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
+    struct mr_mail_server *srv, struct mr_err *err)
+{
+	const char *tls = mr_config_get(cfg, "smtp_starttls");
+	int n;
+
+	memset(set, 0, sizeof *set);
+	memset(srv, 0, sizeof *srv);
+	if ((n = mr_config_offsets(cfg, "alert_offsets", set->offsets,
+	    MR_ALERT_MAX_OFFSETS, err)) == -1)
+		return -1;
+	set->noffsets = n;
+	set->alert_to = mr_config_get(cfg, "alert_to");
+	set->zone = mr_config_get(cfg, "alert_zone");
+	set->from = mr_config_get(cfg, "smtp_from");
+	srv->url = mr_config_get(cfg, "smtp_url");
+	srv->user = mr_config_get(cfg, "smtp_user");
+	srv->password_file = mr_config_get(cfg, "smtp_password_file");
+	srv->ca_file = mr_config_get(cfg, "smtp_ca_file");
+	srv->starttls = tls == NULL || strcmp(tls, "never") != 0;
+	srv->timeout = (long)mr_config_int(cfg, "smtp_timeout");
+	if (srv->timeout <= 0)
+		srv->timeout = 60;
+	set->lease = srv->timeout + 60;
+	return 0;
+}
 
 int
 mr_alert_due(const struct mr_deadline_item *it, const long long *offsets,

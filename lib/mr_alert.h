@@ -41,8 +41,10 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_err.h"
 
-struct mr_store;
+struct mr_config;
+struct mr_mail_server;
 struct mr_mailer;
+struct mr_store;
 
 #define MR_ALERT_MAX_OFFSETS	16
 
@@ -55,6 +57,14 @@ struct mr_alert_settings {
 	long		 lease;		/* seconds a claim holds */
 	int		 honor_retry;	/* skip failed reminders until retry_at */
 };
+
+/*
+ * The alert and mail settings from a configuration (which must outlive
+ * them: they point into it).  The lease is smtp_timeout + 60 seconds, so
+ * a live sender always finishes before its claim lapses.
+ */
+int	mr_alert_config(const struct mr_config *, struct mr_alert_settings *,
+	    struct mr_mail_server *, struct mr_err *);
 
 /* Index in offsets of the most urgent reminder due at now, or -1. */
 int	mr_alert_due(const struct mr_deadline_item *, const long long *offsets,

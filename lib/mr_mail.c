@@ -186,19 +186,21 @@ mr_mail_header_text(const char *value, size_t name_len, char **out,
 		}
 	} else {
 		/*
-		 * RFC 2047: encoded words of at most 75 characters, so 45
-		 * bytes of text each (60 of base64), never splitting a UTF-8
-		 * character; one per line, joined by folding white space
-		 * (which a reader drops between encoded words).
+		 * RFC 2047: encoded words on lines of at most 76 characters
+		 * (so 45 bytes of text after the folding space, fewer after
+		 * "Subject: "), never splitting a UTF-8 character, joined by
+		 * folding white space, which a reader drops between them.
 		 */
-		size_t i = 0, take;
+		size_t i = 0, take, max, avail;
 
 		while (i < n) {
+			avail = 76 - (i == 0 ? (col < 50 ? col : 50) : 1) - 12;
+			max = avail / 4 * 3;
 			take = 0;
 			while (i + take < n) {
 				size_t l = utf8_len((unsigned char)value[i + take]);
 
-				if (take + l > 45)
+				if (take + l > max)
 					break;
 				take += l;
 			}
@@ -591,10 +593,14 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	struct upload *u = arg;
 	size_t n = size * nmemb;
 
-	if (u->left == 0) {
+	if (u->left == 0)
+		return 0;
+	if (n >= u->left) {
+		n = u->left;
 		/*
-		 * libcurl sends the closing "." only after this returns 0:
-		 * until then the server cannot have accepted the message.
+		 * The last chunk.  libcurl sends the closing "." after it (it
+		 * may not ask again once it has the announced size), and no
+		 * server accepts a message before that: record it now.
 		 */
 		if (!u->ended) {
 			u->ended = 1;
@@ -603,10 +609,7 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 				return CURL_READFUNC_ABORT;
 			}
 		}
-		return 0;
 	}
-	if (n > u->left)
-		n = u->left;
 	memcpy(dst, u->p, n);
 	u->p += n;
 	u->left -= n;

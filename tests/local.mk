@@ -16,6 +16,8 @@ E2E_TESTS = \
 # -- hardship and what-if (issue 8)
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
+E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_race.sh
+EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
 # -- import and export (issue 7)
 TESTS += $(E2E_TESTS) tests/lint.sh
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
@@ -38,6 +40,13 @@ tests_unit_test_ical_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_ical_LDADD = $(UNIT_LDADD)
 tests_unit_test_ical_SOURCES = tests/unit/test_ical.c tests/unit/unit.h
 # -- mail and alerts (issue 5)
+UNIT_TESTS += tests/unit/test_mail tests/unit/test_alert
+tests_unit_test_mail_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_mail_LDADD = $(UNIT_LDADD)
+tests_unit_test_mail_SOURCES = tests/unit/test_mail.c tests/unit/unit.h
+tests_unit_test_alert_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_alert_LDADD = $(UNIT_LDADD)
+tests_unit_test_alert_SOURCES = tests/unit/test_alert.c tests/unit/unit.h
 # -- import/export (issue 7)
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)

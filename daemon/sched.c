@@ -1,0 +1,161 @@
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/log.h"
+#include "daemon/sched.h"
+#include "lib/mr_alert.h"
+#include "lib/mr_config.h"
+#include "lib/mr_mail.h"
+#include "lib/mr_store.h"
+
+/* While the mail server fails: wait 1 minute, doubling up to an hour. */
+#define BACKOFF_FIRST	60
+#define BACKOFF_MAX	3600
+
+static struct {
+	int		 initialised;
+	int		 replan;	/* plan before sleeping again */
+	int		 disabled_logged;
+	int64_t		 seen_version;
+	time_t		 next_wake;	/* 0: nothing scheduled */
+	time_t		 not_before;	/* back-off after a failed run */
+	long		 backoff;
+} S;
+
+static void
+report(const struct mr_alert_report *r, void *arg)
+{
+	char label[32];
+
+	(void)arg;
+	mr_alert_offset_label(r->offset, label, sizeof label);
+	if (strcmp(r->outcome, "sent") == 0)
+		log_info("alert sent: %s %lld, %s reminder, to %s <%s>%s", r->what,
+		    (long long)r->id, label, r->recipients, r->message_id,
+		    r->maybe_duplicate ? " (resent after an interrupted "
+		    "delivery)" : "");
+	else if (r->error != NULL)
+		log_warnx("alert %s: %s %lld, %s reminder: %s", r->outcome,
+		    r->what, (long long)r->id, label, r->error);
+	else
+		log_debug("alert %s: %s %lld, %s reminder", r->outcome, r->what,
+		    (long long)r->id, label);
+}
+
+/* One sending run: a fresh connection and password each time. */
+static void
+send_due(struct mr_store *st, const struct mr_alert_settings *set,
+    const struct mr_mail_server *srv, time_t now)
+{
+	struct mr_mailer *mailer = NULL;
+	struct mr_alert_totals tot = { 0 };
+	struct mr_err err = { 0 };
+	int failed = 0;
+
+	if (mr_mailer_new(srv, &mailer, &err) == -1) {
+		log_warnx("alerts: %s", err.msg);
+		failed = 1;
+	} else if (mr_alert_run(st, set, mailer, report, NULL, &tot, &err) == -1) {
+		log_warnx("alerts: %s", err.msg);
+		failed = 1;
+	} else
+		failed = tot.failed + tot.deferred > 0;
+	mr_mailer_free(mailer);
+	if (tot.deferred > 0)
+		log_warnx("alerts: %d more reminders not tried after the mail "
+		    "server failed", tot.deferred);
+	if (failed) {
+		S.backoff = S.backoff ? S.backoff * 2 : BACKOFF_FIRST;
+		if (S.backoff > BACKOFF_MAX)
+			S.backoff = BACKOFF_MAX;
+		S.not_before = now + S.backoff;
+		log_info("alerts: trying again in %ld seconds", S.backoff);
+	} else {
+		S.backoff = 0;
+		S.not_before = 0;
+	}
+}
+
+int
+sched_run(struct mr_store *st, const struct mr_config *cfg, int timeout)
+{
+	struct mr_alert_settings set;
+	struct mr_mail_server srv;
+	struct mr_err err = { 0 };
+	time_t now = mr_store_now(st), wake;
+	int64_t v = mr_store_data_version(st);
+	long long ms;
+
+	if (!S.initialised) {
+		S.initialised = 1;
+		S.replan = 1;
+		S.seen_version = v;
+	}
+	if (v != S.seen_version && v != -1) {
+		/* The CLI (or cron) changed something: plan again. */
+		S.seen_version = v;
+		S.replan = 1;
+	}
+	if (!S.replan && (S.next_wake == 0 || now < S.next_wake))
+		goto sleep;
+	S.replan = 0;
+	if (mr_alert_config(cfg, &set, &srv, &err) == -1) {
+		log_warnx("alerts: %s", err.msg);
+		S.next_wake = 0;
+		goto sleep;
+	}
+	set.honor_retry = 1;
+	if (srv.url == NULL || set.from == NULL) {
+		if (!S.disabled_logged)
+			log_info("alerts: smtp_url or smtp_from not set; "
+			    "mipsreviewd sends no alerts");
+		S.disabled_logged = 1;
+		S.next_wake = 0;
+		goto sleep;
+	}
+	S.disabled_logged = 0;
+	if (mr_alert_next_wake(st, &set, &wake, &err) == -1) {
+		log_warnx("alerts: %s", err.msg);
+		wake = now + BACKOFF_FIRST;
+	}
+	if (wake != 0 && wake <= now && now >= S.not_before) {
+		send_due(st, &set, &srv, now);
+		now = mr_store_now(st);
+		if (mr_alert_next_wake(st, &set, &wake, &err) == -1) {
+			log_warnx("alerts: %s", err.msg);
+			wake = now + BACKOFF_FIRST;
+		}
+	}
+	/* Nothing is tried again before the back-off ends. */
+	if (wake != 0 && wake < S.not_before)
+		wake = S.not_before;
+	S.next_wake = wake;
+	if (wake != 0)
+		log_debug("alerts: next wake in %lld s", (long long)(wake - now));
+sleep:
+	if (S.next_wake == 0)
+		return timeout;
+	ms = ((long long)S.next_wake - (long long)now) * 1000;
+	if (ms < 0)
+		ms = 0;
+	return ms < timeout ? (int)ms : timeout;
+}
+
+void
+sched_reload(const struct mr_config *cfg)
+{
+	(void)cfg;
+	S.replan = 1;
+	S.disabled_logged = 0;
+	S.not_before = 0;
+	S.backoff = 0;
+}
+
+void
+sched_stop(void)
+{
+	memset(&S, 0, sizeof S);
+}

@@ -1,0 +1,240 @@
+/*
+ * Unit tests of lib/mr_alert's pure parts, on hand-built deadline items:
+ * which reminder is due, when the next one falls, the subject, the
+ * Message-ID, the recipients and the composed message.
+ */
+#include "config.h"
+
+#include "tests/unit/unit.h"
+#include "lib/mr_alert.h"
+#include "lib/mr_config.h"
+#include "lib/mr_mail.h"
+
+#define DAY	86400LL
+#define HOUR	3600LL
+/* PY2023 targeted review: Oct 11 2024 7:00 PM CDT. */
+#define CLOSES	((time_t)1728691200)
+
+static const long long offsets[] = { 30 * DAY, 14 * DAY, 7 * DAY, 3 * DAY,
+	1 * DAY, 4 * HOUR };
+#define NOFF	6
+
+static struct mr_deadline_item
+item(void)
+{
+	struct mr_deadline_item it = {
+		.what = "case", .id = 12, .kind = "targeted-review",
+		.name = "Dr. Ada Example", .tin = "123456789", .npi = "1234567893",
+		.status = "submitted", .open = 1, .performance_year = 2023,
+		.closes_at = CLOSES, .zone = "America/Chicago",
+		.source = "CMS listserv", .window_id = 7, .sequence = 3,
+		.updated_at = "2024-09-01T00:00:00Z", .owner = "ada@practice.example",
+	};
+	return it;
+}
+
+static void
+test_due_is_the_most_urgent_passed_offset(void **state)
+{
+	struct mr_deadline_item it = item();
+
+	(void)state;
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES - 31 * DAY), -1);
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES - 30 * DAY), 0);
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES - 10 * DAY), 1);
+	/* Cron was down from 10 days to 2 hours before: only 4h is due. */
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES - 2 * HOUR), 5);
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES - 1), 5);
+}
+
+static void
+test_nothing_due_after_the_deadline_or_when_closed(void **state)
+{
+	struct mr_deadline_item it = item();
+
+	(void)state;
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES), -1);
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES + DAY), -1);
+	it.open = 0;
+	assert_int_equal(mr_alert_due(&it, offsets, NOFF, CLOSES - 2 * HOUR), -1);
+	assert_int_equal(mr_alert_next_moment(&it, offsets, NOFF, CLOSES - 10 * DAY), 0);
+}
+
+static void
+test_next_moment_is_the_next_offset_before_the_deadline(void **state)
+{
+	struct mr_deadline_item it = item();
+
+	(void)state;
+	assert_int_equal(mr_alert_next_moment(&it, offsets, NOFF, CLOSES - 40 * DAY),
+	    CLOSES - 30 * DAY);
+	assert_int_equal(mr_alert_next_moment(&it, offsets, NOFF, CLOSES - 10 * DAY),
+	    CLOSES - 7 * DAY);
+	assert_int_equal(mr_alert_next_moment(&it, offsets, NOFF, CLOSES - 7 * DAY),
+	    CLOSES - 3 * DAY);
+	assert_int_equal(mr_alert_next_moment(&it, offsets, NOFF, CLOSES - 3 * HOUR), 0);
+}
+
+static void
+test_subject_reads_like_the_issue(void **state)
+{
+	struct mr_deadline_item it = item();
+	char s[400];
+
+	(void)state;
+	/* A cron run half a minute after the 7-day moment. */
+	mr_alert_subject(&it, CLOSES - 7 * DAY + 30, s, sizeof s);
+	assert_string_equal(s, "MIPS targeted review for Dr. Ada Example closes "
+	    "in 7 days (Oct 11 7:00 PM CDT)");
+	mr_alert_subject(&it, CLOSES - 4 * HOUR + 60, s, sizeof s);
+	assert_string_equal(s, "MIPS targeted review for Dr. Ada Example closes "
+	    "in 4 hours (Oct 11 7:00 PM CDT)");
+	mr_alert_subject(&it, CLOSES - DAY, s, sizeof s);
+	assert_non_null(strstr(s, "closes in 1 day ("));
+	it.window_id = 0;	/* its own deadline: CMS asked for documents */
+	it.zone = "America/New_York";
+	mr_alert_subject(&it, CLOSES - 3 * DAY, s, sizeof s);
+	assert_string_equal(s, "MIPS targeted review for Dr. Ada Example: "
+	    "documents due in 3 days (Oct 11 8:00 PM EDT)");
+}
+
+static void
+test_subject_turns_line_breaks_in_a_name_into_spaces(void **state)
+{
+	struct mr_deadline_item it = item();
+	char s[400];
+
+	(void)state;
+	it.name = "Eve\r\nBcc: mallory@evil.example";
+	mr_alert_subject(&it, CLOSES - 7 * DAY, s, sizeof s);
+	assert_null(strchr(s, '\r'));
+	assert_null(strchr(s, '\n'));
+	assert_non_null(strstr(s, "Eve  Bcc: mallory@evil.example closes"));
+}
+
+static void
+test_message_id_is_deterministic_per_reminder(void **state)
+{
+	struct mr_deadline_item it = item();
+	char a[200], b[200], c[200], d[200];
+
+	(void)state;
+	mr_alert_message_id(&it, 7 * DAY, "alerts@practice.example", a, sizeof a);
+	mr_alert_message_id(&it, 7 * DAY, "alerts@practice.example", b, sizeof b);
+	mr_alert_message_id(&it, 3 * DAY, "alerts@practice.example", c, sizeof c);
+	it.closes_at += 14 * DAY;	/* CMS extended the window */
+	mr_alert_message_id(&it, 7 * DAY, "alerts@practice.example", d, sizeof d);
+	assert_string_equal(a, "mipsreview.case-12.1728691200.7d@practice.example");
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_string_not_equal(a, d);
+}
+
+static void
+test_recipients_are_owner_then_alert_to_once_each(void **state)
+{
+	struct mr_deadline_item it = item();
+	struct mr_err err = { 0 };
+	char **v = NULL;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(mr_alert_recipients(&it, "officer@practice.example, "
+	    "ADA@practice.example,cfo@practice.example", &v, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "ada@practice.example");
+	assert_string_equal(v[1], "officer@practice.example");
+	assert_string_equal(v[2], "cfo@practice.example");
+	assert_null(v[3]);
+	mr_alert_strv_free(v);
+	it.owner = NULL;
+	assert_int_equal(mr_alert_recipients(&it, NULL, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	mr_alert_strv_free(v);
+	it.owner = "not an address";
+	assert_int_equal(mr_alert_recipients(&it, NULL, &v, &n, &err), -1);
+	assert_non_null(strstr(err.msg, "case 12: owner"));
+	assert_non_null(strstr(err.msg, "mipsreview set 12 owner="));
+	it.owner = NULL;
+	assert_int_equal(mr_alert_recipients(&it, "ok@practice.example, bad@",
+	    &v, &n, &err), -1);
+	assert_non_null(strstr(err.msg, "alert_to"));
+}
+
+static void
+test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
+{
+	struct mr_deadline_item it = item();
+	struct mr_alert_settings set = { .from = "alerts@practice.example",
+	    .zone = "America/Los_Angeles" };
+	const char *to[] = { "ada@practice.example" };
+	struct mr_err err = { 0 };
+	char *msg = NULL;
+	size_t len = 0;
+
+	(void)state;
+	it.tin = "987654321";
+	it.npi = "";
+	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
+	    to, 1, "signed attestation\nQPP portal screenshot", &msg, &len,
+	    &err), 0);
+	assert_null(strstr(msg, "987654321"));
+	assert_non_null(strstr(msg, "*****4321"));
+	assert_non_null(strstr(msg, "Message-ID: <mipsreview.case-12.1728691200.7d@"
+	    "practice.example>"));
+	assert_non_null(strstr(msg, "Oct 11 2024 5:00 PM PDT (America/Los_Angeles)"));
+	assert_non_null(strstr(msg, "Evidence still missing:"));
+	assert_non_null(strstr(msg, "Content-Type: text/calendar; charset=utf-8; "
+	    "name=\"case-12-deadline.ics\""));
+	free(msg);
+	set.from = NULL;
+	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
+	    to, 1, NULL, &msg, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "smtp_from"));
+}
+
+static void
+test_settings_default_offsets_and_lease(void **state)
+{
+	struct mr_config *cfg = mr_config_new();
+	struct mr_alert_settings set;
+	struct mr_mail_server srv;
+	struct mr_err err = { 0 };
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_int_equal(mr_alert_config(cfg, &set, &srv, &err), 0);
+	assert_int_equal(set.noffsets, 6);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(set.offsets[i], offsets[i]);
+	assert_int_equal(srv.starttls, 1);
+	assert_int_equal(srv.timeout, 60);
+	assert_int_equal(set.lease, 120);	/* outlives the send */
+	assert_null(srv.url);
+	assert_int_equal(mr_config_set(cfg, "alert_offsets", "2h,90m", &err), 0);
+	assert_int_equal(mr_config_set(cfg, "smtp_starttls", "never", &err), 0);
+	assert_int_equal(mr_config_set(cfg, "smtp_starttls", "maybe", &err), -1);
+	assert_int_equal(mr_config_set(cfg, "alert_to", "a@b.example, c@", &err), -1);
+	assert_int_equal(mr_alert_config(cfg, &set, &srv, &err), 0);
+	assert_int_equal(set.noffsets, 2);
+	assert_int_equal(set.offsets[1], 90 * 60);
+	assert_int_equal(srv.starttls, 0);
+	mr_config_free(cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_due_is_the_most_urgent_passed_offset),
+		cmocka_unit_test(test_nothing_due_after_the_deadline_or_when_closed),
+		cmocka_unit_test(test_next_moment_is_the_next_offset_before_the_deadline),
+		cmocka_unit_test(test_subject_reads_like_the_issue),
+		cmocka_unit_test(test_subject_turns_line_breaks_in_a_name_into_spaces),
+		cmocka_unit_test(test_message_id_is_deterministic_per_reminder),
+		cmocka_unit_test(test_recipients_are_owner_then_alert_to_once_each),
+		cmocka_unit_test(test_composed_message_masks_the_tin_and_carries_the_ics),
+		cmocka_unit_test(test_settings_default_offsets_and_lease),
+	};
+	return cmocka_run_group_tests_name("alert", tests, NULL, NULL);
+}
