@@ -14,6 +14,13 @@ E2E_TESTS = \
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
 # -- calendar export and feeds (issue 4)
+E2E_TESTS += tests/e2e/calendar.sh tests/e2e/feed.sh
+check_PROGRAMS += tests/e2e/ical-check
+tests_e2e_ical_check_CPPFLAGS = $(AM_CPPFLAGS) $(LIBICAL_CFLAGS)
+tests_e2e_ical_check_LDADD = $(LIBICAL_LIBS)
+tests_e2e_ical_check_SOURCES = tests/e2e/ical_check.c
+EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
+	tests/e2e/icaljs/check.mjs tests/e2e/clients.sh
 # -- alerts (issue 5)
 # -- import and export (issue 7)
 TESTS += $(E2E_TESTS)
