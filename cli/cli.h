@@ -101,6 +101,8 @@ int	cmd_audit(struct cli_ctx *, int, char **);
 /* -- windows and due (issue 3) */
 /* -- evidence (issue 6) */
 /* -- hardship and what-if (issue 8) */
+int	cmd_hardship(struct cli_ctx *, int, char **);
+int	cmd_whatif(struct cli_ctx *, int, char **);
 /* -- calendar export and feeds (issue 4) */
 /* -- alerts (issue 5) */
 /* -- import and export (issue 7) */

@@ -49,6 +49,7 @@ struct mr_case {
 	double		 ia_score;
 	double		 pi_score;
 	char		*owner;		/* e-mail or NULL */
+	int64_t		 filing_id;	/* hardship filing that should have reweighted; 0 none (issue 8) */
 	char		 created_at[24];
 	char		 updated_at[24];
 };
@@ -74,6 +75,7 @@ struct mr_case_input {
 	const char	*cost;
 	const char	*ia;
 	const char	*pi;
+	const char	*filing;	/* hardship filing id, "" clears (issue 8) */
 };
 
 struct mr_case_filter {
