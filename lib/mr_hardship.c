@@ -183,7 +183,9 @@ parse_date(struct mr_store *st, const char *s, char *out, size_t len,
 		return mr_err_set(err, MR_EINVAL, "filed '%s': a date like "
 		    "2024-04-15 (YYYY-MM-DD) is expected", s);
 	t = timegm(&tm);
-	strftime(again, sizeof again, "%Y-%m-%d", gmtime(&t));
+	if (gmtime_r(&t, &tm) == NULL)
+		return mr_err_set(err, MR_EINVAL, "filed '%s': no such date", s);
+	strftime(again, sizeof again, "%Y-%m-%d", &tm);
 	if (strcmp(again, s) != 0)
 		return mr_err_set(err, MR_EINVAL, "filed '%s': no such date", s);
 	if (t > mr_store_now(st))
