@@ -11,6 +11,7 @@ cli_mipsreview_SOURCES = \
 cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
+cli_mipsreview_SOURCES += cli/cmd_hardship.c cli/cmd_whatif.c
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)

@@ -14,6 +14,7 @@ E2E_TESTS = \
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
+E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)
@@ -32,6 +33,13 @@ UNIT_TESTS = \
 UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
+UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
+tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_score_LDADD = $(UNIT_LDADD)
+tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/unit.h
+tests_unit_test_hardship_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_hardship_LDADD = $(UNIT_LDADD)
+tests_unit_test_hardship_SOURCES = tests/unit/test_hardship.c tests/unit/unit.h
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)
