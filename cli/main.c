@@ -63,7 +63,9 @@ static const struct cli_cmd commands[] = {
 	  CMD_NEEDS_DB },
 	{ "set", cmd_set, "CASE FIELD=VALUE... [--force]", "change fields of a case",
 	  "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
-	  "          practice, participation, owner, quality, cost, ia, pi\n"
+	  "          practice, participation, owner, quality, cost, ia, pi,\n"
+	  "          deadline (CMS's date for this case, e.g. documents),\n"
+	  "          deadline_source, filing (the hardship filing id)\n"
 	  "  an empty value clears an optional field (npi=)\n"
 	  "  --force               allow a duplicate open case\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
