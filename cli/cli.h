@@ -104,6 +104,8 @@ int	cmd_window(struct cli_ctx *, int, char **);
 int	cmd_due(struct cli_ctx *, int, char **);
 /* -- evidence (issue 6) */
 /* -- hardship and what-if (issue 8) */
+int	cmd_hardship(struct cli_ctx *, int, char **);
+int	cmd_whatif(struct cli_ctx *, int, char **);
 /* -- calendar export and feeds (issue 4) */
 int	cmd_export_ics(struct cli_ctx *, int, char **);
 int	cmd_feed(struct cli_ctx *, int, char **);

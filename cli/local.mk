@@ -11,6 +11,7 @@ cli_mipsreview_SOURCES = \
 cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
+cli_mipsreview_SOURCES += cli/cmd_hardship.c cli/cmd_whatif.c
 # -- calendar export and feeds (issue 4)
 cli_mipsreview_SOURCES += cli/cmd_export_ics.c cli/cmd_feed.c
 # -- alerts (issue 5)

@@ -15,6 +15,8 @@ lib_libmipsreview_a_SOURCES = \
 # -- windows and time (issue 3)
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
+lib_libmipsreview_a_SOURCES += lib/mr_score.c lib/mr_score.h \
+	lib/mr_hardship.c lib/mr_hardship.h
 # -- calendar (issue 4)
 lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
 # -- mail and alerts (issue 5)

@@ -9,10 +9,12 @@ AM_TESTS_ENVIRONMENT = \
 
 E2E_TESTS = \
 	tests/e2e/cases.sh \
-	tests/e2e/store.sh
+	tests/e2e/store.sh \
+	tests/e2e/windows.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
 # -- hardship and what-if (issue 8)
+E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
 # -- calendar export and feeds (issue 4)
 E2E_TESTS += tests/e2e/calendar.sh tests/e2e/feed.sh
 check_PROGRAMS += tests/e2e/ical-check
@@ -23,8 +25,8 @@ EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
 	tests/e2e/icaljs/check.mjs tests/e2e/clients.sh
 # -- alerts (issue 5)
 # -- import and export (issue 7)
-TESTS += $(E2E_TESTS)
-EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README
+TESTS += $(E2E_TESTS) tests/lint.sh
+EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 
 if HAVE_CMOCKA
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS) $(CMOCKA_CFLAGS)
@@ -35,8 +37,16 @@ UNIT_TESTS = \
 	tests/unit/test_case \
 	tests/unit/test_audit
 # -- windows and time (issue 3)
+UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
 # -- hardship and score (issue 8)
+UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
+tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_score_LDADD = $(UNIT_LDADD)
+tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/unit.h
+tests_unit_test_hardship_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_hardship_LDADD = $(UNIT_LDADD)
+tests_unit_test_hardship_SOURCES = tests/unit/test_hardship.c tests/unit/unit.h
 # -- calendar (issue 4)
 UNIT_TESTS += tests/unit/test_ical
 tests_unit_test_ical_CPPFLAGS = $(UNIT_CPPFLAGS)
@@ -58,4 +68,10 @@ tests_unit_test_case_SOURCES = tests/unit/test_case.c tests/unit/unit.h
 tests_unit_test_audit_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 tests_unit_test_audit_SOURCES = tests/unit/test_audit.c tests/unit/unit.h
+tests_unit_test_when_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_when_LDADD = $(UNIT_LDADD)
+tests_unit_test_when_SOURCES = tests/unit/test_when.c
+tests_unit_test_window_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_window_LDADD = $(UNIT_LDADD)
+tests_unit_test_window_SOURCES = tests/unit/test_window.c tests/unit/unit.h
 endif
