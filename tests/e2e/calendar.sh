@@ -102,6 +102,22 @@ expect_eq "--tin: that TIN's event" "$(grep -c '^SUMMARY:.*Lakeside' "$T/tin.ics
 expect_eq "--year 2022: an empty but valid calendar" \
 	"$("$ICAL_CHECK" "$T/none.ics" | wc -l)" "0"
 
+# -- hardship filings take their window's deadline, in its own zone
+ok "a hardship filing" "$MR" hardship add --tin "$SEED_TIN" --year 2024 --type euc \
+	--categories quality,cost --event "Hurricane" --name "Dr. Ada Example, MD"
+ok "export with the filing" "$MR" export ics -o "$T/hs.ics"
+expect_eq "a second VTIMEZONE, for New York" \
+	"$(grep '^TZID:' "$T/hs.ics" | tr -d '\r' | sort | tr '\n' ' ')" \
+	"TZID:America/Chicago TZID:America/New_York "
+libical_items "$T/hs.ics" >/dev/null 2>"$T/lib.err" && pass || \
+	fail "libical rejects the export with a filing: $(cat "$T/lib.err")"
+icaljs_items "$T/hs.ics" >"$T/js3.txt" 2>&1 || fail "ical.js rejects the export with a filing"
+expect_eq "ical.js: the EUC deadline, Apr 14 2025 20:00 New York" \
+	"$(grep 'EUC hardship application deadline' "$T/js3.txt" | awk -F'\t' '$1 == "VEVENT" { print $4, $5, $6 }')" \
+	"2025-04-15T00:00:00.000Z America/New_York 2025-04-14T20:00"
+apts=$(calcurse_apts "$T/hs.ics" America/New_York) && pass
+expect_match "calcurse: 04/14/2025 @ 20:00 in New York" "$apts" '04/14/2025 @ 20:00 .*EUC hardship'
+
 # -- refusals leave the database as it was
 refuses "bad TIN" 3 "tin" "$MR" export ics --tin 12345
 # usage errors: exit 2, the reason first, then the usage line
