@@ -157,10 +157,12 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 	struct http_feed *table = NULL, *gone = NULL;
 	struct mr_err err = { 0 };
 	size_t n = 0, ngone = 0, rendered = 0;
+	struct timespec t0, t1;
 	int rc = -1;
 
 	if (next == NULL)
 		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (mr_feed_each(st, 0, collect, &next, &err) == -1) {
 		log_warnx("reading feeds: %s", err.msg);
 		goto out;
@@ -222,8 +224,10 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 	for (size_t j = 0; j < ncache; j++)
 		cache[j].seen = 0;
 	next = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rendered > 0)
-		log_info("feeds: %zu active, %zu rendered", n, rendered);
+		log_info("feeds: %zu active, %zu rendered in %.1f ms", n, rendered,
+		    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	rc = 0;
 out:
 	if (next != NULL) {

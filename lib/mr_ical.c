@@ -354,7 +354,10 @@ parse_iso(const char *s, time_t fallback)
 	return timegm(&tm);
 }
 
-/* Text for one line: control characters become spaces. */
+/*
+ * Text for one line: control characters become spaces.  A cut never
+ * splits a UTF-8 sequence.
+ */
 static void
 one_line(const char *in, char *out, size_t len)
 {
@@ -362,6 +365,9 @@ one_line(const char *in, char *out, size_t len)
 
 	for (i = 0; in != NULL && in[i] != '\0' && i + 1 < len; i++)
 		out[i] = ((unsigned char)in[i] < 0x20 || in[i] == 0x7f) ? ' ' : in[i];
+	if (in != NULL && in[i] != '\0')
+		while (i > 0 && ((unsigned char)in[i] & 0xc0) == 0x80)
+			i--;
 	out[i] = '\0';
 }
 
@@ -493,8 +499,8 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
     struct mr_err *err)
 {
 	struct sbuf b = { 0 };
-	char uid_ev[64], uid_todo[64], masked[16], name[256], summary[512];
-	char human[64], desc[2048], src[512], abbrev[16], esc_sum[1100];
+	char uid_ev[64], uid_todo[64], masked[16], name[512], summary[700];
+	char human[64], desc[2048], src[512], abbrev[16], esc_sum[1500];
 	char esc_desc[4200], stamp[24], when[64], name_when[96], seq[24], trig[40];
 	const char *zone = it->zone && *it->zone ? it->zone : "UTC";
 	int cancelled, completed, rc = -1;
