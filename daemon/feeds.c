@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,9 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 		cache[j].seen = 0;
 	next = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Hand the rendering's scratch memory back; the feeds stay. */
+	if (rendered > 0)
+		malloc_trim(0);
 	if (rendered > 0)
 		log_info("feeds: %zu active, %zu rendered in %.1f ms", n, rendered,
 		    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);

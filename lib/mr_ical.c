@@ -500,8 +500,9 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 {
 	struct sbuf b = { 0 };
 	char uid_ev[64], uid_todo[64], masked[16], name[512], summary[700];
-	char human[64], desc[2048], src[512], abbrev[16], esc_sum[1500];
+	char human[64], desc[2048], abbrev[16], esc_sum[1500];
 	char esc_desc[4200], stamp[24], when[64], name_when[96], seq[24], trig[40];
+	char alarm_text[128], esc_alarm[256];
 	const char *zone = it->zone && *it->zone ? it->zone : "UTC";
 	int cancelled, completed, rc = -1;
 	struct tm local;
@@ -544,11 +545,12 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	    months[local.tm_mon], local.tm_mday, local.tm_year + 1900,
 	    local.tm_hour % 12 == 0 ? 12 : local.tm_hour % 12, local.tm_min,
 	    local.tm_hour < 12 ? "AM" : "PM", abbrev);
-	one_line(it->source, src, sizeof src);
+	/* The deadline's source (a CMS notice) is in "mipsreview show"; the
+	 * calendar keeps to what an officer acts on. */
 	snprintf(desc, sizeof desc, "%s, performance year %d, for %s (TIN %s).\n"
-	    "Closes %s (%s).\nStatus: %s.\nSource: %s\n%s %lld in mipsreview.",
+	    "Closes %s (%s).\nStatus: %s.\n%s %lld in mipsreview.",
 	    kind_label(it->kind), it->performance_year, name, masked, human, zone,
-	    it->status ? it->status : "", src[0] ? src : "-",
+	    it->status ? it->status : "",
 	    strcmp(it->what, "case") == 0 ? "Case" : "Filing", (long long)it->id);
 	escape_text(summary, esc_sum, sizeof esc_sum);
 	escape_text(desc, esc_desc, sizeof esc_desc);
@@ -590,11 +592,19 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	sb_line(&b, "TRANSP", "TRANSPARENT");
 	/* VEVENT knows no COMPLETED; a decided item's event stays CONFIRMED. */
 	sb_line(&b, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
+	/*
+	 * Clients show the event's summary with a reminder; the alarm's own
+	 * (required) DESCRIPTION stays short, as it repeats per reminder and
+	 * per item (a quarter of a 10,000-item feed otherwise).
+	 */
+	snprintf(alarm_text, sizeof alarm_text, "Reminder: %s deadline",
+	    kind_label(it->kind));
+	escape_text(alarm_text, esc_alarm, sizeof esc_alarm);
 	for (int i = 0; it->open && i < w->opts.nalarms; i++) {
 		fmt_before(w->opts.alarms[i], trig, sizeof trig);
 		sb_put(&b, "BEGIN:VALARM\r\n", 14);
 		sb_line(&b, "ACTION", "DISPLAY");
-		sb_line(&b, "DESCRIPTION", esc_sum);
+		sb_line(&b, "DESCRIPTION", esc_alarm);
 		sb_line(&b, "TRIGGER", trig);
 		sb_put(&b, "END:VALARM\r\n", 12);
 	}
