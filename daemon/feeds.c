@@ -196,8 +196,8 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 		} else if (render(st, o, c, old ? &old->served : NULL,
 		    &c->served) == 0) {
 			rendered++;
-			log_debug("feed %lld rendered: %ld items, etag %s",
-			    (long long)c->feed.id, c->items, c->served.etag);
+			log_info("feed %lld rendered: %ld items",
+			    (long long)c->feed.id, c->items);
 		} else if (old != NULL) {
 			/* Keep serving what we had rather than nothing. */
 			c->served = old->served;
