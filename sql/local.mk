@@ -4,6 +4,7 @@ SQL_FILES = sql/schema.sql
 # -- windows (issue 3)
 SQL_FILES += sql/002_windows.sql
 # -- evidence (issue 6)
+SQL_FILES += sql/003_evidence.sql
 # -- hardship and scoring reference data (issue 8)
 # -- calendar feeds (issue 4)
 # -- alerts (issue 5)
