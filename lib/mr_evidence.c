@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
  * system calls low without leaving the CPU caches far behind.
  */
 #define EV_BUFSZ	(1024 * 1024)
+/* Ask the kernel to start writing the copy to disk every this many bytes. */
+#define EV_FLUSH	(8 * 1024 * 1024)
 #define EV_TMP_PREFIX	".tmp-"
 
 static const struct {
@@ -397,24 +400,137 @@ same_file_state(const struct stat *a, const struct stat *b)
 }
 
 /*
+ * The hasher: a second thread runs SHA-256 over one buffer while the
+ * first writes it out and reads the next, so a copy costs about as long as
+ * the slower of hashing and copying, not their sum.  Jobs are handed over
+ * one at a time; the copier never touches a buffer the hasher still reads.
+ */
+struct hasher {
+	pthread_t		 th;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	EVP_MD_CTX		*md;
+	const unsigned char	*job;
+	size_t			 njob;
+	int			 pending;
+	int			 quit;
+	int			 failed;
+	int			 threaded;
+	int			 inited;
+};
+
+static void *
+hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	const unsigned char *p;
+	size_t n;
+	int ok;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->pending && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->pending)
+			break;
+		p = h->job;
+		n = h->njob;
+		pthread_mutex_unlock(&h->mu);
+		ok = EVP_DigestUpdate(h->md, p, n);
+		pthread_mutex_lock(&h->mu);
+		if (!ok)
+			h->failed = 1;
+		h->pending = 0;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static int
+hasher_start(struct hasher *h)
+{
+	memset(h, 0, sizeof *h);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	h->inited = 1;
+	if ((h->md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
+		return -1;
+	/* Without a thread, hash inline: slower, same result. */
+	h->threaded = pthread_create(&h->th, NULL, hasher_main, h) == 0;
+	return 0;
+}
+
+/* Wait until the hasher is done with the last buffer handed over. */
+static void
+hasher_wait(struct hasher *h)
+{
+	if (!h->threaded)
+		return;
+	pthread_mutex_lock(&h->mu);
+	while (h->pending)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void
+hasher_post(struct hasher *h, const unsigned char *p, size_t n)
+{
+	if (!h->threaded) {
+		if (!EVP_DigestUpdate(h->md, p, n))
+			h->failed = 1;
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->job = p;
+	h->njob = n;
+	h->pending = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Stop the thread (after its last job) and free the digest. */
+static void
+hasher_stop(struct hasher *h)
+{
+	if (h->threaded) {
+		pthread_mutex_lock(&h->mu);
+		h->quit = 1;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->th, NULL);
+		h->threaded = 0;
+	}
+	if (h->inited) {
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
+		h->inited = 0;
+	}
+	EVP_MD_CTX_free(h->md);
+	h->md = NULL;
+}
+
+/*
  * Copy path into dir under a temporary name, hashing while copying in one
- * pass through buf.  The file must be a regular file that does not change
- * while it is read: its size, times and identity are compared before and
- * after, and the bytes read must match its size.
+ * pass through two fixed buffers (buf holds 2 * EV_BUFSZ).  The file must
+ * be a regular file that does not change while it is read: its size,
+ * times and identity are compared before and after, and the bytes read
+ * must match its size.
  */
 static int
 stage_file(const char *dir, const struct mr_evidence_file *f,
     unsigned char *buf, magic_t mg, struct staged *s, struct mr_err *err)
 {
 	struct stat before, after;
-	EVP_MD_CTX *md = NULL;
-	unsigned char digest[EVP_MAX_MD_SIZE];
+	struct hasher h = { .inited = 0 };
+	unsigned char digest[EVP_MAX_MD_SIZE], *cur;
 	unsigned int dlen = 0;
 	char shown[160];
 	const char *slash, *mt;
 	ssize_t n;
-	int64_t total = 0;
-	int fd = -1, tfd = -1, rc = -1, e;
+	int64_t total = 0, flushed = 0;
+	int fd = -1, tfd = -1, rc = -1, e, which = 0;
 
 	printable(f->path, shown, sizeof shown);
 	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -455,13 +571,14 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 		goto out;
 	}
 	s->have_tmp = 1;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+	if (hasher_start(&h) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot start SHA-256 (OpenSSL)");
 		goto out;
 	}
 	for (;;) {
-		if ((n = read_some(fd, buf, EV_BUFSZ)) == -1) {
+		/* The hasher may still read the other buffer, not this one. */
+		cur = buf + (size_t)which * EV_BUFSZ;
+		if ((n = read_some(fd, cur, EV_BUFSZ)) == -1) {
 			mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
 			    "attached", shown, strerror(errno));
 			goto out;
@@ -469,22 +586,33 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 		if (n == 0)
 			break;
 		if (total == 0) {
-			mt = mg ? magic_buffer(mg, buf, (size_t)n) : NULL;
+			mt = mg ? magic_buffer(mg, cur, (size_t)n) : NULL;
 			snprintf(s->media, sizeof s->media, "%s",
 			    mt ? mt : "application/octet-stream");
 		}
-		if (!EVP_DigestUpdate(md, buf, (size_t)n)) {
-			mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
-			goto out;
-		}
-		if (write_all(tfd, buf, (size_t)n) == -1) {
+		hasher_wait(&h);
+		hasher_post(&h, cur, (size_t)n);
+		if (write_all(tfd, cur, (size_t)n) == -1) {
 			mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
 			    "'%s': %s; nothing was attached", dir, strerror(errno));
 			goto out;
 		}
 		total += n;
+		which ^= 1;
+		/* Start writing back to disk now, so that the fsync below
+		 * finds little left to do and dirty pages stay few. */
+		if (total - flushed >= EV_FLUSH) {
+			(void)sync_file_range(tfd, flushed, total - flushed,
+			    SYNC_FILE_RANGE_WRITE);
+			flushed = total;
+		}
 		if (copy_hook != NULL)
 			copy_hook(f->path, total, copy_hook_arg);
+	}
+	hasher_wait(&h);
+	if (h.failed) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
+		goto out;
 	}
 	if (fstat(fd, &after) == -1) {
 		mr_err_set(err, MR_EFAIL, "file '%s': %s", shown, strerror(errno));
@@ -504,7 +632,7 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 		    "attached", shown);
 		goto out;
 	}
-	if (!EVP_DigestFinal_ex(md, digest, &dlen)) {
+	if (!EVP_DigestFinal_ex(h.md, digest, &dlen)) {
 		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
 		goto out;
 	}
@@ -520,7 +648,8 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
 	rc = 0;
 out:
-	EVP_MD_CTX_free(md);
+	hasher_wait(&h);
+	hasher_stop(&h);
 	if (tfd != -1)
 		close(tfd);
 	if (fd != -1)
@@ -648,7 +777,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	if (ensure_dir(st, dir, sizeof dir, err) == -1)
 		return -1;
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
-	    (buf = malloc(EV_BUFSZ)) == NULL) {
+	    (buf = malloc(2 * EV_BUFSZ)) == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}

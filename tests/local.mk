@@ -12,6 +12,7 @@ E2E_TESTS = \
 	tests/e2e/store.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
+E2E_TESTS += tests/e2e/evidence.sh
 # -- hardship and what-if (issue 8)
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
@@ -29,6 +30,10 @@ UNIT_TESTS = \
 	tests/unit/test_audit
 # -- windows and time (issue 3)
 # -- evidence (issue 6)
+UNIT_TESTS += tests/unit/test_evidence
+tests_unit_test_evidence_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
+tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
 # -- hardship and score (issue 8)
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
