@@ -1,1 +1,7 @@
 # bench/: benchmarks (make bench); never part of make check.
+# -- evidence (issue 6)
+EXTRA_DIST += bench/attach.sh
+.PHONY: bench bench-attach
+bench: bench-attach
+bench-attach: cli/mipsreview
+	$(SHELL) $(srcdir)/bench/attach.sh ./cli/mipsreview
