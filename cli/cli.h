@@ -111,6 +111,8 @@ int	cmd_packet(struct cli_ctx *, int, char **);
 void	evidence_show_text(struct cli_ctx *, long long case_id);
 json_t	*evidence_show_json(struct cli_ctx *, long long case_id);
 /* -- hardship and what-if (issue 8) */
+int	cmd_hardship(struct cli_ctx *, int, char **);
+int	cmd_whatif(struct cli_ctx *, int, char **);
 /* -- calendar export and feeds (issue 4) */
 /* -- alerts (issue 5) */
 /* -- import and export (issue 7) */

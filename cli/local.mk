@@ -13,6 +13,7 @@ cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
 cli_mipsreview_SOURCES += cli/cmd_attach.c cli/cmd_evidence.c \
 	cli/cmd_check.c cli/cmd_packet.c
 # -- hardship and what-if (issue 8)
+cli_mipsreview_SOURCES += cli/cmd_hardship.c cli/cmd_whatif.c
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)

@@ -63,7 +63,9 @@ static const struct cli_cmd commands[] = {
 	  CMD_NEEDS_DB },
 	{ "set", cmd_set, "CASE FIELD=VALUE... [--force]", "change fields of a case",
 	  "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
-	  "          practice, participation, owner, quality, cost, ia, pi\n"
+	  "          practice, participation, owner, quality, cost, ia, pi,\n"
+	  "          deadline (CMS's date for this case, e.g. documents),\n"
+	  "          deadline_source, filing (the hardship filing id)\n"
 	  "  an empty value clears an optional field (npi=)\n"
 	  "  --force               allow a duplicate open case\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
@@ -153,6 +155,40 @@ static const struct cli_cmd commands[] = {
 	  "  --json                describe what was written as JSON\n",
 	  CMD_NEEDS_DB },
 	/* -- hardship and what-if (issue 8) */
+	{ "hardship", cmd_hardship,
+	  "add|list|show|set|status ...",
+	  "EUC and PI hardship-exception filings",
+	  "  hardship add --tin TIN [--npi NPI] --year YEAR --type euc|pi\n"
+	  "      --categories LIST --event TEXT [--submitted LIST] [options]\n"
+	  "    --categories LIST     one to four of quality, cost, ia, pi\n"
+	  "                          (a pi hardship asks for pi only)\n"
+	  "    --submitted LIST      of those, the ones whose data was submitted\n"
+	  "    --name NAME           clinician or group name\n"
+	  "    --participation KIND  individual, group, subgroup, virtual-group,\n"
+	  "                          apm-entity\n"
+	  "    --window N            the window it falls under (default: the\n"
+	  "                          latest-closing hardship window of the year)\n"
+	  "    --filed DATE          filed with CMS on YYYY-MM-DD\n"
+	  "    --confirmation NUM, --owner EMAIL, --notes TEXT\n"
+	  "    --json                the whole filing instead of its id\n"
+	  "  hardship list [--year Y] [--status S] [--type T] [--tin T] [--open]\n"
+	  "  hardship show FILING\n"
+	  "  hardship set FILING FIELD=VALUE...   fields as the add options:\n"
+	  "      tin, npi, name, participation, year, type, categories,\n"
+	  "      submitted, event, window, filed, confirmation, owner, notes\n"
+	  "  hardship status FILING STATE [--note TEXT]\n"
+	  "      draft > submitted > approved | denied; withdrawn from draft or\n"
+	  "      submitted.  Warnings (rules of the facts sheet) go to stderr.\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "whatif", cmd_whatif,
+	  "CASE [--reweight CATS] [--score CAT=VALUE...] [--allowed-charges DOLLARS] [--json]",
+	  "recompute a case's score and payment adjustment",
+	  "  --reweight CATS        categories to weight 0 % (quality,cost,ia,pi)\n"
+	  "  --score CAT=VALUE      a category score to use instead (repeatable)\n"
+	  "  --allowed-charges USD  Medicare Part B allowed charges: adds the\n"
+	  "                         dollar difference (an estimate)\n"
+	  "  --json                 one JSON object, rules applied as a list\n",
+	  CMD_NEEDS_DB },
 	/* -- calendar export and feeds (issue 4) */
 	/* -- alerts (issue 5) */
 	/* -- import and export (issue 7) */

@@ -6,8 +6,7 @@ set -eu
 build="build-essential autoconf automake pkg-config tzdata
  libsqlite3-dev sqlite3 libcurl4-openssl-dev libical-dev libmicrohttpd-dev
  libssl-dev libjansson-dev libmagic-dev libarchive-dev libcmocka-dev"
-test="python3 python3-aiosmtpd calcurse khal nodejs npm curl openssl file
- libarchive-tools"
+test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
 bench="wrk nginx-light hyperfine time"
 pkgs=$build
 for a in "$@"; do
@@ -17,6 +16,13 @@ for a in "$@"; do
 	*) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
 	esac
 done
+# Node.js for the ical.js test: Debian's nodejs and npm, unless a Node.js
+# with its own npm is installed already (it conflicts with Debian's npm).
+case " $pkgs " in
+*" calcurse "*)
+	command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm" ;;
+esac
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

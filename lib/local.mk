@@ -17,6 +17,8 @@ lib_libmipsreview_a_SOURCES = \
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
 	lib/mr_packet.c lib/mr_packet.h
 # -- hardship and score (issue 8)
+lib_libmipsreview_a_SOURCES += lib/mr_score.c lib/mr_score.h \
+	lib/mr_hardship.c lib/mr_hardship.h
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)

@@ -6,6 +6,7 @@ SQL_FILES += sql/002_windows.sql
 # -- evidence (issue 6)
 SQL_FILES += sql/003_evidence.sql
 # -- hardship and scoring reference data (issue 8)
+SQL_FILES += sql/004_hardship.sql
 # -- calendar feeds (issue 4)
 # -- alerts (issue 5)
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

@@ -9,16 +9,18 @@ AM_TESTS_ENVIRONMENT = \
 
 E2E_TESTS = \
 	tests/e2e/cases.sh \
-	tests/e2e/store.sh
+	tests/e2e/store.sh \
+	tests/e2e/windows.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
 E2E_TESTS += tests/e2e/evidence.sh
 # -- hardship and what-if (issue 8)
+E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)
-TESTS += $(E2E_TESTS)
-EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README
+TESTS += $(E2E_TESTS) tests/lint.sh
+EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 
 if HAVE_CMOCKA
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS) $(CMOCKA_CFLAGS)
@@ -29,12 +31,20 @@ UNIT_TESTS = \
 	tests/unit/test_case \
 	tests/unit/test_audit
 # -- windows and time (issue 3)
+UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
 UNIT_TESTS += tests/unit/test_evidence
 tests_unit_test_evidence_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
 tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
 # -- hardship and score (issue 8)
+UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
+tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_score_LDADD = $(UNIT_LDADD)
+tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/unit.h
+tests_unit_test_hardship_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_hardship_LDADD = $(UNIT_LDADD)
+tests_unit_test_hardship_SOURCES = tests/unit/test_hardship.c tests/unit/unit.h
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)
@@ -52,4 +62,10 @@ tests_unit_test_case_SOURCES = tests/unit/test_case.c tests/unit/unit.h
 tests_unit_test_audit_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 tests_unit_test_audit_SOURCES = tests/unit/test_audit.c tests/unit/unit.h
+tests_unit_test_when_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_when_LDADD = $(UNIT_LDADD)
+tests_unit_test_when_SOURCES = tests/unit/test_when.c
+tests_unit_test_window_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_window_LDADD = $(UNIT_LDADD)
+tests_unit_test_window_SOURCES = tests/unit/test_window.c tests/unit/unit.h
 endif
