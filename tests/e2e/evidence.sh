@@ -91,7 +91,7 @@ bad "a good file with a bad one: none attached" 4 "no such file" \
 bad "an unknown kind" 3 "kind 'receipt' is not known" \
 	"$MR" attach 1 "$IN/pecos.txt" --kind receipt
 bad "an unknown case" 4 "case 99 does not exist" "$MR" attach 99 "$IN/pecos.txt"
-bad "a hardship filing without the filings table" 4 "no hardship filings" \
+bad "an unknown hardship filing" 4 "hardship filing 1 does not exist" \
 	"$MR" attach --hardship 1 "$IN/pecos.txt"
 head -c 4194304 /dev/urandom >"$IN/big.bin"
 # A file-size limit makes the copy fail with EFBIG ("full disk"): the
@@ -167,6 +167,16 @@ expect_eq "after a kill: no record lacks its file" \
 ok "after a kill: sweep" "$MR" evidence verify --sweep
 ok "after a kill: intact" "$MR" evidence verify
 expect_eq "no temporary file left after the sweep" "$(ls -A "$STORE" | grep -c '^\.tmp-')" "0"
+
+# --- hardship filings take evidence too ---
+ok "add a hardship filing" "$MR" hardship add --tin "$SEED_TIN" --npi "$SEED_NPI" \
+	--year 2023 --type euc --categories quality,ia,pi \
+	--event "Change Healthcare cyberattack" --name "Dr. Ada Example"
+printf 'EUC application accepted\n' >"$IN/euc-accepted.txt"
+ok "attach to the filing" "$MR" attach --hardship 1 "$IN/euc-accepted.txt" --kind hardship-approval
+expect_eq "the filing lists its evidence" \
+	"$("$MR" evidence list --hardship 1 --json | json_get 0.subject)" "hardship"
+expect_match "the filing's audit trail has the attach" "$("$MR" audit)" "hardship +1 +attach evidence"
 
 # --- detach ---
 ok "detach the receipt" "$MR" evidence detach 1 --note "wrong file"

@@ -8,6 +8,7 @@
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_hardship.h"
 
 static int64_t
 add_case(struct unit_db *u, const char *reason)
@@ -456,6 +457,41 @@ test_detach_keeps_the_record_and_frees_the_file_when_unneeded(void **state)
 }
 
 static void
+test_hardship_filing_takes_evidence(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_hardship_input in = {
+		.tin = "12-3456789", .npi = "1234567893", .year = "2023",
+		.type = "euc", .categories = "quality,ia,pi",
+		.event = "Change Healthcare cyberattack", .name = "Dr. Ada Example",
+	};
+	struct mr_evidence_result r;
+	struct mr_evidence_file f;
+	struct mr_evidence ev;
+	struct mr_err err = { 0 };
+	char a[256];
+	int64_t id;
+
+	assert_int_equal(mr_hardship_add(u->st, &in, &id, NULL, &err), 0);
+	path_in(u, "approval.txt", a, sizeof a);
+	write_file(a, "EUC approved");
+	f.path = a;
+	f.name = NULL;
+	assert_int_equal(mr_evidence_attach(u->st, "hardship", id, &f, 1,
+	    "hardship-approval", NULL, &r, &err), 0);
+	assert_int_equal(mr_evidence_get(u->st, r.id, &ev, &err), 0);
+	assert_string_equal(ev.subject, "hardship");
+	assert_int_equal(ev.subject_id, id);
+	mr_evidence_release(&ev);
+	assert_int_equal(count_rows(u, "SELECT count(*) FROM audit WHERE entity "
+	    "= 'hardship' AND action = 'attach evidence'"), 1);
+	assert_int_equal(mr_evidence_attach(u->st, "hardship", id + 41, &f, 1,
+	    NULL, NULL, &r, &err), -1);
+	assert_int_equal(err.code, MR_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "does not exist"));
+}
+
+static void
 test_hardship_subject_fails_cleanly_without_filings_table(void **state)
 {
 	struct unit_db *u = *state;
@@ -464,6 +500,9 @@ test_hardship_subject_fails_cleanly_without_filings_table(void **state)
 	struct mr_err err = { 0 };
 	char a[256];
 
+	/* A database without the hardship module (evidence alone). */
+	assert_int_equal(mr_store_exec(u->st, "PRAGMA foreign_keys = OFF; "
+	    "DROP TABLE hardship_filing", &err), 0);
 	path_in(u, "h.txt", a, sizeof a);
 	write_file(a, "approval");
 	f.path = a;
@@ -491,6 +530,7 @@ main(void)
 		T(test_checklist_rows_are_marked_unverified),
 		T(test_verify_reports_missing_altered_and_unreferenced_by_name),
 		T(test_detach_keeps_the_record_and_frees_the_file_when_unneeded),
+		T(test_hardship_filing_takes_evidence),
 		T(test_hardship_subject_fails_cleanly_without_filings_table),
 #undef T
 	};
