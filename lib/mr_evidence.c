@@ -239,15 +239,19 @@ mr_evidence_dir(struct mr_store *st, char *buf, size_t len,
 	return 0;
 }
 
-/* The store folder, created 0700 when missing. */
+/* The store folder, created 0700 when missing (then *created = 1). */
 static int
-ensure_dir(struct mr_store *st, char *dir, size_t len, struct mr_err *err)
+ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
+    struct mr_err *err)
 {
 	struct stat sb;
 
+	*created = 0;
 	if (mr_evidence_dir(st, dir, len, err) == -1)
 		return -1;
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+	if (mkdir(dir, 0700) == 0)
+		*created = 1;
+	else if (errno != EEXIST)
 		return mr_err_set(err, MR_EFAIL, "cannot create the evidence "
 		    "folder '%s': %s", dir, strerror(errno));
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
@@ -792,7 +796,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	unsigned char *buf = NULL;
 	magic_t mg = NULL;
 	char dir[PATH_MAX], shown[160];
-	int rc = -1, in_tx = 0, i, j;
+	int rc = -1, in_tx = 0, i, j, created = 0;
 
 	if (kind == NULL)
 		kind = "other";
@@ -804,7 +808,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 		return -1;
 	if (subject_check(st, subject, subject_id, err) == -1)
 		return -1;
-	if (ensure_dir(st, dir, sizeof dir, err) == -1)
+	if (ensure_dir(st, dir, sizeof dir, &created, err) == -1)
 		return -1;
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
 	    posix_memalign((void **)&buf, EV_ALIGN, 2 * EV_BUFSZ) != 0) {
@@ -882,6 +886,9 @@ out:
 	}
 	if (in_tx)
 		mr_store_rollback(st);
+	/* A first attach that failed leaves no empty store behind. */
+	if (rc == -1 && created)
+		(void)rmdir(dir);
 	if (mg != NULL)
 		magic_close(mg);
 	free(buf);

@@ -36,6 +36,10 @@ expect_eq "show --json: first missing kind" \
 	"$(json_get evidence.missing.0 <"$T/show.json")" "submission-receipt"
 expect_match "show text has the checklist" "$("$MR" show 1)" "MISSING +submission receipt"
 
+bad "a missing file on the first attach creates no store" 4 "no such file" \
+	"$MR" attach 1 "$IN/nothing-yet.pdf"
+expect_eq "no evidence folder yet" "$(ls -d "$STORE" 2>/dev/null)" ""
+
 # --- attach ---
 printf '%%PDF-1.4\n%% QPP submission receipt\n' >"$IN/receipt.pdf"
 printf 'PECOS reassignment record\n' >"$IN/pecos.txt"
