@@ -1157,6 +1157,7 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 	char dir[PATH_MAX], path[PATH_MAX + 80], got[65], shown[160];
 	int rc = -1, fn_failed = 0;
 
+	mr_err_clear(err);
 	if (mr_evidence_dir(st, dir, sizeof dir, err) == -1)
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", dir, ev->sha256);
@@ -1164,9 +1165,12 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 	if ((buf = malloc(EV_BUFSZ)) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	if (hash_file(path, buf, got, fn, arg, &fn_failed) == -1) {
-		if (fn_failed)
-			mr_err_set(err, MR_EFAIL, "copying evidence %lld ('%s') "
-			    "failed", (long long)ev->id, shown);
+		if (fn_failed) {
+			/* fn said why (a write error of the packet, ...). */
+			if (err != NULL && err->code == MR_EOK)
+				mr_err_set(err, MR_EFAIL, "copying evidence "
+				    "%lld ('%s') failed", (long long)ev->id, shown);
+		}
 		else if (errno == ENOENT)
 			mr_err_set(err, MR_EINTEGRITY, "evidence %lld ('%s'): its "
 			    "stored file %s is missing; run 'mipsreview evidence "

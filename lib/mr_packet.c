@@ -331,9 +331,11 @@ struct pw {
 static int
 pw_fail_archive(struct pw *w, struct mr_err *err)
 {
-	return mr_err_set(err, MR_EFAIL, "writing the packet: %s",
+	int e = archive_errno(w->a);
+
+	return mr_err_set(err, MR_EFAIL, "writing the packet: %s%s%s",
 	    archive_error_string(w->a) ? archive_error_string(w->a) :
-	    "libarchive failed");
+	    "libarchive failed", e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
 }
 
 static int

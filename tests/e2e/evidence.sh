@@ -151,6 +151,12 @@ ok "packet as .zip" "$MR" packet 1 -o "$T/pk.zip" --reveal
 expect_eq "zip packet checks with sha256sum -c" \
 	"$(cd "$T/z/pk" && sha256sum -c --quiet SHA256SUMS && echo good)" "good"
 expect_eq "--reveal shows the whole TIN" "$(json_get case.tin <"$T/z/pk/summary.json")" "123456789"
+ok "a 4 MiB file on case 2" "$MR" attach 2 "$IN/big.bin"
+bad "a packet write error (file size limit)" 1 "writing the packet: .*File too large" \
+	sh -c 'ulimit -f 1024; exec "$0" packet 2 -o "$1"' "$MR" "$T/limited.tar.gz"
+bad "a folder packet write error" 1 "File too large" \
+	sh -c 'ulimit -f 1024; exec "$0" packet 2 -o "$1"' "$MR" "$T/limited"
+expect_eq "no partial packet left behind" "$(ls -A "$T" | grep -c limited)" "0"
 bad "a packet path that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk.zip"
 bad "a packet folder that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk"
 
