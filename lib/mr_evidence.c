@@ -1522,10 +1522,13 @@ need_json(const struct mr_evidence_need *need, void *arg)
 	snprintf(buf, sizeof buf, "%s", need->needed_by);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_array_append_new(by, json_string(tok));
-	json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:i, s:b, s:o, "
+	/* verified says whether the requirement is a checked fact: null
+	 * when nothing requires the kind. */
+	json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:i, s:o, s:o, "
 	    "s:o}", "kind", need->kind, "label", mr_evidence_kind_label(need->kind),
 	    "required", need->required, "present", need->present,
-	    "verified", need->verified, "needed_by", by,
+	    "verified", need->required ? json_boolean(need->verified) :
+	    json_null(), "needed_by", by,
 	    "source", need->required ? json_string(need->source) : json_null()));
 	return 0;
 }
