@@ -69,12 +69,15 @@ static const struct cli_cmd commands[] = {
 	  "  an empty value clears an optional field (npi=)\n"
 	  "  --force               allow a duplicate open case\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "status", cmd_status, "CASE STATE [--note TEXT]", "move a case through its workflow",
+	{ "status", cmd_status, "CASE STATE [--note TEXT] [--force]", "move a case through its workflow",
 	  "  states: draft, ready, submitted, documents-requested, approved,\n"
 	  "          denied, closed, withdrawn\n"
 	  "  draft > ready > submitted > documents-requested <> submitted >\n"
 	  "  approved | denied > closed; withdrawn from any open state.\n"
-	  "  A decision is final: CMS grants no further review.\n",
+	  "  A decision is final: CMS grants no further review.\n"
+	  "  --note TEXT           a note recorded with the move\n"
+	  "  --force               move to ready although required evidence is\n"
+	  "                        missing ('mipsreview check CASE'); audited\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
 	{ "note", cmd_note, "CASE TEXT", "add a note to a case", "",
 	  CMD_NEEDS_DB | CMD_WRITES },
