@@ -69,12 +69,15 @@ static const struct cli_cmd commands[] = {
 	  "  an empty value clears an optional field (npi=)\n"
 	  "  --force               allow a duplicate open case\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "status", cmd_status, "CASE STATE [--note TEXT]", "move a case through its workflow",
+	{ "status", cmd_status, "CASE STATE [--note TEXT] [--force]", "move a case through its workflow",
 	  "  states: draft, ready, submitted, documents-requested, approved,\n"
 	  "          denied, closed, withdrawn\n"
 	  "  draft > ready > submitted > documents-requested <> submitted >\n"
 	  "  approved | denied > closed; withdrawn from any open state.\n"
-	  "  A decision is final: CMS grants no further review.\n",
+	  "  A decision is final: CMS grants no further review.\n"
+	  "  --note TEXT           a note recorded with the move\n"
+	  "  --force               move to ready although required evidence is\n"
+	  "                        missing ('mipsreview check CASE'); audited\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
 	{ "note", cmd_note, "CASE TEXT", "add a note to a case", "",
 	  CMD_NEEDS_DB | CMD_WRITES },
@@ -115,6 +118,45 @@ static const struct cli_cmd commands[] = {
 	  "  --json                one JSON array\n",
 	  CMD_NEEDS_DB },
 	/* -- evidence (issue 6) */
+	{ "attach", cmd_attach,
+	  "CASE FILE... [--kind KIND] [--note TEXT] [--name NAME] | --hardship N FILE...",
+	  "attach documents to a case or hardship filing as evidence",
+	  "  --kind KIND           submission-receipt, qp-determination,\n"
+	  "                        tin-npi-record, hardship-approval,\n"
+	  "                        cms-correspondence, ehr-vendor-letter,\n"
+	  "                        screenshot, other (default)\n"
+	  "  --note TEXT           a note kept with each file\n"
+	  "  --name NAME           record this name instead of the file's (one FILE)\n"
+	  "  --hardship N          attach to hardship filing N instead of a case\n"
+	  "  --json                print the evidence records as JSON\n"
+	  "  Files are copied into the evidence folder beside the database,\n"
+	  "  named by SHA-256 (the same content is stored once); all files or\n"
+	  "  none are attached.\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "evidence", cmd_evidence,
+	  "list [CASE] [--all] | show ID | verify [CASE] [--sweep] | detach ID [--note TEXT]",
+	  "list, show, verify or detach evidence",
+	  "  list [CASE]           attached evidence (--all: detached too;\n"
+	  "                        --hardship N: of a filing)\n"
+	  "  show ID               one record, with where its file is stored\n"
+	  "  verify [CASE]         re-hash stored files; report missing, altered\n"
+	  "                        and unreferenced files; exit 7 unless intact\n"
+	  "  --sweep               verify: remove unreferenced files\n"
+	  "  detach ID             take evidence off its case (the audit trail\n"
+	  "                        keeps it)\n"
+	  "  --json                one JSON document\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "check", cmd_check, "CASE [--json]",
+	  "the evidence checklist of a case: present and missing",
+	  "  --json                one JSON object\n",
+	  CMD_NEEDS_DB },
+	{ "packet", cmd_packet, "CASE -o OUT [--reveal] [--json]",
+	  "write the review packet of a case (folder, .tar.gz or .zip)",
+	  "  -o, --output OUT      a new folder, or a file ending in .tar.gz\n"
+	  "                        or .zip; an existing path is refused\n"
+	  "  --reveal              whole TINs in the summary\n"
+	  "  --json                describe what was written as JSON\n",
+	  CMD_NEEDS_DB },
 	/* -- hardship and what-if (issue 8) */
 	{ "hardship", cmd_hardship,
 	  "add|list|show|set|status ...",

@@ -13,6 +13,7 @@ E2E_TESTS = \
 	tests/e2e/windows.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
+E2E_TESTS += tests/e2e/evidence.sh
 # -- hardship and what-if (issue 8)
 E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
 # -- calendar export and feeds (issue 4)
@@ -39,6 +40,10 @@ UNIT_TESTS = \
 # -- windows and time (issue 3)
 UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
+UNIT_TESTS += tests/unit/test_evidence
+tests_unit_test_evidence_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
+tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
 # -- hardship and score (issue 8)
 UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
 tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)
