@@ -103,7 +103,16 @@ int	cmd_audit(struct cli_ctx *, int, char **);
 int	cmd_window(struct cli_ctx *, int, char **);
 int	cmd_due(struct cli_ctx *, int, char **);
 /* -- evidence (issue 6) */
+int	cmd_attach(struct cli_ctx *, int, char **);
+int	cmd_evidence(struct cli_ctx *, int, char **);
+int	cmd_check(struct cli_ctx *, int, char **);
+int	cmd_packet(struct cli_ctx *, int, char **);
+/* The evidence checklist of a case, for show (cli/cmd_check.c). */
+void	evidence_show_text(struct cli_ctx *, long long case_id);
+json_t	*evidence_show_json(struct cli_ctx *, long long case_id);
 /* -- hardship and what-if (issue 8) */
+int	cmd_hardship(struct cli_ctx *, int, char **);
+int	cmd_whatif(struct cli_ctx *, int, char **);
 /* -- calendar export and feeds (issue 4) */
 int	cmd_export_ics(struct cli_ctx *, int, char **);
 int	cmd_feed(struct cli_ctx *, int, char **);

@@ -54,11 +54,14 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		if (mr_case_notes_each(ctx->st, id, note_json, notes, &err) == -1)
 			goto fail;
 		json_object_set_new(o, "notes", notes);
+		/* evidence (issue 6): the checklist, present and missing */
+		json_object_set_new(o, "evidence", evidence_show_json(ctx, id));
 		notes = NULL;
 		rc = cli_print_json(o);
 		o = NULL;
 	} else {
 		render_case_full(ctx, &c);
+		evidence_show_text(ctx, id);	/* evidence (issue 6) */
 		if (mr_case_notes_each(ctx->st, id, note_text, &n, &err) == -1)
 			goto fail;
 		rc = EXIT_OK;

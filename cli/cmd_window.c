@@ -200,7 +200,7 @@ cmd_window(struct cli_ctx *ctx, int argc, char **argv)
 	    &err) == -1)
 		return cli_fail(ctx, &err);
 	if (!ctx->json)
-		printf("window %lld extended; %lld open case%s moved with it\n",
+		printf("window %lld extended; %lld open item%s (cases, filings) moved with it\n",
 		    id, (long long)moved, moved == 1 ? "" : "s");
 	else
 		return show_window(ctx, id);

@@ -10,7 +10,10 @@ cli_mipsreview_SOURCES = \
 # -- windows and due (issue 3)
 cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
 # -- evidence (issue 6)
+cli_mipsreview_SOURCES += cli/cmd_attach.c cli/cmd_evidence.c \
+	cli/cmd_check.c cli/cmd_packet.c
 # -- hardship and what-if (issue 8)
+cli_mipsreview_SOURCES += cli/cmd_hardship.c cli/cmd_whatif.c
 # -- calendar export and feeds (issue 4)
 cli_mipsreview_SOURCES += cli/cmd_export_ics.c cli/cmd_feed.c
 # -- alerts (issue 5)

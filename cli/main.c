@@ -63,16 +63,21 @@ static const struct cli_cmd commands[] = {
 	  CMD_NEEDS_DB },
 	{ "set", cmd_set, "CASE FIELD=VALUE... [--force]", "change fields of a case",
 	  "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
-	  "          practice, participation, owner, quality, cost, ia, pi\n"
+	  "          practice, participation, owner, quality, cost, ia, pi,\n"
+	  "          deadline (CMS's date for this case, e.g. documents),\n"
+	  "          deadline_source, filing (the hardship filing id)\n"
 	  "  an empty value clears an optional field (npi=)\n"
 	  "  --force               allow a duplicate open case\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "status", cmd_status, "CASE STATE [--note TEXT]", "move a case through its workflow",
+	{ "status", cmd_status, "CASE STATE [--note TEXT] [--force]", "move a case through its workflow",
 	  "  states: draft, ready, submitted, documents-requested, approved,\n"
 	  "          denied, closed, withdrawn\n"
 	  "  draft > ready > submitted > documents-requested <> submitted >\n"
 	  "  approved | denied > closed; withdrawn from any open state.\n"
-	  "  A decision is final: CMS grants no further review.\n",
+	  "  A decision is final: CMS grants no further review.\n"
+	  "  --note TEXT           a note recorded with the move\n"
+	  "  --force               move to ready although required evidence is\n"
+	  "                        missing ('mipsreview check CASE'); audited\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
 	{ "note", cmd_note, "CASE TEXT", "add a note to a case", "",
 	  CMD_NEEDS_DB | CMD_WRITES },
@@ -113,7 +118,80 @@ static const struct cli_cmd commands[] = {
 	  "  --json                one JSON array\n",
 	  CMD_NEEDS_DB },
 	/* -- evidence (issue 6) */
+	{ "attach", cmd_attach,
+	  "CASE FILE... [--kind KIND] [--note TEXT] [--name NAME] | --hardship N FILE...",
+	  "attach documents to a case or hardship filing as evidence",
+	  "  --kind KIND           submission-receipt, qp-determination,\n"
+	  "                        tin-npi-record, hardship-approval,\n"
+	  "                        cms-correspondence, ehr-vendor-letter,\n"
+	  "                        screenshot, other (default)\n"
+	  "  --note TEXT           a note kept with each file\n"
+	  "  --name NAME           record this name instead of the file's (one FILE)\n"
+	  "  --hardship N          attach to hardship filing N instead of a case\n"
+	  "  --json                print the evidence records as JSON\n"
+	  "  Files are copied into the evidence folder beside the database,\n"
+	  "  named by SHA-256 (the same content is stored once); all files or\n"
+	  "  none are attached.\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "evidence", cmd_evidence,
+	  "list [CASE] [--all] | show ID | verify [CASE] [--sweep] | detach ID [--note TEXT]",
+	  "list, show, verify or detach evidence",
+	  "  list [CASE]           attached evidence (--all: detached too;\n"
+	  "                        --hardship N: of a filing)\n"
+	  "  show ID               one record, with where its file is stored\n"
+	  "  verify [CASE]         re-hash stored files; report missing, altered\n"
+	  "                        and unreferenced files; exit 7 unless intact\n"
+	  "  --sweep               verify: remove unreferenced files\n"
+	  "  detach ID             take evidence off its case (the audit trail\n"
+	  "                        keeps it)\n"
+	  "  --json                one JSON document\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "check", cmd_check, "CASE [--json]",
+	  "the evidence checklist of a case: present and missing",
+	  "  --json                one JSON object\n",
+	  CMD_NEEDS_DB },
+	{ "packet", cmd_packet, "CASE -o OUT [--reveal] [--json]",
+	  "write the review packet of a case (folder, .tar.gz or .zip)",
+	  "  -o, --output OUT      a new folder, or a file ending in .tar.gz\n"
+	  "                        or .zip; an existing path is refused\n"
+	  "  --reveal              whole TINs in the summary\n"
+	  "  --json                describe what was written as JSON\n",
+	  CMD_NEEDS_DB },
 	/* -- hardship and what-if (issue 8) */
+	{ "hardship", cmd_hardship,
+	  "add|list|show|set|status ...",
+	  "EUC and PI hardship-exception filings",
+	  "  hardship add --tin TIN [--npi NPI] --year YEAR --type euc|pi\n"
+	  "      --categories LIST --event TEXT [--submitted LIST] [options]\n"
+	  "    --categories LIST     one to four of quality, cost, ia, pi\n"
+	  "                          (a pi hardship asks for pi only)\n"
+	  "    --submitted LIST      of those, the ones whose data was submitted\n"
+	  "    --name NAME           clinician or group name\n"
+	  "    --participation KIND  individual, group, subgroup, virtual-group,\n"
+	  "                          apm-entity\n"
+	  "    --window N            the window it falls under (default: the\n"
+	  "                          latest-closing hardship window of the year)\n"
+	  "    --filed DATE          filed with CMS on YYYY-MM-DD\n"
+	  "    --confirmation NUM, --owner EMAIL, --notes TEXT\n"
+	  "    --json                the whole filing instead of its id\n"
+	  "  hardship list [--year Y] [--status S] [--type T] [--tin T] [--open]\n"
+	  "  hardship show FILING\n"
+	  "  hardship set FILING FIELD=VALUE...   fields as the add options:\n"
+	  "      tin, npi, name, participation, year, type, categories,\n"
+	  "      submitted, event, window, filed, confirmation, owner, notes\n"
+	  "  hardship status FILING STATE [--note TEXT]\n"
+	  "      draft > submitted > approved | denied; withdrawn from draft or\n"
+	  "      submitted.  Warnings (rules of the facts sheet) go to stderr.\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "whatif", cmd_whatif,
+	  "CASE [--reweight CATS] [--score CAT=VALUE...] [--allowed-charges DOLLARS] [--json]",
+	  "recompute a case's score and payment adjustment",
+	  "  --reweight CATS        categories to weight 0 % (quality,cost,ia,pi)\n"
+	  "  --score CAT=VALUE      a category score to use instead (repeatable)\n"
+	  "  --allowed-charges USD  Medicare Part B allowed charges: adds the\n"
+	  "                         dollar difference (an estimate)\n"
+	  "  --json                 one JSON object, rules applied as a list\n",
+	  CMD_NEEDS_DB },
 	/* -- calendar export and feeds (issue 4) */
 	{ "export", cmd_export_ics,
 	  "ics [--case N | --tin T | --year Y] [-o FILE]",

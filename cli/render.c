@@ -163,6 +163,9 @@ render_case_full(const struct cli_ctx *ctx, const struct mr_case *c)
 	printf("  Practice       %s\n", c->practice[0] ? c->practice : "-");
 	printf("  Participation  %s\n", c->participation[0] ? c->participation : "-");
 	printf("  Owner          %s\n", c->owner ? c->owner : "-");
+	if (c->filing_id != 0)
+		printf("  Filing         hardship %lld (should have caused "
+		    "reweighting)\n", (long long)c->filing_id);
 	{
 		char human[64], local[64], left[40];
 		const char *zone, *source;

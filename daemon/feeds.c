@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,10 +158,12 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 	struct http_feed *table = NULL, *gone = NULL;
 	struct mr_err err = { 0 };
 	size_t n = 0, ngone = 0, rendered = 0;
+	struct timespec t0, t1;
 	int rc = -1;
 
 	if (next == NULL)
 		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (mr_feed_each(st, 0, collect, &next, &err) == -1) {
 		log_warnx("reading feeds: %s", err.msg);
 		goto out;
@@ -193,8 +196,8 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 		} else if (render(st, o, c, old ? &old->served : NULL,
 		    &c->served) == 0) {
 			rendered++;
-			log_debug("feed %lld rendered: %ld items, etag %s",
-			    (long long)c->feed.id, c->items, c->served.etag);
+			log_info("feed %lld rendered: %ld items",
+			    (long long)c->feed.id, c->items);
 		} else if (old != NULL) {
 			/* Keep serving what we had rather than nothing. */
 			c->served = old->served;
@@ -222,8 +225,13 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 	for (size_t j = 0; j < ncache; j++)
 		cache[j].seen = 0;
 	next = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Hand the rendering's scratch memory back; the feeds stay. */
 	if (rendered > 0)
-		log_info("feeds: %zu active, %zu rendered", n, rendered);
+		malloc_trim(0);
+	if (rendered > 0)
+		log_info("feeds: %zu active, %zu rendered in %.1f ms", n, rendered,
+		    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	rc = 0;
 out:
 	if (next != NULL) {

@@ -104,18 +104,23 @@ serve_calendar(struct MHD_Connection *c, const char *url)
 	const struct http_feed *f;
 	unsigned char hash[MR_FEED_HASH_LEN];
 	size_t len = strlen(token);
+	int has_suffix;
 	enum MHD_Result rc;
 	time_t since;
 
-	/* Hash whatever was presented, so a malformed token costs the same. */
+	/*
+	 * Hash whatever was presented (less a ".ics" suffix), so a malformed
+	 * token costs what a wrong one does; without the suffix nothing can
+	 * match.
+	 */
 	if (len > 256)
 		len = 256;
-	mr_feed_hash_token(token, len, hash);
-	if (len < strlen(CALENDAR_SUFFIX) ||
-	    strcmp(token + len - strlen(CALENDAR_SUFFIX), CALENDAR_SUFFIX) != 0)
+	has_suffix = len >= strlen(CALENDAR_SUFFIX) &&
+	    strcmp(token + len - strlen(CALENDAR_SUFFIX), CALENDAR_SUFFIX) == 0;
+	mr_feed_hash_token(token, has_suffix ? len - strlen(CALENDAR_SUFFIX) :
+	    len, hash);
+	if (!has_suffix)
 		memset(hash, 0, sizeof hash);
-	else
-		mr_feed_hash_token(token, len - strlen(CALENDAR_SUFFIX), hash);
 	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH);
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,

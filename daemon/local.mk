@@ -9,5 +9,7 @@ daemon_mipsreviewd_SOURCES = \
 daemon_mipsreviewd_SOURCES += daemon/http.c daemon/http.h daemon/feeds.c daemon/feeds.h \
 	daemon/notify.c daemon/notify.h
 daemon_mipsreviewd_LDADD += -lpthread
+# Only the libraries the daemon's code uses (not libcurl's TLS stack): less memory.
+daemon_mipsreviewd_LDFLAGS = -Wl,--as-needed
 # -- alerts (issue 5)
 daemon_mipsreviewd_SOURCES += daemon/sched.c daemon/sched.h

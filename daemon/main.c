@@ -308,6 +308,9 @@ main(int argc, char **argv)
 
 	if (mr_store_open(db, &st, &err) == -1)
 		fatalx("%s", err.msg);
+	/* The daemon reads a few rows now and then: a small page cache. */
+	if (mr_store_exec(st, "PRAGMA cache_size = -256", &err) == -1)
+		fatalx("%s", err.msg);
 	if (calendar_opts(st, cfg, &opts, &err) == -1)
 		fatalx("%s", err.msg);
 	/* The server's thread inherits this mask: signals come to main. */

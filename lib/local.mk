@@ -14,7 +14,11 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_deadline.c lib/mr_deadline.h
 # -- windows and time (issue 3)
 # -- evidence (issue 6)
+lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
+	lib/mr_packet.c lib/mr_packet.h
 # -- hardship and score (issue 8)
+lib_libmipsreview_a_SOURCES += lib/mr_score.c lib/mr_score.h \
+	lib/mr_hardship.c lib/mr_hardship.h
 # -- calendar (issue 4)
 lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
 # -- mail and alerts (issue 5)

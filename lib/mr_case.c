@@ -10,6 +10,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
+#include "lib/mr_hardship.h"	/* filing_id (issue 8) */
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -454,10 +455,25 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 		    in->deadline_source, err) == -1)
 			return -1;
 	}
+	/* issue 8: the hardship filing that should have caused reweighting. */
+	if (in->filing != NULL) {
+		char *end;
+		long long v = strtoll(in->filing, &end, 10);
+
+		if (*in->filing != '\0' && (end == in->filing || *end != '\0' ||
+		    v <= 0))
+			return mr_err_set(err, MR_EINVAL, "filing '%s': a filing "
+			    "id like 3 is expected ('mipsreview hardship list')",
+			    in->filing);
+		c->filing_id = *in->filing == '\0' ? 0 : v;
+	}
 	/* Cross-field rules, checked on the result. */
 	if (c->reasons == 0)
 		return mr_err_set(err, MR_EINVAL, "reason: at least one reason "
 		    "is required (--reason; one of: %s)", REASON_NAMES);
+	if (c->filing_id != 0 && mr_hardship_check_link(st, c->filing_id,
+	    c->tin, c->performance_year, err) == -1)	/* issue 8 */
+		return -1;
 	if (!isnan(c->payment_adjustment)) {
 		if (adjustment_bounds(st, c->performance_year, &lo, &hi, err) == -1)
 			return -1;
@@ -506,7 +522,7 @@ mr_case_to_json(const struct mr_case *c, int reveal)
 	for (tok = strtok_r(rbuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_array_append_new(r, json_string(tok));
 	o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:i, s:i, s:s, s:o, s:o, "
-	    "s:o, s:o, s:o, s:s, s:s}",
+	    "s:o, s:o, s:o, s:o, s:s, s:s}",
 	    "id", (json_int_t)c->id,
 	    "tin", tin,
 	    "npi", c->npi[0] ? json_string(c->npi) : json_null(),
@@ -522,6 +538,7 @@ mr_case_to_json(const struct mr_case *c, int reveal)
 	    "payment_adjustment", NUM(c->payment_adjustment),
 	    "category_scores", cat,
 	    "owner", c->owner ? json_string(c->owner) : json_null(),
+	    "filing_id", c->filing_id ? json_integer(c->filing_id) : json_null(),
 	    "created_at", c->created_at,
 	    "updated_at", c->updated_at);
 #undef NUM
@@ -551,7 +568,7 @@ case_json_text(const struct mr_case *c)
 #define CASE_COLUMNS "id, tin, npi, name, practice, participation, " \
 	"performance_year, status, reasons, final_score, payment_adjustment, " \
 	"quality_score, cost_score, ia_score, pi_score, owner, created_at, " \
-	"updated_at, deadline_at, deadline_zone, deadline_source"
+	"updated_at, deadline_at, deadline_zone, deadline_source, filing_id"
 
 static double
 col_num(sqlite3_stmt *stmt, int i)
@@ -597,6 +614,7 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 	snprintf(c->deadline_zone, sizeof c->deadline_zone, "%s", col_text(stmt, 19));
 	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
 		c->deadline_source = strdup(col_text(stmt, 20));
+	c->filing_id = sqlite3_column_int64(stmt, 21);	/* issue 8 */
 	return c->name == NULL ? -1 : 0;
 }
 
@@ -729,15 +747,16 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	    "INSERT INTO review_case (tin, npi, name, practice, participation, "
 	    "performance_year, status, reasons, final_score, payment_adjustment, "
 	    "quality_score, cost_score, ia_score, pi_score, owner, created_at, "
-	    "updated_at, deadline_at, deadline_zone, deadline_source) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	    "?16, ?17, ?19, ?20, ?21)" :
+	    "updated_at, deadline_at, deadline_zone, deadline_source, filing_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?19, ?20, ?21, ?22)" :
 	    "UPDATE review_case SET tin = ?1, npi = ?2, name = ?3, practice = ?4, "
 	    "participation = ?5, performance_year = ?6, status = ?7, "
 	    "reasons = ?8, final_score = ?9, payment_adjustment = ?10, "
 	    "quality_score = ?11, cost_score = ?12, ia_score = ?13, "
 	    "pi_score = ?14, owner = ?15, updated_at = ?17, deadline_at = ?19, "
 	    "deadline_zone = ?20, deadline_source = ?21, "
+	    "filing_id = ?22, "
 	    "revision = revision + 1 WHERE id = ?18",
 	    &stmt, err) == -1)
 		goto out;
@@ -767,6 +786,8 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 		sqlite3_bind_text(stmt, 20, c->deadline_zone, -1, SQLITE_STATIC);
 		bind_opt_text(stmt, 21, c->deadline_source);
 	}
+	if (c->filing_id != 0)				/* issue 8 */
+		sqlite3_bind_int64(stmt, 22, c->filing_id);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "saving the case");
 		goto out;
@@ -848,6 +869,8 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 		{ { "deadline", NULL, NULL }, offsetof(struct mr_case_input, deadline) },
 		{ { "deadline_source", "deadline-source", NULL },
 		  offsetof(struct mr_case_input, deadline_source) },
+		/* issue 8: the hardship filing behind an euc-not-applied case */
+		{ { "filing", "filing_id", NULL }, offsetof(struct mr_case_input, filing) },
 	};
 	char *eq = strchr(a, '='), *tok, *save = NULL;
 
@@ -874,7 +897,7 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 	return mr_err_set(err, MR_EINVAL, "field '%s' cannot be set; settable: "
 	    "tin, npi, name, year, reason, score, adjustment, practice, "
 	    "participation, owner, quality, cost, ia, pi, deadline, "
-	    "deadline_source (status: use 'mipsreview status')", a);
+	    "deadline_source, filing (status: use 'mipsreview status')", a);
 }
 
 int

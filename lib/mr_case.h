@@ -54,6 +54,7 @@ struct mr_case {
 	time_t		 deadline_at;
 	char		 deadline_zone[64];
 	char		*deadline_source;
+	int64_t		 filing_id;	/* hardship filing that should have reweighted; 0 none (issue 8) */
 	char		 created_at[24];
 	char		 updated_at[24];
 };
@@ -81,6 +82,7 @@ struct mr_case_input {
 	const char	*pi;
 	const char	*deadline;		/* time text; "" clears */
 	const char	*deadline_source;
+	const char	*filing;	/* hardship filing id, "" clears (issue 8) */
 };
 
 struct mr_case_filter {

@@ -22,10 +22,11 @@ mr_deadline_json(time_t closes_at, const char *zone, time_t now)
 }
 
 /*
- * The items, as one query in two (later three) parts so that each uses an
- * index: cases on their year's latest targeted-review window (few windows,
- * then review_case_year_status), and cases with a deadline of their own
- * (review_case_deadline).  ?1 include closed, ?2 from, ?3 to (closing
+ * The items, as one query in three parts so that each uses an index: cases
+ * on their year's latest targeted-review window (few windows, then
+ * review_case_year_status), cases with a deadline of their own
+ * (review_case_deadline), and hardship filings on their window
+ * (hardship_filing_window).  ?1 include closed, ?2 from, ?3 to (closing
  * instants), ?4 case id, ?5 tin, ?6 year, ?7 what, ?8 id.
  */
 static const char deadline_sql[] =
@@ -54,7 +55,17 @@ static const char deadline_sql[] =
 	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
 	"  AND (?6 = 0 OR c.performance_year = ?6) "
 	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
-	/* -- hardship filings (issue 8) */
+	/* hardship filings (issue 8): the window they fall under */
+	"UNION ALL "
+	"SELECT 'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
+	"  coalesce(f.npi, ''), f.status, f.performance_year, w.closes_at, w.zone, "
+	"  w.source, w.id, f.revision, max(f.updated_at, w.updated_at), f.owner "
+	"FROM hardship_filing f JOIN review_window w ON w.id = f.window_id "
+	"WHERE w.closes_at BETWEEN ?2 AND ?3 "
+	"  AND (?1 OR f.status IN ('draft', 'submitted')) "
+	"  AND ?4 = 0 AND (?5 IS NULL OR f.tin = ?5) "
+	"  AND (?6 = 0 OR f.performance_year = ?6) "
+	"  AND (?7 IS NULL OR (?7 = 'hardship' AND (?8 = 0 OR f.id = ?8))) "
 	"ORDER BY 9, 1, 2";
 
 static int

@@ -13,8 +13,12 @@
  * clinician's name and the masked TIN; never the whole TIN.  No METHOD
  * (a subscription is not an iTIP message).
  *
- * The calendar is streamed: each item is built, serialized, handed to
- * the sink and freed, so memory does not grow with the number of items.
+ * libical supplies the zones (VTIMEZONE from the system's tzdata) and is
+ * the parser every test reads the output back with; the items themselves
+ * are written as content lines (escaped and folded per RFC 5545), which
+ * is ten times faster than building libical components.  The calendar is
+ * streamed: each item goes to the sink as soon as it is written, so
+ * memory does not grow with the number of items.
  */
 #ifndef MR_ICAL_H
 #define MR_ICAL_H

@@ -243,9 +243,9 @@ apply_input(struct mr_store *st, const struct mr_window_input *in,
 }
 
 /*
- * Bump the revision of every case whose deadline comes from window id
- * (its year's latest-closing targeted-review window) and count the open
- * ones.  Called before and after a change, so cases that move onto or off
+ * Bump the revision of every case whose deadline comes from window w (its
+ * year's latest-closing targeted-review window) and of every filing under
+ * it, and count the open ones.  Called before and after a change, so cases that move onto or off
  * the window are both counted.
  */
 static int
@@ -257,8 +257,34 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 	int rc = -1, step;
 
 	*moved = 0;
-	if (strcmp(w->kind, "targeted-review") != 0)
-		return 0;
+	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	/* Filings name their window (issue 8). */
+	if (mr_store_prepare(st, "UPDATE hardship_filing SET revision = "
+	    "revision + 1, updated_at = ? WHERE window_id = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, at, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, w->id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "moving filings");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (mr_store_prepare(st, "SELECT count(*) FROM hardship_filing WHERE "
+	    "window_id = ? AND status IN ('draft', 'submitted')", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, w->id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		mr_store_dberr(st, err, "counting filings");
+		goto out;
+	}
+	*moved = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (strcmp(w->kind, "targeted-review") != 0) {
+		rc = 0;
+		goto out;
+	}
 	if (mr_store_prepare(st, "SELECT id FROM review_window WHERE kind = "
 	    "'targeted-review' AND performance_year = ? ORDER BY closes_at DESC, "
 	    "id DESC LIMIT 1", &stmt, err) == -1)
@@ -272,7 +298,6 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
 	if (mr_store_prepare(st, "UPDATE review_case SET revision = revision + 1, "
 	    "updated_at = ? WHERE performance_year = ? AND deadline_at IS NULL",
 	    &stmt, err) == -1)
@@ -294,7 +319,7 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 		mr_store_dberr(st, err, "counting cases");
 		goto out;
 	}
-	*moved = sqlite3_column_int64(stmt, 0);
+	*moved += sqlite3_column_int64(stmt, 0);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
@@ -357,7 +382,7 @@ audit_window(struct mr_store *st, const struct mr_window *w, const char *action,
 
 	json_object_del(json_object_get(o, "deadline"), "seconds_left");
 	json_object_del(json_object_get(o, "deadline"), "time_left");
-	json_object_set_new(o, "open_cases_moved", json_integer(moved));
+	json_object_set_new(o, "open_items_moved", json_integer(moved));
 	after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
 	if (after == NULL)

@@ -13,8 +13,17 @@ E2E_TESTS = \
 	tests/e2e/windows.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)
+E2E_TESTS += tests/e2e/evidence.sh
 # -- hardship and what-if (issue 8)
+E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
 # -- calendar export and feeds (issue 4)
+E2E_TESTS += tests/e2e/calendar.sh tests/e2e/feed.sh
+check_PROGRAMS += tests/e2e/ical-check
+tests_e2e_ical_check_CPPFLAGS = $(AM_CPPFLAGS) $(LIBICAL_CFLAGS)
+tests_e2e_ical_check_LDADD = $(LIBICAL_LIBS)
+tests_e2e_ical_check_SOURCES = tests/e2e/ical_check.c
+EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
+	tests/e2e/icaljs/check.mjs tests/e2e/clients.sh
 # -- alerts (issue 5)
 E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_race.sh
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
@@ -33,7 +42,18 @@ UNIT_TESTS = \
 # -- windows and time (issue 3)
 UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # -- evidence (issue 6)
+UNIT_TESTS += tests/unit/test_evidence
+tests_unit_test_evidence_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
+tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
 # -- hardship and score (issue 8)
+UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
+tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_score_LDADD = $(UNIT_LDADD)
+tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/unit.h
+tests_unit_test_hardship_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_hardship_LDADD = $(UNIT_LDADD)
+tests_unit_test_hardship_SOURCES = tests/unit/test_hardship.c tests/unit/unit.h
 # -- calendar (issue 4)
 UNIT_TESTS += tests/unit/test_ical
 tests_unit_test_ical_CPPFLAGS = $(UNIT_CPPFLAGS)

@@ -36,7 +36,8 @@ expect_eq "add --json returns the case" "$(json_get name <"$T/out")" "Group Prac
 expect_eq "add --json group has no npi" "$(json_get npi <"$T/out")" null
 
 # Workflow.
-ok "ready" "$MR" status 1 ready
+# --force: this case has no evidence attached (evidence gate, issue 6)
+ok "ready" "$MR" status 1 ready --force
 ok "submitted" "$MR" status 1 submitted --note "submitted on qpp.cms.gov"
 ok "documents requested" "$MR" status 1 documents-requested
 ok "resubmitted" "$MR" status 1 submitted

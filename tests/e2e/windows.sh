@@ -57,11 +57,30 @@ expect_eq "withdrawn back with --all" "$(json_get 0.id <"$T/out")" 2
 # Extension moves every case on the window, and is audited.
 ok "extend" "$MR" window extend "$wid" --closes "Oct 25 2024 7:00 p.m. CDT" \
 	--source "CMS listserv: targeted review extended"
-expect_match "extend reports moved cases" "$(cat "$T/out")" "1 open case moved"
+expect_match "extend reports moved cases" "$(cat "$T/out")" "1 open item"
 ok "due after extension" "$MR" due --json
 expect_eq "case moved" "$(json_get 0.deadline.closes_at <"$T/out")" "2024-10-26T00:00:00Z"
 ok "audit" "$MR" audit --json
 expect_match "extension audited" "$(cat "$T/out")" '"action": "extend"'
+
+# Hardship filings appear in due on their window's deadline, and move with it.
+ok "filing" "$MR" hardship add --tin 987654321 --name "Lakeside Group" --year 2024 \
+	--type euc --categories cost,quality --event "IV-fluid shortage"
+fid=$(cat "$T/out")
+ok "due with filing" "$MR" due --json
+/usr/bin/python3 - "$T/out" "$fid" >"$T/item" <<'PY' || fail "filing not in due"
+import json, sys
+items = [i for i in json.load(open(sys.argv[1])) if i["what"] == "hardship" and i["id"] == int(sys.argv[2])]
+assert len(items) == 1
+print(json.dumps(items[0]))
+PY
+expect_eq "filing kind" "$(json_get kind <"$T/item")" euc-hardship
+expect_eq "filing deadline" "$(json_get deadline.closes_local <"$T/item")" "2025-04-14T20:00:00-04:00"
+fw=$(json_get window_id <"$T/item")
+ok "extend the filing's window" "$MR" window extend "$fw" --closes "2025-04-30 20:00 ET"
+expect_match "filing moved" "$(cat "$T/out")" "1 open item"
+ok "due after" "$MR" due --json
+expect_match "filing deadline moved" "$(cat "$T/out")" "2025-04-30T20:00:00-04:00"
 
 # Windows across DST and without DST; midnight.
 ok "add Phoenix window" "$MR" window add --kind other --year 2024 \

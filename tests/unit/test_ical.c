@@ -246,6 +246,59 @@ test_summary_masks_tin_and_keeps_one_line(void **state)
 }
 
 static void
+test_long_utf8_text_folds_and_reads_back(void **state)
+{
+	struct mr_ical_opts o = seed_opts();
+	struct mr_deadline_item it = seed_item();
+	char name[400] = "", want[600], *s, *line, *save = NULL;
+	icalcomponent *cal, *ev;
+
+	(void)state;
+	/* 2-byte and 3-byte characters, and every character TEXT escapes. */
+	for (int i = 0; i < 15; i++)
+		snprintf(name + strlen(name), sizeof name - strlen(name), "%s",
+		    "Zoë,Łódź;€\\ ");
+	it.name = name;
+	s = render(&o, &it, 1, NULL);
+	cal = parse_clean(s);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	snprintf(want, sizeof want, "Targeted review deadline: %s (TIN *****6789)",
+	    name);
+	assert_string_equal(icalcomponent_get_summary(ev), want);
+	assert_non_null(strstr(icalcomponent_get_description(ev),
+	    "Closes Oct 11 2024 7:00 PM CDT (America/Chicago).\n"));
+	/* No line is longer than 75 octets, none starts inside a character. */
+	for (line = strtok_r(s, "\r\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\r\n", &save)) {
+		assert_true(strlen(line) <= 75);
+		assert_true(((unsigned char)line[line[0] == ' '] & 0xc0) != 0x80);
+	}
+	icalcomponent_free(cal);
+	free(s);
+}
+
+static void
+test_overlong_name_is_cut_between_characters(void **state)
+{
+	struct mr_ical_opts o = seed_opts();
+	struct mr_deadline_item it = seed_item();
+	char name[1200] = "";
+	icalcomponent *cal;
+	char *s;
+
+	(void)state;
+	for (int i = 0; i < 300; i++)
+		snprintf(name + strlen(name), sizeof name - strlen(name), "%s", "ë");
+	memmove(name + 1, name + 2, strlen(name + 2) + 1);	/* odd offset */
+	it.name = name;
+	s = render(&o, &it, 1, NULL);
+	cal = parse_clean(s);
+	assert_non_null(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT));
+	icalcomponent_free(cal);
+	free(s);
+}
+
+static void
 test_decided_and_withdrawn_items_stay_completed_or_cancelled(void **state)
 {
 	struct mr_ical_opts o = seed_opts();
@@ -482,6 +535,8 @@ main(void)
 		cmocka_unit_test(test_alarms_ring_on_the_event_only),
 		cmocka_unit_test(test_uids_are_stable_opaque_and_keyed),
 		cmocka_unit_test(test_summary_masks_tin_and_keeps_one_line),
+		cmocka_unit_test(test_long_utf8_text_folds_and_reads_back),
+		cmocka_unit_test(test_overlong_name_is_cut_between_characters),
 		cmocka_unit_test(test_decided_and_withdrawn_items_stay_completed_or_cancelled),
 		cmocka_unit_test(test_sequence_last_modified_and_refresh),
 		cmocka_unit_test(test_large_calendars_stream_one_item_at_a_time),

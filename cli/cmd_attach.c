@@ -1,0 +1,116 @@
+/* mipsreview attach: copy documents into the evidence store. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/mr_evidence.h"
+
+int
+cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_KIND = 0x200, O_NOTE, O_NAME, O_HARDSHIP };
+	static const struct option longopts[] = {
+		{ "kind", required_argument, NULL, O_KIND },
+		{ "note", required_argument, NULL, O_NOTE },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "hardship", required_argument, NULL, O_HARDSHIP },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_evidence_file *files = NULL;
+	struct mr_evidence_result *res = NULL;
+	struct mr_evidence ev;
+	struct mr_err err = { 0 };
+	const char *kind = NULL, *note = NULL, *name = NULL, *subject = "case";
+	long long id = 0;
+	json_t *out = NULL, *o;
+	int ch, rc, nfiles, first;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_KIND: kind = optarg; break;
+		case O_NOTE: note = optarg; break;
+		case O_NAME: name = optarg; break;
+		case O_HARDSHIP:
+			if ((rc = cli_parse_id(ctx, "hardship filing", optarg,
+			    &id)) != EXIT_OK)
+				return rc;
+			subject = "hardship";
+			break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	first = optind;
+	if (strcmp(subject, "case") == 0) {
+		if (argc - optind < 1)
+			return cli_usage(ctx, "a CASE id and at least one FILE "
+			    "are expected");
+		if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+			return rc;
+		first++;
+	}
+	nfiles = argc - first;
+	if (nfiles < 1)
+		return cli_usage(ctx, "at least one FILE is expected");
+	if (name != NULL && nfiles > 1)
+		return cli_usage(ctx, "--name applies to one FILE; %d were given",
+		    nfiles);
+	/*
+	 * A file-size limit (ulimit -f) must turn into a write error we can
+	 * clean up after, not a signal that kills us with a temporary file
+	 * left behind.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	if ((files = calloc((size_t)nfiles, sizeof *files)) == NULL ||
+	    (res = calloc((size_t)nfiles, sizeof *res)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", ctx->prog);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		files[i].path = argv[first + i];
+		files[i].name = name;
+	}
+	if (mr_evidence_attach(ctx->st, subject, id, files, nfiles, kind, note,
+	    res, &err) == -1) {
+		rc = cli_fail(ctx, &err);
+		goto out;
+	}
+	if (ctx->json && (out = json_array()) == NULL) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		if (mr_evidence_get(ctx->st, res[i].id, &ev, &err) == -1) {
+			rc = cli_fail(ctx, &err);
+			goto out;
+		}
+		if (ctx->json) {
+			o = mr_evidence_to_json(&ev);
+			json_object_set_new(o, "deduplicated",
+			    json_boolean(res[i].deduplicated));
+			json_array_append_new(out, o);
+		} else
+			printf("evidence %lld: %s attached to %s %lld as %s "
+			    "(%lld bytes, %s, sha256 %.16s...)%s\n",
+			    (long long)ev.id, ev.original_name, strcmp(subject,
+			    "case") == 0 ? "case" : "hardship filing", id,
+			    mr_evidence_kind_label(ev.kind), (long long)ev.size,
+			    ev.media_type, ev.sha256, res[i].deduplicated ?
+			    "; same content already stored, kept once" : "");
+		mr_evidence_release(&ev);
+	}
+	rc = ctx->json ? cli_print_json(out) : EXIT_OK;
+	out = NULL;
+out:
+	json_decref(out);
+	free(files);
+	free(res);
+	return rc;
+}

@@ -1,0 +1,275 @@
+/* mipsreview evidence list|show|verify|detach: the evidence store. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/mr_evidence.h"
+
+static int
+list_json(const struct mr_evidence *ev, void *arg)
+{
+	json_array_append_new(arg, mr_evidence_to_json(ev));
+	return 0;
+}
+
+static int
+list_text_subject(const struct mr_evidence *ev, void *arg)
+{
+	char subj[32];
+	int *n = arg;
+
+	if ((*n)++ == 0)
+		printf("%-6s %-12s %-18s %12s %-12s %-24s %s\n", "ID", "SUBJECT",
+		    "KIND", "SIZE", "SHA256", "MEDIA TYPE", "NAME");
+	snprintf(subj, sizeof subj, "%s %lld", ev->subject,
+	    (long long)ev->subject_id);
+	printf("%-6lld %-12s %-18s %12lld %-12.12s %-24.24s %s%s\n",
+	    (long long)ev->id, subj, ev->kind, (long long)ev->size, ev->sha256,
+	    ev->media_type, ev->original_name, ev->detached_by ? " (detached)" :
+	    "");
+	return 0;
+}
+
+static int
+ev_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "hardship", required_argument, NULL, 'H' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_err err = { 0 };
+	const char *subject = NULL;
+	long long id = 0;
+	json_t *arr = NULL;
+	int ch, rc, all = 0, n = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'a')
+			all = 1;
+		else if (ch == 'H') {
+			if ((rc = cli_parse_id(ctx, "hardship filing", optarg,
+			    &id)) != EXIT_OK)
+				return rc;
+			subject = "hardship";
+		} else if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	}
+	if (argc - optind > 1 || (subject && argc - optind == 1))
+		return cli_usage(ctx, "at most one CASE id (or --hardship N) is "
+		    "expected");
+	if (argc - optind == 1) {
+		if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+			return rc;
+		subject = "case";
+	}
+	if (ctx->json && (arr = json_array()) == NULL)
+		return EXIT_FAIL;
+	if (mr_evidence_each(ctx->st, subject, id, all, ctx->json ? list_json :
+	    list_text_subject, ctx->json ? (void *)arr : (void *)&n,
+	    &err) == -1) {
+		json_decref(arr);
+		return cli_fail(ctx, &err);
+	}
+	if (ctx->json)
+		return cli_print_json(arr);
+	if (n == 0)
+		printf("no evidence%s\n", all ? "" : " attached");
+	return EXIT_OK;
+}
+
+static int
+ev_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_evidence ev;
+	struct mr_err err = { 0 };
+	char dir[4096];
+	long long id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	if (argc - optind != 1)
+		return cli_usage(ctx, "one evidence ID is expected");
+	if ((rc = cli_parse_id(ctx, "evidence", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_evidence_get(ctx->st, id, &ev, &err) == -1 ||
+	    mr_evidence_dir(ctx->st, dir, sizeof dir, &err) == -1) {
+		mr_evidence_release(&ev);
+		return cli_fail(ctx, &err);
+	}
+	if (ctx->json) {
+		json_t *o = mr_evidence_to_json(&ev);
+		char path[4200];
+
+		snprintf(path, sizeof path, "%s/%s", dir, ev.sha256);
+		json_object_set_new(o, "stored_as", json_string(path));
+		mr_evidence_release(&ev);
+		return cli_print_json(o);
+	}
+	printf("Evidence %lld  %s  [%s]\n", (long long)ev.id, ev.original_name,
+	    ev.detached_by ? "detached" : "attached");
+	printf("  Attached to    %s %lld\n", ev.subject, (long long)ev.subject_id);
+	printf("  Kind           %s (%s)\n", mr_evidence_kind_label(ev.kind),
+	    ev.kind);
+	printf("  Size           %lld bytes\n", (long long)ev.size);
+	printf("  Media type     %s\n", ev.media_type);
+	printf("  SHA-256        %s\n", ev.sha256);
+	printf("  Stored as      %s/%s\n", dir, ev.sha256);
+	printf("  Attached       %s by %s\n", ev.attached_at, ev.attached_by);
+	if (ev.detached_by)
+		printf("  Detached       %s by %s\n", ev.detached_at, ev.detached_by);
+	printf("  Note           %s\n", ev.note ? ev.note : "-");
+	mr_evidence_release(&ev);
+	return EXIT_OK;
+}
+
+struct verify_out {
+	struct cli_ctx	*ctx;
+	json_t		*problems;
+	const char	*dir;
+};
+
+static int
+verify_one(const struct mr_evidence_problem *p, void *arg)
+{
+	struct verify_out *v = arg;
+
+	if (v->problems != NULL) {
+		json_array_append_new(v->problems, json_pack("{s:s, s:s, s:o, "
+		    "s:o, s:o, s:o}", "problem", p->what, "file", p->file,
+		    "evidence_id", p->ev ? json_integer(p->ev->id) : json_null(),
+		    "name", p->ev ? json_string(p->ev->original_name) : json_null(),
+		    "subject", p->ev ? json_sprintf("%s %lld", p->ev->subject,
+		    (long long)p->ev->subject_id) : json_null(),
+		    "actual_sha256", p->actual_sha256 ?
+		    json_string(p->actual_sha256) : json_null()));
+		return 0;
+	}
+	if (p->ev != NULL)
+		printf("%-12s %s/%s: evidence %lld '%s' of %s %lld%s%s\n", p->what,
+		    v->dir, p->file, (long long)p->ev->id, p->ev->original_name,
+		    p->ev->subject, (long long)p->ev->subject_id,
+		    p->actual_sha256 ? ", content now hashes to " : "",
+		    p->actual_sha256 ? p->actual_sha256 : "");
+	else
+		printf("%-12s %s/%s%s\n", p->what, v->dir, p->file,
+		    strcmp(p->what, "swept") == 0 ? " (removed)" :
+		    ": no attached evidence needs it (--sweep removes it)");
+	return 0;
+}
+
+static int
+ev_verify(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sweep", no_argument, NULL, 's' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_err err = { 0 };
+	struct verify_out v = { ctx, NULL, NULL };
+	char dir[4096];
+	long long id = 0;
+	int ch, rc, sweep = 0, nfiles, nproblems;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 's')
+			sweep = 1;
+		else if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	}
+	if (argc - optind > 1)
+		return cli_usage(ctx, "at most one CASE id is expected");
+	if (argc - optind == 1 &&
+	    (rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (sweep && id)
+		return cli_usage(ctx, "--sweep works on the whole store, not "
+		    "one case");
+	if (mr_evidence_dir(ctx->st, dir, sizeof dir, &err) == -1)
+		return cli_fail(ctx, &err);
+	v.dir = dir;
+	if (ctx->json && (v.problems = json_array()) == NULL)
+		return EXIT_FAIL;
+	if (mr_evidence_verify(ctx->st, id ? "case" : NULL, id, sweep,
+	    verify_one, &v, &nfiles, &nproblems, &err) == -1) {
+		json_decref(v.problems);
+		return cli_fail(ctx, &err);
+	}
+	if (ctx->json) {
+		cli_print_json(json_pack("{s:b, s:i, s:i, s:o}", "intact",
+		    nproblems == 0, "files", nfiles, "problem_count", nproblems,
+		    "problems", v.problems));
+		return nproblems ? EXIT_INTEGRITY : EXIT_OK;
+	}
+	if (nproblems == 0) {
+		printf("evidence intact: %d file%s verified%s\n", nfiles,
+		    nfiles == 1 ? "" : "s", id ? "" : ", none unreferenced");
+		return EXIT_OK;
+	}
+	fprintf(stderr, "%s: evidence verify: %d problem%s found in %s\n",
+	    ctx->prog, nproblems, nproblems == 1 ? "" : "s", dir);
+	return EXIT_INTEGRITY;
+}
+
+static int
+ev_detach(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_err err = { 0 };
+	const char *note = NULL;
+	long long id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'n')
+			note = optarg;
+		else if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	}
+	if (argc - optind != 1)
+		return cli_usage(ctx, "one evidence ID is expected");
+	if ((rc = cli_parse_id(ctx, "evidence", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_evidence_detach(ctx->st, id, note, &err) == -1)
+		return cli_fail(ctx, &err);
+	printf("evidence %lld detached (kept in the audit trail)\n", id);
+	return EXIT_OK;
+}
+
+int
+cmd_evidence(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct cli_ctx *, int, char **);
+	} subs[] = {
+		{ "list", ev_list }, { "show", ev_show },
+		{ "verify", ev_verify }, { "detach", ev_detach },
+	};
+
+	if (argc < 2)
+		return cli_usage(ctx, "list, show, verify or detach is expected");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cli_common_option(ctx, CLI_OPT_HELP);
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].name) == 0) {
+			optind = 0;
+			return subs[i].fn(ctx, argc - 1, argv + 1);
+		}
+	return cli_usage(ctx, "'%s': list, show, verify or detach is expected",
+	    argv[1]);
+}

@@ -1,0 +1,438 @@
+/*
+ * mipsreview hardship: EUC and Promoting Interoperability hardship-exception
+ * filings — add, list, show, set, status.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/render.h"
+#include "lib/mr_hardship.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_score.h"
+#include "lib/mr_store.h"
+
+/* The instant as announced: "2024-04-15 20:00 EDT" in zone. */
+static void
+format_in_zone(long long when, const char *zone, char *out, size_t len)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	setenv("TZ", zone, 1);
+	tzset();
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(out, len, "@%lld", when);
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else
+		unsetenv("TZ");
+	tzset();
+}
+
+static void
+print_warnings(const struct cli_ctx *ctx, const struct mr_hardship_warnings *w)
+{
+	for (int i = 0; i < w->n; i++)
+		fprintf(stderr, "%s: warning: %s\n", ctx->prog, w->msg[i]);
+}
+
+/* The filing as JSON: the library's fields, its window, deadline and advice. */
+static json_t *
+filing_json(struct cli_ctx *ctx, const struct mr_hardship *h,
+    const struct mr_hardship_warnings *given)
+{
+	struct mr_hardship_warnings own;
+	const struct mr_hardship_warnings *w = given;
+	struct mr_hardship_window win;
+	struct mr_err err = { 0 };
+	json_t *o = mr_hardship_to_json(h, ctx->reveal), *list;
+	char iso[32];
+
+	if (o == NULL)
+		return NULL;
+	if (w == NULL) {
+		mr_hardship_advise(h, &own);
+		w = &own;
+	}
+	if (h->window_id != 0 && mr_hardship_window(ctx->st, h->window_id, &win,
+	    &err) == 0) {
+		mr_time_iso_utc((time_t)win.closes_at, iso, sizeof iso);
+		json_object_set_new(o, "window", json_pack("{s:I, s:s, s:s, s:s, "
+		    "s:s, s:s}", "id", (json_int_t)win.id, "kind", win.kind,
+		    "name", win.name, "closes_at", iso, "zone", win.zone,
+		    "source", win.source));
+		json_object_set_new(o, "deadline", json_string(iso));
+	} else {
+		json_object_set_new(o, "window", json_null());
+		json_object_set_new(o, "deadline", json_null());
+	}
+	list = json_array();
+	for (int i = 0; i < w->n; i++)
+		json_array_append_new(list, json_string(w->msg[i]));
+	json_object_set_new(o, "warnings", list);
+	return o;
+}
+
+static void
+format_categories(const struct mr_hardship *h, int marks, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < MR_NCAT; i++)
+		if (h->categories & (1u << i))
+			off += snprintf(buf + off, off < len ? len - off : 0,
+			    "%s%s%s", off ? (marks ? ", " : ",") : "",
+			    mr_category_name(i), (h->submitted & (1u << i)) ?
+			    (marks ? " (data submitted)" : "*") : "");
+}
+
+static int
+hardship_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_TIN = 0x200, O_NPI, O_NAME, O_PART, O_YEAR, O_TYPE, O_CATS,
+	    O_SUB, O_EVENT, O_WINDOW, O_FILED, O_CONF, O_OWNER, O_NOTES };
+	static const struct option longopts[] = {
+		{ "tin", required_argument, NULL, O_TIN },
+		{ "npi", required_argument, NULL, O_NPI },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "participation", required_argument, NULL, O_PART },
+		{ "year", required_argument, NULL, O_YEAR },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "categories", required_argument, NULL, O_CATS },
+		{ "submitted", required_argument, NULL, O_SUB },
+		{ "event", required_argument, NULL, O_EVENT },
+		{ "window", required_argument, NULL, O_WINDOW },
+		{ "filed", required_argument, NULL, O_FILED },
+		{ "confirmation", required_argument, NULL, O_CONF },
+		{ "owner", required_argument, NULL, O_OWNER },
+		{ "notes", required_argument, NULL, O_NOTES },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_hardship_input in = { 0 };
+	struct mr_hardship_warnings warn = { .n = 0 };
+	struct mr_hardship h;
+	struct mr_err err = { 0 };
+	int64_t id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_TIN: in.tin = optarg; break;
+		case O_NPI: in.npi = optarg; break;
+		case O_NAME: in.name = optarg; break;
+		case O_PART: in.participation = optarg; break;
+		case O_YEAR: in.year = optarg; break;
+		case O_TYPE: in.type = optarg; break;
+		case O_CATS: in.categories = optarg; break;
+		case O_SUB: in.submitted = optarg; break;
+		case O_EVENT: in.event = optarg; break;
+		case O_WINDOW: in.window = optarg; break;
+		case O_FILED: in.filed = optarg; break;
+		case O_CONF: in.confirmation = optarg; break;
+		case O_OWNER: in.owner = optarg; break;
+		case O_NOTES: in.notes = optarg; break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if (in.tin == NULL)
+		return cli_usage(ctx, "hardship add: --tin is required");
+	if (in.year == NULL)
+		return cli_usage(ctx, "hardship add: --year is required");
+	if (in.type == NULL)
+		return cli_usage(ctx, "hardship add: --type euc|pi is required");
+	if (in.categories == NULL)
+		return cli_usage(ctx, "hardship add: --categories is required");
+	if (in.event == NULL)
+		return cli_usage(ctx, "hardship add: --event is required");
+	if (mr_hardship_add(ctx->st, &in, &id, &warn, &err) == -1)
+		return cli_fail(ctx, &err);
+	print_warnings(ctx, &warn);
+	if (!ctx->json) {
+		printf("%lld\n", (long long)id);
+		return EXIT_OK;
+	}
+	if (mr_hardship_get(ctx->st, id, &h, &err) == -1)
+		return cli_fail(ctx, &err);
+	rc = cli_print_json(filing_json(ctx, &h, &warn));
+	mr_hardship_release(&h);
+	return rc;
+}
+
+struct list_out {
+	struct cli_ctx	*ctx;
+	json_t		*array;
+	long long	 n;
+};
+
+static int
+list_one(const struct mr_hardship *h, void *arg)
+{
+	struct list_out *out = arg;
+	struct mr_hardship_window win;
+	struct mr_err err = { 0 };
+	char tin[16], cats[64], due[48] = "-";
+
+	out->n++;
+	if (out->array != NULL)
+		return json_array_append_new(out->array,
+		    filing_json(out->ctx, h, NULL)) == 0 ? 0 : 1;
+	render_tin(out->ctx, h->tin, tin, sizeof tin);
+	format_categories(h, 0, cats, sizeof cats);
+	if (h->window_id != 0 && mr_hardship_window(out->ctx->st, h->window_id,
+	    &win, &err) == 0)
+		format_in_zone(win.closes_at, win.zone, due, sizeof due);
+	printf("%-6lld %-10s %-4s %-4d %-9s %-10s %-24s %s\n", (long long)h->id,
+	    h->status, h->type, h->performance_year, tin,
+	    h->npi[0] ? h->npi : "-", cats, due);
+	return 0;
+}
+
+static int
+hardship_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_YEAR = 0x200, O_STATUS, O_TYPE, O_TIN, O_OPEN };
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, O_YEAR },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "tin", required_argument, NULL, O_TIN },
+		{ "open", no_argument, NULL, O_OPEN },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_hardship_filter f = { 0 };
+	struct list_out out = { .ctx = ctx };
+	struct mr_err err = { 0 };
+	char tin[10], *end;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_YEAR:
+			f.year = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || f.year < 2017) {
+				mr_err_set(&err, MR_EINVAL, "year '%s': a "
+				    "performance year like 2023 is expected", optarg);
+				return cli_fail(ctx, &err);
+			}
+			break;
+		case O_STATUS:
+			if (!mr_hardship_state_valid(optarg)) {
+				mr_err_set(&err, MR_EINVAL, "status '%s' is not "
+				    "known; use one of: %s", optarg,
+				    MR_HARDSHIP_STATES);
+				return cli_fail(ctx, &err);
+			}
+			f.status = optarg;
+			break;
+		case O_TYPE:
+			if (strcmp(optarg, "euc") != 0 && strcmp(optarg, "pi") != 0) {
+				mr_err_set(&err, MR_EINVAL, "type '%s' is not "
+				    "known; use euc or pi", optarg);
+				return cli_fail(ctx, &err);
+			}
+			f.type = optarg;
+			break;
+		case O_TIN:
+			if (mr_tin_normalize(optarg, tin, sizeof tin, &err) == -1)
+				return cli_fail(ctx, &err);
+			f.tin = tin;
+			break;
+		case O_OPEN:
+			f.open_only = 1;
+			break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if (ctx->json && (out.array = json_array()) == NULL)
+		return cli_usage(ctx, "out of memory");
+	if (!ctx->json)
+		printf("%s%-6s %-10s %-4s %-4s %-9s %-10s %-24s %s%s\n",
+		    cli_color(ctx, "\033[1m"), "ID", "STATUS", "TYPE", "YEAR",
+		    "TIN", "NPI", "CATEGORIES (*data)", "DEADLINE",
+		    cli_color(ctx, "\033[0m"));
+	if (mr_hardship_list(ctx->st, &f, list_one, &out, &err) == -1) {
+		json_decref(out.array);
+		return cli_fail(ctx, &err);
+	}
+	if (ctx->json)
+		return cli_print_json(out.array);
+	if (out.n == 0)
+		printf("(no filings match)\n");
+	return EXIT_OK;
+}
+
+static void
+show_text(struct cli_ctx *ctx, const struct mr_hardship *h)
+{
+	struct mr_hardship_warnings w;
+	struct mr_hardship_window win;
+	struct mr_err err = { 0 };
+	char tin[16], cats[128], due[48];
+
+	render_tin(ctx, h->tin, tin, sizeof tin);
+	format_categories(h, 1, cats, sizeof cats);
+	printf("%sFiling %lld%s  %s hardship, PY%d (payment year %d)  [%s]\n",
+	    cli_color(ctx, "\033[1m"), (long long)h->id, cli_color(ctx, "\033[0m"),
+	    strcmp(h->type, "pi") == 0 ? "Promoting Interoperability" : "EUC",
+	    h->performance_year, h->performance_year + 2, h->status);
+	printf("  TIN            %s\n", tin);
+	printf("  NPI            %s\n", h->npi[0] ? h->npi : "- (whole TIN)");
+	printf("  Name           %s\n", h->name ? h->name : "-");
+	printf("  Participation  %s\n", h->participation[0] ? h->participation : "-");
+	printf("  Event          %s\n", h->event ? h->event : "-");
+	printf("  Categories     %s\n", cats);
+	if (h->window_id != 0 && mr_hardship_window(ctx->st, h->window_id, &win,
+	    &err) == 0) {
+		format_in_zone(win.closes_at, win.zone, due, sizeof due);
+		printf("  Window         %lld  %s (%s)\n", (long long)win.id,
+		    win.name, win.kind);
+		printf("  Deadline       %s (%s)\n", due, win.zone);
+		printf("  Source         %s\n", win.source);
+	} else
+		printf("  Deadline       none: no window for this year and type\n");
+	printf("  Filed          %s\n", h->filed_at[0] ? h->filed_at : "-");
+	printf("  Confirmation   %s\n", h->confirmation ? h->confirmation : "-");
+	printf("  Owner          %s\n", h->owner ? h->owner : "-");
+	printf("  Revision       %lld\n", (long long)h->revision);
+	printf("  Created        %s\n", h->created_at);
+	printf("  Updated        %s\n", h->updated_at);
+	if (h->notes != NULL)
+		printf("\nNotes\n  %s\n", h->notes);
+	mr_hardship_advise(h, &w);
+	if (w.n > 0)
+		printf("\nAdvice\n");
+	for (int i = 0; i < w.n; i++)
+		printf("  - %s\n", w.msg[i]);
+}
+
+static int
+hardship_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_hardship h;
+	struct mr_err err = { 0 };
+	long long id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	if (argc - optind != 1)
+		return cli_usage(ctx, "hardship show: one FILING id is expected");
+	if ((rc = cli_parse_id(ctx, "filing", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_hardship_get(ctx->st, id, &h, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ctx->json)
+		rc = cli_print_json(filing_json(ctx, &h, NULL));
+	else {
+		show_text(ctx, &h);
+		rc = EXIT_OK;
+	}
+	mr_hardship_release(&h);
+	return rc;
+}
+
+static int
+hardship_set(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_hardship_warnings warn = { .n = 0 };
+	struct mr_err err = { 0 };
+	long long id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	if (argc - optind < 2)
+		return cli_usage(ctx, "hardship set: a FILING id and at least one "
+		    "FIELD=VALUE are expected");
+	if ((rc = cli_parse_id(ctx, "filing", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_hardship_set(ctx->st, id, (const char *const *)(argv + optind + 1),
+	    argc - optind - 1, &warn, &err) == -1)
+		return cli_fail(ctx, &err);
+	print_warnings(ctx, &warn);
+	return EXIT_OK;
+}
+
+static int
+hardship_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_err err = { 0 };
+	const char *note = NULL;
+	long long id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'n')
+			note = optarg;
+		else if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	}
+	if (argc - optind != 2)
+		return cli_usage(ctx, "hardship status: a FILING id and a STATE "
+		    "are expected");
+	if ((rc = cli_parse_id(ctx, "filing", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_hardship_set_status(ctx->st, id, argv[optind + 1], note,
+	    &err) == -1)
+		return cli_fail(ctx, &err);
+	return EXIT_OK;
+}
+
+int
+cmd_hardship(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct {
+		const char	*name;
+		int		(*fn)(struct cli_ctx *, int, char **);
+	} subs[] = {
+		{ "add", hardship_add },
+		{ "list", hardship_list },
+		{ "show", hardship_show },
+		{ "set", hardship_set },
+		{ "status", hardship_status },
+	};
+
+	if (argc < 2)
+		return cli_usage(ctx, "a subcommand is expected: add, list, "
+		    "show, set or status");
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].fn(ctx, argc - 1, argv + 1);
+	return cli_usage(ctx, "unknown subcommand '%s'; use add, list, show, "
+	    "set or status", argv[1]);
+}

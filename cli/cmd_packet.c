@@ -1,0 +1,50 @@
+/* mipsreview packet: the review packet of a case, ready to upload. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "lib/mr_packet.h"
+
+int
+cmd_packet(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const formats[] = { "folder", "tar.gz", "zip" };
+	struct mr_packet_info info;
+	struct mr_err err = { 0 };
+	const char *out = NULL;
+	long long id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		if (ch == 'o')
+			out = optarg;
+		else if ((rc = cli_common_option(ctx, ch)) != -1)
+			return rc;
+	}
+	if (argc - optind != 1)
+		return cli_usage(ctx, "one CASE id is expected");
+	if (out == NULL)
+		return cli_usage(ctx, "-o OUT is required (a folder, or a name "
+		    "ending in .tar.gz or .zip)");
+	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	signal(SIGXFSZ, SIG_IGN);	/* a size limit is a write error */
+	if (mr_packet_write(ctx->st, id, out, ctx->reveal, &info, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ctx->json)
+		return cli_print_json(json_pack("{s:s, s:s, s:i, s:I}", "path",
+		    out, "format", formats[info.format], "evidence_files",
+		    info.files, "evidence_bytes", (json_int_t)info.bytes));
+	printf("packet written to %s (%s, %d evidence file%s, %lld bytes); "
+	    "check it with: sha256sum -c SHA256SUMS\n", out,
+	    formats[info.format], info.files, info.files == 1 ? "" : "s",
+	    (long long)info.bytes);
+	return EXIT_OK;
+}

@@ -1,0 +1,454 @@
+/*
+ * mipsreview whatif: a case's final score and payment adjustment as CMS
+ * reported them (or as computed from its category scores) beside what they
+ * would be with other categories reweighted or other category scores, each
+ * rule applied listed with its source.  Reads only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/render.h"
+#include "lib/mr_case.h"
+#include "lib/mr_hardship.h"
+#include "lib/mr_score.h"
+
+#define SRC_DOLLARS	"TELCOR (domain.md section 1.7)"
+
+/* Parse "cat=value[,cat=value...]" into score[], refusing a category twice. */
+static int
+parse_scores(const char *arg, double score[MR_NCAT], unsigned int *given,
+    struct mr_err *err)
+{
+	char buf[256], *tok, *save = NULL, *eq, *end;
+	unsigned int bit;
+	double v;
+	int idx;
+
+	if (strlen(arg) >= sizeof buf)
+		return mr_err_set(err, MR_EINVAL, "score '%.40s...': too long",
+		    arg);
+	snprintf(buf, sizeof buf, "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL)
+			return mr_err_set(err, MR_EINVAL, "score '%s': CAT=VALUE "
+			    "is expected, e.g. --score quality=80", tok);
+		*eq = '\0';
+		if (mr_category_parse(tok, &bit, err) == -1)
+			return -1;
+		if (*given & bit)
+			return mr_err_set(err, MR_EINVAL, "score: %s is given "
+			    "twice; give each category once", tok);
+		errno = 0;
+		v = strtod(eq + 1, &end);
+		if (end == eq + 1 || *end != '\0' || errno != 0 || !isfinite(v) ||
+		    v < 0 || v > 100)
+			return mr_err_set(err, MR_EINVAL, "score '%s=%s': a "
+			    "category score from 0 to 100 is expected", tok, eq + 1);
+		for (idx = 0; (1u << idx) != bit; idx++)
+			;
+		score[idx] = v;
+		*given |= bit;
+	}
+	return 0;
+}
+
+static int
+parse_dollars(const char *s, double *out, struct mr_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+		return mr_err_set(err, MR_EINVAL, "allowed-charges '%s': a dollar "
+		    "amount like 120000 or 120000.50 is expected", s);
+	if (v < 0)
+		return mr_err_set(err, MR_EINVAL, "allowed-charges '%s': the "
+		    "Medicare Part B allowed charges cannot be negative", s);
+	*out = v;
+	return 0;
+}
+
+static int
+practice_size(const struct mr_case *c)
+{
+	/* domain.md section 6: "small practice" = 15 or fewer clinicians. */
+	if (strcmp(c->practice, "small") == 0 || strcmp(c->practice, "solo") == 0)
+		return MR_PRACTICE_SMALL;
+	if (strcmp(c->practice, "large") == 0)
+		return MR_PRACTICE_OTHER;
+	return MR_PRACTICE_UNKNOWN;
+}
+
+/* The case as CMS reported it, else as computed from its category scores. */
+static void
+current_side(const struct mr_score_ref *ref, const struct mr_case *c,
+    const double score[MR_NCAT], int practice, struct mr_score_result *res)
+{
+	struct mr_err err = { 0 };
+
+	if (!isnan(c->final_score)) {
+		mr_score_result_init(res, score);
+		res->final_score = c->final_score;
+		res->final_reported = 1;
+		mr_score_note(res, "reported", "the case (mipsreview show)", 1, 0,
+		    "current final score %.2f as CMS reported it", c->final_score);
+	} else if (mr_score_final(ref, score, 0, practice, res, &err) == -1) {
+		mr_score_result_init(res, score);
+		mr_score_note(res, "current", "the case (mipsreview show)", 1, 0,
+		    "current final score not known: the case has no final score "
+		    "and %s", err.msg);
+	}
+	if (!isnan(c->payment_adjustment)) {
+		res->adjustment = c->payment_adjustment;
+		res->adjustment_reported = 1;
+		mr_score_note(res, "reported", "the case (mipsreview show)", 1, 0,
+		    "current payment adjustment %+.2f %% as CMS reported it",
+		    c->payment_adjustment);
+	} else
+		(void)mr_score_adjustment(ref, res->final_score, res, &err);
+}
+
+static json_t *
+num(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *
+side_json(const struct mr_score_result *r, double charges)
+{
+	char cats[32], *tok, *save = NULL;
+	json_t *rw = json_array(), *w = json_null();
+
+	mr_category_format(r->reweighted, cats, sizeof cats);
+	for (tok = strtok_r(cats, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(rw, json_string(tok));
+	if (!isnan(r->w[0]))
+		w = json_pack("{s:f, s:f, s:f, s:f}", "quality", r->w[0],
+		    "cost", r->w[1], "ia", r->w[2], "pi", r->w[3]);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, "
+	    "s:b, s:b, s:b, s:o}",
+	    "final_score", num(r->final_score),
+	    "final_score_from", isnan(r->final_score) ? json_null() :
+		json_string(r->final_reported ? "reported" : "computed"),
+	    "payment_adjustment", num(r->adjustment),
+	    "payment_adjustment_from", isnan(r->adjustment) ? json_null() :
+		json_string(r->adjustment_reported ? "reported" : "computed"),
+	    "reweighted", rw,
+	    "weights", w,
+	    "category_scores", "quality", num(r->score[0]), "cost", num(r->score[1]),
+		"ia", num(r->score[2]), "pi", num(r->score[3]),
+	    "neutral", r->neutral,
+	    "estimate", r->estimate,
+	    "unverified", r->unverified,
+	    "dollars", isnan(charges) || isnan(r->adjustment) ? json_null() :
+		json_real(charges * r->adjustment / 100.0));
+}
+
+/* The rules of both sides, each once, marked with the side(s) it served. */
+struct merged {
+	const struct mr_score_rule *rule;
+	const char *applies_to;
+};
+
+static int
+merge_rules(const struct mr_score_result *cur, const struct mr_score_result *wi,
+    const struct mr_score_rule *extra, int nextra, struct merged *out, int max)
+{
+	int n = 0, found;
+
+	for (int i = 0; i < cur->nrules && n < max; i++)
+		out[n++] = (struct merged){ &cur->rules[i], "current" };
+	for (int i = 0; i < wi->nrules && n < max; i++) {
+		found = 0;
+		for (int j = 0; j < n; j++)
+			if (strcmp(out[j].applies_to, "current") == 0 &&
+			    strcmp(out[j].rule->text, wi->rules[i].text) == 0) {
+				out[j].applies_to = "both";
+				found = 1;
+				break;
+			}
+		if (!found)
+			out[n++] = (struct merged){ &wi->rules[i], "what-if" };
+	}
+	for (int i = 0; i < nextra && n < max; i++)
+		out[n++] = (struct merged){ &extra[i],
+		    strcmp(extra[i].rule, "data-override") == 0 ? "what-if" : "both" };
+	return n;
+}
+
+static void
+dollar_text(double v, char *buf, size_t len)
+{
+	char digits[48], grouped[72];
+	size_t n, j = 0;
+
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(digits, sizeof digits, "%.2f", fabs(v));
+	n = strchr(digits, '.') - digits;
+	for (size_t i = 0; i < strlen(digits) && j + 2 < sizeof grouped; i++) {
+		if (i > 0 && i < n && (n - i) % 3 == 0)
+			grouped[j++] = ',';
+		grouped[j++] = digits[i];
+	}
+	grouped[j] = '\0';
+	snprintf(buf, len, "%s$%s", v < 0 ? "-" : (v > 0 ? "+" : ""), grouped);
+}
+
+static void
+weights_text(const struct mr_score_result *r, char *buf, size_t len)
+{
+	if (isnan(r->w[0]))
+		snprintf(buf, len, r->neutral ? "(threshold)" : "-");
+	else
+		snprintf(buf, len, "%g/%g/%g/%g", r->w[0], r->w[1], r->w[2],
+		    r->w[3]);
+}
+
+static void
+print_text(struct cli_ctx *ctx, const struct mr_case *c,
+    const struct mr_score_result *cur, const struct mr_score_result *wi,
+    double charges, const struct merged *rules, int nrules)
+{
+	char a[128], b[128], d[128];
+
+	printf("%sWhat-if for case %lld%s  %s  PY%d (payment year %d)\n\n",
+	    cli_color(ctx, "\033[1m"), (long long)c->id, cli_color(ctx, "\033[0m"),
+	    c->name, c->performance_year, c->performance_year + 2);
+	printf("  %-22s %-20s %s\n", "", "current", "what-if");
+	mr_category_format(cur->reweighted, a, sizeof a);
+	mr_category_format(wi->reweighted, b, sizeof b);
+	printf("  %-22s %-20s %s\n", "reweighted", cur->final_reported ? "-" :
+	    (*a ? a : "none"), *b ? b : "none");
+	weights_text(cur, a, sizeof a);
+	weights_text(wi, b, sizeof b);
+	printf("  %-22s %-20s %s\n", "weights Q/C/IA/PI %", a, b);
+	for (int i = 0; i < MR_NCAT; i++) {
+		render_num(cur->score[i], 0, "", a, sizeof a);
+		if (wi->reweighted & (1u << i))
+			snprintf(b, sizeof b, "- (reweighted)");
+		else
+			render_num(wi->score[i], 0, "", b, sizeof b);
+		printf("  %-22s %-20s %s\n", mr_category_name(i), a, b);
+	}
+	render_num(cur->final_score, 0, cur->final_reported ? " (reported)" : "",
+	    a, sizeof a);
+	render_num(wi->final_score, 0, wi->neutral ? " (threshold)" : "", b,
+	    sizeof b);
+	printf("  %-22s %-20s %s\n", "final score", a, b);
+	render_num(cur->adjustment, 1, cur->adjustment_reported ? "% (reported)" :
+	    (cur->estimate ? "% (estimate)" : "%"), a, sizeof a);
+	render_num(wi->adjustment, 1, wi->estimate ? "% (estimate)" : "%", b,
+	    sizeof b);
+	printf("  %-22s %-20s %s\n", "payment adjustment", a, b);
+	if (!isnan(charges)) {
+		dollar_text(charges, d, sizeof d);
+		printf("  %-22s ", d[0] == '+' ? d + 1 : d);
+		dollar_text(isnan(cur->adjustment) ? NAN :
+		    charges * cur->adjustment / 100.0, a, sizeof a);
+		dollar_text(isnan(wi->adjustment) ? NAN :
+		    charges * wi->adjustment / 100.0, b, sizeof b);
+		printf("%-20s %s (estimate)\n", a, b);
+	}
+	printf("\n  difference: ");
+	if (isnan(cur->final_score) || isnan(wi->final_score))
+		printf("final score not comparable");
+	else
+		printf("%+.2f points", wi->final_score - cur->final_score);
+	if (!isnan(cur->adjustment) && !isnan(wi->adjustment)) {
+		printf(", %+.2f percentage points", wi->adjustment - cur->adjustment);
+		if (!isnan(charges)) {
+			dollar_text(charges * (wi->adjustment - cur->adjustment) /
+			    100.0, d, sizeof d);
+			printf(", %s a year (estimate)", d);
+		}
+	}
+	printf("\n\nHow this was computed\n");
+	for (int i = 0; i < nrules; i++)
+		printf("  %2d. [%s] %s%s%s\n      source: %s\n", i + 1,
+		    rules[i].applies_to, rules[i].rule->text,
+		    rules[i].rule->verified ? "" : " [unverified]",
+		    rules[i].rule->estimate && !strstr(rules[i].rule->text,
+		    "estimate") ? " [estimate]" : "", rules[i].rule->source);
+}
+
+int
+cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { O_REWEIGHT = 0x200, O_SCORE, O_CHARGES };
+	static const struct option longopts[] = {
+		{ "reweight", required_argument, NULL, O_REWEIGHT },
+		{ "score", required_argument, NULL, O_SCORE },
+		{ "allowed-charges", required_argument, NULL, O_CHARGES },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mr_score_ref *ref = NULL;
+	struct mr_score_result *cur = NULL, *wi = NULL;
+	struct mr_score_rule extra[4];
+	struct merged rules[2 * MR_SCORE_MAXRULES + 4];
+	struct mr_case c;
+	struct mr_hardship h;
+	struct mr_err err = { 0 };
+	double override[MR_NCAT], score[MR_NCAT], charges = NAN;
+	unsigned int reweight = 0, bits, given = 0;
+	int ch, rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0;
+	long long id;
+	json_t *o, *list;
+
+	for (int i = 0; i < MR_NCAT; i++)
+		override[i] = NAN;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_REWEIGHT:
+			if (mr_category_list_parse("reweight", optarg, &bits,
+			    &err) == -1)
+				return cli_fail(ctx, &err);
+			if (reweight & bits) {
+				mr_err_set(&err, MR_EINVAL, "reweight '%s': a "
+				    "category is listed twice", optarg);
+				return cli_fail(ctx, &err);
+			}
+			reweight |= bits;
+			break;
+		case O_SCORE:
+			if (parse_scores(optarg, override, &given, &err) == -1)
+				return cli_fail(ctx, &err);
+			break;
+		case O_CHARGES:
+			if (parse_dollars(optarg, &charges, &err) == -1)
+				return cli_fail(ctx, &err);
+			break;
+		default:
+			if ((rc = cli_common_option(ctx, ch)) != -1)
+				return rc;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage(ctx, "one CASE id is expected");
+	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+		return rc;
+	if (mr_case_get(ctx->st, id, &c, &err) == -1)
+		return cli_fail(ctx, &err);
+	have_case = 1;
+	ref = malloc(sizeof *ref);
+	cur = malloc(sizeof *cur);
+	wi = malloc(sizeof *wi);
+	if (ref == NULL || cur == NULL || wi == NULL) {
+		mr_err_set(&err, MR_EFAIL, "out of memory");
+		goto fail;
+	}
+	if (mr_score_load(ctx->st, c.performance_year, ref, &err) == -1)
+		goto fail;
+	score[0] = c.quality_score;
+	score[1] = c.cost_score;
+	score[2] = c.ia_score;
+	score[3] = c.pi_score;
+	current_side(ref, &c, score, practice_size(&c), cur);
+	for (int i = 0; i < MR_NCAT; i++)
+		if (!isnan(override[i]))
+			score[i] = override[i];
+	if (mr_score_final(ref, score, reweight, practice_size(&c), wi, &err) == -1 ||
+	    mr_score_adjustment(ref, wi->final_score, wi, &err) == -1)
+		goto fail;
+
+	/* What the tables cannot know about this case. */
+	memset(extra, 0, sizeof extra);
+	if (strcmp(c.participation, "apm-entity") == 0 && nextra < 4) {
+		snprintf(extra[nextra].rule, sizeof extra[0].rule, "apm-entity");
+		snprintf(extra[nextra].text, sizeof extra[0].text, "the case is "
+		    "an APM Entity: the facts sheet documents traditional MIPS "
+		    "weights only, so APM Entity scoring may differ");
+		snprintf(extra[nextra].source, sizeof extra[0].source,
+		    "domain.md sections 2.1-2.2");
+		extra[nextra].verified = 1;
+		extra[nextra++].estimate = 1;
+		wi->estimate = 1;
+	}
+	if (c.filing_id != 0 && mr_hardship_get(ctx->st, c.filing_id, &h,
+	    &err) == 0) {
+		unsigned int clash = h.submitted & reweight;
+
+		if (clash && strcmp(h.participation, "apm-entity") != 0 &&
+		    nextra < 4) {
+			char cats[32];
+
+			mr_category_format(clash, cats, sizeof cats);
+			snprintf(extra[nextra].rule, sizeof extra[0].rule,
+			    "data-override");
+			snprintf(extra[nextra].text, sizeof extra[0].text,
+			    "filing %lld records submitted data for %s: CMS "
+			    "will still score it (submitted data overrides "
+			    "reweighting for individuals, groups and virtual "
+			    "groups)", (long long)h.id, cats);
+			snprintf(extra[nextra].source, sizeof extra[0].source,
+			    "CMS Change Healthcare notice (intellicure.com); ASCO");
+			extra[nextra++].verified = 1;
+		}
+		mr_hardship_release(&h);
+	}
+	if (!isnan(charges) && nextra < 4) {
+		snprintf(extra[nextra].rule, sizeof extra[0].rule, "dollars");
+		snprintf(extra[nextra].text, sizeof extra[0].text, "estimate: "
+		    "dollars = allowed charges x adjustment; CMS applies the "
+		    "adjustment claim by claim to the Medicare paid amount, not "
+		    "the allowed amount, and the paid amount leaves out the "
+		    "patient's cost-sharing, so the real figure is smaller");
+		snprintf(extra[nextra].source, sizeof extra[0].source, "%s",
+		    SRC_DOLLARS);
+		extra[nextra].verified = 1;
+		extra[nextra++].estimate = 1;
+	}
+	nrules = merge_rules(cur, wi, extra, nextra, rules,
+	    (int)(sizeof rules / sizeof rules[0]));
+
+	if (!ctx->json) {
+		print_text(ctx, &c, cur, wi, charges, rules, nrules);
+		rc = EXIT_OK;
+		goto out;
+	}
+	list = json_array();
+	for (int i = 0; i < nrules; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, "
+		    "s:b}", "rule", rules[i].rule->rule, "applies_to",
+		    rules[i].applies_to, "text", rules[i].rule->text, "source",
+		    rules[i].rule->source, "verified", rules[i].rule->verified,
+		    "estimate", rules[i].rule->estimate));
+	o = json_pack("{s:I, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:b, "
+	    "s:b, s:o}",
+	    "case_id", (json_int_t)c.id,
+	    "performance_year", c.performance_year,
+	    "payment_year", c.performance_year + 2,
+	    "allowed_charges", num(charges),
+	    "current", side_json(cur, charges),
+	    "whatif", side_json(wi, charges),
+	    "difference",
+		"final_score", num(wi->final_score - cur->final_score),
+		"payment_adjustment", num(wi->adjustment - cur->adjustment),
+		"dollars", num(charges * (wi->adjustment - cur->adjustment) / 100.0),
+	    "estimate", cur->estimate || wi->estimate || !isnan(charges),
+	    "unverified", cur->unverified || wi->unverified,
+	    "rules", list);
+	rc = cli_print_json(o);
+	goto out;
+fail:
+	rc = cli_fail(ctx, &err);
+out:
+	if (have_case)
+		mr_case_release(&c);
+	free(ref);
+	free(cur);
+	free(wi);
+	return rc;
+}

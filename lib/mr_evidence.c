@@ -1,0 +1,1566 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <magic.h>
+#include <openssl/evp.h>
+
+#include "lib/mr_audit.h"
+#include "lib/mr_evidence.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_store.h"
+
+/*
+ * Buffers of this size (two per attach, one per verify or read), whatever
+ * the file's size: large files stream in fixed memory.  4 MiB direct
+ * writes keep the disk busy with few requests (measured: a 1 GiB attach
+ * took 0.67-0.75 s with 4 MiB, 0.8-1.4 s with 1 MiB).
+ */
+#define EV_BUFSZ	(4 * 1024 * 1024)
+/* Ask the kernel to start writing the copy to disk every this many bytes. */
+#define EV_FLUSH	(8 * 1024 * 1024)
+/* Direct I/O wants buffers, offsets and lengths in whole blocks. */
+#define EV_ALIGN	4096
+#define EV_TMP_PREFIX	".tmp-"
+
+static const struct {
+	const char	*kind;
+	const char	*label;		/* the wording */
+} kinds[] = {
+	{ "submission-receipt",	"submission receipt" },
+	{ "qp-determination",	"QP determination" },
+	{ "tin-npi-record",	"TIN/NPI record" },
+	{ "hardship-approval",	"hardship approval" },
+	{ "cms-correspondence",	"CMS correspondence" },
+	{ "ehr-vendor-letter",	"EHR or vendor letter" },
+	{ "screenshot",		"screenshot" },
+	{ "other",		"other" },
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+static void (*copy_hook)(const char *, int64_t, void *);
+static void *copy_hook_arg;
+
+void
+mr_evidence_set_copy_hook(void (*fn)(const char *, int64_t, void *), void *arg)
+{
+	copy_hook = fn;
+	copy_hook_arg = arg;
+}
+
+const char *const *
+mr_evidence_kinds(void)
+{
+	static const char *names[NKINDS + 1];
+
+	if (names[0] == NULL)
+		for (size_t i = 0; i < NKINDS; i++)
+			names[i] = kinds[i].kind;
+	return names;
+}
+
+int
+mr_evidence_kind_valid(const char *kind, struct mr_err *err)
+{
+	if (mr_evidence_kind_label(kind) != NULL)
+		return 0;
+	return mr_err_set(err, MR_EINVAL, "kind '%.64s' is not known; use one "
+	    "of: %s", kind, MR_EVIDENCE_KINDS);
+}
+
+const char *
+mr_evidence_kind_label(const char *kind)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(kind, kinds[i].kind) == 0)
+			return kinds[i].label;
+	return NULL;
+}
+
+/* Length of the UTF-8 sequence at p, or 0 if it is not valid UTF-8. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t n;
+	unsigned int cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/*
+ * s made fit for a one-line message: control characters and bytes that
+ * are not UTF-8 written as \xNN, cut at about len bytes.
+ */
+static const char *
+printable(const char *s, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t off = 0, n;
+
+	while (*p != '\0' && off + 8 < len) {
+		n = utf8_len(p);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			off += snprintf(out + off, len - off, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		memcpy(out + off, p, n);
+		off += n;
+		p += n;
+	}
+	out[off] = '\0';
+	if (*p != '\0' && off + 4 < len)
+		snprintf(out + off, len - off, "...");
+	return out;
+}
+
+int
+mr_evidence_name_valid(const char *name, struct mr_err *err)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	char shown[160];
+	size_t n;
+
+	if (*name == '\0')
+		return mr_err_set(err, MR_EINVAL, "file name: the name is empty");
+	if (strlen(name) > 255)
+		return mr_err_set(err, MR_EINVAL, "file name '%s': longer than "
+		    "255 bytes; give a shorter name with --name",
+		    printable(name, shown, sizeof shown));
+	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return mr_err_set(err, MR_EINVAL, "file name '%s': a name must "
+		    "not contain '/' or be '.' or '..'; give a plain name like "
+		    "receipt.pdf", printable(name, shown, sizeof shown));
+	for (; *p != '\0'; p += n) {
+		if ((n = utf8_len(p)) == 0)
+			return mr_err_set(err, MR_EINVAL, "file name '%s': not "
+			    "valid UTF-8; rename the file or give a name with "
+			    "--name", printable(name, shown, sizeof shown));
+		if (n == 1 && (*p < 0x20 || *p == 0x7f))
+			return mr_err_set(err, MR_EINVAL, "file name '%s': "
+			    "control character 0x%02x (e.g. a line break) is not "
+			    "allowed; rename the file or give a name with --name",
+			    printable(name, shown, sizeof shown), *p);
+	}
+	return 0;
+}
+
+void
+mr_evidence_release(struct mr_evidence *ev)
+{
+	if (ev == NULL)
+		return;
+	free(ev->original_name);
+	free(ev->media_type);
+	free(ev->note);
+	free(ev->attached_by);
+	free(ev->detached_by);
+	ev->original_name = ev->media_type = ev->note = NULL;
+	ev->attached_by = ev->detached_by = NULL;
+}
+
+json_t *
+mr_evidence_to_json(const struct mr_evidence *ev)
+{
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:o, "
+	    "s:s, s:s, s:o, s:o}",
+	    "id", (json_int_t)ev->id,
+	    "subject", ev->subject,
+	    "subject_id", (json_int_t)ev->subject_id,
+	    "kind", ev->kind,
+	    "name", ev->original_name ? ev->original_name : "",
+	    "sha256", ev->sha256,
+	    "size", (json_int_t)ev->size,
+	    "media_type", ev->media_type ? ev->media_type : "",
+	    "attached_at", ev->attached_at,
+	    "note", ev->note ? json_string(ev->note) : json_null(),
+	    "attached_by", ev->attached_by ? ev->attached_by : "",
+	    "status", ev->detached_by ? "detached" : "attached",
+	    "detached_at", ev->detached_by ? json_string(ev->detached_at) :
+		json_null(),
+	    "detached_by", ev->detached_by ? json_string(ev->detached_by) :
+		json_null());
+}
+
+static char *
+ev_json_text(const struct mr_evidence *ev)
+{
+	json_t *o = mr_evidence_to_json(ev);
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+	json_decref(o);
+	return s;
+}
+
+int
+mr_evidence_dir(struct mr_store *st, char *buf, size_t len,
+    struct mr_err *err)
+{
+	const char *db = mr_store_path(st), *slash = strrchr(db, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(buf, len, "evidence");
+	else if (slash == db)
+		n = snprintf(buf, len, "/evidence");
+	else
+		n = snprintf(buf, len, "%.*s/evidence", (int)(slash - db), db);
+	if (n < 0 || (size_t)n >= len)
+		return mr_err_set(err, MR_EFAIL, "the database path '%s' is too "
+		    "long for its evidence folder", db);
+	return 0;
+}
+
+/* The store folder, created 0700 when missing (then *created = 1). */
+static int
+ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
+    struct mr_err *err)
+{
+	struct stat sb;
+
+	*created = 0;
+	if (mr_evidence_dir(st, dir, len, err) == -1)
+		return -1;
+	if (mkdir(dir, 0700) == 0)
+		*created = 1;
+	else if (errno != EEXIST)
+		return mr_err_set(err, MR_EFAIL, "cannot create the evidence "
+		    "folder '%s': %s", dir, strerror(errno));
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return mr_err_set(err, MR_EFAIL, "the evidence folder '%s' is "
+		    "not a folder; move it away", dir);
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir, struct mr_err *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd == -1 || fsync(fd) == -1)
+		rc = mr_err_set(err, MR_EFAIL, "syncing the evidence folder "
+		    "'%s': %s", dir, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+static void
+hex(const unsigned char *md, unsigned int n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (unsigned int i = 0; i < n; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Go back to writing through the page cache, for the rest of the copy. */
+static void
+direct_off(int fd, int *direct)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_DIRECT);
+	*direct = 0;
+}
+
+/*
+ * Append n bytes to the copy.  Whole blocks go straight to the disk when
+ * *direct (no page cache to fill and flush: a copy then costs about what
+ * the disk takes, and little CPU); a tail that is not a whole block, or a
+ * file system that refuses direct I/O, switches to the page cache.
+ */
+static int
+copy_write(int fd, const unsigned char *p, size_t n, int *direct)
+{
+	ssize_t w;
+
+	if (*direct && n % EV_ALIGN != 0)
+		direct_off(fd, direct);
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EINVAL && *direct) {
+				direct_off(fd, direct);
+				continue;
+			}
+			return -1;
+		}
+		if (*direct && w % EV_ALIGN != 0)
+			direct_off(fd, direct);
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static ssize_t
+read_some(int fd, unsigned char *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, n);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+/* Does the subject exist?  MR_ENOTFOUND (or why it cannot) if not. */
+static int
+subject_check(struct mr_store *st, const char *subject, int64_t id,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (strcmp(subject, "hardship") == 0) {
+		/* Filings come with the hardship module (migration 004),
+		 * which a database may not have. */
+		if (mr_store_prepare(st, "SELECT 1 FROM sqlite_schema WHERE "
+		    "type = 'table' AND name = 'hardship_filing'", &stmt,
+		    err) == -1)
+			goto out;
+		step = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (step != SQLITE_ROW) {
+			mr_err_set(err, MR_ENOTFOUND, "hardship filing %lld: this "
+			    "database has no hardship filings (no hardship_filing "
+			    "table); attach the evidence to a case instead",
+			    (long long)id);
+			goto out;
+		}
+	} else if (strcmp(subject, "case") != 0) {
+		mr_err_set(err, MR_EINVAL, "subject '%s': 'case' or 'hardship' "
+		    "is expected", subject);
+		goto out;
+	}
+	if (mr_store_prepare(st, strcmp(subject, "case") == 0 ?
+	    "SELECT 1 FROM review_case WHERE id = ?" :
+	    "SELECT 1 FROM hardship_filing WHERE id = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		if (strcmp(subject, "case") == 0)
+			mr_err_set(err, MR_ENOTFOUND, "case %lld does not exist; "
+			    "'mipsreview list' shows the cases", (long long)id);
+		else
+			mr_err_set(err, MR_ENOTFOUND, "hardship filing %lld does "
+			    "not exist", (long long)id);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "looking up the subject");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* A file copied into the store under a temporary name, not yet recorded. */
+struct staged {
+	char		 tmp[PATH_MAX];
+	int		 have_tmp;
+	char		 final[PATH_MAX + 80];
+	int		 placed_new;	/* renamed into place by us: undo on failure */
+	char		 sha256[65];
+	int64_t		 size;
+	char		 media[128];
+	const char	*name;
+	int		 dedup;
+};
+
+static const char *
+file_type_name(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "is a folder; attach the files in it one by one";
+	if (S_ISFIFO(m))
+		return "is a FIFO (named pipe), not a regular file";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "is a device, not a regular file";
+	if (S_ISSOCK(m))
+		return "is a socket, not a regular file";
+	return "is not a regular file";
+}
+
+static int
+same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/*
+ * The hasher: a second thread runs SHA-256 over one buffer while the
+ * first writes it out and reads the next, so a copy costs about as long as
+ * the slower of hashing and copying, not their sum.  Jobs are handed over
+ * one at a time; the copier never touches a buffer the hasher still reads.
+ */
+struct hasher {
+	pthread_t		 th;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	EVP_MD_CTX		*md;
+	const unsigned char	*job;
+	size_t			 njob;
+	int			 pending;
+	int			 quit;
+	int			 failed;
+	int			 threaded;
+	int			 inited;
+};
+
+static void *
+hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	const unsigned char *p;
+	size_t n;
+	int ok;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->pending && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->pending)
+			break;
+		p = h->job;
+		n = h->njob;
+		pthread_mutex_unlock(&h->mu);
+		ok = EVP_DigestUpdate(h->md, p, n);
+		pthread_mutex_lock(&h->mu);
+		if (!ok)
+			h->failed = 1;
+		h->pending = 0;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static int
+hasher_start(struct hasher *h)
+{
+	memset(h, 0, sizeof *h);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	h->inited = 1;
+	if ((h->md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
+		return -1;
+	/* Without a thread, hash inline: slower, same result. */
+	h->threaded = pthread_create(&h->th, NULL, hasher_main, h) == 0;
+	return 0;
+}
+
+/* Wait until the hasher is done with the last buffer handed over. */
+static void
+hasher_wait(struct hasher *h)
+{
+	if (!h->threaded)
+		return;
+	pthread_mutex_lock(&h->mu);
+	while (h->pending)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void
+hasher_post(struct hasher *h, const unsigned char *p, size_t n)
+{
+	if (!h->threaded) {
+		if (!EVP_DigestUpdate(h->md, p, n))
+			h->failed = 1;
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->job = p;
+	h->njob = n;
+	h->pending = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Stop the thread (after its last job) and free the digest. */
+static void
+hasher_stop(struct hasher *h)
+{
+	if (h->threaded) {
+		pthread_mutex_lock(&h->mu);
+		h->quit = 1;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->th, NULL);
+		h->threaded = 0;
+	}
+	if (h->inited) {
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
+		h->inited = 0;
+	}
+	EVP_MD_CTX_free(h->md);
+	h->md = NULL;
+}
+
+/*
+ * Copy path into dir under a temporary name, hashing while copying in one
+ * pass through two fixed buffers (buf holds 2 * EV_BUFSZ).  The file must
+ * be a regular file that does not change while it is read: its size,
+ * times and identity are compared before and after, and the bytes read
+ * must match its size.
+ */
+static int
+stage_file(const char *dir, const struct mr_evidence_file *f,
+    unsigned char *buf, magic_t mg, struct staged *s, struct mr_err *err)
+{
+	struct stat before, after;
+	struct hasher h = { .inited = 0 };
+	unsigned char digest[EVP_MAX_MD_SIZE], *cur;
+	unsigned int dlen = 0;
+	char shown[160];
+	const char *slash, *mt;
+	ssize_t n;
+	int64_t total = 0, flushed = 0;
+	int fd = -1, tfd = -1, rc = -1, e, which = 0, direct, fl;
+
+	printable(f->path, shown, sizeof shown);
+	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		e = errno;
+		mr_err_set(err, e == ENOENT ? MR_ENOTFOUND : MR_EINVAL,
+		    "file '%s': %s; nothing was attached", shown, e == ENOENT ?
+		    "no such file" : strerror(e));
+		goto out;
+	}
+	if (fstat(fd, &before) == -1) {
+		mr_err_set(err, MR_EFAIL, "file '%s': %s", shown, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(before.st_mode)) {
+		mr_err_set(err, MR_EINVAL, "file '%s' %s; nothing was attached",
+		    shown, file_type_name(before.st_mode));
+		goto out;
+	}
+	if (f->name != NULL)
+		s->name = f->name;
+	else {
+		slash = strrchr(f->path, '/');
+		s->name = slash ? slash + 1 : f->path;
+	}
+	if (mr_evidence_name_valid(s->name, err) == -1)
+		goto out;
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+
+	if (snprintf(s->tmp, sizeof s->tmp, "%s/" EV_TMP_PREFIX "XXXXXX",
+	    dir) >= (int)sizeof s->tmp) {
+		mr_err_set(err, MR_EFAIL, "evidence folder '%s': path too long", dir);
+		goto out;
+	}
+	if ((tfd = mkostemp(s->tmp, O_CLOEXEC)) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot create a file in the evidence "
+		    "folder '%s': %s; nothing was attached", dir, strerror(errno));
+		goto out;
+	}
+	s->have_tmp = 1;
+	direct = (fl = fcntl(tfd, F_GETFL)) != -1 &&
+	    fcntl(tfd, F_SETFL, fl | O_DIRECT) == 0;
+	if (hasher_start(&h) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot start SHA-256 (OpenSSL)");
+		goto out;
+	}
+	for (;;) {
+		/* The hasher may still read the other buffer, not this one. */
+		cur = buf + (size_t)which * EV_BUFSZ;
+		if ((n = read_some(fd, cur, EV_BUFSZ)) == -1) {
+			mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
+			    "attached", shown, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (total == 0) {
+			mt = mg ? magic_buffer(mg, cur, (size_t)n) : NULL;
+			snprintf(s->media, sizeof s->media, "%s",
+			    mt ? mt : "application/octet-stream");
+		}
+		hasher_wait(&h);
+		hasher_post(&h, cur, (size_t)n);
+		if (copy_write(tfd, cur, (size_t)n, &direct) == -1) {
+			mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
+			    "'%s': %s; nothing was attached", dir, strerror(errno));
+			goto out;
+		}
+		total += n;
+		which ^= 1;
+		/* Without direct I/O, start writing back to disk now, so that
+		 * the fsync below finds little left to do. */
+		if (!direct && total - flushed >= EV_FLUSH) {
+			(void)sync_file_range(tfd, flushed, total - flushed,
+			    SYNC_FILE_RANGE_WRITE);
+			flushed = total;
+		}
+		if (copy_hook != NULL)
+			copy_hook(f->path, total, copy_hook_arg);
+	}
+	hasher_wait(&h);
+	if (h.failed) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
+		goto out;
+	}
+	if (fstat(fd, &after) == -1) {
+		mr_err_set(err, MR_EFAIL, "file '%s': %s", shown, strerror(errno));
+		goto out;
+	}
+	if (!same_file_state(&before, &after) || total != (int64_t)after.st_size) {
+		mr_err_set(err, MR_ECONFLICT, "file '%s' changed while it was "
+		    "being copied (%lld bytes read, size %lld before and %lld "
+		    "after, or its modification time changed), so its SHA-256 "
+		    "would not match the file; nothing was attached: attach it "
+		    "again once it is complete", shown, (long long)total,
+		    (long long)before.st_size, (long long)after.st_size);
+		goto out;
+	}
+	if (total == 0) {
+		mr_err_set(err, MR_EINVAL, "file '%s' is empty; nothing was "
+		    "attached", shown);
+		goto out;
+	}
+	if (!EVP_DigestFinal_ex(h.md, digest, &dlen)) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
+		goto out;
+	}
+	hex(digest, dlen, s->sha256);
+	s->size = total;
+	if (fsync(tfd) == -1 || close(tfd) == -1) {
+		tfd = -1;
+		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "
+		    "%s; nothing was attached", dir, strerror(errno));
+		goto out;
+	}
+	tfd = -1;
+	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
+	rc = 0;
+out:
+	hasher_wait(&h);
+	hasher_stop(&h);
+	if (tfd != -1)
+		close(tfd);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+static int
+insert_row(struct mr_store *st, const char *subject, int64_t subject_id,
+    const struct staged *s, const char *kind, const char *note,
+    int64_t *id, struct mr_err *err)
+{
+	struct mr_evidence ev = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	char *after = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "INSERT INTO evidence (subject, subject_id, "
+	    "sha256, original_name, size, media_type, kind, note, attached_by, "
+	    "attached_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt,
+	    err) == -1)
+		goto out;
+	ev.subject_id = subject_id;
+	snprintf(ev.subject, sizeof ev.subject, "%s", subject);
+	snprintf(ev.sha256, sizeof ev.sha256, "%s", s->sha256);
+	snprintf(ev.kind, sizeof ev.kind, "%s", kind);
+	ev.original_name = (char *)s->name;
+	ev.size = s->size;
+	ev.media_type = (char *)s->media;
+	ev.note = (char *)note;
+	ev.attached_by = (char *)mr_store_actor(st);
+	mr_time_iso_utc(mr_store_now(st), ev.attached_at, sizeof ev.attached_at);
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, subject_id);
+	sqlite3_bind_text(stmt, 3, s->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, s->size);
+	sqlite3_bind_text(stmt, 6, s->media, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, kind, -1, SQLITE_STATIC);
+	if (note != NULL && *note != '\0')
+		sqlite3_bind_text(stmt, 8, note, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 8);
+	sqlite3_bind_text(stmt, 9, ev.attached_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 10, ev.attached_at, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "recording the evidence");
+		goto out;
+	}
+	ev.id = *id = sqlite3_last_insert_rowid(mr_store_db(st));
+	if (note == NULL || *note == '\0')
+		ev.note = NULL;
+	if ((after = ev_json_text(&ev)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_audit_append(st, subject, subject_id, "attach evidence", NULL,
+	    after, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(after);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Refuse content already attached (and not detached) to the same subject. */
+static int
+check_duplicate(struct mr_store *st, const char *subject, int64_t subject_id,
+    const struct staged *s, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char shown[160];
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT id, original_name FROM evidence WHERE "
+	    "subject = ? AND subject_id = ? AND sha256 = ? AND detached_at IS "
+	    "NULL ORDER BY id LIMIT 1", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, subject_id);
+	sqlite3_bind_text(stmt, 3, s->sha256, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		mr_err_set(err, MR_ECONFLICT, "'%s' is already attached to %s %lld "
+		    "as evidence %lld ('%.100s', same SHA-256); nothing was "
+		    "attached", printable(s->name, shown, sizeof shown),
+		    strcmp(subject, "case") == 0 ? "case" : "hardship filing",
+		    (long long)subject_id, (long long)sqlite3_column_int64(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1));
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "checking for duplicates");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_evidence_attach(struct mr_store *st, const char *subject,
+    int64_t subject_id, const struct mr_evidence_file *files, int nfiles,
+    const char *kind, const char *note, struct mr_evidence_result *results,
+    struct mr_err *err)
+{
+	struct staged *s = NULL;
+	unsigned char *buf = NULL;
+	magic_t mg = NULL;
+	char dir[PATH_MAX], shown[160];
+	int rc = -1, in_tx = 0, i, j, created = 0;
+
+	if (kind == NULL)
+		kind = "other";
+	if (nfiles < 1)
+		return mr_err_set(err, MR_EINVAL, "no file to attach");
+	if (mr_evidence_kind_valid(kind, err) == -1)
+		return -1;
+	if (note != NULL && mr_text_validate("note", note, 1, err) == -1)
+		return -1;
+	if (subject_check(st, subject, subject_id, err) == -1)
+		return -1;
+	if (ensure_dir(st, dir, sizeof dir, &created, err) == -1)
+		return -1;
+	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
+	    posix_memalign((void **)&buf, EV_ALIGN, 2 * EV_BUFSZ) != 0) {
+		buf = NULL;
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	/* The media type is a hint: without libmagic's database it is
+	 * application/octet-stream. */
+	if ((mg = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS)) != NULL &&
+	    magic_load(mg, NULL) == -1) {
+		magic_close(mg);
+		mg = NULL;
+	}
+	/* Copy everything first, outside the write lock: the slow part. */
+	for (i = 0; i < nfiles; i++)
+		if (stage_file(dir, &files[i], buf, mg, &s[i], err) == -1)
+			goto out;
+	for (i = 0; i < nfiles; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(s[i].sha256, s[j].sha256) == 0) {
+				mr_err_set(err, MR_ECONFLICT, "'%s' has the same "
+				    "content as another file given; attach it "
+				    "once; nothing was attached",
+				    printable(s[i].name, shown, sizeof shown));
+				goto out;
+			}
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	/* The subject may have gone while we copied. */
+	if (subject_check(st, subject, subject_id, err) == -1)
+		goto out;
+	for (i = 0; i < nfiles; i++)
+		if (check_duplicate(st, subject, subject_id, &s[i], err) == -1)
+			goto out;
+	/*
+	 * Under the write lock, so that detach and verify --sweep (which
+	 * remove files under it too) cannot race us.  Renaming over an
+	 * existing copy replaces it by identical content — and repairs it
+	 * if it had been altered.
+	 */
+	for (i = 0; i < nfiles; i++) {
+		s[i].dedup = access(s[i].final, F_OK) == 0;
+		if (rename(s[i].tmp, s[i].final) == -1) {
+			mr_err_set(err, MR_EFAIL, "storing '%s' in the evidence "
+			    "folder: %s; nothing was attached", s[i].final,
+			    strerror(errno));
+			goto out;
+		}
+		s[i].have_tmp = 0;
+		s[i].placed_new = !s[i].dedup;
+	}
+	if (fsync_dir(dir, err) == -1)
+		goto out;
+	for (i = 0; i < nfiles; i++)
+		if (insert_row(st, subject, subject_id, &s[i], kind, note,
+		    &results[i].id, err) == -1)
+			goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	for (i = 0; i < nfiles; i++) {
+		results[i].deduplicated = s[i].dedup;
+		s[i].placed_new = 0;
+	}
+	rc = 0;
+out:
+	/* Files we put in place go before the lock is released. */
+	for (i = 0; s != NULL && i < nfiles; i++) {
+		if (s[i].placed_new)
+			(void)unlink(s[i].final);
+		if (s[i].have_tmp)
+			(void)unlink(s[i].tmp);
+	}
+	if (in_tx)
+		mr_store_rollback(st);
+	/* A first attach that failed leaves no empty store behind. */
+	if (rc == -1 && created)
+		(void)rmdir(dir);
+	if (mg != NULL)
+		magic_close(mg);
+	free(buf);
+	free(s);
+	return rc;
+}
+
+#define EV_COLUMNS "id, subject, subject_id, sha256, original_name, size, " \
+	"media_type, kind, note, attached_by, attached_at, detached_by, " \
+	"detached_at"
+
+static char *
+col_dup(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s ? strdup(s) : NULL;
+}
+
+static int
+ev_from_row(sqlite3_stmt *stmt, struct mr_evidence *ev)
+{
+	const char *t;
+
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(stmt, 0);
+	t = (const char *)sqlite3_column_text(stmt, 1);
+	snprintf(ev->subject, sizeof ev->subject, "%s", t ? t : "");
+	ev->subject_id = sqlite3_column_int64(stmt, 2);
+	t = (const char *)sqlite3_column_text(stmt, 3);
+	snprintf(ev->sha256, sizeof ev->sha256, "%s", t ? t : "");
+	ev->original_name = col_dup(stmt, 4);
+	ev->size = sqlite3_column_int64(stmt, 5);
+	ev->media_type = col_dup(stmt, 6);
+	t = (const char *)sqlite3_column_text(stmt, 7);
+	snprintf(ev->kind, sizeof ev->kind, "%s", t ? t : "");
+	ev->note = col_dup(stmt, 8);
+	ev->attached_by = col_dup(stmt, 9);
+	t = (const char *)sqlite3_column_text(stmt, 10);
+	snprintf(ev->attached_at, sizeof ev->attached_at, "%s", t ? t : "");
+	ev->detached_by = col_dup(stmt, 11);
+	t = (const char *)sqlite3_column_text(stmt, 12);
+	snprintf(ev->detached_at, sizeof ev->detached_at, "%s", t ? t : "");
+	return (ev->original_name && ev->media_type && ev->attached_by) ? 0 : -1;
+}
+
+int
+mr_evidence_get(struct mr_store *st, int64_t id, struct mr_evidence *ev,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	memset(ev, 0, sizeof *ev);
+	if (mr_store_prepare(st, "SELECT " EV_COLUMNS " FROM evidence WHERE "
+	    "id = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		mr_err_set(err, MR_ENOTFOUND, "evidence %lld does not exist; "
+		    "'mipsreview evidence list' shows it", (long long)id);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading evidence");
+		goto out;
+	}
+	if (ev_from_row(stmt, ev) == -1) {
+		mr_evidence_release(ev);
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_evidence_each(struct mr_store *st, const char *subject, int64_t subject_id,
+    int include_detached, int (*fn)(const struct mr_evidence *, void *),
+    void *arg, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_evidence ev;
+	int rc = -1, step = SQLITE_DONE, stop = 0;
+
+	if (mr_store_prepare(st, "SELECT " EV_COLUMNS " FROM evidence WHERE "
+	    "(?1 IS NULL OR (subject = ?1 AND subject_id = ?2)) AND "
+	    "(?3 OR detached_at IS NULL) ORDER BY id", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, subject_id);
+	sqlite3_bind_int(stmt, 3, include_detached);
+	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (ev_from_row(stmt, &ev) == -1) {
+			mr_evidence_release(&ev);
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		stop = fn(&ev, arg);
+		mr_evidence_release(&ev);
+	}
+	if (!stop && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "listing evidence");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+count_attached(struct mr_store *st, const char *sha, int *n,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT count(*) FROM evidence WHERE "
+	    "sha256 = ? AND detached_at IS NULL", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		mr_store_dberr(st, err, "counting evidence");
+		goto out;
+	}
+	*n = sqlite3_column_int(stmt, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_evidence_detach(struct mr_store *st, int64_t id, const char *note,
+    struct mr_err *err)
+{
+	struct mr_evidence ev = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	char *before = NULL, *after = NULL, dir[PATH_MAX], path[PATH_MAX + 80];
+	json_t *o = NULL;
+	int rc = -1, in_tx = 0, n;
+
+	if (note != NULL && mr_text_validate("note", note, 1, err) == -1)
+		return -1;
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (mr_evidence_get(st, id, &ev, err) == -1)
+		goto out;
+	if (ev.detached_by != NULL) {
+		mr_err_set(err, MR_ECONFLICT, "evidence %lld was already detached "
+		    "on %s by %s", (long long)id, ev.detached_at, ev.detached_by);
+		goto out;
+	}
+	if ((before = ev_json_text(&ev)) == NULL)
+		goto oom;
+	mr_time_iso_utc(mr_store_now(st), ev.detached_at, sizeof ev.detached_at);
+	if ((ev.detached_by = strdup(mr_store_actor(st))) == NULL)
+		goto oom;
+	if (mr_store_prepare(st, "UPDATE evidence SET detached_by = ?, "
+	    "detached_at = ? WHERE id = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, ev.detached_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, ev.detached_at, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "detaching evidence");
+		goto out;
+	}
+	if ((o = mr_evidence_to_json(&ev)) == NULL)
+		goto oom;
+	if (note != NULL && *note != '\0')
+		json_object_set_new(o, "detach_note", json_string(note));
+	if ((after = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		goto oom;
+	if (mr_audit_append(st, ev.subject, ev.subject_id, "detach evidence",
+	    before, after, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	/*
+	 * Second step, under the lock again: remove the file if no attached
+	 * record needs it.  A crash before this leaves an unreferenced file
+	 * that verify reports; never a record without its file.
+	 */
+	if (mr_store_begin(st, err) == -1)
+		goto done;
+	if (count_attached(st, ev.sha256, &n, err) == 0 && n == 0 &&
+	    mr_evidence_dir(st, dir, sizeof dir, err) == 0) {
+		snprintf(path, sizeof path, "%s/%s", dir, ev.sha256);
+		if (unlink(path) == 0)
+			(void)fsync_dir(dir, NULL);
+	}
+	(void)mr_store_commit(st, NULL);
+done:
+	mr_err_clear(err);
+	rc = 0;
+	goto out;
+oom:
+	mr_err_set(err, MR_EFAIL, "out of memory");
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	sqlite3_finalize(stmt);
+	json_decref(o);
+	free(before);
+	free(after);
+	mr_evidence_release(&ev);
+	return rc;
+}
+
+/*
+ * Hash the file at path into hex (65 bytes).  Returns 0, or -1 with errno
+ * set (ENOENT: missing).  fn, when given, receives the bytes as they go.
+ */
+static int
+hash_file(const char *path, unsigned char *buf, char *out,
+    int (*fn)(const void *, size_t, void *), void *arg, int *fn_failed)
+{
+	EVP_MD_CTX *md = NULL;
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	ssize_t n;
+	int fd, rc = -1, e = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		e = ENOMEM;
+		goto out;
+	}
+	while ((n = read_some(fd, buf, EV_BUFSZ)) > 0) {
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		if (fn != NULL && fn(buf, (size_t)n, arg) == -1) {
+			*fn_failed = 1;
+			e = EIO;
+			goto out;
+		}
+	}
+	if (n == -1) {
+		e = errno;
+		goto out;
+	}
+	EVP_DigestFinal_ex(md, digest, &dlen);
+	hex(digest, dlen, out);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	close(fd);
+	if (rc == -1)
+		errno = e;
+	return rc;
+}
+
+int
+mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
+    int (*fn)(const void *, size_t, void *), void *arg, struct mr_err *err)
+{
+	unsigned char *buf = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + 80], got[65], shown[160];
+	int rc = -1, fn_failed = 0;
+
+	mr_err_clear(err);
+	if (mr_evidence_dir(st, dir, sizeof dir, err) == -1)
+		return -1;
+	snprintf(path, sizeof path, "%s/%s", dir, ev->sha256);
+	printable(ev->original_name, shown, sizeof shown);
+	if ((buf = malloc(EV_BUFSZ)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	if (hash_file(path, buf, got, fn, arg, &fn_failed) == -1) {
+		if (fn_failed) {
+			/* fn said why (a write error of the packet, ...). */
+			if (err != NULL && err->code == MR_EOK)
+				mr_err_set(err, MR_EFAIL, "copying evidence "
+				    "%lld ('%s') failed", (long long)ev->id, shown);
+		}
+		else if (errno == ENOENT)
+			mr_err_set(err, MR_EINTEGRITY, "evidence %lld ('%s'): its "
+			    "stored file %s is missing; run 'mipsreview evidence "
+			    "verify'", (long long)ev->id, shown, path);
+		else
+			mr_err_set(err, MR_EFAIL, "reading %s: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	if (strcmp(got, ev->sha256) != 0) {
+		mr_err_set(err, MR_EINTEGRITY, "evidence %lld ('%s'): its stored "
+		    "file %s was altered (its SHA-256 is now %s); run "
+		    "'mipsreview evidence verify'", (long long)ev->id, shown,
+		    path, got);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+/* Report a problem for every attached record of sha. */
+static int
+report_records(struct mr_store *st, const char *subject, int64_t subject_id,
+    const char *sha, const char *what, const char *actual,
+    int (*fn)(const struct mr_evidence_problem *, void *), void *arg,
+    int *nproblems, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_evidence ev;
+	struct mr_evidence_problem p = { .what = what, .file = sha,
+	    .actual_sha256 = actual };
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT " EV_COLUMNS " FROM evidence WHERE "
+	    "sha256 = ?1 AND detached_at IS NULL AND (?2 IS NULL OR "
+	    "(subject = ?2 AND subject_id = ?3)) ORDER BY id", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, subject_id);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (ev_from_row(stmt, &ev) == -1) {
+			mr_evidence_release(&ev);
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		p.ev = &ev;
+		(*nproblems)++;
+		if (fn != NULL)
+			fn(&p, arg);
+		mr_evidence_release(&ev);
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading evidence");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Unreferenced files in the store (whole-store verify only). */
+static int
+scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
+    int (*fn)(const struct mr_evidence_problem *, void *), void *arg,
+    int *nproblems, struct mr_err *err)
+{
+	struct mr_evidence_problem p = { .what = "unreferenced" };
+	struct dirent *de;
+	DIR *d;
+	char path[PATH_MAX + 300];
+	int n, rc = -1, in_tx = 0, swept = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return mr_err_set(err, MR_EFAIL, "reading the evidence folder "
+		    "'%s': %s", dir, strerror(errno));
+	}
+	/* Under the write lock, so that no attach is half-way through
+	 * putting a file in place while we decide it is unreferenced. */
+	if (sweep) {
+		if (mr_store_begin(st, err) == -1)
+			goto out;
+		in_tx = 1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		n = 0;
+		if (is_hex64(de->d_name) &&
+		    count_attached(st, de->d_name, &n, err) == -1)
+			goto out;
+		if (n > 0)
+			continue;
+		p.file = de->d_name;
+		if (sweep) {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			if (unlink(path) == 0) {
+				p.what = "swept";
+				swept = 1;
+			} else {
+				p.what = "unreferenced";
+				(*nproblems)++;
+			}
+		} else
+			(*nproblems)++;
+		if (fn != NULL)
+			fn(&p, arg);
+	}
+	if (swept && fsync_dir(dir, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (in_tx) {
+		if (rc == 0)
+			rc = mr_store_commit(st, err);
+		else
+			mr_store_rollback(st);
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+mr_evidence_verify(struct mr_store *st, const char *subject,
+    int64_t subject_id, int sweep,
+    int (*fn)(const struct mr_evidence_problem *, void *), void *arg,
+    int *nfiles, int *nproblems, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	unsigned char *buf = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + 80], got[65], *sha = NULL;
+	int rc = -1, step, dummy;
+
+	*nfiles = *nproblems = 0;
+	if (subject != NULL && subject_check(st, subject, subject_id, err) == -1)
+		return -1;
+	if (mr_evidence_dir(st, dir, sizeof dir, err) == -1)
+		return -1;
+	if ((buf = malloc(EV_BUFSZ)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	if (mr_store_prepare(st, "SELECT DISTINCT sha256 FROM evidence WHERE "
+	    "detached_at IS NULL AND (?1 IS NULL OR (subject = ?1 AND "
+	    "subject_id = ?2)) ORDER BY sha256", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, subject_id);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		free(sha);
+		if ((sha = strdup((const char *)sqlite3_column_text(stmt, 0))) == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		snprintf(path, sizeof path, "%s/%s", dir, sha);
+		(*nfiles)++;
+		if (hash_file(path, buf, got, NULL, NULL, &dummy) == -1) {
+			if (errno != ENOENT) {
+				mr_err_set(err, MR_EFAIL, "reading %s: %s", path,
+				    strerror(errno));
+				goto out;
+			}
+			if (report_records(st, subject, subject_id, sha,
+			    "missing", NULL, fn, arg, nproblems, err) == -1)
+				goto out;
+		} else if (strcmp(got, sha) != 0 &&
+		    report_records(st, subject, subject_id, sha, "altered", got,
+		    fn, arg, nproblems, err) == -1)
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading evidence");
+		goto out;
+	}
+	if (subject == NULL && scan_unreferenced(st, dir, sweep, fn, arg,
+	    nproblems, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	free(sha);
+	free(buf);
+	return rc;
+}
+
+/* The reasons of a case as stored ("a,b"), into buf. */
+static int
+case_reasons(struct mr_store *st, int64_t case_id, char *buf, size_t len,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT reasons FROM review_case WHERE id = ?",
+	    &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, case_id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		mr_err_set(err, MR_ENOTFOUND, "case %lld does not exist; "
+		    "'mipsreview list' shows the cases", (long long)case_id);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading the case");
+		goto out;
+	}
+	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_evidence_checklist(struct mr_store *st, int64_t case_id,
+    int (*fn)(const struct mr_evidence_need *, void *), void *arg,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_evidence_need need;
+	char reasons[256];
+	const char *t;
+	int rc = -1;
+
+	if (case_reasons(st, case_id, reasons, sizeof reasons, err) == -1)
+		return -1;
+	if (mr_store_prepare(st,
+	    "SELECT (SELECT group_concat(reason, ',') FROM (SELECT reason FROM "
+	    "  evidence_requirement WHERE kind = ?1 AND instr(',' || ?2 || ',', "
+	    "  ',' || reason || ',') > 0 ORDER BY reason)), "
+	    " (SELECT coalesce(min(verified), 1) FROM evidence_requirement "
+	    "  WHERE kind = ?1 AND instr(',' || ?2 || ',', ',' || reason || ',') > 0), "
+	    " (SELECT group_concat(source, '; ') FROM (SELECT DISTINCT source FROM "
+	    "  evidence_requirement WHERE kind = ?1 AND instr(',' || ?2 || ',', "
+	    "  ',' || reason || ',') > 0)), "
+	    " (SELECT count(*) FROM evidence WHERE subject = 'case' AND "
+	    "  subject_id = ?3 AND kind = ?1 AND detached_at IS NULL)",
+	    &stmt, err) == -1)
+		goto out;
+	for (size_t i = 0; i < NKINDS; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, kinds[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, reasons, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, case_id);
+		if (sqlite3_step(stmt) != SQLITE_ROW) {
+			mr_store_dberr(st, err, "reading the evidence checklist");
+			goto out;
+		}
+		t = (const char *)sqlite3_column_text(stmt, 0);
+		need.kind = kinds[i].kind;
+		need.needed_by = t ? t : "";
+		need.required = t != NULL;
+		need.verified = sqlite3_column_int(stmt, 1);
+		t = (const char *)sqlite3_column_text(stmt, 2);
+		need.source = t ? t : "";
+		need.present = sqlite3_column_int(stmt, 3);
+		if ((need.required || need.present) && fn(&need, arg) != 0)
+			break;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+struct missing_acc {
+	char	*buf;
+	size_t	 len;
+	size_t	 off;
+	int	 n;
+};
+
+static int
+missing_add(const struct mr_evidence_need *need, void *arg)
+{
+	struct missing_acc *m = arg;
+
+	if (!need->required || need->present > 0)
+		return 0;
+	m->off += snprintf(m->buf + m->off, m->off < m->len ? m->len - m->off :
+	    0, "%s%s", m->n++ ? ", " : "", need->kind);
+	return 0;
+}
+
+int
+mr_evidence_missing(struct mr_store *st, int64_t case_id, char *buf,
+    size_t len, int *nmissing, struct mr_err *err)
+{
+	struct missing_acc m = { buf, len, 0, 0 };
+
+	buf[0] = '\0';
+	if (mr_evidence_checklist(st, case_id, missing_add, &m, err) == -1)
+		return -1;
+	*nmissing = m.n;
+	return 0;
+}
+
+int
+mr_evidence_gate_ready(struct mr_store *st, int64_t case_id, int force,
+    struct mr_err *err)
+{
+	char missing[256], *after = NULL;
+	json_t *o;
+	int n, rc;
+
+	if (mr_evidence_missing(st, case_id, missing, sizeof missing, &n,
+	    err) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (!force)
+		return mr_err_set(err, MR_ECONFLICT, "case %lld cannot become "
+		    "ready: required evidence is missing: %s (attach it with "
+		    "'mipsreview attach %lld FILE --kind KIND', or add --force)",
+		    (long long)case_id, missing, (long long)case_id);
+	o = json_pack("{s:s, s:s}", "status", "ready", "missing_evidence",
+	    missing);
+	after = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	if (after == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	rc = mr_audit_append(st, "case", case_id,
+	    "ready --force despite missing evidence", NULL, after, err);
+	free(after);
+	return rc;
+}
+
+static int
+need_json(const struct mr_evidence_need *need, void *arg)
+{
+	json_t *list = arg, *by = json_array();
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", need->needed_by);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(by, json_string(tok));
+	/* verified says whether the requirement is a checked fact: null
+	 * when nothing requires the kind. */
+	json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:i, s:o, s:o, "
+	    "s:o}", "kind", need->kind, "label", mr_evidence_kind_label(need->kind),
+	    "required", need->required, "present", need->present,
+	    "verified", need->required ? json_boolean(need->verified) :
+	    json_null(), "needed_by", by,
+	    "source", need->required ? json_string(need->source) : json_null()));
+	return 0;
+}
+
+json_t *
+mr_evidence_checklist_json(struct mr_store *st, int64_t case_id,
+    struct mr_err *err)
+{
+	json_t *list = json_array(), *missing = json_array(), *o = NULL, *v;
+	size_t i;
+
+	if (list == NULL || missing == NULL)
+		goto oom;
+	if (mr_evidence_checklist(st, case_id, need_json, list, err) == -1)
+		goto fail;
+	json_array_foreach(list, i, v)
+		if (json_is_true(json_object_get(v, "required")) &&
+		    json_integer_value(json_object_get(v, "present")) == 0)
+			json_array_append(missing, json_object_get(v, "kind"));
+	o = json_pack("{s:b, s:O, s:O, s:s}", "complete",
+	    json_array_size(missing) == 0, "missing", missing, "checklist", list,
+	    "note", "which evidence each reason needs is a product inference, "
+	    "not a CMS list (unverified): CMS asks for documents case by case");
+	if (o == NULL)
+		goto oom;
+	json_decref(list);
+	json_decref(missing);
+	return o;
+oom:
+	mr_err_set(err, MR_EFAIL, "out of memory");
+fail:
+	json_decref(list);
+	json_decref(missing);
+	return NULL;
+}

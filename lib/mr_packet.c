@@ -1,0 +1,771 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "lib/mr_audit.h"
+#include "lib/mr_case.h"
+#include "lib/mr_deadline.h"
+#include "lib/mr_evidence.h"
+#include "lib/mr_packet.h"
+#include "lib/mr_store.h"
+#include "lib/mr_when.h"
+
+enum mr_packet_format
+mr_packet_format_of(const char *path)
+{
+	size_t n = strlen(path);
+
+	if ((n > 7 && strcmp(path + n - 7, ".tar.gz") == 0) ||
+	    (n > 4 && strcmp(path + n - 4, ".tgz") == 0))
+		return MR_PACKET_TAR_GZ;
+	if (n > 4 && strcmp(path + n - 4, ".zip") == 0)
+		return MR_PACKET_ZIP;
+	return MR_PACKET_FOLDER;
+}
+
+/* ---- the summary ---- */
+
+static int
+deadline_cb(const struct mr_deadline_item *it, void *arg)
+{
+	json_t **out = arg;
+
+	*out = json_pack("{s:I, s:s, s:s}", "closes_at_epoch",
+	    (json_int_t)it->closes_at, "zone", it->zone, "source", it->source);
+	return 1;
+}
+
+struct timeline {
+	json_t	*rows;
+};
+
+static int
+timeline_row(const struct mr_audit_row *r, void *arg)
+{
+	struct timeline *t = arg;
+	json_t *after = r->after ? json_loads(r->after, 0, NULL) : NULL;
+	json_t *detail = json_null(), *v;
+	char buf[400];
+
+	/* Evidence rows say which file; status rows say it in the action. */
+	if (after != NULL && strstr(r->action, "evidence") != NULL &&
+	    (v = json_object_get(after, "name")) != NULL) {
+		snprintf(buf, sizeof buf, "evidence %lld: %s (%s)",
+		    (long long)json_integer_value(json_object_get(after, "id")),
+		    json_string_value(v),
+		    json_string_value(json_object_get(after, "kind")) ?
+		    json_string_value(json_object_get(after, "kind")) : "");
+		detail = json_string(buf);
+	} else if (after != NULL && (v = json_object_get(after, "note")) != NULL &&
+	    json_is_string(v) && strcmp(r->action, "note") == 0)
+		detail = json_incref(v);
+	else if (after != NULL && (v = json_object_get(after,
+	    "missing_evidence")) != NULL && json_is_string(v)) {
+		snprintf(buf, sizeof buf, "missing: %s", json_string_value(v));
+		detail = json_string(buf);
+	}
+	json_decref(after);
+	json_array_append_new(t->rows, json_pack("{s:s, s:s, s:s, s:o}", "at",
+	    r->at, "who", r->who, "action", r->action, "detail", detail));
+	return 0;
+}
+
+json_t *
+mr_packet_summary_json(struct mr_store *st, int64_t case_id, int reveal,
+    struct mr_err *err)
+{
+	struct mr_case c;
+	struct mr_err derr = { 0 };
+	struct timeline tl = { NULL };
+	json_t *o = NULL, *dl = NULL, *chk = NULL, *d;
+	char at[32];
+	time_t closes;
+
+	if (mr_case_get(st, case_id, &c, err) == -1)
+		return NULL;
+	if ((tl.rows = json_array()) == NULL)
+		goto oom;
+	if (mr_audit_each(st, "case", case_id, timeline_row, &tl, err) == -1)
+		goto fail;
+	if ((chk = mr_evidence_checklist_json(st, case_id, err)) == NULL)
+		goto fail;
+	if (mr_deadline_of_case(st, case_id, deadline_cb, &dl, &derr) == -1) {
+		if (derr.code != MR_ENOTFOUND) {
+			*err = derr;
+			goto fail;
+		}
+		dl = NULL;
+	}
+	if (dl != NULL) {
+		closes = (time_t)json_integer_value(json_object_get(dl,
+		    "closes_at_epoch"));
+		d = mr_deadline_json(closes, json_string_value(json_object_get(dl,
+		    "zone")), mr_store_now(st));
+		if (d == NULL)
+			goto oom;
+		json_object_set(d, "source", json_object_get(dl, "source"));
+		json_decref(dl);
+		dl = d;
+	}
+	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	o = json_pack("{s:i, s:s, s:s, s:o, s:o, s:O, s:O}",
+	    "packet_version", 1,
+	    "generated_at", at,
+	    "generated_by", mr_store_actor(st),
+	    "case", mr_case_to_json(&c, reveal),
+	    "deadline", dl ? dl : json_null(),
+	    "checklist", chk,
+	    "timeline", tl.rows);
+	dl = NULL;
+	if (o == NULL)
+		goto oom;
+	json_decref(chk);
+	json_decref(tl.rows);
+	mr_case_release(&c);
+	return o;
+oom:
+	mr_err_set(err, MR_EFAIL, "out of memory");
+fail:
+	json_decref(dl);
+	json_decref(chk);
+	json_decref(tl.rows);
+	mr_case_release(&c);
+	return NULL;
+}
+
+/* Append printf-style text to a growing buffer; -1 on no memory. */
+struct text {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
+
+static void text_add(struct text *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *np;
+
+	if (t->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0,
+		    fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->failed = 1;
+			return;
+		}
+		if (t->p != NULL && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		if ((np = realloc(t->p, t->cap + (size_t)n + 4096)) == NULL) {
+			t->failed = 1;
+			return;
+		}
+		t->p = np;
+		t->cap += (size_t)n + 4096;
+	}
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "-";
+}
+
+static void
+text_num(struct text *t, const char *label, json_t *v, const char *suffix)
+{
+	if (json_is_number(v))
+		text_add(t, "%s%.2f%s", label, json_number_value(v), suffix);
+	else
+		text_add(t, "%s-", label);
+}
+
+/* summary.txt from the summary JSON and the packet's file list. */
+static char *
+summary_text(json_t *sum, json_t *files, size_t *len)
+{
+	struct text t = { 0 };
+	json_t *c = json_object_get(sum, "case"), *v, *dl, *chk, *cat;
+	size_t i;
+
+	text_add(&t, "MIPS targeted review - case packet\n");
+	text_add(&t, "Generated %s by %s\n\n", jstr(sum, "generated_at"),
+	    jstr(sum, "generated_by"));
+	text_add(&t, "Case             %lld (%s)\n",
+	    (long long)json_integer_value(json_object_get(c, "id")),
+	    jstr(c, "status"));
+	text_add(&t, "Clinician/group  %s\n", jstr(c, "name"));
+	text_add(&t, "TIN              %s\n", jstr(c, "tin"));
+	text_add(&t, "NPI              %s\n", jstr(c, "npi"));
+	text_add(&t, "Year             performance %lld, payment %lld\n",
+	    (long long)json_integer_value(json_object_get(c, "performance_year")),
+	    (long long)json_integer_value(json_object_get(c, "payment_year")));
+	text_add(&t, "Reasons          ");
+	json_array_foreach(json_object_get(c, "reasons"), i, v)
+		text_add(&t, "%s%s", i ? ", " : "", json_string_value(v));
+	text_add(&t, "\n");
+	text_num(&t, "Final score      ", json_object_get(c, "final_score"), "");
+	text_num(&t, "\nAdjustment       ", json_object_get(c,
+	    "payment_adjustment"), "%");
+	cat = json_object_get(c, "category_scores");
+	text_num(&t, "\nCategories       quality ", json_object_get(cat,
+	    "quality"), "");
+	text_num(&t, ", cost ", json_object_get(cat, "cost"), "");
+	text_num(&t, ", ia ", json_object_get(cat, "ia"), "");
+	text_num(&t, ", pi ", json_object_get(cat, "pi"), "");
+	text_add(&t, "\n");
+	dl = json_object_get(sum, "deadline");
+	if (json_is_object(dl))
+		text_add(&t, "Deadline         %s (%s; %s UTC)\n                 "
+		    "source: %s\n", jstr(dl, "closes_local"), jstr(dl, "zone"),
+		    jstr(dl, "closes_at"), jstr(dl, "source"));
+	else
+		text_add(&t, "Deadline         none known for this performance "
+		    "year\n");
+
+	text_add(&t, "\nEvidence (%zu file%s, in evidence/)\n",
+	    json_array_size(files), json_array_size(files) == 1 ? "" : "s");
+	json_array_foreach(files, i, v)
+		text_add(&t, "  %s\n      %s, %lld bytes, %s, attached %s by %s%s%s\n"
+		    "      sha256 %s\n", jstr(v, "file"), jstr(v, "label"),
+		    (long long)json_integer_value(json_object_get(v, "size")),
+		    jstr(v, "media_type"), jstr(v, "attached_at"),
+		    jstr(v, "attached_by"),
+		    json_is_string(json_object_get(v, "note")) ? "; note: " : "",
+		    json_is_string(json_object_get(v, "note")) ? jstr(v, "note") : "",
+		    jstr(v, "sha256"));
+	chk = json_object_get(sum, "checklist");
+	text_add(&t, "\nChecklist (%s)\n", json_is_true(json_object_get(chk,
+	    "complete")) ? "complete" : "incomplete");
+	json_array_foreach(json_object_get(chk, "checklist"), i, v)
+		text_add(&t, "  %-8s %s%s\n", json_integer_value(json_object_get(v,
+		    "present")) > 0 ? "present" : "MISSING", jstr(v, "label"),
+		    json_is_true(json_object_get(v, "required")) ? "" :
+		    " (not required)");
+	text_add(&t, "  Note: %s\n", jstr(chk, "note"));
+
+	text_add(&t, "\nTimeline (audit trail, UTC)\n");
+	json_array_foreach(json_object_get(sum, "timeline"), i, v)
+		text_add(&t, "  %s  %-12s %s%s%s\n", jstr(v, "at"), jstr(v, "who"),
+		    jstr(v, "action"), json_is_string(json_object_get(v,
+		    "detail")) ? ": " : "", json_is_string(json_object_get(v,
+		    "detail")) ? jstr(v, "detail") : "");
+	text_add(&t, "\nCheck the files with: sha256sum -c SHA256SUMS\n");
+	if (t.failed) {
+		free(t.p);
+		return NULL;
+	}
+	*len = t.len;
+	return t.p;
+}
+
+/*
+ * A readable name that is safe everywhere (zip, Windows, a shell):
+ * ASCII letters, digits, '.', '-', '_' and '+'; anything else becomes '_'.
+ */
+static void
+safe_name(const char *name, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name;
+	    *p != '\0' && o + 1 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '+' || (*p == '_'))
+			out[o++] = (char)*p;
+		else if (*p >= 0x80 && (p[1] & 0xc0) == 0x80)
+			continue;	/* one '_' per UTF-8 character */
+		else
+			out[o++] = '_';
+	}
+	out[o] = '\0';
+	/* No hidden files. */
+	for (char *q = out; *q == '.'; q++)
+		*q = '_';
+}
+
+/* ---- the writer: a folder or an archive ---- */
+
+struct pw {
+	enum mr_packet_format format;
+	char		 tmp[PATH_MAX];	/* folder or archive being built */
+	char		 prefix[256];	/* top folder inside archives */
+	struct archive	*a;
+	int		 afd;
+	int		 fd;		/* folder: the file being written */
+	char		 cur[PATH_MAX];
+	time_t		 now;
+	struct text	 sums;		/* SHA256SUMS */
+	char		 created[16][PATH_MAX];	/* folder: what to remove on failure */
+	int		 ncreated;
+	char		**files;	/* folder: files to remove on failure */
+	int		 nfiles;
+};
+
+static int
+pw_fail_archive(struct pw *w, struct mr_err *err)
+{
+	int e = archive_errno(w->a);
+
+	return mr_err_set(err, MR_EFAIL, "writing the packet: %s%s%s",
+	    archive_error_string(w->a) ? archive_error_string(w->a) :
+	    "libarchive failed", e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
+}
+
+static int
+pw_dir(struct pw *w, const char *rel, struct mr_err *err)
+{
+	struct archive_entry *e;
+	char path[PATH_MAX * 2];
+	int rc = 0;
+
+	if (w->format == MR_PACKET_FOLDER) {
+		snprintf(path, sizeof path, "%s/%s", w->tmp, rel);
+		if (mkdir(path, 0700) == -1)
+			return mr_err_set(err, MR_EFAIL, "creating %s: %s", path,
+			    strerror(errno));
+		if (snprintf(w->created[w->ncreated++], PATH_MAX, "%s",
+		    path) >= PATH_MAX)
+			return mr_err_set(err, MR_EFAIL, "path too long: %s", path);
+		return 0;
+	}
+	if ((e = archive_entry_new()) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	snprintf(path, sizeof path, "%s/%s/", w->prefix, rel);
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0700);
+	archive_entry_set_mtime(e, w->now, 0);
+	if (archive_write_header(w->a, e) != ARCHIVE_OK)
+		rc = pw_fail_archive(w, err);
+	archive_entry_free(e);
+	return rc;
+}
+
+static int
+pw_begin(struct pw *w, const char *rel, int64_t size, struct mr_err *err)
+{
+	struct archive_entry *e;
+	char path[PATH_MAX * 2];
+	char **nf;
+	int rc = 0;
+
+	if (w->format == MR_PACKET_FOLDER) {
+		if (snprintf(w->cur, sizeof w->cur, "%s/%s", w->tmp,
+		    rel) >= (int)sizeof w->cur)
+			return mr_err_set(err, MR_EFAIL, "path too long: %s", rel);
+		if ((nf = realloc(w->files, (w->nfiles + 1) * sizeof *nf)) == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		w->files = nf;
+		if ((w->files[w->nfiles] = strdup(w->cur)) == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		w->nfiles++;
+		w->fd = open(w->cur, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (w->fd == -1)
+			return mr_err_set(err, MR_EFAIL, "creating %s: %s", w->cur,
+			    strerror(errno));
+		return 0;
+	}
+	if ((e = archive_entry_new()) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	snprintf(path, sizeof path, "%s/%s", w->prefix, rel);
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_size(e, size);
+	archive_entry_set_mtime(e, w->now, 0);
+	if (archive_write_header(w->a, e) != ARCHIVE_OK)
+		rc = pw_fail_archive(w, err);
+	archive_entry_free(e);
+	return rc;
+}
+
+struct pw_data_arg {
+	struct pw	*w;
+	struct mr_err	*err;
+};
+
+static int
+pw_data(struct pw *w, const void *buf, size_t n, struct mr_err *err)
+{
+	const char *p = buf;
+	ssize_t r;
+
+	if (w->format != MR_PACKET_FOLDER) {
+		if (archive_write_data(w->a, buf, n) != (la_ssize_t)n)
+			return pw_fail_archive(w, err);
+		return 0;
+	}
+	while (n > 0) {
+		if ((r = write(w->fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return mr_err_set(err, MR_EFAIL, "writing %s: %s", w->cur,
+			    strerror(errno));
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+pw_data_cb(const void *buf, size_t n, void *arg)
+{
+	struct pw_data_arg *d = arg;
+
+	return pw_data(d->w, buf, n, d->err);
+}
+
+static int
+pw_end(struct pw *w, struct mr_err *err)
+{
+	int fd = w->fd;
+
+	if (w->format != MR_PACKET_FOLDER) {
+		if (archive_write_finish_entry(w->a) != ARCHIVE_OK)
+			return pw_fail_archive(w, err);
+		return 0;
+	}
+	w->fd = -1;
+	if (fsync(fd) == -1 || close(fd) == -1)
+		return mr_err_set(err, MR_EFAIL, "writing %s: %s", w->cur,
+		    strerror(errno));
+	return 0;
+}
+
+/* A whole file from memory, with its line in SHA256SUMS. */
+static int
+pw_file_mem(struct pw *w, const char *rel, const void *data, size_t n,
+    struct mr_err *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char hexs[EVP_MAX_MD_SIZE * 2 + 1];
+
+	if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL))
+		return mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hexs + 2 * i, 3, "%02x", md[i]);
+	if (pw_begin(w, rel, (int64_t)n, err) == -1 ||
+	    pw_data(w, data, n, err) == -1 || pw_end(w, err) == -1)
+		return -1;
+	text_add(&w->sums, "%s  %s\n", hexs, rel);
+	return 0;
+}
+
+static int
+fsync_path(const char *path, int dir, struct mr_err *err)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd == -1 || fsync(fd) == -1)
+		rc = mr_err_set(err, MR_EFAIL, "syncing %s: %s", path,
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* Remove what a failed folder packet created (files, then folders). */
+static void
+pw_cleanup(struct pw *w)
+{
+	if (w->fd != -1)
+		close(w->fd);
+	w->fd = -1;
+	for (int i = 0; i < w->nfiles; i++) {
+		(void)unlink(w->files[i]);
+		free(w->files[i]);
+	}
+	free(w->files);
+	w->files = NULL;
+	w->nfiles = 0;
+	for (int i = w->ncreated - 1; i >= 0; i--)
+		(void)rmdir(w->created[i]);
+	w->ncreated = 0;
+}
+
+struct file_list {
+	json_t	*files;		/* the summary's evidence entries */
+	int64_t	 bytes;
+	int	 n;
+	int	 total;
+	struct mr_err *err;
+};
+
+static int
+count_ev(const struct mr_evidence *ev, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+list_ev(const struct mr_evidence *ev, void *arg)
+{
+	struct file_list *fl = arg;
+	char safe[128], file[200];
+	json_t *o;
+	int width = fl->total >= 100 ? 3 : 2;
+
+	safe_name(ev->original_name, safe, sizeof safe);
+	snprintf(file, sizeof file, "evidence/%0*d-%s-%s", width, ++fl->n,
+	    ev->kind, safe);
+	if ((o = mr_evidence_to_json(ev)) == NULL)
+		return 1;
+	json_object_set_new(o, "file", json_string(file));
+	json_object_set_new(o, "label", json_string(
+	    mr_evidence_kind_label(ev->kind)));
+	json_object_del(o, "subject");
+	json_object_del(o, "subject_id");
+	json_object_del(o, "status");
+	json_object_del(o, "detached_at");
+	json_object_del(o, "detached_by");
+	json_array_append_new(fl->files, o);
+	fl->bytes += ev->size;
+	return 0;
+}
+
+/* Write the evidence files, checking each against its SHA-256. */
+static int
+write_evidence(struct mr_store *st, struct pw *w, json_t *files,
+    struct mr_err *err)
+{
+	struct mr_evidence ev;
+	struct pw_data_arg d = { w, err };
+	json_t *v;
+	size_t i;
+	int rc = -1;
+
+	json_array_foreach(files, i, v) {
+		if (mr_evidence_get(st, json_integer_value(json_object_get(v,
+		    "id")), &ev, err) == -1)
+			return -1;
+		if (pw_begin(w, json_string_value(json_object_get(v, "file")),
+		    ev.size, err) == -1 ||
+		    mr_evidence_read(st, &ev, pw_data_cb, &d, err) == -1 ||
+		    pw_end(w, err) == -1) {
+			mr_evidence_release(&ev);
+			goto out;
+		}
+		text_add(&w->sums, "%s  %s\n", ev.sha256,
+		    json_string_value(json_object_get(v, "file")));
+		mr_evidence_release(&ev);
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+/* Rename src to dst unless dst exists (RENAME_NOREPLACE). */
+static int
+rename_noreplace(const char *src, const char *dst, struct mr_err *err)
+{
+	if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return mr_err_set(err, MR_ECONFLICT, "packet path '%s' already "
+		    "exists; choose another path or remove it first", dst);
+	return mr_err_set(err, MR_EFAIL, "putting the packet in place at "
+	    "'%s': %s", dst, strerror(errno));
+}
+
+int
+mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
+    int reveal, struct mr_packet_info *info, struct mr_err *err)
+{
+	struct pw w = { .afd = -1, .fd = -1 };
+	struct file_list fl = { NULL };
+	struct stat sb;
+	json_t *sum = NULL;
+	char parent[PATH_MAX], base[256], *txt = NULL, *js = NULL;
+	const char *slash;
+	size_t txtlen = 0, n;
+	int rc = -1, in_tx = 0, placed = 0;
+
+	w.format = mr_packet_format_of(out);
+	w.now = mr_store_now(st);
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= sizeof parent)
+		return mr_err_set(err, MR_EINVAL, "packet path '%s': a file or "
+		    "folder name is expected", out);
+	if (lstat(out, &sb) == 0)
+		return mr_err_set(err, MR_ECONFLICT, "packet path '%s' already "
+		    "exists; choose another path or remove it first", out);
+	memcpy(parent, out, n);
+	parent[n] = '\0';
+	slash = strrchr(parent, '/');
+	if (snprintf(base, sizeof base, "%s", slash ? slash + 1 : parent) >=
+	    (int)sizeof base)
+		return mr_err_set(err, MR_EINVAL, "packet path '%s': the name is "
+		    "too long", out);
+	if (slash == NULL)
+		snprintf(parent, sizeof parent, ".");
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		parent[slash - parent] = '\0';
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return mr_err_set(err, MR_EINVAL, "packet path '%s': name the "
+		    "new folder or archive, e.g. case-12-packet.zip", out);
+	if (stat(parent, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return mr_err_set(err, MR_EINVAL, "packet path '%s': the folder "
+		    "'%s' does not exist", out, parent);
+	/* The top folder inside an archive: its name without the suffix. */
+	snprintf(w.prefix, sizeof w.prefix, "%s", base);
+	n = strlen(w.prefix);
+	if (w.format == MR_PACKET_TAR_GZ)
+		w.prefix[n - (n > 7 && strcmp(w.prefix + n - 7, ".tar.gz") == 0 ?
+		    7 : 4)] = '\0';
+	else if (w.format == MR_PACKET_ZIP)
+		w.prefix[n - 4] = '\0';
+
+	/* One read transaction: the rows and the summary agree. */
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if ((sum = mr_packet_summary_json(st, case_id, reveal, err)) == NULL)
+		goto out;
+	if ((fl.files = json_array()) == NULL)
+		goto oom;
+	if (mr_evidence_each(st, "case", case_id, 0, count_ev, &fl.total,
+	    err) == -1 ||
+	    mr_evidence_each(st, "case", case_id, 0, list_ev, &fl, err) == -1)
+		goto out;
+	json_object_set(sum, "evidence", fl.files);
+	if ((js = json_dumps(sum, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(10))) == NULL ||
+	    (txt = summary_text(sum, fl.files, &txtlen)) == NULL)
+		goto oom;
+
+	if (snprintf(w.tmp, sizeof w.tmp, "%s/.%s.tmp-XXXXXX", parent,
+	    base) >= (int)sizeof w.tmp) {
+		mr_err_set(err, MR_EINVAL, "packet path '%s' is too long", out);
+		goto out;
+	}
+	if (w.format == MR_PACKET_FOLDER) {
+		if (mkdtemp(w.tmp) == NULL) {
+			mr_err_set(err, MR_EFAIL, "creating the packet in '%s': %s",
+			    parent, strerror(errno));
+			goto out;
+		}
+		snprintf(w.created[w.ncreated++], PATH_MAX, "%s", w.tmp);
+	} else {
+		if ((w.afd = mkostemp(w.tmp, O_CLOEXEC)) == -1) {
+			mr_err_set(err, MR_EFAIL, "creating the packet in '%s': %s",
+			    parent, strerror(errno));
+			goto out;
+		}
+		if ((w.a = archive_write_new()) == NULL)
+			goto oom;
+		if ((w.format == MR_PACKET_TAR_GZ ?
+		    (archive_write_add_filter_gzip(w.a) != ARCHIVE_OK ||
+		    archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK) :
+		    archive_write_set_format_zip(w.a) != ARCHIVE_OK) ||
+		    archive_write_open_fd(w.a, w.afd) != ARCHIVE_OK) {
+			pw_fail_archive(&w, err);
+			goto out;
+		}
+		if (pw_dir(&w, "", err) == -1)
+			goto out;
+	}
+	if (pw_dir(&w, "evidence", err) == -1 ||
+	    write_evidence(st, &w, fl.files, err) == -1 ||
+	    pw_file_mem(&w, "summary.json", js, strlen(js), err) == -1 ||
+	    pw_file_mem(&w, "summary.txt", txt, txtlen, err) == -1)
+		goto out;
+	if (w.sums.failed)
+		goto oom;
+	/* SHA256SUMS covers everything before it. */
+	if (pw_begin(&w, "SHA256SUMS", (int64_t)w.sums.len, err) == -1 ||
+	    pw_data(&w, w.sums.p, w.sums.len, err) == -1 ||
+	    pw_end(&w, err) == -1)
+		goto out;
+	if (w.format == MR_PACKET_FOLDER) {
+		char evdir[PATH_MAX + 16];
+
+		snprintf(evdir, sizeof evdir, "%s/evidence", w.tmp);
+		if (fsync_path(evdir, 1, err) == -1 ||
+		    fsync_path(w.tmp, 1, err) == -1)
+			goto out;
+	} else {
+		if (archive_write_close(w.a) != ARCHIVE_OK) {
+			pw_fail_archive(&w, err);
+			goto out;
+		}
+		if (fsync(w.afd) == -1) {
+			mr_err_set(err, MR_EFAIL, "writing the packet: %s",
+			    strerror(errno));
+			goto out;
+		}
+	}
+	if (rename_noreplace(w.tmp, out, err) == -1)
+		goto out;
+	placed = 1;
+	if (fsync_path(parent, 1, err) == -1)
+		goto out;
+	in_tx = 0;
+	(void)mr_store_commit(st, NULL);
+	if (info != NULL) {
+		info->format = w.format;
+		info->files = (int)json_array_size(fl.files);
+		info->bytes = fl.bytes;
+	}
+	rc = 0;
+	goto out;
+oom:
+	mr_err_set(err, MR_EFAIL, "out of memory");
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	if (w.a != NULL)
+		archive_write_free(w.a);
+	if (w.afd != -1) {
+		close(w.afd);
+		if (!placed)
+			(void)unlink(w.tmp);
+	}
+	if (w.format == MR_PACKET_FOLDER && !placed)
+		pw_cleanup(&w);
+	else {
+		for (int i = 0; i < w.nfiles; i++)
+			free(w.files[i]);
+		free(w.files);
+	}
+	free(w.sums.p);
+	free(txt);
+	free(js);
+	json_decref(fl.files);
+	json_decref(sum);
+	return rc;
+}

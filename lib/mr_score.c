@@ -1,0 +1,516 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "lib/mr_score.h"
+#include "lib/mr_store.h"
+
+static const char *const category_names[MR_NCAT] = {
+	"quality", "cost", "ia", "pi"
+};
+
+/* Where the formulas (not the figures) come from: domain.md section 3.4. */
+#define SRC_1405	"42 CFR 414.1405(b) (law.lawstack.com copy)"
+#define SRC_NEUTRAL	"ASCO; aafp.org (domain.md sections 2.2 and 3.2)"
+
+const char *
+mr_category_name(int idx)
+{
+	return idx >= 0 && idx < MR_NCAT ? category_names[idx] : NULL;
+}
+
+int
+mr_category_parse(const char *name, unsigned int *bit, struct mr_err *err)
+{
+	for (int i = 0; i < MR_NCAT; i++)
+		if (strcmp(name, category_names[i]) == 0) {
+			*bit = 1u << i;
+			return 0;
+		}
+	return mr_err_set(err, MR_EINVAL, "category '%s' is not known; use "
+	    "one of: %s", name, MR_CATEGORY_NAMES);
+}
+
+int
+mr_category_list_parse(const char *field, const char *list, unsigned int *bits,
+    struct mr_err *err)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned int b, seen = 0;
+	int n = 0;
+
+	if (list == NULL || *list == '\0')
+		return mr_err_set(err, MR_EINVAL, "%s: at least one category is "
+		    "expected (%s, comma-separated)", field, MR_CATEGORY_NAMES);
+	if (strlen(list) >= sizeof buf)
+		return mr_err_set(err, MR_EINVAL, "%s: the list is too long; at "
+		    "most four categories (%s)", field, MR_CATEGORY_NAMES);
+	snprintf(buf, sizeof buf, "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		n++;
+	if (n > MR_NCAT)
+		return mr_err_set(err, MR_EINVAL, "%s '%s': %d categories given; "
+		    "there are only four (%s), each at most once", field, list, n,
+		    MR_CATEGORY_NAMES);
+	snprintf(buf, sizeof buf, "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (mr_category_parse(tok, &b, NULL) == -1)
+			return mr_err_set(err, MR_EINVAL, "%s '%s': category '%s' "
+			    "is not known; use %s", field, list, tok,
+			    MR_CATEGORY_NAMES);
+		if (seen & b)
+			return mr_err_set(err, MR_EINVAL, "%s '%s': %s is listed "
+			    "twice; name each category once", field, list, tok);
+		seen |= b;
+	}
+	if (seen == 0)
+		return mr_err_set(err, MR_EINVAL, "%s: at least one category is "
+		    "expected (%s, comma-separated)", field, MR_CATEGORY_NAMES);
+	*bits = seen;
+	return 0;
+}
+
+void
+mr_category_format(unsigned int bits, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (int i = 0; i < MR_NCAT; i++)
+		if (bits & (1u << i))
+			off += snprintf(buf + off, off < len ? len - off : 0,
+			    "%s%s", off ? "," : "", category_names[i]);
+}
+
+static int
+popcount4(unsigned int bits)
+{
+	int n = 0;
+
+	for (int i = 0; i < MR_NCAT; i++)
+		n += (bits >> i) & 1;
+	return n;
+}
+
+void
+mr_score_note(struct mr_score_result *res, const char *rule, const char *source,
+    int verified, int estimate, const char *fmt, ...)
+{
+	struct mr_score_rule *r;
+	va_list ap;
+
+	if (!verified)
+		res->unverified = 1;
+	if (res->nrules >= MR_SCORE_MAXRULES)
+		return;
+	r = &res->rules[res->nrules++];
+	snprintf(r->rule, sizeof r->rule, "%s", rule);
+	snprintf(r->source, sizeof r->source, "%s", source);
+	r->verified = verified;
+	r->estimate = estimate;
+	va_start(ap, fmt);
+	vsnprintf(r->text, sizeof r->text, fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+col_text(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s ? s : "";
+}
+
+static int
+load_program(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT performance_threshold, "
+	    "exceptional_threshold, max_adjustment_pct, source, verified "
+	    "FROM program_year WHERE performance_year = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, ref->year);
+	if ((step = sqlite3_step(stmt)) == SQLITE_DONE) {
+		mr_err_set(err, MR_ENOTFOUND, "performance year %d: there is no "
+		    "MIPS program data (performance threshold, adjustment range) "
+		    "for it; the facts sheet (domain.md section 3.3) covers 2017 "
+		    "to 2025, and the what-if does not guess", ref->year);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading program data");
+		goto out;
+	}
+	ref->threshold = sqlite3_column_double(stmt, 0);
+	ref->exceptional_threshold = sqlite3_column_type(stmt, 1) == SQLITE_NULL ?
+	    NAN : sqlite3_column_double(stmt, 1);
+	ref->max_negative = sqlite3_column_double(stmt, 2);
+	snprintf(ref->program_source, sizeof ref->program_source, "%s",
+	    col_text(stmt, 3));
+	ref->program_verified = sqlite3_column_int(stmt, 4);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+load_auto(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	unsigned int b;
+	size_t off = 0;
+	int rc = -1, step;
+
+	ref->auto_verified = 1;
+	if (mr_store_prepare(st, "SELECT category, source, verified FROM "
+	    "score_auto_reweight WHERE performance_year = ? ORDER BY category",
+	    &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, ref->year);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (mr_category_parse(col_text(stmt, 0), &b, err) == -1)
+			goto out;
+		ref->auto_reweighted |= b;
+		off += snprintf(ref->auto_source + off, off < sizeof
+		    ref->auto_source ? sizeof ref->auto_source - off : 0, "%s%s",
+		    off ? "; " : "", col_text(stmt, 1));
+		if (!sqlite3_column_int(stmt, 2))
+			ref->auto_verified = 0;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading automatic reweighting");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The year's published maximum, else the latest earlier year's (an estimate). */
+static int
+load_scale(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT performance_year, max_positive_pct, "
+	    "exceptional_pct, source, verified FROM payment_scale WHERE "
+	    "performance_year <= ? ORDER BY performance_year DESC LIMIT 1",
+	    &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, ref->year);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		ref->scale_year = sqlite3_column_int(stmt, 0);
+		ref->max_positive = sqlite3_column_double(stmt, 1);
+		ref->exceptional_part = sqlite3_column_type(stmt, 2) ==
+		    SQLITE_NULL ? NAN : sqlite3_column_double(stmt, 2);
+		snprintf(ref->scale_source, sizeof ref->scale_source, "%s",
+		    col_text(stmt, 3));
+		ref->scale_verified = sqlite3_column_int(stmt, 4);
+	} else if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading payment scale");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+load_weights(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_score_weights *w;
+	int rc = -1, step, base = 0;
+
+	if (mr_store_prepare(st, "SELECT reweighted, practice, quality, cost, "
+	    "ia, pi, source, verified FROM score_weight WHERE "
+	    "performance_year = ? ORDER BY reweighted, practice", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, ref->year);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (ref->nweights == (int)(sizeof ref->weights /
+		    sizeof ref->weights[0]))
+			break;
+		w = &ref->weights[ref->nweights];
+		memset(w, 0, sizeof *w);
+		if (*col_text(stmt, 0) != '\0' && mr_category_list_parse(
+		    "score_weight.reweighted", col_text(stmt, 0), &w->reweighted,
+		    err) == -1)
+			goto out;
+		w->small = strcmp(col_text(stmt, 1), "small") == 0;
+		for (int i = 0; i < MR_NCAT; i++)
+			w->w[i] = sqlite3_column_double(stmt, 2 + i);
+		snprintf(w->source, sizeof w->source, "%s", col_text(stmt, 6));
+		w->verified = sqlite3_column_int(stmt, 7);
+		if (w->reweighted == 0 && !w->small)
+			base = 1;
+		ref->nweights++;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading category weights");
+		goto out;
+	}
+	if (!base) {
+		mr_err_set(err, MR_ENOTFOUND, "performance year %d: there are no "
+		    "category weights for it in the reference data (domain.md "
+		    "section 3.1)", ref->year);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_score_load(struct mr_store *st, int year, struct mr_score_ref *ref,
+    struct mr_err *err)
+{
+	memset(ref, 0, sizeof *ref);
+	ref->year = year;
+	ref->exceptional_threshold = ref->max_positive = NAN;
+	ref->exceptional_part = NAN;
+	if (load_program(st, ref, err) == -1 || load_weights(st, ref, err) == -1 ||
+	    load_auto(st, ref, err) == -1 || load_scale(st, ref, err) == -1)
+		return -1;
+	return 0;
+}
+
+static const struct mr_score_weights *
+find_weights(const struct mr_score_ref *ref, unsigned int reweighted, int small)
+{
+	for (int i = 0; i < ref->nweights; i++)
+		if (ref->weights[i].reweighted == reweighted &&
+		    ref->weights[i].small == small)
+			return &ref->weights[i];
+	return NULL;
+}
+
+static void
+format_weights(const double w[MR_NCAT], char *buf, size_t len)
+{
+	snprintf(buf, len, "quality %g %%, cost %g %%, ia %g %%, pi %g %%",
+	    w[0], w[1], w[2], w[3]);
+}
+
+void
+mr_score_result_init(struct mr_score_result *res, const double score[MR_NCAT])
+{
+	memset(res, 0, sizeof *res);
+	res->final_score = res->adjustment = NAN;
+	for (int i = 0; i < MR_NCAT; i++) {
+		res->w[i] = NAN;
+		res->score[i] = score ? score[i] : NAN;
+	}
+}
+
+int
+mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
+    unsigned int reweight, int practice, struct mr_score_result *res,
+    struct mr_err *err)
+{
+	const struct mr_score_weights *base, *w, *any, *small;
+	unsigned int counted = 0, r, scorable, ignored;
+	char cats[32], wbuf[96], sum[256];
+	size_t off = 0;
+	double total = 0;
+
+	mr_score_result_init(res, score);
+	if ((base = find_weights(ref, 0, 0)) == NULL)
+		return mr_err_set(err, MR_ENOTFOUND, "performance year %d: no "
+		    "category weights in the reference data", ref->year);
+	for (int i = 0; i < MR_NCAT; i++)
+		if (base->w[i] > 0)
+			counted |= 1u << i;
+	format_weights(base->w, wbuf, sizeof wbuf);
+	mr_score_note(res, "weights", base->source, base->verified, 0,
+	    "PY%d category weights: %s", ref->year, wbuf);
+	if (ref->auto_reweighted & counted) {
+		mr_category_format(ref->auto_reweighted & counted, cats, sizeof cats);
+		mr_score_note(res, "automatic-reweighting", ref->auto_source,
+		    ref->auto_verified, 0, "PY%d: CMS reweighted %s to 0 %% for "
+		    "everyone", ref->year, cats);
+	}
+	/* A category the year weighs at 0 % has nothing to give away. */
+	if ((ignored = reweight & ~counted) != 0) {
+		mr_category_format(ignored, cats, sizeof cats);
+		mr_score_note(res, "reweighting", base->source, base->verified, 0,
+		    "%s already weighs 0 %% in PY%d; reweighting it changes "
+		    "nothing", cats, ref->year);
+	}
+	r = (reweight | ref->auto_reweighted) & counted;
+	res->reweighted = r;
+	scorable = counted & ~r;
+	if (popcount4(scorable) <= 1) {
+		char what[64];
+
+		mr_category_format(scorable, cats, sizeof cats);
+		if (scorable)
+			snprintf(what, sizeof what, "only %s can be scored", cats);
+		else
+			snprintf(what, sizeof what, "no category can be scored");
+		res->neutral = 1;
+		res->final_score = ref->threshold;
+		mr_score_note(res, "fewer-than-two", SRC_NEUTRAL, 1, 0,
+		    "%s: with fewer than two scorable categories the final "
+		    "score is the performance threshold, %g (a neutral "
+		    "adjustment)", what, ref->threshold);
+		return 0;
+	}
+	if (r == 0)
+		w = base;
+	else {
+		mr_category_format(r, cats, sizeof cats);
+		any = find_weights(ref, r, 0);
+		small = find_weights(ref, r, 1);
+		w = (practice == MR_PRACTICE_SMALL && small) ? small : any;
+		if (w == NULL)
+			return mr_err_set(err, MR_ENOTFOUND, "performance year "
+			    "%d: the facts sheet has no published redistribution "
+			    "for reweighting %s (domain.md section 3.2), so the "
+			    "what-if cannot compute it; it does not guess",
+			    ref->year, cats);
+		format_weights(w->w, wbuf, sizeof wbuf);
+		mr_score_note(res, "redistribution", w->source, w->verified, 0,
+		    "%s reweighted to 0 %%%s: %s", cats, w->small ?
+		    " (practice of 15 or fewer clinicians)" : "", wbuf);
+		if (practice == MR_PRACTICE_UNKNOWN && small != NULL &&
+		    small != w) {
+			format_weights(small->w, wbuf, sizeof wbuf);
+			mr_score_note(res, "small-practice", small->source,
+			    small->verified, 0, "for a practice of 15 or fewer "
+			    "clinicians the weights would be %s; the case does "
+			    "not say its practice size (set practice=small or "
+			    "large)", wbuf);
+		}
+	}
+	for (int i = 0; i < MR_NCAT; i++) {
+		res->w[i] = w->w[i];
+		if (w->w[i] <= 0)
+			continue;
+		if (isnan(score[i]))
+			return mr_err_set(err, MR_EINVAL, "%s has no score but "
+			    "weighs %g %%: give --score %s=N (0 to 100), set it "
+			    "on the case (mipsreview set CASE %s=N), or reweight "
+			    "it", category_names[i], w->w[i], category_names[i],
+			    category_names[i]);
+		total += score[i] * w->w[i];
+		off += snprintf(sum + off, off < sizeof sum ? sizeof sum - off : 0,
+		    "%s%s %g x %g %%", off ? " + " : "", category_names[i],
+		    score[i], w->w[i]);
+	}
+	res->final_score = total / 100.0;
+	if (res->final_score > 100)
+		res->final_score = 100;
+	mr_score_note(res, "final-score", "the weights above; final score "
+	    "capped at 100 (aao.org)", 1, 0, "final score = %s = %.2f "
+	    "(bonus points are not modelled)", sum, res->final_score);
+	return 0;
+}
+
+int
+mr_score_adjustment(const struct mr_score_ref *ref, double s,
+    struct mr_score_result *res, struct mr_err *err)
+{
+	double t = ref->threshold, q = t / 4.0, m = ref->max_negative;
+	double base, exc, et = ref->exceptional_threshold, adj;
+	char src[400];
+
+	res->adjustment = NAN;
+	if (isnan(s))
+		return 0;
+	if (s < 0 || s > 100)
+		return mr_err_set(err, MR_EINVAL, "final score %g: scores run "
+		    "from 0 to 100", s);
+	snprintf(src, sizeof src, "%s; %s", ref->program_source, SRC_1405);
+	mr_score_note(res, "threshold", src, ref->program_verified, 0,
+	    "PY%d performance threshold %g, applicable percent %g %%; a final "
+	    "score at or below a quarter of the threshold (%g) gets the full "
+	    "-%g %%", ref->year, t, m, q, m);
+	if (s <= q) {
+		res->adjustment = -m;
+		mr_score_note(res, "negative-scale", SRC_1405, 1, 0,
+		    "%.2f <= %g: the full -%g %%", s, q, m);
+		return 0;
+	}
+	if (s < t) {
+		res->adjustment = -m * (t - s) / (t - q);
+		mr_score_note(res, "negative-scale", SRC_1405, 1, 0,
+		    "%.2f is below the threshold: linear from -%g %% at %g to "
+		    "0 %% at %g: -%g x (%g - %.2f) / (%g - %g) = %.2f %%%s", s, m,
+		    q, t, m, t, s, t, q, res->adjustment, ref->year == 2024 ?
+		    "; Healthmonix's PY2024 examples (60 -> -1.73 %, 50 -> "
+		    "-2.89 %) do not follow this line and are unverified" : "");
+		return 0;
+	}
+	if (s == t) {
+		res->adjustment = 0;
+		mr_score_note(res, "threshold", SRC_1405, 1, 0, "%.2f is the "
+		    "threshold: 0 %% (neutral)", s);
+		return 0;
+	}
+	if (ref->scale_year == 0) {
+		mr_score_note(res, "positive-scale", "domain.md section 3.4", 1,
+		    0, "no published maximum positive adjustment for PY%d or "
+		    "before: above the threshold the adjustment is positive but "
+		    "cannot be computed", ref->year);
+		res->estimate = 1;
+		return 0;
+	}
+	/* Above the threshold: straight to the published value at 100. */
+	base = ref->max_positive;
+	if (!isnan(et) && !isnan(ref->exceptional_part))
+		base -= ref->exceptional_part;
+	adj = base * (s - t) / (100.0 - t);
+	if (ref->scale_year != ref->year) {
+		res->estimate = 1;
+		mr_score_note(res, "positive-scale", ref->scale_source,
+		    ref->scale_verified, 1, "estimate: no published maximum "
+		    "positive adjustment for PY%d; PY%d's +%g %% at 100 is used: "
+		    "+%g x (%.2f - %g) / (100 - %g) = %+.2f %%", ref->year,
+		    ref->scale_year, base, base, s, t, t, adj);
+	} else if (!isnan(et) && isnan(ref->exceptional_part)) {
+		res->estimate = 1;
+		mr_score_note(res, "positive-scale", ref->scale_source,
+		    ref->scale_verified, 1, "estimate: the published +%g %% at "
+		    "100 includes the exceptional-performance bonus (a separate "
+		    "pool for scores of %g or more) whose share the facts sheet "
+		    "does not give; straight line from 0 %% at %g: +%g x (%.2f - "
+		    "%g) / (100 - %g) = %+.2f %%", base, et, t, base, s, t, t, adj);
+	} else {
+		mr_score_note(res, "positive-scale", ref->scale_source,
+		    ref->scale_verified, 0, "%.2f is above the threshold: linear "
+		    "from 0 %% at %g to the published +%g %% at 100 (implied "
+		    "scaling factor %.3f of the %g %% applicable percent; 42 CFR "
+		    "414.1405(b) caps it at 3.0): +%g x (%.2f - %g) / (100 - %g) "
+		    "= %+.2f %%", s, t, base, base / m, m, base, s, t, t, adj);
+	}
+	if (!isnan(et) && !isnan(ref->exceptional_part) && s >= et) {
+		exc = ref->exceptional_part * (s - et) / (100.0 - et);
+		adj += exc;
+		res->estimate = 1;
+		mr_score_note(res, "exceptional-bonus", ref->scale_source,
+		    ref->scale_verified, 1, "estimate: %.2f reaches the "
+		    "exceptional-performance threshold %g; the bonus (up to +%g "
+		    "%%) is taken as a straight line from 0 %% at %g, its own "
+		    "scale not being in the facts sheet: %+.2f %%", s, et,
+		    ref->exceptional_part, et, exc);
+	}
+	res->adjustment = adj;
+	return 0;
+}

@@ -1,0 +1,137 @@
+/*
+ * mr_score: MIPS performance categories, the final score and the payment
+ * adjustment it earns, computed from the reference data in sql/
+ * (score_weight, score_auto_reweight, payment_scale, program_year).
+ *
+ * mr_score_load() reads one performance year's reference data; the
+ * computations after it are pure arithmetic on that data.  Every result
+ * carries the rules it applied, each with its source and whether the facts
+ * sheet (../shared/domain.md section 3) marks it verified, so an officer
+ * can check the arithmetic against the CMS notice.
+ */
+#ifndef MR_SCORE_H
+#define MR_SCORE_H
+
+#include <stddef.h>
+
+#include "lib/mr_err.h"
+
+struct mr_store;
+
+/* The four performance categories, as bits and as indexes 0..3. */
+enum {
+	MR_CAT_QUALITY	= 1 << 0,
+	MR_CAT_COST	= 1 << 1,
+	MR_CAT_IA	= 1 << 2,	/* improvement activities */
+	MR_CAT_PI	= 1 << 3,	/* promoting interoperability (ACI in 2017) */
+};
+#define MR_NCAT		4
+#define MR_CAT_ALL	0xfu
+#define MR_CATEGORY_NAMES "quality, cost, ia, pi"
+
+/* "quality", "cost", "ia", "pi" for index 0..3. */
+const char *mr_category_name(int idx);
+int	mr_category_parse(const char *name, unsigned int *bit, struct mr_err *);
+/*
+ * Parse a comma-separated list of one to four categories, each at most
+ * once, into bits.  field names the option in messages ("categories").
+ */
+int	mr_category_list_parse(const char *field, const char *list,
+	    unsigned int *bits, struct mr_err *);
+/* Bits as "quality,cost" in the fixed order; "" for none.  buf >= 24. */
+void	mr_category_format(unsigned int bits, char *buf, size_t len);
+
+/* One rule a computation applied, for the explanation. */
+struct mr_score_rule {
+	char		 rule[24];	/* "weights", "threshold", "positive-scale" ... */
+	char		 text[512];	/* what was applied, with the numbers */
+	char		 source[320];	/* where the fact comes from */
+	int		 verified;	/* 0: the facts sheet marks it [U] or [D] */
+	int		 estimate;	/* 1: not a published figure */
+};
+
+struct mr_score_weights {
+	unsigned int	 reweighted;	/* categories at 0 %; 0 = the year's weights */
+	int		 small;		/* 1: row for practices of <= 15 clinicians */
+	double		 w[MR_NCAT];	/* percent, summing to 100 */
+	char		 source[320];
+	int		 verified;
+};
+
+/* One performance year's reference data. */
+struct mr_score_ref {
+	int		 year;
+	double		 threshold;		/* performance threshold */
+	double		 exceptional_threshold;	/* NaN: no exceptional bonus that year */
+	double		 max_negative;		/* applicable percent, e.g. 9 */
+	char		 program_source[320];
+	int		 program_verified;
+	unsigned int	 auto_reweighted;	/* reweighted for everyone that year */
+	char		 auto_source[320];
+	int		 auto_verified;
+	int		 scale_year;		/* year of the published maximum; 0: none */
+	double		 max_positive;		/* published adjustment at 100 */
+	double		 exceptional_part;	/* NaN: not split out by the source */
+	char		 scale_source[320];
+	int		 scale_verified;
+	struct mr_score_weights weights[32];
+	int		 nweights;
+};
+
+#define MR_SCORE_MAXRULES 16
+
+struct mr_score_result {
+	double		 final_score;		/* NaN: not known */
+	double		 adjustment;		/* percent; NaN: not known */
+	int		 final_reported;	/* taken as reported, not computed */
+	int		 adjustment_reported;
+	int		 neutral;		/* fewer than two scorable categories */
+	int		 estimate;		/* the adjustment rests on an estimate */
+	int		 unverified;		/* some rule applied is unverified */
+	unsigned int	 reweighted;		/* effective, incl. automatic */
+	double		 w[MR_NCAT];		/* weights used; NaN when neutral */
+	double		 score[MR_NCAT];	/* category scores used (NaN unknown) */
+	struct mr_score_rule rules[MR_SCORE_MAXRULES];
+	int		 nrules;
+};
+
+/*
+ * Load the reference data of performance year `year`.  A year without
+ * program data (threshold) is MR_ENOTFOUND with a message saying so.
+ */
+int	mr_score_load(struct mr_store *, int year, struct mr_score_ref *,
+	    struct mr_err *);
+
+/* Practice size as known: MR_PRACTICE_SMALL for <= 15 clinicians. */
+enum { MR_PRACTICE_UNKNOWN = -1, MR_PRACTICE_OTHER = 0, MR_PRACTICE_SMALL = 1 };
+
+/*
+ * The final score from category scores (NaN where unknown, 0..100) with
+ * the categories in `reweight` (plus the year's automatic ones) weighted
+ * to 0 %: the year's weights, or the published redistribution, or — with
+ * fewer than two scorable categories — the performance threshold.  Fails
+ * with MR_ENOTFOUND when the year has no published redistribution for the
+ * set, and MR_EINVAL when a scored category has no score.  Resets *res.
+ */
+int	mr_score_final(const struct mr_score_ref *, const double score[MR_NCAT],
+	    unsigned int reweight, int practice, struct mr_score_result *res,
+	    struct mr_err *);
+
+/*
+ * The payment adjustment (percent) a final score earns under 42 CFR
+ * 414.1405(b): the full negative at or below a quarter of the threshold,
+ * linear to 0 at the threshold, and above it linear to the published
+ * maximum at 100 (an estimate where the sheet has none).  Appends its
+ * rules to *res and sets res->adjustment.
+ */
+int	mr_score_adjustment(const struct mr_score_ref *, double final_score,
+	    struct mr_score_result *res, struct mr_err *);
+
+/* Clear *res: nothing known yet, category scores copied (score may be NULL). */
+void	mr_score_result_init(struct mr_score_result *, const double score[MR_NCAT]);
+/* Append a rule to res (silently dropped past MR_SCORE_MAXRULES). */
+void	mr_score_note(struct mr_score_result *, const char *rule,
+	    const char *source, int verified, int estimate, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+
+#endif /* MR_SCORE_H */

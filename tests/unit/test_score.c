@@ -1,0 +1,388 @@
+/*
+ * Unit tests of lib/mr_score: weights, redistribution and the payment
+ * adjustment, each computed from the reference data in sql/ and checked
+ * against the example its source publishes (../shared/domain.md section 3).
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "tests/unit/unit.h"
+#include "lib/mr_score.h"
+
+#define NOSCORE	NAN
+#define near(a, b) (fabs((a) - (b)) < 1e-9)
+
+static double
+adjust(struct mr_store *st, int year, double score)
+{
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+
+	assert_int_equal(mr_score_load(st, year, &ref, &err), 0);
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, score, &res, &err), 0);
+	return res.adjustment;
+}
+
+static int
+has_rule(const struct mr_score_result *res, const char *rule, const char *text)
+{
+	for (int i = 0; i < res->nrules; i++)
+		if (strcmp(res->rules[i].rule, rule) == 0 &&
+		    (text == NULL || strstr(res->rules[i].text, text) != NULL))
+			return 1;
+	return 0;
+}
+
+/* Source: blog.healthmonix.com PY2024 examples (domain.md section 3.4). */
+static void
+test_py2024_positive_side_matches_healthmonix(void **state)
+{
+	struct unit_db *u = *state;
+
+	assert_true(fabs(adjust(u->st, 2024, 100) - 1.05) < 1e-9);
+	assert_true(fabs(adjust(u->st, 2024, 90) - 0.63) < 1e-9);
+	assert_true(fabs(adjust(u->st, 2024, 80) - 0.21) < 1e-9);
+}
+
+/* Source: mdinteractive.com 2024 rule: 75.00 -> 0 % (domain.md section 3.4). */
+static void
+test_score_exactly_at_threshold_is_zero(void **state)
+{
+	struct unit_db *u = *state;
+
+	assert_true(adjust(u->st, 2024, 75) == 0);
+	assert_true(adjust(u->st, 2024, 75.01) > 0);
+	assert_true(adjust(u->st, 2024, 74.99) < 0);
+}
+
+/* Source: mdinteractive.com 2024 rule: 0.0-18.75 -> -9 %; 42 CFR 414.1405(b). */
+static void
+test_quarter_of_threshold_gets_full_negative(void **state)
+{
+	struct unit_db *u = *state;
+
+	assert_true(near(adjust(u->st, 2024, 18.75), -9));
+	assert_true(near(adjust(u->st, 2024, 0), -9));
+	assert_true(adjust(u->st, 2024, 18.76) > -9);
+	assert_true(adjust(u->st, 2024, 18.76) < -8.99);
+}
+
+/*
+ * Source: 42 CFR 414.1405(b) (law.lawstack.com copy): linear from the full
+ * negative at a quarter of the threshold to 0 at it.  Healthmonix's PY2024
+ * negative examples (60 -> -1.73 %) are [U] in the facts sheet and are
+ * deliberately not reproduced.
+ */
+static void
+test_negative_side_is_linear_from_quarter_to_threshold(void **state)
+{
+	struct unit_db *u = *state;
+
+	assert_true(near(adjust(u->st, 2024, (18.75 + 75) / 2), -4.5));
+	assert_true(near(adjust(u->st, 2024, 60), -2.4));
+	assert_false(fabs(adjust(u->st, 2024, 60) - -1.73) < 0.01);
+}
+
+/* Source: aafp.org 2019 adjustments page; 42 CFR 414.1405(b)(4): PY2017 threshold 3, +-4 %. */
+static void
+test_py2017_quarter_threshold_and_range(void **state)
+{
+	struct unit_db *u = *state;
+
+	assert_true(near(adjust(u->st, 2017, 0.75), -4));
+	assert_true(near(adjust(u->st, 2017, 3), 0));
+	assert_true(near(adjust(u->st, 2017, 1.875), -2));
+}
+
+/* Source: billing-coding.com: PY2022 8.25 % = 6 % exceptional + 2.25 % base. */
+static void
+test_py2022_base_and_exceptional_bonus(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+
+	assert_int_equal(mr_score_load(u->st, 2022, &ref, &err), 0);
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, 100, &res, &err), 0);
+	assert_true(near(res.adjustment, 8.25));
+	assert_true(res.estimate);	/* the bonus's own scale is estimated */
+	assert_true(has_rule(&res, "exceptional-bonus", NULL));
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, 80, &res, &err), 0);
+	assert_true(near(res.adjustment, 2.25 * 5 / 25));
+	assert_false(res.estimate);
+}
+
+/* PY2025 has no published maximum (domain.md section 3.4): an estimate. */
+static void
+test_py2025_positive_side_is_an_estimate(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+
+	assert_int_equal(mr_score_load(u->st, 2025, &ref, &err), 0);
+	assert_int_equal(ref.scale_year, 2024);
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, 100, &res, &err), 0);
+	assert_true(res.estimate);
+	assert_true(near(res.adjustment, 1.05));
+	assert_true(has_rule(&res, "positive-scale", "estimate"));
+	/* Below the threshold nothing is estimated. */
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, 50, &res, &err), 0);
+	assert_false(res.estimate);
+}
+
+/* Source: aao.org MIPS 2022 small-practices article: no cost -> 55/0/15/30 (verified). */
+static void
+test_py2022_no_cost_redistribution(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, NOSCORE, 100, 50 };
+
+	assert_int_equal(mr_score_load(u->st, 2022, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(near(res.w[0], 55) && near(res.w[1], 0) &&
+	    near(res.w[2], 15) && near(res.w[3], 30));
+	assert_true(near(res.final_score, 0.55 * 80 + 0.15 * 100 + 0.30 * 50));
+	assert_false(res.unverified);
+}
+
+/*
+ * Source: mdinteractive.com, 2023 QPP proposed and final rule summaries:
+ * a small practice without cost and PI weighs quality and IA 50 % each;
+ * the non-small row (85/0/15/0) is [U].
+ */
+static void
+test_small_practice_without_cost_and_pi(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, NOSCORE, 100, NOSCORE };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST | MR_CAT_PI,
+	    MR_PRACTICE_SMALL, &res, &err), 0);
+	assert_true(near(res.final_score, 90));
+	assert_false(res.unverified);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST | MR_CAT_PI,
+	    MR_PRACTICE_UNKNOWN, &res, &err), 0);
+	assert_true(near(res.final_score, 0.85 * 80 + 0.15 * 100));
+	assert_true(res.unverified);
+	assert_true(has_rule(&res, "small-practice", "50 %"));
+}
+
+/* Source: go.northwestahec.wakehealth.edu (414.1380(c)(2)(ii)(D)): PY2020 cost at 0 % for all. */
+static void
+test_py2020_cost_is_reweighted_for_everyone(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 60, NOSCORE, 100, 80 };
+
+	assert_int_equal(mr_score_load(u->st, 2020, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, 0, MR_PRACTICE_OTHER, &res,
+	    &err), 0);
+	assert_true(near(res.final_score, 0.55 * 60 + 0.15 * 100 + 0.30 * 80));
+	assert_true(has_rule(&res, "automatic-reweighting", "cost"));
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_PI, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(near(res.w[0], 85) && near(res.w[2], 15));
+}
+
+/* Source: aao.org EyeNet 2019: a PI exception puts quality at 70 %. */
+static void
+test_py2019_pi_exception_quality_70(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 50, 50, 100, NOSCORE };
+
+	assert_int_equal(mr_score_load(u->st, 2019, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_PI, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(near(res.w[0], 70));
+	assert_true(near(res.final_score, 0.70 * 50 + 0.15 * 50 + 0.15 * 100));
+}
+
+/* Source: ASCO; aafp.org: fewer than two scorable categories -> the threshold. */
+static void
+test_every_category_reweighted_gives_threshold(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double none[MR_NCAT] = { NOSCORE, NOSCORE, NOSCORE, NOSCORE };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, none, MR_CAT_ALL,
+	    MR_PRACTICE_OTHER, &res, &err), 0);
+	assert_true(res.neutral);
+	assert_true(near(res.final_score, 75));
+	assert_int_equal(mr_score_adjustment(&ref, res.final_score, &res, &err), 0);
+	assert_true(res.adjustment == 0);
+	assert_true(has_rule(&res, "fewer-than-two", "no category"));
+	/* Three reweighted, one scored: also the threshold. */
+	none[0] = 20;
+	assert_int_equal(mr_score_final(&ref, none, MR_CAT_COST | MR_CAT_IA |
+	    MR_CAT_PI, MR_PRACTICE_OTHER, &res, &err), 0);
+	assert_true(res.neutral && near(res.final_score, 75));
+	assert_true(has_rule(&res, "fewer-than-two", "only quality"));
+}
+
+static void
+test_reweighting_a_category_without_score_needs_no_score(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, NOSCORE, 100, 50 };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	/* Not reweighting it: the missing score is named with the fix. */
+	assert_int_equal(mr_score_final(&ref, s, 0, MR_PRACTICE_OTHER, &res,
+	    &err), -1);
+	assert_int_equal(err.code, MR_EINVAL);
+	assert_non_null(strstr(err.msg, "cost has no score"));
+	assert_non_null(strstr(err.msg, "--score cost=N"));
+}
+
+/* PY2017 weighs cost at 0 % (nrdrsupport.acr.org): reweighting it changes nothing. */
+static void
+test_py2017_cost_reweighting_changes_nothing(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result a, b;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 50, NOSCORE, 100, 40 };
+
+	assert_int_equal(mr_score_load(u->st, 2017, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, 0, MR_PRACTICE_OTHER, &a,
+	    &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST, MR_PRACTICE_OTHER,
+	    &b, &err), 0);
+	assert_true(near(a.final_score, 0.60 * 50 + 0.15 * 100 + 0.25 * 40));
+	assert_true(near(a.final_score, b.final_score));
+	assert_true(has_rule(&b, "reweighting", "changes nothing"));
+}
+
+/* A year or scenario the facts sheet does not cover is said, not guessed. */
+static void
+test_missing_reference_data_is_said_not_guessed(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, 50, NOSCORE, 50 };
+
+	assert_int_equal(mr_score_load(u->st, 2018, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_IA, MR_PRACTICE_OTHER,
+	    &res, &err), -1);
+	assert_int_equal(err.code, MR_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no published redistribution"));
+	/* PY2021's "no IA, no cost" row is truncated in its source. */
+	assert_int_equal(mr_score_load(u->st, 2021, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_IA, MR_PRACTICE_OTHER,
+	    &res, &err), -1);
+	assert_int_equal(err.code, MR_ENOTFOUND);
+	assert_int_equal(mr_score_load(u->st, 2026, &ref, &err), -1);
+	assert_int_equal(err.code, MR_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no MIPS program data"));
+	assert_int_equal(mr_score_load(u->st, 2016, &ref, &err), -1);
+}
+
+static void
+test_category_lists_refuse_unknown_five_and_twice(void **state)
+{
+	struct mr_err err = { 0 };
+	unsigned int bits;
+	char buf[32];
+
+	assert_int_equal(mr_category_list_parse("categories", "pi,quality",
+	    &bits, &err), 0);
+	assert_int_equal(bits, MR_CAT_PI | MR_CAT_QUALITY);
+	mr_category_format(bits, buf, sizeof buf);
+	assert_string_equal(buf, "quality,pi");
+	assert_int_equal(mr_category_list_parse("categories", "quality,aci",
+	    &bits, &err), -1);
+	assert_non_null(strstr(err.msg, "'aci' is not known"));
+	assert_int_equal(mr_category_list_parse("categories",
+	    "quality,cost,ia,pi,cost", &bits, &err), -1);
+	assert_non_null(strstr(err.msg, "5 categories"));
+	assert_int_equal(mr_category_list_parse("categories", "ia,ia", &bits,
+	    &err), -1);
+	assert_non_null(strstr(err.msg, "ia is listed twice"));
+	assert_int_equal(mr_category_list_parse("categories", "", &bits, &err), -1);
+	assert_int_equal(mr_category_list_parse("categories", ",", &bits, &err), -1);
+}
+
+/* Every reference row names a source; the [U] rows are the unverified ones. */
+static void
+test_reference_rows_carry_sources_and_marks(void **state)
+{
+	struct unit_db *u = *state;
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+	    "SELECT (SELECT count(*) FROM score_weight WHERE source = ''), "
+	    "(SELECT count(*) FROM score_weight WHERE performance_year = 2023 "
+	    "AND verified = 0), (SELECT count(*) FROM score_weight WHERE "
+	    "performance_year = 2023 AND verified = 1)", -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+	assert_int_equal(sqlite3_column_int(stmt, 1), 10);	/* the [U] rows */
+	assert_int_equal(sqlite3_column_int(stmt, 2), 3);	/* weights, no cost, small no cost/PI */
+	sqlite3_finalize(stmt);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, unit_db_setup, unit_db_teardown)
+		T(test_py2024_positive_side_matches_healthmonix),
+		T(test_score_exactly_at_threshold_is_zero),
+		T(test_quarter_of_threshold_gets_full_negative),
+		T(test_negative_side_is_linear_from_quarter_to_threshold),
+		T(test_py2017_quarter_threshold_and_range),
+		T(test_py2022_base_and_exceptional_bonus),
+		T(test_py2025_positive_side_is_an_estimate),
+		T(test_py2022_no_cost_redistribution),
+		T(test_small_practice_without_cost_and_pi),
+		T(test_py2020_cost_is_reweighted_for_everyone),
+		T(test_py2019_pi_exception_quality_70),
+		T(test_every_category_reweighted_gives_threshold),
+		T(test_reweighting_a_category_without_score_needs_no_score),
+		T(test_py2017_cost_reweighting_changes_nothing),
+		T(test_missing_reference_data_is_said_not_guessed),
+		T(test_category_lists_refuse_unknown_five_and_twice),
+		T(test_reference_rows_carry_sources_and_marks),
+#undef T
+	};
+
+	return cmocka_run_group_tests_name("score", tests, NULL, NULL);
+}
