@@ -14,6 +14,7 @@
 #include "lib/mr_alert.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_config.h"
+#include "lib/mr_evidence.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
@@ -382,9 +383,9 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 
 	body_line(&body, "%s.", subject);
 	body_line(&body, "%s", "");
-	body_line(&body, "%-12s %s %lld (%s, performance year %d)",
+	body_line(&body, "%-12s %lld (%s, performance year %d)",
 	    strcmp(it->what, "case") == 0 ? "Case:" : "Filing:",
-	    it->what, (long long)it->id, it->kind, it->performance_year);
+	    (long long)it->id, it->kind, it->performance_year);
 	body_line(&body, "%-12s %s", "Clinician:", name);
 	body_line(&body, "%-12s %s", "TIN:", tin);
 	if (it->npi != NULL && *it->npi != '\0')
@@ -405,12 +406,15 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		body_line(&body, "%-12s %s", "Source:", src);
 	}
 	body_line(&body, "%s", "");
-	/* -- evidence (issue 6): the evidence still missing, one per line. */
+	/* The evidence still missing (issue 6), one per line. */
 	if (missing_evidence != NULL && *missing_evidence != '\0') {
-		body_line(&body, "Evidence still missing:");
+		body_line(&body, "Evidence still missing (mipsreview check %lld):",
+		    (long long)it->id);
 		body_line(&body, "%s", missing_evidence);
+		body_line(&body, "%s", "");
 	}
-	body_line(&body, "Details: mipsreview show %lld", (long long)it->id);
+	body_line(&body, "Details: mipsreview %s %lld", strcmp(it->what,
+	    "case") == 0 ? "show" : "hardship show", (long long)it->id);
 	body_line(&body, "%s", "");
 	body_line(&body, "-- ");
 	body_line(&body, "Sent by mipsreview, %s before the deadline, to the "
@@ -849,15 +853,36 @@ make_token(char *buf, size_t len)
 }
 
 /*
- * -- evidence (issue 6): the evidence still missing for the item, one per
- * line (malloc'd), or NULL.  The evidence module is not on this branch yet.
+ * The evidence a case still lacks (mr_evidence's checklist), one "  - "
+ * line per kind (malloc'd), or NULL when nothing is missing, for filings,
+ * or if the checklist cannot be read: the reminder matters more.
  */
 static char *
 missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
 {
-	(void)st;
-	(void)it;
-	return NULL;
+	char kinds[512], *out = NULL, *tok, *save = NULL, *line, *nb;
+	const char *label;
+	int n = 0;
+
+	if (strcmp(it->what, "case") != 0 ||
+	    mr_evidence_missing(st, it->id, kinds, sizeof kinds, &n, NULL) == -1 ||
+	    n == 0)
+		return NULL;
+	for (tok = strtok_r(kinds, ", ", &save); tok;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		label = mr_evidence_kind_label(tok);
+		if (asprintf(&line, "  - %s", label ? label : tok) == -1)
+			break;
+		nb = NULL;
+		if (asprintf(&nb, "%s%s%s", out ? out : "", out ? "\n" : "",
+		    line) == -1)
+			nb = NULL;
+		free(line);
+		free(out);
+		if ((out = nb) == NULL)
+			break;
+	}
+	return out;
 }
 
 static char *

@@ -39,6 +39,9 @@ expect_match "body: the recipients' zone" "$body" "Oct 11 2024 8:00 PM EDT \(Ame
 expect_match "body: UTC" "$body" "2024-10-12T00:00:00Z"
 expect_match "body: masked TIN" "$body" "TIN: +\*\*\*\*\*6789"
 if echo "$body" | grep -Eq '(^|[^0-9])123456789([^0-9]|$)'; then fail "body shows the whole TIN"; else pass; fi
+expect_match "body: the evidence the checklist still misses" "$body" \
+	"Evidence still missing \(mipsreview check 1\):
+  - hardship approval"
 expect_eq "ledger: one row, sent" "$(ledger_states)" "sent 1"
 expect_eq "the send is audited" "$(audit_count sent)" 1
 
@@ -53,6 +56,12 @@ expect_eq "7d reminder arrived" "$(count_mails main)" 2
 expect_match "7d subject" "$(mails main | grep '\.7d@' | cut -d'|' -f3)" \
 	"^MIPS targeted review for Dr. Ada Example closes in 7 days \(Oct 11 7:00 PM CDT\)$"
 
+expect_match "7d body still lists the missing evidence" \
+	"$($PY "$CHECK_PY" "$T/main/mail" body .7d@)" "  - hardship approval"
+
+# --- once the evidence is attached, the next reminder no longer asks for it
+echo "approval letter" >"$T/approval.pdf"
+ok "attach the approval" $MR attach 1 "$T/approval.pdf" --kind hardship-approval
 # --- cron was down: 2 hours before, only the most urgent (4h) goes out
 ok "send after missed offsets" $MR alerts send --now 2024-10-11T22:00:00Z --json
 expect_eq "json: one sent" "$(json_get sent <"$T/out")" 1
@@ -62,6 +71,8 @@ expect_eq "only one more message (not 3d, 1d and 4h)" "$(count_mails main)" 3
 expect_eq "ledger holds 14d, 7d, 4h only" \
 	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT group_concat(offset_secs) FROM (SELECT offset_secs FROM alert_ledger ORDER BY id)")" \
 	"1209600,604800,14400"
+if $PY "$CHECK_PY" "$T/main/mail" body .4h@ | grep -q "Evidence still missing"; then
+	fail "the 4h reminder still lists attached evidence"; else pass; fi
 expect_match "4h subject says 2 hours" "$(mails main | grep '\.4h@' | cut -d'|' -f3)" \
 	"closes in 2 hours \(Oct 11 7:00 PM CDT\)$"
 
@@ -125,6 +136,17 @@ if grep -a '^Subject:' "$raw" | grep -q '=?UTF-8?B?' && ! LC_ALL=C grep -aq '[^ 
 	pass; else fail "the raw message is not 7-bit with an RFC 2047 subject"; fi
 if awk 'length($0) > 78 { bad = 1 } END { exit bad }' "$raw"; then pass; else
 	fail "a line of the raw message is longer than 78 characters"; fi
+
+# --- a hardship filing's window (PY2024 EUC re-opening, Apr 14 2025 8 PM EDT)
+ok "file a hardship exception" $MR hardship add --tin "$SEED_TIN" --year 2024 \
+	--type euc --categories quality --event "IV fluid shortage" \
+	--name "Dr. Hardy" --owner hardy@practice.example
+ok "send for the filing" $MR alerts send --now 2025-04-12T00:00:30Z
+expect_eq "the filing's 3d reminder" "$(mails main | grep -c 'hardship-1\.1744675200\.3d@')" 1
+expect_eq "its subject" "$(mails main | grep 'hardship-1\.' | cut -d'|' -f3)" \
+	"MIPS EUC hardship application for Dr. Hardy closes in 3 days (Apr 14 8:00 PM EDT)"
+expect_match "its body points to the filing" "$($PY "$CHECK_PY" "$T/main/mail" body hardship-1.)" \
+	"Details: mipsreview hardship show 1"
 
 # --- every send is audited, and the audit chain still verifies
 expect_eq "one audit row per message" "$(audit_count sent)" "$(count_mails main)"

@@ -3,7 +3,8 @@
 /usr/bin/python3 mailcheck.py MAILDIR            one line per message:
     MESSAGE-ID|RCPT TO (comma-separated)|SUBJECT (decoded)|DTSTART of the .ics
 /usr/bin/python3 mailcheck.py MAILDIR headers    header names, one message a line
-/usr/bin/python3 mailcheck.py MAILDIR body       the decoded text parts
+/usr/bin/python3 mailcheck.py MAILDIR body [ID]  the decoded text parts (of the
+    messages whose Message-ID contains ID)
 
 Exits 1 (naming the message and the problem) if any message lacks a
 required header, has a parse defect, or lacks a text part and a calendar
@@ -61,6 +62,8 @@ def main():
         if mode == "headers":
             rows.append(" ".join(msg.keys()))
         elif mode == "body":
+            if len(sys.argv) > 3 and sys.argv[3] not in msg["Message-ID"]:
+                continue
             rows.append(msg.get_body(preferencelist=("plain",)).get_content())
         else:
             cal = icalendar.Calendar.from_ical(

@@ -176,14 +176,15 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	it.tin = "987654321";
 	it.npi = "";
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
-	    to, 1, "signed attestation\nQPP portal screenshot", &msg, &len,
+	    to, 1, "  - signed attestation\n  - QPP portal screenshot", &msg, &len,
 	    &err), 0);
 	assert_null(strstr(msg, "987654321"));
 	assert_non_null(strstr(msg, "*****4321"));
 	assert_non_null(strstr(msg, "Message-ID: <mipsreview.case-12.1728691200.7d@"
 	    "practice.example>"));
 	assert_non_null(strstr(msg, "Oct 11 2024 5:00 PM PDT (America/Los_Angeles)"));
-	assert_non_null(strstr(msg, "Evidence still missing:"));
+	assert_non_null(strstr(msg, "Evidence still missing (mipsreview check "
+	    "12):\r\n  - signed attestation\r\n  - QPP portal screenshot"));
 	assert_non_null(strstr(msg, "Content-Type: text/calendar; charset=utf-8; "
 	    "name=\"case-12-deadline.ics\""));
 	free(msg);
