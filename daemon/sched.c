@@ -91,6 +91,9 @@ sched_run(struct mr_store *st, const struct mr_config *cfg, int timeout)
 
 	if (!S.initialised) {
 		S.initialised = 1;
+		/* The audit trail names who sent. */
+		if (strcmp(mr_store_actor(st), "unknown") == 0)
+			mr_store_set_actor(st, "mipsreviewd");
 		S.replan = 1;
 		S.seen_version = v;
 	}

@@ -49,6 +49,9 @@ mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
 	if (srv->timeout <= 0)
 		srv->timeout = 60;
 	set->lease = srv->timeout + 60;
+	if (mr_ical_opts_from_config(cfg, &set->ical, err) == -1)
+		return -1;
+	set->have_ical = 1;
 	return 0;
 }
 
@@ -357,8 +360,8 @@ body_line(char **body, const char *fmt, ...)
 int
 mr_alert_compose(const struct mr_deadline_item *it, long long offset,
     time_t now, const struct mr_alert_settings *set, const char *const *to,
-    int nto, const char *missing_evidence, char **msg, size_t *len,
-    struct mr_err *err)
+    int nto, const char *missing_evidence, const char *ics_text, char **msg,
+    size_t *len, struct mr_err *err)
 {
 	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
 	char utc[32], label[32], attach[64], summary[300];
@@ -426,7 +429,8 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		goto out;
 	}
 	snprintf(summary, sizeof summary, "%s deadline: %s", title, name);
-	if ((ics = ics_for(it, now, summary, subject, set->from)) == NULL) {
+	if (ics_text == NULL && (ics = ics_for(it, now, summary, subject,
+	    set->from)) == NULL) {
 		mr_err_set(err, MR_EFAIL, "building the calendar entry failed");
 		goto out;
 	}
@@ -441,8 +445,8 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	m.body = body;
 	m.attach_name = attach;
 	m.attach_type = "text/calendar; charset=utf-8";
-	m.attach_data = ics;
-	m.attach_len = strlen(ics);
+	m.attach_data = ics_text ? ics_text : ics;
+	m.attach_len = strlen(m.attach_data);
 	if (mr_mail_compose(&m, msg, len, err) == -1)
 		goto out;
 	rc = 0;
@@ -885,6 +889,38 @@ missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
 	return out;
 }
 
+static int
+ics_sink(const char *buf, size_t len, void *arg)
+{
+	char **acc = arg, *nb;
+	size_t have = *acc ? strlen(*acc) : 0;
+
+	if ((nb = realloc(*acc, have + len + 1)) == NULL)
+		return 1;
+	memcpy(nb + have, buf, len);
+	nb[have + len] = '\0';
+	*acc = nb;
+	return 0;
+}
+
+/* The item as the calendar export writes it (malloc'd), or NULL. */
+static char *
+ics_of_item(struct mr_store *st, const struct mr_ical_opts *opts,
+    const struct mr_deadline_item *it)
+{
+	struct mr_deadline_filter f = { .include_closed = 1, .what = it->what,
+	    .id = it->id, .case_id = strcmp(it->what, "case") == 0 ? it->id : 0 };
+	char *text = NULL;
+	long n = 0;
+
+	if (mr_ical_write(st, &f, opts, ics_sink, &text, &n, NULL) == -1 ||
+	    n != 1) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static char *
 join(char **v, int n)
 {
@@ -910,11 +946,19 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
     void *), void *arg, struct mr_alert_totals *tot, struct mr_err *err)
 {
 	struct collect c;
+	struct mr_ical_opts ical;
 	char token[160], mid[200];
-	int rc = -1, stopped = 0;
+	int rc = -1, stopped = 0, have_ical;
 
 	memset(tot, 0, sizeof *tot);
 	make_token(token, sizeof token);
+	/* Without the database's UID key the attachment is a plain event. */
+	have_ical = set->have_ical;
+	if (have_ical) {
+		ical = set->ical;
+		if (mr_ical_key(st, &ical, NULL) == -1)
+			have_ical = 0;
+	}
 	if (collect_due(st, set, &c, err) == -1)
 		goto out;
 	for (size_t i = 0; i < c.n; i++) {
@@ -926,6 +970,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		enum claim_result res;
 		struct sending snd;
 		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
+		char *ics = NULL;
 		size_t len = 0;
 		int nrcpt = 0, stop = 0, failed = 0;
 
@@ -988,9 +1033,10 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			failed = 1;
 		else {
 			evidence = missing_evidence(st, &d->it);
+			ics = have_ical ? ics_of_item(st, &ical, &d->it) : NULL;
 			if (mr_alert_compose(&d->it, d->offset, mr_store_now(st),
-			    set, (const char *const *)rcpt, nrcpt, evidence, &msg,
-			    &len, &why) == -1)
+			    set, (const char *const *)rcpt, nrcpt, evidence, ics,
+			    &msg, &len, &why) == -1)
 				failed = 1;
 		}
 		if (!failed) {
@@ -1026,12 +1072,14 @@ next:
 		free(rcpts);
 		free(msg);
 		free(evidence);
+		free(ics);
 		continue;
 next_fail:
 		mr_alert_strv_free(rcpt);
 		free(rcpts);
 		free(msg);
 		free(evidence);
+		free(ics);
 		goto out;
 	}
 	rc = 0;

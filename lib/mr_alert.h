@@ -40,6 +40,7 @@
 
 #include "lib/mr_deadline.h"
 #include "lib/mr_err.h"
+#include "lib/mr_ical.h"
 
 struct mr_config;
 struct mr_mail_server;
@@ -56,6 +57,13 @@ struct mr_alert_settings {
 	const char	*from;		/* smtp_from; NULL only for dry runs */
 	long		 lease;		/* seconds a claim holds */
 	int		 honor_retry;	/* skip failed reminders until retry_at */
+	/*
+	 * The attachment is the item as the calendar export and feed write
+	 * it (same UID, zone, alarms), so importing it never duplicates the
+	 * feed's event.  have_ical 0: a plain UTC event (tests).
+	 */
+	struct mr_ical_opts ical;
+	int		 have_ical;
 };
 
 /*
@@ -90,13 +98,14 @@ int	mr_alert_subject(const struct mr_deadline_item *, time_t now, char *buf,
 	    size_t len);
 /*
  * The whole message of a reminder, ready for mr_mailer_send: text body
- * and an .ics attachment.  missing_evidence (may be NULL) is the list of
- * evidence still missing, one item a line.
+ * and an .ics attachment (ics, or when NULL a plain event in UTC).
+ * missing_evidence (may be NULL) is the evidence still missing, one item
+ * a line.
  */
 int	mr_alert_compose(const struct mr_deadline_item *, long long offset,
 	    time_t now, const struct mr_alert_settings *,
 	    const char *const *to, int nto, const char *missing_evidence,
-	    char **msg, size_t *len, struct mr_err *);
+	    const char *ics, char **msg, size_t *len, struct mr_err *);
 
 /* What happened to one due reminder in a run. */
 struct mr_alert_report {

@@ -33,6 +33,10 @@ expect_eq "subject names case, time left and the announced time" \
 	"MIPS targeted review for Dr. Ada Example closes in 11 days (Oct 11 7:00 PM CDT)"
 expect_eq "the .ics holds the deadline instant" "$(echo "$m" | cut -d'|' -f4)" \
 	"2024-10-12T00:00:00+00:00"
+ok "export the case's calendar" $MR export ics --case 1
+expect_eq "the attachment is the feed's event (same UID)" \
+	"$($PY "$CHECK_PY" "$T/main/mail" uid case-1.)" \
+	"$(grep -m1 '^UID:' "$T/out" | tr -d '\r' | cut -d: -f2)"
 body=$($PY "$CHECK_PY" "$T/main/mail" body)
 expect_match "body: announced zone" "$body" "Oct 11 2024 7:00 PM CDT \(America/Chicago, as announced\)"
 expect_match "body: the recipients' zone" "$body" "Oct 11 2024 8:00 PM EDT \(America/New_York\)"

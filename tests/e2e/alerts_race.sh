@@ -135,6 +135,9 @@ while [ "$(mails daemon | grep -c 'Dr. Wake Up')" -lt 1 ] && [ "$n" -lt 200 ]; d
 	sleep 0.1; n=$((n + 1)); done
 expect_eq "the daemon woke for it" "$(mails daemon | grep -c 'Dr. Wake Up')" 1
 expect_eq "all exactly once" "$(count_mails daemon) $(dup_ids daemon)" "22 "
+expect_match "the audit trail names the daemon for its sends" "$(sqlite3 "$MIPSREVIEW_DB" \
+	"SELECT DISTINCT who FROM audit WHERE entity = 'alert' AND action = 'sent' ORDER BY who")" \
+	"mipsreviewd"
 expect_match "the daemon logs its sends" "$(cat "$T/daemon.log")" "alert sent: case"
 kill -TERM "$DPID"
 wait "$DPID"

@@ -1,8 +1,9 @@
 """Parse every message a test SMTP sink stored, as a mail reader would.
 
 /usr/bin/python3 mailcheck.py MAILDIR            one line per message:
-    MESSAGE-ID|RCPT TO (comma-separated)|SUBJECT (decoded)|DTSTART of the .ics
+    MESSAGE-ID|RCPT TO (comma-separated)|SUBJECT (decoded)|DTSTART of the .ics in UTC
 /usr/bin/python3 mailcheck.py MAILDIR headers    header names, one message a line
+/usr/bin/python3 mailcheck.py MAILDIR uid ID     the attached event's UID
 /usr/bin/python3 mailcheck.py MAILDIR body [ID]  the decoded text parts (of the
     messages whose Message-ID contains ID)
 
@@ -12,6 +13,7 @@ attachment that parses with python3-icalendar.
 """
 import mailbox
 import sys
+from datetime import timezone
 from email import policy
 from email.parser import BytesParser
 
@@ -61,6 +63,13 @@ def main():
             continue
         if mode == "headers":
             rows.append(" ".join(msg.keys()))
+        elif mode == "uid":
+            if sys.argv[3] not in msg["Message-ID"]:
+                continue
+            cal = icalendar.Calendar.from_ical(
+                [p for p in msg.iter_attachments()
+                 if p.get_content_type() == "text/calendar"][0].get_content())
+            rows.append(str([c for c in cal.walk() if c.name == "VEVENT"][0]["UID"]))
         elif mode == "body":
             if len(sys.argv) > 3 and sys.argv[3] not in msg["Message-ID"]:
                 continue
@@ -72,7 +81,7 @@ def main():
             ev = [c for c in cal.walk() if c.name == "VEVENT"][0]
             rows.append("%s|%s|%s|%s" % (
                 msg["Message-ID"], msg["X-RcptTo"], msg["Subject"],
-                ev.decoded("DTSTART").isoformat()))
+                ev.decoded("DTSTART").astimezone(timezone.utc).isoformat()))
     for r in sorted(rows):
         print(r)
     return 1 if bad else 0

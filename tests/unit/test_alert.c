@@ -176,7 +176,7 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	it.tin = "987654321";
 	it.npi = "";
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
-	    to, 1, "  - signed attestation\n  - QPP portal screenshot", &msg, &len,
+	    to, 1, "  - signed attestation\n  - QPP portal screenshot", NULL, &msg, &len,
 	    &err), 0);
 	assert_null(strstr(msg, "987654321"));
 	assert_non_null(strstr(msg, "*****4321"));
@@ -190,7 +190,7 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	free(msg);
 	set.from = NULL;
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
-	    to, 1, NULL, &msg, &len, &err), -1);
+	    to, 1, NULL, NULL, &msg, &len, &err), -1);
 	assert_non_null(strstr(err.msg, "smtp_from"));
 }
 
