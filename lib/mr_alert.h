@@ -31,6 +31,11 @@
  *     shows it once, and the audit trail says it may be a duplicate.
  * So: never lost, never sent twice, except a resend with the same
  * Message-ID after a crash inside that one round trip.
+ *
+ * The audit trail gets the outcomes: "sent", "send-failed" and
+ * "taken-over" rows (entity "alert", id = ledger row).  A claim and the
+ * 'sending' mark are coordination between senders, not changes to the
+ * data, and are not audited on their own.
  */
 #ifndef MR_ALERT_H
 #define MR_ALERT_H
