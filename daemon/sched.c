@@ -14,6 +14,8 @@
 /* While the mail server fails: wait 1 minute, doubling up to an hour. */
 #define BACKOFF_FIRST	60
 #define BACKOFF_MAX	3600
+/* Seconds of sending before the main loop gets a turn. */
+#define MAX_RUN		5
 
 static struct {
 	int		 initialised;
@@ -111,6 +113,8 @@ sched_run(struct mr_store *st, const struct mr_config *cfg, int timeout)
 		goto sleep;
 	}
 	set.honor_retry = 1;
+	/* Back to the main loop (signals, reloads) every few seconds. */
+	set.max_run = MAX_RUN;
 	if (srv.url == NULL || set.from == NULL) {
 		if (!S.disabled_logged)
 			log_info("alerts: smtp_url or smtp_from not set; "

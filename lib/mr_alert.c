@@ -624,7 +624,10 @@ audit_alert(struct mr_store *st, int64_t ledger_id, const char *action,
 	return rc;
 }
 
-/* Claim the reminder for this sender: one transaction, serialised by BEGIN IMMEDIATE. */
+/*
+ * Claim the reminder for this sender: one transaction, and BEGIN IMMEDIATE
+ * serialises the claims of all senders.
+ */
 static int
 claim(struct mr_store *st, const struct due *d,
     const struct mr_alert_settings *set, const char *token, const char *mid,
@@ -948,6 +951,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 	struct collect c;
 	struct mr_ical_opts ical;
 	char token[160], mid[200];
+	time_t started;
 	int rc = -1, stopped = 0, have_ical;
 
 	memset(tot, 0, sizeof *tot);
@@ -961,6 +965,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 	}
 	if (collect_due(st, set, &c, err) == -1)
 		goto out;
+	started = time(NULL);
 	for (size_t i = 0; i < c.n; i++) {
 		struct due *d = &c.v[i];
 		struct mr_alert_report r = { 0 };
@@ -1017,6 +1022,9 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			    "earlier reminder in this run";
 			goto report;
 		}
+		/* Long enough: leave the rest to the next run (real time). */
+		if (set->max_run > 0 && time(NULL) - started >= set->max_run)
+			goto next;
 		if (claim(st, d, set, token, mid, &res, &cl, err) == -1)
 			goto next_fail;
 		if (res == ALREADY_SENT)

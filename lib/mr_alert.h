@@ -62,6 +62,9 @@ struct mr_alert_settings {
 	const char	*from;		/* smtp_from; NULL only for dry runs */
 	long		 lease;		/* seconds a claim holds */
 	int		 honor_retry;	/* skip failed reminders until retry_at */
+	long		 max_run;	/* seconds after which a run claims no
+					   more (the rest wait for the next
+					   run); 0: no limit */
 	/*
 	 * The attachment is the item as the calendar export and feed write
 	 * it (same UID, zone, alarms), so importing it never duplicates the
