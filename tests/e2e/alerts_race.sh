@@ -142,4 +142,29 @@ expect_match "the daemon logs its sends" "$(cat "$T/daemon.log")" "alert sent: c
 kill -TERM "$DPID"
 wait "$DPID"
 expect_eq "the daemon stops cleanly" "$?" 0
+
+# --- a daemon started without mail settings sends once SIGHUP brings them
+export MIPSREVIEW_DB="$T/reload.db"
+start_sink reload || finish
+real $MR window add --kind targeted-review --year 2025 --closes "$in3h" >/dev/null
+real $MR add --tin "$SEED_TIN" --year 2025 --reason other \
+	--name "Dr. Reload" --owner reload@practice.example >/dev/null
+grep -v '^smtp_url' "$MIPSREVIEW_CONFIG" >"$T/reload.conf"
+env -u MIPSREVIEW_NOW $MRD --config "$T/reload.conf" --db "$MIPSREVIEW_DB" \
+	--listen 127.0.0.1:0 2>"$T/reload.log" &
+RPID=$!
+at_exit "kill $RPID 2>/dev/null"
+n=0
+until grep -q "sends no alerts" "$T/reload.log" || [ "$n" -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+expect_match "without smtp_url the daemon says it sends nothing" "$(cat "$T/reload.log")" \
+	"smtp_url or smtp_from not set"
+expect_eq "and sends nothing" "$(count_mails reload)" 0
+echo "smtp_url = smtp://127.0.0.1:$PORT" >>"$T/reload.conf"
+kill -HUP "$RPID"
+n=0
+while [ "$(count_mails reload)" -lt 1 ] && [ "$n" -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+expect_eq "after SIGHUP it sends the due reminder" "$(count_mails reload)" 1
+kill -TERM "$RPID"
+wait "$RPID"
+expect_eq "and stops cleanly" "$?" 0
 alerts_finish
