@@ -13,3 +13,4 @@ cli_mipsreview_SOURCES = \
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)
+cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c

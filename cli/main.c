@@ -88,6 +88,28 @@ static const struct cli_cmd commands[] = {
 	/* -- calendar export and feeds (issue 4) */
 	/* -- alerts (issue 5) */
 	/* -- import and export (issue 7) */
+	{ "import", cmd_import,
+	  "FILE.csv|FILE.jsonl [--skip-bad REJECTS.csv] [--force] [--format F]",
+	  "open many cases from a CSV or JSON Lines file",
+	  "  columns (CSV header or JSON keys): the long options of add —\n"
+	  "    tin, npi, name, year, reason (several: a;b), score, adjustment,\n"
+	  "    practice, participation, owner, note, quality, cost, ia, pi —\n"
+	  "    and status, id (ignored) as export writes them\n"
+	  "  each row is checked as add checks it; one bad row imports nothing\n"
+	  "  and every bad row is listed as FILE:LINE: reason\n"
+	  "  --skip-bad REJECTS.csv  import the good rows; write the bad ones,\n"
+	  "                        with line and reject_reason columns, there\n"
+	  "  --force               allow a second open case for a TIN, NPI, year\n"
+	  "  --format csv|jsonl    when the file name does not say\n"
+	  "  --json                print the counts as JSON\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "export", cmd_export,
+	  "csv|jsonl [--year Y] [--status S] [--tin T] [-o FILE]",
+	  "write cases as CSV or JSON Lines for re-import",
+	  "  --year Y, --status S, --tin T   filters\n"
+	  "  -o, --output FILE     write FILE (0600, atomically) instead of stdout\n"
+	  "  TINs are written whole: this is a data export for re-import.\n",
+	  CMD_NEEDS_DB },
 	{ "help", cmd_help, "[COMMAND]", "show help for a command", "", 0 },
 	{ "version", cmd_version, "", "print the version", "", 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }

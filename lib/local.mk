@@ -14,6 +14,8 @@ lib_libmipsreview_a_SOURCES = \
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)
+lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h
+MR_LIBS += $(CSV_LIBS)
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c
 CLEANFILES += lib/sql_embed.c

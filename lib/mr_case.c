@@ -275,9 +275,18 @@ static int
 adjustment_bounds(struct mr_store *st, int year, double *lo, double *hi,
     struct mr_err *err)
 {
+	/* issue 7: import validates every row here; program_year is reference
+	 * data only migrations write, so remember the last answer per
+	 * connection and year rather than query it 541,421 times. */
+	static _Thread_local struct { sqlite3 *db; int year; double lo, hi; } memo;
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 
+	if (memo.db == mr_store_db(st) && memo.year == year) {
+		*lo = memo.lo;
+		*hi = memo.hi;
+		return 0;
+	}
 	if (mr_store_prepare(st, "SELECT max_adjustment_pct, "
 	    "exceptional_threshold IS NOT NULL FROM program_year "
 	    "WHERE performance_year <= ? ORDER BY performance_year DESC LIMIT 1",
@@ -291,6 +300,7 @@ adjustment_bounds(struct mr_store *st, int year, double *lo, double *hi,
 	*lo = -sqlite3_column_double(stmt, 0);
 	*hi = 3.0 * sqlite3_column_double(stmt, 0) +
 	    (sqlite3_column_int(stmt, 1) ? 10.0 : 0.0);
+	memo.db = mr_store_db(st), memo.year = year, memo.lo = *lo, memo.hi = *hi;
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
@@ -591,9 +601,12 @@ check_duplicate(struct mr_store *st, const struct mr_case *c, int force,
 
 	if (force)
 		return 0;
+	/* issue 7: "+status" keeps SQLite on the (tin, year) index; without
+	 * statistics it chose (year, status) and read every open case of the
+	 * year (541,421 cases: add took ~60 ms). */
 	if (mr_store_prepare(st, "SELECT id FROM review_case WHERE tin = ?1 "
 	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND id != ?4 "
-	    "AND status IN ('draft', 'ready', 'submitted', 'documents-requested') "
+	    "AND +status IN ('draft', 'ready', 'submitted', 'documents-requested') "
 	    "LIMIT 1", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, c->tin, -1, SQLITE_STATIC);
@@ -984,15 +997,21 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
+	char sql[768];
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
-	if (mr_store_prepare(st, "SELECT " CASE_COLUMNS " FROM review_case "
-	    "WHERE (?1 = 0 OR performance_year = ?1) "
+	/* issue 7: "?3 IS NULL OR tin = ?3" can use no index, so a TIN or NPI
+	 * filter is also named outright (list --tin on 541,421 cases: a full
+	 * scan became an index search). */
+	snprintf(sql, sizeof sql, "SELECT " CASE_COLUMNS " FROM review_case "
+	    "WHERE %s AND (?1 = 0 OR performance_year = ?1) "
 	    "AND (?2 IS NULL OR status = ?2) "
 	    "AND (?3 IS NULL OR tin = ?3) "
 	    "AND (?4 IS NULL OR npi = ?4) "
 	    "AND (?5 = 0 OR status IN ('draft', 'ready', 'submitted', "
-	    "'documents-requested')) ORDER BY id", &stmt, err) == -1)
+	    "'documents-requested')) ORDER BY id", f && f->tin ? "tin = ?3" :
+	    f && f->npi ? "npi = ?4" : "1");
+	if (mr_store_prepare(st, sql, &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int(stmt, 1, f ? f->year : 0);
 	sqlite3_bind_text(stmt, 2, f ? f->status : NULL, -1, SQLITE_STATIC);
