@@ -16,6 +16,7 @@ E2E_TESTS = \
 # -- calendar export and feeds (issue 4)
 # -- alerts (issue 5)
 # -- import and export (issue 7)
+E2E_TESTS += tests/e2e/import.sh
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README
 
@@ -33,6 +34,10 @@ UNIT_TESTS = \
 # -- calendar (issue 4)
 # -- mail and alerts (issue 5)
 # -- import/export (issue 7)
+UNIT_TESTS += tests/unit/test_import
+tests_unit_test_import_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_import_LDADD = $(UNIT_LDADD)
+tests_unit_test_import_SOURCES = tests/unit/test_import.c tests/unit/unit.h
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_ident_CPPFLAGS = $(UNIT_CPPFLAGS)
