@@ -78,9 +78,10 @@ col_lookup(const char *name)
  */
 struct dupslot {
 	uint64_t	 key;
-	uint32_t	 line;		/* 0: the case is in the database */
+	uint32_t	 ref;		/* the line of the file, or the case id */
 	uint16_t	 year;
 	uint8_t		 used;
+	uint8_t		 in_db;		/* ref is a case id */
 };
 
 struct dupset {
@@ -277,11 +278,15 @@ dup_check(struct imp *im, const struct mr_case *c, long line,
 		return imp_fatal(im);
 	}
 	s = dup_find(&im->dups, key, c->performance_year);
-	if (s->used && s->line != 0)
+	if (s->used && !s->in_db)
 		return mr_err_set(why, MR_ECONFLICT, "line %u already opens a "
 		    "case for this %s and performance year %d; give --force to "
-		    "open a second one", s->line, what, c->performance_year);
-	if (s->used || !im->dups_have_db) {
+		    "open a second one", s->ref, what, c->performance_year);
+	if (s->used)
+		return mr_err_set(why, MR_ECONFLICT, "case %u is already open "
+		    "for this %s and performance year %d; give --force to open a "
+		    "second one", s->ref, what, c->performance_year);
+	if (!im->dups_have_db) {
 		sqlite3_reset(im->dupq);
 		sqlite3_bind_text(im->dupq, 1, c->tin, -1, SQLITE_STATIC);
 		sqlite3_bind_text(im->dupq, 2, c->npi, -1, SQLITE_STATIC);
@@ -301,7 +306,8 @@ dup_check(struct imp *im, const struct mr_case *c, long line,
 	s->used = 1;
 	s->key = key;
 	s->year = (uint16_t)c->performance_year;
-	s->line = (uint32_t)line;
+	s->ref = (uint32_t)line;
+	s->in_db = 0;
 	im->dups.n++;
 	return 0;
 }
@@ -836,7 +842,7 @@ dups_load(struct imp *im, long long expect)
 		goto out;
 	}
 	if (mr_store_prepare(im->st, "SELECT tin, coalesce(npi, ''), "
-	    "performance_year FROM review_case WHERE status IN " OPEN_STATES,
+	    "performance_year, id FROM review_case WHERE status IN " OPEN_STATES,
 	    &stmt, im->err) == -1)
 		goto out;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -854,7 +860,8 @@ dups_load(struct imp *im, long long expect)
 			s->used = 1;
 			s->key = key;
 			s->year = (uint16_t)year;
-			s->line = 0;
+			s->ref = (uint32_t)sqlite3_column_int64(stmt, 3);
+			s->in_db = 1;
 			im->dups.n++;
 		}
 	}
