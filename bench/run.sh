@@ -4,7 +4,7 @@
 # to bench/RESULTS.md.  Run it through "make bench" (which builds the
 # generator and the CLI first).  Never part of make check.
 #
-# Environment: BENCH_ROWS (541421), BENCH_RUNS (import runs, 3),
+# Environment: BENCH_ROWS (541421), BENCH_RUNS (import runs, 5),
 # BENCH_CMD_RUNS (runs per command, 30), BENCH_DIR (scratch folder, a
 # fresh temporary one), BENCH_RESULTS (bench/RESULTS.md in the source tree).
 #
@@ -16,7 +16,7 @@ set -eu
 MR="$top_builddir/cli/mipsreview"
 GEN="$top_builddir/bench/mrgen"
 N=${BENCH_ROWS:-541421}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 CMD_RUNS=${BENCH_CMD_RUNS:-30}
 RESULTS=${BENCH_RESULTS:-$top_srcdir/bench/RESULTS.md}
 W=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mrbench.XXXXXX")}
@@ -70,22 +70,31 @@ CREATE INDEX clinician_year ON clinician (year);
 EOF
 sed -e '/^\.import/d' "$W/shell-after.sql" >"$W/shell-before.sql"
 echo ".import --csv --skip 1 $W/population.csv clinician" >>"$W/shell-before.sql"
-echo "bench: import, $RUNS runs each, side by side" >&2
-hyperfine -N --runs "$RUNS" --style none \
-	--prepare "rm -f $W/shell.db $W/shell.db-wal $W/shell.db-shm" \
-	--export-json "$W/shell-after.json" \
-	"sh -c 'sqlite3 $W/shell.db <$W/shell-after.sql'" >/dev/null
-hyperfine -N --runs "$RUNS" --style none \
-	--prepare "rm -f $W/shell.db $W/shell.db-wal $W/shell.db-shm" \
-	--export-json "$W/shell-before.json" \
-	"sh -c 'sqlite3 $W/shell.db <$W/shell-before.sql'" >/dev/null
-hyperfine -N --runs "$RUNS" --style none \
-	--prepare "rm -f $DB $DB-wal $DB-shm" \
-	--export-json "$W/import.json" \
-	"$MR import $W/population.csv" >/dev/null
-imp=$(median_ms "$W/import.json")
-after=$(median_ms "$W/shell-after.json")
-before=$(median_ms "$W/shell-before.json")
+echo "bench: import, $RUNS runs each, interleaved" >&2
+# Interleaved, so a busy neighbour on the machine slows both sides alike.
+# clock_ms CMD...: wall time of CMD in milliseconds.
+clock_ms() {
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>"$W/clock.err" || { cat "$W/clock.err" >&2; exit 1; }
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+: >"$W/t-import"; : >"$W/t-after"; : >"$W/t-before"
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+	rm -f "$W"/shell.db*
+	clock_ms sh -c "sqlite3 $W/shell.db <$W/shell-after.sql" >>"$W/t-after"
+	rm -f "$W"/shell.db*
+	clock_ms sh -c "sqlite3 $W/shell.db <$W/shell-before.sql" >>"$W/t-before"
+	rm -f "$W"/shell.db* "$DB" "$DB-wal" "$DB-shm"
+	clock_ms "$MR" import "$W/population.csv" >>"$W/t-import"
+	i=$((i + 1))
+done
+rm -f "$W"/shell.db*
+median_file() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+imp=$(median_file "$W/t-import")
+after=$(median_file "$W/t-after")
+before=$(median_file "$W/t-before")
 r=$(ratio "$imp" "$after")
 row "import $N-row CSV ($csv_mb MB) vs sqlite3 .import, indexes built after" \
 	"$imp ms" "$after ms" "${r}x" "<= 1.2x" "$(verdict "$r" 1.2)"
@@ -159,8 +168,10 @@ fi
 	echo "Measured by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d):"
 	echo "$(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1),"
 	echo "SQLite $(sqlite3 --version | cut -d' ' -f1), $("$MR" version)."
-	echo "Each ratio's two sides ran in the same run; times are hyperfine medians"
-	echo "of whole processes, memory is GNU time's peak RSS."
+	echo "Each ratio's two sides ran in the same run (the imports interleaved,"
+	echo "median of $RUNS); command times are hyperfine medians of whole processes,"
+	echo "memory is GNU time's peak RSS.  Load average when the run ended:"
+	echo "$(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; figures move with it)."
 	echo
 	echo "| what | measured | yardstick | ratio | goal | verdict |"
 	echo "| --- | --- | --- | --- | --- | --- |"
