@@ -142,6 +142,26 @@ test_one_bad_row_imports_nothing_and_every_bad_line_is_named(void **state)
 }
 
 static void
+test_crlf_and_byte_order_mark_keep_line_numbers(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	/* What spreadsheets on Windows write: a BOM and CRLF line ends. */
+	assert_int_equal(import_text(u, "w.csv", "\xef\xbb\xbftin,name,year,reason\r\n"
+	    "123456789,A,2023,other\r\n"
+	    "\r\n"
+	    "223456789,B,2023,bogus\r\n",
+	    0, 0, &seen, &st, &err), -1);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.line[0], 4);
+	assert_non_null(strstr(seen.why[0], "reason 'bogus'"));
+	assert_int_equal(st.rows, 2);
+}
+
+static void
 test_skip_bad_imports_the_good_rows(void **state)
 {
 	struct unit_db *u = *state;
@@ -397,6 +417,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_csv_quoting_commas_newlines_and_utf8_survive, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_one_bad_row_imports_nothing_and_every_bad_line_is_named, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_crlf_and_byte_order_mark_keep_line_numbers, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_skip_bad_imports_the_good_rows, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_within_the_file_and_against_the_database, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_non_utf8_is_rejected_with_its_line, unit_db_setup, unit_db_teardown),
