@@ -155,6 +155,8 @@ case_key(const char *tin, const char *npi)
  * (SQLITE_OPEN_FULLMUTEX); only the writer touches the INSERTs.
  */
 #define BATCH_JOBS	1024
+#define ROWS_PER_INSERT	32
+#define COLS_PER_ROW	16	/* 15 fields and the time */
 #define NBATCHES	4
 
 struct job {
@@ -175,7 +177,8 @@ struct imp {
 	struct mr_err		*err;
 	int			 fatal;		/* err is set; stop */
 	int			 inserting;	/* 0 once all-or-nothing has failed */
-	sqlite3_stmt		*ins, *note, *dupq;
+	sqlite3_stmt		*ins, *insn, *note, *dupq;	/* insn: ROWS_PER_INSERT rows */
+	char			 rbuf[ROWS_PER_INSERT][96];	/* reasons, as bound */
 	struct dupset		 dups;
 	int			 dups_have_db;	/* the database's open cases are in dups */
 	char			 now[24];
@@ -331,43 +334,60 @@ bind_opt(sqlite3_stmt *stmt, int i, const char *s)
 		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
 }
 
-/* Write the validated case c (and its first note) with the prepared INSERT. */
-static int
-insert_case(struct imp *im, const struct mr_case *c, const char *note)
+static void
+bind_case(sqlite3_stmt *stmt, int base, const struct mr_case *c,
+    const char *reasons)
 {
-	char rbuf[128];
-	int64_t id;
+	sqlite3_bind_text(stmt, base + 1, c->tin, -1, SQLITE_STATIC);
+	bind_opt(stmt, base + 2, c->npi);
+	sqlite3_bind_text(stmt, base + 3, c->name, -1, SQLITE_STATIC);
+	bind_opt(stmt, base + 4, c->practice);
+	bind_opt(stmt, base + 5, c->participation);
+	sqlite3_bind_int(stmt, base + 6, c->performance_year);
+	sqlite3_bind_text(stmt, base + 7, c->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, base + 8, reasons, -1, SQLITE_STATIC);
+	bind_num(stmt, base + 9, c->final_score);
+	bind_num(stmt, base + 10, c->payment_adjustment);
+	bind_num(stmt, base + 11, c->quality_score);
+	bind_num(stmt, base + 12, c->cost_score);
+	bind_num(stmt, base + 13, c->ia_score);
+	bind_num(stmt, base + 14, c->pi_score);
+	bind_opt(stmt, base + 15, c->owner);
+}
 
-	mr_reasons_format(c->reasons, rbuf, sizeof rbuf);
-	sqlite3_reset(im->ins);
-	sqlite3_bind_text(im->ins, 1, c->tin, -1, SQLITE_STATIC);
-	bind_opt(im->ins, 2, c->npi);
-	sqlite3_bind_text(im->ins, 3, c->name, -1, SQLITE_STATIC);
-	bind_opt(im->ins, 4, c->practice);
-	bind_opt(im->ins, 5, c->participation);
-	sqlite3_bind_int(im->ins, 6, c->performance_year);
-	sqlite3_bind_text(im->ins, 7, c->status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(im->ins, 8, rbuf, -1, SQLITE_STATIC);
-	bind_num(im->ins, 9, c->final_score);
-	bind_num(im->ins, 10, c->payment_adjustment);
-	bind_num(im->ins, 11, c->quality_score);
-	bind_num(im->ins, 12, c->cost_score);
-	bind_num(im->ins, 13, c->ia_score);
-	bind_num(im->ins, 14, c->pi_score);
-	bind_opt(im->ins, 15, c->owner);
-	if (sqlite3_step(im->ins) != SQLITE_DONE)
-		return mr_store_dberr(im->st, &im->werr, "saving a case");
-	id = sqlite3_last_insert_rowid(mr_store_db(im->st));
-	if (note != NULL && *note != '\0') {
+/*
+ * Insert n validated cases (1 or ROWS_PER_INSERT) and their first notes
+ * with one prepared statement.  One statement per ROWS_PER_INSERT rows
+ * saves most of SQLite's per-statement work (and AUTOINCREMENT's
+ * sqlite_sequence update); the rows of one INSERT get consecutive ids.
+ */
+static int
+insert_cases(struct imp *im, struct job *jobs, int n)
+{
+	sqlite3_stmt *stmt = n == 1 ? im->ins : im->insn;
+	int64_t last;
+
+	sqlite3_reset(stmt);
+	for (int r = 0; r < n; r++) {
+		mr_reasons_format(jobs[r].c.reasons, im->rbuf[r], sizeof im->rbuf[r]);
+		bind_case(stmt, r * COLS_PER_ROW, &jobs[r].c, im->rbuf[r]);
+	}
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return mr_store_dberr(im->st, &im->werr, "saving cases");
+	last = sqlite3_last_insert_rowid(mr_store_db(im->st));
+	for (int r = 0; r < n; r++) {
+		if (jobs[r].note == NULL)
+			continue;
 		sqlite3_reset(im->note);
-		sqlite3_bind_int64(im->note, 1, id);
-		sqlite3_bind_text(im->note, 2, note, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(im->note, 1, last - (n - 1 - r));
+		sqlite3_bind_text(im->note, 2, jobs[r].note, -1, SQLITE_STATIC);
 		if (sqlite3_step(im->note) != SQLITE_DONE)
 			return mr_store_dberr(im->st, &im->werr, "saving a note");
 	}
-	if (im->stats->imported++ == 0)
-		im->stats->first_id = id;
-	im->stats->last_id = id;
+	if (im->stats->imported == 0)
+		im->stats->first_id = last - n + 1;
+	im->stats->imported += n;
+	im->stats->last_id = last;
 	return 0;
 }
 
@@ -387,10 +407,12 @@ writer_main(void *arg)
 		}
 		b = &im->batch[im->head];
 		pthread_mutex_unlock(&im->mu);
-		for (int i = 0; i < b->n; i++) {
-			if (!im->wfailed && insert_case(im, &b->job[i].c,
-			    b->job[i].note) == -1)
+		for (int i = 0, k; i < b->n; i += k) {
+			k = b->n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+			if (!im->wfailed && insert_cases(im, &b->job[i], k) == -1)
 				im->wfailed = 1;
+		}
+		for (int i = 0; i < b->n; i++) {
 			mr_case_release(&b->job[i].c);
 			free(b->job[i].note);
 		}
@@ -907,26 +929,64 @@ audit_import(struct imp *im)
 	return rc;
 }
 
+#define INSERT_HEAD "INSERT INTO review_case (tin, npi, name, practice, " \
+	"participation, performance_year, status, reasons, final_score, " \
+	"payment_adjustment, quality_score, cost_score, ia_score, pi_score, " \
+	"owner, created_at, updated_at) VALUES "
+
+/* An INSERT of n rows: row r takes ?(16r+1) .. ?(16r+16), the last twice. */
+static char *
+insert_sql(int n)
+{
+	size_t cap = sizeof INSERT_HEAD + (size_t)n * 160, off;
+	char *sql = malloc(cap);
+
+	if (sql == NULL)
+		return NULL;
+	off = (size_t)snprintf(sql, cap, "%s", INSERT_HEAD);
+	for (int r = 0; r < n; r++) {
+		int b = r * COLS_PER_ROW;
+
+		off += (size_t)snprintf(sql + off, cap - off, "%s(", r ? "," : "");
+		for (int k = 1; k <= COLS_PER_ROW; k++)
+			off += (size_t)snprintf(sql + off, cap - off, "?%d,", b + k);
+		off += (size_t)snprintf(sql + off, cap - off, "?%d)",
+		    b + COLS_PER_ROW);
+	}
+	return sql;
+}
+
 static int
 prepare_statements(struct imp *im)
 {
-	if (mr_store_prepare(im->st, "INSERT INTO review_case (tin, npi, name, "
-	    "practice, participation, performance_year, status, reasons, "
-	    "final_score, payment_adjustment, quality_score, cost_score, "
-	    "ia_score, pi_score, owner, created_at, updated_at) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
-	    &im->ins, im->err) == -1 ||
+	char *one = insert_sql(1), *many = insert_sql(ROWS_PER_INSERT);
+	int rc = -1;
+
+	if (one == NULL || many == NULL) {
+		mr_err_set(im->err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_store_prepare(im->st, one, &im->ins, im->err) == -1 ||
+	    mr_store_prepare(im->st, many, &im->insn, im->err) == -1 ||
 	    mr_store_prepare(im->st, "INSERT INTO case_note (case_id, at, who, "
 	    "body) VALUES (?1, ?3, ?4, ?2)", &im->note, im->err) == -1 ||
 	    /* +status: keep the planner on the (tin, year) index */
 	    mr_store_prepare(im->st, "SELECT id FROM review_case WHERE tin = ?1 "
 	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND +status "
 	    "IN " OPEN_STATES " LIMIT 1", &im->dupq, im->err) == -1)
-		return -1;
-	sqlite3_bind_text(im->ins, 16, im->now, -1, SQLITE_STATIC);
+		goto out;
+	/* The time is bound once: reset keeps bindings. */
+	sqlite3_bind_text(im->ins, COLS_PER_ROW, im->now, -1, SQLITE_STATIC);
+	for (int r = 0; r < ROWS_PER_INSERT; r++)
+		sqlite3_bind_text(im->insn, r * COLS_PER_ROW + COLS_PER_ROW,
+		    im->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->note, 3, im->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->note, 4, mr_store_actor(im->st), -1, SQLITE_STATIC);
-	return 0;
+	rc = 0;
+out:
+	free(one);
+	free(many);
+	return rc;
 }
 
 /* Read the file line by line, hashing every byte, and feed the parser. */
@@ -1085,9 +1145,10 @@ mr_import_file(struct mr_store *st, const char *path,
 			goto out;
 		/* The statements were prepared against the old schema. */
 		sqlite3_finalize(im.ins);
+		sqlite3_finalize(im.insn);
 		sqlite3_finalize(im.note);
 		sqlite3_finalize(im.dupq);
-		im.ins = im.note = im.dupq = NULL;
+		im.ins = im.insn = im.note = im.dupq = NULL;
 		if (prepare_statements(&im) == -1)
 			goto out;
 	}
@@ -1127,6 +1188,7 @@ out:
 		}
 	free(im.batch);
 	sqlite3_finalize(im.ins);
+	sqlite3_finalize(im.insn);
 	sqlite3_finalize(im.note);
 	sqlite3_finalize(im.dupq);
 	if (in_tx)
