@@ -397,6 +397,15 @@ test_large_load_rebuilds_indexes_and_audits_once(void **state)
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
 	sqlite3_finalize(stmt);
+	/* Notes land on their own cases across multi-row INSERTs. */
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT "
+	    "group_concat(n.case_id || ':' || substr(c.name, 17, 4)) FROM "
+	    "(SELECT * FROM case_note ORDER BY id LIMIT 3) n JOIN review_case c "
+	    "ON c.id = n.case_id", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
+	    "1:0 of,101:100 ,201:200 ");
+	sqlite3_finalize(stmt);
 	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
 	for (unsigned int i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
