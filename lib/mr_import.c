@@ -458,6 +458,14 @@ enqueue(struct imp *im, struct mr_case *c, const char *note)
 	return 0;
 }
 
+static void
+writer_sync_free(struct imp *im)
+{
+	pthread_cond_destroy(&im->space);
+	pthread_cond_destroy(&im->more);
+	pthread_mutex_destroy(&im->mu);
+}
+
 /* Send what is left, let the writer finish, and collect its verdict. */
 static int
 writer_stop(struct imp *im)
@@ -472,6 +480,7 @@ writer_stop(struct imp *im)
 	pthread_mutex_unlock(&im->mu);
 	pthread_join(im->writer, NULL);
 	im->writer_running = 0;
+	writer_sync_free(im);
 	if (im->wfailed && !im->fatal) {
 		*im->err = im->werr;
 		return imp_fatal(im);
@@ -484,8 +493,13 @@ writer_start(struct imp *im)
 {
 	if ((im->batch = calloc(NBATCHES, sizeof *im->batch)) == NULL)
 		return mr_err_set(im->err, MR_EFAIL, "out of memory");
-	if (pthread_create(&im->writer, NULL, writer_main, im) != 0)
+	pthread_mutex_init(&im->mu, NULL);
+	pthread_cond_init(&im->more, NULL);
+	pthread_cond_init(&im->space, NULL);
+	if (pthread_create(&im->writer, NULL, writer_main, im) != 0) {
+		writer_sync_free(im);
 		return mr_err_set(im->err, MR_EFAIL, "cannot start a thread");
+	}
 	im->writer_running = 1;
 	return 0;
 }
@@ -1085,8 +1099,7 @@ mr_import_file(struct mr_store *st, const char *path,
     struct mr_err *err)
 {
 	struct imp im = { .st = st, .o = o, .stats = stats, .path = path,
-	    .err = err, .inserting = 1, .mu = PTHREAD_MUTEX_INITIALIZER,
-	    .more = PTHREAD_COND_INITIALIZER, .space = PTHREAD_COND_INITIALIZER };
+	    .err = err, .inserting = 1 };
 	struct stat sb;
 	FILE *fp = NULL;
 	EVP_MD_CTX *md = NULL;
