@@ -997,7 +997,7 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
-	char sql[768];
+	char sql[2048];	/* room for columns other branches add */
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
 	/* issue 7: "?3 IS NULL OR tin = ?3" can use no index, so a TIN or NPI
