@@ -119,5 +119,16 @@ int	cmd_feed(struct cli_ctx *, int, char **);
 /* -- alerts (issue 5) */
 int	cmd_alerts(struct cli_ctx *, int, char **);
 /* -- import and export (issue 7) */
+int	cmd_import(struct cli_ctx *, int, char **);
+int	cmd_export(struct cli_ctx *, int, char **);
+/*
+ * A data file that lands atomically: open a 0600 temporary beside path,
+ * write, then cli_atomic_close() with keep=1 flushes, fsyncs, renames it
+ * over path and fsyncs the folder (keep=0 removes it).  Both print the
+ * error and return an exit status (cli_atomic_open: NULL on failure).
+ */
+FILE	*cli_atomic_open(struct cli_ctx *, const char *path, char **tmp);
+int	cli_atomic_close(struct cli_ctx *, FILE *, char *tmp, const char *path,
+	    int keep);
 
 #endif /* CLI_H */

@@ -19,3 +19,4 @@ cli_mipsreview_SOURCES += cli/cmd_export_ics.c cli/cmd_feed.c
 # -- alerts (issue 5)
 cli_mipsreview_SOURCES += cli/cmd_alerts.c
 # -- import and export (issue 7)
+cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c

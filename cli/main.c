@@ -193,16 +193,7 @@ static const struct cli_cmd commands[] = {
 	  "  --json                 one JSON object, rules applied as a list\n",
 	  CMD_NEEDS_DB },
 	/* -- calendar export and feeds (issue 4) */
-	{ "export", cmd_export_ics,
-	  "ics [--case N | --tin T | --year Y] [-o FILE]",
-	  "write deadlines as an iCalendar file",
-	  "  ics                   iCalendar (RFC 5545): per deadline an event with\n"
-	  "                        reminders (config calendar_alarms) and a task\n"
-	  "  --case N              only case N\n"
-	  "  --tin T, --year Y     only that TIN / performance year\n"
-	  "  -o, --output FILE     write FILE atomically (mode 0600), else stdout\n"
-	  "  decided and withdrawn items stay, as COMPLETED or CANCELLED\n",
-	  CMD_NEEDS_DB },
+	/* "export ics" is routed by cmd_export() to cmd_export_ics() */
 	{ "feed", cmd_feed,
 	  "add NAME [--tin T] [--year Y] | list [--all] [--json] | revoke NAME|ID",
 	  "calendar subscriptions served by mipsreviewd",
@@ -231,6 +222,34 @@ static const struct cli_cmd commands[] = {
 	  "  $MIPSREVIEW_CONFIG; see mipsreviewd.conf(5).\n",
 	  CMD_NEEDS_DB | CMD_WRITES },
 	/* -- import and export (issue 7) */
+	{ "import", cmd_import,
+	  "FILE.csv|FILE.jsonl [--skip-bad REJECTS.csv] [--force] [--format F]",
+	  "open many cases from a CSV or JSON Lines file",
+	  "  columns (CSV header or JSON keys): the long options of add —\n"
+	  "    tin, npi, name, year, reason (several: a;b), score, adjustment,\n"
+	  "    practice, participation, owner, note, quality, cost, ia, pi —\n"
+	  "    and status, id (ignored) as export writes them\n"
+	  "  each row is checked as add checks it; one bad row imports nothing\n"
+	  "  and every bad row is listed as FILE:LINE: reason\n"
+	  "  --skip-bad REJECTS.csv  import the good rows; write the bad ones,\n"
+	  "                        with line and reject_reason columns, there\n"
+	  "  --force               allow a second open case for a TIN, NPI, year\n"
+	  "  --format csv|jsonl    when the file name does not say\n"
+	  "  --json                print the counts as JSON\n",
+	  CMD_NEEDS_DB | CMD_WRITES },
+	{ "export", cmd_export,
+	  "ics|csv|jsonl [filters] [-o FILE]",
+	  "write deadlines as iCalendar, or cases as CSV or JSON Lines",
+	  "  export ics [--case N | --tin T | --year Y] [-o FILE]\n"
+	  "                        iCalendar (RFC 5545): per deadline an event with\n"
+	  "                        reminders (config calendar_alarms) and a task;\n"
+	  "                        decided and withdrawn items stay, as COMPLETED\n"
+	  "                        or CANCELLED; TINs masked\n"
+	  "  export csv|jsonl [--year Y] [--status S] [--tin T] [-o FILE]\n"
+	  "                        cases for re-import with 'mipsreview import';\n"
+	  "                        TINs are written whole: keep the file private\n"
+	  "  -o, --output FILE     write FILE atomically (mode 0600), else stdout\n",
+	  CMD_NEEDS_DB },
 	{ "help", cmd_help, "[COMMAND]", "show help for a command", "", 0 },
 	{ "version", cmd_version, "", "print the version", "", 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }

@@ -24,6 +24,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_
 # -- mail and alerts (issue 5)
 lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h
 # -- import/export (issue 7)
+lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h
+MR_LIBS += $(CSV_LIBS)
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c
 CLEANFILES += lib/sql_embed.c

@@ -28,6 +28,7 @@ EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
 E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_race.sh
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
 # -- import and export (issue 7)
+E2E_TESTS += tests/e2e/import.sh
 TESTS += $(E2E_TESTS) tests/lint.sh
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 
@@ -68,6 +69,10 @@ tests_unit_test_alert_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_alert_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_SOURCES = tests/unit/test_alert.c tests/unit/unit.h
 # -- import/export (issue 7)
+UNIT_TESTS += tests/unit/test_import
+tests_unit_test_import_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_import_LDADD = $(UNIT_LDADD)
+tests_unit_test_import_SOURCES = tests/unit/test_import.c tests/unit/unit.h
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_ident_CPPFLAGS = $(UNIT_CPPFLAGS)

@@ -1,0 +1,1369 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <csv.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "lib/mr_audit.h"
+#include "lib/mr_case.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_import.h"
+#include "lib/mr_store.h"
+
+/* The columns; their order is the export order (after "id"). */
+enum col {
+	C_TIN, C_NPI, C_NAME, C_YEAR, C_REASON, C_SCORE, C_ADJ, C_PRACTICE,
+	C_PART, C_OWNER, C_NOTE, C_QUALITY, C_COST, C_IA, C_PI, C_STATUS,
+	NCOLS,
+	C_ID = NCOLS,	/* accepted and ignored: imported cases get new ids */
+	C_SKIP,		/* line, reject_reason: what a rejects file adds */
+};
+
+const char *const mr_import_columns[] = {
+	"tin", "npi", "name", "year", "reason", "score", "adjustment",
+	"practice", "participation", "owner", "note", "quality", "cost", "ia",
+	"pi", "status", NULL
+};
+#define COLUMN_NAMES "tin, npi, name, year, reason, score, adjustment, " \
+	"practice, participation, owner, note, quality, cost, ia, pi, status, id"
+
+#define OPEN_STATES "('draft', 'ready', 'submitted', 'documents-requested')"
+#define MAX_FIELDS 64
+
+/* A load this large into a table at most this full drops and rebuilds its
+ * secondary indexes: building them once after the rows are in is about
+ * twice as fast as updating them row by row (tech-notes, SQLite). */
+#define REBUILD_MIN_ROWS	10000
+/* Bytes per row, to guess a file's rows from its size before reading it. */
+#define GUESS_ROW_BYTES		64
+
+int
+mr_import_format_parse(const char *name, enum mr_import_format *fmt)
+{
+	if (strcmp(name, "csv") == 0)
+		*fmt = MR_FORMAT_CSV;
+	else if (strcmp(name, "jsonl") == 0 || strcmp(name, "ndjson") == 0)
+		*fmt = MR_FORMAT_JSONL;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+col_lookup(const char *name)
+{
+	for (int i = 0; i < NCOLS; i++)
+		if (strcmp(name, mr_import_columns[i]) == 0)
+			return i;
+	if (strcmp(name, "id") == 0)
+		return C_ID;
+	if (strcmp(name, "line") == 0 || strcmp(name, "reject_reason") == 0)
+		return C_SKIP;
+	return -1;
+}
+
+/*
+ * The open cases seen so far, keyed by TIN, NPI and year, for the rule
+ * against a second open case.  TIN (9 digits) * 10^10 + NPI (10 digits)
+ * is below 10^19 < 2^64, so the key is exact; "no NPI" is 0, which no
+ * valid NPI is (its check digit would be 6).
+ */
+struct dupslot {
+	uint64_t	 key;
+	uint32_t	 ref;		/* the line of the file, or the case id */
+	uint16_t	 year;
+	uint8_t		 used;
+	uint8_t		 in_db;		/* ref is a case id */
+};
+
+struct dupset {
+	struct dupslot	*slot;
+	size_t		 cap;		/* a power of two */
+	size_t		 n;
+};
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static struct dupslot *
+dup_find(struct dupset *d, uint64_t key, int year)
+{
+	size_t i = mix64(key ^ ((uint64_t)year << 48)) & (d->cap - 1);
+
+	while (d->slot[i].used && (d->slot[i].key != key || d->slot[i].year != year))
+		i = (i + 1) & (d->cap - 1);
+	return &d->slot[i];
+}
+
+static int
+dup_reserve(struct dupset *d, size_t want)
+{
+	struct dupslot *old = d->slot;
+	size_t oldcap = d->cap, cap = 1024;
+
+	while (cap < want + want / 2)
+		cap *= 2;
+	if (cap <= d->cap)
+		return 0;
+	if ((d->slot = calloc(cap, sizeof *d->slot)) == NULL) {
+		d->slot = old;
+		return -1;
+	}
+	d->cap = cap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].used)
+			*dup_find(d, old[i].key, old[i].year) = old[i];
+	free(old);
+	return 0;
+}
+
+static uint64_t
+digits_value(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
+static uint64_t
+case_key(const char *tin, const char *npi)
+{
+	return digits_value(tin) * 10000000000ULL + digits_value(npi);
+}
+
+/*
+ * Validated cases travel in batches from the thread that reads and checks
+ * the file to the one that inserts them, so that parsing and SQLite use
+ * both cores of a small machine.  The connection is opened serialized
+ * (SQLITE_OPEN_FULLMUTEX); only the writer touches the INSERTs.
+ */
+#define BATCH_JOBS	1024
+#define ROWS_PER_INSERT	32
+#define COLS_PER_ROW	16	/* 15 fields and the time */
+#define NBATCHES	4
+
+struct job {
+	struct mr_case	 c;
+	char		*note;
+};
+
+struct batch {
+	struct job	 job[BATCH_JOBS];
+	int		 n;
+};
+
+struct imp {
+	struct mr_store		*st;
+	const struct mr_import_opts *o;
+	struct mr_import_stats	*stats;
+	const char		*path;
+	struct mr_err		*err;
+	int			 fatal;		/* err is set; stop */
+	int			 inserting;	/* 0 once all-or-nothing has failed */
+	sqlite3_stmt		*ins, *insn, *note, *dupq;	/* insn: ROWS_PER_INSERT rows */
+	char			 rbuf[ROWS_PER_INSERT][96];	/* reasons, as bound */
+	struct dupset		 dups;
+	int			 dups_have_db;	/* the database's open cases are in dups */
+	char			 now[24];
+	long long		 total, done;
+	/* the header */
+	int			 header_done;
+	int			 ncols;
+	char			*names[MAX_FIELDS];
+	int			 colmap[MAX_FIELDS];
+	/* the record being read */
+	char			*buf;
+	size_t			 buflen, bufcap;
+	size_t			 off[MAX_FIELDS + 1];
+	int			 nf;
+	int			 toomany;
+	long			 rec_line;
+	/* the writer thread and its queue of batches */
+	pthread_t		 writer;
+	int			 writer_running;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 more, space;
+	struct batch		*batch;		/* NBATCHES */
+	int			 head, count, filling;
+	int			 closed;	/* no more batches will come */
+	_Atomic int		 wfailed;	/* the writer hit an error: werr */
+	struct mr_err		 werr;
+	/* scratch for JSON values turned into text */
+	char			 text[NCOLS][48];
+	char			 reasons[256];
+};
+
+static int
+imp_fatal(struct imp *im)
+{
+	im->fatal = 1;
+	return -1;
+}
+
+/* Hand a bad row to the caller and count it. */
+static int
+imp_reject(struct imp *im, long line, const char *why, int nnames,
+    const char *const *names, int nvalues, const char *const *values)
+{
+	struct mr_import_reject r = { line, why, nnames, names, nvalues, values };
+
+	im->stats->rejected++;
+	if (!im->o->skip_bad)
+		im->inserting = 0;
+	if (im->o->reject != NULL && im->o->reject(&r, im->o->arg) != 0) {
+		mr_err_set(im->err, MR_EFAIL, "import stopped");
+		return imp_fatal(im);
+	}
+	return 0;
+}
+
+/* Split "a;b" (or "a,b") into in->reasons, in place in im->reasons. */
+static int
+split_reasons(struct imp *im, const char *s, struct mr_case_input *in,
+    struct mr_err *why)
+{
+	char *p, *tok, *end;
+	size_t len = strlen(s);
+
+	if (len >= sizeof im->reasons)
+		return mr_err_set(why, MR_EINVAL, "reason: the list is too long");
+	memcpy(im->reasons, s, len + 1);
+	in->nreasons = 0;
+	for (p = im->reasons; p != NULL; ) {
+		tok = p;
+		p = strpbrk(p, ";,");
+		if (p != NULL)
+			*p++ = '\0';
+		while (*tok == ' ')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		if (in->nreasons == (int)(sizeof in->reasons / sizeof in->reasons[0]))
+			return mr_err_set(why, MR_EINVAL, "reason: at most %zu "
+			    "reasons", sizeof in->reasons / sizeof in->reasons[0]);
+		in->reasons[in->nreasons++] = tok;
+	}
+	return 0;
+}
+
+/* Is an open case with c's TIN, NPI and year in the file or the database? */
+static int
+dup_check(struct imp *im, const struct mr_case *c, long line,
+    struct mr_err *why)
+{
+	uint64_t key = case_key(c->tin, c->npi);
+	struct dupslot *s;
+	const char *what = c->npi[0] ? "TIN, NPI" : "TIN";
+	int step;
+
+	if (im->dups.n + 1 > im->dups.cap / 3 * 2 &&
+	    dup_reserve(&im->dups, im->dups.n + 1) == -1) {
+		mr_err_set(im->err, MR_EFAIL, "out of memory");
+		return imp_fatal(im);
+	}
+	s = dup_find(&im->dups, key, c->performance_year);
+	if (s->used && !s->in_db)
+		return mr_err_set(why, MR_ECONFLICT, "line %u already opens a "
+		    "case for this %s and performance year %d; give --force to "
+		    "open a second one", s->ref, what, c->performance_year);
+	if (s->used)
+		return mr_err_set(why, MR_ECONFLICT, "case %u is already open "
+		    "for this %s and performance year %d; give --force to open a "
+		    "second one", s->ref, what, c->performance_year);
+	if (!im->dups_have_db) {
+		sqlite3_reset(im->dupq);
+		sqlite3_bind_text(im->dupq, 1, c->tin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->dupq, 2, c->npi, -1, SQLITE_STATIC);
+		sqlite3_bind_int(im->dupq, 3, c->performance_year);
+		step = sqlite3_step(im->dupq);
+		if (step == SQLITE_ROW)
+			return mr_err_set(why, MR_ECONFLICT, "case %lld is already "
+			    "open for this %s and performance year %d; give "
+			    "--force to open a second one", (long long)
+			    sqlite3_column_int64(im->dupq, 0), what,
+			    c->performance_year);
+		if (step != SQLITE_DONE) {
+			mr_store_dberr(im->st, im->err, "checking for duplicates");
+			return imp_fatal(im);
+		}
+	}
+	s->used = 1;
+	s->key = key;
+	s->year = (uint16_t)c->performance_year;
+	s->ref = (uint32_t)line;
+	s->in_db = 0;
+	im->dups.n++;
+	return 0;
+}
+
+static void
+bind_num(sqlite3_stmt *stmt, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_double(stmt, i, v);
+}
+
+static void
+bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+}
+
+static void
+bind_case(sqlite3_stmt *stmt, int base, const struct mr_case *c,
+    const char *reasons)
+{
+	sqlite3_bind_text(stmt, base + 1, c->tin, -1, SQLITE_STATIC);
+	bind_opt(stmt, base + 2, c->npi);
+	sqlite3_bind_text(stmt, base + 3, c->name, -1, SQLITE_STATIC);
+	bind_opt(stmt, base + 4, c->practice);
+	bind_opt(stmt, base + 5, c->participation);
+	sqlite3_bind_int(stmt, base + 6, c->performance_year);
+	sqlite3_bind_text(stmt, base + 7, c->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, base + 8, reasons, -1, SQLITE_STATIC);
+	bind_num(stmt, base + 9, c->final_score);
+	bind_num(stmt, base + 10, c->payment_adjustment);
+	bind_num(stmt, base + 11, c->quality_score);
+	bind_num(stmt, base + 12, c->cost_score);
+	bind_num(stmt, base + 13, c->ia_score);
+	bind_num(stmt, base + 14, c->pi_score);
+	bind_opt(stmt, base + 15, c->owner);
+}
+
+/*
+ * Insert n validated cases (1 or ROWS_PER_INSERT) and their first notes
+ * with one prepared statement.  One statement per ROWS_PER_INSERT rows
+ * saves most of SQLite's per-statement work (and AUTOINCREMENT's
+ * sqlite_sequence update); the rows of one INSERT get consecutive ids.
+ */
+static int
+insert_cases(struct imp *im, struct job *jobs, int n)
+{
+	sqlite3_stmt *stmt = n == 1 ? im->ins : im->insn;
+	int64_t last;
+
+	sqlite3_reset(stmt);
+	for (int r = 0; r < n; r++) {
+		mr_reasons_format(jobs[r].c.reasons, im->rbuf[r], sizeof im->rbuf[r]);
+		bind_case(stmt, r * COLS_PER_ROW, &jobs[r].c, im->rbuf[r]);
+	}
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return mr_store_dberr(im->st, &im->werr, "saving cases");
+	last = sqlite3_last_insert_rowid(mr_store_db(im->st));
+	for (int r = 0; r < n; r++) {
+		if (jobs[r].note == NULL)
+			continue;
+		sqlite3_reset(im->note);
+		sqlite3_bind_int64(im->note, 1, last - (n - 1 - r));
+		sqlite3_bind_text(im->note, 2, jobs[r].note, -1, SQLITE_STATIC);
+		if (sqlite3_step(im->note) != SQLITE_DONE)
+			return mr_store_dberr(im->st, &im->werr, "saving a note");
+	}
+	if (im->stats->imported == 0)
+		im->stats->first_id = last - n + 1;
+	im->stats->imported += n;
+	im->stats->last_id = last;
+	return 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct imp *im = arg;
+	struct batch *b;
+
+	for (;;) {
+		pthread_mutex_lock(&im->mu);
+		while (im->count == 0 && !im->closed)
+			pthread_cond_wait(&im->more, &im->mu);
+		if (im->count == 0) {
+			pthread_mutex_unlock(&im->mu);
+			break;
+		}
+		b = &im->batch[im->head];
+		pthread_mutex_unlock(&im->mu);
+		for (int i = 0, k; i < b->n; i += k) {
+			k = b->n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+			if (!im->wfailed && insert_cases(im, &b->job[i], k) == -1)
+				im->wfailed = 1;
+		}
+		for (int i = 0; i < b->n; i++) {
+			mr_case_release(&b->job[i].c);
+			free(b->job[i].note);
+		}
+		b->n = 0;
+		pthread_mutex_lock(&im->mu);
+		im->head = (im->head + 1) % NBATCHES;
+		im->count--;
+		pthread_cond_signal(&im->space);
+		pthread_mutex_unlock(&im->mu);
+	}
+	return NULL;
+}
+
+/* Hand the batch being filled to the writer; wait for a free one. */
+static void
+batch_send(struct imp *im)
+{
+	pthread_mutex_lock(&im->mu);
+	im->count++;
+	im->filling = (im->filling + 1) % NBATCHES;
+	pthread_cond_signal(&im->more);
+	while (im->count == NBATCHES)
+		pthread_cond_wait(&im->space, &im->mu);
+	pthread_mutex_unlock(&im->mu);
+}
+
+/* Move the validated case *c (and a copy of note) to the writer. */
+static int
+enqueue(struct imp *im, struct mr_case *c, const char *note)
+{
+	struct batch *b = &im->batch[im->filling];
+	struct job *j = &b->job[b->n];
+
+	j->note = NULL;
+	if (note != NULL && *note != '\0' && (j->note = strdup(note)) == NULL) {
+		mr_err_set(im->err, MR_EFAIL, "out of memory");
+		return imp_fatal(im);
+	}
+	j->c = *c;
+	c->name = c->owner = NULL;	/* the job owns them now */
+	if (++b->n == BATCH_JOBS)
+		batch_send(im);
+	return 0;
+}
+
+static void
+writer_sync_free(struct imp *im)
+{
+	pthread_cond_destroy(&im->space);
+	pthread_cond_destroy(&im->more);
+	pthread_mutex_destroy(&im->mu);
+}
+
+/* Send what is left, let the writer finish, and collect its verdict. */
+static int
+writer_stop(struct imp *im)
+{
+	if (!im->writer_running)
+		return 0;
+	if (im->batch[im->filling].n > 0)
+		batch_send(im);
+	pthread_mutex_lock(&im->mu);
+	im->closed = 1;
+	pthread_cond_signal(&im->more);
+	pthread_mutex_unlock(&im->mu);
+	pthread_join(im->writer, NULL);
+	im->writer_running = 0;
+	writer_sync_free(im);
+	if (im->wfailed && !im->fatal) {
+		*im->err = im->werr;
+		return imp_fatal(im);
+	}
+	return 0;
+}
+
+static int
+writer_start(struct imp *im)
+{
+	if ((im->batch = calloc(NBATCHES, sizeof *im->batch)) == NULL)
+		return mr_err_set(im->err, MR_EFAIL, "out of memory");
+	pthread_mutex_init(&im->mu, NULL);
+	pthread_cond_init(&im->more, NULL);
+	pthread_cond_init(&im->space, NULL);
+	if (pthread_create(&im->writer, NULL, writer_main, im) != 0) {
+		writer_sync_free(im);
+		return mr_err_set(im->err, MR_EFAIL, "cannot start a thread");
+	}
+	im->writer_running = 1;
+	return 0;
+}
+
+/*
+ * One data row: v holds each column's text (NULL when the file has no
+ * such column).  Validate it as add would, check for duplicates, insert.
+ */
+static int
+imp_row(struct imp *im, long line, const char *const *v, int nnames,
+    const char *const *names, int nvalues, const char *const *values)
+{
+	struct mr_case_input in = { 0 };
+	struct mr_case c;
+	struct mr_err why = { 0 };
+	int rc = 0, bad = 1;
+
+	memset(&c, 0, sizeof c);
+	im->stats->rows++;
+	for (int i = 0; i < NCOLS; i++)
+		if (v[i] != NULL && mr_text_validate(mr_import_columns[i], v[i],
+		    1, &why) == -1)
+			goto out;
+	in.tin = v[C_TIN];
+	in.npi = v[C_NPI];
+	in.name = v[C_NAME];
+	in.year = v[C_YEAR];
+	if (v[C_REASON] != NULL && split_reasons(im, v[C_REASON], &in, &why) == -1)
+		goto out;
+	in.score = v[C_SCORE];
+	in.adjustment = v[C_ADJ];
+	in.practice = v[C_PRACTICE];
+	in.participation = v[C_PART];
+	in.owner = v[C_OWNER];
+	in.note = v[C_NOTE];
+	in.quality = v[C_QUALITY];
+	in.cost = v[C_COST];
+	in.ia = v[C_IA];
+	in.pi = v[C_PI];
+	if (mr_case_validate(im->st, &in, &c, &why) == -1)
+		goto out;
+	if (v[C_STATUS] != NULL && *v[C_STATUS] != '\0') {
+		if (!mr_state_valid(v[C_STATUS])) {
+			mr_err_set(&why, MR_EINVAL, "status '%s' is not known; "
+			    "use one of: %s", v[C_STATUS], MR_CASE_STATES);
+			goto out;
+		}
+		snprintf(c.status, sizeof c.status, "%s", v[C_STATUS]);
+	}
+	if (!im->o->force && mr_state_is_open(c.status) &&
+	    dup_check(im, &c, line, &why) == -1)
+		goto out;
+	bad = 0;
+	if (im->inserting && !im->wfailed)
+		rc = enqueue(im, &c, in.note);
+out:
+	if (im->fatal)
+		rc = -1;
+	else if (bad)
+		rc = imp_reject(im, line, why.msg, nnames, names, nvalues, values);
+	mr_case_release(&c);
+	return rc;
+}
+
+/* --- CSV ---------------------------------------------------------------- */
+
+static void
+csv_field(void *s, size_t len, void *arg)
+{
+	struct imp *im = arg;
+
+	if (im->nf == MAX_FIELDS) {
+		im->toomany = 1;
+		return;
+	}
+	if (im->buflen + len + 1 > im->bufcap) {
+		size_t cap = im->bufcap ? im->bufcap : 1024;
+		char *p;
+
+		while (cap < im->buflen + len + 1)
+			cap *= 2;
+		if ((p = realloc(im->buf, cap)) == NULL) {
+			if (!im->fatal)
+				mr_err_set(im->err, MR_EFAIL, "out of memory");
+			im->fatal = 1;
+			return;
+		}
+		im->buf = p;
+		im->bufcap = cap;
+	}
+	im->off[im->nf++] = im->buflen;
+	if (len > 0)
+		memcpy(im->buf + im->buflen, s, len);
+	im->buflen += len;
+	im->buf[im->buflen++] = '\0';
+}
+
+static int
+csv_header(struct imp *im, const char *const *f)
+{
+	int seen[NCOLS + 2] = { 0 };
+	char missing[96] = "";
+	static const int required[] = { C_TIN, C_NAME, C_YEAR, C_REASON };
+
+	if (im->toomany)
+		return mr_err_set(im->err, MR_EINVAL, "%s: line %ld: more than "
+		    "%d columns; the columns are: %s", im->path, im->rec_line,
+		    MAX_FIELDS, COLUMN_NAMES);
+	im->ncols = im->nf;
+	for (int i = 0; i < im->nf; i++) {
+		int c = col_lookup(f[i]);
+
+		if ((im->names[i] = strdup(f[i])) == NULL)
+			return mr_err_set(im->err, MR_EFAIL, "out of memory");
+		if (c == -1)
+			return mr_err_set(im->err, MR_EINVAL, "%s: line %ld: column "
+			    "'%s' is not known; the columns are the long options "
+			    "of add: %s", im->path, im->rec_line, f[i],
+			    COLUMN_NAMES);
+		if (c != C_SKIP && seen[c]++)
+			return mr_err_set(im->err, MR_EINVAL, "%s: line %ld: column "
+			    "'%s' appears twice", im->path, im->rec_line, f[i]);
+		im->colmap[i] = c;
+	}
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		if (!seen[required[i]])
+			snprintf(missing + strlen(missing), sizeof missing -
+			    strlen(missing), "%s%s", missing[0] ? ", " : "",
+			    mr_import_columns[required[i]]);
+	if (missing[0])
+		return mr_err_set(im->err, MR_EINVAL, "%s: line %ld: required "
+		    "column%s missing: %s", im->path, im->rec_line,
+		    strchr(missing, ',') ? "s are" : " is", missing);
+	im->header_done = 1;
+	return 0;
+}
+
+static void
+csv_record(int term, void *arg)
+{
+	struct imp *im = arg;
+	const char *f[MAX_FIELDS], *v[NCOLS] = { NULL };
+	char why[96];
+
+	(void)term;
+	if (im->fatal)
+		goto out;
+	for (int i = 0; i < im->nf; i++)
+		f[i] = im->buf + im->off[i];
+	if (!im->header_done) {
+		if (csv_header(im, f) == -1)
+			im->fatal = 1;
+		goto out;
+	}
+	if (im->toomany || im->nf != im->ncols) {
+		im->stats->rows++;
+		snprintf(why, sizeof why, "%s%d fields where the header has %d "
+		    "(quote a value that holds a comma)", im->toomany ?
+		    "more than " : "", im->nf, im->ncols);
+		imp_reject(im, im->rec_line, why, im->ncols,
+		    (const char *const *)im->names, im->nf, f);
+		goto out;
+	}
+	for (int i = 0; i < im->nf; i++)
+		if (im->colmap[i] < NCOLS)
+			v[im->colmap[i]] = f[i];
+	imp_row(im, im->rec_line, v, im->ncols, (const char *const *)im->names,
+	    im->nf, f);
+out:
+	im->nf = 0;
+	im->buflen = 0;
+	im->toomany = 0;
+}
+
+/* --- JSON Lines ---------------------------------------------------------- */
+
+/* A number as the shortest text that reads back the same. */
+static void
+num_text(double d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.15g", d);
+	if (strtod(buf, NULL) != d)
+		snprintf(buf, len, "%.17g", d);
+}
+
+static int
+json_value_text(struct imp *im, int col, json_t *val, const char **out,
+    struct mr_err *why)
+{
+	char *t = im->text[col];
+	size_t i, off = 0;
+	json_t *e;
+
+	switch (json_typeof(val)) {
+	case JSON_NULL:
+		*out = NULL;
+		return 0;
+	case JSON_STRING:
+		*out = json_string_value(val);
+		if (strlen(*out) != json_string_length(val))
+			return mr_err_set(why, MR_EINVAL, "%s: the text holds a "
+			    "NUL character", mr_import_columns[col]);
+		return 0;
+	case JSON_INTEGER:
+		snprintf(t, sizeof im->text[col], "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(val));
+		*out = t;
+		return 0;
+	case JSON_REAL:
+		num_text(json_real_value(val), t, sizeof im->text[col]);
+		*out = t;
+		return 0;
+	case JSON_ARRAY:
+		if (col != C_REASON)
+			break;
+		im->reasons[0] = '\0';
+		json_array_foreach(val, i, e) {
+			if (!json_is_string(e))
+				return mr_err_set(why, MR_EINVAL, "reason: a list "
+				    "of names like [\"qp-status\", \"other\"] is "
+				    "expected");
+			off += snprintf(im->reasons + off, off < sizeof im->reasons ?
+			    sizeof im->reasons - off : 0, "%s%s", i ? ";" : "",
+			    json_string_value(e));
+		}
+		if (off >= sizeof im->reasons)
+			return mr_err_set(why, MR_EINVAL, "reason: the list is "
+			    "too long");
+		*out = im->reasons;
+		return 0;
+	default:
+		break;
+	}
+	return mr_err_set(why, MR_EINVAL, "%s: a string or number is expected",
+	    mr_import_columns[col]);
+}
+
+static int
+jsonl_line(struct imp *im, char *line, size_t len, long lineno)
+{
+	json_t *o, *val;
+	json_error_t jerr;
+	struct mr_err why = { 0 };
+	const char *v[NCOLS] = { NULL }, *key;
+	char reasons[256];
+	int c, rc = 0;
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+	    line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (strspn(line, " \t") >= len)
+		return 0;		/* a blank line */
+	if ((o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+		im->stats->rows++;
+		mr_err_set(&why, MR_EINVAL, "not valid JSON: %s (column %d)",
+		    jerr.text, jerr.column);
+		return imp_reject(im, lineno, why.msg, NCOLS, mr_import_columns,
+		    0, NULL);
+	}
+	if (!json_is_object(o)) {
+		im->stats->rows++;
+		rc = imp_reject(im, lineno, "a JSON object {\"tin\": ...} is "
+		    "expected on each line", NCOLS, mr_import_columns, 0, NULL);
+		goto out;
+	}
+	json_object_foreach(o, key, val) {
+		if ((c = col_lookup(key)) == -1) {
+			mr_err_set(&why, MR_EINVAL, "field '%s' is not known; the "
+			    "fields are: %s", key, COLUMN_NAMES);
+			break;
+		}
+		if (c >= NCOLS)
+			continue;
+		if (json_value_text(im, c, val, &v[c], &why) == -1)
+			break;
+		if (c == C_REASON && v[c] == im->reasons) {
+			/* split_reasons() reuses im->reasons: keep a copy */
+			snprintf(reasons, sizeof reasons, "%s", im->reasons);
+			v[c] = reasons;
+		}
+	}
+	if (why.code != MR_EOK) {
+		im->stats->rows++;
+		rc = imp_reject(im, lineno, why.msg, NCOLS, mr_import_columns,
+		    NCOLS, v);
+		goto out;
+	}
+	rc = imp_row(im, lineno, v, NCOLS, mr_import_columns, NCOLS, v);
+out:
+	json_decref(o);
+	return rc;
+}
+
+/* --- the import ---------------------------------------------------------- */
+
+/* Drop the secondary indexes of review_case, keeping their SQL in defs. */
+static int
+indexes_drop(struct mr_store *st, char ***defs, int *n, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *drop = NULL, **v;
+	int rc = -1, step;
+
+	*defs = NULL;
+	*n = 0;
+	/* sql IS NULL: the automatic index of a UNIQUE constraint. */
+	if (mr_store_prepare(st, "SELECT name, sql FROM sqlite_schema WHERE "
+	    "type = 'index' AND tbl_name = 'review_case' AND sql IS NOT NULL",
+	    &stmt, err) == -1)
+		goto out;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((v = realloc(*defs, (*n + 1) * sizeof *v)) == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		*defs = v;
+		if ((v[*n] = strdup((const char *)sqlite3_column_text(stmt, 1)))
+		    == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		++*n;
+		drop = sqlite3_mprintf("DROP INDEX \"%w\"",
+		    (const char *)sqlite3_column_text(stmt, 0));
+		if (drop == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		/* The schema may not change under a running statement. */
+		sqlite3_reset(stmt);
+		if (mr_store_exec(st, drop, err) == -1)
+			goto out;
+		sqlite3_free(drop);
+		drop = NULL;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the schema");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_free(drop);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+count_rows(struct mr_store *st, long long *n, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT count(*) FROM review_case", &stmt,
+	    err) == -1)
+		goto out;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		mr_store_dberr(st, err, "counting cases");
+		goto out;
+	}
+	*n = sqlite3_column_int64(stmt, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Put the database's open cases into im->dups. */
+static int
+dups_load(struct imp *im, long long expect)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct dupslot *s;
+	int rc = -1, step;
+
+	if (dup_reserve(&im->dups, (size_t)expect) == -1) {
+		mr_err_set(im->err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_store_prepare(im->st, "SELECT tin, coalesce(npi, ''), "
+	    "performance_year, id FROM review_case WHERE status IN " OPEN_STATES,
+	    &stmt, im->err) == -1)
+		goto out;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		uint64_t key = case_key((const char *)sqlite3_column_text(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1));
+		int year = sqlite3_column_int(stmt, 2);
+
+		if (im->dups.n + 1 > im->dups.cap / 3 * 2 &&
+		    dup_reserve(&im->dups, im->dups.n + 1) == -1) {
+			mr_err_set(im->err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		s = dup_find(&im->dups, key, year);
+		if (!s->used) {
+			s->used = 1;
+			s->key = key;
+			s->year = (uint16_t)year;
+			s->ref = (uint32_t)sqlite3_column_int64(stmt, 3);
+			s->in_db = 1;
+			im->dups.n++;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(im->st, im->err, "reading open cases");
+		goto out;
+	}
+	im->dups_have_db = 1;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+audit_import(struct imp *im)
+{
+	struct mr_import_stats *s = im->stats;
+	json_t *o;
+	char *after = NULL;
+	int rc;
+
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:b}",
+	    "file", im->path,
+	    "format", im->o->format == MR_FORMAT_CSV ? "csv" : "jsonl",
+	    "sha256", s->sha256,
+	    "rows", (json_int_t)s->rows,
+	    "imported", (json_int_t)s->imported,
+	    "rejected", (json_int_t)s->rejected,
+	    "first_id", (json_int_t)s->first_id,
+	    "last_id", (json_int_t)s->last_id,
+	    "force", im->o->force,
+	    "skip_bad", im->o->skip_bad);
+	if (o == NULL || (after = json_dumps(o, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER)) == NULL) {
+		json_decref(o);
+		return mr_err_set(im->err, MR_EFAIL, "out of memory");
+	}
+	json_decref(o);
+	rc = mr_audit_append(im->st, "import", 0, "import", NULL, after, im->err);
+	free(after);
+	return rc;
+}
+
+#define INSERT_HEAD "INSERT INTO review_case (tin, npi, name, practice, " \
+	"participation, performance_year, status, reasons, final_score, " \
+	"payment_adjustment, quality_score, cost_score, ia_score, pi_score, " \
+	"owner, created_at, updated_at) VALUES "
+
+/* An INSERT of n rows: row r takes ?(16r+1) .. ?(16r+16), the last twice. */
+static char *
+insert_sql(int n)
+{
+	size_t cap = sizeof INSERT_HEAD + (size_t)n * 160, off;
+	char *sql = malloc(cap);
+
+	if (sql == NULL)
+		return NULL;
+	off = (size_t)snprintf(sql, cap, "%s", INSERT_HEAD);
+	for (int r = 0; r < n; r++) {
+		int b = r * COLS_PER_ROW;
+
+		off += (size_t)snprintf(sql + off, cap - off, "%s(", r ? "," : "");
+		for (int k = 1; k <= COLS_PER_ROW; k++)
+			off += (size_t)snprintf(sql + off, cap - off, "?%d,", b + k);
+		off += (size_t)snprintf(sql + off, cap - off, "?%d)",
+		    b + COLS_PER_ROW);
+	}
+	return sql;
+}
+
+static int
+prepare_statements(struct imp *im)
+{
+	char *one = insert_sql(1), *many = insert_sql(ROWS_PER_INSERT);
+	int rc = -1;
+
+	if (one == NULL || many == NULL) {
+		mr_err_set(im->err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_store_prepare(im->st, one, &im->ins, im->err) == -1 ||
+	    mr_store_prepare(im->st, many, &im->insn, im->err) == -1 ||
+	    mr_store_prepare(im->st, "INSERT INTO case_note (case_id, at, who, "
+	    "body) VALUES (?1, ?3, ?4, ?2)", &im->note, im->err) == -1 ||
+	    /* +status: keep the planner on the (tin, year) index */
+	    mr_store_prepare(im->st, "SELECT id FROM review_case WHERE tin = ?1 "
+	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND +status "
+	    "IN " OPEN_STATES " LIMIT 1", &im->dupq, im->err) == -1)
+		goto out;
+	/* The time is bound once: reset keeps bindings. */
+	sqlite3_bind_text(im->ins, COLS_PER_ROW, im->now, -1, SQLITE_STATIC);
+	for (int r = 0; r < ROWS_PER_INSERT; r++)
+		sqlite3_bind_text(im->insn, r * COLS_PER_ROW + COLS_PER_ROW,
+		    im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->note, 3, im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->note, 4, mr_store_actor(im->st), -1, SQLITE_STATIC);
+	rc = 0;
+out:
+	free(one);
+	free(many);
+	return rc;
+}
+
+/* Read the file line by line, hashing every byte, and feed the parser. */
+static int
+read_file(struct imp *im, FILE *fp, EVP_MD_CTX *md)
+{
+	struct csv_parser p;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int rc = -1, have_parser = 0;
+
+	if (im->o->format == MR_FORMAT_CSV) {
+		if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+		    != 0) {
+			mr_err_set(im->err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		have_parser = 1;
+	}
+	while (!im->fatal && (n = getline(&line, &cap, fp)) != -1) {
+		char *s = line;
+		size_t len = (size_t)n;
+
+		lineno++;
+		EVP_DigestUpdate(md, line, len);
+		im->done += n;
+		if (lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;		/* a byte-order mark some editors write */
+			len -= 3;
+		}
+		if (im->o->format == MR_FORMAT_JSONL) {
+			if (jsonl_line(im, s, len, lineno) == -1 && im->fatal)
+				break;
+		} else {
+			/* The parser sees whole lines, so a record starts on
+			 * the line fed while it awaits a new row; pstate is
+			 * libcsv's public state (0: ROW_NOT_BEGUN). */
+			if (p.pstate == 0)
+				im->rec_line = lineno;
+			if (csv_parse(&p, s, len, csv_field, csv_record, im) != len &&
+			    !im->fatal) {
+				mr_err_set(im->err, MR_EINVAL, "%s: line %ld: "
+				    "malformed CSV (%s): a quote may only open "
+				    "or close a whole field, and a quote inside "
+				    "a quoted field is written twice (\"\")",
+				    im->path, lineno, csv_strerror(csv_error(&p)));
+				im->fatal = 1;
+			}
+		}
+		if (im->o->progress != NULL && (lineno & 0xfff) == 0)
+			im->o->progress(im->done, im->total, im->stats->rows,
+			    im->o->arg);
+	}
+	if (im->fatal)
+		goto out;
+	if (ferror(fp)) {
+		mr_err_set(im->err, MR_EFAIL, "%s: %s", im->path, strerror(errno));
+		goto out;
+	}
+	if (have_parser && csv_fini(&p, csv_field, csv_record, im) != 0 &&
+	    !im->fatal) {
+		mr_err_set(im->err, MR_EINVAL, "%s: line %ld: a quoted field is "
+		    "not closed at the end of the file", im->path, im->rec_line);
+		goto out;
+	}
+	if (im->fatal)
+		goto out;
+	if (lineno == 0) {
+		mr_err_set(im->err, MR_EINVAL, "%s is empty: %s", im->path,
+		    im->o->format == MR_FORMAT_CSV ? "a header row naming the "
+		    "columns (tin,npi,name,year,reason,...) is expected" :
+		    "one JSON object per line is expected");
+		goto out;
+	}
+	if (im->stats->rows == 0) {
+		mr_err_set(im->err, MR_EINVAL, "%s: no cases to import%s",
+		    im->path, im->o->format == MR_FORMAT_CSV ? " after the "
+		    "header row" : "");
+		goto out;
+	}
+	if (im->o->progress != NULL)
+		im->o->progress(im->done, im->total, im->stats->rows, im->o->arg);
+	rc = 0;
+out:
+	if (have_parser)
+		csv_free(&p);
+	free(line);
+	return rc;
+}
+
+int
+mr_import_file(struct mr_store *st, const char *path,
+    const struct mr_import_opts *o, struct mr_import_stats *stats,
+    struct mr_err *err)
+{
+	struct imp im = { .st = st, .o = o, .stats = stats, .path = path,
+	    .err = err, .inserting = 1 };
+	struct stat sb;
+	FILE *fp = NULL;
+	EVP_MD_CTX *md = NULL;
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	char **defs = NULL;
+	long long existing = 0, guess;
+	int ndefs = 0, rc = -1, in_tx = 0, checks_off = 0;
+
+	memset(stats, 0, sizeof *stats);
+	mr_time_iso_utc(mr_store_now(st), im.now, sizeof im.now);
+	if ((fp = fopen(path, "rb")) == NULL) {
+		mr_err_set(err, errno == ENOENT ? MR_ENOTFOUND : MR_EFAIL,
+		    "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(fp), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		mr_err_set(err, MR_EINVAL, "'%s' is not a regular file", path);
+		goto out;
+	}
+	/* Fewer, larger reads: the file is read once, front to back. */
+	(void)setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	im.total = sb.st_size;
+	guess = sb.st_size / GUESS_ROW_BYTES;
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 is not available");
+		goto out;
+	}
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	/*
+	 * Every row passed mr_case_validate(), which checks more than the
+	 * table's CHECK constraints do; evaluating them again costs a third
+	 * of the insert time at national scale.  The flag is compiled into
+	 * the statements prepared while it is on, and turned off again below.
+	 */
+	if (mr_store_exec(st, "PRAGMA ignore_check_constraints = ON", err) == -1)
+		goto out;
+	checks_off = 1;
+	if (count_rows(st, &existing, err) == -1 || prepare_statements(&im) == -1)
+		goto out;
+	/*
+	 * Duplicates against the database: a small table is read into the
+	 * in-memory set once; a large one is asked row by row through its
+	 * (tin, performance_year) index.  A large load into a table no larger
+	 * than itself builds the indexes afterwards, in this transaction.
+	 */
+	if (!o->force && existing <= 4 * guess &&
+	    dups_load(&im, existing + guess / 2) == -1)
+		goto out;
+	if (guess >= REBUILD_MIN_ROWS && existing <= guess &&
+	    (im.dups_have_db || o->force)) {
+		if (indexes_drop(st, &defs, &ndefs, err) == -1)
+			goto out;
+		/* The statements were prepared against the old schema. */
+		sqlite3_finalize(im.ins);
+		sqlite3_finalize(im.insn);
+		sqlite3_finalize(im.note);
+		sqlite3_finalize(im.dupq);
+		im.ins = im.insn = im.note = im.dupq = NULL;
+		if (prepare_statements(&im) == -1)
+			goto out;
+	}
+	if (writer_start(&im) == -1)
+		goto out;
+	if (read_file(&im, fp, md) == -1 || writer_stop(&im) == -1)
+		goto out;
+
+	EVP_DigestFinal_ex(md, digest, &dlen);
+	for (unsigned int i = 0; i < dlen; i++)
+		snprintf(stats->sha256 + 2 * i, 3, "%02x", digest[i]);
+	if (stats->rejected > 0 && !o->skip_bad) {
+		mr_err_set(err, MR_EINVAL, "%s: %ld of %ld rows are bad; nothing "
+		    "was imported (fix them, or import the good rows with "
+		    "--skip-bad REJECTS.csv)", path, stats->rejected, stats->rows);
+		goto out;
+	}
+	/* Let SQLite sort for the indexes on a second core as well. */
+	if (ndefs > 0)
+		(void)mr_store_exec(st, "PRAGMA threads = 2", NULL);
+	for (int i = 0; i < ndefs; i++)
+		if (mr_store_exec(st, defs[i], err) == -1)
+			goto out;
+	stats->indexes_rebuilt = ndefs;
+	if (audit_import(&im) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	(void)writer_stop(&im);
+	for (int i = 0; im.batch != NULL && i < NBATCHES; i++)
+		for (int k = 0; k < im.batch[i].n; k++) {
+			mr_case_release(&im.batch[i].job[k].c);
+			free(im.batch[i].job[k].note);
+		}
+	free(im.batch);
+	sqlite3_finalize(im.ins);
+	sqlite3_finalize(im.insn);
+	sqlite3_finalize(im.note);
+	sqlite3_finalize(im.dupq);
+	if (in_tx)
+		mr_store_rollback(st);
+	if (checks_off)
+		(void)mr_store_exec(st, "PRAGMA ignore_check_constraints = OFF", NULL);
+	if (ndefs > 0)
+		(void)mr_store_exec(st, "PRAGMA threads = 0", NULL);
+	for (int i = 0; i < ndefs; i++)
+		free(defs[i]);
+	free(defs);
+	for (int i = 0; i < im.ncols; i++)
+		free(im.names[i]);
+	free(im.buf);
+	free(im.dups.slot);
+	EVP_MD_CTX_free(md);
+	if (fp != NULL)
+		fclose(fp);
+	return rc;
+}
+
+/* --- export -------------------------------------------------------------- */
+
+struct exp {
+	struct mr_store		*st;
+	enum mr_import_format	 fmt;
+	FILE			*fp;
+	sqlite3_stmt		*note;
+	struct mr_err		*err;
+	long			 n;
+	int			 failed;
+};
+
+/* A CSV field, quoted when it holds a comma, quote, line break or edge space. */
+/* One CSV field: quoted (by libcsv) only when it has to be. */
+static void
+csv_put(FILE *fp, const char *s, int last)
+{
+	size_t len = strlen(s);
+
+	if (strpbrk(s, ",\"\r\n") != NULL || (len > 0 && (s[0] == ' ' ||
+	    s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')))
+		csv_fwrite(fp, s, len);
+	else
+		fwrite(s, 1, len, fp);
+	putc(last ? '\n' : ',', fp);
+}
+
+static int
+export_one(const struct mr_case *c, void *arg)
+{
+	struct exp *e = arg;
+	char num[6][40], reasons[128], id[24], year[8];
+	const char *note = NULL, *v[NCOLS + 1];
+	double nums[6] = { c->final_score, c->payment_adjustment,
+	    c->quality_score, c->cost_score, c->ia_score, c->pi_score };
+	int step;
+
+	sqlite3_reset(e->note);
+	sqlite3_bind_int64(e->note, 1, c->id);
+	step = sqlite3_step(e->note);
+	if (step == SQLITE_ROW)
+		note = (const char *)sqlite3_column_text(e->note, 0);
+	else if (step != SQLITE_DONE) {
+		mr_store_dberr(e->st, e->err, "reading notes");
+		e->failed = 1;
+		return 1;
+	}
+	for (int i = 0; i < 6; i++) {
+		if (isnan(nums[i]))
+			num[i][0] = '\0';
+		else
+			num_text(nums[i], num[i], sizeof num[i]);
+	}
+	mr_reasons_format(c->reasons, reasons, sizeof reasons);
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	snprintf(year, sizeof year, "%d", c->performance_year);
+	v[0] = id;
+	v[1 + C_TIN] = c->tin;
+	v[1 + C_NPI] = c->npi;
+	v[1 + C_NAME] = c->name;
+	v[1 + C_YEAR] = year;
+	v[1 + C_REASON] = reasons;
+	v[1 + C_SCORE] = num[0];
+	v[1 + C_ADJ] = num[1];
+	v[1 + C_PRACTICE] = c->practice;
+	v[1 + C_PART] = c->participation;
+	v[1 + C_OWNER] = c->owner ? c->owner : "";
+	v[1 + C_NOTE] = note ? note : "";
+	v[1 + C_QUALITY] = num[2];
+	v[1 + C_COST] = num[3];
+	v[1 + C_IA] = num[4];
+	v[1 + C_PI] = num[5];
+	v[1 + C_STATUS] = c->status;
+	if (e->fmt == MR_FORMAT_CSV) {
+		/* Reasons are "a;b" in a file: a comma would need quoting. */
+		for (char *p = reasons; (p = strchr(p, ',')) != NULL; )
+			*p = ';';
+		for (int i = 0; i <= NCOLS; i++)
+			csv_put(e->fp, v[i], i == NCOLS);
+	} else {
+		json_t *o = json_object(), *r = json_array();
+		char *tok, *save = NULL;
+
+		json_object_set_new(o, "id", json_integer(c->id));
+		for (int i = 0; i < NCOLS; i++) {
+			const char *v1 = v[1 + i];
+			json_t *val;
+
+			if (i == C_YEAR)
+				val = json_integer(c->performance_year);
+			else if (i == C_REASON) {
+				for (tok = strtok_r(reasons, ",", &save); tok;
+				    tok = strtok_r(NULL, ",", &save))
+					json_array_append_new(r, json_string(tok));
+				val = r;
+			} else if (*v1 == '\0')
+				val = json_null();
+			else if (i == C_SCORE || i == C_ADJ || i == C_QUALITY ||
+			    i == C_COST || i == C_IA || i == C_PI)
+				val = json_real(strtod(v1, NULL));
+			else
+				val = json_string(v1);
+			json_object_set_new(o, mr_import_columns[i], val);
+		}
+		if (json_dumpf(o, e->fp, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(15)) == 0)
+			putc('\n', e->fp);
+		json_decref(o);
+	}
+	e->n++;
+	if (ferror(e->fp)) {
+		mr_err_set(e->err, MR_EFAIL, "writing the export: %s",
+		    strerror(errno));
+		e->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+mr_export_write(struct mr_store *st, const struct mr_case_filter *f,
+    enum mr_import_format fmt, FILE *fp, long *n, struct mr_err *err)
+{
+	struct exp e = { .st = st, .fmt = fmt, .fp = fp, .err = err };
+	int rc = -1;
+
+	*n = 0;
+	if (mr_store_prepare(st, "SELECT body FROM case_note WHERE case_id = ? "
+	    "ORDER BY id LIMIT 1", &e.note, err) == -1)
+		goto out;
+	if (fmt == MR_FORMAT_CSV) {
+		fputs("id", fp);
+		for (int i = 0; i < NCOLS; i++)
+			fprintf(fp, ",%s", mr_import_columns[i]);
+		putc('\n', fp);
+	}
+	if (mr_case_list(st, f, export_one, &e, err) == -1 || e.failed)
+		goto out;
+	*n = e.n;
+	rc = 0;
+out:
+	sqlite3_finalize(e.note);
+	return rc;
+}

@@ -1,0 +1,442 @@
+/* Unit tests of lib/mr_import: bulk import and export of cases. */
+#include "config.h"
+
+#include <math.h>
+
+#include <openssl/evp.h>
+
+#include "tests/unit/unit.h"
+#include "lib/mr_audit.h"
+#include "lib/mr_case.h"
+#include "lib/mr_import.h"
+
+#define HEADER "tin,npi,name,year,reason,score,adjustment,note\n"
+
+/* What the reject callback saw. */
+struct seen {
+	long	 line[16];
+	char	 why[16][160];
+	int	 n;
+};
+
+static int
+collect(const struct mr_import_reject *r, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 16) {
+		s->line[s->n] = r->line;
+		snprintf(s->why[s->n], sizeof s->why[0], "%s", r->reason);
+	}
+	s->n++;
+	return 0;
+}
+
+static void
+write_file(const struct unit_db *u, const char *name, const char *text,
+    char *path, size_t len)
+{
+	FILE *fp;
+
+	snprintf(path, len, "%s/%s", u->dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static int
+import_text(struct unit_db *u, const char *name, const char *text, int skip_bad,
+    int force, struct seen *seen, struct mr_import_stats *stats,
+    struct mr_err *err)
+{
+	struct mr_import_opts o = { .reject = collect, .arg = seen,
+	    .skip_bad = skip_bad, .force = force };
+	char path[256];
+
+	if (strstr(name, ".jsonl") != NULL)
+		o.format = MR_FORMAT_JSONL;
+	write_file(u, name, text, path, sizeof path);
+	memset(seen, 0, sizeof *seen);
+	return mr_import_file(u->st, path, &o, stats, err);
+}
+
+static long long
+count_cases(struct unit_db *u)
+{
+	sqlite3_stmt *stmt;
+	long long n;
+
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+	    "SELECT count(*) FROM review_case", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+static int
+first_note(const char *at, const char *who, const char *body, void *arg)
+{
+	snprintf(arg, 128, "%s", body);
+	return 1;
+}
+
+static void
+test_csv_quoting_commas_newlines_and_utf8_survive(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+	struct mr_case c;
+	char note[128] = "";
+
+	assert_int_equal(import_text(u, "a.csv", HEADER
+	    "12-3456789,1234567893,\"Doe, Jane\",2023,euc-not-applied;scoring-error,"
+	    "62.5,-1.2,\"first line\nsecond, with \"\"quotes\"\"\"\n"
+	    "123456789,,Clinique Zoë Müller,2023,other,,,\n",
+	    0, 0, &seen, &st, &err), 0);
+	assert_int_equal(st.rows, 2);
+	assert_int_equal(st.imported, 2);
+	assert_int_equal(mr_case_get(u->st, st.first_id, &c, &err), 0);
+	assert_string_equal(c.name, "Doe, Jane");
+	assert_string_equal(c.tin, "123456789");
+	assert_int_equal(c.reasons, MR_REASON_EUC | MR_REASON_SCORING);
+	assert_true(fabs(c.payment_adjustment + 1.2) < 1e-9);
+	mr_case_release(&c);
+	assert_int_equal(mr_case_notes_each(u->st, st.first_id, first_note, note,
+	    &err), 0);
+	assert_string_equal(note, "first line\nsecond, with \"quotes\"");
+	assert_int_equal(mr_case_get(u->st, st.last_id, &c, &err), 0);
+	assert_string_equal(c.name, "Clinique Zoë Müller");
+	assert_string_equal(c.npi, "");
+	mr_case_release(&c);
+}
+
+static void
+test_one_bad_row_imports_nothing_and_every_bad_line_is_named(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	/* Line 3 holds a two-line note, so the bad rows start on 5 and 6. */
+	assert_int_equal(import_text(u, "b.csv", HEADER
+	    "123456789,1234567893,A,2023,other,,,\n"
+	    "123456789,,B,2023,other,,,\"two\nlines\"\n"
+	    "223456789,1234567898,C,2023,other,,,\n"
+	    "323456789,,D,2016,other,,,\n"
+	    "423456789,,E,2023,other,101,,\n",
+	    0, 0, &seen, &st, &err), -1);
+	assert_int_equal(err.code, MR_EINVAL);
+	assert_non_null(strstr(err.msg, "3 of 5 rows are bad; nothing was imported"));
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.line[0], 5);
+	assert_non_null(strstr(seen.why[0], "npi '1234567898': check digit"));
+	assert_int_equal(seen.line[1], 6);
+	assert_non_null(strstr(seen.why[1], "year '2016'"));
+	assert_int_equal(seen.line[2], 7);
+	assert_non_null(strstr(seen.why[2], "score '101'"));
+	assert_int_equal(count_cases(u), 0);
+}
+
+static void
+test_crlf_and_byte_order_mark_keep_line_numbers(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	/* What spreadsheets on Windows write: a BOM and CRLF line ends. */
+	assert_int_equal(import_text(u, "w.csv", "\xef\xbb\xbftin,name,year,reason\r\n"
+	    "123456789,A,2023,other\r\n"
+	    "\r\n"
+	    "223456789,B,2023,bogus\r\n",
+	    0, 0, &seen, &st, &err), -1);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.line[0], 4);
+	assert_non_null(strstr(seen.why[0], "reason 'bogus'"));
+	assert_int_equal(st.rows, 2);
+}
+
+static void
+test_skip_bad_imports_the_good_rows(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	assert_int_equal(import_text(u, "c.csv", HEADER
+	    "123456789,1234567893,A,2023,other,,,\n"
+	    "123456789,,B,2023,nonsense,,,\n"
+	    "223456789,,C,2023,qp-status,,,\n",
+	    1, 0, &seen, &st, &err), 0);
+	assert_int_equal(st.imported, 2);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(seen.line[0], 3);
+	assert_non_null(strstr(seen.why[0], "reason 'nonsense'"));
+	assert_int_equal(count_cases(u), 2);
+}
+
+static void
+test_duplicates_within_the_file_and_against_the_database(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	assert_int_equal(import_text(u, "d1.csv", HEADER
+	    "123456789,1234567893,A,2023,other,,,\n",
+	    0, 0, &seen, &st, &err), 0);
+	assert_int_equal(import_text(u, "d2.csv", HEADER
+	    "223456789,,G,2023,other,,,\n"
+	    "22-3456789,,G again,2023,other,,,\n"
+	    "123456789,1234567893,A again,2023,other,,,\n"
+	    "123456789,1234567893,A for 2022,2022,other,,,\n",
+	    0, 0, &seen, &st, &err), -1);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.line[0], 3);
+	assert_non_null(strstr(seen.why[0], "line 2 already opens a case for "
+	    "this TIN and performance year 2023"));
+	assert_int_equal(seen.line[1], 4);
+	assert_non_null(strstr(seen.why[1], "case 1 is already open"));
+	assert_non_null(strstr(seen.why[1], "--force"));
+	/* --force opens them all, as add --force does. */
+	assert_int_equal(import_text(u, "d2.csv", HEADER
+	    "223456789,,G,2023,other,,,\n"
+	    "22-3456789,,G again,2023,other,,,\n"
+	    "123456789,1234567893,A again,2023,other,,,\n",
+	    0, 1, &seen, &st, &err), 0);
+	assert_int_equal(count_cases(u), 4);
+}
+
+static void
+test_non_utf8_is_rejected_with_its_line(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	assert_int_equal(import_text(u, "e.csv", HEADER
+	    "123456789,,Caf\xe9 Latin-1,2023,other,,,\n",
+	    0, 0, &seen, &st, &err), -1);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.line[0], 2);
+	assert_non_null(strstr(seen.why[0], "name: byte 3 is not valid UTF-8"));
+	assert_int_equal(count_cases(u), 0);
+}
+
+static void
+test_whole_file_errors_name_the_problem(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	assert_int_equal(import_text(u, "f1.csv", "tin,npi,name,reason\n"
+	    "123456789,,A,other\n", 0, 0, &seen, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "required column is missing: year"));
+	assert_int_equal(import_text(u, "f2.csv", "tin,name,year,reason,colour\n"
+	    "123456789,A,2023,other,red\n", 0, 0, &seen, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "column 'colour' is not known"));
+	assert_int_equal(import_text(u, "f3.csv", "", 0, 0, &seen, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "is empty"));
+	assert_int_equal(import_text(u, "f4.csv", "tin,name,year,reason\n", 0, 0,
+	    &seen, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "no cases to import"));
+	assert_int_equal(import_text(u, "f5.csv", "tin,name,year,reason\n"
+	    "123456789,\"A,2023,other\n", 0, 0, &seen, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "not closed"));
+	assert_int_equal(err.code, MR_EINVAL);
+	assert_int_equal(count_cases(u), 0);
+}
+
+static void
+test_jsonl_rows_and_bad_lines(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+	struct mr_case c;
+
+	assert_int_equal(import_text(u, "g.jsonl",
+	    "{\"tin\":\"123456789\",\"npi\":\"1234567893\",\"name\":\"A\","
+	    "\"year\":2023,\"reason\":[\"qp-status\",\"other\"],\"score\":85.49}\n"
+	    "\n"
+	    "{\"tin\":\"223456789\",\"name\":\"B\",\"year\":2023,"
+	    "\"reason\":\"scoring-error\",\"colour\":\"red\"}\n"
+	    "{\"tin\": \"323456789\", \"name\": \"C\"\n"
+	    "[1,2]\n",
+	    0, 0, &seen, &st, &err), -1);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.line[0], 3);
+	assert_non_null(strstr(seen.why[0], "field 'colour' is not known"));
+	assert_int_equal(seen.line[1], 4);
+	assert_non_null(strstr(seen.why[1], "not valid JSON"));
+	assert_int_equal(seen.line[2], 5);
+	assert_int_equal(count_cases(u), 0);
+	assert_int_equal(import_text(u, "g.jsonl",
+	    "{\"tin\":\"123456789\",\"npi\":\"1234567893\",\"name\":\"A\","
+	    "\"year\":2023,\"reason\":[\"qp-status\",\"other\"],\"score\":85.49,"
+	    "\"status\":\"submitted\"}\n", 0, 0, &seen, &st, &err), 0);
+	assert_int_equal(mr_case_get(u->st, st.first_id, &c, &err), 0);
+	assert_int_equal(c.reasons, MR_REASON_QP_STATUS | MR_REASON_OTHER);
+	assert_true(fabs(c.final_score - 85.49) < 1e-9);
+	assert_string_equal(c.status, "submitted");
+	mr_case_release(&c);
+}
+
+static char *
+export_text(struct unit_db *u, enum mr_import_format fmt)
+{
+	struct mr_err err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	long n;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(mr_export_write(u->st, NULL, fmt, fp, &n, &err), 0);
+	fclose(fp);
+	return buf;
+}
+
+static void
+round_trip(void **state, enum mr_import_format fmt, const char *name)
+{
+	struct unit_db *u = *state, v;
+	struct mr_import_opts o = { .format = fmt };
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+	char *first, *second, path[256];
+
+	assert_int_equal(import_text(u, "h.csv", "tin,npi,name,year,reason,score,"
+	    "adjustment,practice,participation,owner,note,quality,cost,ia,pi\n"
+	    "12-3456789,1234567893,\"Doe, Jane\",2023,qp-status;other,62.5,-1.2,"
+	    "small,group,officer@practice.example,\"two\nlines, \"\"quoted\"\"\","
+	    "70,,100,55.25\n"
+	    "123456789,,\" Spaced Group \",2022,eligibility,100,8.25,,,,,,,,\n",
+	    0, 0, &seen, &st, &err), 0);
+	first = export_text(u, fmt);
+	/* Into a second, empty database, then out again. */
+	memset(&v, 0, sizeof v);
+	snprintf(v.dir, sizeof v.dir, "%s", u->dir);
+	snprintf(v.path, sizeof v.path, "%s/second.db", u->dir);
+	assert_int_equal(mr_store_open(v.path, &v.st, &err), 0);
+	mr_store_set_now(v.st, UNIT_NOW);
+	write_file(u, name, first, path, sizeof path);
+	assert_int_equal(mr_import_file(v.st, path, &o, &st, &err), 0);
+	assert_int_equal(st.imported, 2);
+	second = export_text(&v, fmt);
+	assert_string_equal(first, second);
+	assert_non_null(strstr(first, "officer@practice.example"));
+	mr_store_close(v.st);
+	free(first);
+	free(second);
+}
+
+static void
+test_export_then_import_round_trips_csv(void **state)
+{
+	round_trip(state, MR_FORMAT_CSV, "out.csv");
+}
+
+static void
+test_export_then_import_round_trips_jsonl(void **state)
+{
+	round_trip(state, MR_FORMAT_JSONL, "out.jsonl");
+}
+
+static int
+audit_after(const struct mr_audit_row *r, void *arg)
+{
+	if (strcmp(r->entity, "import") == 0)
+		snprintf(arg, 512, "%s", r->after);
+	return 0;
+}
+
+static void
+test_large_load_rebuilds_indexes_and_audits_once(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_opts o = { 0 };
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	unsigned char md[32];
+	unsigned int mdlen;
+	char path[256], hex[65], after[512] = "", want[100];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	sqlite3_stmt *stmt;
+	int64_t rows, bad;
+
+	/* Enough rows for the drop-and-rebuild path and many writer batches. */
+	fputs("tin,name,year,reason,note\n", fp);
+	for (int i = 0; i < 12000; i++)
+		fprintf(fp, "%09d,Practice number %d of the national roll,2023,"
+		    "scoring-error,%s\n", 100000000 + i, i, i % 100 ? "" : "n");
+	fclose(fp);
+	write_file(u, "big.csv", text, path, sizeof path);
+	assert_int_equal(mr_import_file(u->st, path, &o, &st, &err), 0);
+	assert_int_equal(st.imported, 12000);
+	assert_int_equal(st.first_id, 1);
+	assert_int_equal(st.last_id, 12000);
+	/* Every secondary index of review_case was rebuilt, and is back. */
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT count(*) "
+	    "FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'review_case' "
+	    "AND sql IS NOT NULL", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_true(sqlite3_column_int(stmt, 0) >= 3);
+	assert_int_equal(st.indexes_rebuilt, sqlite3_column_int(stmt, 0));
+	sqlite3_finalize(stmt);
+	/* Notes land on their own cases across multi-row INSERTs. */
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT "
+	    "group_concat(n.case_id || ':' || substr(c.name, 17, 4)) FROM "
+	    "(SELECT * FROM case_note ORDER BY id LIMIT 3) n JOIN review_case c "
+	    "ON c.id = n.case_id", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
+	    "1:0 of,101:100 ,201:200 ");
+	sqlite3_finalize(stmt);
+	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(st.sha256, hex);
+	assert_int_equal(mr_audit_each(u->st, "import", 0, audit_after, after,
+	    &err), 0);
+	snprintf(want, sizeof want, "\"sha256\":\"%s\"", hex);
+	assert_non_null(strstr(after, want));
+	assert_non_null(strstr(after, "\"imported\":12000"));
+	assert_int_equal(mr_audit_verify(u->st, &bad, &rows, &err), 0);
+	assert_int_equal(rows, 1);
+	free(text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_csv_quoting_commas_newlines_and_utf8_survive, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_one_bad_row_imports_nothing_and_every_bad_line_is_named, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_crlf_and_byte_order_mark_keep_line_numbers, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_skip_bad_imports_the_good_rows, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates_within_the_file_and_against_the_database, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_non_utf8_is_rejected_with_its_line, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_whole_file_errors_name_the_problem, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_jsonl_rows_and_bad_lines, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_export_then_import_round_trips_csv, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_export_then_import_round_trips_jsonl, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_large_load_rebuilds_indexes_and_audits_once, unit_db_setup, unit_db_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
