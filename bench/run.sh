@@ -154,21 +154,31 @@ mb=$(peak_mb env MIPSREVIEW_DB="$W/rss.db" "$MR" import "$W/population.csv")
 rm -f "$W/rss.db"*
 row "\`import\` of $N rows, peak RSS" "$mb MB" "-" "-" "(none set)" "-"
 
-# --- hooks: other benchmarks plug in here ----------------------------------
-# Each hook is sourced with MR, DB (the national database), W (scratch
-# folder), N and the row function; it appends its own rows.
-# Hook: attach of a 1 GiB file vs sha256sum (evidence branch, issue 6).
-if [ -f "$top_srcdir/bench/attach.sh" ]; then
-	. "$top_srcdir/bench/attach.sh"
+# --- the attach and feed benchmarks ---------------------------------------
+# bench/attach.sh (issue 6) and bench/feed.sh (issue 4) run as their own
+# processes (also as make bench-attach / bench-feed); their output goes
+# below the table and their verdicts into it.
+EXTRA="$W/extra.md"
+: >"$EXTRA"
+if sh "$top_srcdir/bench/attach.sh" "$MR" >"$W/attach.out" 2>&1; then
+	a=$(sed -n 's/^attach 1 GiB:.*median \([0-9.]*\) s$/\1/p' "$W/attach.out")
+	h=$(sed -n 's/^sha256sum 1 GiB:.*median \([0-9.]*\) s$/\1/p' "$W/attach.out")
+	r=$(sed -n 's/^ratio attach\/sha256sum: \([0-9.]*\).*/\1/p' "$W/attach.out")
+	row "\`attach\` of a 1 GiB file" "$a s" "sha256sum $h s" "${r}x" "<= 0.5x" \
+		"$(awk -v r="$r" 'BEGIN { print (r <= 0.5) ? "ok" : "MISS" }')"
 else
-	row "attach 1 GiB vs sha256sum" "not measured" "-" "-" "<= 0.5x" "skipped: bench/attach.sh is not on this branch yet"
+	row "\`attach\` of a 1 GiB file" "failed" "-" "-" "<= 0.5x" "see below"
 fi
-# Hook: feed rendering and serving, mipsreviewd RSS (calendar branch, issue 4).
-if [ -f "$top_srcdir/bench/feed.sh" ]; then
-	. "$top_srcdir/bench/feed.sh"
+{ echo "## attach (bench/attach.sh)"; echo; echo '```'; cat "$W/attach.out"; echo '```'; echo; } >>"$EXTRA"
+if sh "$top_srcdir/bench/feed.sh" "$top_builddir" >"$W/feed.out" 2>&1; then
+	sed -n 's/^\(ok  \|MISS\) \(.*\)$/\1|\2/p' "$W/feed.out" |
+	while IFS='|' read -r v what; do
+		row "feed: $what" "-" "-" "-" "-" "$(echo "$v" | tr -d ' ')"
+	done
 else
-	row "feed rendering and serving" "not measured" "-" "-" "see issue 4" "skipped: bench/feed.sh is not on this branch yet"
+	row "feed rendering and serving" "failed" "-" "-" "-" "see below"
 fi
+{ echo "## feed (bench/feed.sh)"; echo; echo '```'; cat "$W/feed.out"; echo '```'; echo; } >>"$EXTRA"
 
 # --- the table ----------------------------------------------------------------
 {
@@ -188,6 +198,8 @@ fi
 	echo
 	echo "Reproduce: \`./configure && make bench\` (BENCH_ROWS, BENCH_RUNS and"
 	echo "BENCH_CMD_RUNS change the size and the number of runs)."
+	echo
+	cat "$EXTRA"
 } >"$W/RESULTS.md"
 cat "$W/RESULTS.md"
 cp "$W/RESULTS.md" "$RESULTS"

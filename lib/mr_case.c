@@ -327,18 +327,6 @@ check_kind(const char *field, const char *s, const char *const *list,
 	return 0;
 }
 
-static int
-set_string(char **dst, const char *s, struct mr_err *err)
-{
-	char *copy = NULL;
-
-	if (s != NULL && *s != '\0' && (copy = strdup(s)) == NULL)
-		return mr_err_set(err, MR_EFAIL, "out of memory");
-	free(*dst);
-	*dst = copy;
-	return 0;
-}
-
 /*
  * A deadline of the case's own (CMS asked for documents by a date): in the
  * zone the text names, else the zone of the case's review window, else
@@ -404,7 +392,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 			return mr_err_set(err, MR_EINVAL, "name: the clinician's "
 			    "or group's name is required (--name)");
 		if (mr_text_validate("name", in->name, 0, err) == -1 ||
-		    set_string(&c->name, in->name, err) == -1)
+		    mr_text_set(&c->name, in->name, err) == -1)
 			return -1;
 	}
 	if (in->year != NULL &&
@@ -451,7 +439,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 	if (in->owner != NULL) {
 		if (*in->owner != '\0' && mr_email_validate(in->owner, err) == -1)
 			return -1;
-		if (set_string(&c->owner, in->owner, err) == -1)
+		if (mr_text_set(&c->owner, in->owner, err) == -1)
 			return -1;
 	}
 	if (in->note != NULL &&
@@ -461,7 +449,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 		return -1;
 	if (in->deadline_source != NULL) {
 		if (mr_text_validate("deadline_source", in->deadline_source, 0,
-		    err) == -1 || set_string(&c->deadline_source,
+		    err) == -1 || mr_text_set(&c->deadline_source,
 		    in->deadline_source, err) == -1)
 			return -1;
 	}
@@ -587,27 +575,19 @@ col_num(sqlite3_stmt *stmt, int i)
 	    sqlite3_column_double(stmt, i);
 }
 
-static const char *
-col_text(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
-}
-
 static int
 case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 {
 	case_init(c);
 	c->id = sqlite3_column_int64(stmt, 0);
-	snprintf(c->tin, sizeof c->tin, "%s", col_text(stmt, 1));
-	snprintf(c->npi, sizeof c->npi, "%s", col_text(stmt, 2));
-	c->name = strdup(col_text(stmt, 3));
-	snprintf(c->practice, sizeof c->practice, "%s", col_text(stmt, 4));
-	snprintf(c->participation, sizeof c->participation, "%s", col_text(stmt, 5));
+	snprintf(c->tin, sizeof c->tin, "%s", mr_store_col_text(stmt, 1));
+	snprintf(c->npi, sizeof c->npi, "%s", mr_store_col_text(stmt, 2));
+	c->name = strdup(mr_store_col_text(stmt, 3));
+	snprintf(c->practice, sizeof c->practice, "%s", mr_store_col_text(stmt, 4));
+	snprintf(c->participation, sizeof c->participation, "%s", mr_store_col_text(stmt, 5));
 	c->performance_year = sqlite3_column_int(stmt, 6);
-	snprintf(c->status, sizeof c->status, "%s", col_text(stmt, 7));
-	if (reasons_parse_list(col_text(stmt, 8), &c->reasons) == -1)
+	snprintf(c->status, sizeof c->status, "%s", mr_store_col_text(stmt, 7));
+	if (reasons_parse_list(mr_store_col_text(stmt, 8), &c->reasons) == -1)
 		c->reasons = MR_REASON_OTHER;
 	c->final_score = col_num(stmt, 9);
 	c->payment_adjustment = col_num(stmt, 10);
@@ -616,48 +596,32 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 	c->ia_score = col_num(stmt, 13);
 	c->pi_score = col_num(stmt, 14);
 	if (sqlite3_column_type(stmt, 15) != SQLITE_NULL)
-		c->owner = strdup(col_text(stmt, 15));
-	snprintf(c->created_at, sizeof c->created_at, "%s", col_text(stmt, 16));
-	snprintf(c->updated_at, sizeof c->updated_at, "%s", col_text(stmt, 17));
+		c->owner = strdup(mr_store_col_text(stmt, 15));
+	snprintf(c->created_at, sizeof c->created_at, "%s", mr_store_col_text(stmt, 16));
+	snprintf(c->updated_at, sizeof c->updated_at, "%s", mr_store_col_text(stmt, 17));
 	c->has_deadline = sqlite3_column_type(stmt, 18) != SQLITE_NULL;
 	c->deadline_at = (time_t)sqlite3_column_int64(stmt, 18);
-	snprintf(c->deadline_zone, sizeof c->deadline_zone, "%s", col_text(stmt, 19));
+	snprintf(c->deadline_zone, sizeof c->deadline_zone, "%s", mr_store_col_text(stmt, 19));
 	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
-		c->deadline_source = strdup(col_text(stmt, 20));
+		c->deadline_source = strdup(mr_store_col_text(stmt, 20));
 	c->filing_id = sqlite3_column_int64(stmt, 21);	/* issue 8 */
 	return c->name == NULL ? -1 : 0;
+}
+
+static int
+case_row(sqlite3_stmt *stmt, void *c)
+{
+	return case_from_row(stmt, c);
 }
 
 int
 mr_case_get(struct mr_store *st, int64_t id, struct mr_case *c,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
-
 	case_init(c);
-	if (mr_store_prepare(st, "SELECT " CASE_COLUMNS " FROM review_case "
-	    "WHERE id = ?", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_DONE) {
-		mr_err_set(err, MR_ENOTFOUND, "case %lld does not exist; "
-		    "'mipsreview list' shows the cases", (long long)id);
-		goto out;
-	}
-	if (step != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading case");
-		goto out;
-	}
-	if (case_from_row(stmt, c) == -1) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_store_row_by_id(st, "SELECT " CASE_COLUMNS " FROM review_case "
+	    "WHERE id = ?", id, case_row, c, "case",
+	    "'mipsreview list' shows the cases", err);
 }
 
 static void
@@ -1080,7 +1044,7 @@ mr_case_notes_each(struct mr_store *st, int64_t id,
 		goto out;
 	sqlite3_bind_int64(stmt, 1, id);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (fn(col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2),
+		if (fn(mr_store_col_text(stmt, 0), mr_store_col_text(stmt, 1), mr_store_col_text(stmt, 2),
 		    arg) != 0)
 			break;
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {

@@ -935,37 +935,24 @@ ev_from_row(sqlite3_stmt *stmt, struct mr_evidence *ev)
 	return (ev->original_name && ev->media_type && ev->attached_by) ? 0 : -1;
 }
 
+static int
+ev_row(sqlite3_stmt *stmt, void *ev)
+{
+	if (ev_from_row(stmt, ev) == -1) {
+		mr_evidence_release(ev);
+		return -1;
+	}
+	return 0;
+}
+
 int
 mr_evidence_get(struct mr_store *st, int64_t id, struct mr_evidence *ev,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
-
 	memset(ev, 0, sizeof *ev);
-	if (mr_store_prepare(st, "SELECT " EV_COLUMNS " FROM evidence WHERE "
-	    "id = ?", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_DONE) {
-		mr_err_set(err, MR_ENOTFOUND, "evidence %lld does not exist; "
-		    "'mipsreview evidence list' shows it", (long long)id);
-		goto out;
-	}
-	if (step != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading evidence");
-		goto out;
-	}
-	if (ev_from_row(stmt, ev) == -1) {
-		mr_evidence_release(ev);
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_store_row_by_id(st, "SELECT " EV_COLUMNS " FROM evidence "
+	    "WHERE id = ?", id, ev_row, ev, "evidence",
+	    "'mipsreview evidence list' shows it", err);
 }
 
 int

@@ -109,18 +109,6 @@ hardship_init(struct mr_hardship *h)
 }
 
 static int
-set_string(char **dst, const char *s, struct mr_err *err)
-{
-	char *copy = NULL;
-
-	if (s != NULL && *s != '\0' && (copy = strdup(s)) == NULL)
-		return mr_err_set(err, MR_EFAIL, "out of memory");
-	free(*dst);
-	*dst = copy;
-	return 0;
-}
-
-static int
 current_year(struct mr_store *st)
 {
 	time_t now = mr_store_now(st);
@@ -343,7 +331,7 @@ apply_input(struct mr_store *st, const struct mr_hardship_input *in,
 			snprintf(h->npi, sizeof h->npi, "%s", in->npi);
 	}
 	if (in->name != NULL && (mr_text_validate("name", in->name, 0, err) == -1 ||
-	    set_string(&h->name, in->name, err) == -1))
+	    mr_text_set(&h->name, in->name, err) == -1))
 		return -1;
 	if (in->participation != NULL) {
 		if (*in->participation != '\0' &&
@@ -384,7 +372,7 @@ apply_input(struct mr_store *st, const struct mr_hardship_input *in,
 			return mr_err_set(err, MR_EINVAL, "event: say what happened "
 			    "(--event \"Change Healthcare cyberattack\")");
 		if (mr_text_validate("event", in->event, 0, err) == -1 ||
-		    set_string(&h->event, in->event, err) == -1)
+		    mr_text_set(&h->event, in->event, err) == -1)
 			return -1;
 	}
 	if (in->window != NULL && *in->window != '\0' &&
@@ -398,17 +386,17 @@ apply_input(struct mr_store *st, const struct mr_hardship_input *in,
 			return -1;
 	}
 	if (in->confirmation != NULL && (mr_text_validate("confirmation",
-	    in->confirmation, 0, err) == -1 || set_string(&h->confirmation,
+	    in->confirmation, 0, err) == -1 || mr_text_set(&h->confirmation,
 	    in->confirmation, err) == -1))
 		return -1;
 	if (in->owner != NULL) {
 		if (*in->owner != '\0' && mr_email_validate(in->owner, err) == -1)
 			return -1;
-		if (set_string(&h->owner, in->owner, err) == -1)
+		if (mr_text_set(&h->owner, in->owner, err) == -1)
 			return -1;
 	}
 	if (in->notes != NULL && (mr_text_validate("notes", in->notes, 1,
-	    err) == -1 || set_string(&h->notes, in->notes, err) == -1))
+	    err) == -1 || mr_text_set(&h->notes, in->notes, err) == -1))
 		return -1;
 
 	/* Cross-field rules, on the result. */
@@ -565,21 +553,13 @@ hardship_json_text(const struct mr_hardship *h)
 	"performance_year, type, event, window_id, filed_at, status, " \
 	"confirmation, owner, notes, revision, created_at, updated_at"
 
-static const char *
-col_text(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
-}
-
 static int
 opt_dup(sqlite3_stmt *stmt, int i, char **out)
 {
 	*out = NULL;
 	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
 		return 0;
-	return (*out = strdup(col_text(stmt, i))) == NULL ? -1 : 0;
+	return (*out = strdup(mr_store_col_text(stmt, i))) == NULL ? -1 : 0;
 }
 
 static int
@@ -587,18 +567,18 @@ hardship_from_row(sqlite3_stmt *stmt, struct mr_hardship *h)
 {
 	hardship_init(h);
 	h->id = sqlite3_column_int64(stmt, 0);
-	snprintf(h->tin, sizeof h->tin, "%s", col_text(stmt, 1));
-	snprintf(h->npi, sizeof h->npi, "%s", col_text(stmt, 2));
+	snprintf(h->tin, sizeof h->tin, "%s", mr_store_col_text(stmt, 1));
+	snprintf(h->npi, sizeof h->npi, "%s", mr_store_col_text(stmt, 2));
 	snprintf(h->participation, sizeof h->participation, "%s",
-	    col_text(stmt, 4));
+	    mr_store_col_text(stmt, 4));
 	h->performance_year = sqlite3_column_int(stmt, 5);
-	snprintf(h->type, sizeof h->type, "%s", col_text(stmt, 6));
+	snprintf(h->type, sizeof h->type, "%s", mr_store_col_text(stmt, 6));
 	h->window_id = sqlite3_column_int64(stmt, 8);
-	snprintf(h->filed_at, sizeof h->filed_at, "%s", col_text(stmt, 9));
-	snprintf(h->status, sizeof h->status, "%s", col_text(stmt, 10));
+	snprintf(h->filed_at, sizeof h->filed_at, "%s", mr_store_col_text(stmt, 9));
+	snprintf(h->status, sizeof h->status, "%s", mr_store_col_text(stmt, 10));
 	h->revision = sqlite3_column_int64(stmt, 14);
-	snprintf(h->created_at, sizeof h->created_at, "%s", col_text(stmt, 15));
-	snprintf(h->updated_at, sizeof h->updated_at, "%s", col_text(stmt, 16));
+	snprintf(h->created_at, sizeof h->created_at, "%s", mr_store_col_text(stmt, 15));
+	snprintf(h->updated_at, sizeof h->updated_at, "%s", mr_store_col_text(stmt, 16));
 	if (opt_dup(stmt, 3, &h->name) == -1 || opt_dup(stmt, 7, &h->event) == -1 ||
 	    opt_dup(stmt, 11, &h->confirmation) == -1 ||
 	    opt_dup(stmt, 12, &h->owner) == -1 || opt_dup(stmt, 13, &h->notes) == -1)
@@ -619,7 +599,7 @@ load_categories(struct mr_store *st, struct mr_hardship *h, struct mr_err *err)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, h->id);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (mr_category_parse(col_text(stmt, 0), &b, err) == -1)
+		if (mr_category_parse(mr_store_col_text(stmt, 0), &b, err) == -1)
 			goto out;
 		h->categories |= b;
 		if (sqlite3_column_int(stmt, 1))
@@ -635,37 +615,22 @@ out:
 	return rc;
 }
 
+static int
+hardship_row(sqlite3_stmt *stmt, void *h)
+{
+	return hardship_from_row(stmt, h);
+}
+
 int
 mr_hardship_get(struct mr_store *st, int64_t id, struct mr_hardship *h,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
-
 	hardship_init(h);
-	if (mr_store_prepare(st, "SELECT " HARDSHIP_COLUMNS " FROM "
-	    "hardship_filing WHERE id = ?", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((step = sqlite3_step(stmt)) == SQLITE_DONE) {
-		mr_err_set(err, MR_ENOTFOUND, "filing %lld does not exist; "
-		    "'mipsreview hardship list' shows the filings", (long long)id);
-		goto out;
-	}
-	if (step != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading the filing");
-		goto out;
-	}
-	if (hardship_from_row(stmt, h) == -1) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	if (load_categories(st, h, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	if (mr_store_row_by_id(st, "SELECT " HARDSHIP_COLUMNS " FROM "
+	    "hardship_filing WHERE id = ?", id, hardship_row, h, "filing",
+	    "'mipsreview hardship list' shows the filings", err) == -1)
+		return -1;
+	return load_categories(st, h, err);
 }
 
 static void
@@ -1078,8 +1043,8 @@ mr_hardship_check_link(struct mr_store *st, int64_t id, const char *tin,
 		mr_store_dberr(st, err, "reading the filing");
 		goto out;
 	}
-	if (strcmp(col_text(stmt, 0), tin) != 0) {
-		mr_tin_mask(col_text(stmt, 0), mask, sizeof mask);
+	if (strcmp(mr_store_col_text(stmt, 0), tin) != 0) {
+		mr_tin_mask(mr_store_col_text(stmt, 0), mask, sizeof mask);
 		mr_err_set(err, MR_EINVAL, "filing %lld is for TIN %s, not the "
 		    "case's TIN; link a filing of the same TIN", (long long)id,
 		    mask);

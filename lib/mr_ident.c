@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/mr_ident.h"
@@ -156,5 +157,17 @@ mr_email_validate(const char *s, struct mr_err *err)
 	    at[strlen(at) - 1] == '.')
 		return mr_err_set(err, MR_EINVAL, "e-mail '%s': one plain "
 		    "address like officer@practice.example is expected", s);
+	return 0;
+}
+
+int
+mr_text_set(char **dst, const char *s, struct mr_err *err)
+{
+	char *copy = NULL;
+
+	if (s != NULL && *s != '\0' && (copy = strdup(s)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	free(*dst);
+	*dst = copy;
 	return 0;
 }

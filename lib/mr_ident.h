@@ -22,6 +22,8 @@ void	mr_tin_mask(const char *tin, char *out, size_t outlen);
 /* 0 if s is valid UTF-8 without control characters other than \n and \t. */
 int	mr_text_validate(const char *field, const char *s, int allow_newline,
 	    struct mr_err *);
+/* Replace *dst by a copy of s (NULL or "" leave NULL); -1 when out of memory. */
+int	mr_text_set(char **dst, const char *s, struct mr_err *);
 /* 0 if s looks like a single e-mail address (local@domain, no spaces or CR/LF). */
 int	mr_email_validate(const char *s, struct mr_err *);
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_score.h"
+#include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 
 static const char *const category_names[MR_NCAT] = {
@@ -120,14 +121,6 @@ mr_score_note(struct mr_score_result *res, const char *rule, const char *source,
 	va_end(ap);
 }
 
-static const char *
-col_text(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
-}
-
 static int
 load_program(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 {
@@ -155,7 +148,7 @@ load_program(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 	    NAN : sqlite3_column_double(stmt, 1);
 	ref->max_negative = sqlite3_column_double(stmt, 2);
 	snprintf(ref->program_source, sizeof ref->program_source, "%s",
-	    col_text(stmt, 3));
+	    mr_store_col_text(stmt, 3));
 	ref->program_verified = sqlite3_column_int(stmt, 4);
 	rc = 0;
 out:
@@ -178,12 +171,12 @@ load_auto(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 		goto out;
 	sqlite3_bind_int(stmt, 1, ref->year);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (mr_category_parse(col_text(stmt, 0), &b, err) == -1)
+		if (mr_category_parse(mr_store_col_text(stmt, 0), &b, err) == -1)
 			goto out;
 		ref->auto_reweighted |= b;
 		off += snprintf(ref->auto_source + off, off < sizeof
 		    ref->auto_source ? sizeof ref->auto_source - off : 0, "%s%s",
-		    off ? "; " : "", col_text(stmt, 1));
+		    off ? "; " : "", mr_store_col_text(stmt, 1));
 		if (!sqlite3_column_int(stmt, 2))
 			ref->auto_verified = 0;
 	}
@@ -217,7 +210,7 @@ load_scale(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 		ref->exceptional_part = sqlite3_column_type(stmt, 2) ==
 		    SQLITE_NULL ? NAN : sqlite3_column_double(stmt, 2);
 		snprintf(ref->scale_source, sizeof ref->scale_source, "%s",
-		    col_text(stmt, 3));
+		    mr_store_col_text(stmt, 3));
 		ref->scale_verified = sqlite3_column_int(stmt, 4);
 	} else if (step != SQLITE_DONE) {
 		mr_store_dberr(st, err, "reading payment scale");
@@ -248,14 +241,14 @@ load_weights(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 			break;
 		w = &ref->weights[ref->nweights];
 		memset(w, 0, sizeof *w);
-		if (*col_text(stmt, 0) != '\0' && mr_category_list_parse(
-		    "score_weight.reweighted", col_text(stmt, 0), &w->reweighted,
+		if (*mr_store_col_text(stmt, 0) != '\0' && mr_category_list_parse(
+		    "score_weight.reweighted", mr_store_col_text(stmt, 0), &w->reweighted,
 		    err) == -1)
 			goto out;
-		w->small = strcmp(col_text(stmt, 1), "small") == 0;
+		w->small = strcmp(mr_store_col_text(stmt, 1), "small") == 0;
 		for (int i = 0; i < MR_NCAT; i++)
 			w->w[i] = sqlite3_column_double(stmt, 2 + i);
-		snprintf(w->source, sizeof w->source, "%s", col_text(stmt, 6));
+		snprintf(w->source, sizeof w->source, "%s", mr_store_col_text(stmt, 6));
 		w->verified = sqlite3_column_int(stmt, 7);
 		if (w->reweighted == 0 && !w->small)
 			base = 1;

@@ -73,6 +73,47 @@ mr_store_exec(struct mr_store *st, const char *sql, struct mr_err *err)
 	return 0;
 }
 
+const char *
+mr_store_col_text(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s ? s : "";
+}
+
+int
+mr_store_row_by_id(struct mr_store *st, const char *sql, int64_t id,
+    int (*from_row)(sqlite3_stmt *, void *), void *out, const char *what,
+    const char *hint, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char msg[64];
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, sql, &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		mr_err_set(err, MR_ENOTFOUND, "%s %lld does not exist; %s", what,
+		    (long long)id, hint);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		snprintf(msg, sizeof msg, "reading %s %lld", what, (long long)id);
+		mr_store_dberr(st, err, msg);
+		goto out;
+	}
+	if (from_row(stmt, out) == -1) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int
 pragma_int(struct mr_store *st, const char *sql, int *out, struct mr_err *err)
 {

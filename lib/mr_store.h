@@ -57,6 +57,16 @@ int	mr_store_prepare(struct mr_store *, const char *sql, sqlite3_stmt **,
 int	mr_store_exec(struct mr_store *, const char *sql, struct mr_err *);
 /* Fill *err from the connection's last error, prefixed by what failed. */
 int	mr_store_dberr(struct mr_store *, struct mr_err *, const char *what);
+/* The text of column i, or "" when it is NULL. */
+const char *mr_store_col_text(sqlite3_stmt *, int i);
+/*
+ * Run sql (one "?" for id), expecting one row, and hand it to from_row
+ * (which returns -1 when out of memory).  No row: MR_ENOTFOUND with
+ * "<what> <id> does not exist; <hint>".
+ */
+int	mr_store_row_by_id(struct mr_store *, const char *sql, int64_t id,
+	    int (*from_row)(sqlite3_stmt *, void *), void *out,
+	    const char *what, const char *hint, struct mr_err *);
 /* Changes committed by other connections since the last call (PRAGMA data_version). */
 int64_t	mr_store_data_version(struct mr_store *);
 

@@ -35,14 +35,6 @@ mr_window_release(struct mr_window *w)
 	w->name = w->source = NULL;
 }
 
-static const char *
-col_text(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
-}
-
 #define WINDOW_COLUMNS "id, kind, performance_year, name, opens_at, " \
 	"closes_at, zone, source, revision, created_at, updated_at"
 
@@ -51,50 +43,34 @@ window_from_row(sqlite3_stmt *stmt, struct mr_window *w)
 {
 	memset(w, 0, sizeof *w);
 	w->id = sqlite3_column_int64(stmt, 0);
-	snprintf(w->kind, sizeof w->kind, "%s", col_text(stmt, 1));
+	snprintf(w->kind, sizeof w->kind, "%s", mr_store_col_text(stmt, 1));
 	w->performance_year = sqlite3_column_int(stmt, 2);
-	w->name = strdup(col_text(stmt, 3));
+	w->name = strdup(mr_store_col_text(stmt, 3));
 	w->has_opens = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
 	w->opens_at = (time_t)sqlite3_column_int64(stmt, 4);
 	w->closes_at = (time_t)sqlite3_column_int64(stmt, 5);
-	snprintf(w->zone, sizeof w->zone, "%s", col_text(stmt, 6));
-	w->source = strdup(col_text(stmt, 7));
+	snprintf(w->zone, sizeof w->zone, "%s", mr_store_col_text(stmt, 6));
+	w->source = strdup(mr_store_col_text(stmt, 7));
 	w->revision = sqlite3_column_int64(stmt, 8);
-	snprintf(w->created_at, sizeof w->created_at, "%s", col_text(stmt, 9));
-	snprintf(w->updated_at, sizeof w->updated_at, "%s", col_text(stmt, 10));
+	snprintf(w->created_at, sizeof w->created_at, "%s", mr_store_col_text(stmt, 9));
+	snprintf(w->updated_at, sizeof w->updated_at, "%s", mr_store_col_text(stmt, 10));
 	return (w->name && w->source) ? 0 : -1;
+}
+
+static int
+window_row(sqlite3_stmt *stmt, void *w)
+{
+	return window_from_row(stmt, w);
 }
 
 int
 mr_window_get(struct mr_store *st, int64_t id, struct mr_window *w,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
-
 	memset(w, 0, sizeof *w);
-	if (mr_store_prepare(st, "SELECT " WINDOW_COLUMNS " FROM review_window "
-	    "WHERE id = ?", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_DONE) {
-		mr_err_set(err, MR_ENOTFOUND, "window %lld does not exist; "
-		    "'mipsreview window list' shows the windows", (long long)id);
-		goto out;
-	}
-	if (step != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading window");
-		goto out;
-	}
-	if (window_from_row(stmt, w) == -1) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_store_row_by_id(st, "SELECT " WINDOW_COLUMNS " FROM "
+	    "review_window WHERE id = ?", id, window_row, w, "window",
+	    "'mipsreview window list' shows the windows", err);
 }
 
 int
