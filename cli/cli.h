@@ -82,6 +82,8 @@ int	cli_fail(struct cli_ctx *, const struct mr_err *);
 /* Parse a case/window/... id argument; EXIT_OK or an exit status. */
 int	cli_parse_id(struct cli_ctx *, const char *what, const char *s,
 	    long long *id);
+/* A --year filter (a performance year, 2017 or later); EXIT_OK or a status. */
+int	cli_parse_year(struct cli_ctx *, const char *s, int *year);
 /* Print a JSON value on stdout (pretty, with a final newline), consuming it. */
 int	cli_print_json(json_t *);
 /* Text helpers: colour codes when ctx->color, "" otherwise. */

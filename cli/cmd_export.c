@@ -98,7 +98,7 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	struct mr_err err = { 0 };
 	enum mr_import_format fmt;
 	const char *out = NULL;
-	char tin[10], *end, *tmp = NULL;
+	char tin[10], *tmp = NULL;
 	FILE *fp = stdout;
 	long n = 0;
 	int ch, rc;
@@ -109,12 +109,8 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_YEAR:
-			f.year = (int)strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || f.year < 2017) {
-				mr_err_set(&err, MR_EINVAL, "year '%s': a "
-				    "performance year like 2023 is expected", optarg);
-				return cli_fail(ctx, &err);
-			}
+			if ((rc = cli_parse_year(ctx, optarg, &f.year)) != EXIT_OK)
+				return rc;
 			break;
 		case O_STATUS:
 			if (!mr_state_valid(optarg)) {

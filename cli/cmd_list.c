@@ -46,19 +46,15 @@ cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	struct mr_case_filter f = { 0 };
 	struct list_out out = { .ctx = ctx };
 	struct mr_err err = { 0 };
-	char tin[10], *end;
+	char tin[10];
 	unsigned int bit;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_YEAR:
-			f.year = (int)strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || f.year < 2017) {
-				mr_err_set(&err, MR_EINVAL, "year '%s': a "
-				    "performance year like 2023 is expected", optarg);
-				return cli_fail(ctx, &err);
-			}
+			if ((rc = cli_parse_year(ctx, optarg, &f.year)) != EXIT_OK)
+				return rc;
 			break;
 		case O_STATUS:
 			if (!mr_state_valid(optarg)) {

@@ -409,6 +409,24 @@ cli_parse_id(struct cli_ctx *ctx, const char *what, const char *s,
 }
 
 int
+cli_parse_year(struct cli_ctx *ctx, const char *s, int *year)
+{
+	struct mr_err err = { 0 };
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 2017 || v > 9999) {
+		mr_err_set(&err, MR_EINVAL, "year '%s': a performance year like "
+		    "2023 is expected (2017 or later)", s);
+		return cli_fail(ctx, &err);
+	}
+	*year = (int)v;
+	return EXIT_OK;
+}
+
+int
 cli_print_json(json_t *v)
 {
 	int rc;
