@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "cli/cli.h"
+#include "lib/mr_config.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
@@ -290,7 +291,8 @@ print_overview(FILE *fp)
 	for (const struct cli_cmd *c = commands; c->name != NULL; c++)
 		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
 	fprintf(fp, "\nGlobal options:\n"
-	    "  --db PATH      database (default $MIPSREVIEW_DB, else\n"
+	    "  --db PATH      database (default $MIPSREVIEW_DB, else the\n"
+	    "                 'database' of --config, else\n"
 	    "                 $XDG_DATA_HOME/mipsreview/mipsreview.db)\n"
 	    "  --config FILE  configuration (default $MIPSREVIEW_CONFIG)\n"
 	    "  --json         JSON output for read commands\n"
@@ -547,8 +549,18 @@ cli_open_store(struct cli_ctx *ctx)
 		return EXIT_OK;
 	if (ctx->db_path == NULL) {
 		const char *env = getenv("MIPSREVIEW_DB");
+		struct mr_config *cfg = NULL;
 
+		/* --db, then $MIPSREVIEW_DB, then the database of the
+		 * configuration file (the daemon's), then the default. */
+		if ((env == NULL || *env == '\0') && ctx->config_path != NULL) {
+			if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
+				return cli_fail(ctx, &err);
+			if (mr_config_is_set(cfg, "database"))
+				env = mr_config_get(cfg, "database");
+		}
 		ctx->db_path = (env && *env) ? strdup(env) : default_db_path();
+		mr_config_free(cfg);
 		if (ctx->db_path == NULL) {
 			fprintf(stderr, "%s: out of memory\n", ctx->prog);
 			return EXIT_FAIL;

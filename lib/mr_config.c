@@ -325,6 +325,14 @@ mr_config_get(const struct mr_config *cfg, const char *key)
 	return cfg->values[i] ? cfg->values[i] : mr_config_keys[i].def;
 }
 
+int
+mr_config_is_set(const struct mr_config *cfg, const char *key)
+{
+	int i = key_index(key);
+
+	return i >= 0 && cfg->values[i] != NULL;
+}
+
 long long
 mr_config_int(const struct mr_config *cfg, const char *key)
 {

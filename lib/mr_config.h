@@ -64,6 +64,8 @@ int	mr_config_offsets(const struct mr_config *, const char *key,
 /* Parse "30d,14d,7d" into seconds, largest first. */
 int	mr_offsets_parse(const char *text, long long *secs, int max,
 	    struct mr_err *);
+/* 1 if key was set (by the file or mr_config_set), 0 if it has its default. */
+int	mr_config_is_set(const struct mr_config *, const char *key);
 /* The file the values came from, or NULL for defaults only. */
 const char *mr_config_path(const struct mr_config *);
 

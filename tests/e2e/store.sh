@@ -24,6 +24,19 @@ expect_eq "wal mode" "$(sqlite3 "$T/flag.db" 'PRAGMA journal_mode')" wal
 expect_eq "schema version" "$(sqlite3 "$T/flag.db" 'PRAGMA user_version')" \
 	"$(sqlite3 "$T/flag.db" 'SELECT max(1, (SELECT count(*) FROM sqlite_schema WHERE 0))' >/dev/null; "$MR" --version | sed 's/.*schema \([0-9]*\).*/\1/')"
 
+# Without --db or $MIPSREVIEW_DB, a configuration file's database is used
+# (the one mipsreviewd serves).
+printf 'database = %s\n' "$T/conf.db" >"$T/mr.conf"
+(unset MIPSREVIEW_DB; "$MR" --config "$T/mr.conf" list >/dev/null 2>"$T/err") ||
+	fail "config database: $(cat "$T/err")"
+[ -f "$T/conf.db" ] && pass || fail "config database not used"
+(unset MIPSREVIEW_DB; MIPSREVIEW_CONFIG="$T/mr.conf" "$MR" --db "$T/flag2.db" list >/dev/null)
+[ -f "$T/flag2.db" ] && pass || fail "--db must beat the config file"
+printf 'database = relative.db\n' >"$T/bad.conf"
+(unset MIPSREVIEW_DB; "$MR" --config "$T/bad.conf" list >/dev/null 2>"$T/err")
+expect_eq "bad config exits 3" "$?" 3
+expect_match "bad config names the line" "$(cat "$T/err")" "bad.conf:1: database"
+
 # A missing folder, a read-only folder, a corrupt file, a newer schema.
 "$MR" --db "$T/missing/x.db" list >"$T/out" 2>"$T/err"
 expect_eq "missing folder exits 6" "$?" 6
