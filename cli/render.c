@@ -23,6 +23,9 @@ struct year_window {
 	time_t	 closes_at;
 	char	 zone[64];
 	char	 source[512];
+	char	 when[48];	/* render_short_time of closes_at, once */
+	char	 utc[32];	/* closes_at as ISO UTC, once */
+	char	 local[48];	/* closes_at in zone, ISO with offset, once */
 };
 static struct year_window year_cache[64];
 static int year_cache_n;
@@ -39,6 +42,16 @@ latest_window(const struct mr_window *w, void *arg)
 		snprintf(y->source, sizeof y->source, "%s", w->source);
 	}
 	return 0;
+}
+
+/* The cache entry of a year (after render_case_deadline found it). */
+static const struct year_window *
+year_get(int year)
+{
+	for (int i = 0; i < year_cache_n; i++)
+		if (year_cache[i].year == year)
+			return &year_cache[i];
+	return NULL;
 }
 
 int
@@ -70,6 +83,12 @@ render_case_deadline(const struct cli_ctx *ctx, const struct mr_case *c,
 	}
 	if (!y->known)
 		return 0;
+	if (y->when[0] == '\0') {
+		render_short_time(y->closes_at, y->zone, y->when, sizeof y->when);
+		mr_time_iso_utc(y->closes_at, y->utc, sizeof y->utc);
+		mr_when_format_local(y->closes_at, y->zone, y->local,
+		    sizeof y->local);
+	}
 	*closes_at = y->closes_at;
 	*zone = y->zone;
 	*source = y->source;
@@ -127,7 +146,11 @@ render_case_row(const struct cli_ctx *ctx, const struct mr_case *c)
 	render_tin(ctx, c->tin, tin, sizeof tin);
 	mr_reasons_format(c->reasons, reasons, sizeof reasons);
 	if (render_case_deadline(ctx, c, &closes, &zone, &source)) {
-		render_short_time(closes, zone, when, sizeof when);
+		if (c->has_deadline)
+			render_short_time(closes, zone, when, sizeof when);
+		else	/* the year's window: formatted once per year */
+			snprintf(when, sizeof when, "%s",
+			    year_get(c->performance_year)->when);
 		if (mr_state_is_open(c->status))
 			mr_when_left((time_t)ctx->now, closes, left, sizeof left);
 	}
@@ -202,8 +225,20 @@ render_case_json(const struct cli_ctx *ctx, const struct mr_case *c)
 	if (o == NULL)
 		return NULL;
 	if (render_case_deadline(ctx, c, &closes, &zone, &source)) {
-		json_t *d = mr_deadline_json(closes, zone, (time_t)ctx->now);
+		json_t *d;
 
+		if (c->has_deadline)
+			d = mr_deadline_json(closes, zone, (time_t)ctx->now);
+		else {	/* the year's window: its texts are formatted once */
+			const struct year_window *y = year_get(c->performance_year);
+			char left[40];
+
+			mr_when_left((time_t)ctx->now, closes, left, sizeof left);
+			d = json_pack("{s:s, s:s, s:s, s:I, s:s}", "closes_at",
+			    y->utc, "zone", y->zone, "closes_local", y->local,
+			    "seconds_left", (json_int_t)(closes - (time_t)ctx->now),
+			    "time_left", left);
+		}
 		json_object_set_new(d, "source", json_string(source));
 		json_object_set_new(o, "deadline", d);
 	} else

@@ -13,14 +13,75 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <pthread.h>
 #include <openssl/evp.h>
 
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_dl.h"
 #include "lib/mr_packet.h"
 #include "lib/mr_store.h"
+
+/*
+ * libarchive is opened on first use (lib/mr_dl.h): only packets need it,
+ * and linked in, it and its compressors cost every command start-up time.
+ */
+static struct {
+	void (*entry_free)(struct archive_entry *);
+	struct archive_entry *(*entry_new)(void);
+	void (*entry_set_filetype)(struct archive_entry *, unsigned int);
+	void (*entry_set_mtime)(struct archive_entry *, time_t, long);
+	void (*entry_set_pathname)(struct archive_entry *, const char *);
+	void (*entry_set_perm)(struct archive_entry *, mode_t);
+	void (*entry_set_size)(struct archive_entry *, la_int64_t);
+	int (*errno_of)(struct archive *);
+	const char *(*error_string)(struct archive *);
+	int (*write_add_filter_gzip)(struct archive *);
+	int (*write_close)(struct archive *);
+	la_ssize_t (*write_data)(struct archive *, const void *, size_t);
+	int (*write_finish_entry)(struct archive *);
+	int (*write_free)(struct archive *);
+	int (*write_header)(struct archive *, struct archive_entry *);
+	struct archive *(*write_new)(void);
+	int (*write_open_fd)(struct archive *, int);
+	int (*write_set_format_pax_restricted)(struct archive *);
+	int (*write_set_format_zip)(struct archive *);
+	int	 loaded;
+	char	 why[200];
+} arch;
+static pthread_once_t arch_once = PTHREAD_ONCE_INIT;
+
+static void
+arch_load(void)
+{
+	const struct mr_dl_sym syms[] = {
+		{ "archive_entry_free", (void **)&arch.entry_free },
+		{ "archive_entry_new", (void **)&arch.entry_new },
+		{ "archive_entry_set_filetype", (void **)&arch.entry_set_filetype },
+		{ "archive_entry_set_mtime", (void **)&arch.entry_set_mtime },
+		{ "archive_entry_set_pathname", (void **)&arch.entry_set_pathname },
+		{ "archive_entry_set_perm", (void **)&arch.entry_set_perm },
+		{ "archive_entry_set_size", (void **)&arch.entry_set_size },
+		{ "archive_errno", (void **)&arch.errno_of },
+		{ "archive_error_string", (void **)&arch.error_string },
+		{ "archive_write_add_filter_gzip", (void **)&arch.write_add_filter_gzip },
+		{ "archive_write_close", (void **)&arch.write_close },
+		{ "archive_write_data", (void **)&arch.write_data },
+		{ "archive_write_finish_entry", (void **)&arch.write_finish_entry },
+		{ "archive_write_free", (void **)&arch.write_free },
+		{ "archive_write_header", (void **)&arch.write_header },
+		{ "archive_write_new", (void **)&arch.write_new },
+		{ "archive_write_open_fd", (void **)&arch.write_open_fd },
+		{ "archive_write_set_format_pax_restricted", (void **)&arch.write_set_format_pax_restricted },
+		{ "archive_write_set_format_zip", (void **)&arch.write_set_format_zip },
+		{ NULL, NULL }
+	};
+
+	arch.loaded = mr_dl_load("libarchive.so.13", "libarchive13", syms,
+	    arch.why, sizeof arch.why) == 0;
+}
 #include "lib/mr_when.h"
 
 enum mr_packet_format
@@ -331,10 +392,10 @@ struct pw {
 static int
 pw_fail_archive(struct pw *w, struct mr_err *err)
 {
-	int e = archive_errno(w->a);
+	int e = arch.errno_of(w->a);
 
 	return mr_err_set(err, MR_EFAIL, "writing the packet: %s%s%s",
-	    archive_error_string(w->a) ? archive_error_string(w->a) :
+	    arch.error_string(w->a) ? arch.error_string(w->a) :
 	    "libarchive failed", e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
 }
 
@@ -355,16 +416,16 @@ pw_dir(struct pw *w, const char *rel, struct mr_err *err)
 			return mr_err_set(err, MR_EFAIL, "path too long: %s", path);
 		return 0;
 	}
-	if ((e = archive_entry_new()) == NULL)
+	if ((e = arch.entry_new()) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	snprintf(path, sizeof path, "%s/%s/", w->prefix, rel);
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFDIR);
-	archive_entry_set_perm(e, 0700);
-	archive_entry_set_mtime(e, w->now, 0);
-	if (archive_write_header(w->a, e) != ARCHIVE_OK)
+	arch.entry_set_pathname(e, path);
+	arch.entry_set_filetype(e, AE_IFDIR);
+	arch.entry_set_perm(e, 0700);
+	arch.entry_set_mtime(e, w->now, 0);
+	if (arch.write_header(w->a, e) != ARCHIVE_OK)
 		rc = pw_fail_archive(w, err);
-	archive_entry_free(e);
+	arch.entry_free(e);
 	return rc;
 }
 
@@ -392,17 +453,17 @@ pw_begin(struct pw *w, const char *rel, int64_t size, struct mr_err *err)
 			    strerror(errno));
 		return 0;
 	}
-	if ((e = archive_entry_new()) == NULL)
+	if ((e = arch.entry_new()) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	snprintf(path, sizeof path, "%s/%s", w->prefix, rel);
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0600);
-	archive_entry_set_size(e, size);
-	archive_entry_set_mtime(e, w->now, 0);
-	if (archive_write_header(w->a, e) != ARCHIVE_OK)
+	arch.entry_set_pathname(e, path);
+	arch.entry_set_filetype(e, AE_IFREG);
+	arch.entry_set_perm(e, 0600);
+	arch.entry_set_size(e, size);
+	arch.entry_set_mtime(e, w->now, 0);
+	if (arch.write_header(w->a, e) != ARCHIVE_OK)
 		rc = pw_fail_archive(w, err);
-	archive_entry_free(e);
+	arch.entry_free(e);
 	return rc;
 }
 
@@ -418,7 +479,7 @@ pw_data(struct pw *w, const void *buf, size_t n, struct mr_err *err)
 	ssize_t r;
 
 	if (w->format != MR_PACKET_FOLDER) {
-		if (archive_write_data(w->a, buf, n) != (la_ssize_t)n)
+		if (arch.write_data(w->a, buf, n) != (la_ssize_t)n)
 			return pw_fail_archive(w, err);
 		return 0;
 	}
@@ -449,7 +510,7 @@ pw_end(struct pw *w, struct mr_err *err)
 	int fd = w->fd;
 
 	if (w->format != MR_PACKET_FOLDER) {
-		if (archive_write_finish_entry(w->a) != ARCHIVE_OK)
+		if (arch.write_finish_entry(w->a) != ARCHIVE_OK)
 			return pw_fail_archive(w, err);
 		return 0;
 	}
@@ -686,13 +747,18 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 			    parent, strerror(errno));
 			goto out;
 		}
-		if ((w.a = archive_write_new()) == NULL)
+		pthread_once(&arch_once, arch_load);
+		if (!arch.loaded) {
+			mr_err_set(err, MR_EFAIL, "%s", arch.why);
+			goto out;
+		}
+		if ((w.a = arch.write_new()) == NULL)
 			goto oom;
 		if ((w.format == MR_PACKET_TAR_GZ ?
-		    (archive_write_add_filter_gzip(w.a) != ARCHIVE_OK ||
-		    archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK) :
-		    archive_write_set_format_zip(w.a) != ARCHIVE_OK) ||
-		    archive_write_open_fd(w.a, w.afd) != ARCHIVE_OK) {
+		    (arch.write_add_filter_gzip(w.a) != ARCHIVE_OK ||
+		    arch.write_set_format_pax_restricted(w.a) != ARCHIVE_OK) :
+		    arch.write_set_format_zip(w.a) != ARCHIVE_OK) ||
+		    arch.write_open_fd(w.a, w.afd) != ARCHIVE_OK) {
 			pw_fail_archive(&w, err);
 			goto out;
 		}
@@ -719,7 +785,7 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		    fsync_path(w.tmp, 1, err) == -1)
 			goto out;
 	} else {
-		if (archive_write_close(w.a) != ARCHIVE_OK) {
+		if (arch.write_close(w.a) != ARCHIVE_OK) {
 			pw_fail_archive(&w, err);
 			goto out;
 		}
@@ -749,7 +815,7 @@ out:
 	if (in_tx)
 		mr_store_rollback(st);
 	if (w.a != NULL)
-		archive_write_free(w.a);
+		arch.write_free(w.a);
 	if (w.afd != -1) {
 		close(w.afd);
 		if (!placed)
