@@ -30,6 +30,19 @@ expect_match "text due masks TIN" "$(cat "$T/out")" '\*\*\*\*\*4321'
 TZ=UTC "$MR" deadlines --json >"$T/out"
 expect_eq "alias gives the same" "$(cat "$T/out")" "$(cat "$T/due-UTC")"
 
+# Colour only on a terminal, and never with NO_COLOR (script(1) gives a tty).
+if command -v script >/dev/null 2>&1; then
+	esc=$(printf '\033')
+	(unset NO_COLOR; script -qec "$MR due" /dev/null) >"$T/tty" 2>&1
+	grep -q "$esc\[" "$T/tty" && pass || fail "no colour on a terminal"
+	NO_COLOR=1 script -qec "$MR due" /dev/null >"$T/tty" 2>&1
+	grep -q "$esc" "$T/tty" && fail "colour despite NO_COLOR" || pass
+	(unset NO_COLOR; "$MR" due) >"$T/pipe"
+	grep -q "$esc" "$T/pipe" && fail "colour into a pipe" || pass
+else
+	fail "script(1) is missing (bsdutils)"
+fi
+
 # An own deadline (CMS asked for documents) sorts before the window.
 ok "own deadline" "$MR" set 2 "deadline=2024-10-05 17:00 America/Los_Angeles" \
 	"deadline_source=CMS e-mail of Sep 5"
