@@ -603,6 +603,8 @@ main(int argc, char **argv)
 	ctx.config_path = getenv("MIPSREVIEW_CONFIG");
 	ctx.viewer_zone = viewer_zone();
 	ctx.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	if (!isatty(STDOUT_FILENO))	/* lists of thousands of rows */
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -575,18 +575,31 @@ col_num(sqlite3_stmt *stmt, int i)
 	    sqlite3_column_double(stmt, i);
 }
 
+/* Copy column i into buf, cut to fit (list reads many rows: no printf). */
+static void
+col_copy(sqlite3_stmt *stmt, int i, char *buf, size_t size)
+{
+	const char *s = mr_store_col_text(stmt, i);
+	size_t n = strlen(s);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 static int
 case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 {
 	case_init(c);
 	c->id = sqlite3_column_int64(stmt, 0);
-	snprintf(c->tin, sizeof c->tin, "%s", mr_store_col_text(stmt, 1));
-	snprintf(c->npi, sizeof c->npi, "%s", mr_store_col_text(stmt, 2));
+	col_copy(stmt, 1, c->tin, sizeof c->tin);
+	col_copy(stmt, 2, c->npi, sizeof c->npi);
 	c->name = strdup(mr_store_col_text(stmt, 3));
-	snprintf(c->practice, sizeof c->practice, "%s", mr_store_col_text(stmt, 4));
-	snprintf(c->participation, sizeof c->participation, "%s", mr_store_col_text(stmt, 5));
+	col_copy(stmt, 4, c->practice, sizeof c->practice);
+	col_copy(stmt, 5, c->participation, sizeof c->participation);
 	c->performance_year = sqlite3_column_int(stmt, 6);
-	snprintf(c->status, sizeof c->status, "%s", mr_store_col_text(stmt, 7));
+	col_copy(stmt, 7, c->status, sizeof c->status);
 	if (reasons_parse_list(mr_store_col_text(stmt, 8), &c->reasons) == -1)
 		c->reasons = MR_REASON_OTHER;
 	c->final_score = col_num(stmt, 9);
@@ -597,11 +610,11 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 	c->pi_score = col_num(stmt, 14);
 	if (sqlite3_column_type(stmt, 15) != SQLITE_NULL)
 		c->owner = strdup(mr_store_col_text(stmt, 15));
-	snprintf(c->created_at, sizeof c->created_at, "%s", mr_store_col_text(stmt, 16));
-	snprintf(c->updated_at, sizeof c->updated_at, "%s", mr_store_col_text(stmt, 17));
+	col_copy(stmt, 16, c->created_at, sizeof c->created_at);
+	col_copy(stmt, 17, c->updated_at, sizeof c->updated_at);
 	c->has_deadline = sqlite3_column_type(stmt, 18) != SQLITE_NULL;
 	c->deadline_at = (time_t)sqlite3_column_int64(stmt, 18);
-	snprintf(c->deadline_zone, sizeof c->deadline_zone, "%s", mr_store_col_text(stmt, 19));
+	col_copy(stmt, 19, c->deadline_zone, sizeof c->deadline_zone);
 	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
 		c->deadline_source = strdup(mr_store_col_text(stmt, 20));
 	c->filing_id = sqlite3_column_int64(stmt, 21);	/* issue 8 */

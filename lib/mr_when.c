@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,12 +65,66 @@ static const struct {
 static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
 	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
 
+/*
+ * libical builds a zone from the system's TZif file with every transition
+ * since the 1880s and expands them all on first use (about 2 ms for
+ * America/Chicago, paid by every command).  MIPS starts in 2017, so each
+ * zone is used through a copy cut to the rules from 2000 on, made once
+ * per process; the rules themselves still come from tzdata.
+ */
+#define ZONE_CACHE	32
+static struct {
+	char		 name[64];
+	icaltimezone	*zone;
+} zone_cache[ZONE_CACHE];
+static int zone_cache_n;
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static icaltimezone *
+zone_truncated(const char *zone)
+{
+	icaltimezone *full, *cut = NULL;
+	icalcomponent *vtz;
+
+	if ((full = icaltimezone_get_builtin_timezone(zone)) == NULL)
+		return NULL;
+	if ((vtz = icaltimezone_get_component(full)) == NULL ||
+	    (vtz = icalcomponent_new_clone(vtz)) == NULL)
+		return full;
+	icaltimezone_truncate_vtimezone(vtz,
+	    icaltime_from_string("20000101T000000Z"), icaltime_null_time(), 0);
+	if ((cut = icaltimezone_new()) == NULL ||
+	    !icaltimezone_set_component(cut, vtz)) {
+		if (cut != NULL)
+			icaltimezone_free(cut, 1);
+		icalcomponent_free(vtz);
+		return full;
+	}
+	return cut;
+}
+
 static icaltimezone *
 zone_get(const char *zone)
 {
+	icaltimezone *z = NULL;
+
 	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
 		return icaltimezone_get_utc_timezone();
-	return icaltimezone_get_builtin_timezone(zone);
+	pthread_mutex_lock(&zone_lock);
+	for (int i = 0; i < zone_cache_n; i++)
+		if (strcmp(zone_cache[i].name, zone) == 0) {
+			z = zone_cache[i].zone;
+			goto out;
+		}
+	if ((z = zone_truncated(zone)) != NULL &&
+	    zone_cache_n < ZONE_CACHE && strlen(zone) < sizeof zone_cache[0].name) {
+		snprintf(zone_cache[zone_cache_n].name, sizeof zone_cache[0].name,
+		    "%s", zone);
+		zone_cache[zone_cache_n++].zone = z;
+	}
+out:
+	pthread_mutex_unlock(&zone_lock);
+	return z;
 }
 
 int
