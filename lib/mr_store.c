@@ -324,10 +324,6 @@ store_open(const char *path, int create, struct mr_store **out,
 		goto fail;
 	if (mr_store_exec(st, "PRAGMA synchronous = FULL", err) == -1)
 		goto fail;
-	/* Reads through a memory map skip a system call per page: list of a
-	 * large TIN reads a thousand scattered rows. */
-	if (mr_store_exec(st, "PRAGMA mmap_size = 268435456", err) == -1)
-		goto fail;
 	if (store_migrate(st, create, err) == -1)
 		goto fail;
 	*out = st;
