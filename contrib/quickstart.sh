@@ -20,7 +20,7 @@ id=$(mipsreview add --tin 12-3456789 --npi 1234567893 --name "Dr. Ada Example" \
 echo "added case $id"
 mipsreview list
 mipsreview show "$id"
-if mipsreview help due >/dev/null 2>&1; then
-	echo "== what is due:"
-	mipsreview due --all
-fi
+echo "== what is due today:"
+mipsreview due
+echo "== what was due on Oct 1 2024, inside the PY2023 window (MIPSREVIEW_NOW rehearses a date):"
+MIPSREVIEW_NOW=2024-10-01T12:00:00Z mipsreview due
