@@ -295,6 +295,8 @@ store_open(const char *path, int create, struct mr_store **out,
 		/* Create it ourselves so it is 0600 from the first byte;
 		 * SQLite gives -wal and -shm the same mode. */
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd == -1 && errno == EEXIST)
+			goto opened;	/* another process created it meanwhile */
 		if (fd == -1) {
 			mr_err_set(err, MR_EDB, "cannot create database '%s': %s%s",
 			    path, strerror(errno), errno == ENOENT ?
@@ -308,6 +310,7 @@ store_open(const char *path, int create, struct mr_store **out,
 		    "regular file", path);
 		goto fail;
 	}
+opened:
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		mr_err_set(err, MR_EDB, "cannot open database '%s': %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");

@@ -37,6 +37,18 @@ printf 'database = relative.db\n' >"$T/bad.conf"
 expect_eq "bad config exits 3" "$?" 3
 expect_match "bad config names the line" "$(cat "$T/err")" "bad.conf:1: database"
 
+# Several processes creating and migrating one new database at once.
+for i in 1 2 3 4 5 6; do
+	"$MR" --db "$T/race.db" add --tin 123456789 --name "R$i" --year 2023 \
+		--reason other --force >"$T/race.$i" 2>&1 &
+done
+wait
+n=0
+for i in 1 2 3 4 5 6; do grep -Eq '^[0-9]+$' "$T/race.$i" && n=$((n + 1)); done
+expect_eq "six concurrent first uses all succeed" "$n" 6
+expect_eq "six cases" "$(sqlite3 "$T/race.db" 'SELECT count(*) FROM review_case')" 6
+ok "audit chain after the race" "$MR" --db "$T/race.db" audit --verify
+
 # A missing folder, a read-only folder, a corrupt file, a newer schema.
 "$MR" --db "$T/missing/x.db" list >"$T/out" 2>"$T/err"
 expect_eq "missing folder exits 6" "$?" 6
