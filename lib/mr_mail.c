@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -513,6 +515,7 @@ static int
 url_is_loopback(const char *url)
 {
 	const char *h = strstr(url, "://"), *at, *end;
+	struct in_addr a4;
 	char host[256];
 	size_t n;
 
@@ -534,8 +537,9 @@ url_is_loopback(const char *url)
 		return 0;
 	memcpy(host, h, n);
 	host[n] = '\0';
+	/* An address, not a name that starts like one (127.example.org). */
 	return strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
-	    strncmp(host, "127.", 4) == 0;
+	    (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
 }
 
 int

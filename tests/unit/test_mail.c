@@ -250,6 +250,15 @@ test_mailer_settings_checked_before_sending(void **state)
 	s.url = "smtp://mail.example.org:25";
 	assert_int_equal(mr_mailer_new(&s, &m, &err), -1);
 	assert_non_null(strstr(err.msg, "loopback"));
+	/* A host name that merely starts like a loopback address is not one. */
+	s.url = "smtp://127.mail.example.org:25";
+	assert_int_equal(mr_mailer_new(&s, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "loopback"));
+	s.url = "smtp://127.0.0.1.example.org:25";
+	assert_int_equal(mr_mailer_new(&s, &m, &err), -1);
+	s.url = "smtp://127.0.0.53";
+	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
+	mr_mailer_free(m);
 	s.starttls = 1;
 	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
 	mr_mailer_free(m);
