@@ -130,10 +130,15 @@ serve_calendar(struct MHD_Connection *c, const char *url)
 		pthread_mutex_unlock(&table_lock);
 		return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
 	}
-	/* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2). */
+	/*
+	 * If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).  A
+	 * date equal to Last-Modified may belong to an older version
+	 * rendered in the same second: then only a later one proves it.
+	 */
 	if (inm != NULL ? etag_matches(inm, f->etag) :
 	    (ims != NULL && (since = parse_http_date(ims)) != (time_t)-1 &&
-	    f->last_modified <= since))
+	    (f->last_modified < since ||
+	    (f->last_modified == since && !f->same_second))))
 		rc = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
 	else
 		rc = MHD_queue_response(c, MHD_HTTP_OK, f->ok);
