@@ -407,7 +407,8 @@ mr_mail_read_password(const char *path, char *buf, size_t len,
 	size_t got = 0;
 	int fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: a FIFO must be refused below, not waited on here. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1)
 		return mr_err_set(err, MR_EINVAL, "smtp_password_file '%s': %s",
 		    path, strerror(errno));
 	if (fstat(fd, &sb) == -1) {

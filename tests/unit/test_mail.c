@@ -1,7 +1,9 @@
 /* Unit tests of lib/mr_mail: headers, RFC 2047, the message, the password file. */
 #include "config.h"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/unit/unit.h"
 #include "lib/mr_mail.h"
@@ -235,6 +237,33 @@ test_password_file_only_its_owner_may_read(void **state)
 }
 
 static void
+on_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("reading the password file blocked");
+}
+
+static void
+test_password_file_that_is_a_fifo_is_refused_not_waited_for(void **state)
+{
+	char dir[] = "/tmp/mrmail.XXXXXX", path[64], pw[64], cmd[96];
+	struct mr_err err = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pw", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* Nobody writes to it: opening it must not wait for a writer. */
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
+	alarm(0);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
 test_mailer_settings_checked_before_sending(void **state)
 {
 	struct mr_mail_server s = { .url = "smtp://127.0.0.1:2525", .timeout = 5 };
@@ -285,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_message_has_crlf_only_and_each_header_once),
 		cmocka_unit_test(test_message_refuses_injected_addresses_and_ids),
 		cmocka_unit_test(test_password_file_only_its_owner_may_read),
+		cmocka_unit_test(test_password_file_that_is_a_fifo_is_refused_not_waited_for),
 		cmocka_unit_test(test_mailer_settings_checked_before_sending),
 	};
 	return cmocka_run_group_tests_name("mail", tests, NULL, NULL);
