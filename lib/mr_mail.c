@@ -441,6 +441,19 @@ mr_mail_read_password(const char *path, char *buf, size_t len,
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
+	if (got + 1 == len && strcspn(buf, "\r\n") == got) {
+		/* The buffer is full and the line goes on: never cut it. */
+		char c;
+
+		while ((n = read(fd, &c, 1)) == -1 && errno == EINTR)
+			;
+		if (n == 1 && c != '\n' && c != '\r') {
+			mr_err_set(err, MR_EINVAL, "smtp_password_file '%s': the "
+			    "password is too long (more than %zu bytes)", path,
+			    len - 1);
+			goto out;
+		}
+	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0') {
 		mr_err_set(err, MR_EINVAL, "smtp_password_file '%s': the first "

@@ -230,6 +230,21 @@ test_password_file_only_its_owner_may_read(void **state)
 	write_file(path, "\n", 0600);
 	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
 	assert_non_null(strstr(err.msg, "empty"));
+	/* Longer than the buffer: refused, never cut to a wrong password. */
+	write_file(path, "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789\n", 0600);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
+	assert_non_null(strstr(err.msg, "too long"));
+	assert_string_equal(pw, "");
+	/* Exactly as long as the buffer allows, with or without a newline. */
+	write_file(path, "012345678901234567890123456789012345678901234567890"
+	    "123456789012\n", 0600);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), 0);
+	assert_int_equal(strlen(pw), sizeof pw - 1);
+	write_file(path, "012345678901234567890123456789012345678901234567890"
+	    "123456789012", 0600);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), 0);
+	assert_int_equal(strlen(pw), sizeof pw - 1);
 	unlink(path);
 	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
