@@ -687,6 +687,22 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/*
+ * "<address>" for MAIL FROM or RCPT TO.  RFC 5321 4.5.3.1.3 allows 256
+ * octets with the brackets; a longer address is refused rather than cut
+ * (a cut one can name another domain).
+ */
+static int
+envelope_addr(const char *addr, char *buf, size_t len, struct mr_err *err)
+{
+	if (mr_email_validate(addr, err) == -1)
+		return -1;
+	if (strlen(addr) > 254 || (size_t)snprintf(buf, len, "<%s>", addr) >= len)
+		return mr_err_set(err, MR_EINVAL, "e-mail '%.40s...': longer "
+		    "than the 254 characters SMTP allows", addr);
+	return 0;
+}
+
 int
 mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
     int n, const char *msg, size_t len, int (*end_of_data)(void *), void *arg,
@@ -700,19 +716,18 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	int rc = -1;
 
 	*stop = 0;
-	if (mr_email_validate(from, err) == -1)
+	if (envelope_addr(from, addr, sizeof addr, err) == -1)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		if (mr_email_validate(rcpt[i], err) == -1)
+		if (envelope_addr(rcpt[i], addr, sizeof addr, err) == -1)
 			goto out;
-		snprintf(addr, sizeof addr, "<%s>", rcpt[i]);
 		if ((l = curl.slist_append(list, addr)) == NULL) {
 			mr_err_set(err, MR_EFAIL, "out of memory");
 			goto out;
 		}
 		list = l;
 	}
-	snprintf(addr, sizeof addr, "<%s>", from);
+	snprintf(addr, sizeof addr, "<%s>", from);	/* fits: checked above */
 	m->errbuf[0] = '\0';
 	curl.easy_setopt(m->curl, CURLOPT_MAIL_FROM, addr);
 	curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, list);

@@ -279,6 +279,32 @@ test_password_file_that_is_a_fifo_is_refused_not_waited_for(void **state)
 }
 
 static void
+test_mailer_refuses_an_address_too_long_for_the_envelope(void **state)
+{
+	struct mr_mail_server s = { .url = "smtp://127.0.0.1:9", .timeout = 5,
+	    .starttls = 0 };
+	struct mr_mailer *m = NULL;
+	struct mr_err err = { 0 };
+	char longaddr[420];
+	const char *rcpt[1] = { longaddr };
+	int stop = 0;
+
+	(void)state;
+	/* 400 characters: cut to fit a buffer, it would name another domain. */
+	memset(longaddr, 'a', sizeof longaddr);
+	memcpy(longaddr + 400 - strlen("@practice.example.org"),
+	    "@practice.example.org", strlen("@practice.example.org") + 1);
+	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
+	assert_int_equal(mr_mailer_send(m, "alerts@practice.example", rcpt, 1,
+	    "x\r\n", 3, NULL, NULL, &stop, &err), -1);
+	assert_non_null(strstr(err.msg, "254"));
+	assert_int_equal(mr_mailer_send(m, longaddr, rcpt, 0, "x\r\n", 3, NULL,
+	    NULL, &stop, &err), -1);
+	assert_non_null(strstr(err.msg, "254"));
+	mr_mailer_free(m);
+}
+
+static void
 test_mailer_settings_checked_before_sending(void **state)
 {
 	struct mr_mail_server s = { .url = "smtp://127.0.0.1:2525", .timeout = 5 };
@@ -330,6 +356,7 @@ main(void)
 		cmocka_unit_test(test_message_refuses_injected_addresses_and_ids),
 		cmocka_unit_test(test_password_file_only_its_owner_may_read),
 		cmocka_unit_test(test_password_file_that_is_a_fifo_is_refused_not_waited_for),
+		cmocka_unit_test(test_mailer_refuses_an_address_too_long_for_the_envelope),
 		cmocka_unit_test(test_mailer_settings_checked_before_sending),
 	};
 	return cmocka_run_group_tests_name("mail", tests, NULL, NULL);
