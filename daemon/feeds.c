@@ -111,8 +111,14 @@ render(struct mr_store *st, const struct mr_ical_opts *o, struct cached *c,
 	    "%02x%02x%02x%02x\"", md[0], md[1], md[2], md[3], md[4], md[5],
 	    md[6], md[7], md[8], md[9], md[10], md[11]);
 	/* Last-Modified moves only when the bytes do. */
-	s->last_modified = prev != NULL && strcmp(prev->etag, s->etag) == 0 ?
-	    prev->last_modified : time(NULL);
+	if (prev != NULL && strcmp(prev->etag, s->etag) == 0) {
+		s->last_modified = prev->last_modified;
+		s->same_second = prev->same_second;
+	} else {
+		s->last_modified = time(NULL);
+		s->same_second = prev != NULL &&
+		    prev->last_modified >= s->last_modified;
+	}
 	s->ok = MHD_create_response_from_buffer_with_free_callback(b.len, body,
 	    free);
 	if (s->ok == NULL) {

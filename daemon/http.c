@@ -130,10 +130,15 @@ serve_calendar(struct MHD_Connection *c, const char *url)
 		pthread_mutex_unlock(&table_lock);
 		return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
 	}
-	/* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2). */
+	/*
+	 * If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).  A
+	 * date equal to Last-Modified may belong to an older version
+	 * rendered in the same second: then only a later one proves it.
+	 */
 	if (inm != NULL ? etag_matches(inm, f->etag) :
 	    (ims != NULL && (since = parse_http_date(ims)) != (time_t)-1 &&
-	    f->last_modified <= since))
+	    (f->last_modified < since ||
+	    (f->last_modified == since && !f->same_second))))
 		rc = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
 	else
 		rc = MHD_queue_response(c, MHD_HTTP_OK, f->ok);
@@ -178,14 +183,32 @@ fixed(const char *body)
 	return r;
 }
 
+/*
+ * libmicrohttpd names the request's URL in some messages ("Failed to send
+ * the response body for the request for `/calendar/TOKEN.ics'"): the
+ * token is the feed's only secret and never goes to the log.
+ */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char msg[512];
+	/* Each "/calendar/" (10 bytes) grows by "..." at most: 2x is room. */
+	char msg[512], shown[2 * 512];
+	const char *p, *q;
+	size_t n = 0, k;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
-	log_warnx("http: %s", msg);
+	for (p = msg; (q = strstr(p, CALENDAR_PREFIX)) != NULL; p = q) {
+		q += strlen(CALENDAR_PREFIX);
+		k = (size_t)(q - p);
+		memcpy(shown + n, p, k);
+		n += k;
+		memcpy(shown + n, "...", 3);
+		n += 3;
+		q += strcspn(q, "'`\" \t");
+	}
+	snprintf(shown + n, sizeof shown - n, "%s", p);
+	log_warnx("http: %s", shown);
 }
 
 int

@@ -19,6 +19,9 @@ struct http_feed {
 	struct MHD_Response	*not_modified;	/* 304 with the same validators */
 	char			 etag[40];	/* "\"hex\"" */
 	time_t			 last_modified;
+	/* 1: another version had the same Last-Modified second, so a
+	 * client's If-Modified-Since equal to it proves nothing. */
+	int			 same_second;
 	long long		 id;		/* for log lines */
 };
 

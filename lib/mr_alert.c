@@ -265,16 +265,19 @@ deadline_title(const struct mr_deadline_item *it, int *documents)
 static void
 one_line(const char *s, char *buf, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, lead;
+	unsigned char c;
 
 	for (; s && *s && i + 1 < len; s++)
 		buf[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
 	buf[i] = '\0';
-	/* Never leave half a UTF-8 character at the cut. */
-	while (i > 0 && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i > 0 && (unsigned char)buf[i - 1] >= 0xc0)
-		buf[i - 1] = '\0';
+	/* Never leave half a UTF-8 character at the cut (a whole one stays). */
+	lead = i;
+	while (lead > 0 && ((unsigned char)buf[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead > 0 && (c = (unsigned char)buf[lead - 1]) >= 0xc0 &&
+	    i - (lead - 1) < (c >= 0xf0 ? 4u : c >= 0xe0 ? 3u : 2u))
+		buf[lead - 1] = '\0';
 }
 
 int

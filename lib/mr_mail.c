@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -405,7 +407,8 @@ mr_mail_read_password(const char *path, char *buf, size_t len,
 	size_t got = 0;
 	int fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: a FIFO must be refused below, not waited on here. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1)
 		return mr_err_set(err, MR_EINVAL, "smtp_password_file '%s': %s",
 		    path, strerror(errno));
 	if (fstat(fd, &sb) == -1) {
@@ -438,6 +441,19 @@ mr_mail_read_password(const char *path, char *buf, size_t len,
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
+	if (got + 1 == len && strcspn(buf, "\r\n") == got) {
+		/* The buffer is full and the line goes on: never cut it. */
+		char c;
+
+		while ((n = read(fd, &c, 1)) == -1 && errno == EINTR)
+			;
+		if (n == 1 && c != '\n' && c != '\r') {
+			mr_err_set(err, MR_EINVAL, "smtp_password_file '%s': the "
+			    "password is too long (more than %zu bytes)", path,
+			    len - 1);
+			goto out;
+		}
+	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0') {
 		mr_err_set(err, MR_EINVAL, "smtp_password_file '%s': the first "
@@ -513,6 +529,7 @@ static int
 url_is_loopback(const char *url)
 {
 	const char *h = strstr(url, "://"), *at, *end;
+	struct in_addr a4;
 	char host[256];
 	size_t n;
 
@@ -534,8 +551,9 @@ url_is_loopback(const char *url)
 		return 0;
 	memcpy(host, h, n);
 	host[n] = '\0';
+	/* An address, not a name that starts like one (127.example.org). */
 	return strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
-	    strncmp(host, "127.", 4) == 0;
+	    (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
 }
 
 int
@@ -669,6 +687,22 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/*
+ * "<address>" for MAIL FROM or RCPT TO.  RFC 5321 4.5.3.1.3 allows 256
+ * octets with the brackets; a longer address is refused rather than cut
+ * (a cut one can name another domain).
+ */
+static int
+envelope_addr(const char *addr, char *buf, size_t len, struct mr_err *err)
+{
+	if (mr_email_validate(addr, err) == -1)
+		return -1;
+	if (strlen(addr) > 254 || (size_t)snprintf(buf, len, "<%s>", addr) >= len)
+		return mr_err_set(err, MR_EINVAL, "e-mail '%.40s...': longer "
+		    "than the 254 characters SMTP allows", addr);
+	return 0;
+}
+
 int
 mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
     int n, const char *msg, size_t len, int (*end_of_data)(void *), void *arg,
@@ -682,19 +716,18 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	int rc = -1;
 
 	*stop = 0;
-	if (mr_email_validate(from, err) == -1)
+	if (envelope_addr(from, addr, sizeof addr, err) == -1)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		if (mr_email_validate(rcpt[i], err) == -1)
+		if (envelope_addr(rcpt[i], addr, sizeof addr, err) == -1)
 			goto out;
-		snprintf(addr, sizeof addr, "<%s>", rcpt[i]);
 		if ((l = curl.slist_append(list, addr)) == NULL) {
 			mr_err_set(err, MR_EFAIL, "out of memory");
 			goto out;
 		}
 		list = l;
 	}
-	snprintf(addr, sizeof addr, "<%s>", from);
+	snprintf(addr, sizeof addr, "<%s>", from);	/* fits: checked above */
 	m->errbuf[0] = '\0';
 	curl.easy_setopt(m->curl, CURLOPT_MAIL_FROM, addr);
 	curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, list);

@@ -113,6 +113,30 @@ test_subject_turns_line_breaks_in_a_name_into_spaces(void **state)
 }
 
 static void
+test_subject_keeps_a_name_ending_in_a_non_ascii_letter(void **state)
+{
+	struct mr_deadline_item it = item();
+	char s[400], longname[260];
+
+	(void)state;
+	it.name = "Dr. Jos\xc3\xa9";
+	mr_alert_subject(&it, CLOSES - 7 * DAY + 30, s, sizeof s);
+	assert_string_equal(s, "MIPS targeted review for Dr. Jos\xc3\xa9 closes "
+	    "in 7 days (Oct 11 7:00 PM CDT)");
+	it.name = "Dr. Zo\xc3\xab M\xc3\xbcller";
+	mr_alert_subject(&it, CLOSES - 7 * DAY + 30, s, sizeof s);
+	assert_non_null(strstr(s, "for Dr. Zo\xc3\xab M\xc3\xbcller closes"));
+	/* Cut inside a character: the half character goes, nothing more. */
+	memset(longname, 'a', sizeof longname);
+	longname[198] = '\xc3';
+	longname[199] = '\xa9';
+	longname[200] = '\0';
+	it.name = longname;
+	mr_alert_subject(&it, CLOSES - 7 * DAY + 30, s, sizeof s);
+	assert_non_null(strstr(s, "aaaa closes in 7 days"));
+}
+
+static void
 test_message_id_is_deterministic_per_reminder(void **state)
 {
 	struct mr_deadline_item it = item();
@@ -232,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_next_moment_is_the_next_offset_before_the_deadline),
 		cmocka_unit_test(test_subject_reads_like_the_issue),
 		cmocka_unit_test(test_subject_turns_line_breaks_in_a_name_into_spaces),
+		cmocka_unit_test(test_subject_keeps_a_name_ending_in_a_non_ascii_letter),
 		cmocka_unit_test(test_message_id_is_deterministic_per_reminder),
 		cmocka_unit_test(test_recipients_are_owner_then_alert_to_once_each),
 		cmocka_unit_test(test_composed_message_masks_the_tin_and_carries_the_ics),

@@ -1,7 +1,9 @@
 /* Unit tests of lib/mr_mail: headers, RFC 2047, the message, the password file. */
 #include "config.h"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/unit/unit.h"
 #include "lib/mr_mail.h"
@@ -228,10 +230,78 @@ test_password_file_only_its_owner_may_read(void **state)
 	write_file(path, "\n", 0600);
 	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
 	assert_non_null(strstr(err.msg, "empty"));
+	/* Longer than the buffer: refused, never cut to a wrong password. */
+	write_file(path, "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789\n", 0600);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
+	assert_non_null(strstr(err.msg, "too long"));
+	assert_string_equal(pw, "");
+	/* Exactly as long as the buffer allows, with or without a newline. */
+	write_file(path, "012345678901234567890123456789012345678901234567890"
+	    "123456789012\n", 0600);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), 0);
+	assert_int_equal(strlen(pw), sizeof pw - 1);
+	write_file(path, "012345678901234567890123456789012345678901234567890"
+	    "123456789012", 0600);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), 0);
+	assert_int_equal(strlen(pw), sizeof pw - 1);
 	unlink(path);
 	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("reading the password file blocked");
+}
+
+static void
+test_password_file_that_is_a_fifo_is_refused_not_waited_for(void **state)
+{
+	char dir[] = "/tmp/mrmail.XXXXXX", path[64], pw[64], cmd[96];
+	struct mr_err err = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pw", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* Nobody writes to it: opening it must not wait for a writer. */
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	assert_int_equal(mr_mail_read_password(path, pw, sizeof pw, &err), -1);
+	alarm(0);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+test_mailer_refuses_an_address_too_long_for_the_envelope(void **state)
+{
+	struct mr_mail_server s = { .url = "smtp://127.0.0.1:9", .timeout = 5,
+	    .starttls = 0 };
+	struct mr_mailer *m = NULL;
+	struct mr_err err = { 0 };
+	char longaddr[420];
+	const char *rcpt[1] = { longaddr };
+	int stop = 0;
+
+	(void)state;
+	/* 400 characters: cut to fit a buffer, it would name another domain. */
+	memset(longaddr, 'a', sizeof longaddr);
+	memcpy(longaddr + 400 - strlen("@practice.example.org"),
+	    "@practice.example.org", strlen("@practice.example.org") + 1);
+	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
+	assert_int_equal(mr_mailer_send(m, "alerts@practice.example", rcpt, 1,
+	    "x\r\n", 3, NULL, NULL, &stop, &err), -1);
+	assert_non_null(strstr(err.msg, "254"));
+	assert_int_equal(mr_mailer_send(m, longaddr, rcpt, 0, "x\r\n", 3, NULL,
+	    NULL, &stop, &err), -1);
+	assert_non_null(strstr(err.msg, "254"));
+	mr_mailer_free(m);
 }
 
 static void
@@ -250,6 +320,15 @@ test_mailer_settings_checked_before_sending(void **state)
 	s.url = "smtp://mail.example.org:25";
 	assert_int_equal(mr_mailer_new(&s, &m, &err), -1);
 	assert_non_null(strstr(err.msg, "loopback"));
+	/* A host name that merely starts like a loopback address is not one. */
+	s.url = "smtp://127.mail.example.org:25";
+	assert_int_equal(mr_mailer_new(&s, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "loopback"));
+	s.url = "smtp://127.0.0.1.example.org:25";
+	assert_int_equal(mr_mailer_new(&s, &m, &err), -1);
+	s.url = "smtp://127.0.0.53";
+	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
+	mr_mailer_free(m);
 	s.starttls = 1;
 	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
 	mr_mailer_free(m);
@@ -276,6 +355,8 @@ main(void)
 		cmocka_unit_test(test_message_has_crlf_only_and_each_header_once),
 		cmocka_unit_test(test_message_refuses_injected_addresses_and_ids),
 		cmocka_unit_test(test_password_file_only_its_owner_may_read),
+		cmocka_unit_test(test_password_file_that_is_a_fifo_is_refused_not_waited_for),
+		cmocka_unit_test(test_mailer_refuses_an_address_too_long_for_the_envelope),
 		cmocka_unit_test(test_mailer_settings_checked_before_sending),
 	};
 	return cmocka_run_group_tests_name("mail", tests, NULL, NULL);
