@@ -126,7 +126,9 @@ serve_calendar(struct MHD_Connection *c, const char *url)
 	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
 	pthread_mutex_lock(&table_lock);
-	if ((f = find_feed(hash)) == NULL || f->ok == NULL) {
+	/* The table is searched either way, so a malformed URL costs what a
+	 * wrong token does; it never matches, not even a damaged row. */
+	if ((f = find_feed(hash)) == NULL || !has_suffix || f->ok == NULL) {
 		pthread_mutex_unlock(&table_lock);
 		return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
 	}
