@@ -252,6 +252,28 @@ test_every_category_reweighted_gives_threshold(void **state)
 	assert_true(has_rule(&res, "fewer-than-two", "only quality"));
 }
 
+/*
+ * Category scores whose weighted sum is exactly the PY2023 threshold
+ * (86.5 x 30 + 83.96 x 30 + 93.03 x 15 + 39.63 x 25 = 7500) must get the
+ * neutral 0 %, not a penalty from binary rounding (74.99999999999999).
+ */
+static void
+test_weighted_sum_exactly_at_threshold_is_neutral(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double score[MR_NCAT] = { 86.5, 83.96, 93.03, 39.63 };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, score, 0, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(res.final_score == 75);
+	assert_int_equal(mr_score_adjustment(&ref, res.final_score, &res, &err), 0);
+	assert_true(res.adjustment == 0);
+}
+
 static void
 test_reweighting_a_category_without_score_needs_no_score(void **state)
 {
@@ -380,6 +402,7 @@ main(void)
 		T(test_py2020_cost_is_reweighted_for_everyone),
 		T(test_py2019_pi_exception_quality_70),
 		T(test_every_category_reweighted_gives_threshold),
+		T(test_weighted_sum_exactly_at_threshold_is_neutral),
 		T(test_reweighting_a_category_without_score_needs_no_score),
 		T(test_py2017_cost_reweighting_changes_nothing),
 		T(test_missing_reference_data_is_said_not_guessed),
