@@ -1198,6 +1198,11 @@ mr_import_file(struct mr_store *st, const char *path,
 		    "--skip-bad REJECTS.csv)", path, stats->rejected, stats->rows);
 		goto out;
 	}
+	if (o->finish != NULL && o->finish(o->arg) != 0) {
+		mr_err_set(err, MR_EFAIL, "%s: import stopped before the commit; "
+		    "nothing was imported", path);
+		goto out;
+	}
 	/* Let SQLite sort for the indexes on a second core as well. */
 	if (ndefs > 0)
 		(void)mr_store_exec(st, "PRAGMA threads = 2", NULL);
