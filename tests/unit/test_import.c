@@ -278,6 +278,7 @@ test_failing_finish_rolls_the_import_back(void **state)
 	struct mr_import_stats st;
 	struct mr_err err = { 0 };
 	struct seen seen = { 0 };
+	sqlite3_stmt *stmt;
 	char path[256];
 
 	o.arg = &seen;
@@ -288,6 +289,12 @@ test_failing_finish_rolls_the_import_back(void **state)
 	assert_int_equal(seen.line[15], 1);
 	assert_non_null(strstr(err.msg, "nothing was imported"));
 	assert_int_equal(count_cases(u), 0);
+	/* The CHECK constraints are back on for the connection's next writer. */
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+	    "PRAGMA ignore_check_constraints", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+	sqlite3_finalize(stmt);
 }
 
 static void
