@@ -1,6 +1,7 @@
 /* mipsreview import FILE.csv|FILE.jsonl: open many cases at once. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ struct import_ui {
 	/* --skip-bad: the rejects file being written */
 	FILE		*rej;
 	int		 rej_header;
+	int		 rej_errno;	/* writing it failed: why */
 	int		 bar;		/* stderr is a terminal */
 	int		 last_pct;
 };
@@ -74,7 +76,42 @@ on_reject(const struct mr_import_reject *r, void *arg)
 	rej_field(ui->rej, r->reason, r->nvalues == 0);
 	for (int i = 0; i < r->nvalues; i++)
 		rej_field(ui->rej, r->values[i], i == r->nvalues - 1);
-	return ferror(ui->rej) ? 1 : 0;
+	if (ferror(ui->rej)) {
+		ui->rej_errno = errno ? errno : EIO;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Before the commit: the rejects file complete and on disk, so that a full
+ * disk stops the import instead of leaving cases imported whose rejects
+ * were lost.  Only the rename is left for after the commit.
+ */
+static int
+on_finish(void *arg)
+{
+	struct import_ui *ui = arg;
+
+	if (ui->rej == NULL)
+		return 0;
+	if (!ui->rej_header) {
+		/* Nothing was rejected: the header alone, so an old
+		 * rejects file does not linger under the name. */
+		rej_field(ui->rej, "line", 0);
+		rej_field(ui->rej, "reject_reason", 0);
+		for (int i = 0; mr_import_columns[i] != NULL; i++)
+			rej_field(ui->rej, mr_import_columns[i],
+			    mr_import_columns[i + 1] == NULL);
+		ui->rej_header = 1;
+	}
+	errno = 0;
+	if (fflush(ui->rej) == EOF || ferror(ui->rej) ||
+	    fsync(fileno(ui->rej)) == -1) {
+		ui->rej_errno = errno ? errno : EIO;
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -123,7 +160,7 @@ cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct import_ui ui = { .ctx = ctx, .last_pct = -1 };
-	struct mr_import_opts o = { .reject = on_reject,
+	struct mr_import_opts o = { .reject = on_reject, .finish = on_finish,
 	    .progress = on_progress, .arg = &ui };
 	struct mr_import_stats s;
 	struct mr_err err = { 0 };
@@ -158,18 +195,19 @@ cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	failed = mr_import_file(ctx->st, ui.path, &o, &s, &err) == -1;
 	bar_clear(&ui);
 	if (ui.rej != NULL) {
-		if (!failed && !ui.rej_header) {
-			/* Nothing was rejected: the header alone, so an old
-			 * rejects file does not linger under the name. */
-			rej_field(ui.rej, "line", 0);
-			rej_field(ui.rej, "reject_reason", 0);
-			for (int i = 0; mr_import_columns[i] != NULL; i++)
-				rej_field(ui.rej, mr_import_columns[i],
-				    mr_import_columns[i + 1] == NULL);
-		}
 		rc = cli_atomic_close(ctx, ui.rej, tmp, rejects, !failed);
-		if (!failed && rc != EXIT_OK)
+		if (!failed && rc != EXIT_OK) {
+			fprintf(stderr, "%s: the cases were imported (%ld); only "
+			    "the rejects file is missing\n", ctx->prog,
+			    s.imported);
 			return rc;
+		}
+	}
+	if (failed && ui.rej_errno != 0) {
+		fprintf(stderr, "%s: cannot write the rejects file '%s': %s; "
+		    "nothing was imported (free some space or choose another "
+		    "path)\n", ctx->prog, rejects, strerror(ui.rej_errno));
+		return EXIT_FAIL;
 	}
 	if (failed)
 		return cli_fail(ctx, &err);

@@ -72,6 +72,11 @@ parse_dollars(const char *s, double *out, struct mr_err *err)
 	if (v < 0)
 		return mr_err_set(err, MR_EINVAL, "allowed-charges '%s': the "
 		    "Medicare Part B allowed charges cannot be negative", s);
+	/* Also keeps the dollar figures within what dollar_text() groups. */
+	if (v > 1e12)
+		return mr_err_set(err, MR_EINVAL, "allowed-charges '%s': more "
+		    "than all of Medicare Part B in a year; give one TIN's "
+		    "allowed charges in dollars", s);
 	*out = v;
 	return 0;
 }

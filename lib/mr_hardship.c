@@ -626,11 +626,15 @@ mr_hardship_get(struct mr_store *st, int64_t id, struct mr_hardship *h,
     struct mr_err *err)
 {
 	hardship_init(h);
+	/* On failure free what was read: callers free only a filing they got. */
 	if (mr_store_row_by_id(st, "SELECT " HARDSHIP_COLUMNS " FROM "
 	    "hardship_filing WHERE id = ?", id, hardship_row, h, "filing",
-	    "'mipsreview hardship list' shows the filings", err) == -1)
+	    "'mipsreview hardship list' shows the filings", err) == -1 ||
+	    load_categories(st, h, err) == -1) {
+		mr_hardship_release(h);
 		return -1;
-	return load_categories(st, h, err);
+	}
+	return 0;
 }
 
 static void

@@ -194,6 +194,7 @@ struct imp {
 	size_t			 off[MAX_FIELDS + 1];
 	int			 nf;
 	int			 toomany;
+	int			 nulfield;	/* first field holding a NUL byte, + 1 */
 	long			 rec_line;
 	/* the writer thread and its queue of batches */
 	pthread_t		 writer;
@@ -590,6 +591,9 @@ csv_field(void *s, size_t len, void *arg)
 		im->buf = p;
 		im->bufcap = cap;
 	}
+	/* A NUL would end the value early as C text: refuse, not truncate. */
+	if (im->nulfield == 0 && len > 0 && memchr(s, '\0', len) != NULL)
+		im->nulfield = im->nf + 1;
 	im->off[im->nf++] = im->buflen;
 	if (len > 0)
 		memcpy(im->buf + im->buflen, s, len);
@@ -650,7 +654,13 @@ csv_record(int term, void *arg)
 	for (int i = 0; i < im->nf; i++)
 		f[i] = im->buf + im->off[i];
 	if (!im->header_done) {
-		if (csv_header(im, f) == -1)
+		if (im->nulfield) {
+			mr_err_set(im->err, MR_EINVAL, "%s: line %ld: column %d "
+			    "of the header holds a NUL byte; save the file as "
+			    "plain UTF-8 text", im->path, im->rec_line,
+			    im->nulfield);
+			im->fatal = 1;
+		} else if (csv_header(im, f) == -1)
 			im->fatal = 1;
 		goto out;
 	}
@@ -659,6 +669,14 @@ csv_record(int term, void *arg)
 		snprintf(why, sizeof why, "%s%d fields where the header has %d "
 		    "(quote a value that holds a comma)", im->toomany ?
 		    "more than " : "", im->nf, im->ncols);
+		imp_reject(im, im->rec_line, why, im->ncols,
+		    (const char *const *)im->names, im->nf, f);
+		goto out;
+	}
+	if (im->nulfield) {
+		im->stats->rows++;
+		snprintf(why, sizeof why, "%s: the text holds a NUL character",
+		    im->names[im->nulfield - 1]);
 		imp_reject(im, im->rec_line, why, im->ncols,
 		    (const char *const *)im->names, im->nf, f);
 		goto out;
@@ -672,6 +690,7 @@ out:
 	im->nf = 0;
 	im->buflen = 0;
 	im->toomany = 0;
+	im->nulfield = 0;
 }
 
 /* --- JSON Lines ---------------------------------------------------------- */
@@ -1177,6 +1196,11 @@ mr_import_file(struct mr_store *st, const char *path,
 		mr_err_set(err, MR_EINVAL, "%s: %ld of %ld rows are bad; nothing "
 		    "was imported (fix them, or import the good rows with "
 		    "--skip-bad REJECTS.csv)", path, stats->rejected, stats->rows);
+		goto out;
+	}
+	if (o->finish != NULL && o->finish(o->arg) != 0) {
+		mr_err_set(err, MR_EFAIL, "%s: import stopped before the commit; "
+		    "nothing was imported", path);
 		goto out;
 	}
 	/* Let SQLite sort for the indexes on a second core as well. */

@@ -47,6 +47,9 @@ struct mr_import_opts {
 	int		 skip_bad;	/* import the good rows; else all or nothing */
 	/* Each bad row, in file order; a non-zero return stops the import. */
 	int		(*reject)(const struct mr_import_reject *, void *);
+	/* After the last row, before the commit: a non-zero return (a
+	 * rejects file that cannot be written) rolls the import back. */
+	int		(*finish)(void *);
 	/* Now and then: bytes read of total, and rows seen. */
 	void		(*progress)(long long done, long long total, long rows,
 			    void *);

@@ -407,7 +407,10 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 		    "%s%s %g x %g %%", off ? " + " : "", category_names[i],
 		    score[i], w->w[i]);
 	}
-	res->final_score = total / 100.0;
+	/* Final scores are in hundredths (domain.md section 3.4: 74.99 is
+	 * below, 75.00 at and 75.01 above the threshold); rounding also keeps
+	 * binary error (74.99999999999999) from crossing the threshold. */
+	res->final_score = round(total) / 100.0;
 	if (res->final_score > 100)
 		res->final_score = 100;
 	mr_score_note(res, "final-score", "the weights above; final score "
@@ -442,13 +445,16 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 		return 0;
 	}
 	if (s < t) {
-		res->adjustment = -m * (t - s) / (t - q);
+		/* The line runs from -m at a score of 0 (not at q) to 0 at the
+		 * threshold; scores up to q are then held at -m (domain.md
+		 * section 3.4), so just above q the penalty is 3/4 of m. */
+		res->adjustment = -m * (t - s) / t;
 		mr_score_note(res, "negative-scale", SRC_1405, 1, 0,
-		    "%.2f is below the threshold: linear from -%g %% at %g to "
-		    "0 %% at %g: -%g x (%g - %.2f) / (%g - %g) = %.2f %%%s", s, m,
-		    q, t, m, t, s, t, q, res->adjustment, ref->year == 2024 ?
+		    "%.2f is below the threshold: linear from -%g %% at 0 to "
+		    "0 %% at %g: -%g x (%g - %.2f) / %g = %.2f %%%s", s, m,
+		    t, m, t, s, t, res->adjustment, ref->year == 2024 ?
 		    "; Healthmonix's PY2024 examples (60 -> -1.73 %, 50 -> "
-		    "-2.89 %) do not follow this line and are unverified" : "");
+		    "-2.89 %) lie a little above this line and are unverified" : "");
 		return 0;
 	}
 	if (s == t) {

@@ -120,7 +120,8 @@ int	mr_score_final(const struct mr_score_ref *, const double score[MR_NCAT],
 /*
  * The payment adjustment (percent) a final score earns under 42 CFR
  * 414.1405(b): the full negative at or below a quarter of the threshold,
- * linear to 0 at the threshold, and above it linear to the published
+ * above it the line from the full negative at 0 to 0 at the threshold,
+ * and above the threshold linear to the published
  * maximum at 100 (an estimate where the sheet has none).  Appends its
  * rules to *res and sets res->adjustment.
  */

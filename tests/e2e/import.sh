@@ -83,6 +83,18 @@ expect_match "reject carries line and reason" "$(sed -n 2p "$T/rejects.csv")" \
 	"^3,\"npi '1234567898': check digit should be 3, not 8; .*\",323456789,1234567898,Bad NPI"
 expect_eq "two rejects" "$(wc -l <"$T/rejects.csv")" 3
 
+# A rejects file that cannot be written (here: larger than the file-size
+# limit) stops the import, says so, and imports nothing.
+{ echo "tin,name,year,reason,note"; echo "623456789,Good,2023,other,"
+  i=0; while [ $i -lt 1500 ]; do
+	printf '723456789,Bad,2023,bogus,%01000d\n' 0; i=$((i + 1)); done
+} >"$T/big.csv"
+refuses "rejects file cannot be written" 1 \
+	"cannot write the rejects file '$T/rej-big.csv': File too large; nothing was imported" \
+	sh -c 'trap "" XFSZ; ulimit -f 512; exec "$0" "$@"' \
+	"$MR" import --skip-bad "$T/rej-big.csv" "$T/big.csv"
+expect_eq "no rejects file left behind" "$(ls "$T" | grep -c '^rej-big')" 0
+
 # Export: whole TINs, 0600 file, and export then import round-trips.
 ok "export csv -o" "$MR" export csv -o "$T/all.csv"
 expect_eq "export file is 0600" "$(stat -c %a "$T/all.csv")" 600

@@ -72,6 +72,7 @@ expect_eq "PY2025 positive side is an estimate" "$(get whatif.estimate)" True
 
 # Refusals: one clear line, nothing written.
 refuses "negative dollars" 3 "cannot be negative" "$MR" whatif 1 --allowed-charges -5
+refuses "absurd dollars" 3 "more than all of Medicare Part B" "$MR" whatif 1 --allowed-charges 1e300
 refuses "unknown category" 3 "category 'aci' is not known" "$MR" whatif 1 --reweight aci
 refuses "five categories" 3 "5 categories given" "$MR" whatif 1 --reweight quality,cost,ia,pi,ia
 refuses "a category twice" 3 "cost is listed twice" "$MR" whatif 1 --reweight cost,cost

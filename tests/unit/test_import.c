@@ -231,6 +231,72 @@ test_non_utf8_is_rejected_with_its_line(void **state)
 	assert_int_equal(count_cases(u), 0);
 }
 
+/* A NUL byte inside a CSV field must not cut the value short silently. */
+static void
+test_csv_nul_byte_is_rejected_not_truncated(void **state)
+{
+	struct unit_db *u = *state;
+	static const char text[] = "tin,name,year,reason\n"
+	    "123456789,Doe\0 hidden,2023,other\n"
+	    "223456789,Roe,2023,other\n";
+	struct mr_import_opts o = { .reject = collect, .skip_bad = 1 };
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen = { 0 };
+	char path[256];
+	FILE *fp;
+
+	o.arg = &seen;
+	snprintf(path, sizeof path, "%s/nul.csv", u->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, sizeof text - 1, fp), sizeof text - 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(mr_import_file(u->st, path, &o, &st, &err), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.line[0], 2);
+	assert_non_null(strstr(seen.why[0], "name: the text holds a NUL"));
+	assert_int_equal(st.imported, 1);
+	assert_int_equal(count_cases(u), 1);
+}
+
+static int
+finish_fails(void *arg)
+{
+	struct seen *s = arg;
+
+	s->line[15] = s->n;	/* how many rejects had been handed over */
+	return 1;
+}
+
+/* The caller's last word (its rejects file on disk) comes before the commit. */
+static void
+test_failing_finish_rolls_the_import_back(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_opts o = { .reject = collect, .finish = finish_fails,
+	    .skip_bad = 1 };
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen = { 0 };
+	sqlite3_stmt *stmt;
+	char path[256];
+
+	o.arg = &seen;
+	write_file(u, "f.csv", "tin,name,year,reason\n"
+	    "123456789,A,2023,other\n223456789,B,2023,bogus\n", path,
+	    sizeof path);
+	assert_int_equal(mr_import_file(u->st, path, &o, &st, &err), -1);
+	assert_int_equal(seen.line[15], 1);
+	assert_non_null(strstr(err.msg, "nothing was imported"));
+	assert_int_equal(count_cases(u), 0);
+	/* The CHECK constraints are back on for the connection's next writer. */
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+	    "PRAGMA ignore_check_constraints", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+	sqlite3_finalize(stmt);
+}
+
 static void
 test_whole_file_errors_name_the_problem(void **state)
 {
@@ -431,6 +497,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_skip_bad_imports_the_good_rows, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_within_the_file_and_against_the_database, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_non_utf8_is_rejected_with_its_line, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_csv_nul_byte_is_rejected_not_truncated, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_failing_finish_rolls_the_import_back, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_whole_file_errors_name_the_problem, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_jsonl_rows_and_bad_lines, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_export_then_import_round_trips_csv, unit_db_setup, unit_db_teardown),

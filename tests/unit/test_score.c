@@ -66,23 +66,27 @@ test_quarter_of_threshold_gets_full_negative(void **state)
 
 	assert_true(near(adjust(u->st, 2024, 18.75), -9));
 	assert_true(near(adjust(u->st, 2024, 0), -9));
-	assert_true(adjust(u->st, 2024, 18.76) > -9);
-	assert_true(adjust(u->st, 2024, 18.76) < -8.99);
+	/* Just above a quarter: the line from -9 % at 0, not -9 % itself. */
+	assert_true(near(adjust(u->st, 2024, 18.76), -9 * (75 - 18.76) / 75));
+	assert_true(adjust(u->st, 2024, 18.76) > -6.76);
 }
 
 /*
- * Source: 42 CFR 414.1405(b) (law.lawstack.com copy): linear from the full
- * negative at a quarter of the threshold to 0 at it.  Healthmonix's PY2024
- * negative examples (60 -> -1.73 %) are [U] in the facts sheet and are
- * deliberately not reproduced.
+ * Source: domain.md section 3.4, 42 CFR 414.1405(b) (law.lawstack.com
+ * copy): below the threshold a linear sliding scale from 0 % at the
+ * threshold to the full negative at a score of 0, scores up to a quarter
+ * of the threshold held at the full negative.  Healthmonix's PY2024
+ * negative examples (60 -> -1.73 %, 50 -> -2.89 %) are [U] in the facts
+ * sheet and are not reproduced exactly.
  */
 static void
-test_negative_side_is_linear_from_quarter_to_threshold(void **state)
+test_negative_side_is_linear_from_zero_to_threshold(void **state)
 {
 	struct unit_db *u = *state;
 
-	assert_true(near(adjust(u->st, 2024, (18.75 + 75) / 2), -4.5));
-	assert_true(near(adjust(u->st, 2024, 60), -2.4));
+	assert_true(near(adjust(u->st, 2024, 37.5), -4.5));
+	assert_true(near(adjust(u->st, 2024, 60), -1.8));
+	assert_true(near(adjust(u->st, 2024, 50), -3));
 	assert_false(fabs(adjust(u->st, 2024, 60) - -1.73) < 0.01);
 }
 
@@ -94,7 +98,7 @@ test_py2017_quarter_threshold_and_range(void **state)
 
 	assert_true(near(adjust(u->st, 2017, 0.75), -4));
 	assert_true(near(adjust(u->st, 2017, 3), 0));
-	assert_true(near(adjust(u->st, 2017, 1.875), -2));
+	assert_true(near(adjust(u->st, 2017, 1.875), -4 * (3 - 1.875) / 3));
 }
 
 /* Source: billing-coding.com: PY2022 8.25 % = 6 % exceptional + 2.25 % base. */
@@ -248,6 +252,28 @@ test_every_category_reweighted_gives_threshold(void **state)
 	assert_true(has_rule(&res, "fewer-than-two", "only quality"));
 }
 
+/*
+ * Category scores whose weighted sum is exactly the PY2023 threshold
+ * (86.5 x 30 + 83.96 x 30 + 93.03 x 15 + 39.63 x 25 = 7500) must get the
+ * neutral 0 %, not a penalty from binary rounding (74.99999999999999).
+ */
+static void
+test_weighted_sum_exactly_at_threshold_is_neutral(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double score[MR_NCAT] = { 86.5, 83.96, 93.03, 39.63 };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, score, 0, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(res.final_score == 75);
+	assert_int_equal(mr_score_adjustment(&ref, res.final_score, &res, &err), 0);
+	assert_true(res.adjustment == 0);
+}
+
 static void
 test_reweighting_a_category_without_score_needs_no_score(void **state)
 {
@@ -367,7 +393,7 @@ main(void)
 		T(test_py2024_positive_side_matches_healthmonix),
 		T(test_score_exactly_at_threshold_is_zero),
 		T(test_quarter_of_threshold_gets_full_negative),
-		T(test_negative_side_is_linear_from_quarter_to_threshold),
+		T(test_negative_side_is_linear_from_zero_to_threshold),
 		T(test_py2017_quarter_threshold_and_range),
 		T(test_py2022_base_and_exceptional_bonus),
 		T(test_py2025_positive_side_is_an_estimate),
@@ -376,6 +402,7 @@ main(void)
 		T(test_py2020_cost_is_reweighted_for_everyone),
 		T(test_py2019_pi_exception_quality_70),
 		T(test_every_category_reweighted_gives_threshold),
+		T(test_weighted_sum_exactly_at_threshold_is_neutral),
 		T(test_reweighting_a_category_without_score_needs_no_score),
 		T(test_py2017_cost_reweighting_changes_nothing),
 		T(test_missing_reference_data_is_said_not_guessed),
