@@ -71,9 +71,15 @@ mr_tin_normalize(const char *s, char *out, size_t outlen, struct mr_err *err)
 		memcpy(digits, s, 3);
 		memcpy(digits + 3, s + 4, 2);
 		memcpy(digits + 5, s + 7, 4);
-	} else
+	} else {
+		/* A mistyped TIN may still be most of an SSN: show its end only. */
+		char shown[16];
+
+		mr_tin_mask(s, shown, sizeof shown);
 		return mr_err_set(err, MR_EINVAL, "tin '%s': a TIN is 9 digits, "
-		    "written 123456789, 12-3456789 (EIN) or 123-45-6789 (SSN)", s);
+		    "written 123456789, 12-3456789 (EIN) or 123-45-6789 (SSN)",
+		    shown);
+	}
 	digits[9] = '\0';
 	memcpy(out, digits, 10);
 	return 0;

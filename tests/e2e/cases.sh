@@ -74,7 +74,7 @@ refuses "npi letters" 3 "10 digits" \
 	"$MR" add --tin "$SEED_TIN" --npi 12345A7893 --name X --year 2023 --reason other
 refuses "npi length" 3 "10 digits" \
 	"$MR" add --tin "$SEED_TIN" --npi 123456789 --name X --year 2023 --reason other
-refuses "tin letters" 3 "tin '12-345678X'" \
+refuses "tin letters (masked in the message)" 3 "tin '\*\*\*\*\*678X'" \
 	"$MR" add --tin 12-345678X --name X --year 2023 --reason other
 refuses "tin length" 3 "9 digits" \
 	"$MR" add --tin 12345678 --name X --year 2023 --reason other
