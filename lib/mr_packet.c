@@ -418,7 +418,8 @@ pw_dir(struct pw *w, const char *rel, struct mr_err *err)
 	}
 	if ((e = arch.entry_new()) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
-	snprintf(path, sizeof path, "%s/%s/", w->prefix, rel);
+	/* rel "" is the top folder itself: "prefix/", not "prefix//". */
+	snprintf(path, sizeof path, "%s/%s%s", w->prefix, rel, *rel ? "/" : "");
 	arch.entry_set_pathname(e, path);
 	arch.entry_set_filetype(e, AE_IFDIR);
 	arch.entry_set_perm(e, 0700);
@@ -706,10 +707,15 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 	snprintf(w.prefix, sizeof w.prefix, "%s", base);
 	n = strlen(w.prefix);
 	if (w.format == MR_PACKET_TAR_GZ)
-		w.prefix[n - (n > 7 && strcmp(w.prefix + n - 7, ".tar.gz") == 0 ?
+		w.prefix[n - (n >= 7 && strcmp(w.prefix + n - 7, ".tar.gz") == 0 ?
 		    7 : 4)] = '\0';
 	else if (w.format == MR_PACKET_ZIP)
 		w.prefix[n - 4] = '\0';
+	/* An empty top folder would put "/evidence/..." in the archive. */
+	if (w.prefix[0] == '\0')
+		return mr_err_set(err, MR_EINVAL, "packet path '%s': the archive "
+		    "needs a name before its suffix, e.g. case-%lld-packet%s", out,
+		    (long long)case_id, base);
 
 	/* One read transaction: the rows and the summary agree. */
 	if (mr_store_begin(st, err) == -1)

@@ -151,6 +151,17 @@ ok "packet as .zip" "$MR" packet 1 -o "$T/pk.zip" --reveal
 expect_eq "zip packet checks with sha256sum -c" \
 	"$(cd "$T/z/pk" && sha256sum -c --quiet SHA256SUMS && echo good)" "good"
 expect_eq "--reveal shows the whole TIN" "$(json_get case.tin <"$T/z/pk/summary.json")" "123456789"
+expect_eq "zip entries: all under pk/, no empty path component" \
+	"$(/usr/bin/python3 -c 'import sys, zipfile; print(sum(not n.startswith("pk/") or "//" in n for n in zipfile.ZipFile(sys.argv[1]).namelist()))' "$T/pk.zip")" "0"
+expect_eq "tar.gz entries: all under pk/, no empty path component" \
+	"$(/usr/bin/python3 -c 'import sys, tarfile; print(sum(not n.startswith("pk/") or "//" in n for n in (m.name for m in tarfile.open(sys.argv[1])) if n != "pk"))' "$T/pk.tar.gz")" "0"
+expect_eq "tar.gz top folder entry is pk/" "$(tar -tzf "$T/pk.tar.gz" | head -n 1)" "pk/"
+mkdir "$T/nameless"
+bad "an archive named only by its suffix (no top folder)" 3 "needs a name before its suffix" \
+	"$MR" packet 1 -o "$T/nameless/.zip"
+bad "a .tgz named only by its suffix" 3 "needs a name before its suffix" \
+	"$MR" packet 1 -o "$T/nameless/.tgz"
+expect_eq "no nameless archive left behind" "$(ls -A "$T/nameless")" ""
 ok "a 4 MiB file on case 2" "$MR" attach 2 "$IN/big.bin"
 bad "a packet write error (file size limit)" 1 "writing the packet: .*File too large" \
 	sh -c 'ulimit -f 1024; exec "$0" packet 2 -o "$1"' "$MR" "$T/limited.tar.gz"
