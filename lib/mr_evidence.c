@@ -1141,6 +1141,7 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
     int (*fn)(const void *, size_t, void *), void *arg, struct mr_err *err)
 {
 	unsigned char *buf = NULL;
+	struct stat sb;
 	char dir[PATH_MAX], path[PATH_MAX + 80], got[65], shown[160];
 	int rc = -1, fn_failed = 0;
 
@@ -1151,6 +1152,20 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 	printable(ev->original_name, shown, sizeof shown);
 	if ((buf = malloc(EV_BUFSZ)) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
+	/*
+	 * A copy whose size changed is altered: say so before fn gets more
+	 * bytes than the record's size (an archive entry declared that size
+	 * and would refuse them with a write error).
+	 */
+	if (stat(path, &sb) == 0 && sb.st_size != ev->size &&
+	    hash_file(path, buf, got, NULL, NULL, &fn_failed) == 0) {
+		mr_err_set(err, MR_EINTEGRITY, "evidence %lld ('%s'): its stored "
+		    "file %s was altered (its size is now %lld bytes, not %lld; "
+		    "its SHA-256 is now %s); run 'mipsreview evidence verify'",
+		    (long long)ev->id, shown, path, (long long)sb.st_size,
+		    (long long)ev->size, got);
+		goto out;
+	}
 	if (hash_file(path, buf, got, fn, arg, &fn_failed) == -1) {
 		if (fn_failed) {
 			/* fn said why (a write error of the packet, ...). */

@@ -122,6 +122,12 @@ expect_eq "verify --json counts problems" "$("$MR" evidence verify --json | json
 refuses "packet refused while a stored file is altered" 7 "was altered" \
 	"$MR" packet 1 -o "$T/bad-packet"
 expect_eq "no packet left behind" "$(ls -d "$T"/bad-packet* "$T"/.bad-packet* 2>/dev/null | wc -l)" "0"
+# The altered copy grew: an archive entry of the recorded size cannot take it.
+refuses "tar.gz packet refused while a stored file is altered" 7 "was altered" \
+	"$MR" packet 1 -o "$T/bad-packet.tar.gz"
+refuses "zip packet refused while a stored file is altered" 7 "was altered" \
+	"$MR" packet 1 -o "$T/bad-packet.zip"
+expect_eq "no archive left behind" "$(ls -d "$T"/bad-packet* "$T"/.bad-packet* 2>/dev/null | wc -l)" "0"
 cp "$T/saved" "$STORE/$sha"
 mv "$T/saved-pecos" "$STORE/$pecos_sha"
 ok "verify --sweep removes the unreferenced file" "$MR" evidence verify --sweep
