@@ -115,6 +115,24 @@ utf8_len(const unsigned char *p)
 }
 
 /*
+ * The code point of a control character or line break at p (n bytes of
+ * UTF-8), or -1: C0, DEL, C1 (U+0080-U+009F, NEL among them) and the line
+ * and paragraph separators U+2028/U+2029.
+ */
+static long
+control_at(const unsigned char *p, size_t n)
+{
+	if (n == 1 && (p[0] < 0x20 || p[0] == 0x7f))
+		return p[0];
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return p[1];
+	if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 ||
+	    p[2] == 0xa9))
+		return 0x2000 | (p[2] & 0x3f);
+	return -1;
+}
+
+/*
  * s made fit for a one-line message: control characters and bytes that
  * are not UTF-8 written as \xNN, cut at about len bytes.
  */
@@ -126,7 +144,7 @@ printable(const char *s, char *out, size_t len)
 
 	while (*p != '\0' && off + 8 < len) {
 		n = utf8_len(p);
-		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+		if (n == 0 || control_at(p, n) != -1) {
 			off += snprintf(out + off, len - off, "\\x%02x", *p);
 			p++;
 			continue;
@@ -147,6 +165,7 @@ mr_evidence_name_valid(const char *name, struct mr_err *err)
 	const unsigned char *p = (const unsigned char *)name;
 	char shown[160];
 	size_t n;
+	long cp;
 
 	if (*name == '\0')
 		return mr_err_set(err, MR_EINVAL, "file name: the name is empty");
@@ -164,11 +183,11 @@ mr_evidence_name_valid(const char *name, struct mr_err *err)
 			return mr_err_set(err, MR_EINVAL, "file name '%s': not "
 			    "valid UTF-8; rename the file or give a name with "
 			    "--name", printable(name, shown, sizeof shown));
-		if (n == 1 && (*p < 0x20 || *p == 0x7f))
+		if ((cp = control_at(p, n)) != -1)
 			return mr_err_set(err, MR_EINVAL, "file name '%s': "
-			    "control character 0x%02x (e.g. a line break) is not "
+			    "control character U+%04lX (e.g. a line break) is not "
 			    "allowed; rename the file or give a name with --name",
-			    printable(name, shown, sizeof shown), *p);
+			    printable(name, shown, sizeof shown), cp);
 	}
 	return 0;
 }

@@ -289,6 +289,17 @@ test_unsafe_names_are_refused(void **state)
 	assert_int_equal(mr_evidence_name_valid("a\nb.pdf", &err), -1);
 	assert_null(strchr(err.msg, '\n'));	/* the message stays one line */
 	assert_non_null(strstr(err.msg, "a\\x0ab.pdf"));
+	/* C1 controls: NEL (a line break) and CSI (a terminal escape). */
+	assert_int_equal(mr_evidence_name_valid("a\xc2\x85" "b.pdf", &err), -1);
+	assert_non_null(strstr(err.msg, "U+0085"));
+	assert_non_null(strstr(err.msg, "a\\xc2\\x85b.pdf"));
+	assert_int_equal(mr_evidence_name_valid("a\xc2\x9b" "31mb.pdf", &err), -1);
+	/* U+2028 LINE SEPARATOR */
+	assert_int_equal(mr_evidence_name_valid("a\xe2\x80\xa8" "b.pdf", &err), -1);
+	assert_non_null(strstr(err.msg, "U+2028"));
+	/* U+00A0 (no-break space) and U+2027 are printable. */
+	assert_int_equal(mr_evidence_name_valid("a\xc2\xa0" "b\xe2\x80\xa7.pdf",
+	    &err), 0);
 	assert_int_equal(mr_evidence_name_valid("bad\xff.pdf", &err), -1);
 	assert_non_null(strstr(err.msg, "UTF-8"));
 	assert_int_equal(mr_evidence_kind_valid("receipt", &err), -1);
