@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -815,7 +816,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	unsigned char *buf = NULL;
 	magic_t mg = NULL;
 	char dir[PATH_MAX], shown[160];
-	int rc = -1, in_tx = 0, i, j, created = 0;
+	int rc = -1, in_tx = 0, i, j, created = 0, dfd = -1;
 
 	if (kind == NULL)
 		kind = "other";
@@ -829,6 +830,14 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 		return -1;
 	if (ensure_dir(st, dir, sizeof dir, &created, err) == -1)
 		return -1;
+	/*
+	 * A shared lock on the store folder while our temporary files exist:
+	 * verify --sweep removes temporary files only when it can lock the
+	 * folder exclusively, so it never takes a copy still being made
+	 * (the copy runs outside the database's write lock).
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
+		(void)flock(dfd, LOCK_SH);
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
 	    posix_memalign((void **)&buf, EV_ALIGN, 2 * EV_BUFSZ) != 0) {
 		buf = NULL;
@@ -908,6 +917,8 @@ out:
 	/* A first attach that failed leaves no empty store behind. */
 	if (rc == -1 && created)
 		(void)rmdir(dir);
+	if (dfd != -1)
+		close(dfd);
 	if (mg != NULL)
 		magic_close(mg);
 	free(buf);
@@ -1277,7 +1288,7 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 	struct dirent *de;
 	DIR *d;
 	char path[PATH_MAX + 300];
-	int n, rc = -1, in_tx = 0, swept = 0;
+	int n, rc = -1, in_tx = 0, swept = 0, attaching;
 
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
@@ -1285,6 +1296,10 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 		return mr_err_set(err, MR_EFAIL, "reading the evidence folder "
 		    "'%s': %s", dir, strerror(errno));
 	}
+	/* An attach holds a shared lock while its temporary files exist:
+	 * those are not leftovers. */
+	attaching = flock(dirfd(d), LOCK_EX | LOCK_NB) == -1 &&
+	    errno == EWOULDBLOCK;
 	/* Under the write lock, so that no attach is half-way through
 	 * putting a file in place while we decide it is unreferenced. */
 	if (sweep) {
@@ -1294,6 +1309,9 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (attaching && strncmp(de->d_name, EV_TMP_PREFIX,
+		    strlen(EV_TMP_PREFIX)) == 0)
 			continue;
 		n = 0;
 		if (is_hex64(de->d_name) &&

@@ -250,6 +250,59 @@ test_file_changing_during_copy_is_rejected_and_nothing_recorded(void **state)
 	assert_int_equal(store_entries(u), 0);
 }
 
+struct sweeper {
+	struct unit_db	*u;
+	int		 done;
+	int		 nproblems;
+	int		 sweep_rc;
+};
+
+/* Mid-copy: another verify --sweep of the whole store runs. */
+static void
+sweep_now(const char *path, int64_t copied, void *arg)
+{
+	struct sweeper *sw = arg;
+	struct mr_err err = { 0 };
+	int nfiles;
+
+	(void)path;
+	(void)copied;
+	if (sw->done++)
+		return;
+	sw->sweep_rc = mr_evidence_verify(sw->u->st, NULL, 0, 1, NULL, NULL,
+	    &nfiles, &sw->nproblems, &err);
+}
+
+static void
+test_sweep_leaves_the_copy_of_an_attach_in_progress(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_evidence_result r;
+	struct mr_err err = { 0 };
+	struct sweeper sw = { .u = u };
+	char big[256], left[256];
+	int64_t c = add_case(u, "other");
+
+	path_in(u, "big.bin", big, sizeof big);
+	make_big(big, 10 * 1024 * 1024);
+	/* The sweep must neither remove nor report the copy being made. */
+	mr_evidence_set_copy_hook(sweep_now, &sw);
+	assert_int_equal(attach1(u, c, big, NULL, &r, &err), 0);
+	mr_evidence_set_copy_hook(NULL, NULL);
+	assert_int_equal(sw.sweep_rc, 0);
+	assert_int_equal(sw.nproblems, 0);
+	assert_int_equal(count_rows(u, "SELECT count(*) FROM evidence"), 1);
+	assert_int_equal(store_entries(u), 1);
+
+	/* With no attach running, a temporary file is a leftover: swept. */
+	snprintf(left, sizeof left, "%s/evidence/.tmp-leftover", u->dir);
+	write_file(left, "crash residue");
+	sw.done = 0;
+	sweep_now(NULL, 0, &sw);
+	assert_int_equal(sw.sweep_rc, 0);
+	assert_int_equal(access(left, F_OK), -1);
+}
+
 static void
 test_large_odd_sized_file_is_copied_exactly(void **state)
 {
@@ -563,6 +616,7 @@ main(void)
 		T(test_all_or_nothing_when_one_file_of_several_is_bad),
 		T(test_file_changing_during_copy_is_rejected_and_nothing_recorded),
 		T(test_large_odd_sized_file_is_copied_exactly),
+	T(test_sweep_leaves_the_copy_of_an_attach_in_progress),
 		T(test_unsafe_names_are_refused),
 		T(test_checklist_and_ready_gate_follow_the_reasons),
 		T(test_forced_ready_is_audited),
