@@ -580,6 +580,7 @@ struct file_list {
 	int64_t	 bytes;
 	int	 n;
 	int	 total;
+	int	 failed;	/* a record could not be listed: err says which */
 	struct mr_err *err;
 };
 
@@ -601,8 +602,14 @@ list_ev(const struct mr_evidence *ev, void *arg)
 	safe_name(ev->original_name, safe, sizeof safe);
 	snprintf(file, sizeof file, "evidence/%0*d-%s-%s", width, ++fl->n,
 	    ev->kind, safe);
-	if ((o = mr_evidence_to_json(ev)) == NULL)
+	/* Stopping here must fail the packet, never leave records out. */
+	if ((o = mr_evidence_to_json(ev)) == NULL) {
+		fl->failed = 1;
+		mr_err_set(fl->err, MR_EFAIL, "evidence %lld: its record cannot "
+		    "be written as JSON (out of memory, or a field that is not "
+		    "UTF-8); no packet was written", (long long)ev->id);
 		return 1;
+	}
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "label", json_string(
 	    mr_evidence_kind_label(ev->kind)));
@@ -725,9 +732,11 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		goto out;
 	if ((fl.files = json_array()) == NULL)
 		goto oom;
+	fl.err = err;
 	if (mr_evidence_each(st, "case", case_id, 0, count_ev, &fl.total,
 	    err) == -1 ||
-	    mr_evidence_each(st, "case", case_id, 0, list_ev, &fl, err) == -1)
+	    mr_evidence_each(st, "case", case_id, 0, list_ev, &fl, err) == -1 ||
+	    fl.failed)
 		goto out;
 	json_object_set(sum, "evidence", fl.files);
 	if ((js = json_dumps(sum, JSON_INDENT(2) | JSON_PRESERVE_ORDER |

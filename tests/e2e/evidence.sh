@@ -174,6 +174,14 @@ bad "a packet write error (file size limit)" 1 "writing the packet: .*File too l
 bad "a folder packet write error" 1 "File too large" \
 	sh -c 'ulimit -f 1024; exec "$0" packet 2 -o "$1"' "$MR" "$T/limited"
 expect_eq "no partial packet left behind" "$(ls -A "$T" | grep -c limited)" "0"
+# A record that cannot be described (here: a media type that is not
+# UTF-8, as a hand-edited database may hold) fails the packet: it must
+# never leave evidence out and claim success.
+sqlite3 "$MIPSREVIEW_DB" "UPDATE evidence SET media_type = CAST(X'6170706cff' AS TEXT) WHERE id = 1"
+bad "a packet with a record it cannot describe" 1 "evidence 1: its record cannot be written as JSON" \
+	"$MR" packet 1 -o "$T/undescribed"
+expect_eq "no packet without that record" "$(ls -A "$T" | grep -c undescribed)" "0"
+sqlite3 "$MIPSREVIEW_DB" "UPDATE evidence SET media_type = 'application/pdf' WHERE id = 1"
 bad "a packet path that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk.zip"
 bad "a packet folder that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk"
 
