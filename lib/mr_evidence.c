@@ -692,13 +692,16 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 	}
 	hex(digest, dlen, s->sha256);
 	s->size = total;
-	if (fsync(tfd) == -1 || close(tfd) == -1) {
-		tfd = -1;
+	/* Closed whether or not fsync worked; the first error is the one. */
+	e = fsync(tfd) == -1 ? errno : 0;
+	if (close(tfd) == -1 && e == 0)
+		e = errno;
+	tfd = -1;
+	if (e != 0) {
 		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "
-		    "%s; nothing was attached", dir, strerror(errno));
+		    "%s; nothing was attached", dir, strerror(e));
 		goto out;
 	}
-	tfd = -1;
 	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
 	rc = 0;
 out:

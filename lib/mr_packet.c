@@ -508,7 +508,7 @@ pw_data_cb(const void *buf, size_t n, void *arg)
 static int
 pw_end(struct pw *w, struct mr_err *err)
 {
-	int fd = w->fd;
+	int fd = w->fd, e;
 
 	if (w->format != MR_PACKET_FOLDER) {
 		if (arch.write_finish_entry(w->a) != ARCHIVE_OK)
@@ -516,9 +516,13 @@ pw_end(struct pw *w, struct mr_err *err)
 		return 0;
 	}
 	w->fd = -1;
-	if (fsync(fd) == -1 || close(fd) == -1)
+	/* Closed whether or not fsync worked; the first error is the one. */
+	e = fsync(fd) == -1 ? errno : 0;
+	if (close(fd) == -1 && e == 0)
+		e = errno;
+	if (e != 0)
 		return mr_err_set(err, MR_EFAIL, "writing %s: %s", w->cur,
-		    strerror(errno));
+		    strerror(e));
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /* Unit tests of lib/mr_evidence: the store, the checklist and verify. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -9,6 +11,37 @@
 #include "lib/mr_case.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_hardship.h"
+#include "lib/mr_packet.h"
+
+/* fsync fails with EIO for the next fsync_failures calls. */
+static int fsync_failures;
+int __real_fsync(int);
+int __wrap_fsync(int fd);
+
+int
+__wrap_fsync(int fd)
+{
+	if (fsync_failures > 0) {
+		fsync_failures--;
+		errno = EIO;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
+
+/* Descriptors this process has open. */
+static int
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
 
 static int64_t
 add_case(struct unit_db *u, const char *reason)
@@ -301,6 +334,39 @@ test_sweep_leaves_the_copy_of_an_attach_in_progress(void **state)
 	sweep_now(NULL, 0, &sw);
 	assert_int_equal(sw.sweep_rc, 0);
 	assert_int_equal(access(left, F_OK), -1);
+}
+
+static void
+test_fsync_error_records_nothing_and_closes_the_copy(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_evidence_result r;
+	struct mr_err err = { 0 };
+	char path[256], out[256];
+	int64_t c = add_case(u, "other");
+	int fds;
+
+	path_in(u, "receipt.txt", path, sizeof path);
+	write_file(path, "hello\n");
+	fds = open_fds();
+	fsync_failures = 1;
+	assert_int_equal(attach1(u, c, path, NULL, &r, &err), -1);
+	fsync_failures = 0;
+	assert_non_null(strstr(err.msg, "Input/output error"));
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(count_rows(u, "SELECT count(*) FROM evidence"), 0);
+	assert_int_equal(store_entries(u), 0);
+
+	/* The packet's files likewise. */
+	assert_int_equal(attach1(u, c, path, NULL, &r, &err), 0);
+	path_in(u, "packet", out, sizeof out);
+	fds = open_fds();
+	fsync_failures = 1;
+	assert_int_equal(mr_packet_write(u->st, c, out, 0, NULL, &err), -1);
+	fsync_failures = 0;
+	assert_non_null(strstr(err.msg, "Input/output error"));
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(access(out, F_OK), -1);
 }
 
 static void
@@ -616,6 +682,7 @@ main(void)
 		T(test_all_or_nothing_when_one_file_of_several_is_bad),
 		T(test_file_changing_during_copy_is_rejected_and_nothing_recorded),
 		T(test_large_odd_sized_file_is_copied_exactly),
+	T(test_fsync_error_records_nothing_and_closes_the_copy),
 	T(test_sweep_leaves_the_copy_of_an_attach_in_progress),
 		T(test_unsafe_names_are_refused),
 		T(test_checklist_and_ready_gate_follow_the_reasons),
