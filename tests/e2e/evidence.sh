@@ -181,6 +181,8 @@ sqlite3 "$MIPSREVIEW_DB" "UPDATE evidence SET media_type = CAST(X'6170706cff' AS
 bad "a packet with a record it cannot describe" 1 "evidence 1: its record cannot be written as JSON" \
 	"$MR" packet 1 -o "$T/undescribed"
 expect_eq "no packet without that record" "$(ls -A "$T" | grep -c undescribed)" "0"
+bad "a JSON list with a record it cannot describe" 1 "evidence 1: its record cannot be written as JSON" \
+	"$MR" evidence list --json
 sqlite3 "$MIPSREVIEW_DB" "UPDATE evidence SET media_type = 'application/pdf' WHERE id = 1"
 bad "a packet path that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk.zip"
 bad "a packet folder that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk"
