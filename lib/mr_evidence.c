@@ -293,6 +293,30 @@ fsync_dir(const char *dir, struct mr_err *err)
 	return rc;
 }
 
+/* Sync the folder that holds dir (the database's), where dir was made. */
+static int
+fsync_parent(const char *dir, struct mr_err *err)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(dir, '/');
+	int fd, rc = 0;
+
+	if (slash == NULL)
+		snprintf(parent, sizeof parent, ".");
+	else if (slash == dir)
+		snprintf(parent, sizeof parent, "/");
+	else
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - dir), dir);
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || fsync(fd) == -1)
+		rc = mr_err_set(err, MR_EFAIL, "syncing the folder '%s' after "
+		    "creating the evidence folder in it: %s", parent,
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
 static void
 hex(const unsigned char *md, unsigned int n, char *out)
 {
@@ -894,6 +918,10 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 		s[i].placed_new = !s[i].dedup;
 	}
 	if (fsync_dir(dir, err) == -1)
+		goto out;
+	/* A store folder made by this attach must outlast a power cut too,
+	 * or the rows committed next would name files in a lost folder. */
+	if (created && fsync_parent(dir, err) == -1)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (insert_row(st, subject, subject_id, &s[i], kind, note,

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "tests/unit/unit.h"
@@ -13,14 +14,30 @@
 #include "lib/mr_hardship.h"
 #include "lib/mr_packet.h"
 
-/* fsync fails with EIO for the next fsync_failures calls. */
+/*
+ * fsync fails with EIO for the next fsync_failures calls; when
+ * fsync_watch names a path, fsync_watched counts the syncs of it.
+ */
 static int fsync_failures;
+static const char *fsync_watch;
+static int fsync_watched;
 int __real_fsync(int);
 int __wrap_fsync(int fd);
 
 int
 __wrap_fsync(int fd)
 {
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+
+	if (fsync_watch != NULL) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, target, sizeof target - 1)) > 0) {
+			target[n] = '\0';
+			if (strcmp(target, fsync_watch) == 0)
+				fsync_watched++;
+		}
+	}
 	if (fsync_failures > 0) {
 		fsync_failures--;
 		errno = EIO;
@@ -370,6 +387,27 @@ test_fsync_error_records_nothing_and_closes_the_copy(void **state)
 }
 
 static void
+test_first_attach_syncs_the_folder_that_gets_the_store(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_evidence_result r;
+	struct mr_err err = { 0 };
+	char path[256], real[PATH_MAX];
+	int64_t c = add_case(u, "other");
+
+	path_in(u, "receipt.txt", path, sizeof path);
+	write_file(path, "hello\n");
+	assert_non_null(realpath(u->dir, real));
+	fsync_watch = real;
+	fsync_watched = 0;
+	assert_int_equal(attach1(u, c, path, NULL, &r, &err), 0);
+	fsync_watch = NULL;
+	/* The new evidence/ entry in the database's folder is on disk
+	 * before the row naming a file in it is committed. */
+	assert_true(fsync_watched >= 1);
+}
+
+static void
 test_large_odd_sized_file_is_copied_exactly(void **state)
 {
 	struct unit_db *u = *state;
@@ -682,6 +720,7 @@ main(void)
 		T(test_all_or_nothing_when_one_file_of_several_is_bad),
 		T(test_file_changing_during_copy_is_rejected_and_nothing_recorded),
 		T(test_large_odd_sized_file_is_copied_exactly),
+	T(test_first_attach_syncs_the_folder_that_gets_the_store),
 	T(test_fsync_error_records_nothing_and_closes_the_copy),
 	T(test_sweep_leaves_the_copy_of_an_attach_in_progress),
 		T(test_unsafe_names_are_refused),
