@@ -1318,7 +1318,7 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 	struct mr_evidence_problem p = { .what = "unreferenced" };
 	struct dirent *de;
 	DIR *d;
-	char path[PATH_MAX + 300];
+	char path[PATH_MAX + 300], shown[4 * NAME_MAX + 16];
 	int n, rc = -1, in_tx = 0, swept = 0, attaching;
 
 	if ((d = opendir(dir)) == NULL) {
@@ -1350,7 +1350,8 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 			goto out;
 		if (n > 0)
 			continue;
-		p.file = de->d_name;
+		/* Anyone may have named it: show it escaped, on one line. */
+		p.file = printable(de->d_name, shown, sizeof shown);
 		if (sweep) {
 			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 			if (unlink(path) == 0) {

@@ -128,6 +128,16 @@ refuses "tar.gz packet refused while a stored file is altered" 7 "was altered" \
 refuses "zip packet refused while a stored file is altered" 7 "was altered" \
 	"$MR" packet 1 -o "$T/bad-packet.zip"
 expect_eq "no archive left behind" "$(ls -d "$T"/bad-packet* "$T"/.bad-packet* 2>/dev/null | wc -l)" "0"
+# A stray name with a terminal escape, a line break and a byte that is
+# not UTF-8: reported escaped on one line, and in valid JSON.
+printf 'x' >"$STORE/$(printf 'odd\033[31m\nname\351')"
+"$MR" evidence verify >"$T/verify.txt" 2>/dev/null
+expect_match "verify escapes a stray name" "$(cat "$T/verify.txt")" '^unreferenced .*/odd\\x1b\[31m\\x0aname\\xe9: '
+expect_eq "verify prints no raw escape" "$(tr -d '\n' <"$T/verify.txt" | grep -c "$(printf '\033')")" "0"
+"$MR" evidence verify --json >"$T/verify.json"
+expect_eq "verify --json lists every problem it counts" \
+	"$(/usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["problem_count"] - len(v["problems"]))' <"$T/verify.json")" "0"
+rm -f "$STORE"/odd*
 cp "$T/saved" "$STORE/$sha"
 mv "$T/saved-pecos" "$STORE/$pecos_sha"
 ok "verify --sweep removes the unreferenced file" "$MR" evidence verify --sweep
