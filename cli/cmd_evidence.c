@@ -7,10 +7,21 @@
 #include "cli/cli.h"
 #include "lib/mr_evidence.h"
 
+struct list_out {
+	json_t		*arr;
+	int64_t		 bad_id;	/* a record that could not be listed */
+};
+
 static int
 list_json(const struct mr_evidence *ev, void *arg)
 {
-	json_array_append_new(arg, mr_evidence_to_json(ev));
+	struct list_out *l = arg;
+
+	/* Stop rather than print a list that silently lacks a record. */
+	if (json_array_append_new(l->arr, mr_evidence_to_json(ev)) == -1) {
+		l->bad_id = ev->id;
+		return 1;
+	}
 	return 0;
 }
 
@@ -42,9 +53,9 @@ ev_list(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mr_err err = { 0 };
+	struct list_out l = { NULL, 0 };
 	const char *subject = NULL;
 	long long id = 0;
-	json_t *arr = NULL;
 	int ch, rc, all = 0, n = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -66,16 +77,24 @@ ev_list(struct cli_ctx *ctx, int argc, char **argv)
 			return rc;
 		subject = "case";
 	}
-	if (ctx->json && (arr = json_array()) == NULL)
+	if (ctx->json && (l.arr = json_array()) == NULL)
 		return EXIT_FAIL;
 	if (mr_evidence_each(ctx->st, subject, id, all, ctx->json ? list_json :
-	    list_text_subject, ctx->json ? (void *)arr : (void *)&n,
+	    list_text_subject, ctx->json ? (void *)&l : (void *)&n,
 	    &err) == -1) {
-		json_decref(arr);
+		json_decref(l.arr);
 		return cli_fail(ctx, &err);
 	}
+	if (l.bad_id != 0) {
+		json_decref(l.arr);
+		fprintf(stderr, "%s: evidence %lld: its record cannot be written "
+		    "as JSON (out of memory, or a field that is not UTF-8); "
+		    "'mipsreview evidence show %lld' shows it as text\n",
+		    ctx->prog, (long long)l.bad_id, (long long)l.bad_id);
+		return EXIT_FAIL;
+	}
 	if (ctx->json)
-		return cli_print_json(arr);
+		return cli_print_json(l.arr);
 	if (n == 0)
 		printf("no evidence%s\n", all ? "" : " attached");
 	return EXIT_OK;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,6 +116,24 @@ utf8_len(const unsigned char *p)
 }
 
 /*
+ * The code point of a control character or line break at p (n bytes of
+ * UTF-8), or -1: C0, DEL, C1 (U+0080-U+009F, NEL among them) and the line
+ * and paragraph separators U+2028/U+2029.
+ */
+static long
+control_at(const unsigned char *p, size_t n)
+{
+	if (n == 1 && (p[0] < 0x20 || p[0] == 0x7f))
+		return p[0];
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return p[1];
+	if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 ||
+	    p[2] == 0xa9))
+		return 0x2000 | (p[2] & 0x3f);
+	return -1;
+}
+
+/*
  * s made fit for a one-line message: control characters and bytes that
  * are not UTF-8 written as \xNN, cut at about len bytes.
  */
@@ -126,7 +145,7 @@ printable(const char *s, char *out, size_t len)
 
 	while (*p != '\0' && off + 8 < len) {
 		n = utf8_len(p);
-		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+		if (n == 0 || control_at(p, n) != -1) {
 			off += snprintf(out + off, len - off, "\\x%02x", *p);
 			p++;
 			continue;
@@ -147,6 +166,7 @@ mr_evidence_name_valid(const char *name, struct mr_err *err)
 	const unsigned char *p = (const unsigned char *)name;
 	char shown[160];
 	size_t n;
+	long cp;
 
 	if (*name == '\0')
 		return mr_err_set(err, MR_EINVAL, "file name: the name is empty");
@@ -164,11 +184,11 @@ mr_evidence_name_valid(const char *name, struct mr_err *err)
 			return mr_err_set(err, MR_EINVAL, "file name '%s': not "
 			    "valid UTF-8; rename the file or give a name with "
 			    "--name", printable(name, shown, sizeof shown));
-		if (n == 1 && (*p < 0x20 || *p == 0x7f))
+		if ((cp = control_at(p, n)) != -1)
 			return mr_err_set(err, MR_EINVAL, "file name '%s': "
-			    "control character 0x%02x (e.g. a line break) is not "
+			    "control character U+%04lX (e.g. a line break) is not "
 			    "allowed; rename the file or give a name with --name",
-			    printable(name, shown, sizeof shown), *p);
+			    printable(name, shown, sizeof shown), cp);
 	}
 	return 0;
 }
@@ -268,6 +288,30 @@ fsync_dir(const char *dir, struct mr_err *err)
 	if (fd == -1 || fsync(fd) == -1)
 		rc = mr_err_set(err, MR_EFAIL, "syncing the evidence folder "
 		    "'%s': %s", dir, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* Sync the folder that holds dir (the database's), where dir was made. */
+static int
+fsync_parent(const char *dir, struct mr_err *err)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(dir, '/');
+	int fd, rc = 0;
+
+	if (slash == NULL)
+		snprintf(parent, sizeof parent, ".");
+	else if (slash == dir)
+		snprintf(parent, sizeof parent, "/");
+	else
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - dir), dir);
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || fsync(fd) == -1)
+		rc = mr_err_set(err, MR_EFAIL, "syncing the folder '%s' after "
+		    "creating the evidence folder in it: %s", parent,
+		    strerror(errno));
 	if (fd != -1)
 		close(fd);
 	return rc;
@@ -672,13 +716,16 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 	}
 	hex(digest, dlen, s->sha256);
 	s->size = total;
-	if (fsync(tfd) == -1 || close(tfd) == -1) {
-		tfd = -1;
+	/* Closed whether or not fsync worked; the first error is the one. */
+	e = fsync(tfd) == -1 ? errno : 0;
+	if (close(tfd) == -1 && e == 0)
+		e = errno;
+	tfd = -1;
+	if (e != 0) {
 		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "
-		    "%s; nothing was attached", dir, strerror(errno));
+		    "%s; nothing was attached", dir, strerror(e));
 		goto out;
 	}
-	tfd = -1;
 	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
 	rc = 0;
 out:
@@ -796,7 +843,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	unsigned char *buf = NULL;
 	magic_t mg = NULL;
 	char dir[PATH_MAX], shown[160];
-	int rc = -1, in_tx = 0, i, j, created = 0;
+	int rc = -1, in_tx = 0, i, j, created = 0, dfd = -1;
 
 	if (kind == NULL)
 		kind = "other";
@@ -810,6 +857,14 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 		return -1;
 	if (ensure_dir(st, dir, sizeof dir, &created, err) == -1)
 		return -1;
+	/*
+	 * A shared lock on the store folder while our temporary files exist:
+	 * verify --sweep removes temporary files only when it can lock the
+	 * folder exclusively, so it never takes a copy still being made
+	 * (the copy runs outside the database's write lock).
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
+		(void)flock(dfd, LOCK_SH);
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
 	    posix_memalign((void **)&buf, EV_ALIGN, 2 * EV_BUFSZ) != 0) {
 		buf = NULL;
@@ -864,6 +919,10 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	}
 	if (fsync_dir(dir, err) == -1)
 		goto out;
+	/* A store folder made by this attach must outlast a power cut too,
+	 * or the rows committed next would name files in a lost folder. */
+	if (created && fsync_parent(dir, err) == -1)
+		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (insert_row(st, subject, subject_id, &s[i], kind, note,
 		    &results[i].id, err) == -1)
@@ -889,6 +948,8 @@ out:
 	/* A first attach that failed leaves no empty store behind. */
 	if (rc == -1 && created)
 		(void)rmdir(dir);
+	if (dfd != -1)
+		close(dfd);
 	if (mg != NULL)
 		magic_close(mg);
 	free(buf);
@@ -1141,6 +1202,7 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
     int (*fn)(const void *, size_t, void *), void *arg, struct mr_err *err)
 {
 	unsigned char *buf = NULL;
+	struct stat sb;
 	char dir[PATH_MAX], path[PATH_MAX + 80], got[65], shown[160];
 	int rc = -1, fn_failed = 0;
 
@@ -1151,6 +1213,20 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 	printable(ev->original_name, shown, sizeof shown);
 	if ((buf = malloc(EV_BUFSZ)) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
+	/*
+	 * A copy whose size changed is altered: say so before fn gets more
+	 * bytes than the record's size (an archive entry declared that size
+	 * and would refuse them with a write error).
+	 */
+	if (stat(path, &sb) == 0 && sb.st_size != ev->size &&
+	    hash_file(path, buf, got, NULL, NULL, &fn_failed) == 0) {
+		mr_err_set(err, MR_EINTEGRITY, "evidence %lld ('%s'): its stored "
+		    "file %s was altered (its size is now %lld bytes, not %lld; "
+		    "its SHA-256 is now %s); run 'mipsreview evidence verify'",
+		    (long long)ev->id, shown, path, (long long)sb.st_size,
+		    (long long)ev->size, got);
+		goto out;
+	}
 	if (hash_file(path, buf, got, fn, arg, &fn_failed) == -1) {
 		if (fn_failed) {
 			/* fn said why (a write error of the packet, ...). */
@@ -1242,8 +1318,8 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 	struct mr_evidence_problem p = { .what = "unreferenced" };
 	struct dirent *de;
 	DIR *d;
-	char path[PATH_MAX + 300];
-	int n, rc = -1, in_tx = 0, swept = 0;
+	char path[PATH_MAX + 300], shown[4 * NAME_MAX + 16];
+	int n, rc = -1, in_tx = 0, swept = 0, attaching;
 
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
@@ -1251,6 +1327,10 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 		return mr_err_set(err, MR_EFAIL, "reading the evidence folder "
 		    "'%s': %s", dir, strerror(errno));
 	}
+	/* An attach holds a shared lock while its temporary files exist:
+	 * those are not leftovers. */
+	attaching = flock(dirfd(d), LOCK_EX | LOCK_NB) == -1 &&
+	    errno == EWOULDBLOCK;
 	/* Under the write lock, so that no attach is half-way through
 	 * putting a file in place while we decide it is unreferenced. */
 	if (sweep) {
@@ -1261,13 +1341,17 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		if (attaching && strncmp(de->d_name, EV_TMP_PREFIX,
+		    strlen(EV_TMP_PREFIX)) == 0)
+			continue;
 		n = 0;
 		if (is_hex64(de->d_name) &&
 		    count_attached(st, de->d_name, &n, err) == -1)
 			goto out;
 		if (n > 0)
 			continue;
-		p.file = de->d_name;
+		/* Anyone may have named it: show it escaped, on one line. */
+		p.file = printable(de->d_name, shown, sizeof shown);
 		if (sweep) {
 			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 			if (unlink(path) == 0) {

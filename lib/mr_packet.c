@@ -418,7 +418,8 @@ pw_dir(struct pw *w, const char *rel, struct mr_err *err)
 	}
 	if ((e = arch.entry_new()) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
-	snprintf(path, sizeof path, "%s/%s/", w->prefix, rel);
+	/* rel "" is the top folder itself: "prefix/", not "prefix//". */
+	snprintf(path, sizeof path, "%s/%s%s", w->prefix, rel, *rel ? "/" : "");
 	arch.entry_set_pathname(e, path);
 	arch.entry_set_filetype(e, AE_IFDIR);
 	arch.entry_set_perm(e, 0700);
@@ -507,7 +508,7 @@ pw_data_cb(const void *buf, size_t n, void *arg)
 static int
 pw_end(struct pw *w, struct mr_err *err)
 {
-	int fd = w->fd;
+	int fd = w->fd, e;
 
 	if (w->format != MR_PACKET_FOLDER) {
 		if (arch.write_finish_entry(w->a) != ARCHIVE_OK)
@@ -515,9 +516,13 @@ pw_end(struct pw *w, struct mr_err *err)
 		return 0;
 	}
 	w->fd = -1;
-	if (fsync(fd) == -1 || close(fd) == -1)
+	/* Closed whether or not fsync worked; the first error is the one. */
+	e = fsync(fd) == -1 ? errno : 0;
+	if (close(fd) == -1 && e == 0)
+		e = errno;
+	if (e != 0)
 		return mr_err_set(err, MR_EFAIL, "writing %s: %s", w->cur,
-		    strerror(errno));
+		    strerror(e));
 	return 0;
 }
 
@@ -579,6 +584,7 @@ struct file_list {
 	int64_t	 bytes;
 	int	 n;
 	int	 total;
+	int	 failed;	/* a record could not be listed: err says which */
 	struct mr_err *err;
 };
 
@@ -600,8 +606,14 @@ list_ev(const struct mr_evidence *ev, void *arg)
 	safe_name(ev->original_name, safe, sizeof safe);
 	snprintf(file, sizeof file, "evidence/%0*d-%s-%s", width, ++fl->n,
 	    ev->kind, safe);
-	if ((o = mr_evidence_to_json(ev)) == NULL)
+	/* Stopping here must fail the packet, never leave records out. */
+	if ((o = mr_evidence_to_json(ev)) == NULL) {
+		fl->failed = 1;
+		mr_err_set(fl->err, MR_EFAIL, "evidence %lld: its record cannot "
+		    "be written as JSON (out of memory, or a field that is not "
+		    "UTF-8); no packet was written", (long long)ev->id);
 		return 1;
+	}
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "label", json_string(
 	    mr_evidence_kind_label(ev->kind)));
@@ -706,10 +718,15 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 	snprintf(w.prefix, sizeof w.prefix, "%s", base);
 	n = strlen(w.prefix);
 	if (w.format == MR_PACKET_TAR_GZ)
-		w.prefix[n - (n > 7 && strcmp(w.prefix + n - 7, ".tar.gz") == 0 ?
+		w.prefix[n - (n >= 7 && strcmp(w.prefix + n - 7, ".tar.gz") == 0 ?
 		    7 : 4)] = '\0';
 	else if (w.format == MR_PACKET_ZIP)
 		w.prefix[n - 4] = '\0';
+	/* An empty top folder would put "/evidence/..." in the archive. */
+	if (w.prefix[0] == '\0')
+		return mr_err_set(err, MR_EINVAL, "packet path '%s': the archive "
+		    "needs a name before its suffix, e.g. case-%lld-packet%s", out,
+		    (long long)case_id, base);
 
 	/* One read transaction: the rows and the summary agree. */
 	if (mr_store_begin(st, err) == -1)
@@ -719,9 +736,11 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		goto out;
 	if ((fl.files = json_array()) == NULL)
 		goto oom;
+	fl.err = err;
 	if (mr_evidence_each(st, "case", case_id, 0, count_ev, &fl.total,
 	    err) == -1 ||
-	    mr_evidence_each(st, "case", case_id, 0, list_ev, &fl, err) == -1)
+	    mr_evidence_each(st, "case", case_id, 0, list_ev, &fl, err) == -1 ||
+	    fl.failed)
 		goto out;
 	json_object_set(sum, "evidence", fl.files);
 	if ((js = json_dumps(sum, JSON_INDENT(2) | JSON_PRESERVE_ORDER |

@@ -122,6 +122,22 @@ expect_eq "verify --json counts problems" "$("$MR" evidence verify --json | json
 refuses "packet refused while a stored file is altered" 7 "was altered" \
 	"$MR" packet 1 -o "$T/bad-packet"
 expect_eq "no packet left behind" "$(ls -d "$T"/bad-packet* "$T"/.bad-packet* 2>/dev/null | wc -l)" "0"
+# The altered copy grew: an archive entry of the recorded size cannot take it.
+refuses "tar.gz packet refused while a stored file is altered" 7 "was altered" \
+	"$MR" packet 1 -o "$T/bad-packet.tar.gz"
+refuses "zip packet refused while a stored file is altered" 7 "was altered" \
+	"$MR" packet 1 -o "$T/bad-packet.zip"
+expect_eq "no archive left behind" "$(ls -d "$T"/bad-packet* "$T"/.bad-packet* 2>/dev/null | wc -l)" "0"
+# A stray name with a terminal escape, a line break and a byte that is
+# not UTF-8: reported escaped on one line, and in valid JSON.
+printf 'x' >"$STORE/$(printf 'odd\033[31m\nname\351')"
+"$MR" evidence verify >"$T/verify.txt" 2>/dev/null
+expect_match "verify escapes a stray name" "$(cat "$T/verify.txt")" '^unreferenced .*/odd\\x1b\[31m\\x0aname\\xe9: '
+expect_eq "verify prints no raw escape" "$(tr -d '\n' <"$T/verify.txt" | grep -c "$(printf '\033')")" "0"
+"$MR" evidence verify --json >"$T/verify.json"
+expect_eq "verify --json lists every problem it counts" \
+	"$(/usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["problem_count"] - len(v["problems"]))' <"$T/verify.json")" "0"
+rm -f "$STORE"/odd*
 cp "$T/saved" "$STORE/$sha"
 mv "$T/saved-pecos" "$STORE/$pecos_sha"
 ok "verify --sweep removes the unreferenced file" "$MR" evidence verify --sweep
@@ -151,12 +167,33 @@ ok "packet as .zip" "$MR" packet 1 -o "$T/pk.zip" --reveal
 expect_eq "zip packet checks with sha256sum -c" \
 	"$(cd "$T/z/pk" && sha256sum -c --quiet SHA256SUMS && echo good)" "good"
 expect_eq "--reveal shows the whole TIN" "$(json_get case.tin <"$T/z/pk/summary.json")" "123456789"
+expect_eq "zip entries: all under pk/, no empty path component" \
+	"$(/usr/bin/python3 -c 'import sys, zipfile; print(sum(not n.startswith("pk/") or "//" in n for n in zipfile.ZipFile(sys.argv[1]).namelist()))' "$T/pk.zip")" "0"
+expect_eq "tar.gz entries: all under pk/, no empty path component" \
+	"$(/usr/bin/python3 -c 'import sys, tarfile; print(sum(not n.startswith("pk/") or "//" in n for n in (m.name for m in tarfile.open(sys.argv[1])) if n != "pk"))' "$T/pk.tar.gz")" "0"
+expect_eq "tar.gz top folder entry is pk/" "$(tar -tzf "$T/pk.tar.gz" | head -n 1)" "pk/"
+mkdir "$T/nameless"
+bad "an archive named only by its suffix (no top folder)" 3 "needs a name before its suffix" \
+	"$MR" packet 1 -o "$T/nameless/.zip"
+bad "a .tgz named only by its suffix" 3 "needs a name before its suffix" \
+	"$MR" packet 1 -o "$T/nameless/.tgz"
+expect_eq "no nameless archive left behind" "$(ls -A "$T/nameless")" ""
 ok "a 4 MiB file on case 2" "$MR" attach 2 "$IN/big.bin"
 bad "a packet write error (file size limit)" 1 "writing the packet: .*File too large" \
 	sh -c 'ulimit -f 1024; exec "$0" packet 2 -o "$1"' "$MR" "$T/limited.tar.gz"
 bad "a folder packet write error" 1 "File too large" \
 	sh -c 'ulimit -f 1024; exec "$0" packet 2 -o "$1"' "$MR" "$T/limited"
 expect_eq "no partial packet left behind" "$(ls -A "$T" | grep -c limited)" "0"
+# A record that cannot be described (here: a media type that is not
+# UTF-8, as a hand-edited database may hold) fails the packet: it must
+# never leave evidence out and claim success.
+sqlite3 "$MIPSREVIEW_DB" "UPDATE evidence SET media_type = CAST(X'6170706cff' AS TEXT) WHERE id = 1"
+bad "a packet with a record it cannot describe" 1 "evidence 1: its record cannot be written as JSON" \
+	"$MR" packet 1 -o "$T/undescribed"
+expect_eq "no packet without that record" "$(ls -A "$T" | grep -c undescribed)" "0"
+bad "a JSON list with a record it cannot describe" 1 "evidence 1: its record cannot be written as JSON" \
+	"$MR" evidence list --json
+sqlite3 "$MIPSREVIEW_DB" "UPDATE evidence SET media_type = 'application/pdf' WHERE id = 1"
 bad "a packet path that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk.zip"
 bad "a packet folder that exists" 5 "already exists" "$MR" packet 1 -o "$T/pk"
 

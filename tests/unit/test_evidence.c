@@ -1,7 +1,10 @@
 /* Unit tests of lib/mr_evidence: the store, the checklist and verify. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "tests/unit/unit.h"
@@ -9,6 +12,53 @@
 #include "lib/mr_case.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_hardship.h"
+#include "lib/mr_packet.h"
+
+/*
+ * fsync fails with EIO for the next fsync_failures calls; when
+ * fsync_watch names a path, fsync_watched counts the syncs of it.
+ */
+static int fsync_failures;
+static const char *fsync_watch;
+static int fsync_watched;
+int __real_fsync(int);
+int __wrap_fsync(int fd);
+
+int
+__wrap_fsync(int fd)
+{
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+
+	if (fsync_watch != NULL) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, target, sizeof target - 1)) > 0) {
+			target[n] = '\0';
+			if (strcmp(target, fsync_watch) == 0)
+				fsync_watched++;
+		}
+	}
+	if (fsync_failures > 0) {
+		fsync_failures--;
+		errno = EIO;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
+
+/* Descriptors this process has open. */
+static int
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
 
 static int64_t
 add_case(struct unit_db *u, const char *reason)
@@ -250,6 +300,113 @@ test_file_changing_during_copy_is_rejected_and_nothing_recorded(void **state)
 	assert_int_equal(store_entries(u), 0);
 }
 
+struct sweeper {
+	struct unit_db	*u;
+	int		 done;
+	int		 nproblems;
+	int		 sweep_rc;
+};
+
+/* Mid-copy: another verify --sweep of the whole store runs. */
+static void
+sweep_now(const char *path, int64_t copied, void *arg)
+{
+	struct sweeper *sw = arg;
+	struct mr_err err = { 0 };
+	int nfiles;
+
+	(void)path;
+	(void)copied;
+	if (sw->done++)
+		return;
+	sw->sweep_rc = mr_evidence_verify(sw->u->st, NULL, 0, 1, NULL, NULL,
+	    &nfiles, &sw->nproblems, &err);
+}
+
+static void
+test_sweep_leaves_the_copy_of_an_attach_in_progress(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_evidence_result r;
+	struct mr_err err = { 0 };
+	struct sweeper sw = { .u = u };
+	char big[256], left[256];
+	int64_t c = add_case(u, "other");
+
+	path_in(u, "big.bin", big, sizeof big);
+	make_big(big, 10 * 1024 * 1024);
+	/* The sweep must neither remove nor report the copy being made. */
+	mr_evidence_set_copy_hook(sweep_now, &sw);
+	assert_int_equal(attach1(u, c, big, NULL, &r, &err), 0);
+	mr_evidence_set_copy_hook(NULL, NULL);
+	assert_int_equal(sw.sweep_rc, 0);
+	assert_int_equal(sw.nproblems, 0);
+	assert_int_equal(count_rows(u, "SELECT count(*) FROM evidence"), 1);
+	assert_int_equal(store_entries(u), 1);
+
+	/* With no attach running, a temporary file is a leftover: swept. */
+	snprintf(left, sizeof left, "%s/evidence/.tmp-leftover", u->dir);
+	write_file(left, "crash residue");
+	sw.done = 0;
+	sweep_now(NULL, 0, &sw);
+	assert_int_equal(sw.sweep_rc, 0);
+	assert_int_equal(access(left, F_OK), -1);
+}
+
+static void
+test_fsync_error_records_nothing_and_closes_the_copy(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_evidence_result r;
+	struct mr_err err = { 0 };
+	char path[256], out[256];
+	int64_t c = add_case(u, "other");
+	int fds;
+
+	path_in(u, "receipt.txt", path, sizeof path);
+	write_file(path, "hello\n");
+	fds = open_fds();
+	fsync_failures = 1;
+	assert_int_equal(attach1(u, c, path, NULL, &r, &err), -1);
+	fsync_failures = 0;
+	assert_non_null(strstr(err.msg, "Input/output error"));
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(count_rows(u, "SELECT count(*) FROM evidence"), 0);
+	assert_int_equal(store_entries(u), 0);
+
+	/* The packet's files likewise. */
+	assert_int_equal(attach1(u, c, path, NULL, &r, &err), 0);
+	path_in(u, "packet", out, sizeof out);
+	fds = open_fds();
+	fsync_failures = 1;
+	assert_int_equal(mr_packet_write(u->st, c, out, 0, NULL, &err), -1);
+	fsync_failures = 0;
+	assert_non_null(strstr(err.msg, "Input/output error"));
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(access(out, F_OK), -1);
+}
+
+static void
+test_first_attach_syncs_the_folder_that_gets_the_store(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_evidence_result r;
+	struct mr_err err = { 0 };
+	char path[256], real[PATH_MAX];
+	int64_t c = add_case(u, "other");
+
+	path_in(u, "receipt.txt", path, sizeof path);
+	write_file(path, "hello\n");
+	assert_non_null(realpath(u->dir, real));
+	fsync_watch = real;
+	fsync_watched = 0;
+	assert_int_equal(attach1(u, c, path, NULL, &r, &err), 0);
+	fsync_watch = NULL;
+	/* The new evidence/ entry in the database's folder is on disk
+	 * before the row naming a file in it is committed. */
+	assert_true(fsync_watched >= 1);
+}
+
 static void
 test_large_odd_sized_file_is_copied_exactly(void **state)
 {
@@ -289,6 +446,17 @@ test_unsafe_names_are_refused(void **state)
 	assert_int_equal(mr_evidence_name_valid("a\nb.pdf", &err), -1);
 	assert_null(strchr(err.msg, '\n'));	/* the message stays one line */
 	assert_non_null(strstr(err.msg, "a\\x0ab.pdf"));
+	/* C1 controls: NEL (a line break) and CSI (a terminal escape). */
+	assert_int_equal(mr_evidence_name_valid("a\xc2\x85" "b.pdf", &err), -1);
+	assert_non_null(strstr(err.msg, "U+0085"));
+	assert_non_null(strstr(err.msg, "a\\xc2\\x85b.pdf"));
+	assert_int_equal(mr_evidence_name_valid("a\xc2\x9b" "31mb.pdf", &err), -1);
+	/* U+2028 LINE SEPARATOR */
+	assert_int_equal(mr_evidence_name_valid("a\xe2\x80\xa8" "b.pdf", &err), -1);
+	assert_non_null(strstr(err.msg, "U+2028"));
+	/* U+00A0 (no-break space) and U+2027 are printable. */
+	assert_int_equal(mr_evidence_name_valid("a\xc2\xa0" "b\xe2\x80\xa7.pdf",
+	    &err), 0);
 	assert_int_equal(mr_evidence_name_valid("bad\xff.pdf", &err), -1);
 	assert_non_null(strstr(err.msg, "UTF-8"));
 	assert_int_equal(mr_evidence_kind_valid("receipt", &err), -1);
@@ -552,6 +720,9 @@ main(void)
 		T(test_all_or_nothing_when_one_file_of_several_is_bad),
 		T(test_file_changing_during_copy_is_rejected_and_nothing_recorded),
 		T(test_large_odd_sized_file_is_copied_exactly),
+	T(test_first_attach_syncs_the_folder_that_gets_the_store),
+	T(test_fsync_error_records_nothing_and_closes_the_copy),
+	T(test_sweep_leaves_the_copy_of_an_attach_in_progress),
 		T(test_unsafe_names_are_refused),
 		T(test_checklist_and_ready_gate_follow_the_reasons),
 		T(test_forced_ready_is_audited),
