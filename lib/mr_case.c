@@ -637,24 +637,6 @@ mr_case_get(struct mr_store *st, int64_t id, struct mr_case *c,
 	    "'mipsreview list' shows the cases", err);
 }
 
-static void
-bind_num(sqlite3_stmt *stmt, int i, double v)
-{
-	if (isnan(v))
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_double(stmt, i, v);
-}
-
-static void
-bind_opt_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
-}
-
 /* Refuse a second open case for the same TIN, NPI and year (unless force). */
 static int
 check_duplicate(struct mr_store *st, const struct mr_case *c, int force,
@@ -752,20 +734,20 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 		goto out;
 	mr_reasons_format(c->reasons, rbuf, sizeof rbuf);
 	sqlite3_bind_text(stmt, 1, c->tin, -1, SQLITE_STATIC);
-	bind_opt_text(stmt, 2, c->npi);
+	mr_store_bind_text_or_null(stmt, 2, c->npi);
 	sqlite3_bind_text(stmt, 3, c->name, -1, SQLITE_STATIC);
-	bind_opt_text(stmt, 4, c->practice);
-	bind_opt_text(stmt, 5, c->participation);
+	mr_store_bind_text_or_null(stmt, 4, c->practice);
+	mr_store_bind_text_or_null(stmt, 5, c->participation);
 	sqlite3_bind_int(stmt, 6, c->performance_year);
 	sqlite3_bind_text(stmt, 7, c->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, rbuf, -1, SQLITE_STATIC);
-	bind_num(stmt, 9, c->final_score);
-	bind_num(stmt, 10, c->payment_adjustment);
-	bind_num(stmt, 11, c->quality_score);
-	bind_num(stmt, 12, c->cost_score);
-	bind_num(stmt, 13, c->ia_score);
-	bind_num(stmt, 14, c->pi_score);
-	bind_opt_text(stmt, 15, c->owner);
+	mr_store_bind_num(stmt, 9, c->final_score);
+	mr_store_bind_num(stmt, 10, c->payment_adjustment);
+	mr_store_bind_num(stmt, 11, c->quality_score);
+	mr_store_bind_num(stmt, 12, c->cost_score);
+	mr_store_bind_num(stmt, 13, c->ia_score);
+	mr_store_bind_num(stmt, 14, c->pi_score);
+	mr_store_bind_text_or_null(stmt, 15, c->owner);
 	if (c->id == 0)
 		sqlite3_bind_text(stmt, 16, c->created_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 17, c->updated_at, -1, SQLITE_STATIC);
@@ -774,7 +756,7 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	if (c->has_deadline) {
 		sqlite3_bind_int64(stmt, 19, (sqlite3_int64)c->deadline_at);
 		sqlite3_bind_text(stmt, 20, c->deadline_zone, -1, SQLITE_STATIC);
-		bind_opt_text(stmt, 21, c->deadline_source);
+		mr_store_bind_text_or_null(stmt, 21, c->deadline_source);
 	}
 	if (c->filing_id != 0)				/* issue 8 */
 		sqlite3_bind_int64(stmt, 22, c->filing_id);

@@ -637,15 +637,6 @@ mr_hardship_get(struct mr_store *st, int64_t id, struct mr_hardship *h,
 	return 0;
 }
 
-static void
-bind_opt_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
-}
-
 /* Write every column and the categories (insert when h->id == 0). */
 static int
 hardship_write(struct mr_store *st, struct mr_hardship *h, struct mr_err *err)
@@ -671,19 +662,19 @@ hardship_write(struct mr_store *st, struct mr_hardship *h, struct mr_err *err)
 	    "WHERE id = ?17", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, h->tin, -1, SQLITE_STATIC);
-	bind_opt_text(stmt, 2, h->npi);
-	bind_opt_text(stmt, 3, h->name);
-	bind_opt_text(stmt, 4, h->participation);
+	mr_store_bind_text_or_null(stmt, 2, h->npi);
+	mr_store_bind_text_or_null(stmt, 3, h->name);
+	mr_store_bind_text_or_null(stmt, 4, h->participation);
 	sqlite3_bind_int(stmt, 5, h->performance_year);
 	sqlite3_bind_text(stmt, 6, h->type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, h->event, -1, SQLITE_STATIC);
 	if (h->window_id != 0)
 		sqlite3_bind_int64(stmt, 8, h->window_id);
-	bind_opt_text(stmt, 9, h->filed_at);
+	mr_store_bind_text_or_null(stmt, 9, h->filed_at);
 	sqlite3_bind_text(stmt, 10, h->status, -1, SQLITE_STATIC);
-	bind_opt_text(stmt, 11, h->confirmation);
-	bind_opt_text(stmt, 12, h->owner);
-	bind_opt_text(stmt, 13, h->notes);
+	mr_store_bind_text_or_null(stmt, 11, h->confirmation);
+	mr_store_bind_text_or_null(stmt, 12, h->owner);
+	mr_store_bind_text_or_null(stmt, 13, h->notes);
 	sqlite3_bind_int64(stmt, 14, h->revision);
 	if (h->id == 0)
 		sqlite3_bind_text(stmt, 15, h->created_at, -1, SQLITE_STATIC);

@@ -318,42 +318,24 @@ dup_check(struct imp *im, const struct mr_case *c, long line,
 }
 
 static void
-bind_num(sqlite3_stmt *stmt, int i, double v)
-{
-	if (isnan(v))
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_double(stmt, i, v);
-}
-
-static void
-bind_opt(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
-}
-
-static void
 bind_case(sqlite3_stmt *stmt, int base, const struct mr_case *c,
     const char *reasons)
 {
 	sqlite3_bind_text(stmt, base + 1, c->tin, -1, SQLITE_STATIC);
-	bind_opt(stmt, base + 2, c->npi);
+	mr_store_bind_text_or_null(stmt, base + 2, c->npi);
 	sqlite3_bind_text(stmt, base + 3, c->name, -1, SQLITE_STATIC);
-	bind_opt(stmt, base + 4, c->practice);
-	bind_opt(stmt, base + 5, c->participation);
+	mr_store_bind_text_or_null(stmt, base + 4, c->practice);
+	mr_store_bind_text_or_null(stmt, base + 5, c->participation);
 	sqlite3_bind_int(stmt, base + 6, c->performance_year);
 	sqlite3_bind_text(stmt, base + 7, c->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, base + 8, reasons, -1, SQLITE_STATIC);
-	bind_num(stmt, base + 9, c->final_score);
-	bind_num(stmt, base + 10, c->payment_adjustment);
-	bind_num(stmt, base + 11, c->quality_score);
-	bind_num(stmt, base + 12, c->cost_score);
-	bind_num(stmt, base + 13, c->ia_score);
-	bind_num(stmt, base + 14, c->pi_score);
-	bind_opt(stmt, base + 15, c->owner);
+	mr_store_bind_num(stmt, base + 9, c->final_score);
+	mr_store_bind_num(stmt, base + 10, c->payment_adjustment);
+	mr_store_bind_num(stmt, base + 11, c->quality_score);
+	mr_store_bind_num(stmt, base + 12, c->cost_score);
+	mr_store_bind_num(stmt, base + 13, c->ia_score);
+	mr_store_bind_num(stmt, base + 14, c->pi_score);
+	mr_store_bind_text_or_null(stmt, base + 15, c->owner);
 }
 
 /*

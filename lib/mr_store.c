@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,24 @@ mr_store_col_text(sqlite3_stmt *stmt, int i)
 	const char *s = (const char *)sqlite3_column_text(stmt, i);
 
 	return s ? s : "";
+}
+
+void
+mr_store_bind_num(sqlite3_stmt *stmt, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_double(stmt, i, v);
+}
+
+void
+mr_store_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
 }
 
 int

@@ -67,6 +67,10 @@ const char *mr_store_col_text(sqlite3_stmt *, int i);
 int	mr_store_row_by_id(struct mr_store *, const char *sql, int64_t id,
 	    int (*from_row)(sqlite3_stmt *, void *), void *out,
 	    const char *what, const char *hint, struct mr_err *);
+/* Bind v, or NULL when it is NaN (an unknown score). */
+void	mr_store_bind_num(sqlite3_stmt *, int i, double v);
+/* Bind s, or NULL when it is NULL or empty; s must outlive the step. */
+void	mr_store_bind_text_or_null(sqlite3_stmt *, int i, const char *s);
 /* Changes committed by other connections since the last call (PRAGMA data_version). */
 int64_t	mr_store_data_version(struct mr_store *);
 
