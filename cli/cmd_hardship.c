@@ -259,8 +259,10 @@ hardship_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-	if (ctx->json && (out.array = json_array()) == NULL)
-		return cli_usage(ctx, "out of memory");
+	if (ctx->json && (out.array = json_array()) == NULL) {
+		mr_err_set(&err, MR_EFAIL, "out of memory");
+		return cli_fail(ctx, &err);
+	}
 	if (!ctx->json)
 		printf("%s%-6s %-10s %-4s %-4s %-9s %-10s %-24s %s%s\n",
 		    cli_color(ctx, "\033[1m"), "ID", "STATUS", "TYPE", "YEAR",

@@ -89,8 +89,10 @@ cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-	if (ctx->json && (out.array = json_array()) == NULL)
-		return cli_usage(ctx, "out of memory");
+	if (ctx->json && (out.array = json_array()) == NULL) {
+		mr_err_set(&err, MR_EFAIL, "out of memory");
+		return cli_fail(ctx, &err);
+	}
 	if (!ctx->json)
 		render_case_header(ctx);
 	if (mr_case_list(ctx->st, &f, list_one, &out, &err) == -1) {
