@@ -291,6 +291,39 @@ out:
 	return rc;
 }
 
+/*
+ * Switch a new file to WAL (the mode then stays in the file).  The switch
+ * needs the file to itself, and SQLite reports a concurrent first open as
+ * busy without waiting, so retry within the busy timeout.
+ */
+static int
+store_wal(struct mr_store *st, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, tries, step;
+
+	for (tries = 0; tries < MR_BUSY_TIMEOUT_MS / 20; tries++) {
+		if (mr_store_prepare(st, "PRAGMA journal_mode = WAL", &stmt,
+		    err) == -1)
+			goto out;
+		step = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (step == SQLITE_ROW || step == SQLITE_DONE) {
+			rc = 0;
+			goto out;
+		}
+		if ((sqlite3_extended_errcode(st->db) & 0xff) != SQLITE_BUSY &&
+		    (sqlite3_extended_errcode(st->db) & 0xff) != SQLITE_LOCKED)
+			break;
+		usleep(20 * 1000);
+	}
+	mr_store_dberr(st, err, "switching to WAL");
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int
 store_open(const char *path, int create, struct mr_store **out,
     struct mr_err *err)
@@ -341,8 +374,7 @@ opened:
 	 * commit durable; foreign keys hold the rows together. */
 	if (mr_store_exec(st, "PRAGMA foreign_keys = ON", err) == -1)
 		goto fail;
-	if (access(path, W_OK) == 0 &&
-	    mr_store_exec(st, "PRAGMA journal_mode = WAL", err) == -1)
+	if (access(path, W_OK) == 0 && store_wal(st, err) == -1)
 		goto fail;
 	if (mr_store_exec(st, "PRAGMA synchronous = FULL", err) == -1)
 		goto fail;
