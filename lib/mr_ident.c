@@ -45,6 +45,12 @@ mr_npi_validate(const char *s, struct mr_err *err)
 	if (len != 10 || !all_digits(s, len))
 		return mr_err_set(err, MR_EINVAL, "npi '%s': an NPI is exactly "
 		    "10 digits", s);
+	/* The CMS check-digit requirements issue NPIs with a first digit of
+	 * 1 or 2 only, to keep them apart from other card-issuer numbers. */
+	if (s[0] != '1' && s[0] != '2')
+		return mr_err_set(err, MR_EINVAL, "npi '%s': an NPI begins with "
+		    "1 or 2 (CMS \"Requirements for NPI Check Digit\"); check "
+		    "the NPI in NPPES", s);
 	want = mr_npi_check_digit(s);
 	if (s[9] - '0' != want)
 		return mr_err_set(err, MR_EINVAL, "npi '%s': check digit should "
@@ -81,6 +87,12 @@ mr_tin_normalize(const char *s, char *out, size_t outlen, struct mr_err *err)
 		    shown);
 	}
 	digits[9] = '\0';
+	/* No taxpayer is issued 000000000 (nor an EIN 00-0000000 or SSN
+	 * 000-00-0000): it is a placeholder, not a practice's TIN. */
+	if (strcmp(digits, "000000000") == 0)
+		return mr_err_set(err, MR_EINVAL, "tin '%s': all zeros is a "
+		    "placeholder, not a TIN; give the practice's EIN or the "
+		    "clinician's SSN as enrolled in PECOS", s);
 	memcpy(out, digits, 10);
 	return 0;
 }

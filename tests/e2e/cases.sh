@@ -78,6 +78,14 @@ refuses "tin letters (masked in the message)" 3 "tin '\*\*\*\*\*678X'" \
 	"$MR" add --tin 12-345678X --name X --year 2023 --reason other
 refuses "tin length" 3 "9 digits" \
 	"$MR" add --tin 12345678 --name X --year 2023 --reason other
+# CMS "Requirements for NPI Check Digit": NPIs begin with 1 or 2 (3234567899 passes Luhn).
+refuses "npi first digit 3" 3 "begins with 1 or 2" \
+	"$MR" add --tin "$SEED_TIN" --npi 3234567899 --name X --year 2023 --reason other
+refuses "tin of all zeros" 3 "all zeros is a placeholder" \
+	"$MR" add --tin 00-0000000 --name X --year 2023 --reason other
+refuses "tin of all zeros on set" 3 "all zeros" "$MR" set 2 tin=000000000
+refuses "hardship tin of all zeros" 3 "all zeros" \
+	"$MR" hardship add --tin 000-00-0000 --year 2023 --type pi --categories pi --event "x"
 refuses "unknown reason" 3 "reason 'bad-luck'" \
 	"$MR" add --tin "$SEED_TIN" --name X --year 2023 --reason bad-luck
 refuses "unknown state" 3 "state 'pending'" "$MR" status 2 pending

@@ -84,6 +84,41 @@ test_tin_bad_forms_refused(void **state)
 	}
 }
 
+/*
+ * CMS "Requirements for NPI Check Digit": NPIs are issued with a first
+ * digit of 1 or 2.  These pass the Luhn check but begin with 0, 3 or 9.
+ */
+static void
+test_npi_first_digit_must_be_1_or_2_per_cms_check_digit_spec(void **state)
+{
+	static const char *bad[] = { "0234567895", "3234567899", "9234567896" };
+	struct mr_err err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(mr_npi_validate(bad[i], &err), -1);
+		assert_int_equal(err.code, MR_EINVAL);
+		assert_non_null(strstr(err.msg, "begins with 1 or 2"));
+	}
+	assert_int_equal(mr_npi_validate("2234567891", &err), 0);
+}
+
+static void
+test_tin_of_all_zeros_refused_in_every_form(void **state)
+{
+	static const char *zero[] = { "000000000", "00-0000000", "000-00-0000" };
+	struct mr_err err;
+	char out[10];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) {
+		assert_int_equal(mr_tin_normalize(zero[i], out, sizeof out, &err), -1);
+		assert_int_equal(err.code, MR_EINVAL);
+		assert_non_null(strstr(err.msg, "all zeros"));
+	}
+	assert_int_equal(mr_tin_normalize("000000001", out, sizeof out, &err), 0);
+}
+
 static void
 test_tin_mask_keeps_last_four(void **state)
 {
@@ -133,6 +168,8 @@ main(void)
 		cmocka_unit_test(test_npi_letters_or_wrong_length_refused),
 		cmocka_unit_test(test_tin_accepts_ein_ssn_and_plain_forms),
 		cmocka_unit_test(test_tin_bad_forms_refused),
+		cmocka_unit_test(test_npi_first_digit_must_be_1_or_2_per_cms_check_digit_spec),
+		cmocka_unit_test(test_tin_of_all_zeros_refused_in_every_form),
 		cmocka_unit_test(test_tin_mask_keeps_last_four),
 		cmocka_unit_test(test_text_rejects_invalid_utf8_and_controls),
 		cmocka_unit_test(test_email_validation),
