@@ -4,7 +4,7 @@ EXTRA_PROGRAMS = bench/mrgen
 bench_mrgen_SOURCES = bench/mrgen.c
 bench_mrgen_LDADD = lib/libmipsreview.a
 CLEANFILES += bench/mrgen$(EXEEXT)
-EXTRA_DIST += bench/run.sh bench/RESULTS.md
+EXTRA_DIST += bench/run.sh bench/ratios.py bench/RESULTS.md
 # bench/run.sh times side by side and writes bench/RESULTS.md; see it for
 # the hooks where other benchmarks plug in.
 .PHONY: bench bench-import
