@@ -93,6 +93,25 @@ report_one(const struct mr_alert_report *r, void *arg)
 }
 
 static int
+alerts_off(struct cli_ctx *ctx, const struct mr_config *cfg)
+{
+	const char *file = mr_config_path(cfg);
+	char iso[32];
+
+	if (ctx->json) {
+		mr_time_iso_utc((time_t)ctx->now, iso, sizeof iso);
+		return cli_print_json(json_pack("{s:s, s:b, s:b, s:[], s:i, s:i, "
+		    "s:i, s:i, s:i}", "now", iso, "configured", 0, "dry_run", 0,
+		    "reminders", "due", 0, "sent", 0, "failed", 0, "deferred", 0,
+		    "busy", 0));
+	}
+	printf("alerts are not configured, nothing sent: set smtp_url and "
+	    "smtp_from in %s (see mipsreviewd.conf(5))\n", file ? file :
+	    "the configuration file given with --config");
+	return EXIT_OK;
+}
+
+static int
 alerts_send(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { O_DRY = 0x200, O_NOW };
@@ -134,8 +153,20 @@ alerts_send(struct cli_ctx *ctx, int argc, char **argv)
 		mr_store_set_now(ctx->st, when.utc);
 	}
 	/* Every setting is checked before anything is written. */
-	if (load_settings(ctx, &cfg, &set, &srv, &err) == -1 ||
-	    (!dry && set.from == NULL && mr_err_set(&err, MR_EINVAL, "smtp_from "
+	if (load_settings(ctx, &cfg, &set, &srv, &err) == -1) {
+		rc = cli_fail(ctx, &err);
+		goto out;
+	}
+	/*
+	 * No mail server: alerts are off, which is no failure.  cron drops
+	 * standard output, so an installed but unconfigured system stays
+	 * silent; a person running it by hand reads how to turn them on.
+	 */
+	if (!dry && srv.url == NULL) {
+		rc = alerts_off(ctx, cfg);
+		goto out;
+	}
+	if ((!dry && set.from == NULL && mr_err_set(&err, MR_EINVAL, "smtp_from "
 	    "is not set; add 'smtp_from = alerts@practice.example' to the "
 	    "configuration") == -1) ||
 	    (!dry && mr_mailer_new(&srv, &mailer, &err) == -1)) {
@@ -157,8 +188,9 @@ alerts_send(struct cli_ctx *ctx, int argc, char **argv)
 		    tot.deferred, tot.deferred == 1 ? "" : "s");
 	if (o.array != NULL) {
 		mr_time_iso_utc((time_t)ctx->now, iso, sizeof iso);
-		rc = cli_print_json(json_pack("{s:s, s:b, s:O, s:i, s:i, s:i, s:i, "
-		    "s:i}", "now", iso, "dry_run", dry, "reminders", o.array,
+		rc = cli_print_json(json_pack("{s:s, s:b, s:b, s:O, s:i, s:i, s:i, "
+		    "s:i, s:i}", "now", iso, "configured", srv.url != NULL,
+		    "dry_run", dry, "reminders", o.array,
 		    "due", tot.due, "sent", tot.sent, "failed", tot.failed,
 		    "deferred", tot.deferred, "busy", tot.busy));
 	} else {

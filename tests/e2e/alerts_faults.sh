@@ -42,7 +42,12 @@ refuses "a password file the group can read" 3 "readable by its owner only" $MR 
 write_config "$MAIN_PORT" "smtp_user = alerts"
 refuses "a user without a password file" 3 "smtp_password_file is not;" $MR alerts send
 grep -v '^smtp_url' "$MIPSREVIEW_CONFIG" >"$T/c" && mv "$T/c" "$MIPSREVIEW_CONFIG"
-refuses "no smtp_url" 3 "smtp_url is not set" $MR alerts send
+ok "no smtp_url: alerts are off, which is no failure" $MR alerts send
+expect_match "and says how to turn them on" "$(cat "$T/out")" \
+	"^alerts are not configured, nothing sent: set smtp_url and smtp_from in $MIPSREVIEW_CONFIG"
+expect_eq "on standard output only (cron drops it)" "$(cat "$T/err")" ""
+ok "no smtp_url, --json" $MR alerts send --json
+expect_eq "says configured: false" "$(json_get configured <"$T/out")" "False"
 write_config "$MAIN_PORT"
 refuses "a bad --now" 3 "2024-13-45" $MR alerts send --now 2024-13-45
 $MR alerts resend >"$T/out" 2>"$T/err"

@@ -19,14 +19,39 @@ trap 'eval "$E2E_CLEANUP"; rm -rf "$T"' EXIT
 # Register a shell command to run when the test exits (servers, ...).
 at_exit() { E2E_CLEANUP="$1; $E2E_CLEANUP"; }
 
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# fail WHY: count a failed check and say why in the test's .log (make
+# check keeps it; the scratch folder is gone by then).  After a command
+# run by ok or refuses, the log also gets that command, its exit status
+# and the tail of its standard error.
+fail() {
+	fails=$((fails + 1))
+	{
+		echo "FAIL: $*"
+		if [ -n "${E2E_CMD:-}" ]; then
+			echo "  command: $E2E_CMD"
+			echo "  exit status: $E2E_RC"
+			echo "  stderr (last lines):"
+			tail -n 20 "$T/err" 2>/dev/null | sed 's/^/    /'
+		fi
+	} >&2
+}
 pass() { checks=$((checks + 1)); }
+
+# run_cmd CMD...: run CMD with its output in $T/out and $T/err, remembering
+# the command and its status for fail.
+run_cmd() {
+	E2E_CMD=$(printf '%s ' "$@")
+	"$@" >"$T/out" 2>"$T/err"
+	E2E_RC=$?
+	return "$E2E_RC"
+}
 
 # ok DESC CMD...: CMD must exit 0.
 ok() {
 	desc=$1; shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass; else
-		fail "$desc: exit $? ($(head -c 300 "$T/err"))"; fi
+	if run_cmd "$@"; then pass; else
+		fail "$desc: exit $E2E_RC"; fi
+	E2E_CMD=
 }
 
 # refuses DESC STATUS PATTERN CMD...: CMD must exit STATUS, print one
@@ -35,13 +60,15 @@ ok() {
 refuses() {
 	desc=$1 want=$2 pat=$3; shift 3
 	before=$(db_digest)
-	"$@" >"$T/out" 2>"$T/err"; got=$?
+	run_cmd "$@"; got=$E2E_RC
 	after=$(db_digest)
-	[ "$got" = "$want" ] || { fail "$desc: exit $got, want $want ($(head -c 300 "$T/err"))"; return; }
-	[ "$(wc -l <"$T/err")" -le "${REFUSE_LINES:-1}" ] || { fail "$desc: want one line on stderr, got: $(cat "$T/err")"; return; }
-	grep -q -- "$pat" "$T/err" || { fail "$desc: stderr lacks '$pat': $(cat "$T/err")"; return; }
-	[ "$before" = "$after" ] || { fail "$desc: database changed"; return; }
-	pass
+	if [ "$got" != "$want" ]; then fail "$desc: exit $got, want $want"
+	elif [ "$(wc -l <"$T/err")" -gt "${REFUSE_LINES:-1}" ]; then
+		fail "$desc: want one line on stderr"
+	elif ! grep -q -- "$pat" "$T/err"; then fail "$desc: stderr lacks '$pat'"
+	elif [ "$before" != "$after" ]; then fail "$desc: database changed"
+	else pass; fi
+	E2E_CMD=
 }
 
 # The database file and its WAL, hashed (no process holds it open between commands).
