@@ -11,4 +11,6 @@ SQL_FILES += sql/004_hardship.sql
 SQL_FILES += sql/005_feeds.sql
 # -- alerts (issue 5)
 SQL_FILES += sql/006_alerts.sql
+# -- redistribution tables checked against 42 CFR 414.1380(c)(2)(ii)
+SQL_FILES += sql/007_redistribution_cfr.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

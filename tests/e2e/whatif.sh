@@ -51,17 +51,25 @@ expect_eq "final = 80x50% + 100x50%" "$(get whatif.final_score)" 90.0
 expect_eq "verified row" "$(get whatif.unverified)" False
 # Source: sirweb.org (CMS At-a-Glance): PY2023 maximum +2.15 % at 100.
 expect_eq "PY2023: 90 -> +2.15 x 15/25" "$(get whatif.payment_adjustment)" 1.29
-# An unverified [U] row is marked.
+# Source: 42 CFR 414.1380(c)(2)(ii)(G): a small practice without PI weighs 40/30/30/0.
 wi 2 --reweight pi --score cost=60
-expect_eq "small no-PI row is [U]" "$(get whatif.unverified)" True
-expect_match "the rule says so" "$(/usr/bin/python3 -c 'import json,sys
-print([r["source"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="redistribution" and not r["verified"]])' <"$T/out")" "\[U\]"
+expect_eq "small no-PI row: quality 40 %" "$(get whatif.weights.quality)" 40.0
+expect_eq "small no-PI row: ia 30 %" "$(get whatif.weights.ia)" 30.0
+expect_eq "small no-PI row is verified" "$(get whatif.unverified)" False
+expect_match "the rule cites the regulation" "$(/usr/bin/python3 -c 'import json,sys
+print([r["source"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="redistribution" and r["verified"]])' <"$T/out")" "414.1380\(c\)\(2\)\(ii\)\(G\)"
+# Source: 42 CFR 414.1380(c)(2)(ii)(F): no quality and no IA -> cost 30, PI 70.
+wi 1 --reweight quality,ia
+expect_eq "no quality, no IA: cost 30 %" "$(get whatif.weights.cost)" 30.0
+expect_eq "no quality, no IA: pi 70 %" "$(get whatif.weights.pi)" 70.0
+expect_eq "final = 90x30% + 90x70%" "$(get whatif.final_score)" 90.0
+expect_eq "verified against the regulation" "$(get whatif.unverified)" False
 
 # Text: side by side, then the rules with sources.
 ok "whatif text" "$MR" whatif 2 --reweight cost,pi --allowed-charges 120000
 expect_match "side by side" "$(cat "$T/out")" "final score +62.50 \(reported\) +90.00"
 expect_match "dollar row" "$(cat "$T/out")" "120,000.00 +-\\\$1,440.00 +\+\\\$1,548.00 \(estimate\)"
-expect_match "rules with sources" "$(cat "$T/out")" "source: mdinteractive.com, 2023 QPP"
+expect_match "rules with sources" "$(cat "$T/out")" "source: 42 CFR 414.1380\(c\)\(2\)\(ii\)\(G\) \(small practices"
 expect_match "reweighted categories shown" "$(cat "$T/out")" "cost +- +- \(reweighted\)"
 
 # PY2025 has no published maximum: the positive side is an estimate.
@@ -80,10 +88,10 @@ refuses "a score twice" 3 "given twice" "$MR" whatif 1 --score ia=1 --score ia=2
 refuses "score out of range" 3 "from 0 to 100" "$MR" whatif 1 --score pi=101
 refuses "missing score named" 3 "cost has no score" "$MR" whatif 2 --reweight ia
 refuses "no such case" 4 "case 9 does not exist" "$MR" whatif 9
-# PY2018 has no published redistribution table: said, not guessed.
+# Source: 42 CFR 414.1380(c)(2)(ii)(B) (2020 payment year = PY2018): no IA -> 65/10/0/25.
 ok "add PY2018 case" "$MR" add --tin "$SEED_TIN" --name "Old" --year 2018 --reason other \
 	--quality 50 --cost 50 --ia 50 --pi 50
-refuses "no published redistribution" 4 "no published redistribution for reweighting ia" \
-	"$MR" whatif 4 --reweight ia
+wi 4 --reweight ia
+expect_eq "PY2018 no IA: quality 65 %" "$(get whatif.weights.quality)" 65.0
 
 finish

@@ -185,7 +185,8 @@ test_small_practice_without_cost_and_pi(void **state)
 	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST | MR_CAT_PI,
 	    MR_PRACTICE_UNKNOWN, &res, &err), 0);
 	assert_true(near(res.final_score, 0.85 * 80 + 0.15 * 100));
-	assert_true(res.unverified);
+	/* Both rows are in 42 CFR 414.1380(c)(2)(ii)(F) and (G). */
+	assert_false(res.unverified);
 	assert_true(has_rule(&res, "small-practice", "50 %"));
 }
 
@@ -324,16 +325,16 @@ test_missing_reference_data_is_said_not_guessed(void **state)
 	struct mr_err err = { 0 };
 	double s[MR_NCAT] = { 80, 50, NOSCORE, 50 };
 
+	/* Every scenario of 42 CFR 414.1380(c)(2)(ii) is shipped; a row an
+	 * office removed is missing, and the what-if says so. */
+	assert_int_equal(sqlite3_exec(mr_store_db(u->st), "DELETE FROM "
+	    "score_weight WHERE performance_year = 2018 AND reweighted = 'ia'",
+	    NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(mr_score_load(u->st, 2018, &ref, &err), 0);
 	assert_int_equal(mr_score_final(&ref, s, MR_CAT_IA, MR_PRACTICE_OTHER,
 	    &res, &err), -1);
 	assert_int_equal(err.code, MR_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "no published redistribution"));
-	/* PY2021's "no IA, no cost" row is truncated in its source. */
-	assert_int_equal(mr_score_load(u->st, 2021, &ref, &err), 0);
-	assert_int_equal(mr_score_final(&ref, s, MR_CAT_IA, MR_PRACTICE_OTHER,
-	    &res, &err), -1);
-	assert_int_equal(err.code, MR_ENOTFOUND);
 	assert_int_equal(mr_score_load(u->st, 2026, &ref, &err), -1);
 	assert_int_equal(err.code, MR_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "no MIPS program data"));
@@ -380,9 +381,103 @@ test_reference_rows_carry_sources_and_marks(void **state)
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
-	assert_int_equal(sqlite3_column_int(stmt, 1), 10);	/* the [U] rows */
-	assert_int_equal(sqlite3_column_int(stmt, 2), 3);	/* weights, no cost, small no cost/PI */
+	/* 42 CFR 414.1380(c)(2)(ii)(F) and (G) confirm every PY2023 row. */
+	assert_int_equal(sqlite3_column_int(stmt, 1), 0);
+	assert_int_equal(sqlite3_column_int(stmt, 2), 13);	/* weights, 10 scenarios, 2 small */
 	sqlite3_finalize(stmt);
+	/* Every one- and two-category scenario of tables (A) to (G), for
+	 * PY2017 to PY2025 (PY2017 weighs cost at 0 %: three scenarios). */
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+	    "SELECT performance_year, count(*), sum(verified) FROM score_weight "
+	    "WHERE reweighted <> '' AND practice = 'any' AND performance_year "
+	    "BETWEEN 2017 AND 2025 GROUP BY performance_year ORDER BY 1", -1,
+	    &stmt, NULL), SQLITE_OK);
+	for (int y = 2017; y <= 2025; y++) {
+		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(stmt, 0), y);
+		assert_int_equal(sqlite3_column_int(stmt, 1), y == 2017 ? 3 : 10);
+		assert_int_equal(sqlite3_column_int(stmt, 2), y == 2017 ? 3 : 10);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/*
+ * Source: 42 CFR 414.1380(c)(2)(ii)(F), "beginning with the 2024 MIPS
+ * payment year" (PY2022 on), row "No Quality and no Improvement
+ * Activities": quality 0, cost 30, IA 0, PI 70 (not cost 50 / PI 50).
+ */
+static void
+test_no_quality_no_ia_is_cost_30_pi_70_per_42cfr_414_1380_c2iiF(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { NOSCORE, 60, NOSCORE, 90 };
+
+	for (int y = 2022; y <= 2025; y++) {
+		assert_int_equal(mr_score_load(u->st, y, &ref, &err), 0);
+		assert_int_equal(mr_score_final(&ref, s, MR_CAT_QUALITY |
+		    MR_CAT_IA, MR_PRACTICE_OTHER, &res, &err), 0);
+		assert_true(near(res.w[0], 0) && near(res.w[1], 30) &&
+		    near(res.w[2], 0) && near(res.w[3], 70));
+		assert_true(near(res.final_score, 0.30 * 60 + 0.70 * 90));
+		assert_false(res.unverified);
+		assert_true(has_rule(&res, "redistribution", "quality,ia"));
+		assert_non_null(strstr(res.rules[1].source, "414.1380(c)(2)(ii)(F)"));
+	}
+}
+
+/*
+ * Source: 42 CFR 414.1380(c)(2)(ii)(G), small practices from the 2024
+ * MIPS payment year: no PI gives quality 40, cost 30, IA 30.
+ */
+static void
+test_small_practice_no_pi_is_40_30_30_per_42cfr_414_1380_c2iiG(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, 50, 100, NOSCORE };
+
+	assert_int_equal(mr_score_load(u->st, 2024, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_PI, MR_PRACTICE_SMALL,
+	    &res, &err), 0);
+	assert_true(near(res.w[0], 40) && near(res.w[1], 30) &&
+	    near(res.w[2], 30) && near(res.w[3], 0));
+	assert_true(near(res.final_score, 0.40 * 80 + 0.30 * 50 + 0.30 * 100));
+	assert_false(res.unverified);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_PI, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(near(res.w[0], 55) && near(res.w[2], 15));
+}
+
+/*
+ * Source: 42 CFR 414.1380(c)(2)(ii)(E) (2023 payment year, PY2021), row
+ * "No Cost and no Improvement Activities": quality 70, PI 30; and table
+ * (A) (2019 payment year, PY2017), "no quality": IA 50, PI 50.
+ */
+static void
+test_earlier_tables_per_42cfr_414_1380_c2iiA_and_E(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, NOSCORE, 40, 60 };
+
+	assert_int_equal(mr_score_load(u->st, 2021, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_IA, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_true(near(res.w[0], 70) && near(res.w[3], 30));
+	assert_true(near(res.final_score, 0.70 * 80 + 0.30 * 60));
+	assert_false(res.unverified);
+	assert_int_equal(mr_score_load(u->st, 2017, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_QUALITY,
+	    MR_PRACTICE_OTHER, &res, &err), 0);
+	assert_true(near(res.w[2], 50) && near(res.w[3], 50));
+	assert_true(near(res.final_score, 0.50 * 40 + 0.50 * 60));
 }
 
 int
@@ -408,6 +503,9 @@ main(void)
 		T(test_missing_reference_data_is_said_not_guessed),
 		T(test_category_lists_refuse_unknown_five_and_twice),
 		T(test_reference_rows_carry_sources_and_marks),
+		T(test_no_quality_no_ia_is_cost_30_pi_70_per_42cfr_414_1380_c2iiF),
+		T(test_small_practice_no_pi_is_40_30_30_per_42cfr_414_1380_c2iiG),
+		T(test_earlier_tables_per_42cfr_414_1380_c2iiA_and_E),
 #undef T
 	};
 
