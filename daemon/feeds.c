@@ -125,9 +125,7 @@ render(struct mr_store *st, const struct mr_ical_opts *o, struct cached *c,
 		free(body);
 		return -1;
 	}
-	s->not_modified = MHD_create_response_from_buffer(0, NULL,
-	    MHD_RESPMEM_PERSISTENT);
-	if (s->not_modified == NULL) {
+	if ((s->not_modified = http_not_modified()) == NULL) {
 		release(s);
 		return -1;
 	}

@@ -22,7 +22,35 @@
 #define CALENDAR_PREFIX	"/calendar/"
 #define CALENDAR_SUFFIX	".ics"
 
+/*
+ * A client has this long to send a whole request, from its connection
+ * (or the end of its previous request) to the response: libmicrohttpd's
+ * own timeout is an idle one, which a client trickling a byte at a time
+ * never reaches.
+ */
+#define REQUEST_SECONDS	10
+/* Connections open at once, in all and from one address. */
+#define MAX_CONNECTIONS	1000u
+#define MAX_PER_ADDRESS	32u
+
+/*
+ * One per open connection, from libmicrohttpd's STARTED notification to
+ * its CLOSED one, so the watchdog thread can cut those that take too
+ * long to ask.  Under conn_lock.
+ */
+struct conn {
+	struct conn	*prev, *next;
+	int		 fd;
+	int		 waiting;	/* 1: a request is still arriving */
+	struct timespec	 since;		/* CLOCK_MONOTONIC */
+};
+
 static struct MHD_Daemon *mhd;
+static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t conn_cond = PTHREAD_COND_INITIALIZER;
+static struct conn *conns;
+static pthread_t watchdog;
+static int watchdog_running, watchdog_stop;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct http_feed *table;
 static size_t ntable;
@@ -96,6 +124,28 @@ find_feed(const unsigned char hash[MR_FEED_HASH_LEN])
 	return hit;
 }
 
+/* The connection's request is complete: the watchdog leaves it be. */
+static void
+request_arrived(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn *k;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (k = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&conn_lock);
+	k->waiting = 0;
+	pthread_mutex_unlock(&conn_lock);
+}
+
+static enum MHD_Result
+answer(struct MHD_Connection *c, unsigned int status, struct MHD_Response *r)
+{
+	request_arrived(c);
+	return MHD_queue_response(c, status, r);
+}
+
 static enum MHD_Result
 serve_calendar(struct MHD_Connection *c, const char *url)
 {
@@ -130,7 +180,7 @@ serve_calendar(struct MHD_Connection *c, const char *url)
 	 * wrong token does; it never matches, not even a damaged row. */
 	if ((f = find_feed(hash)) == NULL || !has_suffix || f->ok == NULL) {
 		pthread_mutex_unlock(&table_lock);
-		return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
+		return answer(c, MHD_HTTP_NOT_FOUND, r404);
 	}
 	/*
 	 * If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).  A
@@ -141,9 +191,9 @@ serve_calendar(struct MHD_Connection *c, const char *url)
 	    (ims != NULL && (since = parse_http_date(ims)) != (time_t)-1 &&
 	    (f->last_modified < since ||
 	    (f->last_modified == since && !f->same_second))))
-		rc = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
+		rc = answer(c, MHD_HTTP_NOT_MODIFIED, f->not_modified);
 	else
-		rc = MHD_queue_response(c, MHD_HTTP_OK, f->ok);
+		rc = answer(c, MHD_HTTP_OK, f->ok);
 	pthread_mutex_unlock(&table_lock);
 	return rc;
 }
@@ -154,23 +204,122 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **req_cls)
 {
 	static int marker;
+	int readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
 	/*
 	 * The first call brings the headers only; answering then makes
-	 * libmicrohttpd 0.9.75 close every connection (no keep-alive).
+	 * libmicrohttpd 0.9.75 close every connection (no keep-alive), so
+	 * a GET waits for the second.  Any other method is answered at
+	 * once: no response can be queued while a body is arriving, and
+	 * this way none is read.
 	 */
 	if (*req_cls == NULL) {
 		*req_cls = &marker;
+		if (!readonly)
+			return answer(c, MHD_HTTP_METHOD_NOT_ALLOWED, r405);
 		return MHD_YES;
 	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r405);
+	/* A GET that came with a body: the body means nothing here. */
+	if (*upload_size != 0) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (strcmp(url, "/healthz") == 0)
-		return MHD_queue_response(c, MHD_HTTP_OK, rhealth);
+		return answer(c, MHD_HTTP_OK, rhealth);
 	if (strncmp(url, CALENDAR_PREFIX, strlen(CALENDAR_PREFIX)) == 0)
 		return serve_calendar(c, url);
-	return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r404);
+	return answer(c, MHD_HTTP_NOT_FOUND, r404);
+}
+
+static void
+request_done(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn *k;
+
+	/* A kept-alive connection starts waiting for its next request. */
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (k = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&conn_lock);
+	k->waiting = 1;
+	clock_gettime(CLOCK_MONOTONIC, &k->since);
+	pthread_mutex_unlock(&conn_lock);
+}
+
+static void
+connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn *k = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL || (k = calloc(1, sizeof *k)) == NULL)
+			return;
+		k->fd = ci->connect_fd;
+		k->waiting = 1;
+		clock_gettime(CLOCK_MONOTONIC, &k->since);
+		pthread_mutex_lock(&conn_lock);
+		if ((k->next = conns) != NULL)
+			conns->prev = k;
+		conns = k;
+		pthread_mutex_unlock(&conn_lock);
+		*socket_context = k;
+		return;
+	}
+	/* CLOSED comes before libmicrohttpd closes the socket, so the
+	 * watchdog never shuts down a descriptor reused by another. */
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&conn_lock);
+	if (k->prev != NULL)
+		k->prev->next = k->next;
+	else
+		conns = k->next;
+	if (k->next != NULL)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&conn_lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/*
+ * Once a second, shut down the connections whose request has taken
+ * longer than REQUEST_SECONDS; libmicrohttpd then sees the end of the
+ * stream in its own thread and closes them there.
+ */
+static void *
+watch_requests(void *arg)
+{
+	struct timespec now, wake;
+	unsigned int cut;
+
+	pthread_mutex_lock(&conn_lock);
+	while (!watchdog_stop) {
+		cut = 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct conn *k = conns; k != NULL; k = k->next) {
+			if (!k->waiting ||
+			    now.tv_sec - k->since.tv_sec < REQUEST_SECONDS)
+				continue;
+			shutdown(k->fd, SHUT_RDWR);
+			k->waiting = 0;
+			cut++;
+		}
+		if (cut > 0)
+			log_warnx("http: closed %u connection%s that sent no "
+			    "whole request within %d s", cut, cut == 1 ? "" :
+			    "s", REQUEST_SECONDS);
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_sec += 1;
+		pthread_cond_timedwait(&conn_cond, &conn_lock, &wake);
+	}
+	pthread_mutex_unlock(&conn_lock);
+	return NULL;
 }
 
 static struct MHD_Response *
@@ -213,6 +362,72 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warnx("http: %s", shown);
 }
 
+static ssize_t
+no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/*
+ * libmicrohttpd 0.9.75 gives a 304 the Content-Length of the response
+ * object, and 0 is not the size of the calendar (RFC 9110 8.6).  A
+ * response of unknown size sent the HTTP/1.0 way carries none: the
+ * connection closes after it, which a calendar polling every half hour
+ * does not notice.
+ */
+struct MHD_Response *
+http_not_modified(void)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64, no_body,
+	    NULL, NULL);
+	if (r != NULL && MHD_set_response_options(r,
+	    MHD_RF_HTTP_1_0_COMPATIBLE_STRICT, MHD_RO_END) != MHD_YES) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return r;
+}
+
+static int
+start(unsigned int flags, const struct sockaddr *sa, const char *shown,
+    char *why, size_t whylen)
+{
+	if ((r404 = fixed("not found\n")) == NULL ||
+	    (r405 = fixed("method not allowed\n")) == NULL ||
+	    (rhealth = fixed("ok\n")) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	/* RFC 9110 15.5.6: a 405 lists the methods that would work. */
+	MHD_add_response_header(r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+	    MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_PER_ADDRESS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    /* last: without an address the list ends here */
+	    sa != NULL ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, sa,
+	    MHD_OPTION_END);
+	if (mhd == NULL) {
+		snprintf(why, whylen, "cannot listen on %s: address in use, "
+		    "not local, or not allowed", shown);
+		return -1;
+	}
+	watchdog_stop = 0;
+	if (pthread_create(&watchdog, NULL, watch_requests, NULL) != 0) {
+		snprintf(why, whylen, "cannot start a thread");
+		MHD_stop_daemon(mhd);
+		mhd = NULL;
+		return -1;
+	}
+	watchdog_running = 1;
+	return 0;
+}
+
 int
 http_start(const char *addr, char *bound, size_t boundlen, char *why,
     size_t whylen)
@@ -244,24 +459,8 @@ http_start(const char *addr, char *bound, size_t boundlen, char *why,
 	}
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	if ((r404 = fixed("not found\n")) == NULL ||
-	    (r405 = fixed("method not allowed\n")) == NULL ||
-	    (rhealth = fixed("ok\n")) == NULL) {
-		snprintf(why, whylen, "out of memory");
+	if (start(flags, ai->ai_addr, orig, why, whylen) == -1)
 		goto out;
-	}
-	MHD_add_response_header(r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_CONNECTION_LIMIT, 1000u,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_END);
-	if (mhd == NULL) {
-		snprintf(why, whylen, "cannot listen on %s: address in use, "
-		    "not local, or not allowed", orig);
-		goto out;
-	}
 	info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT);
 	if (inet_ntop(ai->ai_family, ai->ai_family == AF_INET6 ?
 	    (void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr :
@@ -274,6 +473,24 @@ http_start(const char *addr, char *bound, size_t boundlen, char *why,
 out:
 	freeaddrinfo(ai);
 	return rc;
+}
+
+int
+http_start_unbound(char *why, size_t whylen)
+{
+	return start(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_NO_LISTEN_SOCKET, NULL, "no address", why, whylen);
+}
+
+int
+http_add_client(int fd, const char *ip)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+
+	if (mhd == NULL || inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
+		return -1;
+	return MHD_add_connection(mhd, fd, (struct sockaddr *)&sa,
+	    sizeof sa) == MHD_YES ? 0 : -1;
 }
 
 int
@@ -317,6 +534,14 @@ http_stop(int drain_ms)
 	}
 	MHD_stop_daemon(mhd);
 	mhd = NULL;
+	if (watchdog_running) {
+		pthread_mutex_lock(&conn_lock);
+		watchdog_stop = 1;
+		pthread_cond_signal(&conn_cond);
+		pthread_mutex_unlock(&conn_lock);
+		pthread_join(watchdog, NULL);
+		watchdog_running = 0;
+	}
 	http_publish(NULL, 0);
 	MHD_destroy_response(r404);
 	MHD_destroy_response(r405);

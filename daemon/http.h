@@ -37,6 +37,17 @@ int	http_start(const char *addr, char *bound, size_t boundlen, char *why,
  * return no request can reach a response that is not in the new table.
  */
 int	http_publish(const struct http_feed *feeds, size_t n);
+/*
+ * The server without a listening socket, for a caller that hands it
+ * connections itself (http_add_client): the fuzz harness drives the
+ * whole request path through socket pairs this way.
+ */
+int	http_start_unbound(char *why, size_t whylen);
+/* Serve the connected socket fd as a client at IPv4 address ip; the
+ * server owns fd from then on.  -1 if it refused it. */
+int	http_add_client(int fd, const char *ip);
+/* An empty 304 response to which the caller adds the validators. */
+struct MHD_Response *http_not_modified(void);
 /* Stop accepting, give open requests up to drain_ms, then stop. */
 void	http_stop(int drain_ms);
 
