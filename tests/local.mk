@@ -32,6 +32,9 @@ E2E_TESTS += tests/e2e/import.sh
 # -- the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh
 EXTRA_DIST += tests/e2e/slow_clients.py
+# The JSON of every command, pinned byte for byte (tests/golden/*.json).
+E2E_TESTS += tests/e2e/golden.sh
+EXTRA_DIST += tests/golden
 TESTS += $(E2E_TESTS) tests/lint.sh
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 

@@ -1,0 +1,122 @@
+#!/bin/sh
+# The JSON every command prints is a contract: build one known database
+# with the CLI at a fixed clock, run each --json command and compare its
+# output byte for byte with tests/golden/NAME.json.
+#
+# After an intended change of the JSON, regenerate the files with
+#   GOLDEN_UPDATE=1 make check TESTS=tests/e2e/golden.sh
+# and review the difference (git diff tests/golden) before committing.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+G="$top_srcdir/tests/golden"
+ME=$(id -un)
+seen="$T/seen"
+: >"$seen"
+
+# golden NAME CMD...: CMD must exit 0 and print what tests/golden/NAME.json
+# holds.  The scratch folder and the user name, which differ from run to
+# run, are written as @TMP@ and @USER@ (who made notes and audit rows).
+golden() {
+	name=$1; shift
+	echo "$name.json" >>"$seen"
+	"$@" >"$T/raw" 2>"$T/err"; rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "$name: exit $rc ($(head -c 300 "$T/err"))"
+		return
+	fi
+	sed -e "s|$T|@TMP@|g" -e "s|\"$ME\"|\"@USER@\"|g" \
+	    -e "s| $ME: | @USER@: |g" "$T/raw" >"$T/got"
+	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+		cp "$T/got" "$G/$name.json"
+		pass
+	elif [ ! -f "$G/$name.json" ]; then
+		fail "$name: no tests/golden/$name.json (GOLDEN_UPDATE=1 writes it)"
+	elif cmp -s "$T/got" "$G/$name.json"; then
+		pass
+	else
+		fail "$name: output differs from tests/golden/$name.json:
+$(diff -u "$G/$name.json" "$T/got" | head -40)"
+	fi
+}
+
+# -- the database: cases in several states, a case deadline of its own,
+# a window of the office's, hardship filings, evidence, notes, a feed.
+golden add "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Ada Example" \
+	--year 2023 --reason euc-not-applied --reason scoring-error --quality 80 --cost 60 \
+	--ia 100 --pi 50 --score 62.5 --adjustment -1.2 --practice small \
+	--participation individual --owner ada@example.org --note "first look" --json
+ok "add a group case" "$MR" add --tin 98-7654321 --name "Lakeside Group" \
+	--year 2024 --reason qp-status --participation group --quality 90 \
+	--cost 90 --ia 90 --pi 90
+ok "add a third case" "$MR" add --tin 11-1111111 --npi 1245319599 \
+	--name "Dr. Bo Third" --year 2023 --reason wrong-tin-npi
+ok "add a case to withdraw" "$MR" add --tin 22-2222222 --name "Gone Clinic" \
+	--year 2023 --reason other
+ok "note" "$MR" note 1 "called the QPP service center"
+ok "ready" "$MR" status 3 ready --force
+ok "submitted" "$MR" status 3 submitted
+ok "documents requested" "$MR" status 3 documents-requested --note "CMS wants the receipt"
+ok "own deadline" "$MR" set 3 "deadline=2024-10-31 17:00 America/New_York" \
+	"deadline_source=CMS e-mail of 2024-10-01"
+ok "withdraw" "$MR" status 4 withdrawn
+golden window-add "$MR" window add --kind other --year 2024 --name "office review" \
+	--opens "2024-09-01 09:00 America/Denver" --closes "2024-12-02 17:00 America/Denver" \
+	--source "office calendar" --json
+golden hardship-add "$MR" hardship add --tin "$SEED_TIN" --npi "$SEED_NPI" \
+	--year 2023 --type euc --categories quality,ia,pi --submitted quality \
+	--event "Change Healthcare cyberattack" --name "Dr. Ada Example" --json
+ok "a filing without a window" "$MR" hardship add --tin "$SEED_TIN" --year 2018 \
+	--type pi --categories pi --event "decertified EHR technology"
+ok "submit the filing" "$MR" hardship status 1 submitted --note "filed in the QPP portal"
+ok "link case to filing" "$MR" set 1 filing=1
+printf 'receipt\n' >"$T/receipt.txt"
+printf 'letter\n' >"$T/letter.txt"
+printf 'approval\n' >"$T/approval.txt"
+golden attach "$MR" attach 1 "$T/receipt.txt" --kind submission-receipt \
+	--note "portal receipt" --json
+ok "attach a second file" "$MR" attach 1 "$T/letter.txt" --kind ehr-vendor-letter
+ok "attach to the filing" "$MR" attach --hardship 1 "$T/approval.txt" --kind other
+ok "detach" "$MR" evidence detach 2 --note "wrong letter"
+ok "feed" "$MR" feed add office --year 2023
+ok "revoked feed" "$MR" feed add old --tin "$SEED_TIN"
+ok "revoke" "$MR" feed revoke old
+
+# -- the read commands
+golden show "$MR" show 1 --json
+golden show-reveal "$MR" show 1 --json --reveal
+golden show-own-deadline "$MR" show 3 --json
+golden list "$MR" list --json
+golden list-open-reveal "$MR" list --open --reveal --json
+golden due "$MR" due --json
+golden due-all-tokyo "$MR" due --all --zone Asia/Tokyo --json
+golden due-overdue env MIPSREVIEW_NOW=2024-10-20T00:00:00Z "$MR" due --overdue --json
+golden window-list "$MR" window list --year 2023 --json
+golden window-show "$MR" window show 1 --json
+golden hardship-list "$MR" hardship list --json
+golden hardship-show "$MR" hardship show 1 --json
+golden hardship-show-nowindow "$MR" hardship show 2 --json --reveal
+golden evidence-list "$MR" evidence list 1 --json
+golden evidence-list-all "$MR" evidence list --all --json
+golden evidence-list-hardship "$MR" evidence list --hardship 1 --json
+golden evidence-show "$MR" evidence show 1 --json
+golden evidence-verify "$MR" evidence verify --json
+golden check "$MR" check 1 --json
+golden whatif "$MR" whatif 1 --json
+golden whatif-reweight "$MR" whatif 2 --reweight cost --score pi=60 \
+	--allowed-charges 120000 --json
+golden audit "$MR" audit --json
+golden audit-case "$MR" audit 3 --json --reveal
+golden audit-verify "$MR" audit --verify --json
+golden feed-list "$MR" feed list --json
+golden feed-list-all "$MR" feed list --all --json
+golden alerts-dry-run "$MR" alerts send --dry-run --json
+golden alerts-list "$MR" alerts list --json
+golden export-jsonl "$MR" export jsonl
+
+# Every file in tests/golden belongs to a command above (a renamed or
+# dropped command leaves no stale file behind).
+for f in "$G"/*.json; do
+	grep -qx "$(basename "$f")" "$seen" ||
+	    fail "tests/golden/$(basename "$f") is not produced by any command"
+done
+finish
