@@ -35,6 +35,8 @@ EXTRA_DIST += tests/e2e/slow_clients.py
 # The JSON of every command, pinned byte for byte (tests/golden/*.json).
 E2E_TESTS += tests/e2e/golden.sh
 EXTRA_DIST += tests/golden
+# Start-up: a command loads only the libraries it uses.
+E2E_TESTS += tests/e2e/startup.sh
 TESTS += $(E2E_TESTS) tests/lint.sh
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 

@@ -1,0 +1,26 @@
+#!/bin/sh
+# End to end: a command loads only the libraries it uses.  libcrypto and
+# libmagic are opened on first use (lib/mr_dl_lazy.h); the dynamic
+# loader's trace (LD_DEBUG=files) names every object a process opens.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+# loads DESC LIBRARY yes|no CMD...: whether CMD opened LIBRARY.
+loads() {
+	desc=$1 lib=$2 want=$3; shift 3
+	LD_DEBUG=files "$@" >"$T/out" 2>"$T/ld" || {
+		fail "$desc: exit $? ($(grep -v '^ *[0-9]*:' "$T/ld" | head -c 300))"; return; }
+	if grep -q "file=$lib" "$T/ld"; then got=yes; else got=no; fi
+	expect_eq "$desc" "$got" "$want"
+}
+
+loads "--version does not load libcrypto" libcrypto no "$MR" --version
+loads "--version does not load libmagic" libmagic no "$MR" --version
+loads "add hashes its audit row with libcrypto" libcrypto yes \
+	"$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Lazy" --year 2023 --reason other
+loads "list does not load libcrypto" libcrypto no "$MR" list
+loads "show does not load libmagic" libmagic no "$MR" show 1
+printf '%%PDF-1.4\n%%EOF\n' >"$T/a.pdf"
+loads "attach asks libmagic for the file's type" libmagic yes \
+	"$MR" attach 1 "$T/a.pdf" --kind other
+expect_match "the type libmagic found is kept" "$("$MR" evidence list 1)" "application/pdf"
+finish
