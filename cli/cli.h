@@ -2,14 +2,14 @@
  * cli.h: what the subcommands of mipsreview share.
  *
  * Adding a subcommand "foo":
- *  1. write cli/cmd_foo.c with  int cmd_foo(struct cli_ctx *, int, char **);
- *  2. declare it below;  3. add a row to commands[] in cli/main.c;
- *  4. add it to cli/local.mk and to the COMMANDS section of man/mipsreview.1.
+ *  1. write cli/cmd_foo.c with  int cmd_foo(struct cli_ctx *, struct cli_args *);
+ *  2. declare it below;  3. add a row to commands[] in cli/main.c, declaring
+ *     its options and operands (the dispatcher parses them);
+ *  4. add it to cli/local.mk, man/mipsreview.1 and the bash completion.
  */
 #ifndef CLI_H
 #define CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -31,9 +31,14 @@ enum {
 	EXIT_SEND	= 8,	/* some alerts could not be delivered */
 };
 
+struct cli_cmd;
+
 struct cli_ctx {
 	const char	*prog;		/* "mipsreview" */
-	const struct cli_cmd *cmd;	/* the running subcommand */
+	const struct cli_cmd *cmd;	/* the running command (its table row) */
+	const char	*name;		/* "add", "window add": for messages */
+	const char	*usage;		/* the running (sub)command's usage */
+	char		 namebuf[64];
 	char		*db_path;
 	const char	*config_path;	/* --config or $MIPSREVIEW_CONFIG */
 	struct mr_store	*st;		/* opened by main() for CMD_NEEDS_DB */
@@ -44,37 +49,79 @@ struct cli_ctx {
 	const char	*viewer_zone;	/* the person's zone: $TZ or /etc/localtime */
 };
 
+/* The command opens the database (main() does it before running it). */
 #define CMD_NEEDS_DB	0x1
+/*
+ * The command may change the database.  One without this flag runs with
+ * the database read-only (PRAGMA query_only): a read cannot write.
+ */
 #define CMD_WRITES	0x2
 
+/*
+ * The options and operands of one run of a command, parsed by the
+ * dispatcher from what the command's table row declares.
+ */
+struct cli_args {
+	int		 argc;		/* the operands, options taken out */
+	char		**argv;
+	int		 help;		/* --help was given */
+	/* the dispatcher's */
+	const struct cli_cmd *cmd;
+	int		 nopts;
+	struct cli_optval *opts;
+};
+
+/*
+ * A row of the command table (cli/main.c), as tmux's cmd_entry: the name,
+ * the options and number of operands it takes, its help, and either the
+ * function that runs it or a table of subcommands ("window add").
+ *
+ * opts declares the options, separated by blanks: "force" takes no value,
+ * "tin=" takes one, "o|output=" is also -o.  --json, --reveal and --help
+ * are every command's.  An option may be given more than once.
+ */
 struct cli_cmd {
 	const char	*name;
-	int		(*fn)(struct cli_ctx *, int, char **);
+	const char	*alias;		/* another name that runs it, or NULL */
+	int		(*fn)(struct cli_ctx *, struct cli_args *);
+	const char	*opts;
+	int		 min_args;	/* operands at least ... */
+	int		 max_args;	/* ... and at most (-1: any number) */
+	const char	*missing;	/* said when operands are missing */
 	const char	*usage;		/* arguments after the name */
 	const char	*summary;	/* one line for "mipsreview help" */
 	const char	*help;		/* option lines for "help CMD" */
 	unsigned int	 flags;
+	const struct cli_cmd *subs;	/* subcommands, or NULL */
 };
 
 /*
- * Options every command takes; list them in each command's long options
- * with CLI_COMMON_LONGOPTS and hand unknown option characters to
- * cli_common_option().
+ * Find argv[0] (and, for a command with subcommands, argv[1]) in the table,
+ * parse the options its row declares into *args and check the number of
+ * operands.  EXIT_OK with ctx->cmd set (args->help when --help was asked),
+ * or the exit status after saying what was wrong on stderr.  Free args with
+ * cli_args_free() either way.
  */
-#define CLI_OPT_JSON	0x100
-#define CLI_OPT_REVEAL	0x101
-#define CLI_OPT_HELP	'h'
-#define CLI_COMMON_LONGOPTS \
-	{ "json",   no_argument, NULL, CLI_OPT_JSON }, \
-	{ "reveal", no_argument, NULL, CLI_OPT_REVEAL }, \
-	{ "help",   no_argument, NULL, CLI_OPT_HELP }
+int	cli_dispatch(struct cli_ctx *, const struct cli_cmd *table, int argc,
+	    char **argv, struct cli_args *args);
+void	cli_args_free(struct cli_args *);
+/* The name in table nearest to word, if one is near enough to suggest. */
+const char *cli_suggest(const struct cli_cmd *table, const char *word);
 
 /*
- * Handle a common option or a getopt error.  Returns -1 when the caller
- * should go on parsing, otherwise the exit status to return now.
+ * An option's value (the last one given), "" for a given option that takes
+ * no value, NULL if it was not given.  Asking for an option the command
+ * does not declare aborts: that is a programming error.
  */
-int	cli_common_option(struct cli_ctx *, int opt);
-/* Print "usage: ..." for the running command to stderr; returns EXIT_USAGE. */
+const char *cli_opt(const struct cli_args *, const char *name);
+/* How many times the option was given, and the nth (from 0) value. */
+int	cli_opt_count(const struct cli_args *, const char *name);
+const char *cli_opt_nth(const struct cli_args *, const char *name, int nth);
+
+/*
+ * "mipsreview add: MESSAGE" and the usage of the running command on
+ * stderr; returns EXIT_USAGE.
+ */
 int	cli_usage(struct cli_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Print the error once, "mipsreview: msg"; returns the matching exit status. */
@@ -91,38 +138,46 @@ const char *cli_color(const struct cli_ctx *, const char *code);
 /* Open ctx->st on demand (for commands that only sometimes need it). */
 int	cli_open_store(struct cli_ctx *);
 
-/* The command table, for help and completion. */
-const struct cli_cmd *cli_commands(void);
-
-int	cmd_add(struct cli_ctx *, int, char **);
-int	cmd_list(struct cli_ctx *, int, char **);
-int	cmd_show(struct cli_ctx *, int, char **);
-int	cmd_set(struct cli_ctx *, int, char **);
-int	cmd_status(struct cli_ctx *, int, char **);
-int	cmd_note(struct cli_ctx *, int, char **);
-int	cmd_audit(struct cli_ctx *, int, char **);
-/* -- windows and due (issue 3) */
-int	cmd_window(struct cli_ctx *, int, char **);
-int	cmd_due(struct cli_ctx *, int, char **);
-/* -- evidence (issue 6) */
-int	cmd_attach(struct cli_ctx *, int, char **);
-int	cmd_evidence(struct cli_ctx *, int, char **);
-int	cmd_check(struct cli_ctx *, int, char **);
-int	cmd_packet(struct cli_ctx *, int, char **);
+/* The commands (cli/cmd_<name>.c); subcommands are cmd_<name>_<sub>. */
+#define CLI_COMMAND(fn) int fn(struct cli_ctx *, struct cli_args *)
+CLI_COMMAND(cmd_add);
+CLI_COMMAND(cmd_list);
+CLI_COMMAND(cmd_show);
+CLI_COMMAND(cmd_set);
+CLI_COMMAND(cmd_status);
+CLI_COMMAND(cmd_note);
+CLI_COMMAND(cmd_audit);
+CLI_COMMAND(cmd_window_add);
+CLI_COMMAND(cmd_window_list);
+CLI_COMMAND(cmd_window_show);
+CLI_COMMAND(cmd_window_set);
+CLI_COMMAND(cmd_window_extend);
+CLI_COMMAND(cmd_due);
+CLI_COMMAND(cmd_attach);
+CLI_COMMAND(cmd_evidence_list);
+CLI_COMMAND(cmd_evidence_show);
+CLI_COMMAND(cmd_evidence_verify);
+CLI_COMMAND(cmd_evidence_detach);
+CLI_COMMAND(cmd_check);
+CLI_COMMAND(cmd_packet);
+CLI_COMMAND(cmd_hardship_add);
+CLI_COMMAND(cmd_hardship_list);
+CLI_COMMAND(cmd_hardship_show);
+CLI_COMMAND(cmd_hardship_set);
+CLI_COMMAND(cmd_hardship_status);
+CLI_COMMAND(cmd_whatif);
+CLI_COMMAND(cmd_export_ics);
+CLI_COMMAND(cmd_export_cases);
+CLI_COMMAND(cmd_feed_add);
+CLI_COMMAND(cmd_feed_list);
+CLI_COMMAND(cmd_feed_revoke);
+CLI_COMMAND(cmd_alerts_send);
+CLI_COMMAND(cmd_alerts_list);
+CLI_COMMAND(cmd_import);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);
 json_t	*evidence_show_json(struct cli_ctx *, long long case_id);
-/* -- hardship and what-if (issue 8) */
-int	cmd_hardship(struct cli_ctx *, int, char **);
-int	cmd_whatif(struct cli_ctx *, int, char **);
-/* -- calendar export and feeds (issue 4) */
-int	cmd_export_ics(struct cli_ctx *, int, char **);
-int	cmd_feed(struct cli_ctx *, int, char **);
-/* -- alerts (issue 5) */
-int	cmd_alerts(struct cli_ctx *, int, char **);
-/* -- import and export (issue 7) */
-int	cmd_import(struct cli_ctx *, int, char **);
-int	cmd_export(struct cli_ctx *, int, char **);
+
 /*
  * A data file that lands atomically: open a 0600 temporary beside path,
  * write, then cli_atomic_close() with keep=1 flushes, fsyncs, renames it

@@ -8,66 +8,33 @@
 #include "lib/mr_case.h"
 
 int
-cmd_add(struct cli_ctx *ctx, int argc, char **argv)
+cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_TIN = 0x200, O_NPI, O_NAME, O_YEAR, O_REASON, O_SCORE, O_ADJ,
-	    O_PRACTICE, O_PART, O_OWNER, O_NOTE, O_QUALITY, O_COST, O_IA, O_PI,
-	    O_FORCE };
-	static const struct option longopts[] = {
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "npi", required_argument, NULL, O_NPI },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "reason", required_argument, NULL, O_REASON },
-		{ "score", required_argument, NULL, O_SCORE },
-		{ "adjustment", required_argument, NULL, O_ADJ },
-		{ "practice", required_argument, NULL, O_PRACTICE },
-		{ "participation", required_argument, NULL, O_PART },
-		{ "owner", required_argument, NULL, O_OWNER },
-		{ "note", required_argument, NULL, O_NOTE },
-		{ "quality", required_argument, NULL, O_QUALITY },
-		{ "cost", required_argument, NULL, O_COST },
-		{ "ia", required_argument, NULL, O_IA },
-		{ "pi", required_argument, NULL, O_PI },
-		{ "force", no_argument, NULL, O_FORCE },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_case_input in = { 0 };
 	struct mr_case c;
 	struct mr_err err = { 0 };
 	int64_t id;
-	int ch, rc, force = 0;
+	int rc, force = cli_opt(a, "force") != NULL;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_TIN: in.tin = optarg; break;
-		case O_NPI: in.npi = optarg; break;
-		case O_NAME: in.name = optarg; break;
-		case O_YEAR: in.year = optarg; break;
-		case O_REASON:
-			if (in.nreasons == (int)(sizeof in.reasons / sizeof in.reasons[0]))
-				return cli_usage(ctx, "too many --reason options");
-			in.reasons[in.nreasons++] = optarg;
-			break;
-		case O_SCORE: in.score = optarg; break;
-		case O_ADJ: in.adjustment = optarg; break;
-		case O_PRACTICE: in.practice = optarg; break;
-		case O_PART: in.participation = optarg; break;
-		case O_OWNER: in.owner = optarg; break;
-		case O_NOTE: in.note = optarg; break;
-		case O_QUALITY: in.quality = optarg; break;
-		case O_COST: in.cost = optarg; break;
-		case O_IA: in.ia = optarg; break;
-		case O_PI: in.pi = optarg; break;
-		case O_FORCE: force = 1; break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
-		}
-	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	in.tin = cli_opt(a, "tin");
+	in.npi = cli_opt(a, "npi");
+	in.name = cli_opt(a, "name");
+	in.year = cli_opt(a, "year");
+	if ((in.nreasons = cli_opt_count(a, "reason")) >
+	    (int)(sizeof in.reasons / sizeof in.reasons[0]))
+		return cli_usage(ctx, "too many --reason options");
+	for (int i = 0; i < in.nreasons; i++)
+		in.reasons[i] = cli_opt_nth(a, "reason", i);
+	in.score = cli_opt(a, "score");
+	in.adjustment = cli_opt(a, "adjustment");
+	in.practice = cli_opt(a, "practice");
+	in.participation = cli_opt(a, "participation");
+	in.owner = cli_opt(a, "owner");
+	in.note = cli_opt(a, "note");
+	in.quality = cli_opt(a, "quality");
+	in.cost = cli_opt(a, "cost");
+	in.ia = cli_opt(a, "ia");
+	in.pi = cli_opt(a, "pi");
 	if (in.tin == NULL)
 		return cli_usage(ctx, "--tin is required");
 	if (in.name == NULL)

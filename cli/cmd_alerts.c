@@ -111,16 +111,9 @@ alerts_off(struct cli_ctx *ctx, const struct mr_config *cfg)
 	return EXIT_OK;
 }
 
-static int
-alerts_send(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_DRY = 0x200, O_NOW };
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, O_DRY },
-		{ "now", required_argument, NULL, O_NOW },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_config *cfg = NULL;
 	struct mr_alert_settings set;
 	struct mr_mail_server srv;
@@ -129,21 +122,10 @@ alerts_send(struct cli_ctx *ctx, int argc, char **argv)
 	struct mr_err err = { 0 };
 	struct mr_when when;
 	struct out o = { ctx, NULL };
-	const char *now_text = NULL;
+	const char *now_text = cli_opt(a, "now");
 	char iso[32];
-	int ch, rc, dry = 0;
+	int rc, dry = cli_opt(a, "dry-run") != NULL;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_DRY: dry = 1; break;
-		case O_NOW: now_text = optarg; break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
-		}
-	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
 	if (now_text != NULL) {
 		if (mr_when_parse(now_text, "UTC", &when, &err) == -1) {
 			rc = cli_fail(ctx, &err);
@@ -242,22 +224,13 @@ list_entry(const struct mr_alert_entry *e, void *arg)
 	return 0;
 }
 
-static int
-alerts_list(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_alerts_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_err err = { 0 };
 	struct out o = { ctx, NULL };
-	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	(void)a;
 	if (ctx->json && (o.array = json_array()) == NULL)
 		return cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
 	if (o.array == NULL)
@@ -268,17 +241,4 @@ alerts_list(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, &err);
 	}
 	return o.array != NULL ? cli_print_json(o.array) : EXIT_OK;
-}
-
-int
-cmd_alerts(struct cli_ctx *ctx, int argc, char **argv)
-{
-	if (argc < 2)
-		return cli_usage(ctx, "send or list is expected");
-	if (strcmp(argv[1], "send") == 0)
-		return alerts_send(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return alerts_list(ctx, argc - 1, argv + 1);
-	return cli_usage(ctx, "unknown alerts command '%s'; send or list is "
-	    "expected", argv[1]);
 }

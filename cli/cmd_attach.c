@@ -10,52 +10,32 @@
 #include "lib/mr_evidence.h"
 
 int
-cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
+cmd_attach(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_KIND = 0x200, O_NOTE, O_NAME, O_HARDSHIP };
-	static const struct option longopts[] = {
-		{ "kind", required_argument, NULL, O_KIND },
-		{ "note", required_argument, NULL, O_NOTE },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "hardship", required_argument, NULL, O_HARDSHIP },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_evidence_file *files = NULL;
 	struct mr_evidence_result *res = NULL;
 	struct mr_evidence ev;
 	struct mr_err err = { 0 };
-	const char *kind = NULL, *note = NULL, *name = NULL, *subject = "case";
+	const char *kind = cli_opt(a, "kind"), *note = cli_opt(a, "note");
+	const char *name = cli_opt(a, "name"), *subject = "case", *v;
 	long long id = 0;
 	json_t *out = NULL, *o;
-	int ch, rc, nfiles, first;
+	int rc, nfiles, first = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_KIND: kind = optarg; break;
-		case O_NOTE: note = optarg; break;
-		case O_NAME: name = optarg; break;
-		case O_HARDSHIP:
-			if ((rc = cli_parse_id(ctx, "hardship filing", optarg,
-			    &id)) != EXIT_OK)
-				return rc;
-			subject = "hardship";
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
-		}
+	if ((v = cli_opt(a, "hardship")) != NULL) {
+		if ((rc = cli_parse_id(ctx, "hardship filing", v, &id)) != EXIT_OK)
+			return rc;
+		subject = "hardship";
 	}
-	first = optind;
 	if (strcmp(subject, "case") == 0) {
-		if (argc - optind < 1)
+		if (a->argc < 1)
 			return cli_usage(ctx, "a CASE id and at least one FILE "
 			    "are expected");
-		if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+		if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 			return rc;
 		first++;
 	}
-	nfiles = argc - first;
+	nfiles = a->argc - first;
 	if (nfiles < 1)
 		return cli_usage(ctx, "at least one FILE is expected");
 	if (name != NULL && nfiles > 1)
@@ -74,7 +54,7 @@ cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < nfiles; i++) {
-		files[i].path = argv[first + i];
+		files[i].path = a->argv[first + i];
 		files[i].name = name;
 	}
 	if (mr_evidence_attach(ctx->st, subject, id, files, nfiles, kind, note,

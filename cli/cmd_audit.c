@@ -89,29 +89,16 @@ audit_row(const struct mr_audit_row *r, void *arg)
 }
 
 int
-cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
+cmd_audit(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "verify", no_argument, NULL, 'v' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct audit_out out = { .ctx = ctx };
 	struct mr_err err = { 0 };
 	long long id = 0;
 	int64_t bad = 0, nrows = 0;
-	int ch, rc, verify = 0;
+	int rc, verify = cli_opt(a, "verify") != NULL;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'v')
-			verify = 1;
-		else if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	}
-	if (argc - optind > 1)
-		return cli_usage(ctx, "at most one CASE id is expected");
-	if (argc - optind == 1 &&
-	    (rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	if (a->argc == 1 &&
+	    (rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (verify) {
 		rc = mr_audit_verify(ctx->st, &bad, &nrows, &err);

@@ -72,23 +72,14 @@ evidence_show_json(struct cli_ctx *ctx, long long case_id)
 }
 
 int
-cmd_check(struct cli_ctx *ctx, int argc, char **argv)
+cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_err err = { 0 };
 	json_t *o;
 	long long id;
-	int ch, rc, n;
+	int rc, n;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one CASE id is expected");
-	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (ctx->json) {
 		if ((o = mr_evidence_checklist_json(ctx->st, id, &err)) == NULL)

@@ -66,51 +66,29 @@ due_one(const struct mr_deadline_item *it, void *arg)
 }
 
 int
-cmd_due(struct cli_ctx *ctx, int argc, char **argv)
+cmd_due(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_WITHIN = 0x200, O_OVERDUE, O_ALL, O_ZONE };
-	static const struct option longopts[] = {
-		{ "within", required_argument, NULL, O_WITHIN },
-		{ "overdue", no_argument, NULL, O_OVERDUE },
-		{ "all", no_argument, NULL, O_ALL },
-		{ "zone", required_argument, NULL, O_ZONE },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_deadline_filter f = { 0 };
 	struct due_out out = { .ctx = ctx, .zone = ctx->viewer_zone };
 	struct mr_err err = { 0 };
-	int ch, rc;
+	const char *v;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_WITHIN:
-			if (mr_when_parse_duration(optarg, &f.within, &err) == -1)
-				return cli_fail(ctx, &err);
-			if (f.within == 0) {
-				mr_err_set(&err, MR_EINVAL, "within '%s': a span "
-				    "longer than zero is expected", optarg);
-				return cli_fail(ctx, &err);
-			}
-			break;
-		case O_OVERDUE:
-			f.overdue_only = 1;
-			break;
-		case O_ALL:
-			f.include_closed = 1;
-			break;
-		case O_ZONE:
-			if (mr_when_zone_valid(optarg, &err) == -1)
-				return cli_fail(ctx, &err);
-			out.zone = optarg;
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	if ((v = cli_opt(a, "within")) != NULL) {
+		if (mr_when_parse_duration(v, &f.within, &err) == -1)
+			return cli_fail(ctx, &err);
+		if (f.within == 0) {
+			mr_err_set(&err, MR_EINVAL, "within '%s': a span longer "
+			    "than zero is expected", v);
+			return cli_fail(ctx, &err);
 		}
 	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	f.overdue_only = cli_opt(a, "overdue") != NULL;
+	f.include_closed = cli_opt(a, "all") != NULL;
+	if ((v = cli_opt(a, "zone")) != NULL) {
+		if (mr_when_zone_valid(v, &err) == -1)
+			return cli_fail(ctx, &err);
+		out.zone = v;
+	}
 	if (f.overdue_only && f.within)
 		return cli_usage(ctx, "--overdue and --within exclude each other");
 	if (ctx->json && (out.array = json_array()) == NULL)

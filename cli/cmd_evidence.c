@@ -43,37 +43,25 @@ list_text_subject(const struct mr_evidence *ev, void *arg)
 	return 0;
 }
 
-static int
-ev_list(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_evidence_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "hardship", required_argument, NULL, 'H' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_err err = { 0 };
 	struct list_out l = { NULL, 0 };
-	const char *subject = NULL;
+	const char *subject = NULL, *v;
 	long long id = 0;
-	int ch, rc, all = 0, n = 0;
+	int rc, all = cli_opt(a, "all") != NULL, n = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'a')
-			all = 1;
-		else if (ch == 'H') {
-			if ((rc = cli_parse_id(ctx, "hardship filing", optarg,
-			    &id)) != EXIT_OK)
-				return rc;
-			subject = "hardship";
-		} else if ((rc = cli_common_option(ctx, ch)) != -1)
+	if ((v = cli_opt(a, "hardship")) != NULL) {
+		if ((rc = cli_parse_id(ctx, "hardship filing", v, &id)) != EXIT_OK)
 			return rc;
+		subject = "hardship";
 	}
-	if (argc - optind > 1 || (subject && argc - optind == 1))
+	if (subject && a->argc == 1)
 		return cli_usage(ctx, "at most one CASE id (or --hardship N) is "
 		    "expected");
-	if (argc - optind == 1) {
-		if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	if (a->argc == 1) {
+		if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 			return rc;
 		subject = "case";
 	}
@@ -100,25 +88,16 @@ ev_list(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int
-ev_show(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_evidence_show(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_evidence ev;
 	struct mr_err err = { 0 };
 	char dir[4096];
 	long long id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one evidence ID is expected");
-	if ((rc = cli_parse_id(ctx, "evidence", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "evidence", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_evidence_get(ctx->st, id, &ev, &err) == -1 ||
 	    mr_evidence_dir(ctx->st, dir, sizeof dir, &err) == -1) {
@@ -186,30 +165,17 @@ verify_one(const struct mr_evidence_problem *p, void *arg)
 	return 0;
 }
 
-static int
-ev_verify(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_evidence_verify(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "sweep", no_argument, NULL, 's' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_err err = { 0 };
 	struct verify_out v = { ctx, NULL, NULL };
 	char dir[4096];
 	long long id = 0;
-	int ch, rc, sweep = 0, nfiles, nproblems;
+	int rc, sweep = cli_opt(a, "sweep") != NULL, nfiles, nproblems;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 's')
-			sweep = 1;
-		else if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	}
-	if (argc - optind > 1)
-		return cli_usage(ctx, "at most one CASE id is expected");
-	if (argc - optind == 1 &&
-	    (rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	if (a->argc == 1 &&
+	    (rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (sweep && id)
 		return cli_usage(ctx, "--sweep works on the whole store, not "
@@ -240,55 +206,18 @@ ev_verify(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_INTEGRITY;
 }
 
-static int
-ev_detach(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_evidence_detach(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_err err = { 0 };
-	const char *note = NULL;
+	const char *note = cli_opt(a, "note");
 	long long id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'n')
-			note = optarg;
-		else if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	}
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one evidence ID is expected");
-	if ((rc = cli_parse_id(ctx, "evidence", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "evidence", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_evidence_detach(ctx->st, id, note, &err) == -1)
 		return cli_fail(ctx, &err);
 	printf("evidence %lld detached (kept in the audit trail)\n", id);
 	return EXIT_OK;
-}
-
-int
-cmd_evidence(struct cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct cli_ctx *, int, char **);
-	} subs[] = {
-		{ "list", ev_list }, { "show", ev_show },
-		{ "verify", ev_verify }, { "detach", ev_detach },
-	};
-
-	if (argc < 2)
-		return cli_usage(ctx, "list, show, verify or detach is expected");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return cli_common_option(ctx, CLI_OPT_HELP);
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			optind = 0;
-			return subs[i].fn(ctx, argc - 1, argv + 1);
-		}
-	return cli_usage(ctx, "'%s': list, show, verify or detach is expected",
-	    argv[1]);
 }

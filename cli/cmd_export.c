@@ -82,64 +82,37 @@ fail:
 	return rc;
 }
 
+/* export csv and export jsonl: the row's name is the format. */
 int
-cmd_export(struct cli_ctx *ctx, int argc, char **argv)
+cmd_export_cases(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_YEAR = 0x200, O_STATUS, O_TIN };
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "status", required_argument, NULL, O_STATUS },
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "output", required_argument, NULL, 'o' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_case_filter f = { 0 };
 	struct mr_err err = { 0 };
 	enum mr_import_format fmt;
-	const char *out = NULL;
+	const char *out = cli_opt(a, "output"), *v;
 	char tin[10], *tmp = NULL;
 	FILE *fp = stdout;
 	long n = 0;
-	int ch, rc;
+	int rc;
 
-	/* iCalendar is the calendar module's (cli/cmd_export_ics.c). */
-	if (argc >= 2 && strcmp(argv[1], "ics") == 0)
-		return cmd_export_ics(ctx, argc - 1, argv + 1);
-	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_YEAR:
-			if ((rc = cli_parse_year(ctx, optarg, &f.year)) != EXIT_OK)
-				return rc;
-			break;
-		case O_STATUS:
-			if (!mr_state_valid(optarg)) {
-				mr_err_set(&err, MR_EINVAL, "status '%s' is not "
-				    "known; use one of: %s", optarg, MR_CASE_STATES);
-				return cli_fail(ctx, &err);
-			}
-			f.status = optarg;
-			break;
-		case O_TIN:
-			if (mr_tin_normalize(optarg, tin, sizeof tin, &err) == -1)
-				return cli_fail(ctx, &err);
-			f.tin = tin;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	if ((v = cli_opt(a, "year")) != NULL &&
+	    (rc = cli_parse_year(ctx, v, &f.year)) != EXIT_OK)
+		return rc;
+	if ((v = cli_opt(a, "status")) != NULL) {
+		if (!mr_state_valid(v)) {
+			mr_err_set(&err, MR_EINVAL, "status '%s' is not known; "
+			    "use one of: %s", v, MR_CASE_STATES);
+			return cli_fail(ctx, &err);
 		}
+		f.status = v;
 	}
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one format is expected: csv or jsonl");
-	if (mr_import_format_parse(argv[optind], &fmt) == -1) {
-		fprintf(stderr, "%s: format '%s': use ics, csv or jsonl\n",
-		    ctx->prog, argv[optind]);
-		return EXIT_USAGE;
+	if ((v = cli_opt(a, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
+			return cli_fail(ctx, &err);
+		f.tin = tin;
 	}
+	if (mr_import_format_parse(a->cmd->name, &fmt) == -1)
+		abort();	/* the table routes only csv and jsonl here */
 	if (out != NULL && strcmp(out, "-") != 0 &&
 	    (fp = cli_atomic_open(ctx, out, &tmp)) == NULL)
 		return EXIT_FAIL;

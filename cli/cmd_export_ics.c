@@ -101,72 +101,40 @@ out:
 }
 
 int
-cmd_export_ics(struct cli_ctx *ctx, int argc, char **argv)
+cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_CASE = 0x200, O_TIN, O_YEAR };
-	static const struct option longopts[] = {
-		{ "case", required_argument, NULL, O_CASE },
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "output", required_argument, NULL, 'o' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_deadline_filter f = { .include_closed = 1 };
 	struct mr_ical_opts o;
 	struct mr_config *cfg = NULL;
 	struct mr_err err = { 0 };
-	const char *out = NULL;
+	const char *out = cli_opt(a, "output"), *v;
 	char tin[10];
 	long long id;
 	long count = 0;
 	char *end;
-	int ch, rc;
+	int rc;
 
-	/*
-	 * Called with argv[0] == "ics" (export routes formats), or straight
-	 * from the command table with "export" first.
-	 */
-	if (argc >= 1 && strcmp(argv[0], "export") == 0) {
-		argc--;
-		argv++;
+	if ((v = cli_opt(a, "case")) != NULL) {
+		if ((rc = cli_parse_id(ctx, "case", v, &id)) != EXIT_OK)
+			return rc;
+		f.case_id = id;
+		f.what = "case";
+		f.id = id;
 	}
-	if (argc < 1 || strcmp(argv[0], "ics") != 0)
-		return cli_usage(ctx, "'ics' is expected: mipsreview export ics");
-	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_CASE:
-			if ((rc = cli_parse_id(ctx, "case", optarg, &id)) != EXIT_OK)
-				return rc;
-			f.case_id = id;
-			f.what = "case";
-			f.id = id;
-			break;
-		case O_TIN:
-			if (mr_tin_normalize(optarg, tin, sizeof tin, &err) == -1)
-				return cli_fail(ctx, &err);
-			f.tin = tin;
-			break;
-		case O_YEAR:
-			errno = 0;
-			f.year = (int)strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || f.year < 2017 ||
-			    f.year > 2100) {
-				fprintf(stderr, "%s: year '%s': a performance year "
-				    "like 2023 is expected\n", ctx->prog, optarg);
-				return EXIT_INVALID;
-			}
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	if ((v = cli_opt(a, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
+			return cli_fail(ctx, &err);
+		f.tin = tin;
+	}
+	if ((v = cli_opt(a, "year")) != NULL) {
+		errno = 0;
+		f.year = (int)strtol(v, &end, 10);
+		if (end == v || *end != '\0' || f.year < 2017 || f.year > 2100) {
+			fprintf(stderr, "%s: year '%s': a performance year like "
+			    "2023 is expected\n", ctx->prog, v);
+			return EXIT_INVALID;
 		}
 	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
 	if (f.case_id != 0 && (f.tin != NULL || f.year != 0))
 		return cli_usage(ctx, "--case selects one case; it does not mix "
 		    "with --tin or --year");

@@ -15,46 +15,26 @@
 #include "lib/mr_feed.h"
 #include "lib/mr_ident.h"
 
-static int
-feed_add(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_feed_add(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_TIN = 0x200, O_YEAR };
-	static const struct option longopts[] = {
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "year", required_argument, NULL, O_YEAR },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_config *cfg = NULL;
 	struct mr_err err = { 0 };
-	const char *tin = NULL, *base;
+	const char *tin = cli_opt(a, "tin"), *base, *v;
 	char token[MR_FEED_TOKEN_LEN + 1], *url = NULL, *end;
 	int64_t id;
-	int ch, rc, year = 0;
+	int rc, year = 0;
 	size_t blen;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_TIN:
-			tin = optarg;
-			break;
-		case O_YEAR:
-			errno = 0;
-			year = (int)strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || year < 2017 ||
-			    year > 2100) {
-				fprintf(stderr, "%s: year '%s': a performance year "
-				    "like 2023 is expected\n", ctx->prog, optarg);
-				return EXIT_INVALID;
-			}
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	if ((v = cli_opt(a, "year")) != NULL) {
+		errno = 0;
+		year = (int)strtol(v, &end, 10);
+		if (end == v || *end != '\0' || year < 2017 || year > 2100) {
+			fprintf(stderr, "%s: year '%s': a performance year like "
+			    "2023 is expected\n", ctx->prog, v);
+			return EXIT_INVALID;
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage(ctx, "feed add takes one NAME");
 	/* Read the base URL first: a bad config must not leave a feed behind. */
 	if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
 		return cli_fail(ctx, &err);
@@ -64,7 +44,7 @@ feed_add(struct cli_ctx *ctx, int argc, char **argv)
 		blen--;
 	if ((rc = cli_open_store(ctx)) != EXIT_OK)
 		goto out;
-	if (mr_feed_add(ctx->st, argv[optind], tin, year, token, sizeof token,
+	if (mr_feed_add(ctx->st, a->argv[0], tin, year, token, sizeof token,
 	    &id, &err) == -1) {
 		rc = cli_fail(ctx, &err);
 		goto out;
@@ -77,12 +57,12 @@ feed_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->json)
 		rc = cli_print_json(json_pack("{s:I, s:s, s:s}", "id",
-		    (json_int_t)id, "name", argv[optind], "url", url));
+		    (json_int_t)id, "name", a->argv[0], "url", url));
 	else {
 		printf("%s\n", url);
 		fprintf(stderr, "feed %lld '%s' added; this URL is shown only "
 		    "once: subscribe to it now or keep it safe\n", (long long)id,
-		    argv[optind]);
+		    a->argv[0]);
 		rc = EXIT_OK;
 	}
 out:
@@ -132,27 +112,13 @@ list_one(const struct mr_feed *f, void *arg)
 	return 0;
 }
 
-static int
-feed_list(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_feed_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_ALL = 0x200 };
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, O_ALL },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct list_out o = { .ctx = ctx };
 	struct mr_err err = { 0 };
-	int ch, rc, all = 0;
+	int rc, all = cli_opt(a, "all") != NULL;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == O_ALL)
-			all = 1;
-		else if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open_store(ctx)) != EXIT_OK)
 		return rc;
 	if (ctx->json && (o.array = json_array()) == NULL)
@@ -169,46 +135,20 @@ feed_list(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int
-feed_revoke(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_feed_revoke(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_feed f;
 	struct mr_err err = { 0 };
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (argc - optind != 1)
-		return cli_usage(ctx, "feed revoke takes one NAME or ID");
 	if ((rc = cli_open_store(ctx)) != EXIT_OK)
 		return rc;
-	if (mr_feed_revoke(ctx->st, argv[optind], &f, &err) == -1)
+	if (mr_feed_revoke(ctx->st, a->argv[0], &f, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (ctx->json)
 		return cli_print_json(json_pack("{s:I, s:s, s:s}", "id",
 		    (json_int_t)f.id, "name", f.name, "revoked_at", f.revoked_at));
 	printf("feed %lld '%s' revoked\n", (long long)f.id, f.name);
 	return EXIT_OK;
-}
-
-int
-cmd_feed(struct cli_ctx *ctx, int argc, char **argv)
-{
-	if (argc < 2)
-		return cli_usage(ctx, "add, list or revoke is expected");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return cli_common_option(ctx, CLI_OPT_HELP);
-	if (strcmp(argv[1], "add") == 0)
-		return feed_add(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return feed_list(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "revoke") == 0)
-		return feed_revoke(ctx, argc - 1, argv + 1);
-	return cli_usage(ctx, "unknown feed command '%s'; add, list or revoke "
-	    "is expected", argv[1]);
 }

@@ -96,69 +96,40 @@ format_categories(const struct mr_hardship *h, int marks, char *buf, size_t len)
 			    (marks ? " (data submitted)" : "*") : "");
 }
 
-static int
-hardship_add(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_hardship_add(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_TIN = 0x200, O_NPI, O_NAME, O_PART, O_YEAR, O_TYPE, O_CATS,
-	    O_SUB, O_EVENT, O_WINDOW, O_FILED, O_CONF, O_OWNER, O_NOTES };
-	static const struct option longopts[] = {
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "npi", required_argument, NULL, O_NPI },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "participation", required_argument, NULL, O_PART },
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ "categories", required_argument, NULL, O_CATS },
-		{ "submitted", required_argument, NULL, O_SUB },
-		{ "event", required_argument, NULL, O_EVENT },
-		{ "window", required_argument, NULL, O_WINDOW },
-		{ "filed", required_argument, NULL, O_FILED },
-		{ "confirmation", required_argument, NULL, O_CONF },
-		{ "owner", required_argument, NULL, O_OWNER },
-		{ "notes", required_argument, NULL, O_NOTES },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_hardship_input in = { 0 };
 	struct mr_hardship_warnings warn = { .n = 0 };
 	struct mr_hardship h;
 	struct mr_err err = { 0 };
 	int64_t id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_TIN: in.tin = optarg; break;
-		case O_NPI: in.npi = optarg; break;
-		case O_NAME: in.name = optarg; break;
-		case O_PART: in.participation = optarg; break;
-		case O_YEAR: in.year = optarg; break;
-		case O_TYPE: in.type = optarg; break;
-		case O_CATS: in.categories = optarg; break;
-		case O_SUB: in.submitted = optarg; break;
-		case O_EVENT: in.event = optarg; break;
-		case O_WINDOW: in.window = optarg; break;
-		case O_FILED: in.filed = optarg; break;
-		case O_CONF: in.confirmation = optarg; break;
-		case O_OWNER: in.owner = optarg; break;
-		case O_NOTES: in.notes = optarg; break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
-		}
-	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	in.tin = cli_opt(a, "tin");
+	in.npi = cli_opt(a, "npi");
+	in.name = cli_opt(a, "name");
+	in.participation = cli_opt(a, "participation");
+	in.year = cli_opt(a, "year");
+	in.type = cli_opt(a, "type");
+	in.categories = cli_opt(a, "categories");
+	in.submitted = cli_opt(a, "submitted");
+	in.event = cli_opt(a, "event");
+	in.window = cli_opt(a, "window");
+	in.filed = cli_opt(a, "filed");
+	in.confirmation = cli_opt(a, "confirmation");
+	in.owner = cli_opt(a, "owner");
+	in.notes = cli_opt(a, "notes");
 	if (in.tin == NULL)
-		return cli_usage(ctx, "hardship add: --tin is required");
+		return cli_usage(ctx, "--tin is required");
 	if (in.year == NULL)
-		return cli_usage(ctx, "hardship add: --year is required");
+		return cli_usage(ctx, "--year is required");
 	if (in.type == NULL)
-		return cli_usage(ctx, "hardship add: --type euc|pi is required");
+		return cli_usage(ctx, "--type euc|pi is required");
 	if (in.categories == NULL)
-		return cli_usage(ctx, "hardship add: --categories is required");
+		return cli_usage(ctx, "--categories is required");
 	if (in.event == NULL)
-		return cli_usage(ctx, "hardship add: --event is required");
+		return cli_usage(ctx, "--event is required");
 	if (mr_hardship_add(ctx->st, &in, &id, &warn, &err) == -1)
 		return cli_fail(ctx, &err);
 	print_warnings(ctx, &warn);
@@ -202,63 +173,41 @@ list_one(const struct mr_hardship *h, void *arg)
 	return 0;
 }
 
-static int
-hardship_list(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_hardship_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_YEAR = 0x200, O_STATUS, O_TYPE, O_TIN, O_OPEN };
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "status", required_argument, NULL, O_STATUS },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "open", no_argument, NULL, O_OPEN },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_hardship_filter f = { 0 };
 	struct list_out out = { .ctx = ctx };
 	struct mr_err err = { 0 };
+	const char *v;
 	char tin[10];
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_YEAR:
-			if ((rc = cli_parse_year(ctx, optarg, &f.year)) != EXIT_OK)
-				return rc;
-			break;
-		case O_STATUS:
-			if (!mr_hardship_state_valid(optarg)) {
-				mr_err_set(&err, MR_EINVAL, "status '%s' is not "
-				    "known; use one of: %s", optarg,
-				    MR_HARDSHIP_STATES);
-				return cli_fail(ctx, &err);
-			}
-			f.status = optarg;
-			break;
-		case O_TYPE:
-			if (strcmp(optarg, "euc") != 0 && strcmp(optarg, "pi") != 0) {
-				mr_err_set(&err, MR_EINVAL, "type '%s' is not "
-				    "known; use euc or pi", optarg);
-				return cli_fail(ctx, &err);
-			}
-			f.type = optarg;
-			break;
-		case O_TIN:
-			if (mr_tin_normalize(optarg, tin, sizeof tin, &err) == -1)
-				return cli_fail(ctx, &err);
-			f.tin = tin;
-			break;
-		case O_OPEN:
-			f.open_only = 1;
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	if ((v = cli_opt(a, "year")) != NULL &&
+	    (rc = cli_parse_year(ctx, v, &f.year)) != EXIT_OK)
+		return rc;
+	if ((v = cli_opt(a, "status")) != NULL) {
+		if (!mr_hardship_state_valid(v)) {
+			mr_err_set(&err, MR_EINVAL, "status '%s' is not known; "
+			    "use one of: %s", v, MR_HARDSHIP_STATES);
+			return cli_fail(ctx, &err);
 		}
+		f.status = v;
 	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if ((v = cli_opt(a, "type")) != NULL) {
+		if (strcmp(v, "euc") != 0 && strcmp(v, "pi") != 0) {
+			mr_err_set(&err, MR_EINVAL, "type '%s' is not known; use "
+			    "euc or pi", v);
+			return cli_fail(ctx, &err);
+		}
+		f.type = v;
+	}
+	if ((v = cli_opt(a, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
+			return cli_fail(ctx, &err);
+		f.tin = tin;
+	}
+	f.open_only = cli_opt(a, "open") != NULL;
 	if (ctx->json && (out.array = json_array()) == NULL) {
 		mr_err_set(&err, MR_EFAIL, "out of memory");
 		return cli_fail(ctx, &err);
@@ -323,24 +272,15 @@ show_text(struct cli_ctx *ctx, const struct mr_hardship *h)
 		printf("  - %s\n", w.msg[i]);
 }
 
-static int
-hardship_show(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_hardship_show(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_hardship h;
 	struct mr_err err = { 0 };
 	long long id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (argc - optind != 1)
-		return cli_usage(ctx, "hardship show: one FILING id is expected");
-	if ((rc = cli_parse_id(ctx, "filing", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "filing", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_hardship_get(ctx->st, id, &h, &err) == -1)
 		return cli_fail(ctx, &err);
@@ -354,83 +294,35 @@ hardship_show(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-static int
-hardship_set(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_hardship_set(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_hardship_warnings warn = { .n = 0 };
 	struct mr_err err = { 0 };
 	long long id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (argc - optind < 2)
-		return cli_usage(ctx, "hardship set: a FILING id and at least one "
-		    "FIELD=VALUE are expected");
-	if ((rc = cli_parse_id(ctx, "filing", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "filing", a->argv[0], &id)) != EXIT_OK)
 		return rc;
-	if (mr_hardship_set(ctx->st, id, (const char *const *)(argv + optind + 1),
-	    argc - optind - 1, &warn, &err) == -1)
+	if (mr_hardship_set(ctx->st, id, (const char *const *)(a->argv + 1),
+	    a->argc - 1, &warn, &err) == -1)
 		return cli_fail(ctx, &err);
 	print_warnings(ctx, &warn);
 	return EXIT_OK;
 }
 
-static int
-hardship_status(struct cli_ctx *ctx, int argc, char **argv)
+int
+cmd_hardship_status(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_err err = { 0 };
-	const char *note = NULL;
+	const char *note = cli_opt(a, "note");
 	long long id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'n')
-			note = optarg;
-		else if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	}
-	if (argc - optind != 2)
-		return cli_usage(ctx, "hardship status: a FILING id and a STATE "
-		    "are expected");
-	if ((rc = cli_parse_id(ctx, "filing", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "filing", a->argv[0], &id)) != EXIT_OK)
 		return rc;
-	if (mr_hardship_set_status(ctx->st, id, argv[optind + 1], note,
+	if (mr_hardship_set_status(ctx->st, id, a->argv[1], note,
 	    &err) == -1)
 		return cli_fail(ctx, &err);
 	return EXIT_OK;
-}
-
-int
-cmd_hardship(struct cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct {
-		const char	*name;
-		int		(*fn)(struct cli_ctx *, int, char **);
-	} subs[] = {
-		{ "add", hardship_add },
-		{ "list", hardship_list },
-		{ "show", hardship_show },
-		{ "set", hardship_set },
-		{ "status", hardship_status },
-	};
-
-	if (argc < 2)
-		return cli_usage(ctx, "a subcommand is expected: add, list, "
-		    "show, set or status");
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].fn(ctx, argc - 1, argv + 1);
-	return cli_usage(ctx, "unknown subcommand '%s'; use add, list, show, "
-	    "set or status", argv[1]);
 }

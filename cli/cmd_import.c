@@ -149,38 +149,20 @@ format_from_name(const char *path, enum mr_import_format *fmt)
 }
 
 int
-cmd_import(struct cli_ctx *ctx, int argc, char **argv)
+cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_FORMAT = 0x200, O_SKIP, O_FORCE };
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "skip-bad", required_argument, NULL, O_SKIP },
-		{ "force", no_argument, NULL, O_FORCE },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct import_ui ui = { .ctx = ctx, .last_pct = -1 };
 	struct mr_import_opts o = { .reject = on_reject, .finish = on_finish,
 	    .progress = on_progress, .arg = &ui };
 	struct mr_import_stats s;
 	struct mr_err err = { 0 };
-	const char *format = NULL, *rejects = NULL;
+	const char *format = cli_opt(a, "format");
+	const char *rejects = cli_opt(a, "skip-bad");
 	char *tmp = NULL;
-	int ch, rc, failed;
+	int rc, failed;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_FORMAT: format = optarg; break;
-		case O_SKIP: rejects = optarg; break;
-		case O_FORCE: o.force = 1; break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one FILE is expected");
-	ui.path = argv[optind];
+	o.force = cli_opt(a, "force") != NULL;
+	ui.path = a->argv[0];
 	if (format != NULL ? mr_import_format_parse(format, &o.format) == -1 :
 	    format_from_name(ui.path, &o.format) == -1)
 		return cli_usage(ctx, format ? "format '%s': use csv or jsonl" :

@@ -30,65 +30,43 @@ list_one(const struct mr_case *c, void *arg)
 }
 
 int
-cmd_list(struct cli_ctx *ctx, int argc, char **argv)
+cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_YEAR = 0x200, O_STATUS, O_TIN, O_NPI, O_REASON, O_OPEN };
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "status", required_argument, NULL, O_STATUS },
-		{ "tin", required_argument, NULL, O_TIN },
-		{ "npi", required_argument, NULL, O_NPI },
-		{ "reason", required_argument, NULL, O_REASON },
-		{ "open", no_argument, NULL, O_OPEN },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_case_filter f = { 0 };
 	struct list_out out = { .ctx = ctx };
 	struct mr_err err = { 0 };
+	const char *v;
 	char tin[10];
 	unsigned int bit;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_YEAR:
-			if ((rc = cli_parse_year(ctx, optarg, &f.year)) != EXIT_OK)
-				return rc;
-			break;
-		case O_STATUS:
-			if (!mr_state_valid(optarg)) {
-				mr_err_set(&err, MR_EINVAL, "status '%s' is not "
-				    "known; use one of: %s", optarg, MR_CASE_STATES);
-				return cli_fail(ctx, &err);
-			}
-			f.status = optarg;
-			break;
-		case O_TIN:
-			if (mr_tin_normalize(optarg, tin, sizeof tin, &err) == -1)
-				return cli_fail(ctx, &err);
-			f.tin = tin;
-			break;
-		case O_NPI:
-			if (mr_npi_validate(optarg, &err) == -1)
-				return cli_fail(ctx, &err);
-			f.npi = optarg;
-			break;
-		case O_REASON:
-			if (mr_reason_parse(optarg, &bit, &err) == -1)
-				return cli_fail(ctx, &err);
-			f.reasons |= bit;
-			break;
-		case O_OPEN:
-			f.open_only = 1;
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	if ((v = cli_opt(a, "year")) != NULL &&
+	    (rc = cli_parse_year(ctx, v, &f.year)) != EXIT_OK)
+		return rc;
+	if ((v = cli_opt(a, "status")) != NULL) {
+		if (!mr_state_valid(v)) {
+			mr_err_set(&err, MR_EINVAL, "status '%s' is not known; "
+			    "use one of: %s", v, MR_CASE_STATES);
+			return cli_fail(ctx, &err);
 		}
+		f.status = v;
 	}
-	if (optind != argc)
-		return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+	if ((v = cli_opt(a, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
+			return cli_fail(ctx, &err);
+		f.tin = tin;
+	}
+	if ((v = cli_opt(a, "npi")) != NULL) {
+		if (mr_npi_validate(v, &err) == -1)
+			return cli_fail(ctx, &err);
+		f.npi = v;
+	}
+	for (int i = 0; (v = cli_opt_nth(a, "reason", i)) != NULL; i++) {
+		if (mr_reason_parse(v, &bit, &err) == -1)
+			return cli_fail(ctx, &err);
+		f.reasons |= bit;
+	}
+	f.open_only = cli_opt(a, "open") != NULL;
 	if (ctx->json && (out.array = json_array()) == NULL) {
 		mr_err_set(&err, MR_EFAIL, "out of memory");
 		return cli_fail(ctx, &err);

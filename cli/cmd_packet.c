@@ -8,32 +8,19 @@
 #include "lib/mr_packet.h"
 
 int
-cmd_packet(struct cli_ctx *ctx, int argc, char **argv)
+cmd_packet(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const formats[] = { "folder", "tar.gz", "zip" };
 	struct mr_packet_info info;
 	struct mr_err err = { 0 };
-	const char *out = NULL;
+	const char *out = cli_opt(a, "output");
 	long long id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		if (ch == 'o')
-			out = optarg;
-		else if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	}
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one CASE id is expected");
 	if (out == NULL)
 		return cli_usage(ctx, "-o OUT is required (a folder, or a name "
 		    "ending in .tar.gz or .zip)");
-	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	signal(SIGXFSZ, SIG_IGN);	/* a size limit is a write error */
 	if (mr_packet_write(ctx->st, id, out, ctx->reveal, &info, &err) == -1)

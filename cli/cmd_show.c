@@ -27,24 +27,15 @@ note_text(const char *at, const char *who, const char *body, void *arg)
 }
 
 int
-cmd_show(struct cli_ctx *ctx, int argc, char **argv)
+cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_case c;
 	struct mr_err err = { 0 };
 	json_t *o = NULL, *notes = NULL;
 	long long id;
-	int ch, rc, n = 0;
+	int rc, n = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if ((rc = cli_common_option(ctx, ch)) != -1)
-			return rc;
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one CASE id is expected");
-	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_case_get(ctx->st, id, &c, &err) == -1)
 		return cli_fail(ctx, &err);
@@ -54,14 +45,14 @@ cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		if (mr_case_notes_each(ctx->st, id, note_json, notes, &err) == -1)
 			goto fail;
 		json_object_set_new(o, "notes", notes);
-		/* evidence (issue 6): the checklist, present and missing */
+		/* the evidence checklist, present and missing */
 		json_object_set_new(o, "evidence", evidence_show_json(ctx, id));
 		notes = NULL;
 		rc = cli_print_json(o);
 		o = NULL;
 	} else {
 		render_case_full(ctx, &c);
-		evidence_show_text(ctx, id);	/* evidence (issue 6) */
+		evidence_show_text(ctx, id);
 		if (mr_case_notes_each(ctx->st, id, note_text, &n, &err) == -1)
 			goto fail;
 		rc = EXIT_OK;

@@ -289,16 +289,8 @@ print_text(struct cli_ctx *ctx, const struct mr_case *c,
 }
 
 int
-cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
+cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum { O_REWEIGHT = 0x200, O_SCORE, O_CHARGES };
-	static const struct option longopts[] = {
-		{ "reweight", required_argument, NULL, O_REWEIGHT },
-		{ "score", required_argument, NULL, O_SCORE },
-		{ "allowed-charges", required_argument, NULL, O_CHARGES },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mr_score_ref *ref = NULL;
 	struct mr_score_result *cur = NULL, *wi = NULL;
 	struct mr_score_rule extra[4];
@@ -308,41 +300,30 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 	struct mr_err err = { 0 };
 	double override[MR_NCAT], score[MR_NCAT], charges = NAN;
 	unsigned int reweight = 0, bits, given = 0;
-	int ch, rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0;
+	int rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0;
+	const char *v;
 	long long id;
 	json_t *o, *list;
 
 	for (int i = 0; i < MR_NCAT; i++)
 		override[i] = NAN;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_REWEIGHT:
-			if (mr_category_list_parse("reweight", optarg, &bits,
-			    &err) == -1)
-				return cli_fail(ctx, &err);
-			if (reweight & bits) {
-				mr_err_set(&err, MR_EINVAL, "reweight '%s': a "
-				    "category is listed twice", optarg);
-				return cli_fail(ctx, &err);
-			}
-			reweight |= bits;
-			break;
-		case O_SCORE:
-			if (parse_scores(optarg, override, &given, &err) == -1)
-				return cli_fail(ctx, &err);
-			break;
-		case O_CHARGES:
-			if (parse_dollars(optarg, &charges, &err) == -1)
-				return cli_fail(ctx, &err);
-			break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
+	for (int i = 0; (v = cli_opt_nth(a, "reweight", i)) != NULL; i++) {
+		if (mr_category_list_parse("reweight", v, &bits, &err) == -1)
+			return cli_fail(ctx, &err);
+		if (reweight & bits) {
+			mr_err_set(&err, MR_EINVAL, "reweight '%s': a category is "
+			    "listed twice", v);
+			return cli_fail(ctx, &err);
 		}
+		reweight |= bits;
 	}
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one CASE id is expected");
-	if ((rc = cli_parse_id(ctx, "case", argv[optind], &id)) != EXIT_OK)
+	for (int i = 0; (v = cli_opt_nth(a, "score", i)) != NULL; i++)
+		if (parse_scores(v, override, &given, &err) == -1)
+			return cli_fail(ctx, &err);
+	if ((v = cli_opt(a, "allowed-charges")) != NULL &&
+	    parse_dollars(v, &charges, &err) == -1)
+		return cli_fail(ctx, &err);
+	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_case_get(ctx->st, id, &c, &err) == -1)
 		return cli_fail(ctx, &err);

@@ -10,42 +10,17 @@
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
 
-enum { O_KIND = 0x200, O_YEAR, O_CLOSES, O_OPENS, O_NAME, O_SOURCE, O_ZONE };
-
-static const struct option window_longopts[] = {
-	{ "kind", required_argument, NULL, O_KIND },
-	{ "year", required_argument, NULL, O_YEAR },
-	{ "closes", required_argument, NULL, O_CLOSES },
-	{ "opens", required_argument, NULL, O_OPENS },
-	{ "name", required_argument, NULL, O_NAME },
-	{ "source", required_argument, NULL, O_SOURCE },
-	{ "zone", required_argument, NULL, O_ZONE },
-	CLI_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
-};
-
-/* Parse the options of add/set/extend into in; -1 or an exit status. */
-static int
-parse_input(struct cli_ctx *ctx, int argc, char **argv,
-    struct mr_window_input *in)
+/* The options of add and set, as the command table declares them. */
+static void
+parse_input(const struct cli_args *a, struct mr_window_input *in)
 {
-	int ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "h", window_longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_KIND: in->kind = optarg; break;
-		case O_YEAR: in->year = optarg; break;
-		case O_CLOSES: in->closes = optarg; break;
-		case O_OPENS: in->opens = optarg; break;
-		case O_NAME: in->name = optarg; break;
-		case O_SOURCE: in->source = optarg; break;
-		case O_ZONE: in->zone = optarg; break;
-		default:
-			if ((rc = cli_common_option(ctx, ch)) != -1)
-				return rc;
-		}
-	}
-	return -1;
+	in->kind = cli_opt(a, "kind");
+	in->year = cli_opt(a, "year");
+	in->closes = cli_opt(a, "closes");
+	in->opens = cli_opt(a, "opens");
+	in->name = cli_opt(a, "name");
+	in->source = cli_opt(a, "source");
+	in->zone = cli_opt(a, "zone");
 }
 
 static void
@@ -121,88 +96,97 @@ show_window(struct cli_ctx *ctx, long long id)
 }
 
 int
-cmd_window(struct cli_ctx *ctx, int argc, char **argv)
+cmd_window_add(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_window_input in = { 0 };
 	struct mr_err err = { 0 };
-	const char *sub;
-	long long id = 0;
-	int64_t newid, moved = 0;
-	int rc;
+	int64_t newid;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return argc < 2 ? cli_usage(ctx, "a subcommand is expected: add, "
-		    "list, show, set or extend") : cli_common_option(ctx, 'h');
-	sub = argv[1];
-	argc--;
-	argv++;
-	if ((rc = parse_input(ctx, argc, argv, &in)) != -1)
-		return rc;
-	if (strcmp(sub, "add") == 0) {
-		if (optind != argc)
-			return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-		if (in.kind == NULL || in.year == NULL || in.closes == NULL)
-			return cli_usage(ctx, "window add needs --kind, --year and "
-			    "--closes");
-		if (mr_window_add(ctx->st, &in, &newid, &err) == -1)
-			return cli_fail(ctx, &err);
-		if (ctx->json)
-			return show_window(ctx, newid);
-		printf("%lld\n", (long long)newid);
-		return EXIT_OK;
-	}
-	if (strcmp(sub, "list") == 0) {
-		json_t *array = ctx->json ? json_array() : NULL;
-		void *args[2] = { ctx, array };
-		int year = 0;
+	parse_input(a, &in);
+	if (in.kind == NULL || in.year == NULL || in.closes == NULL)
+		return cli_usage(ctx, "window add needs --kind, --year and "
+		    "--closes");
+	if (mr_window_add(ctx->st, &in, &newid, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ctx->json)
+		return show_window(ctx, newid);
+	printf("%lld\n", (long long)newid);
+	return EXIT_OK;
+}
 
-		if (optind != argc)
-			return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-		if (in.year != NULL && sscanf(in.year, "%d", &year) != 1)
-			return cli_usage(ctx, "--year: a year like 2023 is expected");
-		if (in.kind != NULL && mr_window_kind_valid(in.kind, &err) == -1)
-			return cli_fail(ctx, &err);
-		if (!ctx->json)
-			printf("%-4s %-16s %-4s %-22s %-20s %-16s %s\n", "ID", "KIND",
-			    "YEAR", "CLOSES", "ZONE", "LEFT", "NAME");
-		if (mr_window_each(ctx->st, year, in.kind, list_one, args,
-		    &err) == -1) {
-			json_decref(array);
-			return cli_fail(ctx, &err);
-		}
-		return ctx->json ? cli_print_json(array) : EXIT_OK;
-	}
-	if (strcmp(sub, "show") != 0 && strcmp(sub, "set") != 0 &&
-	    strcmp(sub, "extend") != 0)
-		return cli_usage(ctx, "unknown subcommand '%s': use add, list, "
-		    "show, set or extend", sub);
-	if (argc - optind != 1)
-		return cli_usage(ctx, "one WINDOW id is expected");
-	if ((rc = cli_parse_id(ctx, "window", argv[optind], &id)) != EXIT_OK)
-		return rc;
-	if (strcmp(sub, "show") == 0)
-		return show_window(ctx, id);
-	if (strcmp(sub, "set") == 0) {
-		if (in.kind == NULL && in.year == NULL && in.closes == NULL &&
-		    in.opens == NULL && in.name == NULL && in.source == NULL &&
-		    in.zone == NULL)
-			return cli_usage(ctx, "nothing to set");
-		if (mr_window_set(ctx->st, id, &in, &err) == -1)
-			return cli_fail(ctx, &err);
-		return EXIT_OK;
-	}
-	if (in.closes == NULL)
-		return cli_usage(ctx, "window extend needs --closes TIME");
-	if (in.kind || in.year || in.opens || in.name || in.zone)
-		return cli_usage(ctx, "window extend takes only --closes and "
-		    "--source; use 'window set' for other changes");
-	if (mr_window_extend(ctx->st, id, in.closes, in.source, &moved,
-	    &err) == -1)
+int
+cmd_window_list(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_err err = { 0 };
+	json_t *array = ctx->json ? json_array() : NULL;
+	void *args[2] = { ctx, array };
+	const char *kind = cli_opt(a, "kind"), *year_text = cli_opt(a, "year");
+	int year = 0;
+
+	if (year_text != NULL && sscanf(year_text, "%d", &year) != 1)
+		return cli_usage(ctx, "--year: a year like 2023 is expected");
+	if (kind != NULL && mr_window_kind_valid(kind, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (!ctx->json)
-		printf("window %lld extended; %lld open item%s (cases, filings) moved with it\n",
-		    id, (long long)moved, moved == 1 ? "" : "s");
-	else
+		printf("%-4s %-16s %-4s %-22s %-20s %-16s %s\n", "ID", "KIND",
+		    "YEAR", "CLOSES", "ZONE", "LEFT", "NAME");
+	if (mr_window_each(ctx->st, year, kind, list_one, args, &err) == -1) {
+		json_decref(array);
+		return cli_fail(ctx, &err);
+	}
+	return ctx->json ? cli_print_json(array) : EXIT_OK;
+}
+
+int
+cmd_window_show(struct cli_ctx *ctx, struct cli_args *a)
+{
+	long long id;
+	int rc;
+
+	if ((rc = cli_parse_id(ctx, "window", a->argv[0], &id)) != EXIT_OK)
+		return rc;
+	return show_window(ctx, id);
+}
+
+int
+cmd_window_set(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_window_input in = { 0 };
+	struct mr_err err = { 0 };
+	long long id;
+	int rc;
+
+	if ((rc = cli_parse_id(ctx, "window", a->argv[0], &id)) != EXIT_OK)
+		return rc;
+	parse_input(a, &in);
+	if (in.kind == NULL && in.year == NULL && in.closes == NULL &&
+	    in.opens == NULL && in.name == NULL && in.source == NULL &&
+	    in.zone == NULL)
+		return cli_usage(ctx, "nothing to set");
+	if (mr_window_set(ctx->st, id, &in, &err) == -1)
+		return cli_fail(ctx, &err);
+	return EXIT_OK;
+}
+
+int
+cmd_window_extend(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_err err = { 0 };
+	const char *closes = cli_opt(a, "closes");
+	long long id;
+	int64_t moved = 0;
+	int rc;
+
+	if ((rc = cli_parse_id(ctx, "window", a->argv[0], &id)) != EXIT_OK)
+		return rc;
+	if (closes == NULL)
+		return cli_usage(ctx, "window extend needs --closes TIME");
+	if (mr_window_extend(ctx->st, id, closes, cli_opt(a, "source"), &moved,
+	    &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ctx->json)
 		return show_window(ctx, id);
+	printf("window %lld extended; %lld open item%s (cases, filings) moved "
+	    "with it\n", id, (long long)moved, moved == 1 ? "" : "s");
 	return EXIT_OK;
 }

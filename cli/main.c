@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <pwd.h>
@@ -26,261 +27,523 @@
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
-static int cmd_help(struct cli_ctx *, int, char **);
-static int cmd_version(struct cli_ctx *, int, char **);
+static int cmd_help(struct cli_ctx *, struct cli_args *);
+static int cmd_version(struct cli_ctx *, struct cli_args *);
+
+/* Subcommands: each row declares its own options and operands. */
+static const struct cli_cmd window_subs[] = {
+	{ .name = "add",
+	  .fn = cmd_window_add,
+	  .opts = "kind= year= closes= opens= name= source= zone=",
+	  .usage = "--kind KIND --year YEAR --closes TIME [--opens TIME] "
+	    "[--name TEXT] [--source TEXT] [--zone ZONE] [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_window_list,
+	  .opts = "year= kind=",
+	  .usage = "[--year YEAR] [--kind KIND] [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "show",
+	  .fn = cmd_window_show,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one WINDOW id is expected",
+	  .usage = "WINDOW [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "set",
+	  .fn = cmd_window_set,
+	  .opts = "kind= year= closes= opens= name= source= zone=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one WINDOW id is expected",
+	  .usage = "WINDOW [--closes TIME] [--opens TIME] [--name TEXT] "
+	    "[--source TEXT] [--kind KIND] [--year YEAR] [--zone ZONE]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "extend",
+	  .fn = cmd_window_extend,
+	  .opts = "closes= source=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one WINDOW id is expected",
+	  .usage = "WINDOW --closes TIME [--source TEXT]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = NULL }
+};
+
+static const struct cli_cmd evidence_subs[] = {
+	{ .name = "list",
+	  .fn = cmd_evidence_list,
+	  .opts = "all hardship=",
+	  .min_args = 0, .max_args = 1,
+	  .usage = "[CASE] [--all] [--hardship N] [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "show",
+	  .fn = cmd_evidence_show,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one evidence ID is expected",
+	  .usage = "ID [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "verify",
+	  .fn = cmd_evidence_verify,
+	  .opts = "sweep",
+	  .min_args = 0, .max_args = 1,
+	  .usage = "[CASE] [--sweep] [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "detach",
+	  .fn = cmd_evidence_detach,
+	  .opts = "note=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one evidence ID is expected",
+	  .usage = "ID [--note TEXT]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = NULL }
+};
+
+static const struct cli_cmd hardship_subs[] = {
+	{ .name = "add",
+	  .fn = cmd_hardship_add,
+	  .opts = "tin= npi= name= participation= year= type= categories= "
+	    "submitted= event= window= filed= confirmation= owner= "
+	    "notes=",
+	  .usage = "--tin TIN [--npi NPI] --year YEAR --type euc|pi "
+	    "--categories LIST --event TEXT [options]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_hardship_list,
+	  .opts = "year= status= type= tin= open",
+	  .usage = "[--year Y] [--status S] [--type T] [--tin T] [--open] "
+	    "[--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "show",
+	  .fn = cmd_hardship_show,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one FILING id is expected",
+	  .usage = "FILING [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "set",
+	  .fn = cmd_hardship_set,
+	  .min_args = 2, .max_args = -1,
+	  .missing = "a FILING id and at least one FIELD=VALUE are expected",
+	  .usage = "FILING FIELD=VALUE...",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "status",
+	  .fn = cmd_hardship_status,
+	  .opts = "note=",
+	  .min_args = 2, .max_args = 2,
+	  .missing = "a FILING id and a STATE are expected",
+	  .usage = "FILING STATE [--note TEXT]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = NULL }
+};
+
+static const struct cli_cmd feed_subs[] = {
+	{ .name = "add",
+	  .fn = cmd_feed_add,
+	  .opts = "tin= year=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one NAME is expected",
+	  .usage = "NAME [--tin T] [--year Y]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_feed_list,
+	  .opts = "all",
+	  .usage = "[--all] [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "revoke",
+	  .fn = cmd_feed_revoke,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one NAME or ID is expected",
+	  .usage = "NAME|ID",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = NULL }
+};
+
+static const struct cli_cmd alerts_subs[] = {
+	{ .name = "send",
+	  .fn = cmd_alerts_send,
+	  .opts = "dry-run now=",
+	  .usage = "[--dry-run] [--now TIME] [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_alerts_list,
+	  .usage = "[--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = NULL }
+};
+
+static const struct cli_cmd export_subs[] = {
+	{ .name = "ics",
+	  .fn = cmd_export_ics,
+	  .opts = "case= tin= year= o|output=",
+	  .usage = "[--case N | --tin T | --year Y] [-o FILE]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "csv",
+	  .fn = cmd_export_cases,
+	  .opts = "year= status= tin= o|output=",
+	  .usage = "[--year Y] [--status S] [--tin T] [-o FILE]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "jsonl",
+	  .fn = cmd_export_cases,
+	  .opts = "year= status= tin= o|output=",
+	  .usage = "[--year Y] [--status S] [--tin T] [-o FILE]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = NULL }
+};
 
 static const struct cli_cmd commands[] = {
-	{ "add", cmd_add,
-	  "--tin TIN [--npi NPI] --name NAME --year YEAR --reason REASON... [options]",
-	  "open a targeted-review case",
-	  "  --tin TIN             taxpayer id: 123456789, 12-3456789 or 123-45-6789\n"
-	  "  --npi NPI             10-digit NPI of the clinician (omit for a group)\n"
-	  "  --name NAME           clinician or group name\n"
-	  "  --year YEAR           performance year (2017 to this year)\n"
-	  "  --reason REASON       wrong-tin-npi, qp-status, euc-not-applied,\n"
-	  "                        scoring-error, eligibility, other (repeatable)\n"
-	  "  --score N             final score CMS reported (0-100)\n"
-	  "  --adjustment PCT      payment adjustment CMS reported, e.g. -9 or 1.05\n"
-	  "  --quality N, --cost N, --ia N, --pi N   category scores (0-100)\n"
-	  "  --practice KIND       solo, small, rural, hpsa, large, other\n"
-	  "  --participation KIND  individual, group, subgroup, virtual-group, apm-entity\n"
-	  "  --owner EMAIL         who answers for the case (receives alerts)\n"
-	  "  --note TEXT           a first note\n"
-	  "  --force               open even if an open case exists for the same\n"
-	  "                        TIN, NPI and year\n"
-	  "  --json                print the whole case as JSON instead of its id\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "list", cmd_list,
-	  "[--year Y] [--status S] [--tin T] [--npi N] [--reason R] [--open] [--json]",
-	  "list cases",
-	  "  --year Y, --status S, --tin T, --npi N, --reason R   filters\n"
-	  "  --open                only cases still awaiting action\n"
-	  "  --reveal              show whole TINs\n"
-	  "  --json                one JSON array\n",
-	  CMD_NEEDS_DB },
-	{ "show", cmd_show, "CASE [--json] [--reveal]", "show one case in full",
-	  "  --reveal              show the whole TIN\n"
-	  "  --json                one JSON object\n",
-	  CMD_NEEDS_DB },
-	{ "set", cmd_set, "CASE FIELD=VALUE... [--force]", "change fields of a case",
-	  "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
-	  "          practice, participation, owner, quality, cost, ia, pi,\n"
-	  "          deadline (CMS's date for this case, e.g. documents),\n"
-	  "          deadline_source, filing (the hardship filing id)\n"
-	  "  an empty value clears an optional field (npi=)\n"
-	  "  --force               allow a duplicate open case\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "status", cmd_status, "CASE STATE [--note TEXT] [--force]", "move a case through its workflow",
-	  "  states: draft, ready, submitted, documents-requested, approved,\n"
-	  "          denied, closed, withdrawn\n"
-	  "  draft > ready > submitted > documents-requested <> submitted >\n"
-	  "  approved | denied > closed; withdrawn from any open state.\n"
-	  "  A decision is final: CMS grants no further review.\n"
-	  "  --note TEXT           a note recorded with the move\n"
-	  "  --force               move to ready although required evidence is\n"
-	  "                        missing ('mipsreview check CASE'); audited\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "note", cmd_note, "CASE TEXT", "add a note to a case", "",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "audit", cmd_audit, "[CASE] [--verify] [--json]",
-	  "show the audit trail, or verify its hash chain",
-	  "  --verify              check every row's hash; exit 7 and name the\n"
-	  "                        first broken row if anything was altered\n"
-	  "  --reveal              show whole TINs in before/after values\n"
-	  "  --json                one JSON array\n",
-	  CMD_NEEDS_DB },
-	/* -- windows and due (issue 3) */
-	{ "window", cmd_window,
-	  "add|list|show|set|extend ...",
-	  "review windows: the deadlines CMS announces",
-	  "  window add --kind KIND --year YEAR --closes TIME [--opens TIME]\n"
-	  "             [--name TEXT] [--source TEXT] [--zone ZONE] [--json]\n"
-	  "  window list [--year YEAR] [--kind KIND] [--json]\n"
-	  "  window show WINDOW [--json]\n"
-	  "  window set WINDOW [--closes TIME] [--opens TIME] [--name TEXT]\n"
-	  "             [--source TEXT] [--kind KIND] [--year YEAR] [--zone ZONE]\n"
-	  "  window extend WINDOW --closes TIME [--source TEXT]\n"
-	  "  kinds: targeted-review, euc-hardship, pi-hardship, data-submission, other\n"
-	  "  TIME: '2024-10-11 19:00 America/Chicago', '2024-10-11 7pm CDT',\n"
-	  "        'Oct 11 2024 7:00 p.m. CDT', '2024-10-11T19:00:00-05:00',\n"
-	  "        '2024-10-12T00:00:00Z'; without a zone: --zone, else\n"
-	  "        America/New_York (CMS announces in Eastern time)\n",
-	  CMD_NEEDS_DB },
-	{ "due", cmd_due,
-	  "[--within DURATION] [--overdue] [--all] [--zone ZONE] [--json]",
-	  "what is due, soonest first",
-	  "  --within DURATION     only deadlines closing from now to now+DURATION\n"
-	  "                        (30d, 12h, 2w)\n"
-	  "  --overdue             only deadlines that have passed\n"
-	  "  --all                 include decided, closed and withdrawn items\n"
-	  "  --zone ZONE           your zone for the second time column\n"
-	  "                        (default $TZ or the system zone)\n"
-	  "  --reveal              show whole TINs\n"
-	  "  --json                one JSON array\n",
-	  CMD_NEEDS_DB },
-	/* -- evidence (issue 6) */
-	{ "attach", cmd_attach,
-	  "CASE FILE... [--kind KIND] [--note TEXT] [--name NAME] | --hardship N FILE...",
-	  "attach documents to a case or hardship filing as evidence",
-	  "  --kind KIND           submission-receipt, qp-determination,\n"
-	  "                        tin-npi-record, hardship-approval,\n"
-	  "                        cms-correspondence, ehr-vendor-letter,\n"
-	  "                        screenshot, other (default)\n"
-	  "  --note TEXT           a note kept with each file\n"
-	  "  --name NAME           record this name instead of the file's (one FILE)\n"
-	  "  --hardship N          attach to hardship filing N instead of a case\n"
-	  "  --json                print the evidence records as JSON\n"
-	  "  Files are copied into the evidence folder beside the database,\n"
-	  "  named by SHA-256 (the same content is stored once); all files or\n"
-	  "  none are attached.\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "evidence", cmd_evidence,
-	  "list [CASE] [--all] | show ID | verify [CASE] [--sweep] | detach ID [--note TEXT]",
-	  "list, show, verify or detach evidence",
-	  "  list [CASE]           attached evidence (--all: detached too;\n"
-	  "                        --hardship N: of a filing)\n"
-	  "  show ID               one record, with where its file is stored\n"
-	  "  verify [CASE]         re-hash stored files; report missing, altered\n"
-	  "                        and unreferenced files; exit 7 unless intact\n"
-	  "  --sweep               verify: remove unreferenced files\n"
-	  "  detach ID             take evidence off its case (the audit trail\n"
-	  "                        keeps it)\n"
-	  "  --json                one JSON document\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "check", cmd_check, "CASE [--json]",
-	  "the evidence checklist of a case: present and missing",
-	  "  --json                one JSON object\n",
-	  CMD_NEEDS_DB },
-	{ "packet", cmd_packet, "CASE -o OUT [--reveal] [--json]",
-	  "write the review packet of a case (folder, .tar.gz or .zip)",
-	  "  -o, --output OUT      a new folder, or a file ending in .tar.gz\n"
-	  "                        or .zip; an existing path is refused\n"
-	  "  --reveal              whole TINs in the summary\n"
-	  "  --json                describe what was written as JSON\n",
-	  CMD_NEEDS_DB },
-	/* -- hardship and what-if (issue 8) */
-	{ "hardship", cmd_hardship,
-	  "add|list|show|set|status ...",
-	  "EUC and PI hardship-exception filings",
-	  "  hardship add --tin TIN [--npi NPI] --year YEAR --type euc|pi\n"
-	  "      --categories LIST --event TEXT [--submitted LIST] [options]\n"
-	  "    --categories LIST     one to four of quality, cost, ia, pi\n"
-	  "                          (a pi hardship asks for pi only)\n"
-	  "    --submitted LIST      of those, the ones whose data was submitted\n"
-	  "    --name NAME           clinician or group name\n"
-	  "    --participation KIND  individual, group, subgroup, virtual-group,\n"
-	  "                          apm-entity\n"
-	  "    --window N            the window it falls under (default: the\n"
-	  "                          latest-closing hardship window of the year)\n"
-	  "    --filed DATE          filed with CMS on YYYY-MM-DD\n"
-	  "    --confirmation NUM, --owner EMAIL, --notes TEXT\n"
-	  "    --json                the whole filing instead of its id\n"
-	  "  hardship list [--year Y] [--status S] [--type T] [--tin T] [--open]\n"
-	  "  hardship show FILING\n"
-	  "  hardship set FILING FIELD=VALUE...   fields as the add options:\n"
-	  "      tin, npi, name, participation, year, type, categories,\n"
-	  "      submitted, event, window, filed, confirmation, owner, notes\n"
-	  "  hardship status FILING STATE [--note TEXT]\n"
-	  "      draft > submitted > approved | denied; withdrawn from draft or\n"
-	  "      submitted.  Warnings (rules of the facts sheet) go to stderr.\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "whatif", cmd_whatif,
-	  "CASE [--reweight CATS] [--score CAT=VALUE...] [--allowed-charges DOLLARS] [--json]",
-	  "recompute a case's score and payment adjustment",
-	  "  --reweight CATS        categories to weight 0 % (quality,cost,ia,pi)\n"
-	  "  --score CAT=VALUE      a category score to use instead (repeatable)\n"
-	  "  --allowed-charges USD  Medicare Part B allowed charges: adds the\n"
-	  "                         dollar difference (an estimate)\n"
-	  "  --json                 one JSON object, rules applied as a list\n",
-	  CMD_NEEDS_DB },
-	/* -- calendar export and feeds (issue 4) */
-	/* "export ics" is routed by cmd_export() to cmd_export_ics() */
-	{ "feed", cmd_feed,
-	  "add NAME [--tin T] [--year Y] | list [--all] [--json] | revoke NAME|ID",
-	  "calendar subscriptions served by mipsreviewd",
-	  "  feed add NAME [--tin T] [--year Y]\n"
-	  "                        create a feed; prints its URL (base_url from the\n"
-	  "                        config + /calendar/TOKEN.ics) once\n"
-	  "  feed list [--all] [--json]\n"
-	  "                        the feeds (--all: revoked ones too); never tokens\n"
-	  "  feed revoke NAME|ID   the feed's URL answers 404 from now on\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	/* -- alerts (issue 5) */
-	{ "alerts", cmd_alerts, "send [--dry-run] [--now TIME] [--json] | list [--json]",
-	  "e-mail the reminders that are due (for cron); list what was sent",
-	  "  alerts send            send every reminder that is due and not yet sent:\n"
-	  "                         the most urgent of alert_offsets (30d,14d,7d,3d,\n"
-	  "                         1d,4h) whose moment has come, per open deadline,\n"
-	  "                         to the owner and alert_to; each exactly once,\n"
-	  "                         however many senders run (see mipsreview(1))\n"
-	  "  --dry-run              only show what would be sent; write nothing\n"
-	  "  --now TIME             plan as if it were TIME (rehearsals)\n"
-	  "  --json                 one JSON object: now, reminders[], due, sent,\n"
-	  "                         failed, deferred, busy\n"
-	  "  alerts list            the ledger: every reminder claimed or sent\n"
-	  "  exit 8 if a reminder could not be sent; the next run retries it.\n"
-	  "  Settings (smtp_url, smtp_from, alert_to, ...) come from --config or\n"
-	  "  $MIPSREVIEW_CONFIG; see mipsreviewd.conf(5).\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	/* -- import and export (issue 7) */
-	{ "import", cmd_import,
-	  "FILE.csv|FILE.jsonl [--skip-bad REJECTS.csv] [--force] [--format F]",
-	  "open many cases from a CSV or JSON Lines file",
-	  "  columns (CSV header or JSON keys): the long options of add —\n"
-	  "    tin, npi, name, year, reason (several: a;b), score, adjustment,\n"
-	  "    practice, participation, owner, note, quality, cost, ia, pi —\n"
-	  "    and status, id (ignored) as export writes them\n"
-	  "  each row is checked as add checks it; one bad row imports nothing\n"
-	  "  and every bad row is listed as FILE:LINE: reason\n"
-	  "  --skip-bad REJECTS.csv  import the good rows; write the bad ones,\n"
-	  "                        with line and reject_reason columns, there\n"
-	  "  --force               allow a second open case for a TIN, NPI, year\n"
-	  "  --format csv|jsonl    when the file name does not say\n"
-	  "  --json                print the counts as JSON\n",
-	  CMD_NEEDS_DB | CMD_WRITES },
-	{ "export", cmd_export,
-	  "ics|csv|jsonl [filters] [-o FILE]",
-	  "write deadlines as iCalendar, or cases as CSV or JSON Lines",
-	  "  export ics [--case N | --tin T | --year Y] [-o FILE]\n"
-	  "                        iCalendar (RFC 5545): per deadline an event with\n"
-	  "                        reminders (config calendar_alarms) and a task;\n"
-	  "                        decided and withdrawn items stay, as COMPLETED\n"
-	  "                        or CANCELLED; TINs masked\n"
-	  "  export csv|jsonl [--year Y] [--status S] [--tin T] [-o FILE]\n"
-	  "                        cases for re-import with 'mipsreview import';\n"
-	  "                        TINs are written whole: keep the file private\n"
-	  "  -o, --output FILE     write FILE atomically (mode 0600), else stdout\n",
-	  CMD_NEEDS_DB },
-	{ "help", cmd_help, "[COMMAND]", "show help for a command", "", 0 },
-	{ "version", cmd_version, "", "print the version", "", 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
+	{ .name = "add",
+	  .fn = cmd_add,
+	  .opts = "tin= npi= name= year= reason= score= adjustment= practice= "
+	    "participation= owner= note= quality= cost= ia= pi= force",
+	  .usage = "--tin TIN [--npi NPI] --name NAME --year YEAR --reason "
+	    "REASON... [options]",
+	  .summary = "open a targeted-review case",
+	  .help =
+	    "  --tin TIN             taxpayer id: 123456789, 12-3456789 or 123-45-6789\n"
+	    "  --npi NPI             10-digit NPI of the clinician (omit for a group)\n"
+	    "  --name NAME           clinician or group name\n"
+	    "  --year YEAR           performance year (2017 to this year)\n"
+	    "  --reason REASON       wrong-tin-npi, qp-status, euc-not-applied,\n"
+	    "                        scoring-error, eligibility, other (repeatable)\n"
+	    "  --score N             final score CMS reported (0-100)\n"
+	    "  --adjustment PCT      payment adjustment CMS reported, e.g. -9 or 1.05\n"
+	    "  --quality N, --cost N, --ia N, --pi N   category scores (0-100)\n"
+	    "  --practice KIND       solo, small, rural, hpsa, large, other\n"
+	    "  --participation KIND  individual, group, subgroup, virtual-group, apm-entity\n"
+	    "  --owner EMAIL         who answers for the case (receives alerts)\n"
+	    "  --note TEXT           a first note\n"
+	    "  --force               open even if an open case exists for the same\n"
+	    "                        TIN, NPI and year\n"
+	    "  --json                print the whole case as JSON instead of its id\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_list,
+	  .opts = "year= status= tin= npi= reason= open",
+	  .usage = "[--year Y] [--status S] [--tin T] [--npi N] [--reason R] "
+	    "[--open] [--json]",
+	  .summary = "list cases",
+	  .help =
+	    "  --year Y, --status S, --tin T, --npi N, --reason R   filters\n"
+	    "  --open                only cases still awaiting action\n"
+	    "  --reveal              show whole TINs\n"
+	    "  --json                one JSON array\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "show",
+	  .fn = cmd_show,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one CASE id is expected",
+	  .usage = "CASE [--json] [--reveal]",
+	  .summary = "show one case in full",
+	  .help =
+	    "  --reveal              show the whole TIN\n"
+	    "  --json                one JSON object\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "set",
+	  .fn = cmd_set,
+	  .opts = "force",
+	  .min_args = 2, .max_args = -1,
+	  .missing = "a CASE id and at least one FIELD=VALUE are expected",
+	  .usage = "CASE FIELD=VALUE... [--force]",
+	  .summary = "change fields of a case",
+	  .help =
+	    "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
+	    "          practice, participation, owner, quality, cost, ia, pi,\n"
+	    "          deadline (CMS's date for this case, e.g. documents),\n"
+	    "          deadline_source, filing (the hardship filing id)\n"
+	    "  an empty value clears an optional field (npi=)\n"
+	    "  --force               allow a duplicate open case\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "status",
+	  .fn = cmd_status,
+	  .opts = "note= force",
+	  .min_args = 2, .max_args = 2,
+	  .missing = "a CASE id and a STATE are expected",
+	  .usage = "CASE STATE [--note TEXT] [--force]",
+	  .summary = "move a case through its workflow",
+	  .help =
+	    "  states: draft, ready, submitted, documents-requested, approved,\n"
+	    "          denied, closed, withdrawn\n"
+	    "  draft > ready > submitted > documents-requested <> submitted >\n"
+	    "  approved | denied > closed; withdrawn from any open state.\n"
+	    "  A decision is final: CMS grants no further review.\n"
+	    "  --note TEXT           a note recorded with the move\n"
+	    "  --force               move to ready although required evidence is\n"
+	    "                        missing ('mipsreview check CASE'); audited\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "note",
+	  .fn = cmd_note,
+	  .min_args = 2, .max_args = 2,
+	  .missing = "a CASE id and the TEXT (quoted) are expected",
+	  .usage = "CASE TEXT",
+	  .summary = "add a note to a case",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "audit",
+	  .fn = cmd_audit,
+	  .opts = "verify",
+	  .min_args = 0, .max_args = 1,
+	  .usage = "[CASE] [--verify] [--json]",
+	  .summary = "show the audit trail, or verify its hash chain",
+	  .help =
+	    "  --verify              check every row's hash; exit 7 and name the\n"
+	    "                        first broken row if anything was altered\n"
+	    "  --reveal              show whole TINs in before/after values\n"
+	    "  --json                one JSON array\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "window",
+	  .subs = window_subs,
+	  .usage = "add|list|show|set|extend ...",
+	  .summary = "review windows: the deadlines CMS announces",
+	  .help =
+	    "  window add --kind KIND --year YEAR --closes TIME [--opens TIME]\n"
+	    "             [--name TEXT] [--source TEXT] [--zone ZONE] [--json]\n"
+	    "  window list [--year YEAR] [--kind KIND] [--json]\n"
+	    "  window show WINDOW [--json]\n"
+	    "  window set WINDOW [--closes TIME] [--opens TIME] [--name TEXT]\n"
+	    "             [--source TEXT] [--kind KIND] [--year YEAR] [--zone ZONE]\n"
+	    "  window extend WINDOW --closes TIME [--source TEXT]\n"
+	    "  kinds: targeted-review, euc-hardship, pi-hardship, data-submission, other\n"
+	    "  TIME: '2024-10-11 19:00 America/Chicago', '2024-10-11 7pm CDT',\n"
+	    "        'Oct 11 2024 7:00 p.m. CDT', '2024-10-11T19:00:00-05:00',\n"
+	    "        '2024-10-12T00:00:00Z'; without a zone: --zone, else\n"
+	    "        America/New_York (CMS announces in Eastern time)\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "due",
+	  .alias = "deadlines",
+	  .fn = cmd_due,
+	  .opts = "within= overdue all zone=",
+	  .usage = "[--within DURATION] [--overdue] [--all] [--zone ZONE] "
+	    "[--json]",
+	  .summary = "what is due, soonest first",
+	  .help =
+	    "  --within DURATION     only deadlines closing from now to now+DURATION\n"
+	    "                        (30d, 12h, 2w)\n"
+	    "  --overdue             only deadlines that have passed\n"
+	    "  --all                 include decided, closed and withdrawn items\n"
+	    "  --zone ZONE           your zone for the second time column\n"
+	    "                        (default $TZ or the system zone)\n"
+	    "  --reveal              show whole TINs\n"
+	    "  --json                one JSON array\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "attach",
+	  .fn = cmd_attach,
+	  .opts = "kind= note= name= hardship=",
+	  .min_args = 1, .max_args = -1,
+	  .missing = "a CASE id and at least one FILE are expected",
+	  .usage = "CASE FILE... [--kind KIND] [--note TEXT] [--name NAME] | "
+	    "--hardship N FILE...",
+	  .summary = "attach documents to a case or hardship filing as evidence",
+	  .help =
+	    "  --kind KIND           submission-receipt, qp-determination,\n"
+	    "                        tin-npi-record, hardship-approval,\n"
+	    "                        cms-correspondence, ehr-vendor-letter,\n"
+	    "                        screenshot, other (default)\n"
+	    "  --note TEXT           a note kept with each file\n"
+	    "  --name NAME           record this name instead of the file's (one FILE)\n"
+	    "  --hardship N          attach to hardship filing N instead of a case\n"
+	    "  --json                print the evidence records as JSON\n"
+	    "  Files are copied into the evidence folder beside the database,\n"
+	    "  named by SHA-256 (the same content is stored once); all files or\n"
+	    "  none are attached.\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "evidence",
+	  .subs = evidence_subs,
+	  .usage = "list [CASE] [--all] | show ID | verify [CASE] [--sweep] | "
+	    "detach ID [--note TEXT]",
+	  .summary = "list, show, verify or detach evidence",
+	  .help =
+	    "  list [CASE]           attached evidence (--all: detached too;\n"
+	    "                        --hardship N: of a filing)\n"
+	    "  show ID               one record, with where its file is stored\n"
+	    "  verify [CASE]         re-hash stored files; report missing, altered\n"
+	    "                        and unreferenced files; exit 7 unless intact\n"
+	    "  --sweep               verify: remove unreferenced files\n"
+	    "  detach ID             take evidence off its case (the audit trail\n"
+	    "                        keeps it)\n"
+	    "  --json                one JSON document\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "check",
+	  .fn = cmd_check,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one CASE id is expected",
+	  .usage = "CASE [--json]",
+	  .summary = "the evidence checklist of a case: present and missing",
+	  .help =
+	    "  --json                one JSON object\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "packet",
+	  .fn = cmd_packet,
+	  .opts = "o|output=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one CASE id is expected",
+	  .usage = "CASE -o OUT [--reveal] [--json]",
+	  .summary = "write the review packet of a case (folder, .tar.gz or .zip)",
+	  .help =
+	    "  -o, --output OUT      a new folder, or a file ending in .tar.gz\n"
+	    "                        or .zip; an existing path is refused\n"
+	    "  --reveal              whole TINs in the summary\n"
+	    "  --json                describe what was written as JSON\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "hardship",
+	  .subs = hardship_subs,
+	  .usage = "add|list|show|set|status ...",
+	  .summary = "EUC and PI hardship-exception filings",
+	  .help =
+	    "  hardship add --tin TIN [--npi NPI] --year YEAR --type euc|pi\n"
+	    "      --categories LIST --event TEXT [--submitted LIST] [options]\n"
+	    "    --categories LIST     one to four of quality, cost, ia, pi\n"
+	    "                          (a pi hardship asks for pi only)\n"
+	    "    --submitted LIST      of those, the ones whose data was submitted\n"
+	    "    --name NAME           clinician or group name\n"
+	    "    --participation KIND  individual, group, subgroup, virtual-group,\n"
+	    "                          apm-entity\n"
+	    "    --window N            the window it falls under (default: the\n"
+	    "                          latest-closing hardship window of the year)\n"
+	    "    --filed DATE          filed with CMS on YYYY-MM-DD\n"
+	    "    --confirmation NUM, --owner EMAIL, --notes TEXT\n"
+	    "    --json                the whole filing instead of its id\n"
+	    "  hardship list [--year Y] [--status S] [--type T] [--tin T] [--open]\n"
+	    "  hardship show FILING\n"
+	    "  hardship set FILING FIELD=VALUE...   fields as the add options:\n"
+	    "      tin, npi, name, participation, year, type, categories,\n"
+	    "      submitted, event, window, filed, confirmation, owner, notes\n"
+	    "  hardship status FILING STATE [--note TEXT]\n"
+	    "      draft > submitted > approved | denied; withdrawn from draft or\n"
+	    "      submitted.  Warnings (rules of the facts sheet) go to stderr.\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "whatif",
+	  .fn = cmd_whatif,
+	  .opts = "reweight= score= allowed-charges=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one CASE id is expected",
+	  .usage = "CASE [--reweight CATS] [--score CAT=VALUE...] "
+	    "[--allowed-charges DOLLARS] [--json]",
+	  .summary = "recompute a case's score and payment adjustment",
+	  .help =
+	    "  --reweight CATS        categories to weight 0 % (quality,cost,ia,pi)\n"
+	    "  --score CAT=VALUE      a category score to use instead (repeatable)\n"
+	    "  --allowed-charges USD  Medicare Part B allowed charges: adds the\n"
+	    "                         dollar difference (an estimate)\n"
+	    "  --json                 one JSON object, rules applied as a list\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "feed",
+	  .subs = feed_subs,
+	  .usage = "add NAME [--tin T] [--year Y] | list [--all] [--json] | "
+	    "revoke NAME|ID",
+	  .summary = "calendar subscriptions served by mipsreviewd",
+	  .help =
+	    "  feed add NAME [--tin T] [--year Y]\n"
+	    "                        create a feed; prints its URL (base_url from the\n"
+	    "                        config + /calendar/TOKEN.ics) once\n"
+	    "  feed list [--all] [--json]\n"
+	    "                        the feeds (--all: revoked ones too); never tokens\n"
+	    "  feed revoke NAME|ID   the feed's URL answers 404 from now on\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "alerts",
+	  .subs = alerts_subs,
+	  .usage = "send [--dry-run] [--now TIME] [--json] | list [--json]",
+	  .summary = "e-mail the reminders that are due (for cron); list what was sent",
+	  .help =
+	    "  alerts send            send every reminder that is due and not yet sent:\n"
+	    "                         the most urgent of alert_offsets (30d,14d,7d,3d,\n"
+	    "                         1d,4h) whose moment has come, per open deadline,\n"
+	    "                         to the owner and alert_to; each exactly once,\n"
+	    "                         however many senders run (see mipsreview(1))\n"
+	    "  --dry-run              only show what would be sent; write nothing\n"
+	    "  --now TIME             plan as if it were TIME (rehearsals)\n"
+	    "  --json                 one JSON object: now, reminders[], due, sent,\n"
+	    "                         failed, deferred, busy\n"
+	    "  alerts list            the ledger: every reminder claimed or sent\n"
+	    "  exit 8 if a reminder could not be sent; the next run retries it.\n"
+	    "  Settings (smtp_url, smtp_from, alert_to, ...) come from --config or\n"
+	    "  $MIPSREVIEW_CONFIG; see mipsreviewd.conf(5).\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "import",
+	  .fn = cmd_import,
+	  .opts = "format= skip-bad= force",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one FILE is expected",
+	  .usage = "FILE.csv|FILE.jsonl [--skip-bad REJECTS.csv] [--force] "
+	    "[--format F]",
+	  .summary = "open many cases from a CSV or JSON Lines file",
+	  .help =
+	    "  columns (CSV header or JSON keys): the long options of add —\n"
+	    "    tin, npi, name, year, reason (several: a;b), score, adjustment,\n"
+	    "    practice, participation, owner, note, quality, cost, ia, pi —\n"
+	    "    and status, id (ignored) as export writes them\n"
+	    "  each row is checked as add checks it; one bad row imports nothing\n"
+	    "  and every bad row is listed as FILE:LINE: reason\n"
+	    "  --skip-bad REJECTS.csv  import the good rows; write the bad ones,\n"
+	    "                        with line and reject_reason columns, there\n"
+	    "  --force               allow a second open case for a TIN, NPI, year\n"
+	    "  --format csv|jsonl    when the file name does not say\n"
+	    "  --json                print the counts as JSON\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "export",
+	  .subs = export_subs,
+	  .usage = "ics|csv|jsonl [filters] [-o FILE]",
+	  .summary = "write deadlines as iCalendar, or cases as CSV or JSON Lines",
+	  .help =
+	    "  export ics [--case N | --tin T | --year Y] [-o FILE]\n"
+	    "                        iCalendar (RFC 5545): per deadline an event with\n"
+	    "                        reminders (config calendar_alarms) and a task;\n"
+	    "                        decided and withdrawn items stay, as COMPLETED\n"
+	    "                        or CANCELLED; TINs masked\n"
+	    "  export csv|jsonl [--year Y] [--status S] [--tin T] [-o FILE]\n"
+	    "                        cases for re-import with 'mipsreview import';\n"
+	    "                        TINs are written whole: keep the file private\n"
+	    "  -o, --output FILE     write FILE atomically (mode 0600), else stdout\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "help",
+	  .fn = cmd_help,
+	  .min_args = 0, .max_args = 1,
+	  .usage = "[COMMAND]",
+	  .summary = "show help for a command"
+	},
+	{ .name = "version",
+	  .fn = cmd_version,
+	  .usage = "",
+	  .summary = "print the version"
+	},
+	{ .name = NULL }
 };
-
-/* Names that run another command (kept out of the help listing). */
-static const struct {
-	const char *alias;
-	const char *name;
-} aliases[] = {
-	{ "deadlines", "due" },
-};
-
-const struct cli_cmd *
-cli_commands(void)
-{
-	return commands;
-}
-
-static const struct cli_cmd *
-find_command(const char *name)
-{
-	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (strcmp(name, aliases[i].alias) == 0)
-			name = aliases[i].name;
-	for (const struct cli_cmd *c = commands; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
 
 static void
 print_overview(FILE *fp)
@@ -312,49 +575,37 @@ print_command_help(const struct cli_cmd *c, FILE *fp)
 }
 
 static int
-cmd_help(struct cli_ctx *ctx, int argc, char **argv)
+cmd_help(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const struct cli_cmd *c;
+	const char *name, *guess;
 
-	if (argc < 2) {
+	if (a->argc == 0) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	if ((c = find_command(argv[1])) == NULL) {
-		fprintf(stderr, "%s: unknown command '%s'; 'mipsreview help' "
-		    "lists them\n", ctx->prog, argv[1]);
-		return EXIT_USAGE;
-	}
-	print_command_help(c, stdout);
-	return EXIT_OK;
+	name = a->argv[0];
+	for (const struct cli_cmd *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0 ||
+		    (c->alias != NULL && strcmp(c->alias, name) == 0)) {
+			print_command_help(c, stdout);
+			return EXIT_OK;
+		}
+	fprintf(stderr, "%s help: unknown command '%s'; ", ctx->prog, name);
+	if ((guess = cli_suggest(commands, name)) != NULL)
+		fprintf(stderr, "did you mean '%s'?\n", guess);
+	else
+		fprintf(stderr, "'mipsreview help' lists them\n");
+	return EXIT_USAGE;
 }
 
 static int
-cmd_version(struct cli_ctx *ctx, int argc, char **argv)
+cmd_version(struct cli_ctx *ctx, struct cli_args *a)
 {
+	(void)ctx;
+	(void)a;
 	printf("mipsreview %s (schema %d, SQLite %s)\n", PACKAGE_VERSION,
 	    mr_store_schema_latest(), sqlite3_libversion());
 	return EXIT_OK;
-}
-
-int
-cli_common_option(struct cli_ctx *ctx, int opt)
-{
-	switch (opt) {
-	case CLI_OPT_JSON:
-		ctx->json = 1;
-		return -1;
-	case CLI_OPT_REVEAL:
-		ctx->reveal = 1;
-		return -1;
-	case CLI_OPT_HELP:
-		print_command_help(ctx->cmd, stdout);
-		return EXIT_OK;
-	default:		/* getopt printed what was wrong */
-		fprintf(stderr, "usage: mipsreview %s %s\n", ctx->cmd->name,
-		    ctx->cmd->usage);
-		return EXIT_USAGE;
-	}
 }
 
 int
@@ -362,12 +613,11 @@ cli_usage(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", ctx->prog, ctx->cmd->name);
+	fprintf(stderr, "%s %s: ", ctx->prog, ctx->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: mipsreview %s %s\n", ctx->cmd->name,
-	    ctx->cmd->usage);
+	fprintf(stderr, "\nusage: mipsreview %s %s\n", ctx->name, ctx->usage);
 	return EXIT_USAGE;
 }
 
@@ -592,6 +842,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_ctx ctx = { .prog = "mipsreview" };
+	struct cli_args args = { 0 };
 	const char *env;
 	int ch, rc;
 
@@ -630,7 +881,7 @@ main(int argc, char **argv)
 			print_overview(stdout);
 			return EXIT_OK;
 		case 'V':
-			return cmd_version(&ctx, 0, NULL);
+			return cmd_version(&ctx, NULL);
 		default:
 			fprintf(stderr, "'mipsreview help' lists the commands "
 			    "and options\n");
@@ -643,24 +894,24 @@ main(int argc, char **argv)
 		print_overview(stderr);
 		return EXIT_USAGE;
 	}
-	if ((ctx.cmd = find_command(argv[0])) == NULL) {
-		fprintf(stderr, "mipsreview: unknown command '%s'; 'mipsreview "
-		    "help' lists them\n", argv[0]);
-		return EXIT_USAGE;
+	if ((rc = cli_dispatch(&ctx, commands, argc, argv, &args)) != EXIT_OK)
+		goto out;
+	if (args.help) {
+		print_command_help(ctx.cmd, stdout);
+		goto out;
 	}
-	optind = 0;		/* reset getopt for the subcommand */
-	if (ctx.cmd->flags & CMD_NEEDS_DB) {
-		/* --help must work without a database. */
-		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-			if (strcmp(argv[i], "--help") == 0 ||
-			    strcmp(argv[i], "-h") == 0) {
-				print_command_help(ctx.cmd, stdout);
-				return EXIT_OK;
-			}
+	if (args.cmd->flags & CMD_NEEDS_DB) {
+		struct mr_err err = { 0 };
+
 		if ((rc = cli_open_store(&ctx)) != EXIT_OK)
 			goto out;
+		if (!(args.cmd->flags & CMD_WRITES) &&
+		    mr_store_exec(ctx.st, "PRAGMA query_only = ON", &err) == -1) {
+			rc = cli_fail(&ctx, &err);
+			goto out;
+		}
 	}
-	rc = ctx.cmd->fn(&ctx, argc, argv);
+	rc = args.cmd->fn(&ctx, &args);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "mipsreview: write error on standard output: %s\n",
 		    strerror(errno));
@@ -668,6 +919,7 @@ main(int argc, char **argv)
 			rc = EXIT_FAIL;
 	}
 out:
+	cli_args_free(&args);
 	mr_store_close(ctx.st);
 	free(ctx.db_path);
 	return rc;

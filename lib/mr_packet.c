@@ -729,7 +729,7 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		    (long long)case_id, base);
 
 	/* One read transaction: the rows and the summary agree. */
-	if (mr_store_begin(st, err) == -1)
+	if (mr_store_begin_read(st, err) == -1)
 		goto out;
 	in_tx = 1;
 	if ((sum = mr_packet_summary_json(st, case_id, reveal, err)) == NULL)

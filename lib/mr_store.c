@@ -186,6 +186,19 @@ mr_store_begin(struct mr_store *st, struct mr_err *err)
 }
 
 int
+mr_store_begin_read(struct mr_store *st, struct mr_err *err)
+{
+	if (st->tx_depth++ > 0)
+		return 0;
+	st->tx_failed = 0;
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		st->tx_depth = 0;
+		return mr_store_dberr(st, err, "starting a transaction");
+	}
+	return 0;
+}
+
+int
 mr_store_commit(struct mr_store *st, struct mr_err *err)
 {
 	if (st->tx_depth == 0)

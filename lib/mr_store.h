@@ -47,6 +47,8 @@ time_t	mr_store_now(const struct mr_store *);
  * rolls back everything.
  */
 int	mr_store_begin(struct mr_store *, struct mr_err *);
+/* A transaction that only reads: one snapshot, no write lock taken. */
+int	mr_store_begin_read(struct mr_store *, struct mr_err *);
 int	mr_store_commit(struct mr_store *, struct mr_err *);
 void	mr_store_rollback(struct mr_store *);
 

@@ -52,7 +52,7 @@ write_config "$MAIN_PORT"
 refuses "a bad --now" 3 "2024-13-45" $MR alerts send --now 2024-13-45
 $MR alerts resend >"$T/out" 2>"$T/err"
 expect_eq "an unknown alerts command is a usage error" "$?" 2
-expect_match "and says so" "$(head -1 "$T/err")" "unknown alerts command 'resend'"
+expect_match "and says so" "$(head -1 "$T/err")" "alerts: unknown subcommand 'resend'; did you mean 'send'?"
 expect_eq "no mail after bad settings" "$(count_mails main)" 0
 
 # --- the server is not running, then runs

@@ -130,7 +130,7 @@ usage_error() {
 	expect_eq "$desc: database unchanged" "$(db_digest)" "$before"
 }
 usage_error "--case with --year" "does not mix" "$MR" export ics --case 1 --year 2023
-usage_error "unknown format" "format 'pdf': use ics, csv or jsonl" "$MR" export pdf
+usage_error "unknown format" "unknown subcommand 'pdf'; use ics, csv or jsonl" "$MR" export pdf
 usage_error "bad case number" "case 'x'" "$MR" export ics --case x
 "$MR" export ics -o "$T/no/such/dir/x.ics" >"$T/out" 2>"$T/err"
 expect_eq "unwritable path: exit 1" "$?" "1"

@@ -106,6 +106,31 @@ refuses "duplicate open case" 5 "--force" \
 refuses "no such case" 4 "case 99" "$MR" show 99
 REFUSE_LINES=2 refuses "missing --tin" 2 "--tin is required" "$MR" add --name X --year 2023 --reason other
 refuses "unknown command" 2 "unknown command 'frobnicate'" "$MR" frobnicate
+refuses "unknown command: 'help' lists them" 2 "'mipsreview help' lists them" "$MR" frobnicate
+refuses "a mistyped command gets a suggestion" 2 \
+	"^mipsreview: unknown command 'lst'; did you mean 'list'?$" "$MR" lst
+refuses "the start of one command's name is a suggestion" 2 \
+	"did you mean 'hardship'?" "$MR" hards
+refuses "a mistyped subcommand gets a suggestion" 2 \
+	"^mipsreview window: unknown subcommand 'lsit'; did you mean 'list'?$" \
+	"$MR" window lsit
+refuses "help of a mistyped command" 2 "did you mean 'status'?" "$MR" help statsu
+REFUSE_LINES=2 refuses "an unknown option names the command" 2 \
+	"^mipsreview add: unknown option '--tni'$" "$MR" add --tni 123456789
+REFUSE_LINES=2 refuses "an option without its value names the command" 2 \
+	"^mipsreview list: option '--year' needs a value$" "$MR" list --year
+REFUSE_LINES=2 refuses "an option that takes no value" 2 \
+	"^mipsreview list: option '--open=yes' takes no value$" "$MR" list --open=yes
+REFUSE_LINES=2 refuses "a subcommand's option error names both" 2 \
+	"^mipsreview window extend: unknown option '--kind'$" \
+	"$MR" window extend 1 --closes '2030-01-01 12:00 UTC' --kind other
+REFUSE_LINES=2 refuses "too many operands" 2 \
+	"^mipsreview show: unexpected argument '3'$" "$MR" show 2 3
+REFUSE_LINES=2 refuses "too few operands" 2 \
+	"^mipsreview note: a CASE id and the TEXT (quoted) are expected$" "$MR" note 2
+ok "the old name of due still runs it" "$MR" deadlines
+ok "options may follow the operands" "$MR" show 2 --json
+expect_match "and are read" "$(cat "$T/out")" '"id": 2'
 refuses "bad case id" 2 "case 'abc'" "$MR" show abc
 ok "duplicate with --force" "$MR" add --tin 987654321 --name "Group Practice" \
 	--year 2022 --reason other --force

@@ -113,6 +113,6 @@ for fmt in csv jsonl; do
 done
 ok "export --tin filter" "$MR" export csv --tin 92-3456789
 expect_eq "--tin keeps only that TIN's cases" "$(wc -l <"$T/out")" 3
-refuses "unknown export format" 2 "format 'xml': use ics, csv or jsonl" "$MR" export xml
+refuses "unknown export format" 2 "unknown subcommand 'xml'; use ics, csv or jsonl" "$MR" export xml
 
 finish
