@@ -1,7 +1,8 @@
 #!/bin/sh
-# contrib/install-deps.sh [--test] [--bench]: install the Debian 12 packages
-# mipsreview needs to build (and, with --test, to run its test suite; with
-# --bench, its benchmarks).  Run as root.
+# contrib/install-deps.sh [--test] [--bench] [--fuzz]: install the Debian 12
+# packages mipsreview needs to build (and, with --test, to run its test
+# suite; with --bench, its benchmarks; with --fuzz, make fuzz: clang and
+# its libFuzzer runtime).  Run as root.
 set -eu
 build="build-essential autoconf automake pkg-config tzdata
  libsqlite3-dev sqlite3 libcurl4-openssl-dev libical-dev libmicrohttpd-dev
@@ -10,12 +11,14 @@ build="build-essential autoconf automake pkg-config tzdata
 build="$build libcsv-dev"
 test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
 bench="wrk nginx-light hyperfine time"
+fuzz="clang libclang-rt-14-dev"
 pkgs=$build
 for a in "$@"; do
 	case $a in
 	--test) pkgs="$pkgs $test" ;;
 	--bench) pkgs="$pkgs $test $bench" ;;
-	*) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+	--fuzz) pkgs="$pkgs $fuzz" ;;
+	*) echo "usage: $0 [--test] [--bench] [--fuzz]" >&2; exit 2 ;;
 	esac
 done
 # Node.js for the ical.js test: Debian's nodejs and npm, unless a Node.js

@@ -29,6 +29,7 @@ E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_rac
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
 # -- import and export (issue 7)
 E2E_TESTS += tests/e2e/import.sh
+include tests/fuzz/local.mk
 # -- the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh
 EXTRA_DIST += tests/e2e/slow_clients.py

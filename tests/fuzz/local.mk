@@ -1,0 +1,62 @@
+# tests/fuzz/: a harness for every parser of outside input.
+#
+# Adding one: tests/fuzz/fuzz_<name>.c defining LLVMFuzzerTestOneInput(),
+# a seed corpus in tests/fuzz/corpus/<name>/, and the program below.
+# make check replays every corpus (smoke.sh); make fuzz runs each harness
+# under libFuzzer for FUZZ_SECONDS (run.sh, in a clang build of its own
+# unless this one was configured with --enable-fuzzing).
+FUZZ_SECONDS = 60
+if FUZZING
+fuzz_driver =
+fuzz_ldflags = -fsanitize=fuzzer
+else
+fuzz_driver = tests/fuzz/driver.c
+fuzz_ldflags =
+endif
+fuzz_common = tests/fuzz/fuzz.h tests/fuzz/fuzz_util.c $(fuzz_driver)
+fuzz_cppflags = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS)
+fuzz_ldadd = $(MR_LIBS) -lm
+
+FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
+	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http
+check_PROGRAMS += $(FUZZ_HARNESSES)
+
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
+tests_fuzz_fuzz_config_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_config_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_config_LDFLAGS = $(fuzz_ldflags)
+
+tests_fuzz_fuzz_when_SOURCES = tests/fuzz/fuzz_when.c $(fuzz_common)
+tests_fuzz_fuzz_when_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_when_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_when_LDFLAGS = $(fuzz_ldflags)
+
+tests_fuzz_fuzz_import_csv_SOURCES = tests/fuzz/fuzz_import.c $(fuzz_common)
+tests_fuzz_fuzz_import_csv_CPPFLAGS = $(fuzz_cppflags) -DFUZZ_FORMAT=MR_FORMAT_CSV
+tests_fuzz_fuzz_import_csv_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_import_csv_LDFLAGS = $(fuzz_ldflags)
+
+tests_fuzz_fuzz_import_jsonl_SOURCES = tests/fuzz/fuzz_import.c $(fuzz_common)
+tests_fuzz_fuzz_import_jsonl_CPPFLAGS = $(fuzz_cppflags) -DFUZZ_FORMAT=MR_FORMAT_JSONL
+tests_fuzz_fuzz_import_jsonl_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_import_jsonl_LDFLAGS = $(fuzz_ldflags)
+
+# The daemon's request path: its HTTP code without its log.
+tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz_http.c daemon/http.c daemon/http.h \
+	$(fuzz_common)
+tests_fuzz_fuzz_http_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
+tests_fuzz_fuzz_http_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
+tests_fuzz_fuzz_http_LDFLAGS = $(fuzz_ldflags)
+
+TESTS += tests/fuzz/smoke.sh
+EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/run.sh tests/fuzz/corpus
+
+.PHONY: fuzz
+fuzz:
+	@MR_FUZZING='$(MR_FUZZING)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
+	  top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	  MAKE='$(MAKE)' $(SHELL) $(srcdir)/tests/fuzz/run.sh $(FUZZ_HARNESSES)
+CLEANFILES += fuzz-*.log
+clean-local: clean-fuzz
+clean-fuzz:
+	-rm -rf fuzz-build fuzz-corpus fuzz-findings
