@@ -111,7 +111,6 @@ cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 	char tin[10];
 	long long id;
 	long count = 0;
-	char *end;
 	int rc;
 
 	if ((v = cli_opt(a, "case")) != NULL) {
@@ -126,15 +125,9 @@ cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 			return cli_fail(ctx, &err);
 		f.tin = tin;
 	}
-	if ((v = cli_opt(a, "year")) != NULL) {
-		errno = 0;
-		f.year = (int)strtol(v, &end, 10);
-		if (end == v || *end != '\0' || f.year < 2017 || f.year > 2100) {
-			fprintf(stderr, "%s: year '%s': a performance year like "
-			    "2023 is expected\n", ctx->prog, v);
-			return EXIT_INVALID;
-		}
-	}
+	if ((v = cli_opt(a, "year")) != NULL &&
+	    (rc = cli_parse_year(ctx, v, &f.year)) != EXIT_OK)
+		return rc;
 	if (f.case_id != 0 && (f.tin != NULL || f.year != 0))
 		return cli_usage(ctx, "--case selects one case; it does not mix "
 		    "with --tin or --year");

@@ -21,20 +21,14 @@ cmd_feed_add(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_config *cfg = NULL;
 	struct mr_err err = { 0 };
 	const char *tin = cli_opt(a, "tin"), *base, *v;
-	char token[MR_FEED_TOKEN_LEN + 1], *url = NULL, *end;
+	char token[MR_FEED_TOKEN_LEN + 1], *url = NULL;
 	int64_t id;
 	int rc, year = 0;
 	size_t blen;
 
-	if ((v = cli_opt(a, "year")) != NULL) {
-		errno = 0;
-		year = (int)strtol(v, &end, 10);
-		if (end == v || *end != '\0' || year < 2017 || year > 2100) {
-			fprintf(stderr, "%s: year '%s': a performance year like "
-			    "2023 is expected\n", ctx->prog, v);
-			return EXIT_INVALID;
-		}
-	}
+	if ((v = cli_opt(a, "year")) != NULL &&
+	    (rc = cli_parse_year(ctx, v, &year)) != EXIT_OK)
+		return rc;
 	/* Read the base URL first: a bad config must not leave a feed behind. */
 	if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
 		return cli_fail(ctx, &err);

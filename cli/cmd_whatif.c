@@ -18,7 +18,7 @@
 #include "lib/mr_hardship.h"
 #include "lib/mr_score.h"
 
-#define SRC_DOLLARS	"TELCOR (domain.md section 1.7)"
+#define SRC_DOLLARS	"TELCOR (the adjustment applies to the Medicare paid amount)"
 
 /* Parse "cat=value[,cat=value...]" into score[], refusing a category twice. */
 static int
@@ -84,7 +84,7 @@ parse_dollars(const char *s, double *out, struct mr_err *err)
 static int
 practice_size(const struct mr_case *c)
 {
-	/* domain.md section 6: "small practice" = 15 or fewer clinicians. */
+	/* A "small practice" has 15 or fewer clinicians (42 CFR 414.1305). */
 	if (strcmp(c->practice, "small") == 0 || strcmp(c->practice, "solo") == 0)
 		return MR_PRACTICE_SMALL;
 	if (strcmp(c->practice, "large") == 0)
@@ -140,7 +140,7 @@ side_json(const struct mr_score_result *r, double charges)
 		w = json_pack("{s:f, s:f, s:f, s:f}", "quality", r->w[0],
 		    "cost", r->w[1], "ia", r->w[2], "pi", r->w[3]);
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, "
-	    "s:b, s:b, s:b, s:o}",
+	    "s:b, s:b, s:b, s:b, s:o, s:o}",
 	    "final_score", num(r->final_score),
 	    "final_score_from", isnan(r->final_score) ? json_null() :
 		json_string(r->final_reported ? "reported" : "computed"),
@@ -154,6 +154,9 @@ side_json(const struct mr_score_result *r, double charges)
 	    "neutral", r->neutral,
 	    "estimate", r->estimate,
 	    "unverified", r->unverified,
+	    "assumed", r->assumed_from != 0,
+	    "assumed_from", r->assumed_from ? json_integer(r->assumed_from) :
+		json_null(),
 	    "dollars", isnan(charges) || isnan(r->adjustment) ? json_null() :
 		json_real(charges * r->adjustment / 100.0));
 }
@@ -231,6 +234,12 @@ print_text(struct cli_ctx *ctx, const struct mr_case *c,
 	printf("%sWhat-if for case %lld%s  %s  PY%d (payment year %d)\n\n",
 	    cli_color(ctx, "\033[1m"), (long long)c->id, cli_color(ctx, "\033[0m"),
 	    c->name, c->performance_year, c->performance_year + 2);
+	if (cur->assumed_from || wi->assumed_from)
+		printf("  assumed: PY%d's figures are not all published; the "
+		    "latest published ones stand in (from PY%d), marked "
+		    "[assumed] below\n\n", c->performance_year,
+		    cur->assumed_from > wi->assumed_from ? cur->assumed_from :
+		    wi->assumed_from);
 	printf("  %-22s %-20s %s\n", "", "current", "what-if");
 	mr_category_format(cur->reweighted, a, sizeof a);
 	mr_category_format(wi->reweighted, b, sizeof b);
@@ -281,8 +290,9 @@ print_text(struct cli_ctx *ctx, const struct mr_case *c,
 	}
 	printf("\n\nHow this was computed\n");
 	for (int i = 0; i < nrules; i++)
-		printf("  %2d. [%s] %s%s%s\n      source: %s\n", i + 1,
+		printf("  %2d. [%s] %s%s%s%s\n      source: %s\n", i + 1,
 		    rules[i].applies_to, rules[i].rule->text,
+		    rules[i].rule->assumed_from ? " [assumed]" : "",
 		    rules[i].rule->verified ? "" : " [unverified]",
 		    rules[i].rule->estimate && !strstr(rules[i].rule->text,
 		    "estimate") ? " [estimate]" : "", rules[i].rule->source);
@@ -300,7 +310,7 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_err err = { 0 };
 	double override[MR_NCAT], score[MR_NCAT], charges = NAN;
 	unsigned int reweight = 0, bits, given = 0;
-	int rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0;
+	int rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0, assumed_from;
 	const char *v;
 	long long id;
 	json_t *o, *list;
@@ -354,10 +364,11 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	if (strcmp(c.participation, "apm-entity") == 0 && nextra < 4) {
 		snprintf(extra[nextra].rule, sizeof extra[0].rule, "apm-entity");
 		snprintf(extra[nextra].text, sizeof extra[0].text, "the case is "
-		    "an APM Entity: the facts sheet documents traditional MIPS "
-		    "weights only, so APM Entity scoring may differ");
+		    "an APM Entity: the weights used are those published for "
+		    "traditional MIPS, so APM Entity scoring may differ");
 		snprintf(extra[nextra].source, sizeof extra[0].source,
-		    "domain.md sections 2.1-2.2");
+		    "CMS 2024 EUC Application Guide; ASCO Mar 22 2024 (APM "
+		    "Entities: reweighting and data-override rules differ)");
 		extra[nextra].verified = 1;
 		extra[nextra++].estimate = 1;
 		wi->estimate = 1;
@@ -407,12 +418,16 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	list = json_array();
 	for (int i = 0; i < nrules; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, "
-		    "s:b}", "rule", rules[i].rule->rule, "applies_to",
+		    "s:b, s:o}", "rule", rules[i].rule->rule, "applies_to",
 		    rules[i].applies_to, "text", rules[i].rule->text, "source",
 		    rules[i].rule->source, "verified", rules[i].rule->verified,
-		    "estimate", rules[i].rule->estimate));
+		    "estimate", rules[i].rule->estimate, "assumed_from",
+		    rules[i].rule->assumed_from ?
+		    json_integer(rules[i].rule->assumed_from) : json_null()));
+	assumed_from = cur->assumed_from > wi->assumed_from ?
+	    cur->assumed_from : wi->assumed_from;
 	o = json_pack("{s:I, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:b, "
-	    "s:b, s:o}",
+	    "s:b, s:b, s:o, s:o}",
 	    "case_id", (json_int_t)c.id,
 	    "performance_year", c.performance_year,
 	    "payment_year", c.performance_year + 2,
@@ -425,6 +440,9 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 		"dollars", num(charges * (wi->adjustment - cur->adjustment) / 100.0),
 	    "estimate", cur->estimate || wi->estimate || !isnan(charges),
 	    "unverified", cur->unverified || wi->unverified,
+	    "assumed", assumed_from != 0,
+	    "assumed_from", assumed_from ? json_integer(assumed_from) :
+		json_null(),
 	    "rules", list);
 	rc = cli_print_json(o);
 	goto out;

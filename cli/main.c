@@ -26,6 +26,7 @@
 #include "lib/mr_config.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
+#include "lib/mr_year.h"
 
 static int cmd_help(struct cli_ctx *, struct cli_args *);
 static int cmd_version(struct cli_ctx *, struct cli_args *);
@@ -221,7 +222,7 @@ static const struct cli_cmd commands[] = {
 	    "  --tin TIN             taxpayer id: 123456789, 12-3456789 or 123-45-6789\n"
 	    "  --npi NPI             10-digit NPI of the clinician (omit for a group)\n"
 	    "  --name NAME           clinician or group name\n"
-	    "  --year YEAR           performance year (2017 to this year)\n"
+	    "  --year YEAR           performance year (2017 to next year)\n"
 	    "  --reason REASON       wrong-tin-npi, qp-status, euc-not-applied,\n"
 	    "                        scoring-error, eligibility, other (repeatable)\n"
 	    "  --score N             final score CMS reported (0-100)\n"
@@ -440,7 +441,7 @@ static const struct cli_cmd commands[] = {
 	    "      submitted, event, window, filed, confirmation, owner, notes\n"
 	    "  hardship status FILING STATE [--note TEXT]\n"
 	    "      draft > submitted > approved | denied; withdrawn from draft or\n"
-	    "      submitted.  Warnings (rules of the facts sheet) go to stderr.\n",
+	    "      submitted.  Warnings (published rules) go to stderr.\n",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
 	},
 	{ .name = "whatif",
@@ -664,17 +665,9 @@ int
 cli_parse_year(struct cli_ctx *ctx, const char *s, int *year)
 {
 	struct mr_err err = { 0 };
-	char *end;
-	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 2017 || v > 9999) {
-		mr_err_set(&err, MR_EINVAL, "year '%s': a performance year like "
-		    "2023 is expected (2017 or later)", s);
+	if (mr_year_parse(s, (time_t)ctx->now, year, &err) == -1)
 		return cli_fail(ctx, &err);
-	}
-	*year = (int)v;
 	return EXIT_OK;
 }
 

@@ -13,7 +13,8 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_config.c lib/mr_config.h \
 	lib/mr_when.c lib/mr_when.h \
 	lib/mr_window.c lib/mr_window.h \
-	lib/mr_deadline.c lib/mr_deadline.h
+	lib/mr_deadline.c lib/mr_deadline.h \
+	lib/mr_year.c lib/mr_year.h
 # -- windows and time (issue 3)
 # -- evidence (issue 6)
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \

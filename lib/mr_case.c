@@ -15,6 +15,7 @@
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
+#include "lib/mr_year.h"
 
 static const struct {
 	const char	*name;
@@ -236,37 +237,14 @@ parse_score(const char *field, const char *s, double *out, struct mr_err *err)
 	return 0;
 }
 
-static int
-current_year(struct mr_store *st)
-{
-	time_t now = mr_store_now(st);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	return tm.tm_year + 1900;
-}
-
+/* The performance year: one rule for every command (lib/mr_year.h). */
 static int
 parse_year(struct mr_store *st, const char *s, int *out, struct mr_err *err)
 {
-	char *end;
-	long v;
-	int cur = current_year(st);
-
 	if (s == NULL || *s == '\0')
 		return mr_err_set(err, MR_EINVAL, "year: the performance year is "
 		    "required (--year 2023)");
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0)
-		return mr_err_set(err, MR_EINVAL, "year '%s': a performance year "
-		    "like 2023 is expected", s);
-	if (v < 2017 || v > cur)
-		return mr_err_set(err, MR_EINVAL, "year '%s': MIPS performance "
-		    "years run from 2017 (the first) to %d (the current one)",
-		    s, cur);
-	*out = (int)v;
-	return 0;
+	return mr_year_parse(s, mr_store_now(st), out, err);
 }
 
 /*
@@ -280,9 +258,10 @@ static int
 adjustment_bounds(struct mr_store *st, int year, double *lo, double *hi,
     struct mr_err *err)
 {
-	/* issue 7: import validates every row here; program_year is reference
-	 * data only migrations write, so remember the last answer per
-	 * connection and year rather than query it 541,421 times. */
+	/* Import validates every row here; program_year changes only with a
+	 * migration or a reference pack (its own command), so remember the
+	 * last answer per connection and year rather than query it 541,421
+	 * times. */
 	static _Thread_local struct { sqlite3 *db; int year; double lo, hi; } memo;
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;

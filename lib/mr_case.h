@@ -17,7 +17,7 @@
 
 struct mr_store;
 
-/* Why the officer asks for a review (../shared/domain.md section 1.5). */
+/* Why the officer asks for a review (the grounds CMS lists in its targeted-review notices). */
 enum mr_reason {
 	MR_REASON_WRONG_TIN_NPI	= 1 << 0,	/* data filed under the wrong TIN/NPI */
 	MR_REASON_QP_STATUS	= 1 << 1,	/* QP status should exempt */

@@ -14,6 +14,7 @@
 #include "lib/mr_feed.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
+#include "lib/mr_year.h"
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -102,9 +103,8 @@ mr_feed_add(struct mr_store *st, const char *name, const char *tin, int year,
 	snprintf(f.name, sizeof f.name, "%s", name);
 	if (tin != NULL && mr_tin_normalize(tin, f.tin, sizeof f.tin, err) == -1)
 		return -1;
-	if (year != 0 && (year < 2017 || year > 2100))
-		return mr_err_set(err, MR_EINVAL, "year '%d': a performance year "
-		    "from 2017 is expected", year);
+	if (year != 0 && mr_year_check(year, mr_store_now(st), err) == -1)
+		return -1;
 	f.year = year;
 	if (RAND_bytes(raw, sizeof raw) != 1)
 		return mr_err_set(err, MR_EFAIL, "no random bytes for the feed "

@@ -13,6 +13,7 @@
 #include "lib/mr_ident.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
+#include "lib/mr_year.h"
 
 /*
  * The workflow.  A CMS decision is final for the filing; a denied or
@@ -108,53 +109,15 @@ hardship_init(struct mr_hardship *h)
 	snprintf(h->status, sizeof h->status, "draft");
 }
 
-static int
-current_year(struct mr_store *st)
-{
-	time_t now = mr_store_now(st);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	return tm.tm_year + 1900;
-}
-
-/* A performance year MIPS had (program_year holds it) and not in the future. */
+/*
+ * The performance year: one rule for every command (lib/mr_year.h).  A year
+ * whose program data is not yet published is accepted: its deadlines are
+ * unknown until a window is added, and scoring assumes the latest year's.
+ */
 static int
 parse_year(struct mr_store *st, const char *s, int *out, struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	char *end;
-	long v;
-	int rc = -1, step, cur = current_year(st);
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || end == s || *end != '\0' || errno != 0)
-		return mr_err_set(err, MR_EINVAL, "year '%s': a performance year "
-		    "like 2023 is expected", s);
-	if (v < 2017 || v > cur)
-		return mr_err_set(err, MR_EINVAL, "year '%s': MIPS performance "
-		    "years run from 2017 (the first) to %d (the current one)",
-		    s, cur);
-	if (mr_store_prepare(st, "SELECT 1 FROM program_year WHERE "
-	    "performance_year = ?", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int(stmt, 1, (int)v);
-	if ((step = sqlite3_step(stmt)) == SQLITE_DONE) {
-		mr_err_set(err, MR_EINVAL, "year '%s': there is no MIPS program "
-		    "data for performance year %ld (domain.md section 3.3 covers "
-		    "2017 to 2025); a hardship filing needs a program year", s, v);
-		goto out;
-	}
-	if (step != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading program data");
-		goto out;
-	}
-	*out = (int)v;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_year_parse(s, mr_store_now(st), out, err);
 }
 
 /* YYYY-MM-DD, a real date, not after today. */
@@ -267,7 +230,7 @@ out:
 /*
  * A window named by the officer: of the filing's year, and a hardship
  * window or the targeted-review window (CMS took EUC requests through the
- * targeted-review form in PY2020 and PY2023, domain.md section 1.4).
+ * targeted-review form in PY2020 and PY2023: ciproms.com; aafp.org).
  */
 static int
 check_window(struct mr_store *st, const struct mr_hardship *h,
@@ -406,7 +369,7 @@ apply_input(struct mr_store *st, const struct mr_hardship_input *in,
 		mr_category_format(h->categories, cats, sizeof cats);
 		return mr_err_set(err, MR_EINVAL, "categories '%s': a Promoting "
 		    "Interoperability hardship exception covers the pi category "
-		    "only (domain.md section 2.1); use --categories pi, or "
+		    "only (CMS PI hardship exception); use --categories pi, or "
 		    "--type euc for other categories", cats);
 	}
 	if (h->submitted & ~h->categories) {
@@ -459,7 +422,8 @@ mr_hardship_advise(const struct mr_hardship *h, struct mr_hardship_warnings *w)
 		    window_kind_for(h->type), h->performance_year,
 		    strcmp(h->type, "pi") == 0 ? " (if the PI application shared "
 		    "the EUC deadline, name the euc-hardship window)" : "");
-	/* domain.md section 2.2: submitted data overrides reweighting. */
+	/* Submitted data overrides reweighting (CMS Change Healthcare
+	 * notice; ASCO). */
 	for (int i = 0; i < MR_NCAT; i++) {
 		if (!(h->submitted & (1u << i)))
 			continue;

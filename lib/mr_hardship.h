@@ -1,7 +1,7 @@
 /*
  * mr_hardship: extreme-and-uncontrollable-circumstances (EUC) and Promoting
- * Interoperability hardship-exception filings (../shared/domain.md section
- * 2), their categories, window and workflow.
+ * Interoperability hardship-exception filings (CMS EUC Application Guide;
+ * QPP notices), their categories, window and workflow.
  *
  * A filing asks CMS to reweight one to four performance categories for a
  * TIN (optionally one NPI) and performance year.  It falls under a window
@@ -97,7 +97,7 @@ int	mr_hardship_transition_allowed(const char *from, const char *to,
 
 /*
  * File a new filing (status draft).  Sets *id; fills *warn (may be NULL)
- * with the rules of domain.md section 2 that apply to it.
+ * with the published EUC rules that apply to it.
  */
 int	mr_hardship_add(struct mr_store *, const struct mr_hardship_input *,
 	    int64_t *id, struct mr_hardship_warnings *, struct mr_err *);
@@ -125,7 +125,7 @@ int	mr_hardship_list(struct mr_store *, const struct mr_hardship_filter *,
 /* The window of a filing; MR_ENOTFOUND when it has none. */
 int	mr_hardship_window(struct mr_store *, int64_t window_id,
 	    struct mr_hardship_window *, struct mr_err *);
-/* The advice of domain.md section 2 for a filing, recomputed. */
+/* The advice of the published EUC rules for a filing, recomputed. */
 void	mr_hardship_advise(const struct mr_hardship *,
 	    struct mr_hardship_warnings *);
 

@@ -15,9 +15,9 @@ static const char *const category_names[MR_NCAT] = {
 	"quality", "cost", "ia", "pi"
 };
 
-/* Where the formulas (not the figures) come from: domain.md section 3.4. */
+/* Where the formulas (not the figures) come from. */
 #define SRC_1405	"42 CFR 414.1405(b) (law.lawstack.com copy)"
-#define SRC_NEUTRAL	"ASCO; aafp.org (domain.md sections 2.2 and 3.2)"
+#define SRC_NEUTRAL	"ASCO; aafp.org (fewer than two scored categories: final score = performance threshold)"
 
 const char *
 mr_category_name(int idx)
@@ -121,6 +121,36 @@ mr_score_note(struct mr_score_result *res, const char *rule, const char *source,
 	va_end(ap);
 }
 
+void
+mr_score_note_assumed(struct mr_score_result *res, int year, int from)
+{
+	struct mr_score_rule *r;
+	size_t len;
+
+	if (from == 0 || from == year || res->nrules == 0)
+		return;
+	if (from > res->assumed_from)
+		res->assumed_from = from;
+	r = &res->rules[res->nrules - 1];
+	r->assumed_from = from;
+	len = strlen(r->text);
+	snprintf(r->text + len, sizeof r->text - len, " (assumed: PY%d's "
+	    "figure, PY%d's is not published)", from, year);
+}
+
+int
+mr_score_ref_assumed(const struct mr_score_ref *ref)
+{
+	int from = 0;
+
+	if (ref->program_from != ref->year)
+		from = ref->program_from;
+	if (ref->weights_from != ref->year && ref->weights_from > from)
+		from = ref->weights_from;
+	return from;
+}
+
+/* The year's program data, else the latest earlier year's (assumed). */
 static int
 load_program(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 {
@@ -128,15 +158,15 @@ load_program(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 	int rc = -1, step;
 
 	if (mr_store_prepare(st, "SELECT performance_threshold, "
-	    "exceptional_threshold, max_adjustment_pct, source, verified "
-	    "FROM program_year WHERE performance_year = ?", &stmt, err) == -1)
+	    "exceptional_threshold, max_adjustment_pct, source, verified, "
+	    "performance_year FROM program_year WHERE performance_year <= ? "
+	    "ORDER BY performance_year DESC LIMIT 1", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int(stmt, 1, ref->year);
 	if ((step = sqlite3_step(stmt)) == SQLITE_DONE) {
 		mr_err_set(err, MR_ENOTFOUND, "performance year %d: there is no "
 		    "MIPS program data (performance threshold, adjustment range) "
-		    "for it; the facts sheet (domain.md section 3.3) covers 2017 "
-		    "to 2025, and the what-if does not guess", ref->year);
+		    "for it or any earlier year", ref->year);
 		goto out;
 	}
 	if (step != SQLITE_ROW) {
@@ -150,6 +180,7 @@ load_program(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 	snprintf(ref->program_source, sizeof ref->program_source, "%s",
 	    mr_store_col_text(stmt, 3));
 	ref->program_verified = sqlite3_column_int(stmt, 4);
+	ref->program_from = sqlite3_column_int(stmt, 5);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
@@ -222,6 +253,30 @@ out:
 	return rc;
 }
 
+/*
+ * The year's weights come from the latest year up to it that has them; the
+ * redistribution rows from the latest year up to it that has any and the
+ * same weights (a table restated for other weights would not fit).  ?1 is
+ * the year: w is the weights' year, r the redistribution rows' year.
+ */
+static const char weights_sql[] =
+	"WITH w AS (SELECT max(performance_year) AS y FROM score_weight "
+	"  WHERE performance_year <= ?1 AND reweighted = '' AND practice = 'any'), "
+	"b AS (SELECT s.* FROM score_weight s, w WHERE s.performance_year = w.y "
+	"  AND s.reweighted = '' AND s.practice = 'any'), "
+	"r AS (SELECT max(s.performance_year) AS y FROM score_weight s "
+	"  JOIN score_weight o ON o.performance_year = s.performance_year "
+	"  AND o.reweighted = '' AND o.practice = 'any', b "
+	"  WHERE s.performance_year <= ?1 AND s.reweighted <> '' "
+	"  AND o.quality = b.quality AND o.cost = b.cost AND o.ia = b.ia "
+	"  AND o.pi = b.pi) "
+	"SELECT s.reweighted, s.practice, s.quality, s.cost, s.ia, s.pi, "
+	"  s.source, s.verified, s.performance_year "
+	"FROM score_weight s, w, r "
+	"WHERE (s.performance_year = w.y AND s.reweighted = '') "
+	"  OR (s.performance_year = r.y AND s.reweighted <> '') "
+	"ORDER BY s.reweighted, s.practice";
+
 static int
 load_weights(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 {
@@ -229,10 +284,7 @@ load_weights(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 	struct mr_score_weights *w;
 	int rc = -1, step, base = 0;
 
-	if (mr_store_prepare(st, "SELECT reweighted, practice, quality, cost, "
-	    "ia, pi, source, verified FROM score_weight WHERE "
-	    "performance_year = ? ORDER BY reweighted, practice", &stmt,
-	    err) == -1)
+	if (mr_store_prepare(st, weights_sql, &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int(stmt, 1, ref->year);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -250,8 +302,12 @@ load_weights(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 			w->w[i] = sqlite3_column_double(stmt, 2 + i);
 		snprintf(w->source, sizeof w->source, "%s", mr_store_col_text(stmt, 6));
 		w->verified = sqlite3_column_int(stmt, 7);
-		if (w->reweighted == 0 && !w->small)
+		w->from_year = sqlite3_column_int(stmt, 8);
+		if (w->reweighted == 0 && !w->small) {
 			base = 1;
+			ref->weights_from = w->from_year;
+		} else if (w->reweighted != 0)
+			ref->redistribution_from = w->from_year;
 		ref->nweights++;
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW) {
@@ -260,8 +316,8 @@ load_weights(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 	}
 	if (!base) {
 		mr_err_set(err, MR_ENOTFOUND, "performance year %d: there are no "
-		    "category weights for it in the reference data (domain.md "
-		    "section 3.1)", ref->year);
+		    "category weights for it or any earlier year in the "
+		    "reference data", ref->year);
 		goto out;
 	}
 	rc = 0;
@@ -332,7 +388,8 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 			counted |= 1u << i;
 	format_weights(base->w, wbuf, sizeof wbuf);
 	mr_score_note(res, "weights", base->source, base->verified, 0,
-	    "PY%d category weights: %s", ref->year, wbuf);
+	    "PY%d category weights: %s", base->from_year, wbuf);
+	mr_score_note_assumed(res, ref->year, base->from_year);
 	if (ref->auto_reweighted & counted) {
 		mr_category_format(ref->auto_reweighted & counted, cats, sizeof cats);
 		mr_score_note(res, "automatic-reweighting", ref->auto_source,
@@ -363,6 +420,7 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 		    "%s: with fewer than two scorable categories the final "
 		    "score is the performance threshold, %g (a neutral "
 		    "adjustment)", what, ref->threshold);
+		mr_score_note_assumed(res, ref->year, ref->program_from);
 		return 0;
 	}
 	if (r == 0)
@@ -374,14 +432,15 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 		w = (practice == MR_PRACTICE_SMALL && small) ? small : any;
 		if (w == NULL)
 			return mr_err_set(err, MR_ENOTFOUND, "performance year "
-			    "%d: the facts sheet has no published redistribution "
-			    "for reweighting %s (domain.md section 3.2), so the "
-			    "what-if cannot compute it; it does not guess",
-			    ref->year, cats);
+			    "%d: the reference data has no published "
+			    "redistribution for reweighting %s (42 CFR "
+			    "414.1380(c)(2)), so the what-if cannot compute it; "
+			    "it does not guess", ref->year, cats);
 		format_weights(w->w, wbuf, sizeof wbuf);
 		mr_score_note(res, "redistribution", w->source, w->verified, 0,
 		    "%s reweighted to 0 %%%s: %s", cats, w->small ?
 		    " (practice of 15 or fewer clinicians)" : "", wbuf);
+		mr_score_note_assumed(res, ref->year, w->from_year);
 		if (practice == MR_PRACTICE_UNKNOWN && small != NULL &&
 		    small != w) {
 			format_weights(small->w, wbuf, sizeof wbuf);
@@ -390,6 +449,7 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 			    "clinicians the weights would be %s; the case does "
 			    "not say its practice size (set practice=small or "
 			    "large)", wbuf);
+			mr_score_note_assumed(res, ref->year, small->from_year);
 		}
 	}
 	for (int i = 0; i < MR_NCAT; i++) {
@@ -407,7 +467,7 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 		    "%s%s %g x %g %%", off ? " + " : "", category_names[i],
 		    score[i], w->w[i]);
 	}
-	/* Final scores are in hundredths (domain.md section 3.4: 74.99 is
+	/* Final scores are in hundredths (mdinteractive.com PY2024 mapping: 74.99 is
 	 * below, 75.00 at and 75.01 above the threshold); rounding also keeps
 	 * binary error (74.99999999999999) from crossing the threshold. */
 	res->final_score = round(total) / 100.0;
@@ -437,7 +497,8 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 	mr_score_note(res, "threshold", src, ref->program_verified, 0,
 	    "PY%d performance threshold %g, applicable percent %g %%; a final "
 	    "score at or below a quarter of the threshold (%g) gets the full "
-	    "-%g %%", ref->year, t, m, q, m);
+	    "-%g %%", ref->program_from, t, m, q, m);
+	mr_score_note_assumed(res, ref->year, ref->program_from);
 	if (s <= q) {
 		res->adjustment = -m;
 		mr_score_note(res, "negative-scale", SRC_1405, 1, 0,
@@ -446,8 +507,8 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 	}
 	if (s < t) {
 		/* The line runs from -m at a score of 0 (not at q) to 0 at the
-		 * threshold; scores up to q are then held at -m (domain.md
-		 * section 3.4), so just above q the penalty is 3/4 of m. */
+		 * threshold; scores up to q are then held at -m (42 CFR
+		 * 414.1405(b)), so just above q the penalty is 3/4 of m. */
 		res->adjustment = -m * (t - s) / t;
 		mr_score_note(res, "negative-scale", SRC_1405, 1, 0,
 		    "%.2f is below the threshold: linear from -%g %% at 0 to "
@@ -464,7 +525,7 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 		return 0;
 	}
 	if (ref->scale_year == 0) {
-		mr_score_note(res, "positive-scale", "domain.md section 3.4", 1,
+		mr_score_note(res, "positive-scale", SRC_1405, 1,
 		    0, "no published maximum positive adjustment for PY%d or "
 		    "before: above the threshold the adjustment is positive but "
 		    "cannot be computed", ref->year);
@@ -483,12 +544,13 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 		    "positive adjustment for PY%d; PY%d's +%g %% at 100 is used: "
 		    "+%g x (%.2f - %g) / (100 - %g) = %+.2f %%", ref->year,
 		    ref->scale_year, base, base, s, t, t, adj);
+		mr_score_note_assumed(res, ref->year, ref->scale_year);
 	} else if (!isnan(et) && isnan(ref->exceptional_part)) {
 		res->estimate = 1;
 		mr_score_note(res, "positive-scale", ref->scale_source,
 		    ref->scale_verified, 1, "estimate: the published +%g %% at "
 		    "100 includes the exceptional-performance bonus (a separate "
-		    "pool for scores of %g or more) whose share the facts sheet "
+		    "pool for scores of %g or more) whose share the source "
 		    "does not give; straight line from 0 %% at %g: +%g x (%.2f - "
 		    "%g) / (100 - %g) = %+.2f %%", base, et, t, base, s, t, t, adj);
 	} else {
@@ -507,7 +569,7 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 		    ref->scale_verified, 1, "estimate: %.2f reaches the "
 		    "exceptional-performance threshold %g; the bonus (up to +%g "
 		    "%%) is taken as a straight line from 0 %% at %g, its own "
-		    "scale not being in the facts sheet: %+.2f %%", s, et,
+		    "scale not being published: %+.2f %%", s, et,
 		    ref->exceptional_part, et, exc);
 	}
 	res->adjustment = adj;

@@ -5,9 +5,14 @@
  *
  * mr_score_load() reads one performance year's reference data; the
  * computations after it are pure arithmetic on that data.  Every result
- * carries the rules it applied, each with its source and whether the facts
- * sheet (../shared/domain.md section 3) marks it verified, so an officer
- * can check the arithmetic against the CMS notice.
+ * carries the rules it applied, each with its source and whether that
+ * source is verified, so an officer can check the arithmetic against the
+ * CMS notice.
+ *
+ * A year whose facts are not published yet (the current or next year, or a
+ * redistribution table CMS has not restated) takes the latest earlier
+ * year's: such a rule carries assumed_from, the year it was taken from, so
+ * every output can say the figure is assumed rather than published.
  */
 #ifndef MR_SCORE_H
 #define MR_SCORE_H
@@ -46,8 +51,9 @@ struct mr_score_rule {
 	char		 rule[24];	/* "weights", "threshold", "positive-scale" ... */
 	char		 text[512];	/* what was applied, with the numbers */
 	char		 source[320];	/* where the fact comes from */
-	int		 verified;	/* 0: the facts sheet marks it [U] or [D] */
+	int		 verified;	/* 0: the source is unverified or derived */
 	int		 estimate;	/* 1: not a published figure */
+	int		 assumed_from;	/* 0: the year's own; else the year taken from */
 };
 
 struct mr_score_weights {
@@ -56,11 +62,15 @@ struct mr_score_weights {
 	double		 w[MR_NCAT];	/* percent, summing to 100 */
 	char		 source[320];
 	int		 verified;
+	int		 from_year;	/* the year the row belongs to */
 };
 
 /* One performance year's reference data. */
 struct mr_score_ref {
 	int		 year;
+	int		 program_from;		/* year of the program data below */
+	int		 weights_from;		/* year of the year's weights */
+	int		 redistribution_from;	/* year of the redistribution rows; 0: none */
 	double		 threshold;		/* performance threshold */
 	double		 exceptional_threshold;	/* NaN: no exceptional bonus that year */
 	double		 max_negative;		/* applicable percent, e.g. 9 */
@@ -88,6 +98,9 @@ struct mr_score_result {
 	int		 neutral;		/* fewer than two scorable categories */
 	int		 estimate;		/* the adjustment rests on an estimate */
 	int		 unverified;		/* some rule applied is unverified */
+	int		 assumed_from;		/* 0: every rule applied is the year's
+						 * own; else the latest year whose
+						 * values stand in for it */
 	unsigned int	 reweighted;		/* effective, incl. automatic */
 	double		 w[MR_NCAT];		/* weights used; NaN when neutral */
 	double		 score[MR_NCAT];	/* category scores used (NaN unknown) */
@@ -96,8 +109,9 @@ struct mr_score_result {
 };
 
 /*
- * Load the reference data of performance year `year`.  A year without
- * program data (threshold) is MR_ENOTFOUND with a message saying so.
+ * Load the reference data of performance year `year`: its own where
+ * published, else the latest earlier year's (see assumed_from).  Only a
+ * year before any program data is MR_ENOTFOUND.
  */
 int	mr_score_load(struct mr_store *, int year, struct mr_score_ref *,
 	    struct mr_err *);
@@ -130,6 +144,17 @@ int	mr_score_adjustment(const struct mr_score_ref *, double final_score,
 
 /* Clear *res: nothing known yet, category scores copied (score may be NULL). */
 void	mr_score_result_init(struct mr_score_result *, const double score[MR_NCAT]);
+/*
+ * The latest year whose value stands in for one of ref's: 0 when every
+ * fact loaded is the year's own (redistribution rows count only when
+ * reweighting uses them, so they are not looked at here).
+ */
+int	mr_score_ref_assumed(const struct mr_score_ref *);
+/*
+ * Mark the rule appended last as taken from year `from` (no-op when from
+ * is 0 or the rule's own year) and raise res->assumed_from.
+ */
+void	mr_score_note_assumed(struct mr_score_result *, int year, int from);
 /* Append a rule to res (silently dropped past MR_SCORE_MAXRULES). */
 void	mr_score_note(struct mr_score_result *, const char *rule,
 	    const char *source, int verified, int estimate, const char *fmt, ...)

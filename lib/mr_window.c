@@ -11,6 +11,7 @@
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
+#include "lib/mr_year.h"
 
 static const char *const kinds[] = { "targeted-review", "euc-hardship",
 	"pi-hardship", "data-submission", "other", NULL };
@@ -146,10 +147,8 @@ apply_input(struct mr_store *st, const struct mr_window_input *in,
     struct mr_window *w, struct mr_err *err)
 {
 	struct mr_when when;
-	char *end, *copy;
-	long y;
+	char *copy;
 	time_t now = mr_store_now(st);
-	struct tm tm;
 
 	if (in->kind != NULL) {
 		if (mr_window_kind_valid(in->kind, err) == -1)
@@ -157,17 +156,9 @@ apply_input(struct mr_store *st, const struct mr_window_input *in,
 		snprintf(w->kind, sizeof w->kind, "%s", in->kind);
 	}
 	if (in->year != NULL) {
-		gmtime_r(&now, &tm);
-		errno = 0;
-		y = strtol(in->year, &end, 10);
-		if (end == in->year || *end != '\0' || errno != 0)
-			return mr_err_set(err, MR_EINVAL, "year '%s': a "
-			    "performance year like 2023 is expected", in->year);
-		if (y < 2017 || y > tm.tm_year + 1900 + 1)
-			return mr_err_set(err, MR_EINVAL, "year '%s': MIPS "
-			    "performance years run from 2017 (the first) to %d",
-			    in->year, tm.tm_year + 1900 + 1);
-		w->performance_year = (int)y;
+		if (mr_year_parse(in->year, now, &w->performance_year,
+		    err) == -1)
+			return -1;
 	}
 	if (in->zone != NULL) {
 		if (mr_when_zone_valid(in->zone, err) == -1)
@@ -317,7 +308,9 @@ window_write(struct mr_store *st, struct mr_window *w, struct mr_err *err)
 	    "?4, ?5, ?6, ?7, ?8, ?9)" :
 	    "UPDATE review_window SET kind = ?1, performance_year = ?2, name = ?3, "
 	    "opens_at = ?4, closes_at = ?5, zone = ?6, source = ?7, "
-	    "updated_at = ?9, revision = revision + 1 WHERE id = ?10",
+	    /* an edit makes the window the office's: no pack overwrites it */
+	    "updated_at = ?9, revision = revision + 1, origin = 'office', "
+	    "verified = NULL WHERE id = ?10",
 	    &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, w->kind, -1, SQLITE_STATIC);

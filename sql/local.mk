@@ -13,4 +13,6 @@ SQL_FILES += sql/005_feeds.sql
 SQL_FILES += sql/006_alerts.sql
 # -- redistribution tables checked against 42 CFR 414.1380(c)(2)(ii)
 SQL_FILES += sql/007_redistribution_cfr.sql
+# -- reference data: packs, verified windows, the program year 2026
+SQL_FILES += sql/008_reference.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

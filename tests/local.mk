@@ -16,6 +16,8 @@ E2E_TESTS = \
 E2E_TESTS += tests/e2e/evidence.sh
 # -- hardship and what-if (issue 8)
 E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
+# -- performance years and reference data
+E2E_TESTS += tests/e2e/years.sh
 # -- calendar export and feeds (issue 4)
 E2E_TESTS += tests/e2e/calendar.sh tests/e2e/feed.sh
 check_PROGRAMS += tests/e2e/ical-check

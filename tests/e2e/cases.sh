@@ -92,8 +92,8 @@ refuses "unknown state" 3 "state 'pending'" "$MR" status 2 pending
 refuses "illegal transition" 5 "cannot go from draft to approved" "$MR" status 2 approved
 refuses "year 2016" 3 "year '2016'" \
 	"$MR" add --tin "$SEED_TIN" --name X --year 2016 --reason other
-refuses "next year" 3 "year '2025'" \
-	"$MR" add --tin "$SEED_TIN" --name X --year 2025 --reason other
+refuses "the year after next" 3 "year '2026': MIPS performance years run from 2017 (the first) to 2025 (next year)" \
+	"$MR" add --tin "$SEED_TIN" --name X --year 2026 --reason other
 refuses "score 101" 3 "score '101'" \
 	"$MR" add --tin "$SEED_TIN" --name X --year 2023 --reason other --score 101
 refuses "adjustment beyond -9%" 3 "adjustment" \

@@ -49,8 +49,8 @@ refuses "bad NPI" 3 "check digit" \
 	"$MR" hardship add --tin "$SEED_TIN" --npi 1234567898 --year 2023 --type euc --categories pi --event x
 refuses "window of another year" 3 "performance year 2017" \
 	"$MR" hardship add --tin "$SEED_TIN" --year 2023 --type euc --categories pi --event x --window 1
-MIPSREVIEW_NOW=2026-11-23T12:00:00Z refuses "a year with no program" 3 "no MIPS program data" \
-	"$MR" hardship add --tin "$SEED_TIN" --year 2026 --type euc --categories cost --event x
+MIPSREVIEW_NOW=2026-11-23T12:00:00Z refuses "the year after next" 3 "year '2028': MIPS performance years run from 2017 (the first) to 2027 (next year)" \
+	"$MR" hardship add --tin "$SEED_TIN" --year 2028 --type euc --categories cost --event x
 
 # Workflow: draft > submitted > approved; illegal moves refused.
 refuses "draft cannot be approved" 5 "from draft it can go to: submitted, withdrawn" \

@@ -132,8 +132,9 @@ test_year_without_window_has_no_deadline(void **state)
 	assert_int_equal(h.window_id, 0);
 	assert_true(has_warning(&w, "no deadline"));
 	mr_hardship_release(&h);
-	/* PY2023 has EUC windows but no pi-hardship window. */
+	/* PY2019 has an EUC re-opening but no pi-hardship window. */
 	in = seed_input();
+	in.year = "2019";
 	in.type = "pi";
 	in.categories = "pi";
 	in.submitted = NULL;
@@ -188,21 +189,38 @@ test_bad_input_is_refused_and_nothing_written(void **state)
 	assert_int_equal(count_rows(u->st, "SELECT count(*) FROM audit"), 0);
 }
 
-/* The current year (2026) has no program data in the facts sheet. */
+/*
+ * In November 2026 next year (2027) is accepted, with no deadline until
+ * CMS publishes one; the year after is refused and nothing is written.
+ */
 static void
 test_year_without_program_is_refused(void **state)
 {
 	struct unit_db *u = *state;
 	struct mr_hardship_input in = seed_input();
+	struct mr_hardship_warnings w;
+	struct mr_hardship h;
 	struct mr_err err = { 0 };
 	int64_t id;
 
 	mr_store_set_now(u->st, (time_t)1795000000);	/* 2026-11 */
-	in.year = "2026";
+	in.year = "2028";
 	assert_int_equal(mr_hardship_add(u->st, &in, &id, NULL, &err), -1);
 	assert_int_equal(err.code, MR_EINVAL);
-	assert_non_null(strstr(err.msg, "no MIPS program data"));
+	assert_non_null(strstr(err.msg, "to 2027 (next year)"));
 	assert_int_equal(count_rows(u->st, "SELECT count(*) FROM hardship_filing"), 0);
+	in.year = "2027";
+	assert_int_equal(mr_hardship_add(u->st, &in, &id, &w, &err), 0);
+	assert_int_equal(mr_hardship_get(u->st, id, &h, &err), 0);
+	assert_int_equal(h.window_id, 0);
+	assert_true(has_warning(&w, "no deadline"));
+	mr_hardship_release(&h);
+	/* PY2026's application is shipped: Dec 31 2026 8 p.m. ET. */
+	in.year = "2026";
+	assert_int_equal(mr_hardship_add(u->st, &in, &id, &w, &err), 0);
+	assert_int_equal(mr_hardship_get(u->st, id, &h, &err), 0);
+	assert_int_equal(h.window_id, window_named(u->st, "PY2026 EUC application"));
+	mr_hardship_release(&h);
 }
 
 /* Through the targeted-review form (PY2023, domain.md section 1.4). */

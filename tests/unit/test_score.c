@@ -315,7 +315,7 @@ test_py2017_cost_reweighting_changes_nothing(void **state)
 	assert_true(has_rule(&b, "reweighting", "changes nothing"));
 }
 
-/* A year or scenario the facts sheet does not cover is said, not guessed. */
+/* A year or scenario without reference data is said, not guessed. */
 static void
 test_missing_reference_data_is_said_not_guessed(void **state)
 {
@@ -335,10 +335,9 @@ test_missing_reference_data_is_said_not_guessed(void **state)
 	    &res, &err), -1);
 	assert_int_equal(err.code, MR_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "no published redistribution"));
-	assert_int_equal(mr_score_load(u->st, 2026, &ref, &err), -1);
+	assert_int_equal(mr_score_load(u->st, 2016, &ref, &err), -1);
 	assert_int_equal(err.code, MR_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "no MIPS program data"));
-	assert_int_equal(mr_score_load(u->st, 2016, &ref, &err), -1);
 }
 
 static void
@@ -480,6 +479,56 @@ test_earlier_tables_per_42cfr_414_1380_c2iiA_and_E(void **state)
 	assert_true(near(res.final_score, 0.50 * 40 + 0.50 * 60));
 }
 
+/*
+ * PY2027 has no published figures: PY2026's threshold and weights stand in
+ * and every rule that used them says so.  PY2026 has its own weights but
+ * CMS has not restated the redistribution table: PY2025's is assumed.
+ */
+static void
+test_unpublished_year_assumes_latest_values(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, 50, 100, 90 };
+	int marked = 0;
+
+	assert_int_equal(mr_score_load(u->st, 2027, &ref, &err), 0);
+	assert_int_equal(ref.program_from, 2026);
+	assert_int_equal(ref.weights_from, 2026);
+	assert_int_equal(mr_score_ref_assumed(&ref), 2026);
+	assert_true(ref.threshold == 75);
+	assert_int_equal(mr_score_final(&ref, s, 0, MR_PRACTICE_OTHER, &res,
+	    &err), 0);
+	assert_int_equal(mr_score_adjustment(&ref, res.final_score, &res,
+	    &err), 0);
+	assert_int_equal(res.assumed_from, 2026);
+	for (int i = 0; i < res.nrules; i++)
+		if (res.rules[i].assumed_from == 2026) {
+			marked++;
+			assert_non_null(strstr(res.rules[i].text, "assumed"));
+		}
+	assert_true(marked >= 2);	/* weights, threshold */
+
+	assert_int_equal(mr_score_load(u->st, 2026, &ref, &err), 0);
+	assert_int_equal(mr_score_ref_assumed(&ref), 0);
+	assert_int_equal(ref.redistribution_from, 2025);
+	assert_int_equal(mr_score_final(&ref, s, 0, MR_PRACTICE_OTHER, &res,
+	    &err), 0);
+	assert_int_equal(res.assumed_from, 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_int_equal(res.assumed_from, 2025);
+	assert_true(res.w[0] == 55 && res.w[3] == 30);	/* the no-cost row */
+
+	/* A year with its own table assumes nothing. */
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST, MR_PRACTICE_OTHER,
+	    &res, &err), 0);
+	assert_int_equal(res.assumed_from, 0);
+}
+
 int
 main(void)
 {
@@ -506,6 +555,7 @@ main(void)
 		T(test_no_quality_no_ia_is_cost_30_pi_70_per_42cfr_414_1380_c2iiF),
 		T(test_small_practice_no_pi_is_40_30_30_per_42cfr_414_1380_c2iiG),
 		T(test_earlier_tables_per_42cfr_414_1380_c2iiA_and_E),
+		T(test_unpublished_year_assumes_latest_values),
 #undef T
 	};
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Performance years by the clock, on 2026-11-30: 2017 to next year accepted,
+# PY2026's hardship deadline shipped, and a year whose figures CMS has not
+# published scored with the latest published ones, marked assumed.
+export MIPSREVIEW_NOW=2026-11-30T15:00:00Z
+. "$top_srcdir/tests/e2e/lib.sh"
+
+# One rule for every command that takes a year: 2017 .. 2027 today.
+ok "a PY2026 case" "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Ada Example" \
+	--year 2026 --reason euc-not-applied --quality 80 --cost 50 --ia 100 --pi 90
+ok "a PY2027 case (next year)" "$MR" add --tin 98-7654321 --name "Lakeside Group" \
+	--year 2027 --reason other --quality 80 --cost 50 --ia 100 --pi 90
+for cmd in "add --tin 11-2223334 --name X --reason other --year" \
+	"hardship add --tin 11-2223334 --type euc --categories cost --event storm --year" \
+	"window add --kind other --name later --closes 2028-12-31T20:00 --zone America/New_York --source x --year" \
+	"list --year" "export csv --year" "export ics --year" "hardship list --year" \
+	"feed add officer --year"; do
+	# shellcheck disable=SC2086
+	refuses "$cmd 2028" 3 "year '2028': MIPS performance years run from 2017 (the first) to 2027 (next year)" \
+		"$MR" $cmd 2028
+done
+refuses "2016" 3 "year '2016'" "$MR" add --tin 11-2223334 --name X --reason other --year 2016
+ok "list --year 2027" "$MR" list --year 2027
+expect_match "the PY2027 case is listed" "$(cat "$T/out")" "Lakeside Group"
+
+# The live deadline of late 2026: the PY2026 EUC and PI hardship
+# applications, Dec 31 2026 8 p.m. ET (texmed.org id=68084).
+ok "PY2026 EUC filing" "$MR" hardship add --tin "$SEED_TIN" --year 2026 --type euc \
+	--categories cost --event "wildfire smoke"
+ok "PY2026 PI filing" "$MR" hardship add --tin "$SEED_TIN" --year 2026 --type pi \
+	--categories pi --event "EHR vendor outage"
+ok "due --json" "$MR" due --json
+expect_eq "EUC deadline in UTC" "$(/usr/bin/python3 -c 'import json,sys
+print([i["deadline"]["closes_at"] for i in json.load(sys.stdin) if i.get("kind")=="euc-hardship"][0])' <"$T/out")" 2027-01-01T01:00:00Z
+expect_eq "PI deadline, same instant" "$(/usr/bin/python3 -c 'import json,sys
+print([i["deadline"]["closes_at"] for i in json.load(sys.stdin) if i.get("kind")=="pi-hardship"][0])' <"$T/out")" 2027-01-01T01:00:00Z
+ok "window list --json" "$MR" window list --json --year 2026
+expect_eq "PY2026 windows shipped, verified" "$(/usr/bin/python3 -c 'import json,sys
+print(sorted(w["kind"] for w in json.load(sys.stdin)))' <"$T/out")" "['euc-hardship', 'pi-hardship']"
+
+# PY2027: nothing published; PY2026's threshold and weights stand in.
+ok "whatif PY2027" "$MR" whatif 2 --json
+expect_eq "assumed" "$(json_get assumed <"$T/out")" True
+expect_eq "assumed from PY2026" "$(json_get assumed_from <"$T/out")" 2026
+expect_eq "the what-if side too" "$(json_get whatif.assumed_from <"$T/out")" 2026
+expect_eq "the threshold rule is marked" "$(/usr/bin/python3 -c 'import json,sys
+print([r["assumed_from"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="threshold"][0])' <"$T/out")" 2026
+ok "whatif PY2027 text" "$MR" whatif 2
+expect_match "text says assumed" "$(cat "$T/out")" "assumed: PY2027's figures are not all published"
+expect_match "rules marked" "$(cat "$T/out")" "\[assumed\]"
+# PY2026 has its own threshold and weights; only the maximum positive
+# adjustment is unpublished (the latest is PY2024's, +1.05 %).
+ok "whatif PY2026" "$MR" whatif 1 --json
+expect_eq "PY2026 threshold is its own" "$(/usr/bin/python3 -c 'import json,sys
+print([r["assumed_from"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="threshold"][0])' <"$T/out")" None
+expect_eq "PY2026 positive scale from PY2024" "$(json_get assumed_from <"$T/out")" 2024
+ok "whatif PY2026 no cost" "$MR" whatif 1 --reweight cost --json
+expect_eq "the redistribution table is PY2025's" "$(json_get assumed_from <"$T/out")" 2025
+finish
