@@ -5,6 +5,7 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_err.c lib/mr_err.h \
 	lib/mr_dl.c lib/mr_dl.h \
 	lib/mr_dl_lazy.h lib/mr_dl_crypto.c lib/mr_dl_magic.c \
+	lib/mr_dl_ical.c \
 	lib/mr_migrate.h \
 	lib/mr_store.c lib/mr_store.h \
 	lib/mr_audit.c lib/mr_audit.h \

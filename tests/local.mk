@@ -45,7 +45,8 @@ EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 
 if HAVE_CMOCKA
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS) $(CMOCKA_CFLAGS)
-UNIT_LDADD = $(MR_LIBS) $(CMOCKA_LIBS) -lm
+# Tests read calendars and hash with the libraries themselves.
+UNIT_LDADD = $(MR_LIBS) $(LIBICAL_LIBS) $(CRYPTO_LIBS) $(CMOCKA_LIBS) -lm
 UNIT_TESTS = \
 	tests/unit/test_ident \
 	tests/unit/test_store \

@@ -1,6 +1,6 @@
 #!/bin/sh
-# End to end: a command loads only the libraries it uses.  libcrypto and
-# libmagic are opened on first use (lib/mr_dl_lazy.h); the dynamic
+# End to end: a command loads only the libraries it uses.  libical,
+# libcrypto and libmagic are opened on first use (lib/mr_dl_lazy.h); the dynamic
 # loader's trace (LD_DEBUG=files) names every object a process opens.
 . "$top_srcdir/tests/e2e/lib.sh"
 
@@ -15,10 +15,15 @@ loads() {
 
 loads "--version does not load libcrypto" libcrypto no "$MR" --version
 loads "--version does not load libmagic" libmagic no "$MR" --version
+loads "--version does not load libical (nor ICU)" libical no "$MR" --version
 loads "add hashes its audit row with libcrypto" libcrypto yes \
 	"$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Lazy" --year 2023 --reason other
 loads "list does not load libcrypto" libcrypto no "$MR" list
 loads "show does not load libmagic" libmagic no "$MR" show 1
+loads "check needs no time zone" libical no "$MR" check 1
+loads "show gives the deadline in its zone through libical" libical yes "$MR" show 1
+loads "export ics writes the calendar with libical" libical yes "$MR" export ics
+expect_match "the calendar names the announced zone" "$(cat "$T/out")" "TZID:America/Chicago"
 printf '%%PDF-1.4\n%%EOF\n' >"$T/a.pdf"
 loads "attach asks libmagic for the file's type" libmagic yes \
 	"$MR" attach 1 "$T/a.pdf" --kind other
