@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/render.h"
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_ledger.h"
 #include "lib/mr_config.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_mail.h"
@@ -99,7 +100,7 @@ alerts_off(struct cli_ctx *ctx, const struct mr_config *cfg)
 	char iso[32];
 
 	if (ctx->json) {
-		mr_time_iso_utc((time_t)ctx->now, iso, sizeof iso);
+		mr_when_iso_utc((time_t)ctx->now, iso, sizeof iso);
 		return cli_print_json(json_pack("{s:s, s:b, s:b, s:[], s:i, s:i, "
 		    "s:i, s:i, s:i}", "now", iso, "configured", 0, "dry_run", 0,
 		    "reminders", "due", 0, "sent", 0, "failed", 0, "deferred", 0,
@@ -169,7 +170,7 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 		    "server failed; the next run retries\n", ctx->prog,
 		    tot.deferred, tot.deferred == 1 ? "" : "s");
 	if (o.array != NULL) {
-		mr_time_iso_utc((time_t)ctx->now, iso, sizeof iso);
+		mr_when_iso_utc((time_t)ctx->now, iso, sizeof iso);
 		rc = cli_print_json(json_pack("{s:s, s:b, s:b, s:O, s:i, s:i, s:i, "
 		    "s:i, s:i}", "now", iso, "configured", srv.url != NULL,
 		    "dry_run", dry, "reminders", o.array,
@@ -201,7 +202,7 @@ list_entry(const struct mr_alert_entry *e, void *arg)
 	char label[32], closes[32], extra[600] = "";
 
 	mr_alert_offset_label(e->offset, label, sizeof label);
-	mr_time_iso_utc(e->closes_at, closes, sizeof closes);
+	mr_when_iso_utc(e->closes_at, closes, sizeof closes);
 	if (o->array != NULL)
 		return json_array_append_new(o->array, json_pack(
 		    "{s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:s?, s:o, "

@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 
 static int
-need_text(const struct mr_evidence_need *need, void *arg)
+need_text(const struct mr_checklist_need *need, void *arg)
 {
 	struct cli_ctx *ctx = arg;
 	char what[64];
@@ -37,12 +38,12 @@ checklist_text(struct cli_ctx *ctx, long long id, int *nmissing,
 {
 	char missing[256];
 
-	if (mr_evidence_missing(ctx->st, id, missing, sizeof missing, nmissing,
+	if (mr_checklist_missing(ctx->st, id, missing, sizeof missing, nmissing,
 	    err) == -1)
 		return -1;
 	printf("\nEvidence checklist (%s)\n", *nmissing ? "incomplete" :
 	    "complete");
-	if (mr_evidence_checklist(ctx->st, id, need_text, ctx, err) == -1)
+	if (mr_checklist_each(ctx->st, id, need_text, ctx, err) == -1)
 		return -1;
 	if (*nmissing)
 		printf("  Missing: %s\n", missing);
@@ -66,7 +67,7 @@ json_t *
 evidence_show_json(struct cli_ctx *ctx, long long case_id)
 {
 	struct mr_err err = { 0 };
-	json_t *o = mr_evidence_checklist_json(ctx->st, case_id, &err);
+	json_t *o = mr_checklist_json(ctx->st, case_id, &err);
 
 	return o ? o : json_null();
 }
@@ -82,7 +83,7 @@ cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (ctx->json) {
-		if ((o = mr_evidence_checklist_json(ctx->st, id, &err)) == NULL)
+		if ((o = mr_checklist_json(ctx->st, id, &err)) == NULL)
 			return cli_fail(ctx, &err);
 		json_object_set_new(o, "case_id", json_integer(id));
 		return cli_print_json(o);
@@ -91,7 +92,7 @@ cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 		char missing[256];
 
 		/* Refuse an unknown case before printing anything. */
-		if (mr_evidence_missing(ctx->st, id, missing, sizeof missing, &n,
+		if (mr_checklist_missing(ctx->st, id, missing, sizeof missing, &n,
 		    &err) == -1)
 			return cli_fail(ctx, &err);
 	}

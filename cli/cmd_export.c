@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "lib/mr_case.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_export.h"
 #include "lib/mr_import.h"
 
 FILE *

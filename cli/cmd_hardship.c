@@ -15,6 +15,7 @@
 #include "lib/mr_ident.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
+#include "lib/mr_when.h"
 
 /* The instant as announced: "2024-04-15 20:00 EDT" in zone. */
 static void
@@ -65,7 +66,7 @@ filing_json(struct cli_ctx *ctx, const struct mr_hardship *h,
 	}
 	if (h->window_id != 0 && mr_hardship_window(ctx->st, h->window_id, &win,
 	    &err) == 0) {
-		mr_time_iso_utc((time_t)win.closes_at, iso, sizeof iso);
+		mr_when_iso_utc((time_t)win.closes_at, iso, sizeof iso);
 		json_object_set_new(o, "window", json_pack("{s:I, s:s, s:s, s:s, "
 		    "s:s, s:s}", "id", (json_int_t)win.id, "kind", win.kind,
 		    "name", win.name, "closes_at", iso, "zone", win.zone,

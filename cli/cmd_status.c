@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "lib/mr_case.h"
+#include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_store.h"
 
@@ -25,7 +26,7 @@ cmd_status(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_store_begin(ctx->st, &err) == -1 ||
 	    mr_case_set_status(ctx->st, id, state, cli_opt(a, "note"),
 	    &err) == -1 || (strcmp(state, "ready") == 0 &&
-	    mr_evidence_gate_ready(ctx->st, id, cli_opt(a, "force") != NULL,
+	    mr_checklist_gate_ready(ctx->st, id, cli_opt(a, "force") != NULL,
 	    &err) == -1)) {
 		mr_store_rollback(ctx->st);
 		return cli_fail(ctx, &err);

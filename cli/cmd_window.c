@@ -55,7 +55,7 @@ print_window_full(const struct cli_ctx *ctx, const struct mr_window *w)
 
 	mr_when_format_human(w->closes_at, w->zone, human, sizeof human);
 	mr_when_format_human(w->closes_at, ctx->viewer_zone, local, sizeof local);
-	mr_time_iso_utc(w->closes_at, utc, sizeof utc);
+	mr_when_iso_utc(w->closes_at, utc, sizeof utc);
 	mr_when_left((time_t)ctx->now, w->closes_at, left, sizeof left);
 	printf("Window %lld  %s\n", (long long)w->id, w->name);
 	printf("  Kind           %s\n", w->kind);

@@ -85,7 +85,7 @@ render_case_deadline(const struct cli_ctx *ctx, const struct mr_case *c,
 		return 0;
 	if (y->when[0] == '\0') {
 		render_short_time(y->closes_at, y->zone, y->when, sizeof y->when);
-		mr_time_iso_utc(y->closes_at, y->utc, sizeof y->utc);
+		mr_when_iso_utc(y->closes_at, y->utc, sizeof y->utc);
 		mr_when_format_local(y->closes_at, y->zone, y->local,
 		    sizeof y->local);
 	}

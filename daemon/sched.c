@@ -7,6 +7,7 @@
 #include "daemon/log.h"
 #include "daemon/sched.h"
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_ledger.h"
 #include "lib/mr_config.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"

@@ -16,19 +16,21 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_window.c lib/mr_window.h \
 	lib/mr_deadline.c lib/mr_deadline.h \
 	lib/mr_year.c lib/mr_year.h
-# -- windows and time (issue 3)
-# -- evidence (issue 6)
+# evidence: records, the checklist, review packets
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
+	lib/mr_checklist.c lib/mr_checklist.h \
 	lib/mr_packet.c lib/mr_packet.h
-# -- hardship and score (issue 8)
+# hardship filings and scores
 lib_libmipsreview_a_SOURCES += lib/mr_score.c lib/mr_score.h \
 	lib/mr_hardship.c lib/mr_hardship.h
-# -- calendar (issue 4)
+# calendars
 lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
-# -- mail and alerts (issue 5)
-lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h
-# -- import/export (issue 7)
-lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h
+# mail and alerts
+lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h \
+	lib/mr_alert_ledger.c lib/mr_alert_ledger.h
+# cases in bulk
+lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
+	lib/mr_export.c lib/mr_export.h
 MR_LIBS += $(CSV_LIBS)
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c

@@ -7,6 +7,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_store.h"
+#include "lib/mr_when.h"
 
 #define GENESIS_HASH \
 	"0000000000000000000000000000000000000000000000000000000000000000"
@@ -109,7 +110,7 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 
-	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
 	r.id = id;
 	r.at = at;
 	r.who = mr_store_actor(st);

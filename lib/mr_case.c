@@ -522,7 +522,7 @@ mr_case_to_json(const struct mr_case *c, int reveal)
 	if (o != NULL && c->has_deadline) {
 		char utc[32];
 
-		mr_time_iso_utc(c->deadline_at, utc, sizeof utc);
+		mr_when_iso_utc(c->deadline_at, utc, sizeof utc);
 		json_object_set_new(o, "own_deadline", json_pack("{s:s, s:s, s:o}",
 		    "closes_at", utc, "zone", c->deadline_zone, "source",
 		    c->deadline_source ? json_string(c->deadline_source) :
@@ -665,7 +665,7 @@ insert_note(struct mr_store *st, int64_t id, const char *text,
 	char at[32];
 	int rc = -1;
 
-	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
 	if (mr_store_prepare(st, "INSERT INTO case_note (case_id, at, who, body) "
 	    "VALUES (?, ?, ?, ?)", &stmt, err) == -1)
 		goto out;
@@ -691,7 +691,7 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	char rbuf[128];
 	int rc = -1;
 
-	mr_time_iso_utc(mr_store_now(st), c->updated_at, sizeof c->updated_at);
+	mr_when_iso_utc(mr_store_now(st), c->updated_at, sizeof c->updated_at);
 	if (c->id == 0)
 		snprintf(c->created_at, sizeof c->created_at, "%s", c->updated_at);
 	if (mr_store_prepare(st, c->id == 0 ?

@@ -12,7 +12,7 @@ mr_deadline_json(time_t closes_at, const char *zone, time_t now)
 {
 	char utc[32], local[40], left[40];
 
-	mr_time_iso_utc(closes_at, utc, sizeof utc);
+	mr_when_iso_utc(closes_at, utc, sizeof utc);
 	if (mr_when_format_local(closes_at, zone, local, sizeof local) == -1)
 		snprintf(local, sizeof local, "%s", utc);
 	mr_when_left(now, closes_at, left, sizeof left);

@@ -10,9 +10,7 @@
  * worst an unreferenced file, which verify reports (and --sweep removes),
  * never a row without its file.
  *
- * The checklist says which evidence kinds a case normally needs for its
- * reasons (reference data in sql/003_evidence.sql, all unverified: CMS
- * publishes no such list).
+ * Which kinds a case needs is mr_checklist's.
  */
 #ifndef MR_EVIDENCE_H
 #define MR_EVIDENCE_H
@@ -134,36 +132,6 @@ int	mr_evidence_verify(struct mr_store *, const char *subject,
 	    int64_t subject_id, int sweep,
 	    int (*fn)(const struct mr_evidence_problem *, void *), void *arg,
 	    int *nfiles, int *nproblems, struct mr_err *);
-
-/* One line of a case's checklist. */
-struct mr_evidence_need {
-	const char	*kind;
-	int		 required;	/* a reason of the case normally needs it */
-	int		 present;	/* attached records of this kind */
-	int		 verified;	/* 0: the requirement is an unverified inference */
-	const char	*needed_by;	/* "wrong-tin-npi,scoring-error" or "" */
-	const char	*source;	/* where the requirement comes from, or "" */
-};
-
-/* Call fn for each kind that is required or present, in kind order. */
-int	mr_evidence_checklist(struct mr_store *, int64_t case_id,
-	    int (*fn)(const struct mr_evidence_need *, void *), void *arg,
-	    struct mr_err *);
-/* The required kinds not attached, as "a, b" in buf, and how many. */
-int	mr_evidence_missing(struct mr_store *, int64_t case_id, char *buf,
-	    size_t len, int *nmissing, struct mr_err *);
-/*
- * The gate before a case becomes ready: refuses (MR_ECONFLICT, naming the
- * missing kinds) while required evidence is missing, unless force, which
- * is recorded in the audit trail.  Call inside the transaction that moves
- * the case.
- */
-int	mr_evidence_gate_ready(struct mr_store *, int64_t case_id, int force,
-	    struct mr_err *);
-
-/* The checklist of a case as JSON {complete, missing[], checklist[], note}. */
-json_t	*mr_evidence_checklist_json(struct mr_store *, int64_t case_id,
-	    struct mr_err *);
 
 /*
  * Copy the stored content of ev to fd (or to fn for archives), checking

@@ -15,6 +15,7 @@
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_year.h"
+#include "lib/mr_when.h"
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -123,7 +124,7 @@ mr_feed_add(struct mr_store *st, const char *name, const char *tin, int year,
 	token[MR_FEED_TOKEN_LEN] = '\0';
 	mr_feed_hash_token(token, MR_FEED_TOKEN_LEN, f.token_hash);
 	hex(f.token_hash, MR_FEED_HASH_LEN, hashhex);
-	mr_time_iso_utc(mr_store_now(st), f.created_at, sizeof f.created_at);
+	mr_when_iso_utc(mr_store_now(st), f.created_at, sizeof f.created_at);
 
 	if (mr_store_begin(st, err) == -1)
 		goto out;
@@ -233,7 +234,7 @@ mr_feed_revoke(struct mr_store *st, const char *which, struct mr_feed *out,
 	stmt = NULL;
 	if ((before = feed_json(&f)) == NULL)
 		goto oom;
-	mr_time_iso_utc(mr_store_now(st), f.revoked_at, sizeof f.revoked_at);
+	mr_when_iso_utc(mr_store_now(st), f.revoked_at, sizeof f.revoked_at);
 	if ((after = feed_json(&f)) == NULL)
 		goto oom;
 	if (mr_store_prepare(st, "UPDATE calendar_feed SET revoked_at = ?1 "

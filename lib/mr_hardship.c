@@ -14,6 +14,7 @@
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
 #include "lib/mr_year.h"
+#include "lib/mr_when.h"
 
 /*
  * The workflow.  A CMS decision is final for the filing; a denied or
@@ -608,7 +609,7 @@ hardship_write(struct mr_store *st, struct mr_hardship *h, struct mr_err *err)
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 
-	mr_time_iso_utc(mr_store_now(st), h->updated_at, sizeof h->updated_at);
+	mr_when_iso_utc(mr_store_now(st), h->updated_at, sizeof h->updated_at);
 	if (h->id == 0)
 		snprintf(h->created_at, sizeof h->created_at, "%s", h->updated_at);
 	else
@@ -872,7 +873,7 @@ append_note(struct mr_store *st, struct mr_hardship *h, const char *text,
 	char day[24], *joined = NULL;
 	int n;
 
-	mr_time_iso_utc(mr_store_now(st), day, sizeof day);
+	mr_when_iso_utc(mr_store_now(st), day, sizeof day);
 	day[10] = '\0';
 	n = asprintf(&joined, "%s%s%s %s: %s", h->notes ? h->notes : "",
 	    h->notes ? "\n" : "", day, mr_store_actor(st), text);
@@ -916,7 +917,7 @@ mr_hardship_set_status(struct mr_store *st, int64_t id, const char *state,
 	if (strcmp(state, "submitted") == 0 && h.filed_at[0] == '\0') {
 		char day[24];
 
-		mr_time_iso_utc(mr_store_now(st), day, sizeof day);
+		mr_when_iso_utc(mr_store_now(st), day, sizeof day);
 		snprintf(h.filed_at, sizeof h.filed_at, "%.10s", day);
 	}
 	if (note != NULL && *note != '\0' && append_note(st, &h, note, err) == -1)

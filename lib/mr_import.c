@@ -17,13 +17,11 @@
 #include "lib/mr_ident.h"
 #include "lib/mr_import.h"
 #include "lib/mr_store.h"
+#include "lib/mr_when.h"
 
-/* The columns; their order is the export order (after "id"). */
-enum col {
-	C_TIN, C_NPI, C_NAME, C_YEAR, C_REASON, C_SCORE, C_ADJ, C_PRACTICE,
-	C_PART, C_OWNER, C_NOTE, C_QUALITY, C_COST, C_IA, C_PI, C_STATUS,
-	NCOLS,
-	C_ID = NCOLS,	/* accepted and ignored: imported cases get new ids */
+/* Beyond the data columns of mr_import.h: */
+enum {
+	C_ID = MR_NCOLS,	/* accepted and ignored: imported cases get new ids */
 	C_SKIP,		/* line, reject_reason: what a rejects file adds */
 };
 
@@ -60,7 +58,7 @@ mr_import_format_parse(const char *name, enum mr_import_format *fmt)
 static int
 col_lookup(const char *name)
 {
-	for (int i = 0; i < NCOLS; i++)
+	for (int i = 0; i < MR_NCOLS; i++)
 		if (strcmp(name, mr_import_columns[i]) == 0)
 			return i;
 	if (strcmp(name, "id") == 0)
@@ -207,7 +205,7 @@ struct imp {
 	_Atomic int		 wfailed;	/* the writer hit an error: werr */
 	struct mr_err		 werr;
 	/* scratch for JSON values turned into text */
-	char			 text[NCOLS][48];
+	char			 text[MR_NCOLS][48];
 	char			 reasons[256];
 };
 
@@ -502,35 +500,35 @@ imp_row(struct imp *im, long line, const char *const *v, int nnames,
 
 	memset(&c, 0, sizeof c);
 	im->stats->rows++;
-	for (int i = 0; i < NCOLS; i++)
+	for (int i = 0; i < MR_NCOLS; i++)
 		if (v[i] != NULL && mr_text_validate(mr_import_columns[i], v[i],
 		    1, &why) == -1)
 			goto out;
-	in.tin = v[C_TIN];
-	in.npi = v[C_NPI];
-	in.name = v[C_NAME];
-	in.year = v[C_YEAR];
-	if (v[C_REASON] != NULL && split_reasons(im, v[C_REASON], &in, &why) == -1)
+	in.tin = v[MR_COL_TIN];
+	in.npi = v[MR_COL_NPI];
+	in.name = v[MR_COL_NAME];
+	in.year = v[MR_COL_YEAR];
+	if (v[MR_COL_REASON] != NULL && split_reasons(im, v[MR_COL_REASON], &in, &why) == -1)
 		goto out;
-	in.score = v[C_SCORE];
-	in.adjustment = v[C_ADJ];
-	in.practice = v[C_PRACTICE];
-	in.participation = v[C_PART];
-	in.owner = v[C_OWNER];
-	in.note = v[C_NOTE];
-	in.quality = v[C_QUALITY];
-	in.cost = v[C_COST];
-	in.ia = v[C_IA];
-	in.pi = v[C_PI];
+	in.score = v[MR_COL_SCORE];
+	in.adjustment = v[MR_COL_ADJ];
+	in.practice = v[MR_COL_PRACTICE];
+	in.participation = v[MR_COL_PART];
+	in.owner = v[MR_COL_OWNER];
+	in.note = v[MR_COL_NOTE];
+	in.quality = v[MR_COL_QUALITY];
+	in.cost = v[MR_COL_COST];
+	in.ia = v[MR_COL_IA];
+	in.pi = v[MR_COL_PI];
 	if (mr_case_validate(im->st, &in, &c, &why) == -1)
 		goto out;
-	if (v[C_STATUS] != NULL && *v[C_STATUS] != '\0') {
-		if (!mr_state_valid(v[C_STATUS])) {
+	if (v[MR_COL_STATUS] != NULL && *v[MR_COL_STATUS] != '\0') {
+		if (!mr_state_valid(v[MR_COL_STATUS])) {
 			mr_err_set(&why, MR_EINVAL, "status '%s' is not known; "
-			    "use one of: %s", v[C_STATUS], MR_CASE_STATES);
+			    "use one of: %s", v[MR_COL_STATUS], MR_CASE_STATES);
 			goto out;
 		}
-		snprintf(c.status, sizeof c.status, "%s", v[C_STATUS]);
+		snprintf(c.status, sizeof c.status, "%s", v[MR_COL_STATUS]);
 	}
 	if (!im->o->force && mr_state_is_open(c.status) &&
 	    dup_check(im, &c, line, &why) == -1)
@@ -586,9 +584,9 @@ csv_field(void *s, size_t len, void *arg)
 static int
 csv_header(struct imp *im, const char *const *f)
 {
-	int seen[NCOLS + 2] = { 0 };
+	int seen[MR_NCOLS + 2] = { 0 };
 	char missing[96] = "";
-	static const int required[] = { C_TIN, C_NAME, C_YEAR, C_REASON };
+	static const int required[] = { MR_COL_TIN, MR_COL_NAME, MR_COL_YEAR, MR_COL_REASON };
 
 	if (im->toomany)
 		return mr_err_set(im->err, MR_EINVAL, "%s: line %ld: more than "
@@ -627,7 +625,7 @@ static void
 csv_record(int term, void *arg)
 {
 	struct imp *im = arg;
-	const char *f[MAX_FIELDS], *v[NCOLS] = { NULL };
+	const char *f[MAX_FIELDS], *v[MR_NCOLS] = { NULL };
 	char why[96];
 
 	(void)term;
@@ -664,7 +662,7 @@ csv_record(int term, void *arg)
 		goto out;
 	}
 	for (int i = 0; i < im->nf; i++)
-		if (im->colmap[i] < NCOLS)
+		if (im->colmap[i] < MR_NCOLS)
 			v[im->colmap[i]] = f[i];
 	imp_row(im, im->rec_line, v, im->ncols, (const char *const *)im->names,
 	    im->nf, f);
@@ -678,8 +676,8 @@ out:
 /* --- JSON Lines ---------------------------------------------------------- */
 
 /* A number as the shortest text that reads back the same. */
-static void
-num_text(double d, char *buf, size_t len)
+void
+mr_import_number_text(double d, char *buf, size_t len)
 {
 	snprintf(buf, len, "%.15g", d);
 	if (strtod(buf, NULL) != d)
@@ -710,11 +708,11 @@ json_value_text(struct imp *im, int col, json_t *val, const char **out,
 		*out = t;
 		return 0;
 	case JSON_REAL:
-		num_text(json_real_value(val), t, sizeof im->text[col]);
+		mr_import_number_text(json_real_value(val), t, sizeof im->text[col]);
 		*out = t;
 		return 0;
 	case JSON_ARRAY:
-		if (col != C_REASON)
+		if (col != MR_COL_REASON)
 			break;
 		im->reasons[0] = '\0';
 		json_array_foreach(val, i, e) {
@@ -744,7 +742,7 @@ jsonl_line(struct imp *im, char *line, size_t len, long lineno)
 	json_t *o, *val;
 	json_error_t jerr;
 	struct mr_err why = { 0 };
-	const char *v[NCOLS] = { NULL }, *key;
+	const char *v[MR_NCOLS] = { NULL }, *key;
 	char reasons[256];
 	int c, rc = 0;
 
@@ -757,13 +755,13 @@ jsonl_line(struct imp *im, char *line, size_t len, long lineno)
 		im->stats->rows++;
 		mr_err_set(&why, MR_EINVAL, "not valid JSON: %s (column %d)",
 		    jerr.text, jerr.column);
-		return imp_reject(im, lineno, why.msg, NCOLS, mr_import_columns,
+		return imp_reject(im, lineno, why.msg, MR_NCOLS, mr_import_columns,
 		    0, NULL);
 	}
 	if (!json_is_object(o)) {
 		im->stats->rows++;
 		rc = imp_reject(im, lineno, "a JSON object {\"tin\": ...} is "
-		    "expected on each line", NCOLS, mr_import_columns, 0, NULL);
+		    "expected on each line", MR_NCOLS, mr_import_columns, 0, NULL);
 		goto out;
 	}
 	json_object_foreach(o, key, val) {
@@ -772,11 +770,11 @@ jsonl_line(struct imp *im, char *line, size_t len, long lineno)
 			    "fields are: %s", key, COLUMN_NAMES);
 			break;
 		}
-		if (c >= NCOLS)
+		if (c >= MR_NCOLS)
 			continue;
 		if (json_value_text(im, c, val, &v[c], &why) == -1)
 			break;
-		if (c == C_REASON && v[c] == im->reasons) {
+		if (c == MR_COL_REASON && v[c] == im->reasons) {
 			/* split_reasons() reuses im->reasons: keep a copy */
 			snprintf(reasons, sizeof reasons, "%s", im->reasons);
 			v[c] = reasons;
@@ -784,11 +782,11 @@ jsonl_line(struct imp *im, char *line, size_t len, long lineno)
 	}
 	if (why.code != MR_EOK) {
 		im->stats->rows++;
-		rc = imp_reject(im, lineno, why.msg, NCOLS, mr_import_columns,
-		    NCOLS, v);
+		rc = imp_reject(im, lineno, why.msg, MR_NCOLS, mr_import_columns,
+		    MR_NCOLS, v);
 		goto out;
 	}
-	rc = imp_row(im, lineno, v, NCOLS, mr_import_columns, NCOLS, v);
+	rc = imp_row(im, lineno, v, MR_NCOLS, mr_import_columns, MR_NCOLS, v);
 out:
 	json_decref(o);
 	return rc;
@@ -1111,7 +1109,7 @@ mr_import_file(struct mr_store *st, const char *path,
 	int ndefs = 0, rc = -1, in_tx = 0, checks_off = 0;
 
 	memset(stats, 0, sizeof *stats);
-	mr_time_iso_utc(mr_store_now(st), im.now, sizeof im.now);
+	mr_when_iso_utc(mr_store_now(st), im.now, sizeof im.now);
 	if ((fp = fopen(path, "rb")) == NULL) {
 		mr_err_set(err, errno == ENOENT ? MR_ENOTFOUND : MR_EFAIL,
 		    "cannot open '%s': %s", path, strerror(errno));
@@ -1226,150 +1224,5 @@ out:
 	EVP_MD_CTX_free(md);
 	if (fp != NULL)
 		fclose(fp);
-	return rc;
-}
-
-/* --- export -------------------------------------------------------------- */
-
-struct exp {
-	struct mr_store		*st;
-	enum mr_import_format	 fmt;
-	FILE			*fp;
-	sqlite3_stmt		*note;
-	struct mr_err		*err;
-	long			 n;
-	int			 failed;
-};
-
-/* A CSV field, quoted when it holds a comma, quote, line break or edge space. */
-/* One CSV field: quoted (by libcsv) only when it has to be. */
-static void
-csv_put(FILE *fp, const char *s, int last)
-{
-	size_t len = strlen(s);
-
-	if (strpbrk(s, ",\"\r\n") != NULL || (len > 0 && (s[0] == ' ' ||
-	    s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')))
-		csv_fwrite(fp, s, len);
-	else
-		fwrite(s, 1, len, fp);
-	putc(last ? '\n' : ',', fp);
-}
-
-static int
-export_one(const struct mr_case *c, void *arg)
-{
-	struct exp *e = arg;
-	char num[6][40], reasons[128], id[24], year[8];
-	const char *note = NULL, *v[NCOLS + 1];
-	double nums[6] = { c->final_score, c->payment_adjustment,
-	    c->quality_score, c->cost_score, c->ia_score, c->pi_score };
-	int step;
-
-	sqlite3_reset(e->note);
-	sqlite3_bind_int64(e->note, 1, c->id);
-	step = sqlite3_step(e->note);
-	if (step == SQLITE_ROW)
-		note = (const char *)sqlite3_column_text(e->note, 0);
-	else if (step != SQLITE_DONE) {
-		mr_store_dberr(e->st, e->err, "reading notes");
-		e->failed = 1;
-		return 1;
-	}
-	for (int i = 0; i < 6; i++) {
-		if (isnan(nums[i]))
-			num[i][0] = '\0';
-		else
-			num_text(nums[i], num[i], sizeof num[i]);
-	}
-	mr_reasons_format(c->reasons, reasons, sizeof reasons);
-	snprintf(id, sizeof id, "%lld", (long long)c->id);
-	snprintf(year, sizeof year, "%d", c->performance_year);
-	v[0] = id;
-	v[1 + C_TIN] = c->tin;
-	v[1 + C_NPI] = c->npi;
-	v[1 + C_NAME] = c->name;
-	v[1 + C_YEAR] = year;
-	v[1 + C_REASON] = reasons;
-	v[1 + C_SCORE] = num[0];
-	v[1 + C_ADJ] = num[1];
-	v[1 + C_PRACTICE] = c->practice;
-	v[1 + C_PART] = c->participation;
-	v[1 + C_OWNER] = c->owner ? c->owner : "";
-	v[1 + C_NOTE] = note ? note : "";
-	v[1 + C_QUALITY] = num[2];
-	v[1 + C_COST] = num[3];
-	v[1 + C_IA] = num[4];
-	v[1 + C_PI] = num[5];
-	v[1 + C_STATUS] = c->status;
-	if (e->fmt == MR_FORMAT_CSV) {
-		/* Reasons are "a;b" in a file: a comma would need quoting. */
-		for (char *p = reasons; (p = strchr(p, ',')) != NULL; )
-			*p = ';';
-		for (int i = 0; i <= NCOLS; i++)
-			csv_put(e->fp, v[i], i == NCOLS);
-	} else {
-		json_t *o = json_object(), *r = json_array();
-		char *tok, *save = NULL;
-
-		json_object_set_new(o, "id", json_integer(c->id));
-		for (int i = 0; i < NCOLS; i++) {
-			const char *v1 = v[1 + i];
-			json_t *val;
-
-			if (i == C_YEAR)
-				val = json_integer(c->performance_year);
-			else if (i == C_REASON) {
-				for (tok = strtok_r(reasons, ",", &save); tok;
-				    tok = strtok_r(NULL, ",", &save))
-					json_array_append_new(r, json_string(tok));
-				val = r;
-			} else if (*v1 == '\0')
-				val = json_null();
-			else if (i == C_SCORE || i == C_ADJ || i == C_QUALITY ||
-			    i == C_COST || i == C_IA || i == C_PI)
-				val = json_real(strtod(v1, NULL));
-			else
-				val = json_string(v1);
-			json_object_set_new(o, mr_import_columns[i], val);
-		}
-		if (json_dumpf(o, e->fp, JSON_COMPACT | JSON_PRESERVE_ORDER |
-		    JSON_REAL_PRECISION(15)) == 0)
-			putc('\n', e->fp);
-		json_decref(o);
-	}
-	e->n++;
-	if (ferror(e->fp)) {
-		mr_err_set(e->err, MR_EFAIL, "writing the export: %s",
-		    strerror(errno));
-		e->failed = 1;
-		return 1;
-	}
-	return 0;
-}
-
-int
-mr_export_write(struct mr_store *st, const struct mr_case_filter *f,
-    enum mr_import_format fmt, FILE *fp, long *n, struct mr_err *err)
-{
-	struct exp e = { .st = st, .fmt = fmt, .fp = fp, .err = err };
-	int rc = -1;
-
-	*n = 0;
-	if (mr_store_prepare(st, "SELECT body FROM case_note WHERE case_id = ? "
-	    "ORDER BY id LIMIT 1", &e.note, err) == -1)
-		goto out;
-	if (fmt == MR_FORMAT_CSV) {
-		fputs("id", fp);
-		for (int i = 0; i < NCOLS; i++)
-			fprintf(fp, ",%s", mr_import_columns[i]);
-		putc('\n', fp);
-	}
-	if (mr_case_list(st, f, export_one, &e, err) == -1 || e.failed)
-		goto out;
-	*n = e.n;
-	rc = 0;
-out:
-	sqlite3_finalize(e.note);
 	return rc;
 }

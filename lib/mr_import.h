@@ -1,5 +1,5 @@
 /*
- * mr_import: cases in bulk — import from CSV or JSON Lines, export to them.
+ * mr_import: cases in bulk from CSV or JSON Lines (mr_export writes them).
  *
  * A case file names its columns after the long options of add (tin, npi,
  * name, year, reason, score, adjustment, practice, participation, owner,
@@ -12,6 +12,7 @@
 #ifndef MR_IMPORT_H
 #define MR_IMPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,8 +26,16 @@ enum mr_import_format {
 	MR_FORMAT_JSONL,
 };
 
-/* The data columns, in the order export writes them after "id": NULL-ended. */
+/* The data columns, in the order export writes them after "id". */
+enum {
+	MR_COL_TIN, MR_COL_NPI, MR_COL_NAME, MR_COL_YEAR, MR_COL_REASON, MR_COL_SCORE, MR_COL_ADJ, MR_COL_PRACTICE,
+	MR_COL_PART, MR_COL_OWNER, MR_COL_NOTE, MR_COL_QUALITY, MR_COL_COST, MR_COL_IA, MR_COL_PI, MR_COL_STATUS,
+	MR_NCOLS
+};
+/* Their names, indexed by the enum above: NULL-ended. */
 extern const char *const mr_import_columns[];
+/* A number as a file holds it: the shortest text that reads back exact. */
+void	mr_import_number_text(double, char *buf, size_t len);
 
 /* "csv" or "jsonl" (also "ndjson") to a format; -1 if neither. */
 int	mr_import_format_parse(const char *name, enum mr_import_format *);
@@ -74,13 +83,5 @@ struct mr_import_stats {
 int	mr_import_file(struct mr_store *, const char *path,
 	    const struct mr_import_opts *, struct mr_import_stats *,
 	    struct mr_err *);
-
-/*
- * Write the cases matching f (NULL: all) to fp as CSV with a header row,
- * or as one JSON object per line: id, the data columns and status, TINs
- * whole (this is a data export meant for re-import).  *n counts the cases.
- */
-int	mr_export_write(struct mr_store *, const struct mr_case_filter *f,
-	    enum mr_import_format, FILE *fp, long *n, struct mr_err *);
 
 #endif /* MR_IMPORT_H */

@@ -19,6 +19,7 @@
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
+#include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_dl.h"
 #include "lib/mr_packet.h"
@@ -161,7 +162,7 @@ mr_packet_summary_json(struct mr_store *st, int64_t case_id, int reveal,
 		goto oom;
 	if (mr_audit_each(st, "case", case_id, timeline_row, &tl, err) == -1)
 		goto fail;
-	if ((chk = mr_evidence_checklist_json(st, case_id, err)) == NULL)
+	if ((chk = mr_checklist_json(st, case_id, err)) == NULL)
 		goto fail;
 	if (mr_deadline_of_case(st, case_id, deadline_cb, &dl, &derr) == -1) {
 		if (derr.code != MR_ENOTFOUND) {
@@ -181,7 +182,7 @@ mr_packet_summary_json(struct mr_store *st, int64_t case_id, int reveal,
 		json_decref(dl);
 		dl = d;
 	}
-	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
 	o = json_pack("{s:i, s:s, s:s, s:o, s:o, s:O, s:O}",
 	    "packet_version", 1,
 	    "generated_at", at,

@@ -465,12 +465,3 @@ mr_store_now(const struct mr_store *st)
 {
 	return st->now_fixed ? st->now : time(NULL);
 }
-
-void
-mr_time_iso_utc(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}

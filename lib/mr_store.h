@@ -76,7 +76,4 @@ void	mr_store_bind_text_or_null(sqlite3_stmt *, int i, const char *s);
 /* Changes committed by other connections since the last call (PRAGMA data_version). */
 int64_t	mr_store_data_version(struct mr_store *);
 
-/* Format t as ISO 8601 UTC ("2024-10-12T00:00:00Z") into buf (>= 21 bytes). */
-void	mr_time_iso_utc(time_t t, char *buf, size_t len);
-
 #endif /* MR_STORE_H */

@@ -693,3 +693,12 @@ mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
 	out->utc = valid[0] ? cand[0] : cand[1];
 	return 0;
 }
+
+void
+mr_when_iso_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

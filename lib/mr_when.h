@@ -53,4 +53,7 @@ void	mr_when_left(time_t now, time_t deadline, char *buf, size_t len);
 int	mr_when_parse_duration(const char *text, long long *seconds,
 	    struct mr_err *);
 
+/* Format t as ISO 8601 UTC ("2024-10-12T00:00:00Z") into buf (>= 21 bytes). */
+void	mr_when_iso_utc(time_t t, char *buf, size_t len);
+
 #endif /* MR_WHEN_H */

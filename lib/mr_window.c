@@ -113,7 +113,7 @@ mr_window_to_json(const struct mr_window *w, time_t now)
 	char opens[40] = "", opens_local[40] = "";
 
 	if (w->has_opens) {
-		mr_time_iso_utc(w->opens_at, opens, sizeof opens);
+		mr_when_iso_utc(w->opens_at, opens, sizeof opens);
 		mr_when_format_local(w->opens_at, w->zone, opens_local,
 		    sizeof opens_local);
 	}
@@ -224,7 +224,7 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 	int rc = -1, step;
 
 	*moved = 0;
-	mr_time_iso_utc(mr_store_now(st), at, sizeof at);
+	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
 	/* Filings name their window (issue 8). */
 	if (mr_store_prepare(st, "UPDATE hardship_filing SET revision = "
 	    "revision + 1, updated_at = ? WHERE window_id = ?", &stmt, err) == -1)
@@ -299,7 +299,7 @@ window_write(struct mr_store *st, struct mr_window *w, struct mr_err *err)
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 
-	mr_time_iso_utc(mr_store_now(st), w->updated_at, sizeof w->updated_at);
+	mr_when_iso_utc(mr_store_now(st), w->updated_at, sizeof w->updated_at);
 	if (w->id == 0)
 		snprintf(w->created_at, sizeof w->created_at, "%s", w->updated_at);
 	if (mr_store_prepare(st, w->id == 0 ?

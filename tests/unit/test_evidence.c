@@ -10,6 +10,7 @@
 #include "tests/unit/unit.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
+#include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_packet.h"
@@ -473,13 +474,13 @@ test_checklist_and_ready_gate_follow_the_reasons(void **state)
 	int n;
 	int64_t c = add_case(u, "wrong-tin-npi");
 
-	assert_int_equal(mr_evidence_missing(u->st, c, missing, sizeof missing,
+	assert_int_equal(mr_checklist_missing(u->st, c, missing, sizeof missing,
 	    &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(missing, "submission-receipt, tin-npi-record");
 
 	assert_int_equal(mr_store_begin(u->st, &err), 0);
-	assert_int_equal(mr_evidence_gate_ready(u->st, c, 0, &err), -1);
+	assert_int_equal(mr_checklist_gate_ready(u->st, c, 0, &err), -1);
 	mr_store_rollback(u->st);
 	assert_int_equal(err.code, MR_ECONFLICT);
 	assert_non_null(strstr(err.msg, "submission-receipt, tin-npi-record"));
@@ -489,16 +490,16 @@ test_checklist_and_ready_gate_follow_the_reasons(void **state)
 	write_file(a, "receipt");
 	write_file(b, "pecos");
 	assert_int_equal(attach1(u, c, a, "submission-receipt", &r, &err), 0);
-	assert_int_equal(mr_evidence_missing(u->st, c, missing, sizeof missing,
+	assert_int_equal(mr_checklist_missing(u->st, c, missing, sizeof missing,
 	    &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(missing, "tin-npi-record");
 	assert_int_equal(attach1(u, c, b, "tin-npi-record", &r, &err), 0);
-	assert_int_equal(mr_evidence_missing(u->st, c, missing, sizeof missing,
+	assert_int_equal(mr_checklist_missing(u->st, c, missing, sizeof missing,
 	    &n, &err), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(mr_store_begin(u->st, &err), 0);
-	assert_int_equal(mr_evidence_gate_ready(u->st, c, 0, &err), 0);
+	assert_int_equal(mr_checklist_gate_ready(u->st, c, 0, &err), 0);
 	assert_int_equal(mr_store_commit(u->st, &err), 0);
 }
 
@@ -510,7 +511,7 @@ test_forced_ready_is_audited(void **state)
 	int64_t c = add_case(u, "qp-status");
 
 	assert_int_equal(mr_store_begin(u->st, &err), 0);
-	assert_int_equal(mr_evidence_gate_ready(u->st, c, 1, &err), 0);
+	assert_int_equal(mr_checklist_gate_ready(u->st, c, 1, &err), 0);
 	assert_int_equal(mr_store_commit(u->st, &err), 0);
 	assert_int_equal(count_rows(u, "SELECT count(*) FROM audit WHERE action "
 	    "LIKE 'ready --force%' AND after LIKE '%qp-determination%'"), 1);
@@ -524,7 +525,7 @@ test_checklist_rows_are_marked_unverified(void **state)
 	json_t *o;
 	int64_t c = add_case(u, "euc-not-applied");
 
-	o = mr_evidence_checklist_json(u->st, c, &err);
+	o = mr_checklist_json(u->st, c, &err);
 	assert_non_null(o);
 	assert_false(json_is_true(json_object_get(o, "complete")));
 	assert_string_equal(json_string_value(json_array_get(json_object_get(o,

@@ -8,6 +8,7 @@
 #include "tests/unit/unit.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
+#include "lib/mr_export.h"
 #include "lib/mr_import.h"
 
 #define HEADER "tin,npi,name,year,reason,score,adjustment,note\n"

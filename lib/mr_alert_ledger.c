@@ -1,0 +1,771 @@
+/*
+ * mr_alert_ledger: a run of the reminders that are due, each sent exactly
+ * once through the alert_ledger table, however many senders share the
+ * database (the protocol is in lib/mr_alert_ledger.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libical/ical.h>
+
+#include "lib/mr_alert.h"
+#include "lib/mr_alert_ledger.h"
+#include "lib/mr_audit.h"
+#include "lib/mr_checklist.h"
+#include "lib/mr_evidence.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_mail.h"
+#include "lib/mr_store.h"
+#include "lib/mr_when.h"
+
+/* Back-off of a failed reminder (daemon): 1 min doubling to 1 hour. */
+#define RETRY_FIRST	60
+#define RETRY_MAX	3600
+
+struct due {
+	struct mr_deadline_item	 it;
+	char			*strs[10];	/* what the pointers in it point to */
+	long long		 offset;
+};
+
+struct collect {
+	const struct mr_alert_settings	*set;
+	time_t				 now;
+	struct due			*v;
+	size_t				 n, cap;
+	int				 nomem;
+};
+
+static const char *
+keep(struct due *d, int slot, const char *s)
+{
+	return d->strs[slot] = strdup(s ? s : "");
+}
+
+static int
+collect_item(const struct mr_deadline_item *it, void *arg)
+{
+	struct collect *c = arg;
+	struct due *d, *nv;
+	int i = mr_alert_due(it, c->set->offsets, c->set->noffsets, c->now);
+
+	if (i < 0)
+		return 0;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+
+		if ((nv = realloc(c->v, ncap * sizeof *nv)) == NULL) {
+			c->nomem = 1;
+			return 1;
+		}
+		c->v = nv;
+		c->cap = ncap;
+	}
+	d = &c->v[c->n++];
+	memset(d, 0, sizeof *d);
+	d->it = *it;
+	d->offset = c->set->offsets[i];
+	d->it.what = keep(d, 0, it->what);
+	d->it.kind = keep(d, 1, it->kind);
+	d->it.name = keep(d, 2, it->name);
+	d->it.tin = keep(d, 3, it->tin);
+	d->it.npi = keep(d, 4, it->npi);
+	d->it.status = keep(d, 5, it->status);
+	d->it.zone = keep(d, 6, it->zone);
+	d->it.source = keep(d, 7, it->source);
+	d->it.updated_at = keep(d, 8, it->updated_at);
+	d->it.owner = it->owner ? keep(d, 9, it->owner) : NULL;
+	for (int k = 0; k < 9; k++)
+		if (d->strs[k] == NULL)
+			c->nomem = 1;
+	if (it->owner && d->strs[9] == NULL)
+		c->nomem = 1;
+	return c->nomem;
+}
+
+static void
+collect_free(struct collect *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		for (int k = 0; k < 10; k++)
+			free(c->v[i].strs[k]);
+	free(c->v);
+}
+
+static int
+collect_due(struct mr_store *st, const struct mr_alert_settings *set,
+    struct collect *c, struct mr_err *err)
+{
+	memset(c, 0, sizeof *c);
+	c->set = set;
+	c->now = mr_store_now(st);
+	if (mr_deadline_each(st, NULL, collect_item, c, err) == -1)
+		return -1;
+	if (c->nomem)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	return 0;
+}
+
+/* The ledger row of a reminder, as far as planning needs it. */
+struct ledger {
+	int64_t	 id;		/* 0: no row */
+	char	 state[16];
+	char	 token[128];
+	time_t	 lease_until;
+	time_t	 retry_at;
+	int	 attempts;
+};
+
+static int
+ledger_get(struct mr_store *st, const struct due *d, struct ledger *l,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	memset(l, 0, sizeof *l);
+	if (mr_store_prepare(st, "SELECT id, state, claim_token, lease_until, "
+	    "retry_at, attempts FROM alert_ledger WHERE what = ?1 AND "
+	    "item_id = ?2 AND closes_at = ?3 AND offset_secs = ?4", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, d->it.id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
+	sqlite3_bind_int64(stmt, 4, d->offset);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(stmt, 0);
+		snprintf(l->state, sizeof l->state, "%s",
+		    (const char *)sqlite3_column_text(stmt, 1));
+		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+			snprintf(l->token, sizeof l->token, "%s",
+			    (const char *)sqlite3_column_text(stmt, 2));
+		l->lease_until = (time_t)sqlite3_column_int64(stmt, 3);
+		l->retry_at = (time_t)sqlite3_column_int64(stmt, 4);
+		l->attempts = sqlite3_column_int(stmt, 5);
+	} else if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert ledger");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+held(const struct ledger *l, time_t now)
+{
+	return l->id != 0 && (strcmp(l->state, "claimed") == 0 ||
+	    strcmp(l->state, "sending") == 0) && l->lease_until > now;
+}
+
+enum claim_result { CLAIMED, ALREADY_SENT, BUSY, RETRY_LATER };
+
+struct claim {
+	int64_t	 ledger_id;
+	int	 attempts;
+	int	 takeover;
+	int	 maybe_duplicate;
+};
+
+static int
+audit_alert(struct mr_store *st, int64_t ledger_id, const char *action,
+    json_t *before, json_t *after, struct mr_err *err)
+{
+	char *b = before ? json_dumps(before, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	char *a = after ? json_dumps(after, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	int rc;
+
+	if ((before && b == NULL) || (after && a == NULL))
+		rc = mr_err_set(err, MR_EFAIL, "out of memory");
+	else
+		rc = mr_audit_append(st, "alert", ledger_id, action, b, a, err);
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/*
+ * Claim the reminder for this sender: one transaction, and BEGIN IMMEDIATE
+ * serialises the claims of all senders.
+ */
+static int
+claim(struct mr_store *st, const struct due *d,
+    const struct mr_alert_settings *set, const char *token, const char *mid,
+    enum claim_result *res, struct claim *cl, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct ledger l;
+	time_t now = mr_store_now(st);
+	char iso[32];
+	int rc = -1, in_tx = 0;
+
+	memset(cl, 0, sizeof *cl);
+	mr_when_iso_utc(now, iso, sizeof iso);
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	/* Read again under the write lock: another sender may have moved. */
+	if (ledger_get(st, d, &l, err) == -1)
+		goto out;
+	if (l.id != 0 && strcmp(l.state, "sent") == 0) {
+		*res = ALREADY_SENT;
+		goto done;
+	}
+	if (held(&l, now)) {
+		*res = BUSY;
+		goto done;
+	}
+	if (l.id != 0 && strcmp(l.state, "failed") == 0 && set->honor_retry &&
+	    l.retry_at > now) {
+		*res = RETRY_LATER;
+		goto done;
+	}
+	if (l.id == 0) {
+		if (mr_store_prepare(st, "INSERT INTO alert_ledger (what, item_id, "
+		    "closes_at, offset_secs, message_id, state, claim_token, "
+		    "lease_until, attempts, created_at, updated_at) VALUES (?1, ?2, "
+		    "?3, ?4, ?5, 'claimed', ?6, ?7, 1, ?8, ?8)", &stmt, err) == -1)
+			goto out;
+		sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, d->it.id);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
+		sqlite3_bind_int64(stmt, 4, d->offset);
+		sqlite3_bind_text(stmt, 5, mid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now + set->lease);
+		sqlite3_bind_text(stmt, 8, iso, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			mr_store_dberr(st, err, "claiming a reminder");
+			goto out;
+		}
+		cl->ledger_id = sqlite3_last_insert_rowid(mr_store_db(st));
+		cl->attempts = 1;
+	} else {
+		/* A failed one, or a claim whose sender died (lease over). */
+		cl->takeover = strcmp(l.state, "failed") != 0;
+		cl->maybe_duplicate = strcmp(l.state, "sending") == 0;
+		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'claimed', "
+		    "claim_token = ?2, lease_until = ?3, attempts = attempts + 1, "
+		    "message_id = ?4, updated_at = ?5 WHERE id = ?1", &stmt,
+		    err) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, l.id);
+		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now + set->lease);
+		sqlite3_bind_text(stmt, 4, mid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, iso, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			mr_store_dberr(st, err, "claiming a reminder");
+			goto out;
+		}
+		cl->ledger_id = l.id;
+		cl->attempts = l.attempts + 1;
+		if (cl->takeover && audit_alert(st, l.id, "taken-over",
+		    json_pack("{s:s, s:s, s:I}", "state", l.state, "claim_token",
+		    l.token, "lease_until", (json_int_t)l.lease_until),
+		    json_pack("{s:s, s:s, s:s}", "state", "claimed", "claim_token",
+		    token, "note", cl->maybe_duplicate ? "the previous sender "
+		    "died after handing over the whole message: it may have been "
+		    "delivered; resending with the same Message-ID" : "the "
+		    "previous sender died before the end of the message: it was "
+		    "not delivered"), err) == -1)
+			goto out;
+	}
+	*res = CLAIMED;
+done:
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		mr_store_rollback(st);
+	return rc;
+}
+
+struct sending {
+	struct mr_store	*st;
+	int64_t		 ledger_id;
+	const char	*token;
+	struct mr_err	 err;
+};
+
+/* libcurl has the whole message: record it before the final "." goes out. */
+static int
+mark_sending(void *arg)
+{
+	struct sending *s = arg;
+	sqlite3_stmt *stmt = NULL;
+	char iso[32];
+	int rc = -1, in_tx = 0;
+
+	mr_when_iso_utc(mr_store_now(s->st), iso, sizeof iso);
+	if (mr_store_begin(s->st, &s->err) == -1)
+		goto out;
+	in_tx = 1;
+	if (mr_store_prepare(s->st, "UPDATE alert_ledger SET state = 'sending', "
+	    "updated_at = ?3 WHERE id = ?1 AND claim_token = ?2 AND "
+	    "state = 'claimed'", &stmt, &s->err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, s->ledger_id);
+	sqlite3_bind_text(stmt, 2, s->token, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(s->st, &s->err, "updating the alert ledger");
+		goto out;
+	}
+	if (sqlite3_changes(mr_store_db(s->st)) != 1) {
+		/* Our lease ran out and another sender has it: let it send. */
+		mr_err_set(&s->err, MR_ESEND, "the claim on the reminder was lost "
+		    "(another sender took it over); not sending it twice");
+		goto out;
+	}
+	in_tx = 0;
+	if (mr_store_commit(s->st, &s->err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		mr_store_rollback(s->st);
+	return rc;
+}
+
+/* The outcome of an attempt, with its audit row, in one transaction. */
+static int
+finish(struct mr_store *st, const struct due *d, const struct claim *cl,
+    const char *token, const char *mid, const char *rcpts, const char *error,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	time_t now = mr_store_now(st);
+	char iso[32], label[32];
+	long long backoff;
+	int rc = -1, in_tx = 0;
+
+	mr_when_iso_utc(now, iso, sizeof iso);
+	mr_alert_offset_label(d->offset, label, sizeof label);
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (error == NULL) {
+		/*
+		 * The server accepted it: sent, whoever holds the claim now
+		 * (only a sender stalled past its lease could have lost it).
+		 */
+		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'sent', "
+		    "sent_at = ?2, recipients = ?3, claim_token = NULL, "
+		    "lease_until = NULL, last_error = NULL, retry_at = NULL, "
+		    "updated_at = ?2 WHERE id = ?1 AND state <> 'sent'", &stmt,
+		    err) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
+		sqlite3_bind_text(stmt, 2, iso, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, rcpts, -1, SQLITE_STATIC);
+	} else {
+		backoff = RETRY_FIRST;
+		for (int i = 1; i < cl->attempts && backoff < RETRY_MAX; i++)
+			backoff *= 2;
+		if (backoff > RETRY_MAX)
+			backoff = RETRY_MAX;
+		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'failed', "
+		    "last_error = ?3, retry_at = ?4, recipients = ?5, "
+		    "claim_token = NULL, lease_until = NULL, updated_at = ?6 "
+		    "WHERE id = ?1 AND claim_token = ?2", &stmt, err) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
+		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)now + backoff);
+		sqlite3_bind_text(stmt, 5, rcpts, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, iso, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "updating the alert ledger");
+		goto out;
+	}
+	if (sqlite3_changes(mr_store_db(st)) == 1 && audit_alert(st,
+	    cl->ledger_id, error ? "send-failed" : "sent", NULL,
+	    json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?}",
+	    "what", d->it.what, "id", (json_int_t)d->it.id, "message_id", mid,
+	    "reminder", label, "closes_at", (json_int_t)d->it.closes_at,
+	    "recipients", rcpts, "sender", token, "attempt", cl->attempts,
+	    "maybe_duplicate", cl->maybe_duplicate, "error", error), err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		mr_store_rollback(st);
+	return rc;
+}
+
+/* Who is sending: host, process and a random part, unique per run. */
+static void
+make_token(char *buf, size_t len)
+{
+	char host[64] = "localhost";
+	unsigned int r = 0;
+
+	if (gethostname(host, sizeof host) == -1)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (unsigned int)time(NULL) ^ (unsigned int)getpid() << 16;
+	snprintf(buf, len, "%s:%ld:%08x", host, (long)getpid(), r);
+}
+
+/*
+ * The evidence a case still lacks (mr_evidence's checklist), one "  - "
+ * line per kind (malloc'd), or NULL when nothing is missing, for filings,
+ * or if the checklist cannot be read: the reminder matters more.
+ */
+static char *
+missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
+{
+	char kinds[512], *out = NULL, *tok, *save = NULL, *line, *nb;
+	const char *label;
+	int n = 0;
+
+	if (strcmp(it->what, "case") != 0 ||
+	    mr_checklist_missing(st, it->id, kinds, sizeof kinds, &n, NULL) == -1 ||
+	    n == 0)
+		return NULL;
+	for (tok = strtok_r(kinds, ", ", &save); tok;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		label = mr_evidence_kind_label(tok);
+		if (asprintf(&line, "  - %s", label ? label : tok) == -1)
+			break;
+		nb = NULL;
+		if (asprintf(&nb, "%s%s%s", out ? out : "", out ? "\n" : "",
+		    line) == -1)
+			nb = NULL;
+		free(line);
+		free(out);
+		if ((out = nb) == NULL)
+			break;
+	}
+	return out;
+}
+
+static int
+ics_sink(const char *buf, size_t len, void *arg)
+{
+	char **acc = arg, *nb;
+	size_t have = *acc ? strlen(*acc) : 0;
+
+	if ((nb = realloc(*acc, have + len + 1)) == NULL)
+		return 1;
+	memcpy(nb + have, buf, len);
+	nb[have + len] = '\0';
+	*acc = nb;
+	return 0;
+}
+
+/* The item as the calendar export writes it (malloc'd), or NULL. */
+static char *
+ics_of_item(struct mr_store *st, const struct mr_ical_opts *opts,
+    const struct mr_deadline_item *it)
+{
+	struct mr_deadline_filter f = { .include_closed = 1, .what = it->what,
+	    .id = it->id, .case_id = strcmp(it->what, "case") == 0 ? it->id : 0 };
+	char *text = NULL;
+	long n = 0;
+
+	if (mr_ical_write(st, &f, opts, ics_sink, &text, &n, NULL) == -1 ||
+	    n != 1) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static char *
+join(char **v, int n)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(s, ",", len - strlen(s) - 1);
+		strncat(s, v[i], len - strlen(s) - 1);
+	}
+	return s;
+}
+
+int
+mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
+    struct mr_mailer *mailer, void (*report)(const struct mr_alert_report *,
+    void *), void *arg, struct mr_alert_totals *tot, struct mr_err *err)
+{
+	struct collect c;
+	struct mr_ical_opts ical;
+	char token[160], mid[200];
+	time_t started;
+	int rc = -1, stopped = 0, have_ical;
+
+	memset(tot, 0, sizeof *tot);
+	make_token(token, sizeof token);
+	/* Without the database's UID key the attachment is a plain event. */
+	have_ical = set->have_ical;
+	if (have_ical) {
+		ical = set->ical;
+		if (mr_ical_key(st, &ical, NULL) == -1)
+			have_ical = 0;
+	}
+	if (collect_due(st, set, &c, err) == -1)
+		goto out;
+	started = time(NULL);
+	for (size_t i = 0; i < c.n; i++) {
+		struct due *d = &c.v[i];
+		struct mr_alert_report r = { 0 };
+		struct mr_err why = { 0 };
+		struct ledger l;
+		struct claim cl;
+		enum claim_result res;
+		struct sending snd;
+		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
+		char *ics = NULL;
+		size_t len = 0;
+		int nrcpt = 0, stop = 0, failed = 0;
+
+		mr_alert_message_id(&d->it, d->offset, set->from, mid, sizeof mid);
+		r.what = d->it.what;
+		r.id = d->it.id;
+		r.name = d->it.name;
+		r.offset = d->offset;
+		r.closes_at = d->it.closes_at;
+		r.zone = d->it.zone;
+		r.message_id = mid;
+		if (mr_alert_recipients(&d->it, set->alert_to, &rcpt, &nrcpt,
+		    &why) == 0 && nrcpt == 0)
+			mr_err_set(&why, MR_EINVAL, "%s %lld has no recipient: "
+			    "give it an owner ('mipsreview set %lld owner=ADDRESS') "
+			    "or set alert_to", d->it.what, (long long)d->it.id,
+			    (long long)d->it.id);
+		rcpts = join(rcpt, nrcpt);
+		r.recipients = rcpts ? rcpts : "";
+
+		if (mailer == NULL) {		/* dry run: read only */
+			if (ledger_get(st, d, &l, err) == -1)
+				goto next_fail;
+			if (l.id != 0 && strcmp(l.state, "sent") == 0)
+				goto next;
+			tot->due++;
+			if (held(&l, mr_store_now(st))) {
+				r.outcome = "busy";
+				tot->busy++;
+			} else
+				r.outcome = "would-send";
+			r.error = why.code != MR_EOK ? why.msg : NULL;
+			goto report;
+		}
+		if (stopped) {
+			if (ledger_get(st, d, &l, err) == -1)
+				goto next_fail;
+			if (l.id != 0 && strcmp(l.state, "sent") == 0)
+				goto next;
+			tot->due++;
+			tot->deferred++;
+			r.outcome = "deferred";
+			r.error = "not tried: the mail server failed for an "
+			    "earlier reminder in this run";
+			goto report;
+		}
+		/* Long enough: leave the rest to the next run (real time). */
+		if (set->max_run > 0 && time(NULL) - started >= set->max_run)
+			goto next;
+		if (claim(st, d, set, token, mid, &res, &cl, err) == -1)
+			goto next_fail;
+		if (res == ALREADY_SENT)
+			goto next;
+		tot->due++;
+		if (res == BUSY || res == RETRY_LATER) {
+			r.outcome = res == BUSY ? "busy" : "retry-later";
+			tot->busy++;
+			goto report;
+		}
+		r.takeover = cl.takeover;
+		r.maybe_duplicate = cl.maybe_duplicate;
+		if (why.code != MR_EOK)
+			failed = 1;
+		else {
+			evidence = missing_evidence(st, &d->it);
+			ics = have_ical ? ics_of_item(st, &ical, &d->it) : NULL;
+			if (mr_alert_compose(&d->it, d->offset, mr_store_now(st),
+			    set, (const char *const *)rcpt, nrcpt, evidence, ics,
+			    &msg, &len, &why) == -1)
+				failed = 1;
+		}
+		if (!failed) {
+			memset(&snd, 0, sizeof snd);
+			snd.st = st;
+			snd.ledger_id = cl.ledger_id;
+			snd.token = token;
+			if (mr_mailer_send(mailer, set->from,
+			    (const char *const *)rcpt, nrcpt, msg, len,
+			    mark_sending, &snd, &stop, &why) == -1) {
+				failed = 1;
+				if (snd.err.code != MR_EOK)
+					why = snd.err;
+			}
+		}
+		if (finish(st, d, &cl, token, mid, r.recipients, failed ?
+		    why.msg : NULL, err) == -1)
+			goto next_fail;
+		if (failed) {
+			r.outcome = "failed";
+			r.error = why.msg;
+			tot->failed++;
+			stopped = stop;
+		} else {
+			r.outcome = "sent";
+			tot->sent++;
+		}
+report:
+		if (report != NULL)
+			report(&r, arg);
+next:
+		mr_alert_strv_free(rcpt);
+		free(rcpts);
+		free(msg);
+		free(evidence);
+		free(ics);
+		continue;
+next_fail:
+		mr_alert_strv_free(rcpt);
+		free(rcpts);
+		free(msg);
+		free(evidence);
+		free(ics);
+		goto out;
+	}
+	rc = 0;
+out:
+	collect_free(&c);
+	return rc;
+}
+
+struct next {
+	const struct mr_alert_settings	*set;
+	time_t				 now, best;
+};
+
+static int
+next_item(const struct mr_deadline_item *it, void *arg)
+{
+	struct next *nm = arg;
+	time_t t = mr_alert_next_moment(it, nm->set->offsets,
+	    nm->set->noffsets, nm->now);
+
+	if (t != 0 && (nm->best == 0 || t < nm->best))
+		nm->best = t;
+	return 0;
+}
+
+int
+mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
+    time_t *when, struct mr_err *err)
+{
+	struct collect c;
+	struct ledger l;
+	struct next nm;
+	time_t now = mr_store_now(st), best = 0, t;
+	int rc = -1;
+
+	*when = 0;
+	if (collect_due(st, set, &c, err) == -1)
+		goto out;
+	/* Reminders due now: now, unless held, sent or backing off. */
+	for (size_t i = 0; i < c.n; i++) {
+		if (ledger_get(st, &c.v[i], &l, err) == -1)
+			goto out;
+		if (l.id == 0)
+			t = now;
+		else if (strcmp(l.state, "sent") == 0)
+			continue;
+		else if (held(&l, now))
+			t = l.lease_until;
+		else if (strcmp(l.state, "failed") == 0 && set->honor_retry &&
+		    l.retry_at > now)
+			t = l.retry_at;
+		else
+			t = now;
+		if (best == 0 || t < best)
+			best = t;
+	}
+	/* And the next reminder moment of every open deadline. */
+	nm.set = set;
+	nm.now = now;
+	nm.best = best;
+	if (mr_deadline_each(st, NULL, next_item, &nm, err) == -1)
+		goto out;
+	*when = nm.best;
+	rc = 0;
+out:
+	collect_free(&c);
+	return rc;
+}
+
+int
+mr_alert_ledger_each(struct mr_store *st,
+    int (*fn)(const struct mr_alert_entry *, void *), void *arg,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_alert_entry e;
+	int rc = -1, step = SQLITE_DONE, stop = 0;
+
+	if (mr_store_prepare(st, "SELECT id, what, item_id, closes_at, "
+	    "offset_secs, message_id, state, attempts, last_error, recipients, "
+	    "sent_at, coalesce(lease_until, 0), coalesce(retry_at, 0), "
+	    "updated_at FROM alert_ledger ORDER BY id", &stmt, err) == -1)
+		goto out;
+	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		e.ledger_id = sqlite3_column_int64(stmt, 0);
+		e.what = (const char *)sqlite3_column_text(stmt, 1);
+		e.id = sqlite3_column_int64(stmt, 2);
+		e.closes_at = (time_t)sqlite3_column_int64(stmt, 3);
+		e.offset = sqlite3_column_int64(stmt, 4);
+		e.message_id = (const char *)sqlite3_column_text(stmt, 5);
+		e.state = (const char *)sqlite3_column_text(stmt, 6);
+		e.attempts = sqlite3_column_int(stmt, 7);
+		e.last_error = (const char *)sqlite3_column_text(stmt, 8);
+		e.recipients = (const char *)sqlite3_column_text(stmt, 9);
+		e.sent_at = (const char *)sqlite3_column_text(stmt, 10);
+		e.lease_until = (time_t)sqlite3_column_int64(stmt, 11);
+		e.retry_at = (time_t)sqlite3_column_int64(stmt, 12);
+		e.updated_at = (const char *)sqlite3_column_text(stmt, 13);
+		stop = fn(&e, arg);
+	}
+	if (!stop && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert ledger");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
