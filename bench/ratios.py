@@ -35,7 +35,7 @@ DEVNULL = os.open(os.devnull, os.O_WRONLY)
 
 def run(argv, env=None):
     """Run argv with stdout and stderr to /dev/null; return (wall ms,
-    cpu ms, peak RSS MB).  posix_spawn and wait4 cost both sides alike."""
+    cpu ms).  posix_spawn and wait4 cost both sides alike."""
     t0 = time.perf_counter_ns()
     pid = os.posix_spawnp(argv[0], argv, env if env is not None else os.environ,
                           file_actions=[(os.POSIX_SPAWN_DUP2, DEVNULL, 1),
@@ -45,7 +45,18 @@ def run(argv, env=None):
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("bench: failed (%d): %s" % (os.waitstatus_to_exitcode(status),
                                               " ".join(argv)))
-    return wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss / 1024
+    return wall, (ru.ru_utime + ru.ru_stime) * 1000
+
+
+def peak_mb(argv, env=None, prep=None):
+    """The peak RSS of argv in MB, as GNU time reports it.  (wait4's own
+    figure for a child spawned from here starts at this Python process's
+    size: the child shares its memory until it calls exec.)"""
+    if prep:
+        prep()
+    with tempfile.NamedTemporaryFile("r") as f:
+        run(["/usr/bin/time", "-f", "%M", "-o", f.name] + argv, env)
+        return int(f.read().split()[-1]) / 1024
 
 
 def pair(a, b, runs, prep=None):
@@ -60,8 +71,8 @@ def pair(a, b, runs, prep=None):
             if i >= 2:
                 out.append(r)
     med = lambda xs, k: statistics.median(x[k] for x in xs)
-    return ([med(sa, 0), med(sa, 1), max(x[2] for x in sa)],
-            [med(sb, 0), med(sb, 1), max(x[2] for x in sb)])
+    return ([med(sa, 0), med(sa, 1), peak_mb(a, prep=prep)],
+            [med(sb, 0), med(sb, 1), peak_mb(b, prep=prep)])
 
 
 def shell(db, sql, json=False):
@@ -144,9 +155,16 @@ def import_runs(mr, csv, w, runs):
                     os.unlink(p + s)
         theirs.append(run(["sh", "-c", "sqlite3 %s <%s" % (shelldb, after)]))
         mine.append(run([mr, "import", csv], env))
+    # Peak memory: once more each, under GNU time.
+    for p in (shelldb, db):
+        for s in ("", "-wal", "-shm"):
+            if os.path.exists(p + s):
+                os.unlink(p + s)
+    rss_theirs = peak_mb(["sh", "-c", "sqlite3 %s <%s" % (shelldb, after)])
+    rss_mine = peak_mb([mr, "import", csv], env)
     med = lambda xs, k: statistics.median(x[k] for x in xs)
-    return ([med(mine, 0), med(mine, 1), max(x[2] for x in mine)],
-            [med(theirs, 0), med(theirs, 1), max(x[2] for x in theirs)], db)
+    return ([med(mine, 0), med(mine, 1), rss_mine],
+            [med(theirs, 0), med(theirs, 1), rss_theirs], db)
 
 
 def commands(mr, db, now):
