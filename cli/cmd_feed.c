@@ -32,7 +32,7 @@ cmd_feed_add(struct cli_ctx *ctx, struct cli_args *a)
 	/* Read the base URL first: a bad config must not leave a feed behind. */
 	if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
 		return cli_fail(ctx, &err);
-	base = mr_config_get(cfg, "base_url");
+	base = mr_config_get(cfg, MR_CFG_BASE_URL);
 	blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;

@@ -799,8 +799,8 @@ cli_open_store(struct cli_ctx *ctx)
 		if ((env == NULL || *env == '\0') && ctx->config_path != NULL) {
 			if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
 				return cli_fail(ctx, &err);
-			if (mr_config_is_set(cfg, "database"))
-				env = mr_config_get(cfg, "database");
+			if (mr_config_is_set(cfg, MR_CFG_DATABASE))
+				env = mr_config_get(cfg, MR_CFG_DATABASE);
 		}
 		ctx->db_path = (env && *env) ? strdup(env) : default_db_path();
 		mr_config_free(cfg);

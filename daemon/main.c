@@ -109,7 +109,7 @@ calendar_opts(struct mr_store *st, const struct mr_config *cfg,
 {
 	if (mr_ical_opts_from_config(cfg, o, err) == -1)
 		return -1;
-	o->refresh = mr_config_int(cfg, "refresh_interval");
+	o->refresh = mr_config_int(cfg, MR_CFG_REFRESH_INTERVAL);
 	return mr_ical_key(st, o, err);
 }
 
@@ -122,7 +122,8 @@ same_opts(const struct mr_ical_opts *a, const struct mr_ical_opts *b)
 }
 
 static int
-same_value(const struct mr_config *a, const struct mr_config *b, const char *k)
+same_value(const struct mr_config *a, const struct mr_config *b,
+    enum mr_config_id k)
 {
 	const char *x = mr_config_get(a, k), *y = mr_config_get(b, k);
 
@@ -279,7 +280,7 @@ main(int argc, char **argv)
 	log_init(1, verbose);
 	if ((cfg = load_config(&err)) == NULL)
 		fatalx("%s", err.msg);
-	db = mr_config_get(cfg, "database");
+	db = mr_config_get(cfg, MR_CFG_DATABASE);
 	if (check) {
 		if (mr_store_open(db, &st, &err) == -1 ||
 		    calendar_opts(st, cfg, &opts, &err) == -1)
@@ -291,7 +292,7 @@ main(int argc, char **argv)
 		mr_config_free(cfg);
 		return 0;
 	}
-	to_stderr = strcmp(mr_config_get(cfg, "log"), "stderr") == 0;
+	to_stderr = strcmp(mr_config_get(cfg, MR_CFG_LOG), "stderr") == 0;
 	if (daemonize)
 		detach();
 	log_init(to_stderr, verbose);
@@ -319,7 +320,7 @@ main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	if (http_start(mr_config_get(cfg, "listen"), bound, sizeof bound, why,
+	if (http_start(mr_config_get(cfg, MR_CFG_LISTEN), bound, sizeof bound, why,
 	    sizeof why) == -1)
 		fatalx("%s", why);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -328,7 +329,7 @@ main(int argc, char **argv)
 	if (feeds_refresh(st, &opts, 1) == -1)
 		log_warnx("feeds could not all be rendered; retrying on the "
 		    "next change");
-	if ((pidfile = mr_config_get(cfg, "pidfile")) != NULL)
+	if ((pidfile = mr_config_get(cfg, MR_CFG_PIDFILE)) != NULL)
 		write_pidfile(pidfile);
 	log_info("ready: database %s (schema %d)", db,
 	    mr_store_schema_version(st));
@@ -359,12 +360,12 @@ main(int argc, char **argv)
 			} else {
 				int force = !same_opts(&opts, &nopts);
 
-				if (!same_value(cfg, ncfg, "listen") ||
-				    !same_value(cfg, ncfg, "database"))
+				if (!same_value(cfg, ncfg, MR_CFG_LISTEN) ||
+				    !same_value(cfg, ncfg, MR_CFG_DATABASE))
 					log_warnx("reload: listen and database "
 					    "change only when mipsreviewd restarts");
-				if (!same_value(cfg, ncfg, "log"))
-					log_init(strcmp(mr_config_get(ncfg, "log"),
+				if (!same_value(cfg, ncfg, MR_CFG_LOG))
+					log_init(strcmp(mr_config_get(ncfg, MR_CFG_LOG),
 					    "stderr") == 0, verbose);
 				mr_config_free(cfg);
 				cfg = ncfg;

@@ -19,24 +19,24 @@ int
 mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
     struct mr_mail_server *srv, struct mr_err *err)
 {
-	const char *tls = mr_config_get(cfg, "smtp_starttls");
+	const char *tls = mr_config_get(cfg, MR_CFG_SMTP_STARTTLS);
 	int n;
 
 	memset(set, 0, sizeof *set);
 	memset(srv, 0, sizeof *srv);
-	if ((n = mr_config_offsets(cfg, "alert_offsets", set->offsets,
+	if ((n = mr_config_offsets(cfg, MR_CFG_ALERT_OFFSETS, set->offsets,
 	    MR_ALERT_MAX_OFFSETS, err)) == -1)
 		return -1;
 	set->noffsets = n;
-	set->alert_to = mr_config_get(cfg, "alert_to");
-	set->zone = mr_config_get(cfg, "alert_zone");
-	set->from = mr_config_get(cfg, "smtp_from");
-	srv->url = mr_config_get(cfg, "smtp_url");
-	srv->user = mr_config_get(cfg, "smtp_user");
-	srv->password_file = mr_config_get(cfg, "smtp_password_file");
-	srv->ca_file = mr_config_get(cfg, "smtp_ca_file");
+	set->alert_to = mr_config_get(cfg, MR_CFG_ALERT_TO);
+	set->zone = mr_config_get(cfg, MR_CFG_ALERT_ZONE);
+	set->from = mr_config_get(cfg, MR_CFG_SMTP_FROM);
+	srv->url = mr_config_get(cfg, MR_CFG_SMTP_URL);
+	srv->user = mr_config_get(cfg, MR_CFG_SMTP_USER);
+	srv->password_file = mr_config_get(cfg, MR_CFG_SMTP_PASSWORD_FILE);
+	srv->ca_file = mr_config_get(cfg, MR_CFG_SMTP_CA_FILE);
 	srv->starttls = tls == NULL || strcmp(tls, "never") != 0;
-	srv->timeout = (long)mr_config_int(cfg, "smtp_timeout");
+	srv->timeout = (long)mr_config_int(cfg, MR_CFG_SMTP_TIMEOUT);
 	if (srv->timeout <= 0)
 		srv->timeout = 60;
 	set->lease = srv->timeout + 60;

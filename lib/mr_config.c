@@ -15,58 +15,56 @@
 #endif
 
 /*
- * Every setting, once.  Adding a key: a row here (below your marker) and
- * an entry in man/mipsreviewd.conf.5.
+ * Every setting, once.  Adding a key: its name in enum mr_config_id, a row
+ * here and an entry in man/mipsreviewd.conf.5.
  */
-const struct mr_config_key mr_config_keys[] = {
-	{ "database", MR_CONF_PATH, LOCALSTATEDIR "/lib/mipsreview/mipsreview.db",
+const struct mr_config_key mr_config_keys[MR_CFG_NKEYS + 1] = {
+	[MR_CFG_DATABASE] = { "database", MR_CONF_PATH, LOCALSTATEDIR "/lib/mipsreview/mipsreview.db",
 	  NULL, 0, 0, "the SQLite database (mipsreview --db overrides it)" },
-	{ "log", MR_CONF_ENUM, "stderr", "stderr syslog", 0, 0,
+	[MR_CFG_LOG] = { "log", MR_CONF_ENUM, "stderr", "stderr syslog", 0, 0,
 	  "where mipsreviewd logs" },
-	/* -- calendar feeds (issue 4) */
-	{ "listen", MR_CONF_ADDR, "127.0.0.1:8750", NULL, 0, 0,
+	/* calendar feeds */
+	[MR_CFG_LISTEN] = { "listen", MR_CONF_ADDR, "127.0.0.1:8750", NULL, 0, 0,
 	  "address and port mipsreviewd serves feeds on (port 0: any free port)" },
-	{ "base_url", MR_CONF_URL, "http://127.0.0.1:8750", NULL, 0, 0,
+	[MR_CFG_BASE_URL] = { "base_url", MR_CONF_URL, "http://127.0.0.1:8750", NULL, 0, 0,
 	  "how clients reach mipsreviewd; feed add prints URLs under it" },
-	{ "calendar_alarms", MR_CONF_OFFSETS, "30d,14d,7d,1d,2h", NULL, 0, 0,
+	[MR_CFG_CALENDAR_ALARMS] = { "calendar_alarms", MR_CONF_OFFSETS, "30d,14d,7d,1d,2h", NULL, 0, 0,
 	  "reminders before each deadline in calendars" },
-	{ "calendar_name", MR_CONF_STRING, "MIPS deadlines", NULL, 0, 0,
+	[MR_CFG_CALENDAR_NAME] = { "calendar_name", MR_CONF_STRING, "MIPS deadlines", NULL, 0, 0,
 	  "the calendar's name in clients (X-WR-CALNAME)" },
-	{ "refresh_interval", MR_CONF_INT, "3600", NULL, 300, 604800,
+	[MR_CFG_REFRESH_INTERVAL] = { "refresh_interval", MR_CONF_INT, "3600", NULL, 300, 604800,
 	  "seconds clients should wait between fetches of a feed" },
-	{ "pidfile", MR_CONF_PATH, NULL, NULL, 0, 0,
+	[MR_CFG_PIDFILE] = { "pidfile", MR_CONF_PATH, NULL, NULL, 0, 0,
 	  "file mipsreviewd writes its process id to (for --daemon)" },
-	/* -- alerts (issue 5) */
-	{ "smtp_url", MR_CONF_URL, NULL, NULL, 0, 0,
+	/* alerts */
+	[MR_CFG_SMTP_URL] = { "smtp_url", MR_CONF_URL, NULL, NULL, 0, 0,
 	  "mail server: smtp://host:587 (STARTTLS) or smtps://host:465" },
-	{ "smtp_from", MR_CONF_EMAIL, NULL, NULL, 0, 0,
+	[MR_CFG_SMTP_FROM] = { "smtp_from", MR_CONF_EMAIL, NULL, NULL, 0, 0,
 	  "sender address of the alerts" },
-	{ "smtp_user", MR_CONF_STRING, NULL, NULL, 0, 0,
+	[MR_CFG_SMTP_USER] = { "smtp_user", MR_CONF_STRING, NULL, NULL, 0, 0,
 	  "login at the mail server (unset: no authentication)" },
-	{ "smtp_password_file", MR_CONF_PATH, NULL, NULL, 0, 0,
+	[MR_CFG_SMTP_PASSWORD_FILE] = { "smtp_password_file", MR_CONF_PATH, NULL, NULL, 0, 0,
 	  "file holding the password on its first line; only its owner may "
 	  "read it" },
-	{ "smtp_ca_file", MR_CONF_PATH, NULL, NULL, 0, 0,
+	[MR_CFG_SMTP_CA_FILE] = { "smtp_ca_file", MR_CONF_PATH, NULL, NULL, 0, 0,
 	  "CA certificates to verify the server with (unset: the system's)" },
-	{ "smtp_starttls", MR_CONF_ENUM, "required", "required never", 0, 0,
+	[MR_CFG_SMTP_STARTTLS] = { "smtp_starttls", MR_CONF_ENUM, "required", "required never", 0, 0,
 	  "smtp:// must upgrade with STARTTLS; 'never' only for a server on "
 	  "the loopback address" },
-	{ "smtp_timeout", MR_CONF_INT, "60", NULL, 5, 600,
+	[MR_CFG_SMTP_TIMEOUT] = { "smtp_timeout", MR_CONF_INT, "60", NULL, 5, 600,
 	  "seconds one message may take to send" },
-	{ "alert_to", MR_CONF_EMAILS, NULL, NULL, 0, 0,
+	[MR_CFG_ALERT_TO] = { "alert_to", MR_CONF_EMAILS, NULL, NULL, 0, 0,
 	  "who receives every alert besides each item's owner" },
-	{ "alert_offsets", MR_CONF_OFFSETS, "30d,14d,7d,3d,1d,4h", NULL, 0, 0,
+	[MR_CFG_ALERT_OFFSETS] = { "alert_offsets", MR_CONF_OFFSETS, "30d,14d,7d,3d,1d,4h", NULL, 0, 0,
 	  "how long before a deadline reminders go out" },
-	{ "alert_zone", MR_CONF_ZONE, NULL, NULL, 0, 0,
+	[MR_CFG_ALERT_ZONE] = { "alert_zone", MR_CONF_ZONE, NULL, NULL, 0, 0,
 	  "the recipients' time zone, shown next to the announced one" },
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	[MR_CFG_NKEYS] = { NULL, 0, NULL, NULL, 0, 0, NULL }
 };
-
-#define MAX_KEYS 64
 
 struct mr_config {
 	char	*path;
-	char	*values[MAX_KEYS];	/* indexed like mr_config_keys */
+	char	*values[MR_CFG_NKEYS];	/* indexed like mr_config_keys */
 };
 
 static int
@@ -178,12 +176,16 @@ check_value(const struct mr_config_key *k, const char *v, struct mr_err *err)
 		const char *p = k->choices;
 		size_t len = strlen(v);
 
-		while ((p = strstr(p, v)) != NULL) {
+		/* An empty word would match everywhere, and past the end. */
+		while (len > 0 && (p = strstr(p, v)) != NULL) {
 			if ((p == k->choices || p[-1] == ' ') &&
 			    (p[len] == '\0' || p[len] == ' '))
 				return 0;
 			p++;
 		}
+		if (len == 0)
+			return mr_err_set(err, MR_EINVAL, "%s has no value; use "
+			    "one of: %s", k->name, k->choices);
 		return mr_err_set(err, MR_EINVAL, "%s '%s': use one of: %s",
 		    k->name, v, k->choices);
 	}
@@ -204,7 +206,7 @@ mr_config_free(struct mr_config *cfg)
 {
 	if (cfg == NULL)
 		return;
-	for (int i = 0; i < MAX_KEYS; i++)
+	for (int i = 0; i < MR_CFG_NKEYS; i++)
 		free(cfg->values[i]);
 	free(cfg->path);
 	free(cfg);
@@ -316,25 +318,19 @@ out:
 }
 
 const char *
-mr_config_get(const struct mr_config *cfg, const char *key)
+mr_config_get(const struct mr_config *cfg, enum mr_config_id key)
 {
-	int i = key_index(key);
-
-	if (i < 0)
-		return NULL;
-	return cfg->values[i] ? cfg->values[i] : mr_config_keys[i].def;
+	return cfg->values[key] ? cfg->values[key] : mr_config_keys[key].def;
 }
 
 int
-mr_config_is_set(const struct mr_config *cfg, const char *key)
+mr_config_is_set(const struct mr_config *cfg, enum mr_config_id key)
 {
-	int i = key_index(key);
-
-	return i >= 0 && cfg->values[i] != NULL;
+	return cfg->values[key] != NULL;
 }
 
 long long
-mr_config_int(const struct mr_config *cfg, const char *key)
+mr_config_int(const struct mr_config *cfg, enum mr_config_id key)
 {
 	const char *v = mr_config_get(cfg, key);
 
@@ -342,7 +338,7 @@ mr_config_int(const struct mr_config *cfg, const char *key)
 }
 
 int
-mr_config_offsets(const struct mr_config *cfg, const char *key,
+mr_config_offsets(const struct mr_config *cfg, enum mr_config_id key,
     long long *secs, int max, struct mr_err *err)
 {
 	const char *v = mr_config_get(cfg, key);

@@ -4,9 +4,11 @@
  * $MIPSREVIEW_CONFIG for the CLI).
  *
  * Format: "key = value" lines; "#" starts a comment; blank lines ignored.
- * Every key is declared once in the table in mr_config.c (name, type,
- * default, help), from which the parser, the checks and mipsreviewd.conf(5)
- * follow.  Errors name the file and line: "x.conf:12: listen: ...".
+ * Every key is declared once: a name in enum mr_config_id below and a row
+ * of the table in mr_config.c (name, type, default, help), from which the
+ * parser, the checks and mipsreviewd.conf(5) follow.  Code reads a key by
+ * its enum, so a misspelt key does not compile.  Errors name the file and
+ * line: "x.conf:12: listen: ...".
  */
 #ifndef MR_CONFIG_H
 #define MR_CONFIG_H
@@ -14,6 +16,29 @@
 #include "lib/mr_err.h"
 
 struct mr_config;
+
+/* The keys; mr_config_keys[] is indexed by them. */
+enum mr_config_id {
+	MR_CFG_DATABASE,
+	MR_CFG_LOG,
+	MR_CFG_LISTEN,
+	MR_CFG_BASE_URL,
+	MR_CFG_CALENDAR_ALARMS,
+	MR_CFG_CALENDAR_NAME,
+	MR_CFG_REFRESH_INTERVAL,
+	MR_CFG_PIDFILE,
+	MR_CFG_SMTP_URL,
+	MR_CFG_SMTP_FROM,
+	MR_CFG_SMTP_USER,
+	MR_CFG_SMTP_PASSWORD_FILE,
+	MR_CFG_SMTP_CA_FILE,
+	MR_CFG_SMTP_STARTTLS,
+	MR_CFG_SMTP_TIMEOUT,
+	MR_CFG_ALERT_TO,
+	MR_CFG_ALERT_OFFSETS,
+	MR_CFG_ALERT_ZONE,
+	MR_CFG_NKEYS
+};
 
 enum mr_config_type {
 	MR_CONF_STRING,
@@ -37,7 +62,7 @@ struct mr_config_key {
 	const char		*help;
 };
 
-/* The table, ended by a NULL name. */
+/* The table, indexed by enum mr_config_id, ended by a NULL name. */
 extern const struct mr_config_key mr_config_keys[];
 
 /* A config holding only the defaults. */
@@ -49,23 +74,26 @@ struct mr_config *mr_config_new(void);
 int	mr_config_load(const char *path, int missing_ok, struct mr_config **out,
 	    struct mr_err *);
 void	mr_config_free(struct mr_config *);
-/* Set one key as if read from a file (command-line overrides); checks the value. */
+/*
+ * Set a key named as in a file, as if read from one (command-line
+ * overrides); checks the value.
+ */
 int	mr_config_set(struct mr_config *, const char *key, const char *value,
 	    struct mr_err *);
-/* The value of key, or NULL when unset.  key must be in the table. */
-const char *mr_config_get(const struct mr_config *, const char *key);
-long long mr_config_int(const struct mr_config *, const char *key);
+/* The value of a key, or NULL when unset. */
+const char *mr_config_get(const struct mr_config *, enum mr_config_id);
+long long mr_config_int(const struct mr_config *, enum mr_config_id);
 /*
  * Parse an offsets key into seconds, largest first; returns the count
  * (at most max) or -1.
  */
-int	mr_config_offsets(const struct mr_config *, const char *key,
+int	mr_config_offsets(const struct mr_config *, enum mr_config_id,
 	    long long *secs, int max, struct mr_err *);
 /* Parse "30d,14d,7d" into seconds, largest first. */
 int	mr_offsets_parse(const char *text, long long *secs, int max,
 	    struct mr_err *);
 /* 1 if key was set (by the file or mr_config_set), 0 if it has its default. */
-int	mr_config_is_set(const struct mr_config *, const char *key);
+int	mr_config_is_set(const struct mr_config *, enum mr_config_id);
 /* The file the values came from, or NULL for defaults only. */
 const char *mr_config_path(const struct mr_config *);
 

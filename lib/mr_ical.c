@@ -65,11 +65,11 @@ mr_ical_opts_from_config(const struct mr_config *cfg, struct mr_ical_opts *o,
 	int n;
 
 	memset(o, 0, sizeof *o);
-	if ((n = mr_config_offsets(cfg, "calendar_alarms", o->alarms,
+	if ((n = mr_config_offsets(cfg, MR_CFG_CALENDAR_ALARMS, o->alarms,
 	    MR_ICAL_MAX_ALARMS, err)) == -1)
 		return -1;
 	o->nalarms = n;
-	o->calname = mr_config_get(cfg, "calendar_name");
+	o->calname = mr_config_get(cfg, MR_CFG_CALENDAR_NAME);
 	return 0;
 }
 

@@ -107,4 +107,8 @@ tests_unit_test_when_SOURCES = tests/unit/test_when.c
 tests_unit_test_window_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_window_LDADD = $(UNIT_LDADD)
 tests_unit_test_window_SOURCES = tests/unit/test_window.c tests/unit/unit.h
+UNIT_TESTS += tests/unit/test_config
+tests_unit_test_config_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_config_LDADD = $(UNIT_LDADD)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
 endif
