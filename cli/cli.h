@@ -17,6 +17,7 @@
 #include "lib/mr_err.h"
 
 struct mr_store;
+struct mr_view;
 
 /* Exit statuses, documented in mipsreview(1). */
 enum {
@@ -47,6 +48,7 @@ struct cli_ctx {
 	int		 color;		/* stdout is a terminal and NO_COLOR unset */
 	long long	 now;		/* the clock (time_t) */
 	const char	*viewer_zone;	/* the person's zone: $TZ or /etc/localtime */
+	struct mr_view	*view;		/* made by cli_view() on first use */
 };
 
 /* The command opens the database (main() does it before running it). */
@@ -135,6 +137,12 @@ int	cli_parse_year(struct cli_ctx *, const char *s, int *year);
 int	cli_print_json(json_t *);
 /* Text helpers: colour codes when ctx->color, "" otherwise. */
 const char *cli_color(const struct cli_ctx *, const char *code);
+/*
+ * The JSON views (lib/mr_view.h) for this person now: the clock, their zone
+ * and --reveal.  Made on first use, after the options are parsed; NULL
+ * when out of memory.
+ */
+struct mr_view *cli_view(struct cli_ctx *);
 /* Open ctx->st on demand (for commands that only sometimes need it). */
 int	cli_open_store(struct cli_ctx *);
 
@@ -176,7 +184,6 @@ CLI_COMMAND(cmd_alerts_list);
 CLI_COMMAND(cmd_import);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);
-json_t	*evidence_show_json(struct cli_ctx *, long long case_id);
 
 /*
  * A data file that lands atomically: open a 0600 temporary beside path,

@@ -4,14 +4,16 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "cli/render.h"
 #include "lib/mr_case.h"
+#include "lib/mr_view.h"
 
 int
 cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_case_input in = { 0 };
 	struct mr_case c;
+	struct mr_view *v;
+	json_t *o;
 	struct mr_err err = { 0 };
 	int64_t id;
 	int rc, force = cli_opt(a, "force") != NULL;
@@ -51,7 +53,12 @@ cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	if (mr_case_get(ctx->st, id, &c, &err) == -1)
 		return cli_fail(ctx, &err);
-	rc = cli_print_json(render_case_json(ctx, &c));
+	if ((v = cli_view(ctx)) == NULL)
+		rc = EXIT_FAIL;
+	else if ((o = mr_view_case(v, &c, &err)) == NULL)
+		rc = cli_fail(ctx, &err);
+	else
+		rc = cli_print_json(o);
 	mr_case_release(&c);
 	return rc;
 }

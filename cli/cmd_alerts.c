@@ -17,6 +17,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
+#include "lib/mr_view.h"
 #include "lib/mr_when.h"
 
 /* The settings from the configuration; cfg keeps their strings alive. */
@@ -46,23 +47,6 @@ printable(const char *s, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
-static json_t *
-recipients_json(const char *list)
-{
-	json_t *a = json_array();
-	char *copy = strdup(list ? list : ""), *tok, *save = NULL;
-
-	if (a == NULL || copy == NULL) {
-		free(copy);
-		json_decref(a);
-		return NULL;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(a, json_string(tok));
-	free(copy);
-	return a;
-}
-
 static void
 report_one(const struct mr_alert_report *r, void *arg)
 {
@@ -70,18 +54,9 @@ report_one(const struct mr_alert_report *r, void *arg)
 	char label[32], when[48], name[120];
 
 	mr_alert_offset_label(r->offset, label, sizeof label);
-	if (o->array != NULL) {
-		json_array_append_new(o->array, json_pack(
-		    "{s:s, s:I, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:s?, s:b, s:b}",
-		    "what", r->what, "id", (json_int_t)r->id, "name", r->name,
-		    "reminder", label, "offset_seconds", (json_int_t)r->offset,
-		    "deadline", mr_deadline_json(r->closes_at, r->zone,
-		    (time_t)o->ctx->now), "message_id", r->message_id,
-		    "recipients", recipients_json(r->recipients),
-		    "outcome", r->outcome, "error", r->error,
-		    "taken_over", r->takeover, "maybe_duplicate",
-		    r->maybe_duplicate));
-	} else {
+	if (o->array != NULL)
+		json_array_append_new(o->array, mr_view_alert(o->ctx->view, r));
+	else {
 		render_short_time(r->closes_at, r->zone, when, sizeof when);
 		printable(r->name, name, sizeof name);
 		printf("%-10s %s %-4lld %-4s %-22s %s -> %s\n", r->outcome, r->what,
@@ -97,15 +72,11 @@ static int
 alerts_off(struct cli_ctx *ctx, const struct mr_config *cfg)
 {
 	const char *file = mr_config_path(cfg);
-	char iso[32];
 
-	if (ctx->json) {
-		mr_when_iso_utc((time_t)ctx->now, iso, sizeof iso);
-		return cli_print_json(json_pack("{s:s, s:b, s:b, s:[], s:i, s:i, "
-		    "s:i, s:i, s:i}", "now", iso, "configured", 0, "dry_run", 0,
-		    "reminders", "due", 0, "sent", 0, "failed", 0, "deferred", 0,
-		    "busy", 0));
-	}
+	if (ctx->json)
+		return cli_print_json(cli_view(ctx) ? mr_view_alert_run(ctx->view,
+		    false, false, json_array(), &(struct mr_alert_totals){ 0 }) :
+		    NULL);
 	printf("alerts are not configured, nothing sent: set smtp_url and "
 	    "smtp_from in %s (see mipsreviewd.conf(5))\n", file ? file :
 	    "the configuration file given with --config");
@@ -124,7 +95,6 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_when when;
 	struct out o = { ctx, NULL };
 	const char *now_text = cli_opt(a, "now");
-	char iso[32];
 	int rc, dry = cli_opt(a, "dry-run") != NULL;
 
 	if (now_text != NULL) {
@@ -156,7 +126,8 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx, &err);
 		goto out;
 	}
-	if (ctx->json && (o.array = json_array()) == NULL) {
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (o.array = json_array()) == NULL)) {
 		rc = cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
 		goto out;
 	}
@@ -170,12 +141,9 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 		    "server failed; the next run retries\n", ctx->prog,
 		    tot.deferred, tot.deferred == 1 ? "" : "s");
 	if (o.array != NULL) {
-		mr_when_iso_utc((time_t)ctx->now, iso, sizeof iso);
-		rc = cli_print_json(json_pack("{s:s, s:b, s:b, s:O, s:i, s:i, s:i, "
-		    "s:i, s:i}", "now", iso, "configured", srv.url != NULL,
-		    "dry_run", dry, "reminders", o.array,
-		    "due", tot.due, "sent", tot.sent, "failed", tot.failed,
-		    "deferred", tot.deferred, "busy", tot.busy));
+		rc = cli_print_json(mr_view_alert_run(ctx->view, srv.url != NULL,
+		    dry, o.array, &tot));
+		o.array = NULL;
 	} else {
 		if (dry)
 			printf("%d due, would send %d (dry run: nothing sent)\n",
@@ -201,19 +169,11 @@ list_entry(const struct mr_alert_entry *e, void *arg)
 	struct out *o = arg;
 	char label[32], closes[32], extra[600] = "";
 
+	if (o->array != NULL)
+		return json_array_append_new(o->array,
+		    mr_view_alert_entry(o->ctx->view, e)) == 0 ? 0 : 1;
 	mr_alert_offset_label(e->offset, label, sizeof label);
 	mr_when_iso_utc(e->closes_at, closes, sizeof closes);
-	if (o->array != NULL)
-		return json_array_append_new(o->array, json_pack(
-		    "{s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:s?, s:o, "
-		    "s:s?, s:s}",
-		    "ledger_id", (json_int_t)e->ledger_id, "what", e->what,
-		    "id", (json_int_t)e->id, "closes_at", closes, "reminder", label,
-		    "offset_seconds", (json_int_t)e->offset, "message_id",
-		    e->message_id, "state", e->state, "attempts", e->attempts,
-		    "last_error", e->last_error, "recipients",
-		    recipients_json(e->recipients), "sent_at", e->sent_at,
-		    "updated_at", e->updated_at)) == 0 ? 0 : 1;
 	if (e->sent_at != NULL)
 		snprintf(extra, sizeof extra, "sent %s to %s", e->sent_at,
 		    e->recipients ? e->recipients : "");
@@ -232,7 +192,8 @@ cmd_alerts_list(struct cli_ctx *ctx, struct cli_args *a)
 	struct out o = { ctx, NULL };
 
 	(void)a;
-	if (ctx->json && (o.array = json_array()) == NULL)
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (o.array = json_array()) == NULL))
 		return cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
 	if (o.array == NULL)
 		printf("%-4s %-8s %-4s %-4s %-20s %-8s %-2s %s\n", "ROW", "WHAT",

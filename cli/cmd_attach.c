@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_view.h"
 
 int
 cmd_attach(struct cli_ctx *ctx, struct cli_args *a)
@@ -19,7 +20,7 @@ cmd_attach(struct cli_ctx *ctx, struct cli_args *a)
 	const char *kind = cli_opt(a, "kind"), *note = cli_opt(a, "note");
 	const char *name = cli_opt(a, "name"), *subject = "case", *v;
 	long long id = 0;
-	json_t *out = NULL, *o;
+	json_t *out = NULL;
 	int rc, nfiles, first = 0;
 
 	if ((v = cli_opt(a, "hardship")) != NULL) {
@@ -62,7 +63,8 @@ cmd_attach(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx, &err);
 		goto out;
 	}
-	if (ctx->json && (out = json_array()) == NULL) {
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (out = json_array()) == NULL)) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
@@ -72,10 +74,8 @@ cmd_attach(struct cli_ctx *ctx, struct cli_args *a)
 			goto out;
 		}
 		if (ctx->json) {
-			o = mr_evidence_to_json(&ev);
-			json_object_set_new(o, "deduplicated",
-			    json_boolean(res[i].deduplicated));
-			json_array_append_new(out, o);
+			json_array_append_new(out, mr_view_evidence_attached(
+			    ctx->view, &ev, res[i].deduplicated));
 		} else
 			printf("evidence %lld: %s attached to %s %lld as %s "
 			    "(%lld bytes, %s, sha256 %.16s...)%s\n",

@@ -7,29 +7,13 @@
 
 #include "cli/cli.h"
 #include "lib/mr_audit.h"
-#include "lib/mr_ident.h"
+#include "lib/mr_view.h"
 
 struct audit_out {
 	struct cli_ctx	*ctx;
 	json_t		*array;
+	int		 failed;	/* out of memory: stopped */
 };
-
-/* Parse a before/after snapshot, masking any TIN in it unless --reveal. */
-static json_t *
-snapshot(const struct cli_ctx *ctx, const char *text)
-{
-	json_t *v, *tin;
-	char masked[16];
-
-	if (text == NULL || (v = json_loads(text, 0, NULL)) == NULL)
-		return json_null();
-	if (!ctx->reveal && json_is_object(v) &&
-	    (tin = json_object_get(v, "tin")) != NULL && json_is_string(tin)) {
-		mr_tin_mask(json_string_value(tin), masked, sizeof masked);
-		json_object_set_new(v, "tin", json_string(masked));
-	}
-	return v;
-}
 
 /* "score: 60 -> 72.5; status: draft -> ready" for the fields that changed. */
 static void
@@ -67,24 +51,20 @@ static int
 audit_row(const struct mr_audit_row *r, void *arg)
 {
 	struct audit_out *out = arg;
-	json_t *before = snapshot(out->ctx, r->before);
-	json_t *after = snapshot(out->ctx, r->after);
+	/* The text shows the row's view too: TINs masked the same way. */
+	json_t *row = mr_view_audit_row(out->ctx->view, r);
 
-	if (out->array != NULL) {
-		json_array_append_new(out->array, json_pack("{s:I, s:s, s:s, s:s, "
-		    "s:o, s:s, s:o, s:o, s:s}", "id", (json_int_t)r->id,
-		    "at", r->at, "who", r->who, "entity", r->entity,
-		    "entity_id", r->entity_id ? json_integer(r->entity_id) :
-		    json_null(), "action", r->action, "before", before,
-		    "after", after, "hash", r->hash));
+	if (row == NULL ||
+	    (out->array != NULL && json_array_append_new(out->array, row) == -1))
+		return out->failed = 1;
+	if (out->array != NULL)
 		return 0;
-	}
 	printf("%-6lld %s  %-10s %s %-6lld %s", (long long)r->id, r->at, r->who,
 	    r->entity, (long long)r->entity_id, r->action);
-	print_changes(before, after);
+	print_changes(json_object_get(row, "before"), json_object_get(row,
+	    "after"));
 	putchar('\n');
-	json_decref(before);
-	json_decref(after);
+	json_decref(row);
 	return 0;
 }
 
@@ -103,10 +83,10 @@ cmd_audit(struct cli_ctx *ctx, struct cli_args *a)
 	if (verify) {
 		rc = mr_audit_verify(ctx->st, &bad, &nrows, &err);
 		if (ctx->json) {
-			cli_print_json(json_pack("{s:b, s:I, s:o, s:s}", "intact",
-			    rc == 0, "rows", (json_int_t)nrows, "first_broken_row",
-			    bad ? json_integer(bad) : json_null(), "message",
-			    rc == 0 ? "" : err.msg));
+			if (cli_view(ctx) == NULL)
+				return EXIT_FAIL;
+			cli_print_json(mr_view_audit_verified(ctx->view, rc == 0,
+			    nrows, bad, rc == 0 ? "" : err.msg));
 			return rc == 0 ? EXIT_OK : EXIT_INTEGRITY;
 		}
 		if (rc == -1)
@@ -115,10 +95,12 @@ cmd_audit(struct cli_ctx *ctx, struct cli_args *a)
 		    (long long)nrows);
 		return EXIT_OK;
 	}
-	if (ctx->json && (out.array = json_array()) == NULL)
+	if (cli_view(ctx) == NULL ||
+	    (ctx->json && (out.array = json_array()) == NULL))
 		return EXIT_FAIL;
 	if (mr_audit_each(ctx->st, id ? "case" : NULL, id, audit_row, &out,
-	    &err) == -1) {
+	    &err) == -1 || (out.failed &&
+	    mr_err_set(&err, MR_EFAIL, "out of memory") == -1)) {
 		json_decref(out.array);
 		return cli_fail(ctx, &err);
 	}

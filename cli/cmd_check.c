@@ -1,7 +1,7 @@
 /*
  * mipsreview check: the evidence checklist of a case — what its reasons
  * normally need, what is attached, what is missing.  show prints the same
- * checklist through evidence_show_text() and evidence_show_json().
+ * checklist through evidence_show_text(), and as JSON through lib/mr_view.
  */
 #include "config.h"
 
@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_view.h"
 
 static int
 need_text(const struct mr_checklist_need *need, void *arg)
@@ -63,15 +64,6 @@ evidence_show_text(struct cli_ctx *ctx, long long case_id)
 		fprintf(stderr, "%s: %s\n", ctx->prog, err.msg);
 }
 
-json_t *
-evidence_show_json(struct cli_ctx *ctx, long long case_id)
-{
-	struct mr_err err = { 0 };
-	json_t *o = mr_checklist_json(ctx->st, case_id, &err);
-
-	return o ? o : json_null();
-}
-
 int
 cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -83,9 +75,10 @@ cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (ctx->json) {
-		if ((o = mr_checklist_json(ctx->st, id, &err)) == NULL)
+		if (cli_view(ctx) == NULL)
+			return EXIT_FAIL;
+		if ((o = mr_view_checklist(ctx->view, id, true, &err)) == NULL)
 			return cli_fail(ctx, &err);
-		json_object_set_new(o, "case_id", json_integer(id));
 		return cli_print_json(o);
 	}
 	{

@@ -7,12 +7,12 @@
 #include "cli/cli.h"
 #include "cli/render.h"
 #include "lib/mr_deadline.h"
-#include "lib/mr_ident.h"
+#include "lib/mr_view.h"
 #include "lib/mr_when.h"
 
 struct due_out {
 	struct cli_ctx	*ctx;
-	const char	*zone;		/* the viewer's */
+	struct mr_view	*view;		/* --json */
 	json_t		*array;
 	long long	 n;
 };
@@ -27,30 +27,12 @@ due_one(const struct mr_deadline_item *it, void *arg)
 	const char *color = "";
 
 	out->n++;
-	if (ctx->reveal)
-		snprintf(tin, sizeof tin, "%s", it->tin);
-	else
-		mr_tin_mask(it->tin, tin, sizeof tin);
-	if (out->array != NULL) {
-		json_t *d = mr_deadline_json(it->closes_at, it->zone, now);
-		char local[48];
-
-		mr_when_format_local(it->closes_at, out->zone, local, sizeof local);
-		json_object_set_new(d, "viewer_zone", json_string(out->zone));
-		json_object_set_new(d, "closes_viewer", json_string(local));
-		json_object_set_new(d, "source", json_string(it->source));
-		return json_array_append_new(out->array, json_pack("{s:I, s:s, "
-		    "s:s, s:s, s:s, s:o, s:i, s:s, s:b, s:o, s:o}",
-		    "id", (json_int_t)it->id, "what", it->what, "kind", it->kind,
-		    "name", it->name, "tin", tin,
-		    "npi", it->npi[0] ? json_string(it->npi) : json_null(),
-		    "performance_year", it->performance_year,
-		    "status", it->status, "open", it->open,
-		    "window_id", it->window_id ? json_integer(it->window_id) :
-		    json_null(), "deadline", d)) == 0 ? 0 : 1;
-	}
+	if (out->array != NULL)
+		return json_array_append_new(out->array,
+		    mr_view_due_item(out->view, it)) == 0 ? 0 : 1;
+	render_tin(ctx, it->tin, tin, sizeof tin);
 	render_short_time(it->closes_at, it->zone, announced, sizeof announced);
-	render_short_time(it->closes_at, out->zone, mine, sizeof mine);
+	render_short_time(it->closes_at, ctx->viewer_zone, mine, sizeof mine);
 	if (!it->open)
 		snprintf(left, sizeof left, "(%s)", it->status);
 	else
@@ -69,7 +51,7 @@ int
 cmd_due(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_deadline_filter f = { 0 };
-	struct due_out out = { .ctx = ctx, .zone = ctx->viewer_zone };
+	struct due_out out = { .ctx = ctx };
 	struct mr_err err = { 0 };
 	const char *v;
 
@@ -87,11 +69,12 @@ cmd_due(struct cli_ctx *ctx, struct cli_args *a)
 	if ((v = cli_opt(a, "zone")) != NULL) {
 		if (mr_when_zone_valid(v, &err) == -1)
 			return cli_fail(ctx, &err);
-		out.zone = v;
+		ctx->viewer_zone = v;
 	}
 	if (f.overdue_only && f.within)
 		return cli_usage(ctx, "--overdue and --within exclude each other");
-	if (ctx->json && (out.array = json_array()) == NULL)
+	if (ctx->json && ((out.view = cli_view(ctx)) == NULL ||
+	    (out.array = json_array()) == NULL))
 		return EXIT_FAIL;
 	if (!ctx->json)
 		printf("%s%-9s %-6s %-24s %-9s %-16s %-22s %-22s %s%s\n",

@@ -6,8 +6,10 @@
 
 #include "cli/cli.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_view.h"
 
 struct list_out {
+	struct mr_view	*view;
 	json_t		*arr;
 	int64_t		 bad_id;	/* a record that could not be listed */
 };
@@ -18,7 +20,7 @@ list_json(const struct mr_evidence *ev, void *arg)
 	struct list_out *l = arg;
 
 	/* Stop rather than print a list that silently lacks a record. */
-	if (json_array_append_new(l->arr, mr_evidence_to_json(ev)) == -1) {
+	if (json_array_append_new(l->arr, mr_view_evidence(l->view, ev)) == -1) {
 		l->bad_id = ev->id;
 		return 1;
 	}
@@ -47,7 +49,7 @@ int
 cmd_evidence_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_err err = { 0 };
-	struct list_out l = { NULL, 0 };
+	struct list_out l = { NULL, NULL, 0 };
 	const char *subject = NULL, *v;
 	long long id = 0;
 	int rc, all = cli_opt(a, "all") != NULL, n = 0;
@@ -65,7 +67,8 @@ cmd_evidence_list(struct cli_ctx *ctx, struct cli_args *a)
 			return rc;
 		subject = "case";
 	}
-	if (ctx->json && (l.arr = json_array()) == NULL)
+	if (ctx->json && ((l.view = cli_view(ctx)) == NULL ||
+	    (l.arr = json_array()) == NULL))
 		return EXIT_FAIL;
 	if (mr_evidence_each(ctx->st, subject, id, all, ctx->json ? list_json :
 	    list_text_subject, ctx->json ? (void *)&l : (void *)&n,
@@ -105,13 +108,17 @@ cmd_evidence_show(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx, &err);
 	}
 	if (ctx->json) {
-		json_t *o = mr_evidence_to_json(&ev);
-		char path[4200];
+		json_t *o = NULL;
 
-		snprintf(path, sizeof path, "%s/%s", dir, ev.sha256);
-		json_object_set_new(o, "stored_as", json_string(path));
+		if (cli_view(ctx) == NULL)
+			rc = EXIT_FAIL;
+		else if ((o = mr_view_evidence_stored(ctx->view, &ev,
+		    &err)) == NULL)
+			rc = cli_fail(ctx, &err);
+		else
+			rc = cli_print_json(o);
 		mr_evidence_release(&ev);
-		return cli_print_json(o);
+		return rc;
 	}
 	printf("Evidence %lld  %s  [%s]\n", (long long)ev.id, ev.original_name,
 	    ev.detached_by ? "detached" : "attached");
@@ -142,14 +149,8 @@ verify_one(const struct mr_evidence_problem *p, void *arg)
 	struct verify_out *v = arg;
 
 	if (v->problems != NULL) {
-		json_array_append_new(v->problems, json_pack("{s:s, s:s, s:o, "
-		    "s:o, s:o, s:o}", "problem", p->what, "file", p->file,
-		    "evidence_id", p->ev ? json_integer(p->ev->id) : json_null(),
-		    "name", p->ev ? json_string(p->ev->original_name) : json_null(),
-		    "subject", p->ev ? json_sprintf("%s %lld", p->ev->subject,
-		    (long long)p->ev->subject_id) : json_null(),
-		    "actual_sha256", p->actual_sha256 ?
-		    json_string(p->actual_sha256) : json_null()));
+		json_array_append_new(v->problems,
+		    mr_view_evidence_problem(v->ctx->view, p));
 		return 0;
 	}
 	if (p->ev != NULL)
@@ -183,7 +184,8 @@ cmd_evidence_verify(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_evidence_dir(ctx->st, dir, sizeof dir, &err) == -1)
 		return cli_fail(ctx, &err);
 	v.dir = dir;
-	if (ctx->json && (v.problems = json_array()) == NULL)
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (v.problems = json_array()) == NULL))
 		return EXIT_FAIL;
 	if (mr_evidence_verify(ctx->st, id ? "case" : NULL, id, sweep,
 	    verify_one, &v, &nfiles, &nproblems, &err) == -1) {
@@ -191,9 +193,8 @@ cmd_evidence_verify(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx, &err);
 	}
 	if (ctx->json) {
-		cli_print_json(json_pack("{s:b, s:i, s:i, s:o}", "intact",
-		    nproblems == 0, "files", nfiles, "problem_count", nproblems,
-		    "problems", v.problems));
+		cli_print_json(mr_view_evidence_verified(ctx->view, nfiles,
+		    nproblems, v.problems));
 		return nproblems ? EXIT_INTEGRITY : EXIT_OK;
 	}
 	if (nproblems == 0) {

@@ -11,9 +11,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
 #include "lib/mr_config.h"
 #include "lib/mr_feed.h"
-#include "lib/mr_ident.h"
+#include "lib/mr_view.h"
 
 int
 cmd_feed_add(struct cli_ctx *ctx, struct cli_args *a)
@@ -50,8 +51,8 @@ cmd_feed_add(struct cli_ctx *ctx, struct cli_args *a)
 		goto out;
 	}
 	if (ctx->json)
-		rc = cli_print_json(json_pack("{s:I, s:s, s:s}", "id",
-		    (json_int_t)id, "name", a->argv[0], "url", url));
+		rc = cli_print_json(cli_view(ctx) ? mr_view_feed_added(ctx->view,
+		    id, a->argv[0], url) : NULL);
 	else {
 		printf("%s\n", url);
 		fprintf(stderr, "feed %lld '%s' added; this URL is shown only "
@@ -82,20 +83,11 @@ list_one(const struct mr_feed *f, void *arg)
 	char tin[16] = "", year[12];
 
 	o->n++;
-	if (f->tin[0] != '\0') {
-		if (o->ctx->reveal)
-			snprintf(tin, sizeof tin, "%s", f->tin);
-		else
-			mr_tin_mask(f->tin, tin, sizeof tin);
-	}
 	if (o->array != NULL)
-		return json_array_append_new(o->array, json_pack("{s:I, s:s, "
-		    "s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)f->id,
-		    "name", f->name, "tin", tin[0] ? json_string(tin) : json_null(),
-		    "performance_year", f->year ? json_integer(f->year) :
-		    json_null(), "created_at", f->created_at, "revoked_at",
-		    f->revoked_at[0] ? json_string(f->revoked_at) : json_null(),
-		    "active", f->revoked_at[0] == '\0')) == 0 ? 0 : 1;
+		return json_array_append_new(o->array,
+		    mr_view_feed(o->ctx->view, f)) == 0 ? 0 : 1;
+	if (f->tin[0] != '\0')
+		render_tin(o->ctx, f->tin, tin, sizeof tin);
 	if (o->n == 1)
 		printf("%-4s %-24s %-10s %-5s %-21s %s\n", "ID", "NAME", "TIN",
 		    "YEAR", "CREATED", "REVOKED");
@@ -115,7 +107,8 @@ cmd_feed_list(struct cli_ctx *ctx, struct cli_args *a)
 
 	if ((rc = cli_open_store(ctx)) != EXIT_OK)
 		return rc;
-	if (ctx->json && (o.array = json_array()) == NULL)
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (o.array = json_array()) == NULL))
 		return cli_print_json(NULL);
 	if (mr_feed_each(ctx->st, all, list_one, &o, &err) == -1) {
 		json_decref(o.array);
@@ -141,8 +134,8 @@ cmd_feed_revoke(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_feed_revoke(ctx->st, a->argv[0], &f, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (ctx->json)
-		return cli_print_json(json_pack("{s:I, s:s, s:s}", "id",
-		    (json_int_t)f.id, "name", f.name, "revoked_at", f.revoked_at));
+		return cli_print_json(cli_view(ctx) ?
+		    mr_view_feed_revoked(ctx->view, &f) : NULL);
 	printf("feed %lld '%s' revoked\n", (long long)f.id, f.name);
 	return EXIT_OK;
 }

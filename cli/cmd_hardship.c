@@ -16,6 +16,7 @@
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
+#include "lib/mr_view.h"
 
 /* The instant as announced: "2024-04-15 20:00 EDT" in zone. */
 static void
@@ -44,43 +45,6 @@ print_warnings(const struct cli_ctx *ctx, const struct mr_hardship_warnings *w)
 {
 	for (int i = 0; i < w->n; i++)
 		fprintf(stderr, "%s: warning: %s\n", ctx->prog, w->msg[i]);
-}
-
-/* The filing as JSON: the library's fields, its window, deadline and advice. */
-static json_t *
-filing_json(struct cli_ctx *ctx, const struct mr_hardship *h,
-    const struct mr_hardship_warnings *given)
-{
-	struct mr_hardship_warnings own;
-	const struct mr_hardship_warnings *w = given;
-	struct mr_hardship_window win;
-	struct mr_err err = { 0 };
-	json_t *o = mr_hardship_to_json(h, ctx->reveal), *list;
-	char iso[32];
-
-	if (o == NULL)
-		return NULL;
-	if (w == NULL) {
-		mr_hardship_advise(h, &own);
-		w = &own;
-	}
-	if (h->window_id != 0 && mr_hardship_window(ctx->st, h->window_id, &win,
-	    &err) == 0) {
-		mr_when_iso_utc((time_t)win.closes_at, iso, sizeof iso);
-		json_object_set_new(o, "window", json_pack("{s:I, s:s, s:s, s:s, "
-		    "s:s, s:s}", "id", (json_int_t)win.id, "kind", win.kind,
-		    "name", win.name, "closes_at", iso, "zone", win.zone,
-		    "source", win.source));
-		json_object_set_new(o, "deadline", json_string(iso));
-	} else {
-		json_object_set_new(o, "window", json_null());
-		json_object_set_new(o, "deadline", json_null());
-	}
-	list = json_array();
-	for (int i = 0; i < w->n; i++)
-		json_array_append_new(list, json_string(w->msg[i]));
-	json_object_set_new(o, "warnings", list);
-	return o;
 }
 
 static void
@@ -140,7 +104,8 @@ cmd_hardship_add(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	if (mr_hardship_get(ctx->st, id, &h, &err) == -1)
 		return cli_fail(ctx, &err);
-	rc = cli_print_json(filing_json(ctx, &h, &warn));
+	rc = cli_print_json(cli_view(ctx) ? mr_view_filing(ctx->view, &h,
+	    &warn) : NULL);
 	mr_hardship_release(&h);
 	return rc;
 }
@@ -162,7 +127,7 @@ list_one(const struct mr_hardship *h, void *arg)
 	out->n++;
 	if (out->array != NULL)
 		return json_array_append_new(out->array,
-		    filing_json(out->ctx, h, NULL)) == 0 ? 0 : 1;
+		    mr_view_filing(out->ctx->view, h, NULL)) == 0 ? 0 : 1;
 	render_tin(out->ctx, h->tin, tin, sizeof tin);
 	format_categories(h, 0, cats, sizeof cats);
 	if (h->window_id != 0 && mr_hardship_window(out->ctx->st, h->window_id,
@@ -209,7 +174,8 @@ cmd_hardship_list(struct cli_ctx *ctx, struct cli_args *a)
 		f.tin = tin;
 	}
 	f.open_only = cli_opt(a, "open") != NULL;
-	if (ctx->json && (out.array = json_array()) == NULL) {
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (out.array = json_array()) == NULL)) {
 		mr_err_set(&err, MR_EFAIL, "out of memory");
 		return cli_fail(ctx, &err);
 	}
@@ -286,7 +252,8 @@ cmd_hardship_show(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_hardship_get(ctx->st, id, &h, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (ctx->json)
-		rc = cli_print_json(filing_json(ctx, &h, NULL));
+		rc = cli_print_json(cli_view(ctx) ?
+		    mr_view_filing(ctx->view, &h, NULL) : NULL);
 	else {
 		show_text(ctx, &h);
 		rc = EXIT_OK;

@@ -8,25 +8,37 @@
 #include "cli/cli.h"
 #include "cli/render.h"
 #include "lib/mr_case.h"
+#include "lib/mr_view.h"
 #include "lib/mr_ident.h"
 
 struct list_out {
 	struct cli_ctx	*ctx;
+	struct mr_view	*view;
 	json_t		*array;
 	long long	 n;
+	int		 failed;	/* stopped: the exit status, error printed */
 };
 
 static int
 list_one(const struct mr_case *c, void *arg)
 {
 	struct list_out *out = arg;
+	struct mr_err err = { 0 };
+	json_t *o;
 
 	out->n++;
-	if (out->array != NULL)
-		return json_array_append_new(out->array,
-		    render_case_json(out->ctx, c)) == 0 ? 0 : 1;
-	render_case_row(out->ctx, c);
-	return 0;
+	if (out->array != NULL) {
+		if ((o = mr_view_case(out->view, c, &err)) == NULL ||
+		    json_array_append_new(out->array, o) == -1) {
+			if (err.code == 0)
+				mr_err_set(&err, MR_EFAIL, "out of memory");
+			out->failed = cli_fail(out->ctx, &err);
+		}
+		return out->failed;
+	}
+	if (render_case_row(out->ctx, c) == -1)
+		out->failed = EXIT_FAIL;
+	return out->failed;
 }
 
 int
@@ -67,15 +79,17 @@ cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 		f.reasons |= bit;
 	}
 	f.open_only = cli_opt(a, "open") != NULL;
-	if (ctx->json && (out.array = json_array()) == NULL) {
+	if (ctx->json && ((out.view = cli_view(ctx)) == NULL ||
+	    (out.array = json_array()) == NULL)) {
 		mr_err_set(&err, MR_EFAIL, "out of memory");
 		return cli_fail(ctx, &err);
 	}
 	if (!ctx->json)
 		render_case_header(ctx);
-	if (mr_case_list(ctx->st, &f, list_one, &out, &err) == -1) {
+	if (mr_case_list(ctx->st, &f, list_one, &out, &err) == -1 ||
+	    out.failed) {
 		json_decref(out.array);
-		return cli_fail(ctx, &err);
+		return out.failed ? out.failed : cli_fail(ctx, &err);
 	}
 	if (ctx->json)
 		return cli_print_json(out.array);

@@ -17,6 +17,7 @@
 #include "lib/mr_case.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_score.h"
+#include "lib/mr_view.h"
 
 #define SRC_DOLLARS	"TELCOR (the adjustment applies to the Medicare paid amount)"
 
@@ -121,60 +122,15 @@ current_side(const struct mr_score_ref *ref, const struct mr_case *c,
 		(void)mr_score_adjustment(ref, res->final_score, res, &err);
 }
 
-static json_t *
-num(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
-static json_t *
-side_json(const struct mr_score_result *r, double charges)
-{
-	char cats[32], *tok, *save = NULL;
-	json_t *rw = json_array(), *w = json_null();
-
-	mr_category_format(r->reweighted, cats, sizeof cats);
-	for (tok = strtok_r(cats, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(rw, json_string(tok));
-	if (!isnan(r->w[0]))
-		w = json_pack("{s:f, s:f, s:f, s:f}", "quality", r->w[0],
-		    "cost", r->w[1], "ia", r->w[2], "pi", r->w[3]);
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, "
-	    "s:b, s:b, s:b, s:b, s:o, s:o}",
-	    "final_score", num(r->final_score),
-	    "final_score_from", isnan(r->final_score) ? json_null() :
-		json_string(r->final_reported ? "reported" : "computed"),
-	    "payment_adjustment", num(r->adjustment),
-	    "payment_adjustment_from", isnan(r->adjustment) ? json_null() :
-		json_string(r->adjustment_reported ? "reported" : "computed"),
-	    "reweighted", rw,
-	    "weights", w,
-	    "category_scores", "quality", num(r->score[0]), "cost", num(r->score[1]),
-		"ia", num(r->score[2]), "pi", num(r->score[3]),
-	    "neutral", r->neutral,
-	    "estimate", r->estimate,
-	    "unverified", r->unverified,
-	    "assumed", r->assumed_from != 0,
-	    "assumed_from", r->assumed_from ? json_integer(r->assumed_from) :
-		json_null(),
-	    "dollars", isnan(charges) || isnan(r->adjustment) ? json_null() :
-		json_real(charges * r->adjustment / 100.0));
-}
-
 /* The rules of both sides, each once, marked with the side(s) it served. */
-struct merged {
-	const struct mr_score_rule *rule;
-	const char *applies_to;
-};
-
 static int
 merge_rules(const struct mr_score_result *cur, const struct mr_score_result *wi,
-    const struct mr_score_rule *extra, int nextra, struct merged *out, int max)
+    const struct mr_score_rule *extra, int nextra, struct mr_view_whatif_rule *out, int max)
 {
 	int n = 0, found;
 
 	for (int i = 0; i < cur->nrules && n < max; i++)
-		out[n++] = (struct merged){ &cur->rules[i], "current" };
+		out[n++] = (struct mr_view_whatif_rule){ &cur->rules[i], "current" };
 	for (int i = 0; i < wi->nrules && n < max; i++) {
 		found = 0;
 		for (int j = 0; j < n; j++)
@@ -185,10 +141,10 @@ merge_rules(const struct mr_score_result *cur, const struct mr_score_result *wi,
 				break;
 			}
 		if (!found)
-			out[n++] = (struct merged){ &wi->rules[i], "what-if" };
+			out[n++] = (struct mr_view_whatif_rule){ &wi->rules[i], "what-if" };
 	}
 	for (int i = 0; i < nextra && n < max; i++)
-		out[n++] = (struct merged){ &extra[i],
+		out[n++] = (struct mr_view_whatif_rule){ &extra[i],
 		    strcmp(extra[i].rule, "data-override") == 0 ? "what-if" : "both" };
 	return n;
 }
@@ -227,7 +183,7 @@ weights_text(const struct mr_score_result *r, char *buf, size_t len)
 static void
 print_text(struct cli_ctx *ctx, const struct mr_case *c,
     const struct mr_score_result *cur, const struct mr_score_result *wi,
-    double charges, const struct merged *rules, int nrules)
+    double charges, const struct mr_view_whatif_rule *rules, int nrules)
 {
 	char a[128], b[128], d[128];
 
@@ -304,16 +260,15 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_score_ref *ref = NULL;
 	struct mr_score_result *cur = NULL, *wi = NULL;
 	struct mr_score_rule extra[4];
-	struct merged rules[2 * MR_SCORE_MAXRULES + 4];
+	struct mr_view_whatif_rule rules[2 * MR_SCORE_MAXRULES + 4];
 	struct mr_case c;
 	struct mr_hardship h;
 	struct mr_err err = { 0 };
 	double override[MR_NCAT], score[MR_NCAT], charges = NAN;
 	unsigned int reweight = 0, bits, given = 0;
-	int rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0, assumed_from;
+	int rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0;
 	const char *v;
 	long long id;
-	json_t *o, *list;
 
 	for (int i = 0; i < MR_NCAT; i++)
 		override[i] = NAN;
@@ -415,36 +370,14 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 		rc = EXIT_OK;
 		goto out;
 	}
-	list = json_array();
-	for (int i = 0; i < nrules; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, "
-		    "s:b, s:o}", "rule", rules[i].rule->rule, "applies_to",
-		    rules[i].applies_to, "text", rules[i].rule->text, "source",
-		    rules[i].rule->source, "verified", rules[i].rule->verified,
-		    "estimate", rules[i].rule->estimate, "assumed_from",
-		    rules[i].rule->assumed_from ?
-		    json_integer(rules[i].rule->assumed_from) : json_null()));
-	assumed_from = cur->assumed_from > wi->assumed_from ?
-	    cur->assumed_from : wi->assumed_from;
-	o = json_pack("{s:I, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:b, "
-	    "s:b, s:b, s:o, s:o}",
-	    "case_id", (json_int_t)c.id,
-	    "performance_year", c.performance_year,
-	    "payment_year", c.performance_year + 2,
-	    "allowed_charges", num(charges),
-	    "current", side_json(cur, charges),
-	    "whatif", side_json(wi, charges),
-	    "difference",
-		"final_score", num(wi->final_score - cur->final_score),
-		"payment_adjustment", num(wi->adjustment - cur->adjustment),
-		"dollars", num(charges * (wi->adjustment - cur->adjustment) / 100.0),
-	    "estimate", cur->estimate || wi->estimate || !isnan(charges),
-	    "unverified", cur->unverified || wi->unverified,
-	    "assumed", assumed_from != 0,
-	    "assumed_from", assumed_from ? json_integer(assumed_from) :
-		json_null(),
-	    "rules", list);
-	rc = cli_print_json(o);
+	if (cli_view(ctx) == NULL) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	rc = cli_print_json(mr_view_whatif(ctx->view, &(struct mr_view_whatif){
+	    .case_id = c.id, .performance_year = c.performance_year,
+	    .allowed_charges = charges, .current = cur, .whatif = wi,
+	    .rules = rules, .nrules = nrules }));
 	goto out;
 fail:
 	rc = cli_fail(ctx, &err);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/render.h"
 #include "lib/mr_store.h"
+#include "lib/mr_view.h"
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
 
@@ -43,7 +44,7 @@ list_one(const struct mr_window *w, void *arg)
 
 	if (array != NULL)
 		return json_array_append_new(array,
-		    mr_window_to_json(w, (time_t)ctx->now)) == 0 ? 0 : 1;
+		    mr_view_window(ctx->view, w)) == 0 ? 0 : 1;
 	print_window_row(ctx, w);
 	return 0;
 }
@@ -88,7 +89,8 @@ show_window(struct cli_ctx *ctx, long long id)
 	if (mr_window_get(ctx->st, id, &w, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (ctx->json)
-		rc = cli_print_json(mr_window_to_json(&w, (time_t)ctx->now));
+		rc = cli_print_json(cli_view(ctx) ?
+		    mr_view_window(ctx->view, &w) : NULL);
 	else
 		print_window_full(ctx, &w);
 	mr_window_release(&w);
@@ -118,8 +120,8 @@ int
 cmd_window_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_err err = { 0 };
-	json_t *array = ctx->json ? json_array() : NULL;
-	void *args[2] = { ctx, array };
+	json_t *array = NULL;
+	void *args[2] = { ctx, NULL };
 	const char *kind = cli_opt(a, "kind"), *year_text = cli_opt(a, "year");
 	int year = 0;
 
@@ -127,6 +129,9 @@ cmd_window_list(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage(ctx, "--year: a year like 2023 is expected");
 	if (kind != NULL && mr_window_kind_valid(kind, &err) == -1)
 		return cli_fail(ctx, &err);
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (args[1] = array = json_array()) == NULL))
+		return cli_print_json(NULL);
 	if (!ctx->json)
 		printf("%-4s %-16s %-4s %-22s %-20s %-16s %s\n", "ID", "KIND",
 		    "YEAR", "CLOSES", "ZONE", "LEFT", "NAME");

@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "lib/mr_config.h"
 #include "lib/mr_store.h"
+#include "lib/mr_view.h"
 #include "lib/mr_when.h"
 #include "lib/mr_year.h"
 
@@ -687,6 +688,18 @@ cli_print_json(json_t *v)
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+struct mr_view *
+cli_view(struct cli_ctx *ctx)
+{
+	struct mr_view_opts o = { .now = (time_t)ctx->now,
+	    .zone = ctx->viewer_zone, .reveal = ctx->reveal != 0 };
+
+	if (ctx->view == NULL &&
+	    (ctx->view = mr_view_new(ctx->st, &o)) == NULL)
+		fprintf(stderr, "%s: out of memory\n", ctx->prog);
+	return ctx->view;
+}
+
 const char *
 cli_color(const struct cli_ctx *ctx, const char *code)
 {
@@ -913,6 +926,7 @@ main(int argc, char **argv)
 	}
 out:
 	cli_args_free(&args);
+	mr_view_free(ctx.view);
 	mr_store_close(ctx.st);
 	free(ctx.db_path);
 	return rc;

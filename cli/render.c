@@ -5,94 +5,29 @@
 #include <string.h>
 
 #include "cli/render.h"
-#include "lib/mr_deadline.h"
 #include "lib/mr_ident.h"
-#include "lib/mr_store.h"
+#include "lib/mr_view.h"
 #include "lib/mr_when.h"
-#include "lib/mr_window.h"
 
 /*
- * A case's deadline: its own, else its year's latest-closing
- * targeted-review window.  Windows are few, so list renders hundreds of
- * thousands of cases from this small per-year cache instead of a query
- * per row.
+ * The deadline of c as the views give it (its own, else its year's window):
+ * 1 with the instant, zone and source, 0 when it has none, or -1 after
+ * printing why it could not be read.
  */
-struct year_window {
-	int	 year;
-	int	 known;		/* 1: a window exists */
-	time_t	 closes_at;
-	char	 zone[64];
-	char	 source[512];
-	char	 when[48];	/* render_short_time of closes_at, once */
-	char	 utc[32];	/* closes_at as ISO UTC, once */
-	char	 local[48];	/* closes_at in zone, ISO with offset, once */
-};
-static struct year_window year_cache[64];
-static int year_cache_n;
-
-static int
-latest_window(const struct mr_window *w, void *arg)
-{
-	struct year_window *y = arg;
-
-	if (!y->known || w->closes_at >= y->closes_at) {
-		y->known = 1;
-		y->closes_at = w->closes_at;
-		snprintf(y->zone, sizeof y->zone, "%s", w->zone);
-		snprintf(y->source, sizeof y->source, "%s", w->source);
-	}
-	return 0;
-}
-
-/* The cache entry of a year (after render_case_deadline found it). */
-static const struct year_window *
-year_get(int year)
-{
-	for (int i = 0; i < year_cache_n; i++)
-		if (year_cache[i].year == year)
-			return &year_cache[i];
-	return NULL;
-}
-
 int
-render_case_deadline(const struct cli_ctx *ctx, const struct mr_case *c,
+render_case_deadline(struct cli_ctx *ctx, const struct mr_case *c,
     time_t *closes_at, const char **zone, const char **source)
 {
-	struct year_window *y = NULL;
-	struct mr_err err;
+	struct mr_view *v = cli_view(ctx);
+	struct mr_err err = { 0 };
+	int rc;
 
-	if (c->has_deadline) {
-		*closes_at = c->deadline_at;
-		*zone = c->deadline_zone;
-		*source = c->deadline_source ? c->deadline_source :
-		    "deadline set on the case";
-		return 1;
-	}
-	for (int i = 0; i < year_cache_n; i++)
-		if (year_cache[i].year == c->performance_year)
-			y = &year_cache[i];
-	if (y == NULL) {
-		if (year_cache_n == (int)(sizeof year_cache / sizeof year_cache[0]))
-			year_cache_n = 0;
-		y = &year_cache[year_cache_n++];
-		memset(y, 0, sizeof *y);
-		y->year = c->performance_year;
-		if (mr_window_each(ctx->st, c->performance_year,
-		    "targeted-review", latest_window, y, &err) == -1)
-			y->known = 0;
-	}
-	if (!y->known)
-		return 0;
-	if (y->when[0] == '\0') {
-		render_short_time(y->closes_at, y->zone, y->when, sizeof y->when);
-		mr_when_iso_utc(y->closes_at, y->utc, sizeof y->utc);
-		mr_when_format_local(y->closes_at, y->zone, y->local,
-		    sizeof y->local);
-	}
-	*closes_at = y->closes_at;
-	*zone = y->zone;
-	*source = y->source;
-	return 1;
+	if (v == NULL)
+		return -1;
+	if ((rc = mr_view_case_deadline(v, c, closes_at, zone, source,
+	    &err)) == -1)
+		cli_fail(ctx, &err);
+	return rc;
 }
 
 void
@@ -136,31 +71,41 @@ render_short_time(time_t t, const char *zone, char *out, size_t len)
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, ab);
 }
 
-void
-render_case_row(const struct cli_ctx *ctx, const struct mr_case *c)
+int
+render_case_row(struct cli_ctx *ctx, const struct mr_case *c)
 {
+	/* Most rows share their year's window: format its time once. */
+	static time_t last_closes;
+	static char last_zone[64], last_when[48];
 	char tin[16], reasons[128], when[48] = "-", left[40] = "-";
 	const char *zone, *source;
 	time_t closes;
+	int has;
 
 	render_tin(ctx, c->tin, tin, sizeof tin);
 	mr_reasons_format(c->reasons, reasons, sizeof reasons);
-	if (render_case_deadline(ctx, c, &closes, &zone, &source)) {
-		if (c->has_deadline)
-			render_short_time(closes, zone, when, sizeof when);
-		else	/* the year's window: formatted once per year */
-			snprintf(when, sizeof when, "%s",
-			    year_get(c->performance_year)->when);
+	if ((has = render_case_deadline(ctx, c, &closes, &zone, &source)) == -1)
+		return -1;
+	if (has) {
+		if (last_when[0] == '\0' || closes != last_closes ||
+		    strcmp(zone, last_zone) != 0) {
+			render_short_time(closes, zone, last_when,
+			    sizeof last_when);
+			last_closes = closes;
+			snprintf(last_zone, sizeof last_zone, "%s", zone);
+		}
+		snprintf(when, sizeof when, "%s", last_when);
 		if (mr_state_is_open(c->status))
 			mr_when_left((time_t)ctx->now, closes, left, sizeof left);
 	}
 	printf("%-6lld %-19s %-4d %-9s %-10s %-24.24s %-22s %-16s %s\n",
 	    (long long)c->id, c->status, c->performance_year, tin,
 	    c->npi[0] ? c->npi : "-", c->name, when, left, reasons);
+	return 0;
 }
 
-void
-render_case_full(const struct cli_ctx *ctx, const struct mr_case *c)
+int
+render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 {
 	char tin[16], reasons[128], buf[4][32], score[32], adj[32];
 
@@ -193,8 +138,12 @@ render_case_full(const struct cli_ctx *ctx, const struct mr_case *c)
 		char human[64], local[64], left[40];
 		const char *zone, *source;
 		time_t closes;
+		int has;
 
-		if (render_case_deadline(ctx, c, &closes, &zone, &source)) {
+		if ((has = render_case_deadline(ctx, c, &closes, &zone,
+		    &source)) == -1)
+			return -1;
+		if (has) {
 			mr_when_format_human(closes, zone, human, sizeof human);
 			mr_when_format_human(closes, ctx->viewer_zone, local,
 			    sizeof local);
@@ -213,35 +162,5 @@ render_case_full(const struct cli_ctx *ctx, const struct mr_case *c)
 	}
 	printf("  Created        %s\n", c->created_at);
 	printf("  Updated        %s\n", c->updated_at);
-}
-
-json_t *
-render_case_json(const struct cli_ctx *ctx, const struct mr_case *c)
-{
-	json_t *o = mr_case_to_json(c, ctx->reveal);
-	const char *zone, *source;
-	time_t closes;
-
-	if (o == NULL)
-		return NULL;
-	if (render_case_deadline(ctx, c, &closes, &zone, &source)) {
-		json_t *d;
-
-		if (c->has_deadline)
-			d = mr_deadline_json(closes, zone, (time_t)ctx->now);
-		else {	/* the year's window: its texts are formatted once */
-			const struct year_window *y = year_get(c->performance_year);
-			char left[40];
-
-			mr_when_left((time_t)ctx->now, closes, left, sizeof left);
-			d = json_pack("{s:s, s:s, s:s, s:I, s:s}", "closes_at",
-			    y->utc, "zone", y->zone, "closes_local", y->local,
-			    "seconds_left", (json_int_t)(closes - (time_t)ctx->now),
-			    "time_left", left);
-		}
-		json_object_set_new(d, "source", json_string(source));
-		json_object_set_new(o, "deadline", d);
-	} else
-		json_object_set_new(o, "deadline", json_null());
-	return o;
+	return 0;
 }

@@ -15,7 +15,8 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_when.c lib/mr_when.h \
 	lib/mr_window.c lib/mr_window.h \
 	lib/mr_deadline.c lib/mr_deadline.h \
-	lib/mr_year.c lib/mr_year.h
+	lib/mr_year.c lib/mr_year.h \
+	lib/mr_view.c lib/mr_view.h
 # evidence: records, the checklist, review packets
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
 	lib/mr_checklist.c lib/mr_checklist.h \

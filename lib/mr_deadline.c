@@ -6,6 +6,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
+#include "lib/mr_window.h"
 
 json_t *
 mr_deadline_json(time_t closes_at, const char *zone, time_t now)
@@ -181,4 +182,34 @@ mr_deadline_of_case(struct mr_store *st, int64_t case_id,
 		    "(add one with 'mipsreview window add') and it has none of "
 		    "its own", (long long)case_id);
 	return 0;
+}
+
+int
+mr_deadline_year_window(struct mr_store *st, int year, struct mr_window *w,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t id;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT id FROM review_window WHERE kind = "
+	    "'targeted-review' AND performance_year = ? ORDER BY closes_at DESC, "
+	    "id DESC LIMIT 1", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, year);
+	if ((step = sqlite3_step(stmt)) == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading windows");
+		goto out;
+	}
+	id = sqlite3_column_int64(stmt, 0);
+	if (mr_window_get(st, id, w, err) == -1)
+		goto out;
+	rc = 1;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
 }

@@ -17,6 +17,7 @@
 #include "lib/mr_err.h"
 
 struct mr_store;
+struct mr_window;
 
 struct mr_deadline_item {
 	const char	*what;		/* "case" or "hardship" */
@@ -55,6 +56,15 @@ int	mr_deadline_each(struct mr_store *, const struct mr_deadline_filter *,
 /* The deadline of one case; MR_ENOTFOUND if it has none (no window for its year). */
 int	mr_deadline_of_case(struct mr_store *, int64_t case_id,
 	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
+	    struct mr_err *);
+
+/*
+ * The window that sets the deadline of the cases of year that have none of
+ * their own: the year's latest-closing targeted-review window (of two that
+ * close together, the later added), as mr_deadline_each() picks it.  1 with
+ * *w filled (mr_window_release() it), 0 when the year has none, -1 on error.
+ */
+int	mr_deadline_year_window(struct mr_store *, int year, struct mr_window *,
 	    struct mr_err *);
 
 /*

@@ -1,0 +1,154 @@
+/*
+ * mr_view: the JSON of every object mipsreview shows — a case, a due
+ * item, a window, a hardship filing, evidence, a what-if, an audit row, a
+ * feed, an alert.  These objects are the product's data contract: the
+ * CLI's --json and the daemon's API print what these functions build, and
+ * tests/golden pins their bytes.  Field order is part of the contract.
+ *
+ * A view is made for one viewer at one moment: the clock (time left), the
+ * viewer's zone (the second time column of due) and whether TINs are shown
+ * whole.  It lives for one command or one request, so that what it caches
+ * (each performance year's targeted-review window, for lists of many
+ * cases) cannot go stale.
+ *
+ * Every function returns a new reference, or NULL when out of memory or
+ * (those taking an mr_err) when the database failed.
+ */
+#ifndef MR_VIEW_H
+#define MR_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "lib/mr_err.h"
+
+struct mr_alert_entry;
+struct mr_alert_report;
+struct mr_alert_totals;
+struct mr_audit_row;
+struct mr_case;
+struct mr_deadline_item;
+struct mr_evidence;
+struct mr_evidence_problem;
+struct mr_feed;
+struct mr_hardship;
+struct mr_hardship_warnings;
+struct mr_score_result;
+struct mr_score_rule;
+struct mr_store;
+struct mr_window;
+
+struct mr_view_opts {
+	time_t		 now;		/* the clock: seconds and time left */
+	const char	*zone;		/* the viewer's IANA zone */
+	bool		 reveal;	/* whole TINs instead of *****6789 */
+};
+
+struct mr_view;
+
+/* A view of st for opts (copied; zone must outlive the view).  NULL: out of memory. */
+struct mr_view	*mr_view_new(struct mr_store *, const struct mr_view_opts *);
+void		 mr_view_free(struct mr_view *);
+const struct mr_view_opts *mr_view_opts(const struct mr_view *);
+
+/*
+ * The deadline of a case, for text as for JSON: its own (CMS set a date,
+ * e.g. for documents), else its performance year's latest-closing
+ * targeted-review window.  1 with closes_at, zone and source set (valid
+ * while the view lives and c is unchanged), 0 when it has none, -1 on a
+ * database error.
+ */
+int	mr_view_case_deadline(struct mr_view *, const struct mr_case *,
+	    time_t *closes_at, const char **zone, const char **source,
+	    struct mr_err *);
+
+/*
+ * A deadline: closes_at (UTC, ISO 8601 ending in Z), zone (IANA),
+ * closes_local (ISO 8601 with the zone's offset at that instant),
+ * seconds_left (negative when past) and time_left.
+ */
+json_t	*mr_view_deadline(const struct mr_view *, time_t closes_at,
+	    const char *zone);
+
+/* A case (add, list): its fields and its deadline (null when none). */
+json_t	*mr_view_case(struct mr_view *, const struct mr_case *,
+	    struct mr_err *);
+/* A case in full (show): the above with its notes and evidence checklist. */
+json_t	*mr_view_case_full(struct mr_view *, const struct mr_case *,
+	    struct mr_err *);
+
+/* An item of due: a case's or filing's deadline, also in the viewer's zone. */
+json_t	*mr_view_due_item(const struct mr_view *,
+	    const struct mr_deadline_item *);
+
+/* A review window with its deadline. */
+json_t	*mr_view_window(const struct mr_view *, const struct mr_window *);
+
+/*
+ * A hardship filing with its window, deadline and advice; warnings NULL:
+ * the advice recomputed.
+ */
+json_t	*mr_view_filing(struct mr_view *, const struct mr_hardship *,
+	    const struct mr_hardship_warnings *);
+
+/* An evidence record (list). */
+json_t	*mr_view_evidence(const struct mr_view *, const struct mr_evidence *);
+/* An evidence record with the path of its stored file (show). */
+json_t	*mr_view_evidence_stored(struct mr_view *, const struct mr_evidence *,
+	    struct mr_err *);
+/* A record just attached: deduplicated when its content was stored already. */
+json_t	*mr_view_evidence_attached(const struct mr_view *,
+	    const struct mr_evidence *, bool deduplicated);
+/* One problem evidence verify found. */
+json_t	*mr_view_evidence_problem(const struct mr_view *,
+	    const struct mr_evidence_problem *);
+/* The outcome of evidence verify; takes problems (an array of the above). */
+json_t	*mr_view_evidence_verified(const struct mr_view *, int files,
+	    int problem_count, json_t *problems);
+/* The evidence checklist of a case (check); with_id adds case_id. */
+json_t	*mr_view_checklist(struct mr_view *, int64_t case_id, bool with_id,
+	    struct mr_err *);
+
+/* A what-if: both sides, their difference, and each rule applied once. */
+struct mr_view_whatif_rule {
+	const struct mr_score_rule *rule;
+	const char	*applies_to;	/* "current", "what-if" or "both" */
+};
+struct mr_view_whatif {
+	int64_t		 case_id;
+	int		 performance_year;
+	double		 allowed_charges;	/* NaN: not given */
+	const struct mr_score_result *current;
+	const struct mr_score_result *whatif;
+	const struct mr_view_whatif_rule *rules;
+	int		 nrules;
+};
+json_t	*mr_view_whatif(const struct mr_view *, const struct mr_view_whatif *);
+
+/* An audit row; TINs in its before/after masked unless revealed. */
+json_t	*mr_view_audit_row(const struct mr_view *, const struct mr_audit_row *);
+/* The outcome of audit --verify (message "" when intact). */
+json_t	*mr_view_audit_verified(const struct mr_view *, bool intact,
+	    int64_t rows, int64_t first_broken_row, const char *message);
+
+/* A calendar feed (never its token). */
+json_t	*mr_view_feed(const struct mr_view *, const struct mr_feed *);
+/* A feed just added, with its URL (shown this once). */
+json_t	*mr_view_feed_added(const struct mr_view *, int64_t id,
+	    const char *name, const char *url);
+/* A feed just revoked. */
+json_t	*mr_view_feed_revoked(const struct mr_view *, const struct mr_feed *);
+
+/* One reminder alerts send planned, sent or failed. */
+json_t	*mr_view_alert(const struct mr_view *, const struct mr_alert_report *);
+/* The outcome of alerts send; takes reminders (an array of the above). */
+json_t	*mr_view_alert_run(const struct mr_view *, bool configured, bool dry_run,
+	    json_t *reminders, const struct mr_alert_totals *);
+/* One row of the alert ledger (alerts list). */
+json_t	*mr_view_alert_entry(const struct mr_view *,
+	    const struct mr_alert_entry *);
+
+#endif /* MR_VIEW_H */
