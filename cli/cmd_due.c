@@ -15,7 +15,39 @@ struct due_out {
 	struct mr_view	*view;		/* --json */
 	json_t		*array;
 	long long	 n;
+	long long	 undated;
 };
+
+/* An open item with no known deadline: listed, never dropped. */
+static int
+undated_one(const struct mr_deadline_item *it, void *arg)
+{
+	struct due_out *out = arg;
+	struct cli_ctx *ctx = out->ctx;
+	char tin[16];
+
+	out->undated++;
+	if (ctx->reveal)
+		snprintf(tin, sizeof tin, "%s", it->tin);
+	else
+		mr_tin_mask(it->tin, tin, sizeof tin);
+	if (out->array != NULL)
+		return json_array_append_new(out->array, json_pack("{s:I, s:s, "
+		    "s:s, s:s, s:s, s:o, s:i, s:s, s:b, s:n, s:n, s:n, s:s, s:s}",
+		    "id", (json_int_t)it->id, "what", it->what, "kind", it->kind,
+		    "name", it->name, "tin", tin,
+		    "npi", it->npi[0] ? json_string(it->npi) : json_null(),
+		    "performance_year", it->performance_year,
+		    "status", it->status, "open", it->open,
+		    "window_id", "deadline", "closes_at",
+		    "reason", it->reason, "set_with", it->set_with)) == 0 ? 0 : 1;
+	printf("%s%-9s %-6lld %-24.24s %-9s %-16s %-45s %s%s\n",
+	    cli_color(ctx, "\033[35m"), it->what, (long long)it->id, it->name,
+	    tin, it->kind, "no deadline known", it->open ? "" : it->status,
+	    cli_color(ctx, "\033[0m"));
+	printf("          %s; set one: %s\n", it->reason, it->set_with);
+	return 0;
+}
 
 static int
 due_one(const struct mr_deadline_item *it, void *arg)
@@ -81,13 +113,16 @@ cmd_due(struct cli_ctx *ctx, struct cli_args *a)
 		    cli_color(ctx, "\033[1m"), "WHAT", "ID", "CLINICIAN", "TIN",
 		    "KIND", "CLOSES (ANNOUNCED)", "CLOSES (YOURS)", "LEFT",
 		    cli_color(ctx, "\033[0m"));
-	if (mr_deadline_each(ctx->st, &f, due_one, &out, &err) == -1) {
+	if (mr_deadline_each(ctx->st, &f, due_one, &out, &err) == -1 ||
+	    mr_deadline_each_undated(ctx->st, &f, undated_one, &out, &err) == -1) {
 		json_decref(out.array);
 		return cli_fail(ctx, &err);
 	}
 	if (ctx->json)
 		return cli_print_json(out.array);
-	if (out.n == 0)
+	if (out.n == 0 && out.undated == 0)
 		printf("(nothing due)\n");
+	printf("%lld %s with no deadline known\n", out.undated,
+	    out.undated == 1 ? "item" : "items");
 	return EXIT_OK;
 }

@@ -149,6 +149,99 @@ out:
 	return rc;
 }
 
+/*
+ * Open items without a deadline, filtered as deadline_sql is (?1 include
+ * closed, ?4 case id, ?5 tin, ?6 year, ?7 what, ?8 id).
+ */
+static const char undated_sql[] =
+	"SELECT 'case', c.id, 'targeted-review', c.name, c.tin, coalesce(c.npi, ''), "
+	"  c.status, c.performance_year, c.revision, c.updated_at, c.owner "
+	"FROM review_case c "
+	"WHERE c.deadline_at IS NULL "
+	"  AND (?1 OR c.status IN ('draft', 'ready', 'submitted', 'documents-requested')) "
+	"  AND NOT EXISTS (SELECT 1 FROM review_window w WHERE w.kind = "
+	"    'targeted-review' AND w.performance_year = c.performance_year) "
+	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
+	"  AND (?6 = 0 OR c.performance_year = ?6) "
+	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
+	"UNION ALL "
+	"SELECT 'hardship', f.id, CASE f.type WHEN 'pi' THEN 'pi-hardship' "
+	"  ELSE 'euc-hardship' END, coalesce(f.name, f.event), f.tin, "
+	"  coalesce(f.npi, ''), f.status, f.performance_year, f.revision, "
+	"  f.updated_at, f.owner "
+	"FROM hardship_filing f "
+	"WHERE f.window_id IS NULL "
+	"  AND (?1 OR f.status IN ('draft', 'submitted')) "
+	"  AND ?4 = 0 AND (?5 IS NULL OR f.tin = ?5) "
+	"  AND (?6 = 0 OR f.performance_year = ?6) "
+	"  AND (?7 IS NULL OR (?7 = 'hardship' AND (?8 = 0 OR f.id = ?8))) "
+	"ORDER BY 8, 1, 2";
+
+int
+mr_deadline_each_undated(struct mr_store *st, const struct mr_deadline_filter *f,
+    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
+    struct mr_err *err)
+{
+	static const struct mr_deadline_filter none;
+	sqlite3_stmt *stmt = NULL;
+	struct mr_deadline_item it;
+	char reason[160], set_with[256];
+	int rc = -1, step = SQLITE_DONE, stop = 0;
+
+	if (f == NULL)
+		f = &none;
+	if (mr_store_prepare(st, undated_sql, &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, f->include_closed);
+	sqlite3_bind_int64(stmt, 4, f->case_id);
+	sqlite3_bind_text(stmt, 5, f->tin, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 6, f->year);
+	sqlite3_bind_text(stmt, 7, f->what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 8, f->id);
+	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof it);
+		it.what = (const char *)sqlite3_column_text(stmt, 0);
+		it.id = sqlite3_column_int64(stmt, 1);
+		it.kind = (const char *)sqlite3_column_text(stmt, 2);
+		it.name = (const char *)sqlite3_column_text(stmt, 3);
+		it.tin = (const char *)sqlite3_column_text(stmt, 4);
+		it.npi = (const char *)sqlite3_column_text(stmt, 5);
+		it.status = (const char *)sqlite3_column_text(stmt, 6);
+		it.performance_year = sqlite3_column_int(stmt, 7);
+		it.sequence = sqlite3_column_int64(stmt, 8);
+		it.updated_at = (const char *)sqlite3_column_text(stmt, 9);
+		it.owner = (const char *)sqlite3_column_text(stmt, 10);
+		if (it.name == NULL)
+			it.name = "";
+		it.zone = it.source = "";
+		it.open = state_is_open(it.what, it.status);
+		it.undated = 1;
+		snprintf(reason, sizeof reason, "no %s window is known for "
+		    "performance year %d", it.kind, it.performance_year);
+		if (strcmp(it.what, "case") == 0)
+			snprintf(set_with, sizeof set_with, "mipsreview window add "
+			    "--kind targeted-review --year %d --closes TIME "
+			    "--source TEXT (or mipsreview set %lld deadline=TIME)",
+			    it.performance_year, (long long)it.id);
+		else
+			snprintf(set_with, sizeof set_with, "mipsreview window add "
+			    "--kind %s --year %d --closes TIME --source TEXT, then "
+			    "mipsreview hardship set %lld window=WINDOW", it.kind,
+			    it.performance_year, (long long)it.id);
+		it.reason = reason;
+		it.set_with = set_with;
+		stop = fn(&it, arg);
+	}
+	if (!stop && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading items without a deadline");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 struct one {
 	int	(*fn)(const struct mr_deadline_item *, void *);
 	void	*arg;

@@ -36,6 +36,9 @@ struct mr_deadline_item {
 	int64_t		 sequence;	/* rises whenever the item or its deadline changes */
 	const char	*updated_at;	/* ISO UTC, latest change of item or window */
 	const char	*owner;		/* e-mail or NULL */
+	int		 undated;	/* 1: no deadline is known (closes_at 0) */
+	const char	*reason;	/* undated: what is missing */
+	const char	*set_with;	/* undated: the command that sets one */
 };
 
 struct mr_deadline_filter {
@@ -51,6 +54,19 @@ struct mr_deadline_filter {
 
 /* Call fn for each item with a deadline, soonest first.  Non-zero stops. */
 int	mr_deadline_each(struct mr_store *, const struct mr_deadline_filter *,
+	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
+	    struct mr_err *);
+/*
+ * Call fn for each open item with no known deadline, so that nothing
+ * tracked drops out of sight: a case whose year has no targeted-review
+ * window and no deadline of its own, a filing with no window.  closes_at
+ * is 0 and zone and source are ""; reason says what is missing and
+ * set_with the command that gives the item a deadline.  The filter's
+ * case, tin, year and what/id apply (include_closed too); the time
+ * bounds do not.  By year, then id.
+ */
+int	mr_deadline_each_undated(struct mr_store *,
+	    const struct mr_deadline_filter *,
 	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
 	    struct mr_err *);
 /* The deadline of one case; MR_ENOTFOUND if it has none (no window for its year). */

@@ -56,4 +56,22 @@ print([r["assumed_from"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="t
 expect_eq "PY2026 positive scale from PY2024" "$(json_get assumed_from <"$T/out")" 2024
 ok "whatif PY2026 no cost" "$MR" whatif 1 --reweight cost --json
 expect_eq "the redistribution table is PY2025's" "$(json_get assumed_from <"$T/out")" 2025
+# Nothing tracked disappears: no PY2025 targeted-review window is published
+# yet, so a PY2025 case is listed as having no deadline known, with the
+# command that sets one, and counted at the end.
+ok "a PY2025 case" "$MR" add --tin 55-6667778 --name "Riverside Clinic" --year 2025 --reason scoring-error
+ok "due" "$MR" due
+expect_match "no deadline known" "$(cat "$T/out")" "^case +3 +Riverside Clinic .*no deadline known"
+expect_match "how to set it" "$(cat "$T/out")" "mipsreview window add --kind targeted-review --year 2025"
+expect_match "the PY2027 case too" "$(cat "$T/out")" "^case +2 +Lakeside Group .*no deadline known"
+expect_eq "count at the end (PY2025, PY2026, PY2027 cases)" "$(tail -n 1 "$T/out")" "3 items with no deadline known"
+ok "due --json" "$MR" due --json
+expect_eq "closes_at null" "$(/usr/bin/python3 -c 'import json,sys
+print([i["closes_at"] for i in json.load(sys.stdin) if i["what"]=="case" and i["id"]==3][0])' <"$T/out")" None
+expect_eq "a reason" "$(/usr/bin/python3 -c 'import json,sys
+print([i["reason"] for i in json.load(sys.stdin) if i["what"]=="case" and i["id"]==3][0])' <"$T/out")" "no targeted-review window is known for performance year 2025"
+# A deadline of its own dates it.
+ok "set a deadline" "$MR" set 3 "deadline=2026-12-15 20:00 America/New_York"
+ok "due" "$MR" due
+expect_eq "two left" "$(tail -n 1 "$T/out")" "2 items with no deadline known"
 finish
