@@ -27,20 +27,10 @@ undated_one(const struct mr_deadline_item *it, void *arg)
 	char tin[16];
 
 	out->undated++;
-	if (ctx->reveal)
-		snprintf(tin, sizeof tin, "%s", it->tin);
-	else
-		mr_tin_mask(it->tin, tin, sizeof tin);
 	if (out->array != NULL)
-		return json_array_append_new(out->array, json_pack("{s:I, s:s, "
-		    "s:s, s:s, s:s, s:o, s:i, s:s, s:b, s:n, s:n, s:n, s:s, s:s}",
-		    "id", (json_int_t)it->id, "what", it->what, "kind", it->kind,
-		    "name", it->name, "tin", tin,
-		    "npi", it->npi[0] ? json_string(it->npi) : json_null(),
-		    "performance_year", it->performance_year,
-		    "status", it->status, "open", it->open,
-		    "window_id", "deadline", "closes_at",
-		    "reason", it->reason, "set_with", it->set_with)) == 0 ? 0 : 1;
+		return json_array_append_new(out->array,
+		    mr_view_due_item(out->view, it)) == 0 ? 0 : 1;
+	render_tin(ctx, it->tin, tin, sizeof tin);
 	printf("%s%-9s %-6lld %-24.24s %-9s %-16s %-45s %s%s\n",
 	    cli_color(ctx, "\033[35m"), it->what, (long long)it->id, it->name,
 	    tin, it->kind, "no deadline known", it->open ? "" : it->status,

@@ -244,12 +244,23 @@ fail:
 json_t *
 mr_view_due_item(const struct mr_view *v, const struct mr_deadline_item *it)
 {
-	json_t *d = mr_view_deadline(v, it->closes_at, it->zone);
+	json_t *d;
 	char tin[16], local[48];
 
-	if (d == NULL)
-		return NULL;
 	tin_shown(v, it->tin, tin, sizeof tin);
+	/* No deadline known: listed all the same, with why and how to set one. */
+	if (it->undated)
+		return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:b, "
+		    "s:n, s:n, s:n, s:s, s:s}",
+		    "id", (json_int_t)it->id, "what", it->what, "kind", it->kind,
+		    "name", it->name, "tin", tin,
+		    "npi", it->npi[0] ? json_string(it->npi) : json_null(),
+		    "performance_year", it->performance_year,
+		    "status", it->status, "open", it->open,
+		    "window_id", "deadline", "closes_at",
+		    "reason", it->reason, "set_with", it->set_with);
+	if ((d = mr_view_deadline(v, it->closes_at, it->zone)) == NULL)
+		return NULL;
 	if (mr_when_format_local(it->closes_at, v->o.zone, local,
 	    sizeof local) == -1)
 		local[0] = '\0';
