@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "lib/mr_case.h"
@@ -15,6 +16,8 @@ cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_view *v;
 	json_t *o;
 	struct mr_err err = { 0 };
+	char special[256];
+	size_t special_n = 0;
 	int64_t id;
 	int rc, force = cli_opt(a, "force") != NULL;
 
@@ -37,6 +40,22 @@ cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 	in.cost = cli_opt(a, "cost");
 	in.ia = cli_opt(a, "ia");
 	in.pi = cli_opt(a, "pi");
+	/* --special-status is repeatable; the lists join. */
+	for (int i = 0; i < cli_opt_count(a, "special-status"); i++) {
+		const char *sp = cli_opt_nth(a, "special-status", i);
+
+		if (special_n + strlen(sp) + 2 > sizeof special)
+			return cli_usage(ctx, "too many --special-status options");
+		special_n += snprintf(special + special_n, sizeof special -
+		    special_n, "%s%s", special_n ? "," : "", sp);
+		in.special_statuses = special;
+	}
+	in.legal_name = cli_opt(a, "legal-name");
+	in.apm_entity_id = cli_opt(a, "apm-entity-id");
+	in.virtual_group_id = cli_opt(a, "virtual-group-id");
+	in.requester_role = cli_opt(a, "requester-role");
+	in.request_number = cli_opt(a, "request-number");
+	in.explanation = cli_opt(a, "explanation");
 	if (in.tin == NULL)
 		return cli_usage(ctx, "--tin is required");
 	if (in.name == NULL)

@@ -24,8 +24,9 @@ cmd_status(struct cli_ctx *ctx, struct cli_args *a)
 	 * evidence is missing unless --force, which is audited) are one
 	 * transaction. */
 	if (mr_store_begin(ctx->st, &err) == -1 ||
-	    mr_case_set_status(ctx->st, id, state, cli_opt(a, "note"),
-	    &err) == -1 || (strcmp(state, "ready") == 0 &&
+	    mr_case_move(ctx->st, id, state, cli_opt(a, "note"),
+	    cli_opt(a, "requested-on"), &err) == -1 ||
+	    (strcmp(state, "ready") == 0 &&
 	    mr_checklist_gate_ready(ctx->st, id, cli_opt(a, "force") != NULL,
 	    &err) == -1)) {
 		mr_store_rollback(ctx->st);

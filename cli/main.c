@@ -215,7 +215,9 @@ static const struct cli_cmd commands[] = {
 	{ .name = "add",
 	  .fn = cmd_add,
 	  .opts = "tin= npi= name= year= reason= score= adjustment= practice= "
-	    "participation= owner= note= quality= cost= ia= pi= force",
+	    "participation= owner= note= quality= cost= ia= pi= force "
+	    "special-status= legal-name= apm-entity-id= virtual-group-id= "
+	    "requester-role= request-number= explanation=",
 	  .usage = "--tin TIN [--npi NPI] --name NAME --year YEAR --reason "
 	    "REASON... [options]",
 	  .summary = "open a targeted-review case",
@@ -233,6 +235,18 @@ static const struct cli_cmd commands[] = {
 	    "  --participation KIND  individual, group, subgroup, virtual-group, apm-entity\n"
 	    "  --owner EMAIL         who answers for the case (receives alerts)\n"
 	    "  --note TEXT           a first note\n"
+	    "  --special-status S    small-practice, facility-based,\n"
+	    "                        non-patient-facing, hospital-based, rural, hpsa\n"
+	    "                        (comma-separated or repeated; a small practice's\n"
+	    "                        PI is reweighted automatically from PY2022)\n"
+	    "  What CMS's targeted-review form asks for (needed before ready):\n"
+	    "  --legal-name TEXT     the practice's legal name\n"
+	    "  --requester-role R    clinician, designated-support-staff,\n"
+	    "                        third-party-intermediary\n"
+	    "  --explanation TEXT    the detailed explanation of the issue\n"
+	    "  --apm-entity-id ID    for an APM Entity\n"
+	    "  --virtual-group-id ID for a virtual group\n"
+	    "  --request-number N    CMS's request number, once submitted\n"
 	    "  --force               open even if an open case exists for the same\n"
 	    "                        TIN, NPI and year\n"
 	    "  --json                print the whole case as JSON instead of its id\n",
@@ -273,17 +287,21 @@ static const struct cli_cmd commands[] = {
 	    "  fields: tin, npi, name, year, reason (a,b), score, adjustment,\n"
 	    "          practice, participation, owner, quality, cost, ia, pi,\n"
 	    "          deadline (CMS's date for this case, e.g. documents),\n"
-	    "          deadline_source, filing (the hardship filing id)\n"
+	    "          deadline_source, filing (the hardship filing id),\n"
+	    "          special_statuses (a,b), legal_name, apm_entity_id,\n"
+	    "          virtual_group_id, requester_role, request_number,\n"
+	    "          explanation, documents_requested_on (YYYY-MM-DD: moves\n"
+	    "          the 30-day documents deadline)\n"
 	    "  an empty value clears an optional field (npi=)\n"
 	    "  --force               allow a duplicate open case\n",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
 	},
 	{ .name = "status",
 	  .fn = cmd_status,
-	  .opts = "note= force",
+	  .opts = "note= force requested-on=",
 	  .min_args = 2, .max_args = 2,
 	  .missing = "a CASE id and a STATE are expected",
-	  .usage = "CASE STATE [--note TEXT] [--force]",
+	  .usage = "CASE STATE [--note TEXT] [--force] [--requested-on DATE]",
 	  .summary = "move a case through its workflow",
 	  .help =
 	    "  states: draft, ready, submitted, documents-requested, approved,\n"
@@ -293,7 +311,12 @@ static const struct cli_cmd commands[] = {
 	    "  A decision is final: CMS grants no further review.\n"
 	    "  --note TEXT           a note recorded with the move\n"
 	    "  --force               move to ready although required evidence is\n"
-	    "                        missing ('mipsreview check CASE'); audited\n",
+	    "                        missing ('mipsreview check CASE'); audited\n"
+	    "  --requested-on DATE   with documents-requested: the day CMS asked\n"
+	    "                        (default today); documents are due 30 days\n"
+	    "                        later (42 CFR 414.1385(a)(3))\n"
+	    "  ready needs legal_name, requester_role and explanation (and the\n"
+	    "  APM Entity or Virtual Group ID when the case participates as one)\n",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
 	},
 	{ .name = "note",

@@ -131,6 +131,41 @@ render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 	printf("  Practice       %s\n", c->practice[0] ? c->practice : "-");
 	printf("  Participation  %s\n", c->participation[0] ? c->participation : "-");
 	printf("  Owner          %s\n", c->owner ? c->owner : "-");
+	{
+		char sp[128];
+
+		mr_special_statuses_format(c->special_statuses, sp, sizeof sp);
+		printf("  Special status %s\n", sp[0] ? sp : "- (none recorded)");
+	}
+	printf("\n  Request (as CMS's targeted-review form asks)\n");
+	printf("  Legal name     %s\n", c->legal_name ? c->legal_name : "-");
+	if (c->apm_entity_id || strcmp(c->participation, "apm-entity") == 0)
+		printf("  APM Entity ID  %s\n", c->apm_entity_id ?
+		    c->apm_entity_id : "- (needed for an APM Entity)");
+	if (c->virtual_group_id || strcmp(c->participation, "virtual-group") == 0)
+		printf("  Virtual group  %s\n", c->virtual_group_id ?
+		    c->virtual_group_id : "- (needed for a virtual group)");
+	printf("  Requester      %s\n", c->requester_role[0] ?
+	    c->requester_role : "-");
+	printf("  Request no.    %s\n", c->request_number ? c->request_number :
+	    "- (CMS's number, once submitted)");
+	if (c->documents_requested_on[0])
+		printf("  Docs asked on  %s (CMS's request for documents)\n",
+		    c->documents_requested_on);
+	if (c->explanation == NULL)
+		printf("  Explanation    - (required before ready)\n");
+	else {
+		const char *p = c->explanation, *nl;
+
+		printf("  Explanation    ");
+		do {
+			nl = strchr(p, '\n');
+			printf("%s%.*s\n", p == c->explanation ? "" :
+			    "                 ", nl ? (int)(nl - p) : (int)strlen(p), p);
+			p = nl ? nl + 1 : NULL;
+		} while (p != NULL);
+	}
+	printf("\n");
 	if (c->filing_id != 0)
 		printf("  Filing         hardship %lld (should have caused "
 		    "reweighting)\n", (long long)c->filing_id);

@@ -32,6 +32,26 @@ static const struct {
 #define REASON_NAMES "wrong-tin-npi, qp-status, euc-not-applied, " \
 	"scoring-error, eligibility, other"
 
+static const struct {
+	const char	*name;
+	unsigned int	 bit;
+} specials[] = {
+	{ "small-practice",	MR_SPECIAL_SMALL_PRACTICE },
+	{ "facility-based",	MR_SPECIAL_FACILITY_BASED },
+	{ "non-patient-facing",	MR_SPECIAL_NON_PATIENT_FACING },
+	{ "hospital-based",	MR_SPECIAL_HOSPITAL_BASED },
+	{ "rural",		MR_SPECIAL_RURAL },
+	{ "hpsa",		MR_SPECIAL_HPSA },
+};
+#define NSPECIALS (sizeof specials / sizeof specials[0])
+
+static const char *const requester_roles[] = {
+	"clinician", "designated-support-staff", "third-party-intermediary", NULL
+};
+
+/* Free-text identifiers on CMS's form: one line, this long at most. */
+#define ID_MAX	64
+
 static const char *const practice_kinds[] = {
 	"solo", "small", "rural", "hpsa", "large", "other", NULL
 };
@@ -134,6 +154,103 @@ reasons_parse_list(const char *text, unsigned int *bits)
 }
 
 int
+mr_special_status_parse(const char *name, unsigned int *bit, struct mr_err *err)
+{
+	for (size_t i = 0; i < NSPECIALS; i++)
+		if (strcmp(name, specials[i].name) == 0) {
+			*bit = specials[i].bit;
+			return 0;
+		}
+	return mr_err_set(err, MR_EINVAL, "special status '%s' is not known; "
+	    "use one of: %s", name, MR_SPECIAL_NAMES);
+}
+
+void
+mr_special_statuses_format(unsigned int bits, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NSPECIALS; i++) {
+		if (!(bits & specials[i].bit))
+			continue;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+		    off ? "," : "", specials[i].name);
+	}
+}
+
+/* "a,b" (from a person or the database) into bits; "" is none. */
+static int
+specials_parse_list(const char *text, unsigned int *bits, struct mr_err *err)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned int b;
+
+	*bits = 0;
+	if (strlen(text) >= sizeof buf)
+		return mr_err_set(err, MR_EINVAL, "special_statuses: the list is "
+		    "too long; use %s, each once", MR_SPECIAL_NAMES);
+	snprintf(buf, sizeof buf, "%s", text);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (mr_special_status_parse(tok, &b, err) == -1)
+			return -1;
+		*bits |= b;
+	}
+	return 0;
+}
+
+/* A calendar day YYYY-MM-DD as days since 1970-01-01, or -1. */
+static long
+day_number(const char *s)
+{
+	struct tm tm = { 0 };
+	char *end;
+	time_t t;
+	int mday, mon;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	tm.tm_isdst = 0;
+	mday = tm.tm_mday;
+	mon = tm.tm_mon;
+	/* strptime takes 2024-09-31; timegm rolls it to October. */
+	t = timegm(&tm);
+	if (tm.tm_mday != mday || tm.tm_mon != mon)
+		return -1;
+	return (long)(t / 86400);
+}
+
+int
+mr_case_documents_deadline(const char *date, time_t *closes_at, char *zone,
+    struct mr_err *err)
+{
+	char text[64], due[16];
+	struct mr_when w;
+	struct tm tm;
+	time_t t;
+	long d;
+
+	if ((d = day_number(date)) < 0)
+		return mr_err_set(err, MR_EINVAL, "requested-on '%s': a date "
+		    "YYYY-MM-DD is expected, the day CMS asked for documents",
+		    date);
+	t = (time_t)(d + MR_DOCUMENTS_DAYS) * 86400;
+	gmtime_r(&t, &tm);
+	strftime(due, sizeof due, "%Y-%m-%d", &tm);
+	snprintf(text, sizeof text, "%s 20:00", due);
+	if (mr_when_parse(text, MR_WINDOW_DEFAULT_ZONE, &w, err) == -1)
+		return -1;
+	*closes_at = w.utc;
+	snprintf(zone, 64, "%s", w.zone);
+	return 0;
+}
+
+int
 mr_state_valid(const char *state)
 {
 	return in_list(state, all_states);
@@ -188,9 +305,16 @@ mr_case_release(struct mr_case *c)
 	free(c->name);
 	free(c->owner);
 	free(c->deadline_source);
+	free(c->legal_name);
+	free(c->apm_entity_id);
+	free(c->virtual_group_id);
+	free(c->request_number);
+	free(c->explanation);
 	c->name = NULL;
 	c->owner = NULL;
 	c->deadline_source = NULL;
+	c->legal_name = c->apm_entity_id = c->virtual_group_id = NULL;
+	c->request_number = c->explanation = NULL;
 }
 
 static void
@@ -348,6 +472,78 @@ out:
 	return rc;
 }
 
+/* An identifier or name from CMS's form: one line, at most max bytes. */
+static int
+set_id_text(const char *field, const char *s, size_t max, char **dst,
+    struct mr_err *err)
+{
+	if (s == NULL)
+		return 0;
+	if (strlen(s) > max)
+		return mr_err_set(err, MR_EINVAL, "%s: at most %zu characters",
+		    field, max);
+	if (mr_text_validate(field, s, 0, err) == -1)
+		return -1;
+	return mr_text_set(dst, s, err);
+}
+
+/* Today's date in Eastern time, where CMS dates its letters. */
+static void
+today_eastern(struct mr_store *st, char *buf, size_t len)
+{
+	struct tm tm;
+	char abbrev[16];
+	int dst;
+
+	if (mr_when_local(mr_store_now(st), MR_WINDOW_DEFAULT_ZONE, &tm, &dst,
+	    abbrev) == -1) {
+		time_t now = mr_store_now(st);
+
+		gmtime_r(&now, &tm);
+	}
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+/* The source text of the documents deadline, so a reader sees its rule. */
+static void
+documents_source(const char *date, char *buf, size_t len)
+{
+	snprintf(buf, len, "CMS asked for documents on %s; they must reach CMS "
+	    "within %d days (42 CFR 414.1385(a)(3)); 8 p.m. Eastern is the "
+	    "hour CMS's QPP deadlines close, the rule itself names only the day",
+	    date, MR_DOCUMENTS_DAYS);
+}
+
+/*
+ * Record the day CMS asked for documents and give the case its deadline,
+ * 30 days later.  Only a case waiting on documents has such a day.
+ */
+static int
+apply_requested_on(struct mr_store *st, const char *date, struct mr_case *c,
+    struct mr_err *err)
+{
+	char today[16], src[256];
+
+	if (strcmp(c->status, "documents-requested") != 0)
+		return mr_err_set(err, MR_ECONFLICT, "documents_requested_on: case "
+		    "%lld is %s, not waiting on documents; move it with "
+		    "'mipsreview status %lld documents-requested --requested-on "
+		    "DATE'", (long long)c->id, c->status, (long long)c->id);
+	if (mr_case_documents_deadline(date, &c->deadline_at, c->deadline_zone,
+	    err) == -1)
+		return -1;
+	today_eastern(st, today, sizeof today);
+	if (strcmp(date, today) > 0)
+		return mr_err_set(err, MR_EINVAL, "requested-on '%s': that is "
+		    "after today (%s, Eastern); give the date on CMS's request",
+		    date, today);
+	c->has_deadline = 1;
+	snprintf(c->documents_requested_on, sizeof c->documents_requested_on,
+	    "%s", date);
+	documents_source(date, src, sizeof src);
+	return mr_text_set(&c->deadline_source, src, err);
+}
+
 /* Validate the fields of in that are not NULL into c. */
 static int
 apply_input(struct mr_store *st, const struct mr_case_input *in,
@@ -444,6 +640,28 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 			    in->filing);
 		c->filing_id = *in->filing == '\0' ? 0 : v;
 	}
+	if (in->special_statuses != NULL && specials_parse_list(
+	    in->special_statuses, &c->special_statuses, err) == -1)
+		return -1;
+	if (set_id_text("legal_name", in->legal_name, 200, &c->legal_name,
+	    err) == -1 || set_id_text("apm_entity_id", in->apm_entity_id,
+	    ID_MAX, &c->apm_entity_id, err) == -1 ||
+	    set_id_text("virtual_group_id", in->virtual_group_id, ID_MAX,
+	    &c->virtual_group_id, err) == -1 || set_id_text("request_number",
+	    in->request_number, ID_MAX, &c->request_number, err) == -1)
+		return -1;
+	if (in->requester_role != NULL && check_kind("requester_role",
+	    in->requester_role, requester_roles, MR_REQUESTER_ROLES,
+	    c->requester_role, sizeof c->requester_role, err) == -1)
+		return -1;
+	if (in->explanation != NULL) {
+		if (mr_text_validate("explanation", in->explanation, 1, err) == -1 ||
+		    mr_text_set(&c->explanation, in->explanation, err) == -1)
+			return -1;
+	}
+	if (in->documents_requested_on != NULL && apply_requested_on(st,
+	    in->documents_requested_on, c, err) == -1)
+		return -1;
 	/* Cross-field rules, checked on the result. */
 	if (c->reasons == 0)
 		return mr_err_set(err, MR_EINVAL, "reason: at least one reason "
@@ -529,6 +747,29 @@ mr_case_to_json(const struct mr_case *c, int reveal)
 		    json_null()));
 	} else if (o != NULL)
 		json_object_set_new(o, "own_deadline", json_null());
+	if (o != NULL) {
+		json_t *sp = json_array();
+		char sbuf[128];
+
+#define STR(v) ((v) != NULL ? json_string(v) : json_null())
+		mr_special_statuses_format(c->special_statuses, sbuf, sizeof sbuf);
+		save = NULL;
+		for (tok = strtok_r(sbuf, ",", &save); tok; tok = strtok_r(NULL,
+		    ",", &save))
+			json_array_append_new(sp, json_string(tok));
+		json_object_set_new(o, "special_statuses", sp);
+		json_object_set_new(o, "legal_name", STR(c->legal_name));
+		json_object_set_new(o, "apm_entity_id", STR(c->apm_entity_id));
+		json_object_set_new(o, "virtual_group_id", STR(c->virtual_group_id));
+		json_object_set_new(o, "requester_role", c->requester_role[0] ?
+		    json_string(c->requester_role) : json_null());
+		json_object_set_new(o, "request_number", STR(c->request_number));
+		json_object_set_new(o, "explanation", STR(c->explanation));
+		json_object_set_new(o, "documents_requested_on",
+		    c->documents_requested_on[0] ?
+		    json_string(c->documents_requested_on) : json_null());
+#undef STR
+	}
 	return o;
 }
 
@@ -545,7 +786,9 @@ case_json_text(const struct mr_case *c)
 #define CASE_COLUMNS "id, tin, npi, name, practice, participation, " \
 	"performance_year, status, reasons, final_score, payment_adjustment, " \
 	"quality_score, cost_score, ia_score, pi_score, owner, created_at, " \
-	"updated_at, deadline_at, deadline_zone, deadline_source, filing_id"
+	"updated_at, deadline_at, deadline_zone, deadline_source, filing_id, " \
+	"special_statuses, legal_name, apm_entity_id, virtual_group_id, " \
+	"requester_role, request_number, explanation, documents_requested_on"
 
 static double
 col_num(sqlite3_stmt *stmt, int i)
@@ -565,6 +808,16 @@ col_copy(sqlite3_stmt *stmt, int i, char *buf, size_t size)
 		n = size - 1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+}
+
+/* A copy of column i, or NULL when the column is NULL; -1 on no memory. */
+static int
+col_dup(sqlite3_stmt *stmt, int i, char **out)
+{
+	*out = NULL;
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return 0;
+	return (*out = strdup(mr_store_col_text(stmt, i))) == NULL ? -1 : 0;
 }
 
 static int
@@ -597,6 +850,18 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
 		c->deadline_source = strdup(mr_store_col_text(stmt, 20));
 	c->filing_id = sqlite3_column_int64(stmt, 21);	/* issue 8 */
+	if (specials_parse_list(mr_store_col_text(stmt, 22),
+	    &c->special_statuses, NULL) == -1)
+		c->special_statuses = 0;
+	if (col_dup(stmt, 23, &c->legal_name) == -1 ||
+	    col_dup(stmt, 24, &c->apm_entity_id) == -1 ||
+	    col_dup(stmt, 25, &c->virtual_group_id) == -1 ||
+	    col_dup(stmt, 27, &c->request_number) == -1 ||
+	    col_dup(stmt, 28, &c->explanation) == -1)
+		return -1;
+	col_copy(stmt, 26, c->requester_role, sizeof c->requester_role);
+	col_copy(stmt, 29, c->documents_requested_on,
+	    sizeof c->documents_requested_on);
 	return c->name == NULL ? -1 : 0;
 }
 
@@ -688,7 +953,7 @@ static int
 case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	char rbuf[128];
+	char rbuf[128], sbuf[128];
 	int rc = -1;
 
 	mr_when_iso_utc(mr_store_now(st), c->updated_at, sizeof c->updated_at);
@@ -698,16 +963,22 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	    "INSERT INTO review_case (tin, npi, name, practice, participation, "
 	    "performance_year, status, reasons, final_score, payment_adjustment, "
 	    "quality_score, cost_score, ia_score, pi_score, owner, created_at, "
-	    "updated_at, deadline_at, deadline_zone, deadline_source, filing_id) "
+	    "updated_at, deadline_at, deadline_zone, deadline_source, filing_id, "
+	    "special_statuses, legal_name, apm_entity_id, virtual_group_id, "
+	    "requester_role, request_number, explanation, documents_requested_on) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?19, ?20, ?21, ?22)" :
+	    "?15, ?16, ?17, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
+	    "?29, ?30)" :
 	    "UPDATE review_case SET tin = ?1, npi = ?2, name = ?3, practice = ?4, "
 	    "participation = ?5, performance_year = ?6, status = ?7, "
 	    "reasons = ?8, final_score = ?9, payment_adjustment = ?10, "
 	    "quality_score = ?11, cost_score = ?12, ia_score = ?13, "
 	    "pi_score = ?14, owner = ?15, updated_at = ?17, deadline_at = ?19, "
 	    "deadline_zone = ?20, deadline_source = ?21, "
-	    "filing_id = ?22, "
+	    "filing_id = ?22, special_statuses = ?23, legal_name = ?24, "
+	    "apm_entity_id = ?25, virtual_group_id = ?26, requester_role = ?27, "
+	    "request_number = ?28, explanation = ?29, "
+	    "documents_requested_on = ?30, "
 	    "revision = revision + 1 WHERE id = ?18",
 	    &stmt, err) == -1)
 		goto out;
@@ -739,6 +1010,15 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	}
 	if (c->filing_id != 0)				/* issue 8 */
 		sqlite3_bind_int64(stmt, 22, c->filing_id);
+	mr_special_statuses_format(c->special_statuses, sbuf, sizeof sbuf);
+	mr_store_bind_text_or_null(stmt, 23, sbuf);
+	mr_store_bind_text_or_null(stmt, 24, c->legal_name);
+	mr_store_bind_text_or_null(stmt, 25, c->apm_entity_id);
+	mr_store_bind_text_or_null(stmt, 26, c->virtual_group_id);
+	mr_store_bind_text_or_null(stmt, 27, c->requester_role);
+	mr_store_bind_text_or_null(stmt, 28, c->request_number);
+	mr_store_bind_text_or_null(stmt, 29, c->explanation);
+	mr_store_bind_text_or_null(stmt, 30, c->documents_requested_on);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "saving the case");
 		goto out;
@@ -822,6 +1102,20 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 		  offsetof(struct mr_case_input, deadline_source) },
 		/* issue 8: the hardship filing behind an euc-not-applied case */
 		{ { "filing", "filing_id", NULL }, offsetof(struct mr_case_input, filing) },
+		{ { "special_statuses", "special-status", "special_status" },
+		  offsetof(struct mr_case_input, special_statuses) },
+		{ { "legal_name", "legal-name", NULL }, offsetof(struct mr_case_input, legal_name) },
+		{ { "apm_entity_id", "apm-entity-id", NULL },
+		  offsetof(struct mr_case_input, apm_entity_id) },
+		{ { "virtual_group_id", "virtual-group-id", NULL },
+		  offsetof(struct mr_case_input, virtual_group_id) },
+		{ { "requester_role", "requester-role", NULL },
+		  offsetof(struct mr_case_input, requester_role) },
+		{ { "request_number", "request-number", NULL },
+		  offsetof(struct mr_case_input, request_number) },
+		{ { "explanation", NULL, NULL }, offsetof(struct mr_case_input, explanation) },
+		{ { "documents_requested_on", "requested-on", NULL },
+		  offsetof(struct mr_case_input, documents_requested_on) },
 	};
 	char *eq = strchr(a, '='), *tok, *save = NULL;
 
@@ -848,7 +1142,10 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 	return mr_err_set(err, MR_EINVAL, "field '%s' cannot be set; settable: "
 	    "tin, npi, name, year, reason, score, adjustment, practice, "
 	    "participation, owner, quality, cost, ia, pi, deadline, "
-	    "deadline_source, filing (status: use 'mipsreview status')", a);
+	    "deadline_source, filing, special_statuses, legal_name, "
+	    "apm_entity_id, virtual_group_id, requester_role, request_number, "
+	    "explanation, documents_requested_on (status: use 'mipsreview "
+	    "status')", a);
 }
 
 int
@@ -914,18 +1211,61 @@ out:
 	return rc;
 }
 
+/*
+ * What CMS's targeted-review request form asks for, before a case may be
+ * ready to file: the practice's legal name, who requests, the detailed
+ * explanation, and the APM Entity or Virtual Group ID when the case
+ * participates as one.
+ */
+static int
+check_request_complete(const struct mr_case *c, struct mr_err *err)
+{
+	char missing[256];
+	size_t off = 0;
+
+#define MISSING(cond, what) \
+	if (cond) off += snprintf(missing + off, off < sizeof missing ? \
+	    sizeof missing - off : 0, "%s%s", off ? ", " : "", what)
+	missing[0] = '\0';
+	MISSING(c->legal_name == NULL, "legal_name=TEXT");
+	MISSING(c->requester_role[0] == '\0', "requester_role=ROLE");
+	MISSING(c->explanation == NULL, "explanation=TEXT");
+	MISSING(strcmp(c->participation, "apm-entity") == 0 &&
+	    c->apm_entity_id == NULL, "apm_entity_id=ID");
+	MISSING(strcmp(c->participation, "virtual-group") == 0 &&
+	    c->virtual_group_id == NULL, "virtual_group_id=ID");
+#undef MISSING
+	if (off == 0)
+		return 0;
+	return mr_err_set(err, MR_ECONFLICT, "case %lld cannot become ready: "
+	    "CMS's targeted-review request asks for what it lacks; set %s "
+	    "('mipsreview set %lld FIELD=VALUE'; roles: %s)", (long long)c->id,
+	    missing, (long long)c->id, MR_REQUESTER_ROLES);
+}
+
 int
 mr_case_set_status(struct mr_store *st, int64_t id, const char *state,
     const char *note, struct mr_err *err)
 {
+	return mr_case_move(st, id, state, note, NULL, err);
+}
+
+int
+mr_case_move(struct mr_store *st, int64_t id, const char *state,
+    const char *note, const char *requested_on, struct mr_err *err)
+{
 	struct mr_case c;
-	char *before = NULL, action[64];
+	char *before = NULL, action[64], today[16];
 	int rc = -1, in_tx = 0;
 
 	case_init(&c);
 	if (!mr_state_valid(state))
 		return mr_err_set(err, MR_EINVAL, "state '%s' is not known; use "
 		    "one of: %s", state, MR_CASE_STATES);
+	if (requested_on != NULL && strcmp(state, "documents-requested") != 0)
+		return mr_err_set(err, MR_EINVAL, "requested-on: only a move to "
+		    "documents-requested records the day CMS asked for "
+		    "documents");
 	if (note != NULL && mr_text_validate("note", note, 1, err) == -1)
 		return -1;
 	if (mr_store_begin(st, err) == -1)
@@ -942,11 +1282,37 @@ mr_case_set_status(struct mr_store *st, int64_t id, const char *state,
 			goto out;
 		}
 	}
+	if (strcmp(state, "ready") == 0 && check_request_complete(&c, err) == -1)
+		goto out;
 	if ((before = case_json_text(&c)) == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
+	if (strcmp(c.status, "documents-requested") == 0 &&
+	    c.documents_requested_on[0] != '\0') {
+		/* The documents went in (or the case was withdrawn): the
+		 * 30-day clock no longer runs, unless someone moved the
+		 * deadline by hand since. */
+		time_t due;
+		char zone[64];
+
+		if (c.has_deadline && mr_case_documents_deadline(
+		    c.documents_requested_on, &due, zone, NULL) == 0 &&
+		    due == c.deadline_at) {
+			c.has_deadline = 0;
+			c.deadline_zone[0] = '\0';
+			(void)mr_text_set(&c.deadline_source, NULL, NULL);
+		}
+	}
 	snprintf(c.status, sizeof c.status, "%s", state);
+	if (strcmp(state, "documents-requested") == 0) {
+		if (requested_on == NULL) {
+			today_eastern(st, today, sizeof today);
+			requested_on = today;
+		}
+		if (apply_requested_on(st, requested_on, &c, err) == -1)
+			goto out;
+	}
 	snprintf(action, sizeof action, "status %s", state);
 	if (case_write(st, &c, err) == -1 ||
 	    (note != NULL && *note != '\0' && insert_note(st, id, note, err) == -1) ||

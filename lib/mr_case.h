@@ -8,6 +8,7 @@
 #ifndef MR_CASE_H
 #define MR_CASE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -27,6 +28,30 @@ enum mr_reason {
 	MR_REASON_OTHER		= 1 << 5,
 };
 #define MR_REASON_ALL	0x3f
+
+/*
+ * Special statuses CMS assigns a clinician or group (the QPP Participation
+ * Status lookup shows them); some change the scoring, e.g. a small
+ * practice's Promoting Interoperability is reweighted automatically from
+ * PY2022 (42 CFR 414.1380(c)(2)(i)(C)(9)).
+ */
+enum mr_special_status {
+	MR_SPECIAL_SMALL_PRACTICE	= 1 << 0,	/* 15 or fewer clinicians */
+	MR_SPECIAL_FACILITY_BASED	= 1 << 1,
+	MR_SPECIAL_NON_PATIENT_FACING	= 1 << 2,
+	MR_SPECIAL_HOSPITAL_BASED	= 1 << 3,
+	MR_SPECIAL_RURAL		= 1 << 4,
+	MR_SPECIAL_HPSA			= 1 << 5,	/* health professional shortage area */
+};
+#define MR_SPECIAL_NAMES "small-practice, facility-based, non-patient-facing, " \
+	"hospital-based, rural, hpsa"
+
+/* Who files a targeted-review request (CMS's form). */
+#define MR_REQUESTER_ROLES "clinician, designated-support-staff, " \
+	"third-party-intermediary"
+
+/* CMS's request for more information must be answered within 30 days. */
+#define MR_DOCUMENTS_DAYS 30
 
 /* The state machine; see mr_case_transition_allowed(). */
 #define MR_CASE_STATES	"draft, ready, submitted, documents-requested, " \
@@ -55,6 +80,14 @@ struct mr_case {
 	char		 deadline_zone[64];
 	char		*deadline_source;
 	int64_t		 filing_id;	/* hardship filing that should have reweighted; 0 none (issue 8) */
+	unsigned int	 special_statuses;	/* enum mr_special_status bits */
+	char		*legal_name;		/* the practice's legal name, or NULL */
+	char		*apm_entity_id;		/* or NULL */
+	char		*virtual_group_id;	/* or NULL */
+	char		 requester_role[32];	/* "" when not given */
+	char		*request_number;	/* CMS's, once submitted, or NULL */
+	char		*explanation;		/* the requester's detailed explanation */
+	char		 documents_requested_on[11];	/* YYYY-MM-DD or "" */
 	char		 created_at[24];
 	char		 updated_at[24];
 };
@@ -83,6 +116,14 @@ struct mr_case_input {
 	const char	*deadline;		/* time text; "" clears */
 	const char	*deadline_source;
 	const char	*filing;	/* hardship filing id, "" clears (issue 8) */
+	const char	*special_statuses;	/* "small-practice,rural"; "" clears */
+	const char	*legal_name;
+	const char	*apm_entity_id;
+	const char	*virtual_group_id;
+	const char	*requester_role;
+	const char	*request_number;
+	const char	*explanation;
+	const char	*documents_requested_on;	/* YYYY-MM-DD; moves the deadline */
 };
 
 struct mr_case_filter {
@@ -103,6 +144,17 @@ const char *mr_reason_name(unsigned int bit);
 /* Reasons as "a,b" in a fixed order; buf >= 96 bytes. */
 void	mr_reasons_format(unsigned int reasons, char *buf, size_t len);
 int	mr_state_valid(const char *state);
+int	mr_special_status_parse(const char *name, unsigned int *bit,
+	    struct mr_err *);
+/* Special statuses as "a,b" in a fixed order; buf >= 96 bytes. */
+void	mr_special_statuses_format(unsigned int bits, char *buf, size_t len);
+/*
+ * The deadline for documents CMS asked for on date (YYYY-MM-DD): 30 days
+ * later (42 CFR 414.1385(a)(3)), at 8 p.m. Eastern, the hour CMS's QPP
+ * deadlines close.  *zone receives the zone (>= 64 bytes).
+ */
+int	mr_case_documents_deadline(const char *date, time_t *closes_at,
+	    char *zone, struct mr_err *);
 /* 1 if the state is one in which the case still awaits action. */
 int	mr_state_is_open(const char *state);
 int	mr_case_transition_allowed(const char *from, const char *to,
@@ -133,6 +185,16 @@ int	mr_case_set(struct mr_store *, int64_t id, const char *const *assignments,
 /* Move the case to state, with an optional note; refuses illegal moves. */
 int	mr_case_set_status(struct mr_store *, int64_t id, const char *state,
 	    const char *note, struct mr_err *);
+/*
+ * As mr_case_set_status.  Moving to documents-requested records the day
+ * CMS asked (requested_on, YYYY-MM-DD; NULL: today in Eastern time) and
+ * gives the case its own deadline 30 days later; leaving that state drops
+ * the deadline again.  Moving to ready needs what CMS's request form asks
+ * for (legal name, requester role, explanation, and the APM Entity or
+ * Virtual Group ID when the case participates as one).
+ */
+int	mr_case_move(struct mr_store *, int64_t id, const char *state,
+	    const char *note, const char *requested_on, struct mr_err *);
 int	mr_case_add_note(struct mr_store *, int64_t id, const char *text,
 	    struct mr_err *);
 /* Call fn for each note of the case, oldest first. */

@@ -15,4 +15,6 @@ SQL_FILES += sql/006_alerts.sql
 SQL_FILES += sql/007_redistribution_cfr.sql
 # -- reference data: packs, verified windows, the program year 2026
 SQL_FILES += sql/008_reference.sql
+# -- the targeted-review request, special statuses, CMS's request for documents
+SQL_FILES += sql/009_case_request.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

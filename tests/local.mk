@@ -40,6 +40,8 @@ E2E_TESTS += tests/e2e/golden.sh
 EXTRA_DIST += tests/golden
 # Start-up: a command loads only the libraries it uses.
 E2E_TESTS += tests/e2e/startup.sh
+# -- the targeted-review request and CMS's request for documents
+E2E_TESTS += tests/e2e/request.sh
 TESTS += $(E2E_TESTS) tests/lint.sh
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 

@@ -36,6 +36,11 @@ expect_eq "add --json returns the case" "$(json_get name <"$T/out")" "Group Prac
 expect_eq "add --json group has no npi" "$(json_get npi <"$T/out")" null
 
 # Workflow.
+# CMS's request form asks for the legal name, who requests and why.
+refuses "ready needs what CMS's form asks for" 5 "set legal_name=TEXT, requester_role=ROLE, explanation=TEXT" \
+	"$MR" status 1 ready --force
+ok "request fields" "$MR" set 1 "legal_name=Ada Example MD PC" requester_role=clinician \
+	"explanation=Our EUC approval was not applied to quality and IA."
 # --force: this case has no evidence attached (evidence gate, issue 6)
 ok "ready" "$MR" status 1 ready --force
 ok "submitted" "$MR" status 1 submitted --note "submitted on qpp.cms.gov"

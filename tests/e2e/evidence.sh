@@ -18,9 +18,11 @@ bad() {
 
 ok "add a case needing a submission receipt and a TIN/NPI record" \
 	"$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Ada Example" \
-	--year 2023 --reason wrong-tin-npi --score 61.5 --adjustment -1.2
+	--year 2023 --reason wrong-tin-npi --score 61.5 --adjustment -1.2 \
+	--legal-name "Ada Example MD PC" --requester-role clinician --explanation "Filed under the wrong TIN."
 ok "add a second case" "$MR" add --tin 987654321 --name "Grace Group" \
-	--year 2023 --reason qp-status --force
+	--year 2023 --reason qp-status --force \
+	--legal-name "Grace Group LLC" --requester-role designated-support-staff --explanation "QP status."
 
 # --- checklist and the ready gate ---
 "$MR" check 1 >"$T/check.txt"

@@ -9,7 +9,9 @@ static void
 add_cases(struct unit_db *u, int n)
 {
 	struct mr_case_input in = { .tin = "123456789", .name = "Group",
-	    .year = "2023", .reasons = { "other" }, .nreasons = 1 };
+	    .year = "2023", .reasons = { "other" }, .nreasons = 1,
+	    .legal_name = "Group LLC", .requester_role = "clinician",
+	    .explanation = "Data filed under the wrong TIN." };
 	struct mr_err err = { 0 };
 	int64_t id;
 

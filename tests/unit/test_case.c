@@ -13,6 +13,8 @@ seed_input(void)
 		.tin = "12-3456789", .npi = "1234567893", .name = "Dr. Ada Example",
 		.year = "2023", .reasons = { "euc-not-applied" }, .nreasons = 1,
 		.score = "62.5", .adjustment = "-1.2",
+		.legal_name = "Example Clinic LLC", .requester_role = "clinician",
+		.explanation = "CMS did not apply the approved EUC reweighting.",
 	};
 	return in;
 }
