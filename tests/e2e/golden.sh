@@ -44,18 +44,24 @@ $(diff -u "$G/$name.json" "$T/got" | head -40)"
 golden add "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Ada Example" \
 	--year 2023 --reason euc-not-applied --reason scoring-error --quality 80 --cost 60 \
 	--ia 100 --pi 50 --score 62.5 --adjustment -1.2 --practice small \
-	--participation individual --owner ada@example.org --note "first look" --json
+	--participation individual --owner ada@example.org --note "first look" \
+	--special-status small-practice,rural --legal-name "Ada Example MD PC" \
+	--requester-role clinician --explanation "EUC approved; quality and IA still scored." --json
 ok "add a group case" "$MR" add --tin 98-7654321 --name "Lakeside Group" \
 	--year 2024 --reason qp-status --participation group --quality 90 \
 	--cost 90 --ia 90 --pi 90
 ok "add a third case" "$MR" add --tin 11-1111111 --npi 1245319599 \
-	--name "Dr. Bo Third" --year 2023 --reason wrong-tin-npi
+	--name "Dr. Bo Third" --year 2023 --reason wrong-tin-npi \
+	--legal-name "Bo Third MD" --requester-role designated-support-staff \
+	--explanation "Quality data filed under the wrong TIN."
 ok "add a case to withdraw" "$MR" add --tin 22-2222222 --name "Gone Clinic" \
 	--year 2023 --reason other
 ok "note" "$MR" note 1 "called the QPP service center"
 ok "ready" "$MR" status 3 ready --force
 ok "submitted" "$MR" status 3 submitted
-ok "documents requested" "$MR" status 3 documents-requested --note "CMS wants the receipt"
+ok "request number" "$MR" set 3 request_number=TR-2024-0042
+ok "documents requested" "$MR" status 3 documents-requested --requested-on 2024-09-30 \
+	--note "CMS wants the receipt"
 ok "own deadline" "$MR" set 3 "deadline=2024-10-31 17:00 America/New_York" \
 	"deadline_source=CMS e-mail of 2024-10-01"
 ok "withdraw" "$MR" status 4 withdrawn
