@@ -11,9 +11,10 @@
 
 #include "cli/cli.h"
 #include "lib/mr_case.h"
-#include "lib/mr_ident.h"
 #include "lib/mr_export.h"
+#include "lib/mr_ident.h"
 #include "lib/mr_import.h"
+#include "lib/mr_view.h"
 
 FILE *
 cli_atomic_open(struct cli_ctx *ctx, const char *path, char **tmp)
@@ -127,9 +128,8 @@ cmd_export_cases(struct cli_ctx *ctx, struct cli_args *a)
 	if ((rc = cli_atomic_close(ctx, fp, tmp, out, 1)) != EXIT_OK)
 		return rc;
 	if (ctx->json)
-		return cli_print_json(json_pack("{s:s, s:s, s:I}", "file", out,
-		    "format", fmt == MR_FORMAT_CSV ? "csv" : "jsonl",
-		    "cases", (json_int_t)n));
+		return cli_print_json(cli_view(ctx) ? mr_view_export(ctx->view,
+		    out, fmt == MR_FORMAT_CSV ? "csv" : "jsonl", n) : NULL);
 	printf("exported %ld case%s to %s (TINs in full: keep the file "
 	    "private)\n", n, n == 1 ? "" : "s", out);
 	return EXIT_OK;

@@ -21,6 +21,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_view.h"
 
 static int
 file_sink(const char *buf, size_t len, void *arg)
@@ -151,8 +152,8 @@ cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 	if ((rc = write_atomic(ctx, out, &f, &o, &count)) != EXIT_OK)
 		goto done;
 	if (ctx->json)
-		rc = cli_print_json(json_pack("{s:s, s:I}", "file", out, "items",
-		    (json_int_t)count));
+		rc = cli_print_json(cli_view(ctx) ?
+		    mr_view_calendar_export(ctx->view, out, count) : NULL);
 	else
 		printf("%ld deadline%s written to %s\n", count, count == 1 ? "" :
 		    "s", out);

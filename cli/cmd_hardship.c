@@ -18,28 +18,6 @@
 #include "lib/mr_when.h"
 #include "lib/mr_view.h"
 
-/* The instant as announced: "2024-04-15 20:00 EDT" in zone. */
-static void
-format_in_zone(long long when, const char *zone, char *out, size_t len)
-{
-	const char *old = getenv("TZ");
-	char *saved = old ? strdup(old) : NULL;
-	time_t t = (time_t)when;
-	struct tm tm;
-
-	setenv("TZ", zone, 1);
-	tzset();
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(out, len, "@%lld", when);
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else
-		unsetenv("TZ");
-	tzset();
-}
-
 static void
 print_warnings(const struct cli_ctx *ctx, const struct mr_hardship_warnings *w)
 {
@@ -132,7 +110,8 @@ list_one(const struct mr_hardship *h, void *arg)
 	format_categories(h, 0, cats, sizeof cats);
 	if (h->window_id != 0 && mr_hardship_window(out->ctx->st, h->window_id,
 	    &win, &err) == 0)
-		format_in_zone(win.closes_at, win.zone, due, sizeof due);
+		render_short_time((time_t)win.closes_at, win.zone, due,
+		    sizeof due);
 	printf("%-6lld %-10s %-4s %-4d %-9s %-10s %-24s %s\n", (long long)h->id,
 	    h->status, h->type, h->performance_year, tin,
 	    h->npi[0] ? h->npi : "-", cats, due);
@@ -217,7 +196,8 @@ show_text(struct cli_ctx *ctx, const struct mr_hardship *h)
 	printf("  Categories     %s\n", cats);
 	if (h->window_id != 0 && mr_hardship_window(ctx->st, h->window_id, &win,
 	    &err) == 0) {
-		format_in_zone(win.closes_at, win.zone, due, sizeof due);
+		render_short_time((time_t)win.closes_at, win.zone, due,
+		    sizeof due);
 		printf("  Window         %lld  %s (%s)\n", (long long)win.id,
 		    win.name, win.kind);
 		printf("  Deadline       %s (%s)\n", due, win.zone);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "lib/mr_import.h"
+#include "lib/mr_view.h"
 
 struct import_ui {
 	struct cli_ctx	*ctx;
@@ -194,13 +195,8 @@ cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 	if (failed)
 		return cli_fail(ctx, &err);
 	if (ctx->json)
-		return cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, "
-		    "s:o, s:o}", "file", ui.path, "sha256", s.sha256,
-		    "rows", (json_int_t)s.rows, "imported", (json_int_t)s.imported,
-		    "rejected", (json_int_t)s.rejected,
-		    "first_id", s.imported ? json_integer(s.first_id) : json_null(),
-		    "last_id", s.imported ? json_integer(s.last_id) : json_null(),
-		    "rejects_file", rejects ? json_string(rejects) : json_null()));
+		return cli_print_json(cli_view(ctx) ? mr_view_import(ctx->view,
+		    ui.path, &s, rejects) : NULL);
 	if (s.imported > 0)
 		printf("imported %ld case%s (ids %lld-%lld) from %s", s.imported,
 		    s.imported == 1 ? "" : "s", (long long)s.first_id,

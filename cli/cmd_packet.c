@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "lib/mr_packet.h"
+#include "lib/mr_view.h"
 
 int
 cmd_packet(struct cli_ctx *ctx, struct cli_args *a)
@@ -26,9 +27,8 @@ cmd_packet(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_packet_write(ctx->st, id, out, ctx->reveal, &info, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (ctx->json)
-		return cli_print_json(json_pack("{s:s, s:s, s:i, s:I}", "path",
-		    out, "format", formats[info.format], "evidence_files",
-		    info.files, "evidence_bytes", (json_int_t)info.bytes));
+		return cli_print_json(cli_view(ctx) ? mr_view_packet(ctx->view,
+		    out, &info) : NULL);
 	printf("packet written to %s (%s, %d evidence file%s, %lld bytes); "
 	    "check it with: sha256sum -c SHA256SUMS\n", out,
 	    formats[info.format], info.files, info.files == 1 ? "" : "s",

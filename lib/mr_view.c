@@ -15,6 +15,8 @@
 #include "lib/mr_feed.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_import.h"
+#include "lib/mr_packet.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
 #include "lib/mr_view.h"
@@ -607,4 +609,51 @@ mr_view_alert_entry(const struct mr_view *v, const struct mr_alert_entry *e)
 	    "state", e->state, "attempts", e->attempts,
 	    "last_error", e->last_error, "recipients", recipients(e->recipients),
 	    "sent_at", e->sent_at, "updated_at", e->updated_at);
+}
+
+json_t *
+mr_view_import(const struct mr_view *v, const char *file,
+    const struct mr_import_stats *s, const char *rejects_file)
+{
+	(void)v;
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o}",
+	    "file", file, "sha256", s->sha256, "rows", (json_int_t)s->rows,
+	    "imported", (json_int_t)s->imported,
+	    "rejected", (json_int_t)s->rejected,
+	    "first_id", s->imported ? json_integer(s->first_id) : json_null(),
+	    "last_id", s->imported ? json_integer(s->last_id) : json_null(),
+	    "rejects_file", rejects_file ? json_string(rejects_file) :
+	    json_null());
+}
+
+json_t *
+mr_view_export(const struct mr_view *v, const char *file, const char *format,
+    long cases)
+{
+	(void)v;
+	return json_pack("{s:s, s:s, s:I}", "file", file, "format", format,
+	    "cases", (json_int_t)cases);
+}
+
+json_t *
+mr_view_calendar_export(const struct mr_view *v, const char *file, long items)
+{
+	(void)v;
+	return json_pack("{s:s, s:I}", "file", file, "items", (json_int_t)items);
+}
+
+json_t *
+mr_view_packet(const struct mr_view *v, const char *path,
+    const struct mr_packet_info *info)
+{
+	static const char *const formats[] = {
+		[MR_PACKET_FOLDER] = "folder",
+		[MR_PACKET_TAR_GZ] = "tar.gz",
+		[MR_PACKET_ZIP] = "zip",
+	};
+
+	(void)v;
+	return json_pack("{s:s, s:s, s:i, s:I}", "path", path,
+	    "format", formats[info->format], "evidence_files", info->files,
+	    "evidence_bytes", (json_int_t)info->bytes);
 }

@@ -36,6 +36,8 @@ struct mr_evidence_problem;
 struct mr_feed;
 struct mr_hardship;
 struct mr_hardship_warnings;
+struct mr_import_stats;
+struct mr_packet_info;
 struct mr_score_result;
 struct mr_score_rule;
 struct mr_store;
@@ -150,5 +152,18 @@ json_t	*mr_view_alert_run(const struct mr_view *, bool configured, bool dry_run,
 /* One row of the alert ledger (alerts list). */
 json_t	*mr_view_alert_entry(const struct mr_view *,
 	    const struct mr_alert_entry *);
+
+/* What import read and opened; rejects_file NULL when none was asked for. */
+json_t	*mr_view_import(const struct mr_view *, const char *file,
+	    const struct mr_import_stats *, const char *rejects_file);
+/* Cases written by export csv|jsonl (format "csv" or "jsonl"). */
+json_t	*mr_view_export(const struct mr_view *, const char *file,
+	    const char *format, long cases);
+/* Deadlines written by export ics. */
+json_t	*mr_view_calendar_export(const struct mr_view *, const char *file,
+	    long items);
+/* A review packet written to path. */
+json_t	*mr_view_packet(const struct mr_view *, const char *path,
+	    const struct mr_packet_info *);
 
 #endif /* MR_VIEW_H */

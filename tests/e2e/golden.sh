@@ -119,6 +119,22 @@ golden alerts-dry-run "$MR" alerts send --dry-run --json
 golden alerts-list "$MR" alerts list --json
 golden export-jsonl "$MR" export jsonl
 
+# -- what the writing commands print, last: they change the database
+golden packet "$MR" packet 1 -o "$T/packet" --json
+golden packet-summary cat "$T/packet/summary.json"
+golden export-csv-file "$MR" export csv --year 2023 -o "$T/cases.csv" --json
+golden export-ics-file "$MR" export ics --case 1 -o "$T/deadlines.ics" --json
+golden import "$MR" import "$T/cases.csv" --force --json
+golden feed-revoke "$MR" feed revoke office --json
+# The office's window (its id follows the reference windows).
+wid=$("$MR" window list --kind other --year 2024 --json | json_get 0.id)
+ok "extend the office window" "$MR" window extend "$wid" \
+	--closes "2024-12-09 17:00 America/Denver" --source "office calendar, moved"
+golden window-extended "$MR" window show "$wid" --json
+# A performance year no targeted-review window is known for yet.
+golden add-no-window env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" add \
+	--tin 33-3333333 --name "Next Year Clinic" --year 2027 --reason other --json
+
 # Every file in tests/golden belongs to a command above (a renamed or
 # dropped command leaves no stale file behind).
 for f in "$G"/*.json; do
