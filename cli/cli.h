@@ -41,7 +41,9 @@ struct cli_ctx {
 	const char	*usage;		/* the running (sub)command's usage */
 	char		 namebuf[64];
 	char		*db_path;
-	const char	*config_path;	/* --config or $MIPSREVIEW_CONFIG */
+	const char	*db_source;	/* what chose it (cli/where.c) */
+	const char	*config_path;	/* NULL: none, built-in defaults */
+	const char	*config_source;	/* what chose it (cli/where.c) */
 	struct mr_store	*st;		/* opened by main() for CMD_NEEDS_DB */
 	int		 json;		/* --json */
 	int		 reveal;	/* --reveal: whole TINs */
@@ -119,6 +121,15 @@ const char *cli_opt(const struct cli_args *, const char *name);
 /* How many times the option was given, and the nth (from 0) value. */
 int	cli_opt_count(const struct cli_args *, const char *name);
 const char *cli_opt_nth(const struct cli_args *, const char *name, int nth);
+
+/*
+ * Which configuration (from --config's value or NULL) and which database
+ * to use (cli/where.c); cli_locate_db() with create makes the per-user
+ * default's folder.  cli_where() prints them and why (--where).
+ */
+void	cli_locate_config(struct cli_ctx *, const char *opt_config);
+int	cli_locate_db(struct cli_ctx *, int create, struct mr_err *);
+int	cli_where(struct cli_ctx *);
 
 /*
  * "mipsreview add: MESSAGE" and the usage of the running command on

@@ -79,7 +79,7 @@ alerts_off(struct cli_ctx *ctx, const struct mr_config *cfg)
 		    NULL);
 	printf("alerts are not configured, nothing sent: set smtp_url and "
 	    "smtp_from in %s (see mipsreviewd.conf(5))\n", file ? file :
-	    "the configuration file given with --config");
+	    SYSCONFDIR "/mipsreview/mipsreviewd.conf");
 	return EXIT_OK;
 }
 

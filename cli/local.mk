@@ -3,7 +3,7 @@ bin_PROGRAMS += cli/mipsreview
 cli_mipsreview_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS)
 cli_mipsreview_LDADD = $(MR_LIBS) -lm
 cli_mipsreview_SOURCES = \
-	cli/cli.h cli/main.c cli/dispatch.c \
+	cli/cli.h cli/main.c cli/dispatch.c cli/where.c \
 	cli/render.c cli/render.h \
 	cli/cmd_add.c cli/cmd_list.c cli/cmd_show.c cli/cmd_set.c \
 	cli/cmd_status.c cli/cmd_note.c cli/cmd_audit.c

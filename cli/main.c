@@ -573,16 +573,19 @@ static const struct cli_cmd commands[] = {
 static void
 print_overview(FILE *fp)
 {
-	fprintf(fp, "usage: mipsreview [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
+	fprintf(fp, "usage: mipsreview [--db PATH] [--config FILE] COMMAND [ARGS]\n"
+	    "       mipsreview --where [--json]\n\n"
 	    "Track Medicare MIPS targeted-review cases, deadlines and evidence.\n\n"
 	    "Commands:\n");
 	for (const struct cli_cmd *c = commands; c->name != NULL; c++)
 		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
 	fprintf(fp, "\nGlobal options:\n"
 	    "  --db PATH      database (default $MIPSREVIEW_DB, else the\n"
-	    "                 'database' of --config, else\n"
+	    "                 'database' of the configuration, else\n"
 	    "                 $XDG_DATA_HOME/mipsreview/mipsreview.db)\n"
-	    "  --config FILE  configuration (default $MIPSREVIEW_CONFIG)\n"
+	    "  --config FILE  configuration (default $MIPSREVIEW_CONFIG, else\n"
+	    "                 " SYSCONFDIR "/mipsreview/mipsreviewd.conf if it exists)\n"
+	    "  --where        which database and configuration are used, and why\n"
 	    "  --json         JSON output for read commands\n"
 	    "  --reveal       show whole TINs\n"
 	    "  --version      print the version\n\n"
@@ -729,39 +732,6 @@ cli_color(const struct cli_ctx *ctx, const char *code)
 	return ctx->color ? code : "";
 }
 
-/* The embedded default: $XDG_DATA_HOME/mipsreview/mipsreview.db, 0700 folder. */
-static char *
-default_db_path(void)
-{
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char *dir = NULL, *path = NULL;
-	struct passwd *pw;
-	int n;
-
-	if (xdg != NULL && xdg[0] == '/')
-		n = asprintf(&dir, "%s/mipsreview", xdg);
-	else {
-		if (home == NULL || *home == '\0')
-			home = (pw = getpwuid(getuid())) ? pw->pw_dir : "/";
-		n = asprintf(&dir, "%s/.local/share/mipsreview", home);
-	}
-	if (n == -1)
-		return NULL;
-	/* Create missing parents 0700 too: the folder may hold PII. */
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		(void)mkdir(dir, 0700);
-		*p = '/';
-	}
-	(void)mkdir(dir, 0700);
-	if (asprintf(&path, "%s/mipsreview.db", dir) == -1)
-		path = NULL;
-	free(dir);
-	return path;
-}
-
 /*
  * The viewer's zone, for showing deadlines in their own time too: $TZ if
  * it names an IANA zone, else the system zone (/etc/localtime), else UTC.
@@ -826,25 +796,8 @@ cli_open_store(struct cli_ctx *ctx)
 
 	if (ctx->st != NULL)
 		return EXIT_OK;
-	if (ctx->db_path == NULL) {
-		const char *env = getenv("MIPSREVIEW_DB");
-		struct mr_config *cfg = NULL;
-
-		/* --db, then $MIPSREVIEW_DB, then the database of the
-		 * configuration file (the daemon's), then the default. */
-		if ((env == NULL || *env == '\0') && ctx->config_path != NULL) {
-			if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
-				return cli_fail(ctx, &err);
-			if (mr_config_is_set(cfg, MR_CFG_DATABASE))
-				env = mr_config_get(cfg, MR_CFG_DATABASE);
-		}
-		ctx->db_path = (env && *env) ? strdup(env) : default_db_path();
-		mr_config_free(cfg);
-		if (ctx->db_path == NULL) {
-			fprintf(stderr, "%s: out of memory\n", ctx->prog);
-			return EXIT_FAIL;
-		}
-	}
+	if (cli_locate_db(ctx, 1, &err) == -1)
+		return cli_fail(ctx, &err);
 	if (mr_store_open(ctx->db_path, &ctx->st, &err) == -1)
 		return cli_fail(ctx, &err);
 	/* Reads through a memory map skip a system call per page (list of a
@@ -868,12 +821,13 @@ main(int argc, char **argv)
 		{ "reveal",  no_argument,       NULL, 'r' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
+		{ "where",   no_argument,       NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_ctx ctx = { .prog = "mipsreview" };
 	struct cli_args args = { 0 };
-	const char *env;
-	int ch, rc;
+	const char *env, *opt_config = NULL;
+	int ch, rc, where = 0;
 
 	setlocale(LC_CTYPE, "");
 	/* Everything this process creates is private: PII lives here. */
@@ -885,7 +839,6 @@ main(int argc, char **argv)
 		    "YYYY-MM-DDTHH:MM:SSZ is expected\n", env);
 		return EXIT_USAGE;
 	}
-	ctx.config_path = getenv("MIPSREVIEW_CONFIG");
 	ctx.viewer_zone = viewer_zone();
 	ctx.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (!isatty(STDOUT_FILENO))	/* lists of thousands of rows */
@@ -896,9 +849,13 @@ main(int argc, char **argv)
 		case 'd':
 			free(ctx.db_path);
 			ctx.db_path = strdup(optarg);
+			ctx.db_source = "--db";
 			break;
 		case 'c':
-			ctx.config_path = optarg;
+			opt_config = optarg;
+			break;
+		case 'w':
+			where = 1;
 			break;
 		case 'j':
 			ctx.json = 1;
@@ -919,6 +876,11 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	cli_locate_config(&ctx, opt_config);
+	if (where) {
+		rc = cli_where(&ctx);
+		goto out;
+	}
 	if (argc == 0) {
 		print_overview(stderr);
 		return EXIT_USAGE;

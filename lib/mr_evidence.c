@@ -260,7 +260,8 @@ mr_evidence_dir(struct mr_store *st, char *buf, size_t len,
 	return 0;
 }
 
-/* The store folder, created 0700 when missing (then *created = 1). */
+/* The store folder, created 0700 (2770 where a group shares the
+ * database) when missing (then *created = 1). */
 static int
 ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
     struct mr_err *err)
@@ -270,9 +271,15 @@ ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
 	*created = 0;
 	if (mr_evidence_dir(st, dir, len, err) == -1)
 		return -1;
-	if (mkdir(dir, 0700) == 0)
+	if (mkdir(dir, 0700) == 0) {
 		*created = 1;
-	else if (errno != EEXIST)
+		/* chmod, not mkdir's mode: the umask would drop the group. */
+		if (mr_store_sharing(st) == MR_SHARE_GROUP && chmod(dir,
+		    mr_place_folder_mode(MR_SHARE_GROUP)) == -1)
+			return mr_err_set(err, MR_EFAIL, "cannot share the "
+			    "evidence folder '%s' with its group: %s", dir,
+			    strerror(errno));
+	} else if (errno != EEXIST)
 		return mr_err_set(err, MR_EFAIL, "cannot create the evidence "
 		    "folder '%s': %s", dir, strerror(errno));
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
@@ -596,8 +603,8 @@ hasher_stop(struct hasher *h)
  * must match its size.
  */
 static int
-stage_file(const char *dir, const struct mr_evidence_file *f,
-    unsigned char *buf, magic_t mg, struct staged *s, struct mr_err *err)
+stage_file(const char *dir, enum mr_sharing sharing,
+    const struct mr_evidence_file *f, unsigned char *buf, magic_t mg, struct staged *s, struct mr_err *err)
 {
 	struct stat before, after;
 	struct hasher h = { .inited = 0 };
@@ -648,6 +655,13 @@ stage_file(const char *dir, const struct mr_evidence_file *f,
 		goto out;
 	}
 	s->have_tmp = 1;
+	if (sharing == MR_SHARE_GROUP &&
+	    fchmod(tfd, mr_place_evidence_mode(sharing)) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot share a file in the evidence "
+		    "folder '%s' with its group: %s; nothing was attached", dir,
+		    strerror(errno));
+		goto out;
+	}
 	direct = (fl = fcntl(tfd, F_GETFL)) != -1 &&
 	    fcntl(tfd, F_SETFL, fl | O_DIRECT) == 0;
 	if (hasher_start(&h) == -1) {
@@ -881,7 +895,8 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	}
 	/* Copy everything first, outside the write lock: the slow part. */
 	for (i = 0; i < nfiles; i++)
-		if (stage_file(dir, &files[i], buf, mg, &s[i], err) == -1)
+		if (stage_file(dir, mr_store_sharing(st), &files[i], buf, mg,
+		    &s[i], err) == -1)
 			goto out;
 	for (i = 0; i < nfiles; i++)
 		for (j = 0; j < i; j++)

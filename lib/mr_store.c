@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/mr_migrate.h"
+#include "lib/mr_place.h"
 #include "lib/mr_store.h"
 
 /* PRAGMA application_id: "MIPS", so another program's SQLite file is refused. */
@@ -25,6 +26,7 @@ struct mr_store {
 	int	 now_fixed;
 	int	 tx_depth;
 	int	 tx_failed;
+	enum mr_sharing sharing;
 };
 
 int
@@ -342,6 +344,7 @@ store_open(const char *path, int create, struct mr_store **out,
     struct mr_err *err)
 {
 	struct mr_store *st;
+	struct mr_place place;
 	struct stat sb;
 	int fd, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
 
@@ -351,15 +354,27 @@ store_open(const char *path, int create, struct mr_store **out,
 		free(st);
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	}
+	if (mr_place_check(path, &place, err) == -1)
+		goto fail;
+	st->sharing = place.sharing;
 	if (stat(path, &sb) == -1) {
 		if (errno != ENOENT || !create) {
 			mr_err_set(err, MR_EDB, "cannot open database '%s': %s",
 			    path, strerror(errno));
 			goto fail;
 		}
-		/* Create it ourselves so it is 0600 from the first byte;
-		 * SQLite gives -wal and -shm the same mode. */
+		/* Create it ourselves so it is 0600 (0660 in a shared folder,
+		 * whatever the umask) from the first byte; SQLite gives -wal
+		 * and -shm the same mode. */
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd != -1 && st->sharing == MR_SHARE_GROUP &&
+		    fchmod(fd, mr_place_file_mode(st->sharing)) == -1) {
+			mr_err_set(err, MR_EDB, "cannot share database '%s' with "
+			    "its group: %s", path, strerror(errno));
+			close(fd);
+			(void)unlink(path);
+			goto fail;
+		}
 		if (fd == -1 && errno == EEXIST)
 			goto opened;	/* another process created it meanwhile */
 		if (fd == -1) {
@@ -436,6 +451,12 @@ const char *
 mr_store_path(const struct mr_store *st)
 {
 	return st->path;
+}
+
+enum mr_sharing
+mr_store_sharing(const struct mr_store *st)
+{
+	return st->sharing;
 }
 
 void

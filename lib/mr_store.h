@@ -1,7 +1,8 @@
 /*
  * mr_store: the SQLite database both programs share.
  *
- * Opening creates the file (0600) when missing, turns on WAL, foreign keys,
+ * Opening checks the database's place (mr_place.h), creates the file (0600,
+ * or 0660 in a folder a group shares) when missing, turns on WAL, foreign keys,
  * a busy timeout and durable commits, and brings an older schema up to date
  * in one transaction.  A database written by a newer mipsreview is refused.
  */
@@ -14,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_err.h"
+#include "lib/mr_place.h"
 
 struct mr_store;
 
@@ -31,6 +33,8 @@ void	mr_store_close(struct mr_store *);
 
 sqlite3	*mr_store_db(struct mr_store *);
 const char *mr_store_path(const struct mr_store *);
+/* Who shares the database's files (its folder decides; see mr_place.h). */
+enum mr_sharing mr_store_sharing(const struct mr_store *);
 int	mr_store_schema_version(struct mr_store *);
 
 /* Who is acting, for the audit trail (the login name; "unknown" if unset). */

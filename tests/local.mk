@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 E2E_TESTS = \
 	tests/e2e/cases.sh \
 	tests/e2e/store.sh \
+	tests/e2e/place.sh \
 	tests/e2e/windows.sh
 # -- windows and due (issue 3)
 # -- evidence (issue 6)

@@ -65,6 +65,7 @@ fi
 expect_eq "unwritable folder exits 6" "$?" 6
 expect_eq "one line" "$(wc -l <"$T/err")" 1
 head -c 20000 /dev/urandom >"$T/corrupt.db"
+chmod 600 "$T/corrupt.db"
 sum=$(sha256sum <"$T/corrupt.db")
 "$MR" --db "$T/corrupt.db" list >"$T/out" 2>"$T/err"
 expect_eq "corrupt file exits 6" "$?" 6

@@ -75,6 +75,8 @@ test_older_schema_is_migrated_keeping_data(void **state)
 	    "'2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
+	/* An older release made its files private; sqlite3 follows the umask. */
+	assert_int_equal(chmod(path, 0600), 0);
 
 	assert_int_equal(mr_store_open(path, &st, &err), 0);
 	assert_int_equal(mr_store_schema_version(st), mr_store_schema_latest());
@@ -113,6 +115,7 @@ test_foreign_sqlite_file_is_refused(void **state)
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
+	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(mr_store_open(path, &st, &err), -1);
 	assert_non_null(strstr(err.msg, "another program"));
 }
