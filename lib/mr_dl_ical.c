@@ -99,6 +99,8 @@ MR_DL_LAZY(ical, icaltimezone *, icaltimezone_get_builtin_timezone,
 MR_DL_LAZY(ical, icaltimezone *, icaltimezone_get_utc_timezone, (void), ())
 MR_DL_LAZY(ical, icalcomponent *, icaltimezone_get_component,
     (icaltimezone *z), (z))
+MR_DL_LAZY(ical, const char *, icaltimezone_get_tznames, (icaltimezone *z),
+    (z))
 MR_DL_LAZY(ical, int, icaltimezone_set_component,
     (icaltimezone *z, icalcomponent *c), (z, c))
 MR_DL_LAZY(ical, int, icaltimezone_get_utc_offset_of_utc_time,

@@ -31,6 +31,7 @@ struct mr_ical {
 	time_t			 last_utc;
 	struct tm		 last_tm;
 	char			 last_abbrev[16];
+	int			 last_ambiguous;
 };
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -133,6 +134,9 @@ emit_component(struct mr_ical *w, icalcomponent *c, struct mr_err *err)
 	return rc;
 }
 
+static int	emit_text_line(struct mr_ical *, const char *, const char *,
+		    struct mr_err *);
+
 static int
 emit_property(struct mr_ical *w, icalproperty *p, struct mr_err *err)
 {
@@ -184,9 +188,8 @@ mr_ical_begin(const struct mr_ical_opts *o, mr_ical_sink sink, void *arg,
 	if (emit(w, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
 	    "CALSCALE:GREGORIAN\r\n", err) == -1)
 		goto fail;
-	p = icalproperty_new_x(o->calname ? o->calname : "MIPS deadlines");
-	icalproperty_set_x_name(p, "X-WR-CALNAME");
-	if (emit_property(w, p, err) == -1)
+	if (emit_text_line(w, "X-WR-CALNAME", o->calname ? o->calname :
+	    "MIPS deadlines", err) == -1)
 		goto fail;
 	if (o->refresh > 0) {
 		struct icaldurationtype d = icaldurationtype_from_int((int)o->refresh);
@@ -460,6 +463,31 @@ escape_text(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/*
+ * One TEXT property written here rather than by libical, which (3.0.16)
+ * leaves "," and ";" of an X- property's value unescaped.
+ */
+static int
+emit_text_line(struct mr_ical *w, const char *name, const char *text,
+    struct mr_err *err)
+{
+	struct sbuf b = { 0 };
+	char esc[1024];
+	int rc;
+
+	escape_text(text, esc, sizeof esc);
+	sb_line(&b, name, esc);
+	if (b.failed) {
+		free(b.p);
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
+	sb_put(&b, "", 1);
+	rc = b.failed ? mr_err_set(err, MR_EFAIL, "out of memory") :
+	    emit(w, b.p, err);
+	free(b.p);
+	return rc;
+}
+
 static void
 fmt_utc(time_t t, char *buf, size_t len)
 {
@@ -504,7 +532,7 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	char esc_desc[4200], stamp[24], when[64], name_when[96], seq[24], trig[40];
 	char alarm_text[128], esc_alarm[256];
 	const char *zone = it->zone && *it->zone ? it->zone : "UTC";
-	int cancelled, completed, rc = -1;
+	int cancelled, completed, ambiguous, rc = -1;
 	struct tm local;
 	time_t modified;
 
@@ -517,6 +545,7 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	    strcmp(w->last_zone, zone) == 0) {
 		local = w->last_tm;
 		memcpy(abbrev, w->last_abbrev, sizeof abbrev);
+		ambiguous = w->last_ambiguous;
 	} else {
 		if (mr_when_local(it->closes_at, zone, &local, NULL, abbrev) == -1)
 			return mr_err_set(err, MR_EINVAL, "zone '%s' is not a "
@@ -526,8 +555,10 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 		w->last_utc = it->closes_at;
 		w->last_tm = local;
 		memcpy(w->last_abbrev, abbrev, sizeof abbrev);
+		ambiguous = w->last_ambiguous =
+		    mr_when_ambiguous(it->closes_at, zone);
 	}
-	if (!is_utc_zone(zone) &&
+	if (!is_utc_zone(zone) && !ambiguous &&
 	    emit_vtimezone(w, zone, it->closes_at, err) == -1)
 		return -1;
 	mr_ical_uid(w->opts.key, it->what, it->id, "event", uid_ev, sizeof uid_ev);
@@ -562,7 +593,14 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	modified = parse_iso(it->updated_at, it->closes_at);
 	fmt_utc(modified, stamp, sizeof stamp);
 	snprintf(seq, sizeof seq, "%lld", (long long)it->sequence);
-	if (is_utc_zone(zone)) {
+	/*
+	 * A wall-clock time the zone shows twice (1:30 on a fall-back
+	 * night) is the first one by RFC 5545 3.3.5, but ical.js,
+	 * python-icalendar and khal take the second: such a deadline is
+	 * written in UTC, the only form every client reads as one instant.
+	 * The description still gives it in the zone, with the abbreviation.
+	 */
+	if (is_utc_zone(zone) || ambiguous) {
 		fmt_utc(it->closes_at, when, sizeof when);
 		snprintf(name_when, sizeof name_when, "%s", "");
 	} else {

@@ -177,6 +177,63 @@ civil_to_epoch(int y, int mo, int d, int h, int mi, int s)
 	return timegm(&tm);
 }
 
+/*
+ * The zone's abbreviation in tzdata for its standard (dst 0) or daylight
+ * time, when it is letters ("GMT", "BST", "JST"); tzdata writes numbers
+ * ("-03") where no abbreviation is in use, and those are left to the
+ * caller's offset.  libical gives both as "STD/DST" (one name when the
+ * zone has no daylight time), from the rules since 2000 (zone_truncated).
+ */
+static int
+zone_letters(icaltimezone *z, int dst, char *out)
+{
+	char names[64], *pick = names, *slash;
+	const char *n;
+	size_t len;
+
+	pthread_mutex_lock(&zone_lock);
+	/* Loads the zone first: the names are built with it. */
+	(void)icaltimezone_get_component(z);
+	n = icaltimezone_get_tznames(z);
+	snprintf(names, sizeof names, "%s", n != NULL ? n : "");
+	pthread_mutex_unlock(&zone_lock);
+	if ((slash = strchr(names, '/')) != NULL) {
+		*slash = '\0';
+		if (dst)
+			pick = slash + 1;
+	}
+	len = strlen(pick);
+	if (len < 2 || len > 6)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (!isupper((unsigned char)pick[i]))
+			return -1;
+	snprintf(out, 16, "%s", pick);
+	return 0;
+}
+
+int
+mr_when_ambiguous(time_t utc, const char *zone)
+{
+	/* Every change of offset tzdata knows is half an hour, an hour or two. */
+	static const int shifts[] = { 1800, 3600, 7200 };
+	struct tm a, b;
+
+	if (mr_when_local(utc, zone, &a, NULL, NULL) == -1)
+		return 0;
+	for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; i++)
+		for (int sign = -1; sign <= 1; sign += 2) {
+			if (mr_when_local(utc + sign * shifts[i], zone, &b,
+			    NULL, NULL) == -1)
+				continue;
+			if (a.tm_year == b.tm_year && a.tm_yday == b.tm_yday &&
+			    a.tm_hour == b.tm_hour && a.tm_min == b.tm_min &&
+			    a.tm_sec == b.tm_sec)
+				return 1;
+		}
+	return 0;
+}
+
 int
 mr_when_local(time_t utc, const char *zone, struct tm *tm, int *is_daylight,
     char *abbrev)
@@ -201,8 +258,10 @@ mr_when_local(time_t utc, const char *zone, struct tm *tm, int *is_daylight,
 				snprintf(abbrev, 16, "%s", dst ? us_names[i].dst :
 				    us_names[i].std);
 		if (abbrev[0] == '\0') {
-			if (off == 0)
+			if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
 				snprintf(abbrev, 16, "UTC");
+			else if (zone_letters(z, dst, abbrev) == 0)
+				;
 			else
 				snprintf(abbrev, 16, "%c%02d:%02d", off < 0 ? '-' : '+',
 				    abs(off) / 3600, abs(off) % 3600 / 60);

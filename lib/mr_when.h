@@ -38,11 +38,18 @@ int	mr_when_parse(const char *text, const char *default_zone,
 int	mr_when_zone_valid(const char *zone, struct mr_err *);
 /*
  * The wall clock of utc in zone: *tm (tm_gmtoff set), whether daylight
- * time is in effect, and an abbreviation ("CDT" for US zones, else the
- * offset like "+09:00"; abbrev >= 16 bytes).
+ * time is in effect, and an abbreviation: "CDT" for US zones, the zone's
+ * own letters from tzdata elsewhere ("GMT" and "BST" for Europe/London,
+ * "JST"), "UTC" for UTC, else the offset like "-03:00" (abbrev >= 16
+ * bytes).
  */
 int	mr_when_local(time_t utc, const char *zone, struct tm *tm,
 	    int *is_daylight, char *abbrev);
+/*
+ * 1 if the wall-clock time of utc in zone also names another instant
+ * (the repeated hour of a fall-back day), else 0.
+ */
+int	mr_when_ambiguous(time_t utc, const char *zone);
 /* ISO 8601 with the zone's offset at that instant: 2024-10-11T19:00:00-05:00. */
 int	mr_when_format_local(time_t utc, const char *zone, char *buf, size_t len);
 /* For people: "Oct 11 2024 7:00 PM CDT". */

@@ -24,7 +24,7 @@ for tz in UTC Asia/Tokyo America/Los_Angeles; do
 done
 TZ=Asia/Tokyo "$MR" due >"$T/out"
 expect_match "text due in announced zone" "$(cat "$T/out")" "2024-10-11 19:00 CDT"
-expect_match "text due in the viewer's zone" "$(cat "$T/out")" "2024-10-12 09:00 \+09:00"
+expect_match "text due in the viewer's zone" "$(cat "$T/out")" "2024-10-12 09:00 JST"
 expect_match "text due time left" "$(cat "$T/out")" "10d 12h"
 expect_match "text due masks TIN" "$(cat "$T/out")" '\*\*\*\*\*4321'
 TZ=UTC "$MR" deadlines --json >"$T/out"

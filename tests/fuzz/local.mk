@@ -56,7 +56,7 @@ fuzz:
 	@MR_FUZZING='$(MR_FUZZING)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
 	  top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	  MAKE='$(MAKE)' $(SHELL) $(srcdir)/tests/fuzz/run.sh $(FUZZ_HARNESSES)
-CLEANFILES += fuzz-*.log
+CLEANFILES += fuzz-*.log tests/fuzz/smoke-*.log
 clean-local: clean-fuzz
 clean-fuzz:
 	-rm -rf fuzz-build fuzz-corpus fuzz-findings
