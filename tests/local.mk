@@ -59,6 +59,11 @@ UNIT_TESTS = \
 	tests/unit/test_audit
 # -- windows and time (issue 3)
 UNIT_TESTS += tests/unit/test_when tests/unit/test_window
+# The JSON views: the case deadline rule, masking, the viewer's zone.
+UNIT_TESTS += tests/unit/test_view
+tests_unit_test_view_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_view_LDADD = $(UNIT_LDADD)
+tests_unit_test_view_SOURCES = tests/unit/test_view.c tests/unit/unit.h
 # -- evidence (issue 6)
 UNIT_TESTS += tests/unit/test_evidence
 tests_unit_test_evidence_CPPFLAGS = $(UNIT_CPPFLAGS)
