@@ -5,19 +5,18 @@ bench_mrgen_SOURCES = bench/mrgen.c
 bench_mrgen_LDADD = lib/libmipsreview.a
 CLEANFILES += bench/mrgen$(EXEEXT)
 EXTRA_DIST += bench/run.sh bench/ratios.py bench/RESULTS.md
-# bench/run.sh times side by side and writes bench/RESULTS.md; see it for
 # the hooks where other benchmarks plug in.
 .PHONY: bench bench-import
 bench: bench-import
 bench-import: all bench/mrgen$(EXEEXT)
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	  $(SHELL) $(srcdir)/bench/run.sh
-# -- evidence (issue 6)
+# evidence
 EXTRA_DIST += bench/attach.sh
 .PHONY: bench-attach
 bench-attach: cli/mipsreview
 	$(SHELL) $(srcdir)/bench/attach.sh ./cli/mipsreview
-# -- calendar feeds (issue 4)
+# calendar feeds
 EXTRA_DIST += bench/feed.sh
 .PHONY: bench-feed
 bench-feed: all

@@ -7,16 +7,16 @@ cli_mipsreview_SOURCES = \
 	cli/render.c cli/render.h \
 	cli/cmd_add.c cli/cmd_list.c cli/cmd_show.c cli/cmd_set.c \
 	cli/cmd_status.c cli/cmd_note.c cli/cmd_audit.c
-# -- windows and due (issue 3)
+# windows and due
 cli_mipsreview_SOURCES += cli/cmd_window.c cli/cmd_due.c
-# -- evidence (issue 6)
+# evidence
 cli_mipsreview_SOURCES += cli/cmd_attach.c cli/cmd_evidence.c \
 	cli/cmd_check.c cli/cmd_packet.c
-# -- hardship and what-if (issue 8)
+# hardship and what-if
 cli_mipsreview_SOURCES += cli/cmd_hardship.c cli/cmd_whatif.c
-# -- calendar export and feeds (issue 4)
+# calendar export and feeds
 cli_mipsreview_SOURCES += cli/cmd_export_ics.c cli/cmd_feed.c
-# -- alerts (issue 5)
+# alerts
 cli_mipsreview_SOURCES += cli/cmd_alerts.c
-# -- import and export (issue 7)
+# import and export
 cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c

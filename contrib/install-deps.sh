@@ -7,7 +7,7 @@ set -eu
 build="build-essential autoconf automake pkg-config tzdata
  libsqlite3-dev sqlite3 libcurl4-openssl-dev libical-dev libmicrohttpd-dev
  libssl-dev libjansson-dev libmagic-dev libarchive-dev libcmocka-dev"
-# -- import and export (issue 7)
+# import and export
 build="$build libcsv-dev"
 test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
 bench="wrk nginx-light hyperfine time"

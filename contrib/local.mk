@@ -6,7 +6,7 @@ bashcompletion_DATA = contrib/mipsreview
 CLEANFILES += contrib/mipsreview
 contrib/mipsreview: contrib/mipsreview.bash-completion
 	$(AM_V_GEN)$(MKDIR_P) contrib && cp $(srcdir)/contrib/mipsreview.bash-completion $@
-# -- calendar feeds (issue 4)
+# calendar feeds
 EXTRA_DIST += contrib/mipsreviewd.service.in contrib/mipsreviewd.conf.example
 if HAVE_SYSTEMD
 systemdsystemunit_DATA = contrib/mipsreviewd.service
@@ -16,7 +16,6 @@ contrib/mipsreviewd.service: contrib/mipsreviewd.service.in Makefile
 	$(SED) -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	    $(srcdir)/contrib/mipsreviewd.service.in >$@-t && mv -f $@-t $@
 endif
-# The sample configuration goes in only where none exists, and leaves only
 # while it is still the unedited sample.
 MRD_CONF = $(DESTDIR)$(sysconfdir)/mipsreview/mipsreviewd.conf
 install-data-hook: install-mipsreviewd-conf
@@ -30,5 +29,5 @@ uninstall-mipsreviewd-conf:
 	if cmp -s $(srcdir)/contrib/mipsreviewd.conf.example '$(MRD_CONF)'; then \
 	  rm -f '$(MRD_CONF)'; \
 	  rmdir '$(DESTDIR)$(sysconfdir)/mipsreview' 2>/dev/null || :; fi
-# -- alerts (issue 5)
+# alerts
 EXTRA_DIST += contrib/mipsreview.cron

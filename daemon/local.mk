@@ -5,11 +5,11 @@ daemon_mipsreviewd_LDADD = $(MR_LIBS) $(MHD_LIBS) -lm
 daemon_mipsreviewd_SOURCES = \
 	daemon/main.c \
 	daemon/log.c daemon/log.h
-# -- calendar feed (issue 4)
+# calendar feed
 daemon_mipsreviewd_SOURCES += daemon/http.c daemon/http.h daemon/feeds.c daemon/feeds.h \
 	daemon/notify.c daemon/notify.h
 daemon_mipsreviewd_LDADD += -lpthread
 # Only the libraries the daemon's code uses (not libcurl's TLS stack): less memory.
 daemon_mipsreviewd_LDFLAGS = -Wl,--as-needed
-# -- alerts (issue 5)
+# alerts
 daemon_mipsreviewd_SOURCES += daemon/sched.c daemon/sched.h

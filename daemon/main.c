@@ -30,7 +30,7 @@
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
-#include "daemon/sched.h"	/* -- alerts (issue 5) */
+#include "daemon/sched.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_store.h"
@@ -341,7 +341,7 @@ main(int argc, char **argv)
 	while (!got_term) {
 		int timeout = POLL_MS;
 
-		/* -- alerts (issue 5): send what is due; sleep until the next one. */
+		/* Alerts: send what is due; sleep until the next one. */
 		timeout = sched_run(st, cfg, timeout);
 		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR)
 			fatal("poll");
@@ -370,7 +370,7 @@ main(int argc, char **argv)
 				mr_config_free(cfg);
 				cfg = ncfg;
 				opts = nopts;
-				/* -- alerts (issue 5) */
+				/* alerts */
 				sched_reload(cfg);
 				log_info("reloaded configuration %s",
 				    mr_config_path(cfg) ? mr_config_path(cfg) :
@@ -388,7 +388,7 @@ main(int argc, char **argv)
 	}
 	notify("STOPPING=1");
 	log_info("stopping");
-	/* -- alerts (issue 5) */
+	/* alerts */
 	sched_stop();
 	http_stop(DRAIN_MS);
 	feeds_free();

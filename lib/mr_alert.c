@@ -403,7 +403,7 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		body_line(&body, "%-12s %s", "Source:", src);
 	}
 	body_line(&body, "%s", "");
-	/* The evidence still missing (issue 6), one per line. */
+	/* The evidence still missing, one per line. */
 	if (missing_evidence != NULL && *missing_evidence != '\0') {
 		body_line(&body, "Evidence still missing (mipsreview check %lld):",
 		    (long long)it->id);

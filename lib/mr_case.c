@@ -10,7 +10,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
-#include "lib/mr_hardship.h"	/* filing_id (issue 8) */
+#include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -628,7 +628,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 		    in->deadline_source, err) == -1)
 			return -1;
 	}
-	/* issue 8: the hardship filing that should have caused reweighting. */
+	/* The hardship filing that should have caused reweighting. */
 	if (in->filing != NULL) {
 		char *end;
 		long long v = strtoll(in->filing, &end, 10);
@@ -667,7 +667,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 		return mr_err_set(err, MR_EINVAL, "reason: at least one reason "
 		    "is required (--reason; one of: %s)", REASON_NAMES);
 	if (c->filing_id != 0 && mr_hardship_check_link(st, c->filing_id,
-	    c->tin, c->performance_year, err) == -1)	/* issue 8 */
+	    c->tin, c->performance_year, err) == -1)
 		return -1;
 	if (!isnan(c->payment_adjustment)) {
 		if (adjustment_bounds(st, c->performance_year, &lo, &hi, err) == -1)
@@ -849,7 +849,7 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 	col_copy(stmt, 19, c->deadline_zone, sizeof c->deadline_zone);
 	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
 		c->deadline_source = strdup(mr_store_col_text(stmt, 20));
-	c->filing_id = sqlite3_column_int64(stmt, 21);	/* issue 8 */
+	c->filing_id = sqlite3_column_int64(stmt, 21);
 	if (specials_parse_list(mr_store_col_text(stmt, 22),
 	    &c->special_statuses, NULL) == -1)
 		c->special_statuses = 0;
@@ -891,7 +891,7 @@ check_duplicate(struct mr_store *st, const struct mr_case *c, int force,
 
 	if (force)
 		return 0;
-	/* issue 7: "+status" keeps SQLite on the (tin, year) index; without
+	/* "+status" keeps SQLite on the (tin, year) index; without
 	 * statistics it chose (year, status) and read every open case of the
 	 * year (541,421 cases: add took 83 ms, now 5 ms). */
 	if (mr_store_prepare(st, "SELECT id FROM review_case WHERE tin = ?1 "
@@ -1008,7 +1008,7 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 		sqlite3_bind_text(stmt, 20, c->deadline_zone, -1, SQLITE_STATIC);
 		mr_store_bind_text_or_null(stmt, 21, c->deadline_source);
 	}
-	if (c->filing_id != 0)				/* issue 8 */
+	if (c->filing_id != 0)
 		sqlite3_bind_int64(stmt, 22, c->filing_id);
 	mr_special_statuses_format(c->special_statuses, sbuf, sizeof sbuf);
 	mr_store_bind_text_or_null(stmt, 23, sbuf);
@@ -1100,7 +1100,7 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 		{ { "deadline", NULL, NULL }, offsetof(struct mr_case_input, deadline) },
 		{ { "deadline_source", "deadline-source", NULL },
 		  offsetof(struct mr_case_input, deadline_source) },
-		/* issue 8: the hardship filing behind an euc-not-applied case */
+		/* The hardship filing behind an euc-not-applied case */
 		{ { "filing", "filing_id", NULL }, offsetof(struct mr_case_input, filing) },
 		{ { "special_statuses", "special-status", "special_status" },
 		  offsetof(struct mr_case_input, special_statuses) },

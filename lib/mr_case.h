@@ -79,7 +79,7 @@ struct mr_case {
 	time_t		 deadline_at;
 	char		 deadline_zone[64];
 	char		*deadline_source;
-	int64_t		 filing_id;	/* hardship filing that should have reweighted; 0 none (issue 8) */
+	int64_t		 filing_id;	/* hardship filing that should have reweighted; 0 none */
 	unsigned int	 special_statuses;	/* enum mr_special_status bits */
 	char		*legal_name;		/* the practice's legal name, or NULL */
 	char		*apm_entity_id;		/* or NULL */
@@ -115,7 +115,7 @@ struct mr_case_input {
 	const char	*pi;
 	const char	*deadline;		/* time text; "" clears */
 	const char	*deadline_source;
-	const char	*filing;	/* hardship filing id, "" clears (issue 8) */
+	const char	*filing;	/* hardship filing id, "" clears */
 	const char	*special_statuses;	/* "small-practice,rural"; "" clears */
 	const char	*legal_name;
 	const char	*apm_entity_id;

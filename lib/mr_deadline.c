@@ -56,7 +56,7 @@ static const char deadline_sql[] =
 	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
 	"  AND (?6 = 0 OR c.performance_year = ?6) "
 	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
-	/* hardship filings (issue 8): the window they fall under */
+	/* hardship filings: the window they fall under */
 	"UNION ALL "
 	"SELECT 'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
 	"  coalesce(f.npi, ''), f.status, f.performance_year, w.closes_at, w.zone, "

@@ -36,7 +36,7 @@
 
 static const struct {
 	const char	*kind;
-	const char	*label;		/* the wording */
+	const char	*label;		/* as a person says it */
 } kinds[] = {
 	{ "submission-receipt",	"submission receipt" },
 	{ "qp-determination",	"QP determination" },

@@ -225,7 +225,7 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 
 	*moved = 0;
 	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
-	/* Filings name their window (issue 8). */
+	/* Filings name their window. */
 	if (mr_store_prepare(st, "UPDATE hardship_filing SET revision = "
 	    "revision + 1, updated_at = ? WHERE window_id = ?", &stmt, err) == -1)
 		goto out;

@@ -1,19 +1,19 @@
 # The schema and its migrations, in version order.  Migration numbers are
 # taken in order of arrival; never renumber or edit one that has shipped.
 SQL_FILES = sql/schema.sql
-# -- windows (issue 3)
+# windows
 SQL_FILES += sql/002_windows.sql
-# -- evidence (issue 6)
+# evidence
 SQL_FILES += sql/003_evidence.sql
-# -- hardship and scoring reference data (issue 8)
+# hardship and scoring reference data
 SQL_FILES += sql/004_hardship.sql
-# -- calendar feeds (issue 4)
+# calendar feeds
 SQL_FILES += sql/005_feeds.sql
-# -- alerts (issue 5)
+# alerts
 SQL_FILES += sql/006_alerts.sql
-# -- redistribution tables checked against 42 CFR 414.1380(c)(2)(ii)
+# redistribution tables checked against 42 CFR 414.1380(c)(2)(ii)
 SQL_FILES += sql/007_redistribution_cfr.sql
-# -- reference data: packs, verified windows, the program year 2026
+# reference data: packs, verified windows, the program year 2026
 SQL_FILES += sql/008_reference.sql
 # -- the targeted-review request, special statuses, CMS's request for documents
 SQL_FILES += sql/009_case_request.sql

@@ -12,14 +12,13 @@ E2E_TESTS = \
 	tests/e2e/store.sh \
 	tests/e2e/place.sh \
 	tests/e2e/windows.sh
-# -- windows and due (issue 3)
-# -- evidence (issue 6)
+# evidence
 E2E_TESTS += tests/e2e/evidence.sh
-# -- hardship and what-if (issue 8)
+# hardship and what-if
 E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
-# -- performance years and reference data
+# performance years and reference data
 E2E_TESTS += tests/e2e/years.sh
-# -- calendar export and feeds (issue 4)
+# calendar export and feeds
 E2E_TESTS += tests/e2e/calendar.sh tests/e2e/feed.sh
 check_PROGRAMS += tests/e2e/ical-check
 tests_e2e_ical_check_CPPFLAGS = $(AM_CPPFLAGS) $(LIBICAL_CFLAGS)
@@ -27,13 +26,13 @@ tests_e2e_ical_check_LDADD = $(LIBICAL_LIBS)
 tests_e2e_ical_check_SOURCES = tests/e2e/ical_check.c
 EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
 	tests/e2e/icaljs/check.mjs tests/e2e/clients.sh
-# -- alerts (issue 5)
+# alerts
 E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_race.sh
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
-# -- import and export (issue 7)
+# import and export
 E2E_TESTS += tests/e2e/import.sh
 include tests/fuzz/local.mk
-# -- the daemon's HTTP manners: methods, 304, slow clients
+# the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh
 # -- calendars across zones: fall-back hours, abbreviations, escaping
 E2E_TESTS += tests/e2e/calendar_zones.sh
@@ -57,21 +56,21 @@ UNIT_TESTS = \
 	tests/unit/test_store \
 	tests/unit/test_case \
 	tests/unit/test_audit
-# -- windows and time (issue 3)
+# windows and time
 UNIT_TESTS += tests/unit/test_when tests/unit/test_window
 # The JSON views: the case deadline rule, masking, the viewer's zone.
 UNIT_TESTS += tests/unit/test_view
 tests_unit_test_view_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_view_LDADD = $(UNIT_LDADD)
 tests_unit_test_view_SOURCES = tests/unit/test_view.c tests/unit/unit.h
-# -- evidence (issue 6)
+# evidence
 UNIT_TESTS += tests/unit/test_evidence
 tests_unit_test_evidence_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
 # fsync fails on demand (write errors at the last step of a copy).
 tests_unit_test_evidence_LDFLAGS = -Wl,--wrap=fsync
 tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
-# -- hardship and score (issue 8)
+# hardship and score
 UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
 tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_score_LDADD = $(UNIT_LDADD)
@@ -79,12 +78,12 @@ tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/unit.h
 tests_unit_test_hardship_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_hardship_LDADD = $(UNIT_LDADD)
 tests_unit_test_hardship_SOURCES = tests/unit/test_hardship.c tests/unit/unit.h
-# -- calendar (issue 4)
+# calendar
 UNIT_TESTS += tests/unit/test_ical
 tests_unit_test_ical_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_ical_LDADD = $(UNIT_LDADD)
 tests_unit_test_ical_SOURCES = tests/unit/test_ical.c tests/unit/unit.h
-# -- mail and alerts (issue 5)
+# mail and alerts
 UNIT_TESTS += tests/unit/test_mail tests/unit/test_alert
 tests_unit_test_mail_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_mail_LDADD = $(UNIT_LDADD)
@@ -92,7 +91,7 @@ tests_unit_test_mail_SOURCES = tests/unit/test_mail.c tests/unit/unit.h
 tests_unit_test_alert_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_alert_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_SOURCES = tests/unit/test_alert.c tests/unit/unit.h
-# -- import/export (issue 7)
+# import/export
 UNIT_TESTS += tests/unit/test_import
 tests_unit_test_import_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_import_LDADD = $(UNIT_LDADD)

@@ -41,7 +41,7 @@ refuses "ready needs what CMS's form asks for" 5 "set legal_name=TEXT, requester
 	"$MR" status 1 ready --force
 ok "request fields" "$MR" set 1 "legal_name=Ada Example MD PC" requester_role=clinician \
 	"explanation=Our EUC approval was not applied to quality and IA."
-# --force: this case has no evidence attached (evidence gate, issue 6)
+# --force: this case has no evidence attached (the evidence gate)
 ok "ready" "$MR" status 1 ready --force
 ok "submitted" "$MR" status 1 submitted --note "submitted on qpp.cms.gov"
 ok "documents requested" "$MR" status 1 documents-requested
