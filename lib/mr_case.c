@@ -384,13 +384,13 @@ adjustment_bounds(struct mr_store *st, int year, double *lo, double *hi,
 {
 	/* Import validates every row here; program_year changes only with a
 	 * migration or a reference pack (its own command), so remember the
-	 * last answer per connection and year rather than query it 541,421
+	 * last answer per opened store and year rather than query it 541,421
 	 * times. */
-	static _Thread_local struct { sqlite3 *db; int year; double lo, hi; } memo;
+	static _Thread_local struct { uint64_t store; int year; double lo, hi; } memo;
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 
-	if (memo.db == mr_store_db(st) && memo.year == year) {
+	if (memo.store == mr_store_serial(st) && memo.year == year) {
 		*lo = memo.lo;
 		*hi = memo.hi;
 		return 0;
@@ -408,7 +408,7 @@ adjustment_bounds(struct mr_store *st, int year, double *lo, double *hi,
 	*lo = -sqlite3_column_double(stmt, 0);
 	*hi = 3.0 * sqlite3_column_double(stmt, 0) +
 	    (sqlite3_column_int(stmt, 1) ? 10.0 : 0.0);
-	memo.db = mr_store_db(st), memo.year = year, memo.lo = *lo, memo.hi = *hi;
+	memo.store = mr_store_serial(st), memo.year = year, memo.lo = *lo, memo.hi = *hi;
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);

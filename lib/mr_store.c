@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 struct mr_store {
 	sqlite3	*db;
+	uint64_t serial;	/* this opening's number: never reused */
 	char	*path;
 	char	*actor;
 	time_t	 now;
@@ -28,6 +30,15 @@ struct mr_store {
 	int	 tx_failed;
 	enum mr_sharing sharing;
 };
+
+/* Numbers for the openings of a store, unlike addresses never reused. */
+static _Atomic uint64_t next_serial;
+
+uint64_t
+mr_store_serial(const struct mr_store *st)
+{
+	return st->serial;
+}
 
 int
 mr_store_schema_latest(void)
@@ -354,6 +365,7 @@ store_open(const char *path, int create, struct mr_store **out,
 		free(st);
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	}
+	st->serial = atomic_fetch_add(&next_serial, 1) + 1;
 	if (mr_place_check(path, &place, err) == -1)
 		goto fail;
 	st->sharing = place.sharing;

@@ -32,6 +32,11 @@ int	mr_store_open_existing(const char *path, struct mr_store **out, struct mr_er
 void	mr_store_close(struct mr_store *);
 
 sqlite3	*mr_store_db(struct mr_store *);
+/*
+ * A number for this opening of the store, never given to another in the
+ * process (an address can be: a cache keyed on one would go stale).
+ */
+uint64_t mr_store_serial(const struct mr_store *);
 const char *mr_store_path(const struct mr_store *);
 /* Who shares the database's files (its folder decides; see mr_place.h). */
 enum mr_sharing mr_store_sharing(const struct mr_store *);

@@ -204,6 +204,42 @@ test_json_masks_tin_unless_revealed(void **state)
 	mr_case_release(&c);
 }
 
+/*
+ * The bounds of an adjustment are remembered per opened store: a store
+ * opened after another was closed (perhaps at the same address) reads its
+ * own program data.
+ */
+static void
+test_adjustment_bounds_are_each_stores_own(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_store *st;
+	struct mr_err err = { 0 };
+	char path[160];
+	int64_t id;
+
+	in.adjustment = "-5";
+	for (int round = 0; round < 3; round++) {
+		snprintf(path, sizeof path, "%s/other%d.db", u->dir, round);
+		assert_int_equal(mr_store_open(path, &st, &err), 0);
+		mr_store_set_now(st, UNIT_NOW);
+		/* Even rounds: a store whose 2023 allows at most 1 %. */
+		if (round % 2 == 0)
+			assert_int_equal(mr_store_exec(st, "UPDATE program_year "
+			    "SET max_adjustment_pct = 1 WHERE performance_year "
+			    "= 2023", &err), 0);
+		if (round % 2 == 0) {
+			assert_int_equal(mr_case_add(st, &in, 0, &id, &err), -1);
+			assert_non_null(strstr(err.msg, "adjustment"));
+		} else
+			assert_int_equal(mr_case_add(st, &in, 0, &id, &err), 0);
+		mr_store_close(st);
+	}
+	/* And the first store still has the published 9 %. */
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+}
+
 int
 main(void)
 {
@@ -217,6 +253,7 @@ main(void)
 		T(test_withdrawn_from_any_open_state),
 		T(test_set_is_all_or_nothing),
 		T(test_json_masks_tin_unless_revealed),
+		T(test_adjustment_bounds_are_each_stores_own),
 	};
 #undef T
 
