@@ -196,14 +196,4 @@ CLI_COMMAND(cmd_import);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);
 
-/*
- * A data file that lands atomically: open a 0600 temporary beside path,
- * write, then cli_atomic_close() with keep=1 flushes, fsyncs, renames it
- * over path and fsyncs the folder (keep=0 removes it).  Both print the
- * error and return an exit status (cli_atomic_open: NULL on failure).
- */
-FILE	*cli_atomic_open(struct cli_ctx *, const char *path, char **tmp);
-int	cli_atomic_close(struct cli_ctx *, FILE *, char *tmp, const char *path,
-	    int keep);
-
 #endif /* CLI_H */

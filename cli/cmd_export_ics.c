@@ -9,8 +9,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 #include "cli/cli.h"
 #include "lib/mr_config.h"
 #include "lib/mr_deadline.h"
+#include "lib/mr_file.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_view.h"
@@ -29,76 +28,25 @@ file_sink(const char *buf, size_t len, void *arg)
 	return fwrite(buf, 1, len, arg) == len ? 0 : -1;
 }
 
-/* Write the calendar to path through a temporary file beside it. */
+/* Write the calendar to path: whole, or not at all (lib/mr_file). */
 static int
 write_atomic(struct cli_ctx *ctx, const char *path,
     const struct mr_deadline_filter *f, const struct mr_ical_opts *o,
     long *count)
 {
+	struct mr_file *file;
 	struct mr_err err = { 0 };
-	char *tmp = NULL, *dircopy = NULL;
-	FILE *fp = NULL;
-	int fd = -1, dfd = -1, rc = EXIT_FAIL;
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) == -1) {
-		tmp = NULL;
-		goto oom;
+	if (mr_file_open(path, 0600, &file, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (mr_ical_write(ctx->st, f, o, file_sink, mr_file_stream(file), count,
+	    &err) == -1) {
+		mr_file_abort(file);
+		return cli_fail(ctx, &err);
 	}
-	if ((fd = mkstemp(tmp)) == -1) {	/* mkstemp creates it 0600 */
-		fprintf(stderr, "%s: cannot create '%s': %s\n", ctx->prog, tmp,
-		    strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if ((fp = fdopen(fd, "w")) == NULL)
-		goto oom;
-	fd = -1;
-	if (mr_ical_write(ctx->st, f, o, file_sink, fp, count, &err) == -1) {
-		rc = cli_fail(ctx, &err);
-		goto out;
-	}
-	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
-		fprintf(stderr, "%s: writing '%s' failed: %s\n", ctx->prog, path,
-		    strerror(errno));
-		goto out;
-	}
-	if (fclose(fp) == EOF) {
-		fp = NULL;
-		fprintf(stderr, "%s: writing '%s' failed: %s\n", ctx->prog, path,
-		    strerror(errno));
-		goto out;
-	}
-	fp = NULL;
-	if (rename(tmp, path) == -1) {
-		fprintf(stderr, "%s: cannot write '%s': %s\n", ctx->prog, path,
-		    strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* The rename is durable only once the folder is. */
-	if ((dircopy = strdup(path)) == NULL)
-		goto oom;
-	if ((dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
-		(void)fsync(dfd);
-	rc = EXIT_OK;
-	goto out;
-oom:
-	fprintf(stderr, "%s: out of memory\n", ctx->prog);
-out:
-	if (fp != NULL)
-		fclose(fp);
-	if (fd != -1)
-		close(fd);
-	if (dfd != -1)
-		close(dfd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dircopy);
-	return rc;
+	if (mr_file_commit(file, &err) == -1)
+		return cli_fail(ctx, &err);
+	return EXIT_OK;
 }
 
 int

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/mr_file.h"
 #include "lib/mr_import.h"
 #include "lib/mr_view.h"
 
@@ -159,8 +160,8 @@ cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_err err = { 0 };
 	const char *format = cli_opt(a, "format");
 	const char *rejects = cli_opt(a, "skip-bad");
-	char *tmp = NULL;
-	int rc, failed;
+	struct mr_file *rejfile = NULL;
+	int failed;
 
 	o.force = cli_opt(a, "force") != NULL;
 	ui.path = a->argv[0];
@@ -172,18 +173,22 @@ cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 	ui.bar = isatty(STDERR_FILENO);
 	if (rejects != NULL) {
 		o.skip_bad = 1;
-		if ((ui.rej = cli_atomic_open(ctx, rejects, &tmp)) == NULL)
-			return EXIT_FAIL;
+		if (mr_file_open(rejects, 0600, &rejfile, &err) == -1)
+			return cli_fail(ctx, &err);
+		ui.rej = mr_file_stream(rejfile);
 	}
 	failed = mr_import_file(ctx->st, ui.path, &o, &s, &err) == -1;
 	bar_clear(&ui);
-	if (ui.rej != NULL) {
-		rc = cli_atomic_close(ctx, ui.rej, tmp, rejects, !failed);
-		if (!failed && rc != EXIT_OK) {
-			fprintf(stderr, "%s: the cases were imported (%ld); only "
-			    "the rejects file is missing\n", ctx->prog,
-			    s.imported);
-			return rc;
+	if (rejfile != NULL && failed)
+		mr_file_abort(rejfile);
+	else if (rejfile != NULL) {
+		struct mr_err ferr = { 0 };
+
+		if (mr_file_commit(rejfile, &ferr) == -1) {
+			fprintf(stderr, "%s: %s; the cases were imported (%ld), "
+			    "only the rejects file is missing\n", ctx->prog,
+			    ferr.msg, s.imported);
+			return EXIT_FAIL;
 		}
 	}
 	if (failed && ui.rej_errno != 0) {

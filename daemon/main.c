@@ -32,6 +32,7 @@
 #include "daemon/notify.h"
 #include "daemon/sched.h"
 #include "lib/mr_config.h"
+#include "lib/mr_file.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_store.h"
 
@@ -188,10 +189,11 @@ detach_done(int keep_stderr)
 static void
 write_pidfile(const char *path)
 {
-	char *tmp = NULL, buf[32];
+	struct mr_file *file;
+	struct mr_err err = { 0 };
+	char buf[32];
 	FILE *fp;
 	long other;
-	int fd;
 
 	if ((fp = fopen(path, "re")) != NULL) {
 		if (fscanf(fp, "%ld", &other) == 1 && other > 0 &&
@@ -200,18 +202,12 @@ write_pidfile(const char *path)
 			    "%ld", path, other);
 		fclose(fp);
 	}
-	if (asprintf(&tmp, "%s.XXXXXX", path) == -1)
-		fatal("pidfile");
-	if ((fd = mkstemp(tmp)) == -1)
-		fatal("pidfile %s", tmp);
 	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	if (write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) ||
-	    fchmod(fd, 0644) == -1 || fsync(fd) == -1 || close(fd) == -1 ||
-	    rename(tmp, path) == -1) {
-		unlink(tmp);
-		fatal("pidfile %s", path);
-	}
-	free(tmp);
+	if (mr_file_open(path, 0644, &file, &err) == -1)
+		fatalx("pidfile: %s", err.msg);
+	fputs(buf, mr_file_stream(file));
+	if (mr_file_commit(file, &err) == -1)
+		fatalx("pidfile: %s", err.msg);
 	if ((pidfile_written = strdup(path)) == NULL)
 		fatal("pidfile");
 }

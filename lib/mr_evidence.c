@@ -17,6 +17,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_file.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -286,43 +287,6 @@ ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
 		return mr_err_set(err, MR_EFAIL, "the evidence folder '%s' is "
 		    "not a folder; move it away", dir);
 	return 0;
-}
-
-static int
-fsync_dir(const char *dir, struct mr_err *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-
-	if (fd == -1 || fsync(fd) == -1)
-		rc = mr_err_set(err, MR_EFAIL, "syncing the evidence folder "
-		    "'%s': %s", dir, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	return rc;
-}
-
-/* Sync the folder that holds dir (the database's), where dir was made. */
-static int
-fsync_parent(const char *dir, struct mr_err *err)
-{
-	char parent[PATH_MAX];
-	const char *slash = strrchr(dir, '/');
-	int fd, rc = 0;
-
-	if (slash == NULL)
-		snprintf(parent, sizeof parent, ".");
-	else if (slash == dir)
-		snprintf(parent, sizeof parent, "/");
-	else
-		snprintf(parent, sizeof parent, "%.*s", (int)(slash - dir), dir);
-	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || fsync(fd) == -1)
-		rc = mr_err_set(err, MR_EFAIL, "syncing the folder '%s' after "
-		    "creating the evidence folder in it: %s", parent,
-		    strerror(errno));
-	if (fd != -1)
-		close(fd);
-	return rc;
 }
 
 static void
@@ -933,11 +897,11 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 		s[i].have_tmp = 0;
 		s[i].placed_new = !s[i].dedup;
 	}
-	if (fsync_dir(dir, err) == -1)
+	if (mr_file_sync_dir(dir, 1, err) == -1)
 		goto out;
 	/* A store folder made by this attach must outlast a power cut too,
 	 * or the rows committed next would name files in a lost folder. */
-	if (created && fsync_parent(dir, err) == -1)
+	if (created && mr_file_sync_dir(dir, 0, err) == -1)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (insert_row(st, subject, subject_id, &s[i], kind, note,
@@ -1149,7 +1113,7 @@ mr_evidence_detach(struct mr_store *st, int64_t id, const char *note,
 	    mr_evidence_dir(st, dir, sizeof dir, err) == 0) {
 		snprintf(path, sizeof path, "%s/%s", dir, ev.sha256);
 		if (unlink(path) == 0)
-			(void)fsync_dir(dir, NULL);
+			(void)mr_file_sync_dir(dir, 1, NULL);
 	}
 	(void)mr_store_commit(st, NULL);
 done:
@@ -1382,7 +1346,7 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 		if (fn != NULL)
 			fn(&p, arg);
 	}
-	if (swept && fsync_dir(dir, err) == -1)
+	if (swept && mr_file_sync_dir(dir, 1, err) == -1)
 		goto out;
 	rc = 0;
 out:

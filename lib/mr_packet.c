@@ -21,6 +21,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_file.h"
 #include "lib/mr_dl.h"
 #include "lib/mr_packet.h"
 #include "lib/mr_store.h"
@@ -547,20 +548,6 @@ pw_file_mem(struct pw *w, const char *rel, const void *data, size_t n,
 	return 0;
 }
 
-static int
-fsync_path(const char *path, int dir, struct mr_err *err)
-{
-	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd == -1 || fsync(fd) == -1)
-		rc = mr_err_set(err, MR_EFAIL, "syncing %s: %s", path,
-		    strerror(errno));
-	if (fd != -1)
-		close(fd);
-	return rc;
-}
-
 /* Remove what a failed folder packet created (files, then folders). */
 static void
 pw_cleanup(struct pw *w)
@@ -801,8 +788,8 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		char evdir[PATH_MAX + 16];
 
 		snprintf(evdir, sizeof evdir, "%s/evidence", w.tmp);
-		if (fsync_path(evdir, 1, err) == -1 ||
-		    fsync_path(w.tmp, 1, err) == -1)
+		if (mr_file_sync_dir(evdir, 1, err) == -1 ||
+		    mr_file_sync_dir(w.tmp, 1, err) == -1)
 			goto out;
 	} else {
 		if (arch.write_close(w.a) != ARCHIVE_OK) {
@@ -818,7 +805,7 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 	if (rename_noreplace(w.tmp, out, err) == -1)
 		goto out;
 	placed = 1;
-	if (fsync_path(parent, 1, err) == -1)
+	if (mr_file_sync_dir(parent, 1, err) == -1)
 		goto out;
 	in_tx = 0;
 	(void)mr_store_commit(st, NULL);

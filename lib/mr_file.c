@@ -1,0 +1,131 @@
+/* mr_file: files that land atomically (see lib/mr_file.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/mr_file.h"
+
+struct mr_file {
+	char	*path;
+	char	*tmp;
+	FILE	*fp;
+};
+
+void
+mr_file_abort(struct mr_file *f)
+{
+	if (f == NULL)
+		return;
+	if (f->fp != NULL)
+		fclose(f->fp);
+	if (f->tmp != NULL)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	free(f);
+}
+
+int
+mr_file_open(const char *path, mode_t mode, struct mr_file **out,
+    struct mr_err *err)
+{
+	struct mr_file *f;
+	int fd = -1;
+
+	*out = NULL;
+	if ((f = calloc(1, sizeof *f)) == NULL || (f->path = strdup(path)) == NULL ||
+	    asprintf(&f->tmp, "%s.XXXXXX", path) == -1) {
+		if (f != NULL)
+			f->tmp = NULL;
+		mr_file_abort(f);
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
+	/* mkstemp creates it 0600; fchmod sets the mode whatever the umask. */
+	if ((fd = mkstemp(f->tmp)) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot create '%s': %s", path,
+		    strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
+		mr_file_abort(f);
+		return -1;
+	}
+	if ((mode != 0600 && fchmod(fd, mode) == -1) ||
+	    (f->fp = fdopen(fd, "w")) == NULL) {
+		mr_err_set(err, MR_EFAIL, "cannot create '%s': %s", path,
+		    strerror(errno));
+		close(fd);
+		mr_file_abort(f);
+		return -1;
+	}
+	*out = f;
+	return 0;
+}
+
+FILE *
+mr_file_stream(struct mr_file *f)
+{
+	return f->fp;
+}
+
+int
+mr_file_sync_dir(const char *path, int is_dir, struct mr_err *err)
+{
+	char *copy = NULL;
+	const char *dir = path;
+	int fd, rc = -1;
+
+	if (!is_dir) {
+		if ((copy = strdup(path)) == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		dir = dirname(copy);
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1)
+		mr_err_set(err, MR_EFAIL, "cannot sync the folder '%s': %s",
+		    dir, strerror(errno));
+	else
+		rc = 0;
+	if (fd != -1)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+int
+mr_file_commit(struct mr_file *f, struct mr_err *err)
+{
+	FILE *fp = f->fp;
+	int rc = -1;
+
+	f->fp = NULL;
+	if (fflush(fp) == EOF || ferror(fp) || fsync(fileno(fp)) == -1) {
+		mr_err_set(err, MR_EFAIL, "writing '%s': %s", f->path,
+		    strerror(errno ? errno : EIO));
+		fclose(fp);
+		goto out;
+	}
+	if (fclose(fp) == EOF) {
+		mr_err_set(err, MR_EFAIL, "writing '%s': %s", f->path,
+		    strerror(errno));
+		goto out;
+	}
+	if (rename(f->tmp, f->path) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot write '%s': %s", f->path,
+		    strerror(errno));
+		goto out;
+	}
+	free(f->tmp);
+	f->tmp = NULL;
+	/* The rename is durable once the folder is. */
+	rc = mr_file_sync_dir(f->path, 0, err);
+out:
+	mr_file_abort(f);
+	return rc;
+}

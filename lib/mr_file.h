@@ -1,0 +1,40 @@
+/*
+ * mr_file: a file that lands whole or not at all, as chrony's
+ * UTI_OpenFile()/UTI_RenameTempFile(): written under a temporary name
+ * beside its target (same folder, so the rename cannot cross file
+ * systems), fsynced, renamed over the target, and the folder fsynced so
+ * the rename itself survives a crash.  A reader sees the old file or the
+ * new one, never a part; a failed or abandoned write leaves the target as
+ * it was and no temporary behind.
+ */
+#ifndef MR_FILE_H
+#define MR_FILE_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "lib/mr_err.h"
+
+struct mr_file;
+
+/*
+ * Start writing path: a temporary beside it, created with mode (the
+ * umask does not widen it).  *out is the handle for mr_file_stream() and
+ * mr_file_commit() or mr_file_abort().
+ */
+int	mr_file_open(const char *path, mode_t mode, struct mr_file **out,
+	    struct mr_err *);
+/* The temporary as a stdio stream, owned by the handle. */
+FILE	*mr_file_stream(struct mr_file *);
+/*
+ * Flush and fsync the temporary, rename it over the target and fsync the
+ * folder; the handle is freed either way.  A write error seen by the
+ * stream fails it, and then the temporary is removed.
+ */
+int	mr_file_commit(struct mr_file *, struct mr_err *);
+/* Give up: the temporary is removed, the target untouched; NULL is fine. */
+void	mr_file_abort(struct mr_file *);
+/* fsync the folder that holds path (path itself when is_dir). */
+int	mr_file_sync_dir(const char *path, int is_dir, struct mr_err *);
+
+#endif /* MR_FILE_H */
