@@ -225,8 +225,14 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(url, "/healthz") == 0)
-		return answer(c, MHD_HTTP_OK, rhealth);
+	if (strcmp(url, "/healthz") == 0) {
+		enum MHD_Result rc;
+
+		pthread_mutex_lock(&table_lock);	/* http_set_health swaps it */
+		rc = answer(c, MHD_HTTP_OK, rhealth);
+		pthread_mutex_unlock(&table_lock);
+		return rc;
+	}
 	if (strncmp(url, CALENDAR_PREFIX, strlen(CALENDAR_PREFIX)) == 0)
 		return serve_calendar(c, url);
 	return answer(c, MHD_HTTP_NOT_FOUND, r404);
@@ -491,6 +497,27 @@ http_add_client(int fd, const char *ip)
 		return -1;
 	return MHD_add_connection(mhd, fd, (struct sockaddr *)&sa,
 	    sizeof sa) == MHD_YES ? 0 : -1;
+}
+
+int
+http_set_health(const char *body)
+{
+	struct MHD_Response *r, *old;
+
+	r = MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return -1;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	pthread_mutex_lock(&table_lock);
+	old = rhealth;
+	rhealth = r;
+	pthread_mutex_unlock(&table_lock);
+	/* Responses are reference counted: one being sent stays valid. */
+	if (old != NULL)
+		MHD_destroy_response(old);
+	return 0;
 }
 
 int

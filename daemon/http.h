@@ -37,6 +37,8 @@ int	http_start(const char *addr, char *bound, size_t boundlen, char *why,
  * return no request can reach a response that is not in the new table.
  */
 int	http_publish(const struct http_feed *feeds, size_t n);
+/* Replace the body of /healthz ("ok\n" and what needs attention). */
+int	http_set_health(const char *body);
 /*
  * The server without a listening socket, for a caller that hands it
  * connections itself (http_add_client): the fuzz harness drives the

@@ -354,8 +354,8 @@ body_line(char **body, const char *fmt, ...)
 int
 mr_alert_compose(const struct mr_deadline_item *it, long long offset,
     time_t now, const struct mr_alert_settings *set, const char *const *to,
-    int nto, const char *missing_evidence, const char *ics_text, char **msg,
-    size_t *len, struct mr_err *err)
+    int nto, const char *missing_evidence, const char *undated,
+    const char *ics_text, char **msg, size_t *len, struct mr_err *err)
 {
 	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
 	char utc[32], label[32], attach[64], summary[300];
@@ -408,6 +408,12 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		body_line(&body, "Evidence still missing (mipsreview check %lld):",
 		    (long long)it->id);
 		body_line(&body, "%s", missing_evidence);
+		body_line(&body, "%s", "");
+	}
+	if (undated != NULL && *undated != '\0') {
+		body_line(&body, "Open with no deadline known (no reminder "
+		    "comes for these until one is set):");
+		body_line(&body, "%s", undated);
 		body_line(&body, "%s", "");
 	}
 	body_line(&body, "Details: mipsreview %s %lld", strcmp(it->what,

@@ -80,11 +80,13 @@ int	mr_alert_subject(const struct mr_deadline_item *, time_t now, char *buf,
  * The whole message of a reminder, ready for mr_mailer_send: text body
  * and an .ics attachment (ics, or when NULL a plain event in UTC).
  * missing_evidence (may be NULL) is the evidence still missing, one item
- * a line.
+ * a line; undated (may be NULL) the open items with no known deadline,
+ * one a line, which no reminder would otherwise mention.
  */
 int	mr_alert_compose(const struct mr_deadline_item *, long long offset,
 	    time_t now, const struct mr_alert_settings *,
 	    const char *const *to, int nto, const char *missing_evidence,
-	    const char *ics, char **msg, size_t *len, struct mr_err *);
+	    const char *undated, const char *ics, char **msg, size_t *len,
+	    struct mr_err *);
 
 #endif /* MR_ALERT_H */

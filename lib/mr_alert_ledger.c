@@ -465,6 +465,37 @@ missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
 }
 
 static int
+undated_line(const struct mr_deadline_item *it, void *arg)
+{
+	char **acc = arg, *nb = NULL;
+
+	if (asprintf(&nb, "%s%s  - %s %lld (PY%d): %s; set one: %s",
+	    *acc ? *acc : "", *acc ? "\n" : "", it->what, (long long)it->id,
+	    it->performance_year, it->reason, it->set_with) == -1)
+		nb = NULL;
+	free(*acc);
+	*acc = nb;
+	return nb == NULL;
+}
+
+/*
+ * The open items with no known deadline, one "  - " line each (malloc'd),
+ * or NULL when there are none or they cannot be read: the reminder
+ * matters more.
+ */
+static char *
+undated_items(struct mr_store *st)
+{
+	char *out = NULL;
+
+	if (mr_deadline_each_undated(st, NULL, undated_line, &out, NULL) == -1) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int
 ics_sink(const char *buf, size_t len, void *arg)
 {
 	char **acc = arg, *nb;
@@ -547,6 +578,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		enum claim_result res;
 		struct sending snd;
 		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
+		char *undated = NULL;
 		char *ics = NULL;
 		size_t len = 0;
 		int nrcpt = 0, stop = 0, failed = 0;
@@ -613,10 +645,11 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			failed = 1;
 		else {
 			evidence = missing_evidence(st, &d->it);
+			undated = undated_items(st);
 			ics = have_ical ? ics_of_item(st, &ical, &d->it) : NULL;
 			if (mr_alert_compose(&d->it, d->offset, mr_store_now(st),
-			    set, (const char *const *)rcpt, nrcpt, evidence, ics,
-			    &msg, &len, &why) == -1)
+			    set, (const char *const *)rcpt, nrcpt, evidence,
+			    undated, ics, &msg, &len, &why) == -1)
 				failed = 1;
 		}
 		if (!failed) {
@@ -652,6 +685,8 @@ next:
 		free(rcpts);
 		free(msg);
 		free(evidence);
+		free(undated);
+		undated = NULL;
 		free(ics);
 		continue;
 next_fail:
@@ -659,6 +694,7 @@ next_fail:
 		free(rcpts);
 		free(msg);
 		free(evidence);
+		free(undated);
 		free(ics);
 		goto out;
 	}

@@ -74,4 +74,20 @@ print([i["reason"] for i in json.load(sys.stdin) if i["what"]=="case" and i["id"
 ok "set a deadline" "$MR" set 3 "deadline=2026-12-15 20:00 America/New_York"
 ok "due" "$MR" due
 expect_eq "two left" "$(tail -n 1 "$T/out")" "2 items with no deadline known"
+# The daemon's health check names them too (no names or TINs).
+cat >"$T/mr.conf" <<CONF
+listen = 127.0.0.1:0
+CONF
+"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+dpid=$!
+at_exit "kill $dpid 2>/dev/null"
+i=0
+until grep -q 'ready' "$T/d.log" 2>/dev/null || [ $i -ge 200 ]; do i=$((i + 1)); sleep 0.05; done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+curl -s "http://127.0.0.1:$port/healthz" >"$T/health"
+expect_eq "healthz first line" "$(head -n 1 "$T/health")" "ok"
+expect_match "healthz names the PY2026 case" "$(cat "$T/health")" "^no deadline known: case 1 \(PY2026\): no targeted-review window is known"
+expect_eq "healthz: two items" "$(grep -c 'no deadline known' "$T/health")" 2
+expect_eq "healthz shows no names" "$(grep -c 'Lakeside' "$T/health")" 0
+kill "$dpid"; wait "$dpid" 2>/dev/null
 finish

@@ -200,8 +200,13 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	it.tin = "987654321";
 	it.npi = "";
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
-	    to, 1, "  - signed attestation\n  - QPP portal screenshot", NULL, &msg, &len,
-	    &err), 0);
+	    to, 1, "  - signed attestation\n  - QPP portal screenshot",
+	    "  - case 3 (PY2025): no targeted-review window is known for "
+	    "performance year 2025; set one: mipsreview window add", NULL, &msg,
+	    &len, &err), 0);
+	assert_non_null(strstr(msg, "Open with no deadline known (no reminder "
+	    "comes for these until one is set):\r\n  - case 3 (PY2025): no "
+	    "targeted-review window is known"));
 	assert_null(strstr(msg, "987654321"));
 	assert_non_null(strstr(msg, "*****4321"));
 	assert_non_null(strstr(msg, "Message-ID: <mipsreview.case-12.1728691200.7d@"
@@ -214,7 +219,7 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	free(msg);
 	set.from = NULL;
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
-	    to, 1, NULL, NULL, &msg, &len, &err), -1);
+	    to, 1, NULL, NULL, NULL, &msg, &len, &err), -1);
 	assert_non_null(strstr(err.msg, "smtp_from"));
 }
 
