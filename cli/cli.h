@@ -30,6 +30,9 @@ enum {
 	EXIT_DB		= 6,	/* the database cannot be opened or used */
 	EXIT_INTEGRITY	= 7,	/* verification found damage or tampering */
 	EXIT_SEND	= 8,	/* some alerts could not be delivered */
+	EXIT_NET	= 9,	/* CMS's server unreachable, or busy after retries */
+	EXIT_TLS	= 10,	/* CMS's server certificate refused */
+	EXIT_REMOTE	= 11,	/* CMS's server answered something unexpected */
 };
 
 struct cli_cmd;
@@ -139,6 +142,8 @@ int	cli_usage(struct cli_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Print the error once, "mipsreview: msg"; returns the matching exit status. */
 int	cli_fail(struct cli_ctx *, const struct mr_err *);
+/* The exit status matching an error, without printing it. */
+int	cli_fail_status(const struct mr_err *);
 /* Parse a case/window/... id argument; EXIT_OK or an exit status. */
 int	cli_parse_id(struct cli_ctx *, const char *what, const char *s,
 	    long long *id);
@@ -193,6 +198,8 @@ CLI_COMMAND(cmd_feed_revoke);
 CLI_COMMAND(cmd_alerts_send);
 CLI_COMMAND(cmd_alerts_list);
 CLI_COMMAND(cmd_import);
+CLI_COMMAND(cmd_lookup);
+CLI_COMMAND(cmd_grounds);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);
 

@@ -20,3 +20,5 @@ cli_mipsreview_SOURCES += cli/cmd_export_ics.c cli/cmd_feed.c
 cli_mipsreview_SOURCES += cli/cmd_alerts.c
 # import and export
 cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c
+# -- CMS's eligibility records and the review grounds in them
+cli_mipsreview_SOURCES += cli/lookup.h cli/cmd_lookup.c cli/cmd_grounds.c

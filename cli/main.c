@@ -556,6 +556,45 @@ static const struct cli_cmd commands[] = {
 	    "  -o, --output FILE     write FILE atomically (mode 0600), else stdout\n",
 	  .flags = CMD_NEEDS_DB
 	},
+	{ .name = "lookup",
+	  .fn = cmd_lookup,
+	  .opts = "year= run= refresh offline",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one NPI or CASE id is expected",
+	  .usage = "NPI|CASE [--year Y] [--run N] [--refresh|--offline] [--json]",
+	  .summary = "a clinician's eligibility record from CMS (QPP Eligibility API)",
+	  .help =
+	    "  NPI or CASE           a 10-digit NPI (checked before asking), or a\n"
+	    "                        case id: its NPI and performance year\n"
+	    "  --year Y              performance year (default: the case's, else\n"
+	    "                        this year)\n"
+	    "  --run N               CMS's data load of the year, 1 to 4 (default:\n"
+	    "                        the latest)\n"
+	    "  --refresh             ask CMS again although a record is kept; if\n"
+	    "                        CMS cannot be reached the kept record is shown\n"
+	    "                        with its age and the exit status says why\n"
+	    "  --offline             only the kept record; never ask CMS\n"
+	    "  --json                one JSON object\n"
+	    "  Settings: qpp_api_url, qpp_api_version, qpp_ca_file, qpp_timeout,\n"
+	    "  qpp_connect_timeout, qpp_retries, qpp_max_wait, qpp_rate_limit\n"
+	    "  (mipsreviewd.conf(5)).  Exit 9: CMS unreachable or busy; 10: its\n"
+	    "  certificate refused; 11: an unexpected answer; 4: no record.\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "grounds",
+	  .fn = cmd_grounds,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one CASE id is expected",
+	  .usage = "CASE [--json]",
+	  .summary = "the targeted-review grounds in CMS's eligibility record of a case",
+	  .help =
+	    "  compares the kept record ('mipsreview lookup CASE') with the case:\n"
+	    "  each ground it supports, with the field of CMS's record proving it\n"
+	    "  and the evidence it provides, and the case's reasons it does not\n"
+	    "  support\n"
+	    "  --json                one JSON object\n",
+	  .flags = CMD_NEEDS_DB
+	},
 	{ .name = "help",
 	  .fn = cmd_help,
 	  .min_args = 0, .max_args = 1,
@@ -650,10 +689,8 @@ cli_usage(struct cli_ctx *ctx, const char *fmt, ...)
 }
 
 int
-cli_fail(struct cli_ctx *ctx, const struct mr_err *err)
+cli_fail_status(const struct mr_err *err)
 {
-	fprintf(stderr, "%s: %s\n", ctx->prog, err->msg[0] ? err->msg :
-	    "unknown error");
 	switch (err->code) {
 	case MR_EINVAL:
 		return EXIT_INVALID;
@@ -667,9 +704,23 @@ cli_fail(struct cli_ctx *ctx, const struct mr_err *err)
 		return EXIT_INTEGRITY;
 	case MR_ESEND:
 		return EXIT_SEND;
+	case MR_ENET:
+		return EXIT_NET;
+	case MR_ETLS:
+		return EXIT_TLS;
+	case MR_EREMOTE:
+		return EXIT_REMOTE;
 	default:
 		return EXIT_FAIL;
 	}
+}
+
+int
+cli_fail(struct cli_ctx *ctx, const struct mr_err *err)
+{
+	fprintf(stderr, "%s: %s\n", ctx->prog, err->msg[0] ? err->msg :
+	    "unknown error");
+	return cli_fail_status(err);
 }
 
 int

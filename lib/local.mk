@@ -3,7 +3,7 @@ noinst_LIBRARIES += lib/libmipsreview.a
 lib_libmipsreview_a_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS)
 lib_libmipsreview_a_SOURCES = \
 	lib/mr_err.c lib/mr_err.h \
-	lib/mr_dl.c lib/mr_dl.h \
+	lib/mr_dl.c lib/mr_dl.h lib/mr_curl.c lib/mr_curl.h \
 	lib/mr_dl_lazy.h lib/mr_dl_crypto.c lib/mr_dl_magic.c \
 	lib/mr_dl_ical.c \
 	lib/mr_migrate.h \
@@ -34,6 +34,10 @@ lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr
 # cases in bulk
 lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
 	lib/mr_export.c lib/mr_export.h
+# CMS's QPP Eligibility API: lookups, kept records, review grounds
+lib_libmipsreview_a_SOURCES += lib/mr_qpp.c lib/mr_qpp.h \
+	lib/mr_eligibility.c lib/mr_eligibility.h \
+	lib/mr_grounds.c lib/mr_grounds.h
 MR_LIBS += $(CSV_LIBS)
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c

@@ -59,6 +59,27 @@ const struct mr_config_key mr_config_keys[MR_CFG_NKEYS + 1] = {
 	  "how long before a deadline reminders go out" },
 	[MR_CFG_ALERT_ZONE] = { "alert_zone", MR_CONF_ZONE, NULL, NULL, 0, 0,
 	  "the recipients' time zone, shown next to the announced one" },
+	/* CMS's QPP Eligibility API */
+	[MR_CFG_QPP_API_URL] = { "qpp_api_url", MR_CONF_URL,
+	  "https://qpp.cms.gov", NULL, 0, 0,
+	  "where the QPP Eligibility API is served (https:// only)" },
+	[MR_CFG_QPP_API_VERSION] = { "qpp_api_version", MR_CONF_INT, "6",
+	  NULL, 4, 6, "the API version asked for in the Accept header" },
+	[MR_CFG_QPP_CA_FILE] = { "qpp_ca_file", MR_CONF_PATH, NULL, NULL, 0, 0,
+	  "CA certificates to verify the API server with (unset: the "
+	  "system's)" },
+	[MR_CFG_QPP_CONNECT_TIMEOUT] = { "qpp_connect_timeout", MR_CONF_INT,
+	  "10", NULL, 1, 120,
+	  "seconds to wait for a connection to the API server" },
+	[MR_CFG_QPP_TIMEOUT] = { "qpp_timeout", MR_CONF_INT, "30", NULL, 1, 600,
+	  "seconds one request to the API may take in all" },
+	[MR_CFG_QPP_RETRIES] = { "qpp_retries", MR_CONF_INT, "3", NULL, 0, 10,
+	  "how often a request answered 429 or 5xx is tried again" },
+	[MR_CFG_QPP_MAX_WAIT] = { "qpp_max_wait", MR_CONF_INT, "120", NULL, 1,
+	  3600, "the longest Retry-After honoured, in seconds; a longer one "
+	  "fails the request" },
+	[MR_CFG_QPP_RATE_LIMIT] = { "qpp_rate_limit", MR_CONF_INT, "60", NULL,
+	  0, 6000, "requests per minute to the API at most (0: no limit)" },
 	[MR_CFG_NKEYS] = { NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 

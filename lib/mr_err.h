@@ -15,6 +15,9 @@ enum mr_errcode {
 	MR_EDB,		/* the database cannot be opened or used */
 	MR_EINTEGRITY,	/* verification found tampering or damage */
 	MR_ESEND,	/* delivery (mail) failed */
+	MR_ENET,	/* a server could not be reached, or kept failing */
+	MR_ETLS,	/* a server's certificate was refused */
+	MR_EREMOTE,	/* a server answered something unexpected */
 };
 
 struct mr_err {

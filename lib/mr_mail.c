@@ -14,10 +14,9 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <pthread.h>
 
 #include "lib/mr_ident.h"
-#include "lib/mr_dl.h"
+#include "lib/mr_curl.h"
 #include "lib/mr_mail.h"
 
 /* A growing byte buffer; on allocation failure it remembers and stops. */
@@ -469,53 +468,6 @@ out:
 }
 
 
-/*
- * libcurl is opened on first use (lib/mr_dl.h): linked in, it and the
- * libraries it brings (Kerberos, LDAP, SSH, HTTP/2, ...) cost every
- * mipsreview command about 4.5 ms of start-up, while only "alerts send"
- * and the daemon's scheduler send mail.
- */
-static struct {
-	CURLcode	 (*global_init)(long);
-	CURL		*(*easy_init)(void);
-	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*easy_perform)(CURL *);
-	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
-	void		 (*easy_cleanup)(CURL *);
-	const char	*(*easy_strerror)(CURLcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-	void		 (*slist_free_all)(struct curl_slist *);
-	int		 loaded;
-	char		 why[200];
-} curl;
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void
-curl_load(void)
-{
-	const struct mr_dl_sym syms[] = {
-		{ "curl_global_init", (void **)&curl.global_init },
-		{ "curl_easy_init", (void **)&curl.easy_init },
-		{ "curl_easy_setopt", (void **)&curl.easy_setopt },
-		{ "curl_easy_perform", (void **)&curl.easy_perform },
-		{ "curl_easy_getinfo", (void **)&curl.easy_getinfo },
-		{ "curl_easy_cleanup", (void **)&curl.easy_cleanup },
-		{ "curl_easy_strerror", (void **)&curl.easy_strerror },
-		{ "curl_slist_append", (void **)&curl.slist_append },
-		{ "curl_slist_free_all", (void **)&curl.slist_free_all },
-		{ NULL, NULL }
-	};
-
-	if (mr_dl_load("libcurl.so.4", "libcurl4", syms, curl.why,
-	    sizeof curl.why) == -1)
-		return;
-	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(curl.why, sizeof curl.why, "curl_global_init failed");
-		return;
-	}
-	curl.loaded = 1;	/* kept for the life of the process */
-}
-
 struct mr_mailer {
 	CURL		*curl;
 	char		*url;
@@ -589,12 +541,9 @@ mr_mailer_new(const struct mr_mail_server *srv, struct mr_mailer **out,
 	if (srv->password_file != NULL && mr_mail_read_password(
 	    srv->password_file, m->password, sizeof m->password, err) == -1)
 		goto out;
-	pthread_once(&curl_once, curl_load);
-	if (!curl.loaded) {
-		mr_err_set(err, MR_EFAIL, "%s", curl.why);
+	if (mr_curl_load(err) == -1)
 		goto out;
-	}
-	if ((m->curl = curl.easy_init()) == NULL) {
+	if ((m->curl = mr_curl.easy_init()) == NULL) {
 		mr_err_set(err, MR_EFAIL, "libcurl could not be initialised");
 		goto out;
 	}
@@ -603,29 +552,29 @@ mr_mailer_new(const struct mr_mail_server *srv, struct mr_mailer **out,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	curl.easy_setopt(m->curl, CURLOPT_URL, m->url);
-	curl.easy_setopt(m->curl, CURLOPT_UPLOAD, 1L);
-	curl.easy_setopt(m->curl, CURLOPT_ERRORBUFFER, m->errbuf);
-	curl.easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
-	curl.easy_setopt(m->curl, CURLOPT_TIMEOUT, srv->timeout > 0 ?
+	mr_curl.easy_setopt(m->curl, CURLOPT_URL, m->url);
+	mr_curl.easy_setopt(m->curl, CURLOPT_UPLOAD, 1L);
+	mr_curl.easy_setopt(m->curl, CURLOPT_ERRORBUFFER, m->errbuf);
+	mr_curl.easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
+	mr_curl.easy_setopt(m->curl, CURLOPT_TIMEOUT, srv->timeout > 0 ?
 	    srv->timeout : 60L);
-	curl.easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT, srv->timeout > 0 &&
+	mr_curl.easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT, srv->timeout > 0 &&
 	    srv->timeout < 30 ? srv->timeout : 30L);
 	/* Only SMTP and SMTPS, even if a redirect-like trick were tried. */
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl.easy_setopt(m->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	mr_curl.easy_setopt(m->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 #else
-	curl.easy_setopt(m->curl, CURLOPT_PROTOCOLS,
+	mr_curl.easy_setopt(m->curl, CURLOPT_PROTOCOLS,
 	    (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
 #endif
 	if (!smtps)
-		curl.easy_setopt(m->curl, CURLOPT_USE_SSL, srv->starttls ?
+		mr_curl.easy_setopt(m->curl, CURLOPT_USE_SSL, srv->starttls ?
 		    (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
 	if (srv->ca_file != NULL)
-		curl.easy_setopt(m->curl, CURLOPT_CAINFO, srv->ca_file);
+		mr_curl.easy_setopt(m->curl, CURLOPT_CAINFO, srv->ca_file);
 	if (m->user != NULL) {
-		curl.easy_setopt(m->curl, CURLOPT_USERNAME, m->user);
-		curl.easy_setopt(m->curl, CURLOPT_PASSWORD, m->password);
+		mr_curl.easy_setopt(m->curl, CURLOPT_USERNAME, m->user);
+		mr_curl.easy_setopt(m->curl, CURLOPT_PASSWORD, m->password);
 	}
 	*out = m;
 	m = NULL;
@@ -641,7 +590,7 @@ mr_mailer_free(struct mr_mailer *m)
 	if (m == NULL)
 		return;
 	if (m->curl != NULL) {
-		curl.easy_cleanup(m->curl);
+		mr_curl.easy_cleanup(m->curl);
 	}
 	explicit_bzero(m->password, sizeof m->password);
 	free(m->url);
@@ -721,7 +670,7 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	for (int i = 0; i < n; i++) {
 		if (envelope_addr(rcpt[i], addr, sizeof addr, err) == -1)
 			goto out;
-		if ((l = curl.slist_append(list, addr)) == NULL) {
+		if ((l = mr_curl.slist_append(list, addr)) == NULL) {
 			mr_err_set(err, MR_EFAIL, "out of memory");
 			goto out;
 		}
@@ -729,14 +678,14 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	}
 	snprintf(addr, sizeof addr, "<%s>", from);	/* fits: checked above */
 	m->errbuf[0] = '\0';
-	curl.easy_setopt(m->curl, CURLOPT_MAIL_FROM, addr);
-	curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, list);
-	curl.easy_setopt(m->curl, CURLOPT_READFUNCTION, read_cb);
-	curl.easy_setopt(m->curl, CURLOPT_READDATA, &u);
-	curl.easy_setopt(m->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	cc = curl.easy_perform(m->curl);
-	curl.easy_getinfo(m->curl, CURLINFO_RESPONSE_CODE, &reply);
-	curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, NULL);
+	mr_curl.easy_setopt(m->curl, CURLOPT_MAIL_FROM, addr);
+	mr_curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, list);
+	mr_curl.easy_setopt(m->curl, CURLOPT_READFUNCTION, read_cb);
+	mr_curl.easy_setopt(m->curl, CURLOPT_READDATA, &u);
+	mr_curl.easy_setopt(m->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	cc = mr_curl.easy_perform(m->curl);
+	mr_curl.easy_getinfo(m->curl, CURLINFO_RESPONSE_CODE, &reply);
+	mr_curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, NULL);
 	if (cc == CURLE_OK) {
 		rc = 0;
 		goto out;
@@ -753,7 +702,7 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	case CURLE_GOT_NOTHING:
 		mr_err_set(err, MR_ESEND, "cannot reach the mail server %s: %s; "
 		    "check smtp_url and that the server is running", m->url,
-		    m->errbuf[0] ? m->errbuf : curl.easy_strerror(cc));
+		    m->errbuf[0] ? m->errbuf : mr_curl.easy_strerror(cc));
 		break;
 	case CURLE_LOGIN_DENIED:
 		mr_err_set(err, MR_ESEND, "the mail server %s refused the login "
@@ -770,7 +719,7 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	case CURLE_SSL_CERTPROBLEM:
 		mr_err_set(err, MR_ESEND, "TLS with the mail server %s failed: "
 		    "%s; check the server's certificate and smtp_ca_file", m->url,
-		    m->errbuf[0] ? m->errbuf : curl.easy_strerror(cc));
+		    m->errbuf[0] ? m->errbuf : mr_curl.easy_strerror(cc));
 		break;
 	default:
 		/* A permanent (5xx) refusal concerns this message only. */
@@ -778,10 +727,10 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 			*stop = 0;
 		mr_err_set(err, MR_ESEND, "the mail server %s did not accept the "
 		    "message (reply %ld): %s", m->url, reply, m->errbuf[0] ?
-		    m->errbuf : curl.easy_strerror(cc));
+		    m->errbuf : mr_curl.easy_strerror(cc));
 		break;
 	}
 out:
-	curl.slist_free_all(list);
+	mr_curl.slist_free_all(list);
 	return rc;
 }

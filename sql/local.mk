@@ -17,4 +17,6 @@ SQL_FILES += sql/007_redistribution_cfr.sql
 SQL_FILES += sql/008_reference.sql
 # -- the targeted-review request, special statuses, CMS's request for documents
 SQL_FILES += sql/009_case_request.sql
+# -- eligibility records from CMS
+SQL_FILES += sql/010_eligibility.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

@@ -44,6 +44,11 @@ EXTRA_DIST += tests/golden
 E2E_TESTS += tests/e2e/startup.sh
 # -- the targeted-review request and CMS's request for documents
 E2E_TESTS += tests/e2e/request.sh
+# -- CMS's eligibility records and the review grounds in them
+E2E_TESTS += tests/e2e/lookup.sh
+EXTRA_DIST += tests/e2e/qpp_server.py tests/data/qpp/README \
+	tests/data/qpp/sample_response_200.json tests/data/qpp/sample_response_400.json \
+	tests/data/qpp/sample_response_404.json tests/data/qpp/record_full.json
 TESTS += $(E2E_TESTS) tests/lint.sh
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
 
@@ -96,6 +101,11 @@ UNIT_TESTS += tests/unit/test_import
 tests_unit_test_import_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_import_LDADD = $(UNIT_LDADD)
 tests_unit_test_import_SOURCES = tests/unit/test_import.c tests/unit/unit.h
+# -- CMS's eligibility records and the review grounds in them
+UNIT_TESTS += tests/unit/test_eligibility
+tests_unit_test_eligibility_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_eligibility_LDADD = $(UNIT_LDADD)
+tests_unit_test_eligibility_SOURCES = tests/unit/test_eligibility.c tests/unit/unit.h
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_ident_CPPFLAGS = $(UNIT_CPPFLAGS)
