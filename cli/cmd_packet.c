@@ -11,7 +11,6 @@
 int
 cmd_packet(struct cli_ctx *ctx, struct cli_args *a)
 {
-	static const char *const formats[] = { "folder", "tar.gz", "zip" };
 	struct mr_packet_info info;
 	struct mr_err err = { 0 };
 	const char *out = cli_opt(a, "output");
@@ -31,7 +30,7 @@ cmd_packet(struct cli_ctx *ctx, struct cli_args *a)
 		    out, &info) : NULL);
 	printf("packet written to %s (%s, %d evidence file%s, %lld bytes); "
 	    "check it with: sha256sum -c SHA256SUMS\n", out,
-	    formats[info.format], info.files, info.files == 1 ? "" : "s",
-	    (long long)info.bytes);
+	    mr_packet_format_name(info.format), info.files,
+	    info.files == 1 ? "" : "s", (long long)info.bytes);
 	return EXIT_OK;
 }

@@ -99,6 +99,20 @@ mr_packet_format_of(const char *path)
 	return MR_PACKET_FOLDER;
 }
 
+const char *
+mr_packet_format_name(enum mr_packet_format f)
+{
+	switch (f) {
+	case MR_PACKET_TAR_GZ:
+		return "tar.gz";
+	case MR_PACKET_ZIP:
+		return "zip";
+	case MR_PACKET_FOLDER:
+		break;
+	}
+	return "folder";
+}
+
 /* ---- the summary ---- */
 
 static int

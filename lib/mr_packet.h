@@ -32,6 +32,8 @@ enum mr_packet_format {
 
 /* The format an output path asks for: .tar.gz/.tgz, .zip, else a folder. */
 enum mr_packet_format mr_packet_format_of(const char *path);
+/* "folder", "tar.gz" or "zip". */
+const char *mr_packet_format_name(enum mr_packet_format);
 
 struct mr_packet_info {
 	enum mr_packet_format format;

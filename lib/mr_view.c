@@ -646,14 +646,9 @@ json_t *
 mr_view_packet(const struct mr_view *v, const char *path,
     const struct mr_packet_info *info)
 {
-	static const char *const formats[] = {
-		[MR_PACKET_FOLDER] = "folder",
-		[MR_PACKET_TAR_GZ] = "tar.gz",
-		[MR_PACKET_ZIP] = "zip",
-	};
-
 	(void)v;
 	return json_pack("{s:s, s:s, s:i, s:I}", "path", path,
-	    "format", formats[info->format], "evidence_files", info->files,
+	    "format", mr_packet_format_name(info->format),
+	    "evidence_files", info->files,
 	    "evidence_bytes", (json_int_t)info->bytes);
 }

@@ -11,6 +11,13 @@
  * (each performance year's targeted-review window, for lists of many
  * cases) cannot go stale.
  *
+ * A record's stored fields come from its module (mr_case_to_json,
+ * mr_hardship_to_json, mr_evidence_to_json, mr_window_to_json), because the
+ * audit trail keeps the same objects as its before/after snapshots; a view
+ * adds what depends on the viewer and the moment (masking, the deadline,
+ * time left, the viewer's zone).  New fields of a record go there, new
+ * fields of what is shown go here.
+ *
  * Every function returns a new reference, or NULL when out of memory or
  * (those taking an mr_err) when the database failed.
  */
