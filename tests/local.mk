@@ -130,4 +130,8 @@ UNIT_TESTS += tests/unit/test_config
 tests_unit_test_config_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LDADD)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
+UNIT_TESTS += tests/unit/test_file
+tests_unit_test_file_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_file_LDADD = $(UNIT_LDADD)
+tests_unit_test_file_SOURCES = tests/unit/test_file.c
 endif

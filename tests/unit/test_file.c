@@ -1,0 +1,150 @@
+/* Unit tests of lib/mr_file: a file lands whole, or not at all. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/mr_file.h"
+
+struct scratch {
+	char	dir[64];
+	char	path[96];
+};
+
+static int
+setup(void **state)
+{
+	struct scratch *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return -1;
+	snprintf(s->dir, sizeof s->dir, "/tmp/mrfile.XXXXXX");
+	if (mkdtemp(s->dir) == NULL)
+		return -1;
+	snprintf(s->path, sizeof s->path, "%s/out.txt", s->dir);
+	*state = s;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct scratch *s = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+	free(s);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* How many names the folder holds. */
+static int
+entries(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+contents(const char *path, char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, len - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+}
+
+static void
+test_commit_replaces_the_target_whole(void **state)
+{
+	struct scratch *s = *state;
+	struct mr_file *f;
+	struct mr_err err = { 0 };
+	struct stat sb;
+	char buf[64];
+	FILE *fp = fopen(s->path, "w");
+
+	fputs("old\n", fp);
+	fclose(fp);
+	assert_int_equal(mr_file_open(s->path, 0644, &f, &err), 0);
+	fputs("new ", mr_file_stream(f));
+	/* Until the commit the target is the old file. */
+	contents(s->path, buf, sizeof buf);
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(entries(s->dir), 2);
+	fputs("content\n", mr_file_stream(f));
+	assert_int_equal(mr_file_commit(f, &err), 0);
+	contents(s->path, buf, sizeof buf);
+	assert_string_equal(buf, "new content\n");
+	assert_int_equal(stat(s->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0644);
+	assert_int_equal(entries(s->dir), 1);	/* no temporary left */
+}
+
+static void
+test_abort_leaves_the_target_and_no_temporary(void **state)
+{
+	struct scratch *s = *state;
+	struct mr_file *f;
+	struct mr_err err = { 0 };
+	struct stat sb;
+	mode_t old = umask(0);
+
+	assert_int_equal(mr_file_open(s->path, 0600, &f, &err), 0);
+	umask(old);
+	fputs("half", mr_file_stream(f));
+	mr_file_abort(f);
+	assert_int_equal(stat(s->path, &sb), -1);
+	assert_int_equal(entries(s->dir), 0);
+	mr_file_abort(NULL);
+}
+
+static void
+test_a_folder_that_is_not_there_is_an_error(void **state)
+{
+	struct scratch *s = *state;
+	struct mr_file *f = NULL;
+	struct mr_err err = { 0 };
+	char path[128];
+
+	snprintf(path, sizeof path, "%s/no/such/file", s->dir);
+	assert_int_equal(mr_file_open(path, 0600, &f, &err), -1);
+	assert_null(f);
+	assert_non_null(strstr(err.msg, "cannot create"));
+	assert_int_equal(mr_file_sync_dir(path, 0, &err), -1);
+	assert_int_equal(mr_file_sync_dir(s->path, 0, &err), 0);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_commit_replaces_the_target_whole),
+		T(test_abort_leaves_the_target_and_no_temporary),
+		T(test_a_folder_that_is_not_there_is_an_error),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("file", tests, NULL, NULL);
+}
