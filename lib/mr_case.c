@@ -85,6 +85,7 @@ static const struct {
 	{ "documents-requested", "withdrawn" },
 };
 
+/* As MR_CASE_OPEN_SQL (tests/unit/test_case.c checks that they agree). */
 static const char *const open_states[] = {
 	"draft", "ready", "submitted", "documents-requested", NULL
 };
@@ -896,8 +897,7 @@ check_duplicate(struct mr_store *st, const struct mr_case *c, int force,
 	 * year (541,421 cases: add took 83 ms, now 5 ms). */
 	if (mr_store_prepare(st, "SELECT id FROM review_case WHERE tin = ?1 "
 	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND id != ?4 "
-	    "AND +status IN ('draft', 'ready', 'submitted', 'documents-requested') "
-	    "LIMIT 1", &stmt, err) == -1)
+	    "AND +status IN " MR_CASE_OPEN_SQL " LIMIT 1", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, c->tin, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, c->npi, -1, SQLITE_STATIC);
@@ -1414,8 +1414,7 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 	    f && f->status ? " AND status = ?2" : "",
 	    f && f->tin ? " AND tin = ?3" : "",
 	    f && f->npi ? " AND npi = ?4" : "",
-	    f && f->open_only ? " AND status IN ('draft', 'ready', "
-	    "'submitted', 'documents-requested')" : "");
+	    f && f->open_only ? " AND status IN " MR_CASE_OPEN_SQL : "");
 	if (mr_store_prepare(st, sql, &stmt, err) == -1)
 		goto out;
 	if (f && f->year)

@@ -53,6 +53,13 @@ enum mr_special_status {
 /* CMS's request for more information must be answered within 30 days. */
 #define MR_DOCUMENTS_DAYS 30
 
+/*
+ * The states in which a case still awaits action, for SQL ("status IN "
+ * MR_CASE_OPEN_SQL); mr_state_is_open() answers the same in C.
+ */
+#define MR_CASE_OPEN_SQL \
+	"('draft', 'ready', 'submitted', 'documents-requested')"
+
 /* The state machine; see mr_case_transition_allowed(). */
 #define MR_CASE_STATES	"draft, ready, submitted, documents-requested, " \
 	"approved, denied, closed, withdrawn"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -40,7 +41,7 @@ static const char deadline_sql[] =
 	"  c.revision, max(c.updated_at, w.updated_at), c.owner "
 	"FROM tr w JOIN review_case c ON c.performance_year = w.performance_year "
 	"WHERE c.deadline_at IS NULL "
-	"  AND (?1 OR c.status IN ('draft', 'ready', 'submitted', 'documents-requested')) "
+	"  AND (?1 OR c.status IN " MR_CASE_OPEN_SQL ") "
 	"  AND w.closes_at BETWEEN ?2 AND ?3 "
 	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
 	"  AND (?6 = 0 OR c.performance_year = ?6) "
@@ -52,7 +53,7 @@ static const char deadline_sql[] =
 	"  c.revision, c.updated_at, c.owner "
 	"FROM review_case c "
 	"WHERE c.deadline_at BETWEEN ?2 AND ?3 "
-	"  AND (?1 OR c.status IN ('draft', 'ready', 'submitted', 'documents-requested')) "
+	"  AND (?1 OR c.status IN " MR_CASE_OPEN_SQL ") "
 	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
 	"  AND (?6 = 0 OR c.performance_year = ?6) "
 	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
@@ -72,11 +73,11 @@ static const char deadline_sql[] =
 static int
 state_is_open(const char *what, const char *status)
 {
-	static const char *const open_case[] = { "draft", "ready", "submitted",
-		"documents-requested", NULL };
 	static const char *const open_filing[] = { "draft", "submitted", NULL };
-	const char *const *l = strcmp(what, "case") == 0 ? open_case : open_filing;
+	const char *const *l = open_filing;
 
+	if (strcmp(what, "case") == 0)
+		return mr_state_is_open(status);
 	for (; *l != NULL; l++)
 		if (strcmp(*l, status) == 0)
 			return 1;
@@ -158,7 +159,7 @@ static const char undated_sql[] =
 	"  c.status, c.performance_year, c.revision, c.updated_at, c.owner "
 	"FROM review_case c "
 	"WHERE c.deadline_at IS NULL "
-	"  AND (?1 OR c.status IN ('draft', 'ready', 'submitted', 'documents-requested')) "
+	"  AND (?1 OR c.status IN " MR_CASE_OPEN_SQL ") "
 	"  AND NOT EXISTS (SELECT 1 FROM review_window w WHERE w.kind = "
 	"    'targeted-review' AND w.performance_year = c.performance_year) "
 	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "

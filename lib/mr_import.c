@@ -33,7 +33,6 @@ const char *const mr_import_columns[] = {
 #define COLUMN_NAMES "tin, npi, name, year, reason, score, adjustment, " \
 	"practice, participation, owner, note, quality, cost, ia, pi, status, id"
 
-#define OPEN_STATES "('draft', 'ready', 'submitted', 'documents-requested')"
 #define MAX_FIELDS 64
 
 /* A load this large into a table at most this full drops and rebuilds its
@@ -878,7 +877,7 @@ dups_load(struct imp *im, long long expect)
 		goto out;
 	}
 	if (mr_store_prepare(im->st, "SELECT tin, coalesce(npi, ''), "
-	    "performance_year, id FROM review_case WHERE status IN " OPEN_STATES,
+	    "performance_year, id FROM review_case WHERE status IN " MR_CASE_OPEN_SQL,
 	    &stmt, im->err) == -1)
 		goto out;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -986,7 +985,7 @@ prepare_statements(struct imp *im)
 	    /* +status: keep the planner on the (tin, year) index */
 	    mr_store_prepare(im->st, "SELECT id FROM review_case WHERE tin = ?1 "
 	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND +status "
-	    "IN " OPEN_STATES " LIMIT 1", &im->dupq, im->err) == -1)
+	    "IN " MR_CASE_OPEN_SQL " LIMIT 1", &im->dupq, im->err) == -1)
 		goto out;
 	/* The time is bound once: reset keeps bindings. */
 	sqlite3_bind_text(im->ins, COLS_PER_ROW, im->now, -1, SQLITE_STATIC);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
@@ -278,8 +279,8 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	if (mr_store_prepare(st, "SELECT count(*) FROM review_case WHERE "
-	    "performance_year = ? AND deadline_at IS NULL AND status IN ('draft', "
-	    "'ready', 'submitted', 'documents-requested')", &stmt, err) == -1)
+	    "performance_year = ? AND deadline_at IS NULL AND status IN "
+	    MR_CASE_OPEN_SQL, &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int(stmt, 1, w->performance_year);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include <sqlite3.h>
+
 #include "tests/unit/unit.h"
 #include "lib/mr_case.h"
 
@@ -240,6 +242,32 @@ test_adjustment_bounds_are_each_stores_own(void **state)
 	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
 }
 
+/* The open states in SQL and in C are the same list. */
+static void
+test_open_states_agree_in_sql_and_c(void **state)
+{
+	static const char *const states[] = { "draft", "ready", "submitted",
+		"documents-requested", "approved", "denied", "closed",
+		"withdrawn" };
+	struct unit_db *u = *state;
+	sqlite3_stmt *stmt;
+	int nopen = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT ?1 IN "
+	    MR_CASE_OPEN_SQL, -1, &stmt, NULL), SQLITE_OK);
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+		assert_true(mr_state_valid(states[i]));
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, states[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(stmt, 0),
+		    mr_state_is_open(states[i]));
+		nopen += mr_state_is_open(states[i]);
+	}
+	sqlite3_finalize(stmt);
+	assert_int_equal(nopen, 4);
+}
+
 int
 main(void)
 {
@@ -254,6 +282,7 @@ main(void)
 		T(test_set_is_all_or_nothing),
 		T(test_json_masks_tin_unless_revealed),
 		T(test_adjustment_bounds_are_each_stores_own),
+		T(test_open_states_agree_in_sql_and_c),
 	};
 #undef T
 
