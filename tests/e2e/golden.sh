@@ -9,7 +9,9 @@
 . "$top_srcdir/tests/e2e/lib.sh"
 
 G="$top_srcdir/tests/golden"
-ME=$(id -un)
+# Who the CLI records as the actor: the user's name, else $USER, else unknown.
+ME=$(id -un 2>/dev/null) || ME=${USER:-unknown}
+[ -n "$ME" ] || ME=unknown
 seen="$T/seen"
 : >"$seen"
 
