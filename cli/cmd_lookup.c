@@ -8,16 +8,19 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/lookup.h"
 #include "lib/mr_case.h"
 #include "lib/mr_config.h"
 #include "lib/mr_eligibility.h"
+#include "lib/mr_evidence.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_qpp.h"
 #include "lib/mr_score.h"
@@ -213,6 +216,65 @@ parse_run(struct cli_ctx *ctx, const char *s, int *run)
 	return EXIT_OK;
 }
 
+/*
+ * The kept answer's exact bytes as evidence of kind participation-status
+ * of case id, with where and when they came from in the note.  The bytes
+ * go through a private temporary file, the evidence store's input.
+ */
+static int
+attach_record(struct cli_ctx *ctx, long long id, const struct mr_elig_kept *k,
+    int64_t *evidence_id, struct mr_err *err)
+{
+	struct mr_evidence_result res;
+	struct mr_evidence_file f;
+	char path[] = "/tmp/mipsreview-lookup.XXXXXX", name[64], note[900];
+	const char *tmpdir = getenv("TMPDIR");
+	char *tpath = NULL;
+	size_t off = 0;
+	ssize_t w;
+	int fd, rc = -1;
+
+	if (tmpdir != NULL && tmpdir[0] == '/' &&
+	    asprintf(&tpath, "%s/mipsreview-lookup.XXXXXX", tmpdir) == -1)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	if ((fd = mkstemp(tpath ? tpath : path)) == -1) {
+		mr_err_set(err, MR_EFAIL, "temporary file: %s", strerror(errno));
+		goto out;
+	}
+	while (off < k->len) {
+		if ((w = write(fd, k->body + off, k->len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			mr_err_set(err, MR_EFAIL, "temporary file: %s",
+			    strerror(errno));
+			close(fd);
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) == -1) {
+		mr_err_set(err, MR_EFAIL, "temporary file: %s", strerror(errno));
+		goto out;
+	}
+	snprintf(name, sizeof name, "qpp-eligibility-%s-%d.json", k->npi,
+	    k->performance_year);
+	snprintf(note, sizeof note, "CMS QPP Eligibility API v%d answer: %s; "
+	    "retrieved %s; server Date: %s; SHA-256 %s", k->api_version, k->url,
+	    k->retrieved_at, k->server_date[0] ? k->server_date : "none",
+	    k->sha256);
+	f.path = tpath ? tpath : path;
+	f.name = name;
+	if (mr_evidence_attach(ctx->st, "case", id, &f, 1,
+	    "participation-status", note, &res, err) == -1)
+		goto out;
+	*evidence_id = res.id;
+	rc = 0;
+out:
+	unlink(tpath ? tpath : path);
+	free(tpath);
+	return rc;
+}
+
 int
 cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -224,9 +286,10 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_case c;
 	char npi[11];
 	const char *arg, *how = "", *v;
-	long long id;
+	long long id = 0;
 	int rc, year = 0, run = 0, refresh, offline, changed = 0;
-	int have_kept, fetched = 0, stale = 0;
+	int have_kept, fetched = 0, stale = 0, attach;
+	int64_t evidence_id = 0;
 	json_t *o;
 
 	memset(&kept, 0, sizeof kept);
@@ -238,12 +301,16 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 		return rc;
 	refresh = cli_opt(a, "refresh") != NULL;
 	offline = cli_opt(a, "offline") != NULL;
+	attach = cli_opt(a, "attach") != NULL;
 	if (refresh && offline)
 		return cli_usage(ctx, "--refresh and --offline exclude each other");
 	arg = a->argv[0];
 	if (strlen(arg) == 10 && strspn(arg, "0123456789") == 10) {
 		if (mr_npi_validate(arg, &err) == -1)
 			return cli_fail(ctx, &err);
+		if (attach)
+			return cli_usage(ctx, "--attach needs a CASE: evidence "
+			    "belongs to a case");
 		snprintf(npi, sizeof npi, "%s", arg);
 		if (year == 0)
 			year = this_year(ctx);
@@ -298,6 +365,14 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 		mr_elig_kept_release(&kept);
 		return cli_fail(ctx, &err);
 	}
+	/* Evidence only of a record CMS gave now or kept: never a stale one
+	 * shown because CMS could not be reached. */
+	if (attach && !stale && attach_record(ctx, id, &kept, &evidence_id,
+	    &err) == -1) {
+		mr_elig_release(&rec);
+		mr_elig_kept_release(&kept);
+		return cli_fail(ctx, &err);
+	}
 	rc = EXIT_OK;
 	if (ctx->json) {
 		o = mr_elig_to_json(&rec, &kept, (time_t)ctx->now);
@@ -306,10 +381,17 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 			    "cms" : "kept"));
 			json_object_set_new(o, "changed", fetched ?
 			    json_boolean(changed) : json_null());
+			json_object_set_new(o, "evidence_id", evidence_id ?
+			    json_integer(evidence_id) : json_null());
 		}
 		rc = cli_print_json(o);
-	} else
+	} else {
 		lookup_print_text(&rec, &kept, (time_t)ctx->now, how);
+		if (evidence_id)
+			printf("\nAttached to case %lld as evidence %lld "
+			    "(participation-status, SHA-256 %.12s...).\n", id,
+			    (long long)evidence_id, kept.sha256);
+	}
 	mr_elig_release(&rec);
 	mr_elig_kept_release(&kept);
 	if (stale) {

@@ -387,6 +387,7 @@ static const struct cli_cmd commands[] = {
 	  .summary = "attach documents to a case or hardship filing as evidence",
 	  .help =
 	    "  --kind KIND           submission-receipt, qp-determination,\n"
+	    "                        participation-status (lookup --attach),\n"
 	    "                        tin-npi-record, hardship-approval,\n"
 	    "                        cms-correspondence, ehr-vendor-letter,\n"
 	    "                        screenshot, other (default)\n"
@@ -558,10 +559,11 @@ static const struct cli_cmd commands[] = {
 	},
 	{ .name = "lookup",
 	  .fn = cmd_lookup,
-	  .opts = "year= run= refresh offline",
+	  .opts = "year= run= refresh offline attach",
 	  .min_args = 1, .max_args = 1,
 	  .missing = "one NPI or CASE id is expected",
-	  .usage = "NPI|CASE [--year Y] [--run N] [--refresh|--offline] [--json]",
+	  .usage = "NPI|CASE [--year Y] [--run N] [--refresh|--offline] "
+	    "[--attach] [--json]",
 	  .summary = "a clinician's eligibility record from CMS (QPP Eligibility API)",
 	  .help =
 	    "  NPI or CASE           a 10-digit NPI (checked before asking), or a\n"
@@ -574,6 +576,9 @@ static const struct cli_cmd commands[] = {
 	    "                        CMS cannot be reached the kept record is shown\n"
 	    "                        with its age and the exit status says why\n"
 	    "  --offline             only the kept record; never ask CMS\n"
+	    "  --attach              (CASE) attach the answer's exact bytes to the\n"
+	    "                        case as evidence of kind participation-status,\n"
+	    "                        noting URL, retrieval time, Date and SHA-256\n"
 	    "  --json                one JSON object\n"
 	    "  Settings: qpp_api_url, qpp_api_version, qpp_ca_file, qpp_timeout,\n"
 	    "  qpp_connect_timeout, qpp_retries, qpp_max_wait, qpp_rate_limit\n"

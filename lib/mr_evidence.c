@@ -41,6 +41,7 @@ static const struct {
 } kinds[] = {
 	{ "submission-receipt",	"submission receipt" },
 	{ "qp-determination",	"QP determination" },
+	{ "participation-status", "CMS participation status" },
 	{ "tin-npi-record",	"TIN/NPI record" },
 	{ "hardship-approval",	"hardship approval" },
 	{ "cms-correspondence",	"CMS correspondence" },

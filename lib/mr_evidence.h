@@ -24,7 +24,7 @@
 struct mr_store;
 
 #define MR_EVIDENCE_KINDS "submission-receipt, qp-determination, " \
-	"tin-npi-record, hardship-approval, cms-correspondence, " \
+	"participation-status, tin-npi-record, hardship-approval, cms-correspondence, " \
 	"ehr-vendor-letter, screenshot, other"
 
 /* 0 if kind is one of MR_EVIDENCE_KINDS, else -1 (MR_EINVAL) naming them. */

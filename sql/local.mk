@@ -19,4 +19,6 @@ SQL_FILES += sql/008_reference.sql
 SQL_FILES += sql/009_case_request.sql
 # -- eligibility records from CMS
 SQL_FILES += sql/010_eligibility.sql
+# -- evidence of CMS's participation status (the eligibility answer itself)
+SQL_FILES += sql/011_participation_status.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

@@ -117,6 +117,23 @@ ok "lookup case 3" "$MR" lookup 3
 ok "grounds case 3" "$MR" grounds 3 --json
 expect_match "eligible: not supported" "$(cat "$T/out")" '"finding": "does-not-support"'
 
+# --- the answer as evidence
+REFUSE_LINES=2 refuses "attach needs a case" 2 "needs a CASE" "$MR" lookup "$SEED_NPI" --year 2024 --attach
+ok "check before" "$MR" check 1 --json
+expect_match "checklist asks for the lookup" "$(cat "$T/out")" '"participation-status"'
+ok "attach the kept answer" "$MR" lookup 1 --attach --json
+eid=$(json_get evidence_id <"$T/out")
+kept_sha=$(json_get sha256 <"$T/out")
+ok "evidence show" "$MR" evidence show "$eid" --json
+expect_eq "kind" "$(json_get kind <"$T/out")" "participation-status"
+expect_eq "same bytes" "$(json_get sha256 <"$T/out")" "$kept_sha"
+expect_match "note names URL, time, Date, hash" "$(json_get note <"$T/out")" \
+	"v6 answer: https://127.0.0.1:$PORT/api/eligibility/npis/1234567893\?year=2024&runNum=2; retrieved 2025-09-01T12:00:00Z; server Date: [A-Z][a-z]{2}, .* GMT; SHA-256 $kept_sha"
+ok "check after" "$MR" check 1 --json
+expect_eq "participation status present" "$(/usr/bin/python3 -c 'import json,sys
+print([c["present"] for c in json.load(sys.stdin)["checklist"] if c["kind"]=="participation-status"][0])' <"$T/out")" "1"
+ok "evidence verify" "$MR" evidence verify 1
+
 # --- failures: one line, a distinct status, nothing stored
 refuses "404" 4 "no eligibility record for NPI 1000000012" "$MR" lookup 1000000012 --year 2024
 refuses "400" 11 "HTTP 400 (Please supply a valid NPI)" "$MR" lookup 1000000020 --year 2024
