@@ -1,8 +1,11 @@
 #!/bin/sh
-# contrib/install-deps.sh [--test] [--bench] [--fuzz]: install the Debian 12
-# packages mipsreview needs to build (and, with --test, to run its test
-# suite; with --bench, its benchmarks; with --fuzz, make fuzz: clang and
-# its libFuzzer runtime).  Run as root.
+# contrib/install-deps.sh [--package] [--test] [--bench] [--fuzz]: install
+# the Debian 12 packages mipsreview needs to build (and, with --package, to
+# build, check and install its Debian package and follow the README:
+# man-db for the manual, curl for the calendar feed; with --test, to run
+# its test suite, which includes the package; with --bench, its
+# benchmarks; with --fuzz, make fuzz: clang and its libFuzzer runtime).
+# Run as root.
 set -eu
 build="build-essential autoconf automake pkg-config tzdata
  libsqlite3-dev sqlite3 libcurl4-openssl-dev libical-dev libmicrohttpd-dev
@@ -10,15 +13,17 @@ build="build-essential autoconf automake pkg-config tzdata
 # import and export
 build="$build libcsv-dev"
 test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
+package="debhelper dpkg-dev fakeroot lintian adduser man-db curl"
 bench="wrk nginx-light hyperfine time"
 fuzz="clang libclang-rt-14-dev"
 pkgs=$build
 for a in "$@"; do
 	case $a in
-	--test) pkgs="$pkgs $test" ;;
+	--package) pkgs="$pkgs $package" ;;
+	--test) pkgs="$pkgs $test $package" ;;
 	--bench) pkgs="$pkgs $test $bench" ;;
 	--fuzz) pkgs="$pkgs $fuzz" ;;
-	*) echo "usage: $0 [--test] [--bench] [--fuzz]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--package] [--test] [--bench] [--fuzz]" >&2; exit 2 ;;
 	esac
 done
 # Node.js for the ical.js test: Debian's nodejs and npm, unless a Node.js

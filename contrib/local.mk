@@ -1,6 +1,10 @@
 # contrib/: quick start, dependency installer, service files, completion.
 EXTRA_DIST += contrib/install-deps.sh contrib/quickstart.sh contrib/run-tests.sh \
-	contrib/mipsreview.bash-completion
+	contrib/build-deb.sh contrib/mipsreview.bash-completion \
+	tests/installed/tour.sh tests/installed/system.sh \
+	debian/changelog debian/control debian/copyright debian/rules \
+	debian/postinst debian/postrm debian/source/format \
+	debian/mipsreview.lintian-overrides
 bashcompletiondir = $(datadir)/bash-completion/completions
 bashcompletion_DATA = contrib/mipsreview
 CLEANFILES += contrib/mipsreview

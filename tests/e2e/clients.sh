@@ -28,7 +28,7 @@ icaljs_items() {
 		    "$top_srcdir/tests/e2e/icaljs/check.mjs" "$T/icaljs/"
 		(cd "$T/icaljs" && npm ci --no-audit --no-fund --silent \
 		    >"$T/npm.log" 2>&1) || {
-			fail "npm ci of ical.js failed: $(tail -3 "$T/npm.log")"
+			fail "setting up ical.js needs the npm registry (registry.npmjs.org), and npm ci failed: $(tail -3 "$T/npm.log")"
 			finish
 		}
 	fi
