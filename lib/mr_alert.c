@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libical/ical.h>
 
 #include "lib/mr_alert.h"
 #include "lib/mr_config.h"
@@ -291,42 +290,6 @@ mr_alert_subject(const struct mr_deadline_item *it, time_t now, char *buf,
 	return 0;
 }
 
-/* The event for calendars: the deadline as a zero-length VEVENT in UTC. */
-static char *
-ics_for(const struct mr_deadline_item *it, time_t now, const char *summary,
-    const char *description, const char *from)
-{
-	icalcomponent *cal, *ev;
-	struct icaltimetype start, stamp;
-	char uid[200], *text;
-
-	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal,
-	    icalproperty_new_prodid("-//mipsreview//alerts//EN"));
-	ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	/* UTC times: a reader without the zone's VTIMEZONE still gets the instant. */
-	start = icaltime_from_timet_with_zone(it->closes_at, 0,
-	    icaltimezone_get_utc_timezone());
-	stamp = icaltime_from_timet_with_zone(now, 0,
-	    icaltimezone_get_utc_timezone());
-	snprintf(uid, sizeof uid, "mipsreview-%s-%lld-deadline@%s", it->what,
-	    (long long)it->id, domain_of(from));
-	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(start));
-	icalcomponent_add_property(ev, icalproperty_new_sequence(
-	    (int)(it->sequence & 0x7fffffff)));
-	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
-	icalcomponent_add_property(ev, icalproperty_new_description(description));
-	icalcomponent_add_property(ev, icalproperty_new_transp(
-	    ICAL_TRANSP_TRANSPARENT));
-	icalcomponent_add_component(cal, ev);
-	text = icalcomponent_as_ical_string_r(cal);
-	icalcomponent_free(cal);
-	return text;
-}
-
 static void
 body_line(char **body, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -355,15 +318,15 @@ int
 mr_alert_compose(const struct mr_deadline_item *it, long long offset,
     time_t now, const struct mr_alert_settings *set, const char *const *to,
     int nto, const char *missing_evidence, const char *undated,
-    const char *ics_text, char **msg, size_t *len, struct mr_err *err)
+    const char *ics, char **msg, size_t *len, struct mr_err *err)
 {
 	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
-	char utc[32], label[32], attach[64], summary[300];
-	char *body = strdup(""), *ics = NULL;
+	char utc[32], label[32], attach[64];
+	char *body = strdup("");
 	struct mr_mail m = { 0 };
 	int documents, rc = -1;
-	const char *title = deadline_title(it, &documents);
 
+	(void)deadline_title(it, &documents);
 	*msg = NULL;
 	if (set->from == NULL) {
 		mr_err_set(err, MR_EINVAL, "smtp_from is not set; add "
@@ -420,18 +383,14 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	    "case") == 0 ? "show" : "hardship show", (long long)it->id);
 	body_line(&body, "%s", "");
 	body_line(&body, "-- ");
-	body_line(&body, "Sent by mipsreview, %s before the deadline, to the "
-	    "owner of this %s and the", label, it->what);
-	body_line(&body, "addresses in alert_to.  The attached calendar "
-	    "entry holds the deadline.");
+	/* The true lead time: a run that missed its moment sends later. */
+	body_line(&body, "Sent by mipsreview %s before the deadline (the %s "
+	    "reminder) to the owner of", left, label);
+	body_line(&body, "this %s and the addresses in alert_to.%s", it->what,
+	    ics != NULL ? "  The attached calendar entry holds the deadline." :
+	    "");
 	if (body == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	snprintf(summary, sizeof summary, "%s deadline: %s", title, name);
-	if (ics_text == NULL && (ics = ics_for(it, now, summary, subject,
-	    set->from)) == NULL) {
-		mr_err_set(err, MR_EFAIL, "building the calendar entry failed");
 		goto out;
 	}
 	snprintf(attach, sizeof attach, "%s-%lld-deadline.ics", it->what,
@@ -441,17 +400,19 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	m.nto = nto;
 	m.subject = subject;
 	m.message_id = mid;
-	m.date = now;
+	/* The message is written now, whatever clock the deadlines use. */
+	m.date = time(NULL);
 	m.body = body;
-	m.attach_name = attach;
-	m.attach_type = "text/calendar; charset=utf-8";
-	m.attach_data = ics_text ? ics_text : ics;
-	m.attach_len = strlen(m.attach_data);
+	if (ics != NULL) {
+		m.attach_name = attach;
+		m.attach_type = "text/calendar; charset=utf-8";
+		m.attach_data = ics;
+		m.attach_len = strlen(ics);
+	}
 	if (mr_mail_compose(&m, msg, len, err) == -1)
 		goto out;
 	rc = 0;
 out:
 	free(body);
-	free(ics);
 	return rc;
 }

@@ -78,7 +78,7 @@ int	mr_alert_subject(const struct mr_deadline_item *, time_t now, char *buf,
 	    size_t len);
 /*
  * The whole message of a reminder, ready for mr_mailer_send: text body
- * and an .ics attachment (ics, or when NULL a plain event in UTC).
+ * and, when ics is not NULL, that calendar (mr_ical's, the feed's UID) attached.
  * missing_evidence (may be NULL) is the evidence still missing, one item
  * a line; undated (may be NULL) the open items with no known deadline,
  * one a line, which no reminder would otherwise mention.

@@ -559,10 +559,16 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 
 	memset(tot, 0, sizeof *tot);
 	make_token(token, sizeof token);
-	/* Without the database's UID key the attachment is a plain event. */
+	/*
+	 * The attachment is the item as the feed and export write it (one
+	 * writer, one UID), sent as PUBLISH; without the database's UID key
+	 * there is no attachment rather than an entry with another UID.
+	 */
 	have_ical = set->have_ical;
 	if (have_ical) {
 		ical = set->ical;
+		ical.method = "PUBLISH";
+		ical.organizer = set->from;
 		if (mr_ical_key(st, &ical, NULL) == -1)
 			have_ical = 0;
 	}

@@ -188,6 +188,10 @@ mr_ical_begin(const struct mr_ical_opts *o, mr_ical_sink sink, void *arg,
 	if (emit(w, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
 	    "CALSCALE:GREGORIAN\r\n", err) == -1)
 		goto fail;
+	/* Mail clients offer to add a PUBLISH calendar (RFC 5546 3.2.1). */
+	if (o->method != NULL && emit_text_line(w, "METHOD", o->method,
+	    err) == -1)
+		goto fail;
 	if (emit_text_line(w, "X-WR-CALNAME", o->calname ? o->calname :
 	    "MIPS deadlines", err) == -1)
 		goto fail;
@@ -622,6 +626,14 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 
 		snprintf(prop, sizeof prop, "DTSTART%s", name_when);
 		sb_line(&b, prop, when);
+	}
+	if (w->opts.method != NULL && w->opts.organizer != NULL) {
+		/* PUBLISH requires an ORGANIZER on each event (RFC 5546 3.2.1). */
+		char org[300];
+
+		snprintf(org, sizeof org, "mailto:%s", w->opts.organizer);
+		if (strpbrk(org, "\r\n") == NULL)
+			sb_line(&b, "ORGANIZER", org);
 	}
 	sb_line(&b, "SUMMARY", esc_sum);
 	sb_line(&b, "DESCRIPTION", esc_desc);

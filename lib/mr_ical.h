@@ -40,6 +40,13 @@ struct mr_ical_opts {
 	const char	*calname;	/* X-WR-CALNAME; NULL: "MIPS deadlines" */
 	long long	 refresh;	/* REFRESH-INTERVAL, X-PUBLISHED-TTL (s); 0: none */
 	unsigned char	 key[MR_ICAL_KEYLEN];	/* from mr_ical_key() */
+	/*
+	 * An iTIP method (RFC 5546) for a calendar sent by mail, "PUBLISH",
+	 * and the address it comes from (its ORGANIZER); NULL for feeds and
+	 * exports, which are no iTIP messages.
+	 */
+	const char	*method;
+	const char	*organizer;
 };
 
 /* Called with each piece of the calendar in order; non-zero stops. */

@@ -37,7 +37,12 @@ ok "export the case's calendar" $MR export ics --case 1
 expect_eq "the attachment is the feed's event (same UID)" \
 	"$($PY "$CHECK_PY" "$T/main/mail" uid case-1.)" \
 	"$(grep -m1 '^UID:' "$T/out" | tr -d '\r' | cut -d: -f2)"
+expect_eq "the attachment is PUBLISH, from smtp_from (mail clients offer to add it)" \
+	"$($PY "$CHECK_PY" "$T/main/mail" method)" "PUBLISH mailto:$(sed -n 's/^smtp_from *= *//p' "$MIPSREVIEW_CONFIG")"
+expect_eq "the feed and export carry no METHOD" "$(grep -c '^METHOD' "$T/out")" "0"
 body=$($PY "$CHECK_PY" "$T/main/mail" body)
+expect_match "body: the true lead time in the footer" "$body" \
+	"Sent by mipsreview 10d 12h before the deadline \(the 14d reminder\)"
 expect_match "body: announced zone" "$body" "Oct 11 2024 7:00 PM CDT \(America/Chicago, as announced\)"
 expect_match "body: the recipients' zone" "$body" "Oct 11 2024 8:00 PM EDT \(America/New_York\)"
 expect_match "body: UTC" "$body" "2024-10-12T00:00:00Z"

@@ -70,6 +70,12 @@ def main():
                 [p for p in msg.iter_attachments()
                  if p.get_content_type() == "text/calendar"][0].get_content())
             rows.append(str([c for c in cal.walk() if c.name == "VEVENT"][0]["UID"]))
+        elif mode == "method":
+            cal = icalendar.Calendar.from_ical(
+                [p for p in msg.iter_attachments()
+                 if p.get_content_type() == "text/calendar"][0].get_content())
+            ev = [c for c in cal.walk() if c.name == "VEVENT"][0]
+            rows.append("%s %s" % (cal.get("METHOD"), ev.get("ORGANIZER")))
         elif mode == "body":
             if len(sys.argv) > 3 and sys.argv[3] not in msg["Message-ID"]:
                 continue

@@ -202,7 +202,8 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
 	    to, 1, "  - signed attestation\n  - QPP portal screenshot",
 	    "  - case 3 (PY2025): no targeted-review window is known for "
-	    "performance year 2025; set one: mipsreview window add", NULL, &msg,
+	    "performance year 2025; set one: mipsreview window add",
+	    "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n", &msg,
 	    &len, &err), 0);
 	assert_non_null(strstr(msg, "Open with no deadline known (no reminder "
 	    "comes for these until one is set):\r\n  - case 3 (PY2025): no "
@@ -217,10 +218,47 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	assert_non_null(strstr(msg, "Content-Type: text/calendar; charset=utf-8; "
 	    "name=\"case-12-deadline.ics\""));
 	free(msg);
+	/* No calendar from the one writer: no attachment, never another. */
+	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
+	    to, 1, NULL, NULL, NULL, &msg, &len, &err), 0);
+	assert_null(strstr(msg, "text/calendar"));
+	assert_null(strstr(msg, "BEGIN:VEVENT"));
+	free(msg);
 	set.from = NULL;
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
 	    to, 1, NULL, NULL, NULL, &msg, &len, &err), -1);
 	assert_non_null(strstr(err.msg, "smtp_from"));
+}
+
+/*
+ * A run that missed the 7d moment sends the 7d reminder 3d 9h before the
+ * deadline: the footer says 3d 9h.  The Date header is the real time of
+ * writing, not the clock the deadlines are computed with (--now).
+ */
+static void
+test_footer_says_the_true_lead_time_and_date_is_real(void **state)
+{
+	struct mr_deadline_item it = item();
+	struct mr_alert_settings set = { .from = "alerts@practice.example" };
+	const char *to[] = { "ada@practice.example" };
+	struct mr_err err = { 0 };
+	char *msg = NULL, *date, year[8];
+	size_t len = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	(void)state;
+	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 3 * DAY -
+	    9 * 3600, &set, to, 1, NULL, NULL, NULL, &msg, &len, &err), 0);
+	assert_non_null(strstr(msg, "Sent by mipsreview 3d 9h before the deadline "
+	    "(the 7d reminder)"));
+	assert_null(strstr(msg, "7d before"));
+	assert_non_null(date = strstr(msg, "Date: "));
+	gmtime_r(&now, &tm);
+	snprintf(year, sizeof year, " %d ", tm.tm_year + 1900);
+	assert_true(strstr(date, year) != NULL &&
+	    strstr(date, year) < strstr(date + 2, "\r\n"));
+	free(msg);
 }
 
 static void
@@ -265,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_message_id_is_deterministic_per_reminder),
 		cmocka_unit_test(test_recipients_are_owner_then_alert_to_once_each),
 		cmocka_unit_test(test_composed_message_masks_the_tin_and_carries_the_ics),
+		cmocka_unit_test(test_footer_says_the_true_lead_time_and_date_is_real),
 		cmocka_unit_test(test_settings_default_offsets_and_lease),
 	};
 	return cmocka_run_group_tests_name("alert", tests, NULL, NULL);
