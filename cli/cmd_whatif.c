@@ -85,8 +85,10 @@ parse_dollars(const char *s, double *out, struct mr_err *err)
 static int
 practice_size(const struct mr_case *c)
 {
-	/* A "small practice" has 15 or fewer clinicians (42 CFR 414.1305). */
-	if (strcmp(c->practice, "small") == 0 || strcmp(c->practice, "solo") == 0)
+	/* A "small practice" has 15 or fewer clinicians (42 CFR 414.1305);
+	 * CMS's special status says so, as may the practice kind. */
+	if ((c->special_statuses & MR_SPECIAL_SMALL_PRACTICE) ||
+	    strcmp(c->practice, "small") == 0 || strcmp(c->practice, "solo") == 0)
 		return MR_PRACTICE_SMALL;
 	if (strcmp(c->practice, "large") == 0)
 		return MR_PRACTICE_OTHER;
@@ -265,6 +267,7 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_hardship h;
 	struct mr_err err = { 0 };
 	double override[MR_NCAT], score[MR_NCAT], charges = NAN;
+	struct mr_score_bonus bonus = { .complex_patient = NAN };
 	unsigned int reweight = 0, bits, given = 0;
 	int rc = EXIT_FAIL, nextra = 0, nrules, have_case = 0;
 	const char *v;
@@ -288,6 +291,19 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	if ((v = cli_opt(a, "allowed-charges")) != NULL &&
 	    parse_dollars(v, &charges, &err) == -1)
 		return cli_fail(ctx, &err);
+	if ((v = cli_opt(a, "complex-patient-bonus")) != NULL) {
+		char *end;
+
+		errno = 0;
+		bonus.complex_patient = strtod(v, &end);
+		if (end == v || *end != '\0' || errno != 0 ||
+		    !isfinite(bonus.complex_patient)) {
+			mr_err_set(&err, MR_EINVAL, "complex-patient-bonus '%s': "
+			    "a number of points is expected, e.g. 3.5", v);
+			return cli_fail(ctx, &err);
+		}
+	}
+	bonus.small_practice = cli_opt(a, "small-practice-bonus") != NULL;
 	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_case_get(ctx->st, id, &c, &err) == -1)
@@ -310,7 +326,8 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	for (int i = 0; i < MR_NCAT; i++)
 		if (!isnan(override[i]))
 			score[i] = override[i];
-	if (mr_score_final(ref, score, reweight, practice_size(&c), wi, &err) == -1 ||
+	if (mr_score_final_bonus(ref, score, reweight, practice_size(&c), &bonus,
+	    wi, &err) == -1 ||
 	    mr_score_adjustment(ref, wi->final_score, wi, &err) == -1)
 		goto fail;
 

@@ -471,15 +471,26 @@ static const struct cli_cmd commands[] = {
 	},
 	{ .name = "whatif",
 	  .fn = cmd_whatif,
-	  .opts = "reweight= score= allowed-charges=",
+	  .opts = "reweight= score= allowed-charges= complex-patient-bonus= "
+	    "small-practice-bonus",
 	  .min_args = 1, .max_args = 1,
 	  .missing = "one CASE id is expected",
 	  .usage = "CASE [--reweight CATS] [--score CAT=VALUE...] "
+	    "[--complex-patient-bonus N] [--small-practice-bonus] "
 	    "[--allowed-charges DOLLARS] [--json]",
 	  .summary = "recompute a case's score and payment adjustment",
 	  .help =
 	    "  --reweight CATS        categories to weight 0 % (quality,cost,ia,pi)\n"
 	    "  --score CAT=VALUE      a category score to use instead (repeatable)\n"
+	    "  --complex-patient-bonus N  add N points to the final score (PY2018-\n"
+	    "                         2019 up to 5, from PY2020 up to 10)\n"
+	    "  --small-practice-bonus add the small practice bonus (15 or fewer\n"
+	    "                         clinicians): PY2018 +5 final points; from\n"
+	    "                         PY2019 6 quality measure points (estimate)\n"
+	    "  A small practice's PI is reweighted automatically from PY2022\n"
+	    "  when it has no PI score; the final score is capped at 100.\n"
+	    "  Below the threshold the adjustment follows 42 CFR 414.1405(b)'s\n"
+	    "  line (an estimate: CMS's published factors can differ slightly).\n"
 	    "  --allowed-charges USD  Medicare Part B allowed charges: adds the\n"
 	    "                         dollar difference (an estimate)\n"
 	    "  --json                 one JSON object, rules applied as a list\n",

@@ -17,6 +17,7 @@ static const char *const category_names[MR_NCAT] = {
 
 /* Where the formulas (not the figures) come from. */
 #define SRC_1405	"42 CFR 414.1405(b) (law.lawstack.com copy)"
+#define SRC_1380	"42 CFR 414.1380 (github.com/MichalOpoka/ecfr copy, amended through 88 FR 79535)"
 #define SRC_NEUTRAL	"ASCO; aafp.org (fewer than two scored categories: final score = performance threshold)"
 
 const char *
@@ -403,6 +404,25 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 		    "%s already weighs 0 %% in PY%d; reweighting it changes "
 		    "nothing", cats, ref->year);
 	}
+	/* From the 2024 payment year (PY2022) a small practice's PI is
+	 * reweighted as a special status, no application needed; PI data
+	 * it submits is still scored (42 CFR 414.1380(c)(2)(i)(C)(9) and
+	 * the opening of (C)). */
+	if (practice == MR_PRACTICE_SMALL && ref->year >= 2022 &&
+	    (counted & MR_CAT_PI) && !(reweight & MR_CAT_PI)) {
+		if (isnan(score[3])) {
+			reweight |= MR_CAT_PI;
+			mr_score_note(res, "small-practice-pi", SRC_1380 " "
+			    "(c)(2)(i)(C)(9)", 1, 0, "small practice, no PI "
+			    "data: from PY2022 CMS reweights Promoting "
+			    "Interoperability to 0 %% automatically, without an "
+			    "application");
+		} else
+			mr_score_note(res, "small-practice-pi", SRC_1380 " "
+			    "(c)(2)(i)(C)", 1, 0, "small practice with a PI "
+			    "score: PI data submitted is scored, so PI is not "
+			    "reweighted");
+	}
 	r = (reweight | ref->auto_reweighted) & counted;
 	res->reweighted = r;
 	scorable = counted & ~r;
@@ -473,9 +493,97 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 	res->final_score = round(total) / 100.0;
 	if (res->final_score > 100)
 		res->final_score = 100;
-	mr_score_note(res, "final-score", "the weights above; final score "
-	    "capped at 100 (aao.org)", 1, 0, "final score = %s = %.2f "
-	    "(bonus points are not modelled)", sum, res->final_score);
+	mr_score_note(res, "final-score", "the weights above; 42 CFR "
+	    "414.1380(c): final score capped at 100", 1, 0, "final score = %s "
+	    "= %.2f", sum, res->final_score);
+	return 0;
+}
+
+double
+mr_score_complex_patient_max(int year)
+{
+	/* 42 CFR 414.1380(c)(3): from the 2020 payment year (PY2018), at
+	 * most 5; doubled, at most 10, for the 2022 and 2023 payment years
+	 * (PY2020-2021, COVID-19); at most 10 from PY2022 ((c)(3)(viii)). */
+	if (year < 2018)
+		return 0;
+	return year < 2020 ? 5 : 10;
+}
+
+int
+mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT],
+    unsigned int reweight, int practice, const struct mr_score_bonus *b,
+    struct mr_score_result *res, struct mr_err *err)
+{
+	double sc[MR_NCAT], cpb = b ? b->complex_patient : NAN, max, q = NAN;
+	int spb = b ? b->small_practice : 0, add5 = 0;
+
+	memcpy(sc, score, sizeof sc);
+	if (spb && practice != MR_PRACTICE_SMALL)
+		return mr_err_set(err, MR_EINVAL, "small-practice-bonus: only "
+		    "a practice of 15 or fewer clinicians earns it; record it on "
+		    "the case (mipsreview set CASE special_statuses=small-practice)");
+	if (spb && ref->year < 2018)
+		return mr_err_set(err, MR_EINVAL, "small-practice-bonus: there "
+		    "was none in PY%d; it began with PY2018", ref->year);
+	if (!isnan(cpb)) {
+		max = mr_score_complex_patient_max(ref->year);
+		if (max == 0)
+			return mr_err_set(err, MR_EINVAL, "complex-patient-bonus: "
+			    "there was none in PY%d; it began with PY2018 "
+			    "(42 CFR 414.1380(c)(3))", ref->year);
+		if (cpb < 0 || cpb > max)
+			return mr_err_set(err, MR_EINVAL, "complex-patient-bonus "
+			    "'%g': in PY%d it runs from 0 to %g points (42 CFR "
+			    "414.1380(c)(3))", cpb, ref->year, max);
+	}
+	if (spb && ref->year >= 2019) {
+		/* Measure bonus points join the quality numerator; without
+		 * the case's own denominator, 6 measures x 10 points. */
+		if (isnan(sc[0]))
+			return mr_err_set(err, MR_EINVAL, "small-practice-bonus: "
+			    "the bonus is quality points, and quality has no "
+			    "score: give --score quality=N");
+		q = sc[0];
+		sc[0] += 100.0 * MR_SMALL_PRACTICE_QUALITY_POINTS /
+		    MR_QUALITY_AVAILABLE_POINTS;
+		if (sc[0] > 100)
+			sc[0] = 100;
+	} else if (spb)
+		add5 = 1;
+	if (mr_score_final(ref, sc, reweight, practice, res, err) == -1)
+		return -1;
+	if (!isnan(q)) {
+		res->estimate = 1;
+		mr_score_note(res, "small-practice-bonus", SRC_1380
+		    " (b)(1)(v)(C)", 1, 1, "estimate: a small practice that "
+		    "submits a quality measure gets 6 measure bonus points; over "
+		    "60 available points (6 measures x 10; the case's own total "
+		    "is not known) quality goes from %g to %g (at most 100)",
+		    q, sc[0]);
+	}
+	if (res->neutral) {
+		if (spb || !isnan(cpb))
+			mr_score_note(res, "bonus", SRC_NEUTRAL, 1, 0, "the final "
+			    "score is the performance threshold: no bonus is "
+			    "added");
+		return 0;
+	}
+	if (add5) {
+		res->final_score = fmin(100, res->final_score + 5);
+		mr_score_note(res, "small-practice-bonus", SRC_1380 " (c)(4)",
+		    1, 0, "PY2018 small practice bonus: +5 points on the final "
+		    "score = %.2f (at most 100)", res->final_score);
+	}
+	if (!isnan(cpb)) {
+		res->final_score = fmin(100, res->final_score + cpb);
+		mr_score_note(res, "complex-patient-bonus", SRC_1380 " (c)(3)",
+		    1, 0, "complex patient bonus: +%g points (PY%d: at most %g%s) "
+		    "on the final score = %.2f (at most 100)", cpb, ref->year,
+		    mr_score_complex_patient_max(ref->year), ref->year >= 2022 ?
+		    ", only at or above the median HCC risk or dual-eligible "
+		    "ratio" : "", res->final_score);
+	}
 	return 0;
 }
 
@@ -510,12 +618,15 @@ mr_score_adjustment(const struct mr_score_ref *ref, double s,
 		 * threshold; scores up to q are then held at -m (42 CFR
 		 * 414.1405(b)), so just above q the penalty is 3/4 of m. */
 		res->adjustment = -m * (t - s) / t;
-		mr_score_note(res, "negative-scale", SRC_1405, 1, 0,
-		    "%.2f is below the threshold: linear from -%g %% at 0 to "
-		    "0 %% at %g: -%g x (%g - %.2f) / %g = %.2f %%%s", s, m,
-		    t, m, t, s, t, res->adjustment, ref->year == 2024 ?
-		    "; Healthmonix's PY2024 examples (60 -> -1.73 %, 50 -> "
-		    "-2.89 %) lie a little above this line and are unverified" : "");
+		res->estimate = 1;
+		mr_score_note(res, "negative-scale", SRC_1405, 1, 1,
+		    "estimate: %.2f is below the threshold: linear from -%g %% "
+		    "at 0 to 0 %% at %g: -%g x (%g - %.2f) / %g = %.2f %%; the "
+		    "factors CMS publishes can lie a little above this line "
+		    "(Healthmonix's PY2024 examples: 60 -> -1.73 %% where the "
+		    "rule gives -1.80 %%, 50 -> -2.89 %% where it gives -3.00 "
+		    "%%: 0.07 and 0.11 points), which the published rule does "
+		    "not explain", s, m, t, m, t, s, t, res->adjustment);
 		return 0;
 	}
 	if (s == t) {

@@ -88,7 +88,7 @@ struct mr_score_ref {
 	int		 nweights;
 };
 
-#define MR_SCORE_MAXRULES 16
+#define MR_SCORE_MAXRULES 24
 
 struct mr_score_result {
 	double		 final_score;		/* NaN: not known */
@@ -141,6 +141,37 @@ int	mr_score_final(const struct mr_score_ref *, const double score[MR_NCAT],
  */
 int	mr_score_adjustment(const struct mr_score_ref *, double final_score,
 	    struct mr_score_result *res, struct mr_err *);
+
+/* Bonus points a what-if adds (42 CFR 414.1380(b)(1)(v)(C), (c)(3), (c)(4)). */
+struct mr_score_bonus {
+	double		 complex_patient;	/* points asked for; NaN: none */
+	int		 small_practice;	/* 1: ask for the small practice bonus */
+};
+
+/* Small-practice bonus: 6 measure bonus points in quality (PY2019 on). */
+#define MR_SMALL_PRACTICE_QUALITY_POINTS 6
+/* ... taken over this many available quality points (6 measures x 10). */
+#define MR_QUALITY_AVAILABLE_POINTS 60
+
+/*
+ * The largest complex patient bonus of performance year `year` (5 for
+ * PY2018-2019, 10 from PY2020), 0 when there was none (PY2017).
+ */
+double	mr_score_complex_patient_max(int year);
+
+/*
+ * mr_score_final with bonus points: the small practice bonus (5 points on
+ * the final score in PY2018; from PY2019 6 measure bonus points in the
+ * quality category, taken over 60 available points, an estimate) for a
+ * practice of 15 or fewer clinicians, and the complex patient bonus (capped
+ * at the year's maximum), the final score capped at 100.  Refuses a bonus
+ * the year or the practice does not have.  A neutral score (fewer than two
+ * scored categories) takes no bonus.
+ */
+int	mr_score_final_bonus(const struct mr_score_ref *,
+	    const double score[MR_NCAT], unsigned int reweight, int practice,
+	    const struct mr_score_bonus *, struct mr_score_result *res,
+	    struct mr_err *);
 
 /* Clear *res: nothing known yet, category scores copied (score may be NULL). */
 void	mr_score_result_init(struct mr_score_result *, const double score[MR_NCAT]);

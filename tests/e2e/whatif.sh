@@ -94,4 +94,38 @@ ok "add PY2018 case" "$MR" add --tin "$SEED_TIN" --name "Old" --year 2018 --reas
 wi 4 --reweight ia
 expect_eq "PY2018 no IA: quality 65 %" "$(get whatif.weights.quality)" 65.0
 
+# Case 5: a small practice (special status) that sent no PI data, PY2024.
+# Source: 42 CFR 414.1380(c)(2)(i)(C)(9) (PI reweighted without asking from
+# PY2022) and (c)(2)(ii)(G): small practice, no PI -> 40/30/30/0.
+ok "add small practice case" "$MR" add --tin "$SEED_TIN" --name "Small" --year 2024 --reason scoring-error \
+	--special-status small-practice --quality 80 --cost 50 --ia 100
+wi 5
+expect_eq "PI reweighted without asking" "$(get whatif.reweighted)" '["pi"]'
+expect_eq "small practice weights: quality 40 %" "$(get whatif.weights.quality)" 40.0
+expect_eq "small practice weights: ia 30 %" "$(get whatif.weights.ia)" 30.0
+expect_eq "final = 80x40% + 50x30% + 100x30%" "$(get whatif.final_score)" 77.0
+expect_eq "current side too" "$(get current.final_score)" 77.0
+expect_match "the rule is named" "$(get rules)" "without an application"
+# Source: 42 CFR 414.1380(c)(3)(viii): complex patient bonus up to 10; final capped at 100.
+wi 5 --complex-patient-bonus 4.5
+expect_eq "complex patient bonus added" "$(get whatif.final_score)" 81.5
+wi 5 --complex-patient-bonus 10 --score quality=100,cost=100
+expect_eq "the final score is capped at 100" "$(get whatif.final_score)" 100.0
+refuses "complex patient bonus above 10" 3 "in PY2024 it runs from 0 to 10 points" \
+	"$MR" whatif 5 --complex-patient-bonus 11
+refuses "complex patient bonus not a number" 3 "complex-patient-bonus 'lots'" \
+	"$MR" whatif 5 --complex-patient-bonus lots
+# Source: 42 CFR 414.1380(b)(1)(v)(C): 6 quality measure bonus points (of 60: +10 quality).
+wi 5 --small-practice-bonus
+expect_eq "quality with the small practice bonus" "$(get whatif.category_scores.quality)" 90.0
+expect_eq "final = 90x40% + 50x30% + 100x30%" "$(get whatif.final_score)" 81.0
+expect_eq "the bonus is an estimate" "$(get whatif.estimate)" True
+refuses "small practice bonus for a large practice" 3 "only a practice of 15 or fewer clinicians" \
+	"$MR" whatif 1 --small-practice-bonus
+# Source: 42 CFR 414.1405(b) against Healthmonix PY2024 (60 -> -1.73 %): the line gives -1.80 %.
+wi 1 --score quality=60,cost=60,ia=60,pi=60
+expect_eq "60 -> -1.80 % by the rule" "$(get whatif.payment_adjustment)" -1.8
+expect_eq "the negative side is an estimate" "$(get whatif.estimate)" True
+expect_match "the distance to Healthmonix is named" "$(get rules)" "60 -> -1.73 % where the rule gives -1.80 %"
+
 finish

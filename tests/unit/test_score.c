@@ -138,10 +138,147 @@ test_py2025_positive_side_is_an_estimate(void **state)
 	assert_true(res.estimate);
 	assert_true(near(res.adjustment, 1.05));
 	assert_true(has_rule(&res, "positive-scale", "estimate"));
-	/* Below the threshold nothing is estimated. */
+	/* The full negative at a quarter of the threshold is the rule's. */
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, 10, &res, &err), 0);
+	assert_false(res.estimate);
+}
+
+/*
+ * Source: 42 CFR 414.1405(b) for the line; blog.healthmonix.com for the
+ * PY2024 examples it is measured against (60 -> -1.73 %, 50 -> -2.89 %).
+ * The line gives -1.80 % and -3.00 %: the what-if computes the rule,
+ * calls it an estimate and names the distance.
+ */
+static void
+test_negative_side_is_an_estimate_naming_healthmonix_distance(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+
+	assert_int_equal(mr_score_load(u->st, 2024, &ref, &err), 0);
+	mr_score_result_init(&res, NULL);
+	assert_int_equal(mr_score_adjustment(&ref, 60, &res, &err), 0);
+	assert_true(near(res.adjustment, -1.80));
+	assert_true(fabs(res.adjustment - -1.73) < 0.08);
+	assert_true(res.estimate);
+	assert_true(has_rule(&res, "negative-scale", "60 -> -1.73 % where the rule gives -1.80 %"));
 	mr_score_result_init(&res, NULL);
 	assert_int_equal(mr_score_adjustment(&ref, 50, &res, &err), 0);
-	assert_false(res.estimate);
+	assert_true(near(res.adjustment, -3.00));
+	assert_true(fabs(res.adjustment - -2.89) < 0.12);
+	assert_true(has_rule(&res, "negative-scale", "0.07 and 0.11 points"));
+}
+
+/*
+ * Source: 42 CFR 414.1380(c)(2)(i)(C)(9): from the 2024 payment year
+ * (PY2022) a small practice's PI is reweighted without an application;
+ * table (G) then gives 40/30/30/0.  Submitted PI data is still scored.
+ */
+static void
+test_small_practice_pi_reweighted_automatically_from_py2022(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 80, 50, 100, NOSCORE };
+	double with_pi[MR_NCAT] = { 80, 50, 100, 60 };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, 0, MR_PRACTICE_SMALL, &res,
+	    &err), 0);
+	assert_int_equal(res.reweighted, MR_CAT_PI);
+	assert_true(near(res.w[0], 40) && near(res.w[2], 30));
+	assert_true(near(res.final_score, 0.40 * 80 + 0.30 * 50 + 0.30 * 100));
+	assert_true(has_rule(&res, "small-practice-pi", "without an application"));
+	assert_int_equal(mr_score_final(&ref, with_pi, 0, MR_PRACTICE_SMALL,
+	    &res, &err), 0);
+	assert_int_equal(res.reweighted, 0);
+	assert_true(has_rule(&res, "small-practice-pi", "is scored"));
+	/* Not before PY2022: a small practice then had to apply. */
+	assert_int_equal(mr_score_load(u->st, 2021, &ref, &err), 0);
+	assert_int_equal(mr_score_final(&ref, s, MR_CAT_COST, MR_PRACTICE_SMALL,
+	    &res, &err), -1);
+	assert_non_null(strstr(err.msg, "pi has no score"));
+}
+
+/*
+ * Source: 42 CFR 414.1380(c)(3): complex patient bonus up to 10 points
+ * from PY2022 ((c)(3)(viii)), up to 5 in PY2018-2019; 42 CFR 414.1380(c):
+ * the final score is capped at 100.
+ */
+static void
+test_complex_patient_bonus_capped_by_year_and_final_at_100(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 90, 90, 100, 100 };
+	struct mr_score_bonus b = { .complex_patient = 10 };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_OTHER, &b,
+	    &res, &err), 0);
+	/* 0.3 x 90 + 0.3 x 90 + 0.15 x 100 + 0.25 x 100 = 94, + 10 -> 100. */
+	assert_true(near(res.final_score, 100));
+	assert_true(has_rule(&res, "complex-patient-bonus", "at most 100"));
+	b.complex_patient = 10.5;
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_OTHER, &b,
+	    &res, &err), -1);
+	assert_non_null(strstr(err.msg, "from 0 to 10 points"));
+	assert_int_equal(mr_score_load(u->st, 2019, &ref, &err), 0);
+	b.complex_patient = 6;
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_OTHER, &b,
+	    &res, &err), -1);
+	assert_non_null(strstr(err.msg, "from 0 to 5 points"));
+	assert_int_equal(mr_score_load(u->st, 2017, &ref, &err), 0);
+	b.complex_patient = 1;
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_OTHER, &b,
+	    &res, &err), -1);
+	assert_non_null(strstr(err.msg, "none in PY2017"));
+}
+
+/*
+ * Source: 42 CFR 414.1380(b)(1)(v)(C): from the 2021 payment year (PY2019)
+ * a small practice gets 6 measure bonus points in quality; (c)(4): PY2018
+ * added 5 points to the final score.  Fewer than two scored categories
+ * give the threshold and no bonus (ASCO; aafp.org).
+ */
+static void
+test_small_practice_bonus_quality_points_and_py2018_five(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_score_ref ref;
+	struct mr_score_result res;
+	struct mr_err err = { 0 };
+	double s[MR_NCAT] = { 60, 80, 100, 50 };
+	struct mr_score_bonus b = { .complex_patient = NAN, .small_practice = 1 };
+
+	assert_int_equal(mr_score_load(u->st, 2023, &ref, &err), 0);
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_SMALL, &b,
+	    &res, &err), 0);
+	/* quality 60 + 6/60 x 100 = 70: 0.3 x 70 + 0.3 x 80 + 0.15 x 100 + 0.25 x 50. */
+	assert_true(near(res.score[0], 70));
+	assert_true(near(res.final_score, 21 + 24 + 15 + 12.5));
+	assert_true(res.estimate);
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_OTHER, &b,
+	    &res, &err), -1);
+	assert_non_null(strstr(err.msg, "15 or fewer clinicians"));
+	assert_int_equal(mr_score_load(u->st, 2018, &ref, &err), 0);
+	assert_int_equal(mr_score_final_bonus(&ref, s, 0, MR_PRACTICE_SMALL, &b,
+	    &res, &err), 0);
+	/* 0.5 x 60 + 0.1 x 80 + 0.15 x 100 + 0.25 x 50 = 65.5, + 5. */
+	assert_true(near(res.final_score, 70.5));
+	assert_true(has_rule(&res, "small-practice-bonus", "+5 points"));
+	assert_int_equal(mr_score_final_bonus(&ref, s, MR_CAT_QUALITY |
+	    MR_CAT_COST | MR_CAT_IA, MR_PRACTICE_SMALL, &b, &res, &err), 0);
+	assert_true(res.neutral);
+	assert_true(near(res.final_score, 15));
+	assert_true(has_rule(&res, "bonus", "no bonus is added"));
 }
 
 /* Source: aao.org MIPS 2022 small-practices article: no cost -> 55/0/15/30 (verified). */
@@ -555,6 +692,10 @@ main(void)
 		T(test_no_quality_no_ia_is_cost_30_pi_70_per_42cfr_414_1380_c2iiF),
 		T(test_small_practice_no_pi_is_40_30_30_per_42cfr_414_1380_c2iiG),
 		T(test_earlier_tables_per_42cfr_414_1380_c2iiA_and_E),
+		T(test_negative_side_is_an_estimate_naming_healthmonix_distance),
+		T(test_small_practice_pi_reweighted_automatically_from_py2022),
+		T(test_complex_patient_bonus_capped_by_year_and_final_at_100),
+		T(test_small_practice_bonus_quality_points_and_py2018_five),
 		T(test_unpublished_year_assumes_latest_values),
 #undef T
 	};
