@@ -9,6 +9,7 @@
 
 
 #include "lib/mr_alert.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_mail.h"
@@ -291,27 +292,19 @@ mr_alert_subject(const struct mr_deadline_item *it, time_t now, char *buf,
 }
 
 static void
-body_line(char **body, const char *fmt, ...)
+body_line(struct mr_buf *body, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Append a formatted line to *body (left NULL on no memory). */
+/* Append a formatted line to the body (checked once, at the end). */
 static void
-body_line(char **body, const char *fmt, ...)
+body_line(struct mr_buf *body, const char *fmt, ...)
 {
-	char *line = NULL, *nb = NULL;
 	va_list ap;
-	int n;
 
-	if (*body == NULL)
-		return;
 	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
+	(void)mr_buf_vprintf(body, fmt, ap);
 	va_end(ap);
-	if (n < 0 || asprintf(&nb, "%s%s\n", *body, line) < 0)
-		nb = NULL;
-	free(line);
-	free(*body);
-	*body = nb;
+	(void)mr_buf_add(body, "\n", 1);
 }
 
 int
@@ -322,12 +315,14 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 {
 	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
 	char utc[32], label[32], attach[64];
-	char *body = strdup("");
+	struct mr_buf body;
 	struct mr_mail m = { 0 };
 	int documents, rc = -1;
 
 	(void)deadline_title(it, &documents);
 	*msg = NULL;
+	/* A reminder is a page of text; the cap stops a runaway list. */
+	mr_buf_init(&body, 1 << 20);
 	if (set->from == NULL) {
 		mr_err_set(err, MR_EINVAL, "smtp_from is not set; add "
 		    "'smtp_from = alerts@practice.example' to the configuration");
@@ -389,8 +384,9 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	body_line(&body, "this %s and the addresses in alert_to.%s", it->what,
 	    ics != NULL ? "  The attached calendar entry holds the deadline." :
 	    "");
-	if (body == NULL) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
+	if (body.failed) {
+		mr_err_set(err, MR_EFAIL, "out of memory, or a reminder larger "
+		    "than 1 MiB");
 		goto out;
 	}
 	snprintf(attach, sizeof attach, "%s-%lld-deadline.ics", it->what,
@@ -402,7 +398,7 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	m.message_id = mid;
 	/* The message is written now, whatever clock the deadlines use. */
 	m.date = time(NULL);
-	m.body = body;
+	m.body = mr_buf_str(&body);
 	if (ics != NULL) {
 		m.attach_name = attach;
 		m.attach_type = "text/calendar; charset=utf-8";
@@ -413,6 +409,6 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		goto out;
 	rc = 0;
 out:
-	free(body);
+	mr_buf_free(&body);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
@@ -169,17 +170,17 @@ mr_special_status_parse(const char *name, unsigned int *bit, struct mr_err *err)
 void
 mr_special_statuses_format(unsigned int bits, char *buf, size_t len)
 {
-	size_t off = 0;
+	struct mr_buf b;
 
 	if (len == 0)
 		return;
-	buf[0] = '\0';
-	for (size_t i = 0; i < NSPECIALS; i++) {
-		if (!(bits & specials[i].bit))
-			continue;
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-		    off ? "," : "", specials[i].name);
-	}
+	mr_buf_init(&b, len - 1);
+	for (size_t i = 0; i < NSPECIALS; i++)
+		if (bits & specials[i].bit)
+			mr_buf_printf(&b, "%s%s", b.len ? "," : "",
+			    specials[i].name);
+	snprintf(buf, len, "%s", mr_buf_str(&b));
+	mr_buf_free(&b);
 }
 
 /* "a,b" (from a person or the database) into bits; "" is none. */
@@ -286,15 +287,19 @@ mr_case_transition_allowed(const char *from, const char *to, struct mr_err *err)
 	if (strcmp(from, to) == 0)
 		return mr_err_set(err, MR_ECONFLICT, "the case is already %s", to);
 	{
-		char next[160] = "";
-		size_t off = 0;
+		struct mr_buf next;
+		int rc;
 
+		mr_buf_init(&next, 256);
 		for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
 			if (strcmp(transitions[i].from, from) == 0)
-				off += snprintf(next + off, sizeof next - off,
-				    "%s%s", off ? ", " : "", transitions[i].to);
-		return mr_err_set(err, MR_ECONFLICT, "a case cannot go from %s "
-		    "to %s; from %s it can go to: %s", from, to, from, next);
+				mr_buf_printf(&next, "%s%s", next.len ? ", " : "",
+				    transitions[i].to);
+		rc = mr_err_set(err, MR_ECONFLICT, "a case cannot go from %s "
+		    "to %s; from %s it can go to: %s", from, to, from,
+		    mr_buf_str(&next));
+		mr_buf_free(&next);
+		return rc;
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_score.h"
@@ -65,8 +66,8 @@ int
 mr_hardship_transition_allowed(const char *from, const char *to,
     struct mr_err *err)
 {
-	char next[96] = "";
-	size_t off = 0;
+	struct mr_buf next;
+	int rc;
 
 	if (!mr_hardship_state_valid(to))
 		return mr_err_set(err, MR_EINVAL, "state '%s' is not known; use "
@@ -82,12 +83,15 @@ mr_hardship_transition_allowed(const char *from, const char *to,
 		return mr_err_set(err, MR_ECONFLICT, "the filing is %s, which is "
 		    "final, and cannot become %s; file a new one (hardship add) "
 		    "if the window is still open", from, to);
+	mr_buf_init(&next, 256);
 	for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
 		if (strcmp(transitions[i].from, from) == 0)
-			off += snprintf(next + off, sizeof next - off, "%s%s",
-			    off ? ", " : "", transitions[i].to);
-	return mr_err_set(err, MR_ECONFLICT, "a filing cannot go from %s to %s; "
-	    "from %s it can go to: %s", from, to, from, next);
+			mr_buf_printf(&next, "%s%s", next.len ? ", " : "",
+			    transitions[i].to);
+	rc = mr_err_set(err, MR_ECONFLICT, "a filing cannot go from %s to %s; "
+	    "from %s it can go to: %s", from, to, from, mr_buf_str(&next));
+	mr_buf_free(&next);
+	return rc;
 }
 
 void

@@ -134,4 +134,8 @@ UNIT_TESTS += tests/unit/test_file
 tests_unit_test_file_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_file_LDADD = $(UNIT_LDADD)
 tests_unit_test_file_SOURCES = tests/unit/test_file.c
+UNIT_TESTS += tests/unit/test_buf
+tests_unit_test_buf_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_buf_LDADD = $(UNIT_LDADD)
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 endif

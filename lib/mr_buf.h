@@ -1,0 +1,37 @@
+/*
+ * mr_buf: a growable text buffer with a size cap, as curl's dynbuf.  It
+ * grows by doubling, always holds a terminating NUL, and stops at max
+ * bytes: an append that would pass the cap (or finds no memory) fails,
+ * frees the buffer and makes every later append fail too, so a caller can
+ * append a whole message and check once at the end.
+ */
+#ifndef MR_BUF_H
+#define MR_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct mr_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;		/* the most it may hold, without the NUL */
+	int	 failed;	/* an append failed: the buffer is gone */
+};
+
+/* An empty buffer that may grow to max bytes. */
+void	mr_buf_init(struct mr_buf *, size_t max);
+/* Append n bytes; 0, or -1 (and the buffer failed) past the cap or memory. */
+int	mr_buf_add(struct mr_buf *, const void *, size_t n);
+/* Append formatted text; 0 or -1 as mr_buf_add(). */
+int	mr_buf_printf(struct mr_buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	mr_buf_vprintf(struct mr_buf *, const char *fmt, va_list)
+	    __attribute__((format(printf, 2, 0)));
+/* The text so far ("" when empty or failed); valid until the next append. */
+const char *mr_buf_str(const struct mr_buf *);
+/* Hand the text to the caller (free() it); NULL if the buffer failed. */
+char	*mr_buf_take(struct mr_buf *, size_t *len);
+void	mr_buf_free(struct mr_buf *);
+
+#endif /* MR_BUF_H */

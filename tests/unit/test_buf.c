@@ -1,0 +1,67 @@
+/* Unit tests of lib/mr_buf: growth, the cap, and failure that sticks. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mr_buf.h"
+
+static void
+test_appends_grow_the_text(void **state)
+{
+	struct mr_buf b;
+	char *text;
+	size_t len;
+
+	(void)state;
+	mr_buf_init(&b, 1 << 20);
+	assert_string_equal(mr_buf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(mr_buf_printf(&b, "%d,", i % 10), 0);
+	assert_int_equal(b.len, 2000);
+	assert_int_equal(strncmp(mr_buf_str(&b), "0,1,2,", 6), 0);
+	/* A line longer than the stack buffer of printf. */
+	assert_int_equal(mr_buf_printf(&b, "%0300d", 7), 0);
+	assert_int_equal(b.len, 2300);
+	assert_non_null(text = mr_buf_take(&b, &len));
+	assert_int_equal(len, 2300);
+	assert_int_equal(text[len - 1], '7');
+	assert_int_equal(text[len], '\0');
+	free(text);
+	assert_string_equal(mr_buf_str(&b), "");
+	mr_buf_free(&b);
+}
+
+static void
+test_the_cap_fails_the_buffer_for_good(void **state)
+{
+	struct mr_buf b;
+
+	(void)state;
+	mr_buf_init(&b, 10);
+	assert_int_equal(mr_buf_add(&b, "0123456789", 10), 0);	/* exactly */
+	assert_string_equal(mr_buf_str(&b), "0123456789");
+	assert_int_equal(mr_buf_add(&b, "x", 1), -1);
+	assert_true(b.failed);
+	/* Later appends fail too, even small ones; the text is gone. */
+	assert_int_equal(mr_buf_printf(&b, "%s", ""), -1);
+	assert_string_equal(mr_buf_str(&b), "");
+	assert_null(mr_buf_take(&b, NULL));
+	mr_buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_appends_grow_the_text),
+		cmocka_unit_test(test_the_cap_fails_the_buffer_for_good),
+	};
+
+	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
+}
