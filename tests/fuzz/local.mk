@@ -18,7 +18,8 @@ fuzz_cppflags = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS)
 fuzz_ldadd = $(MR_LIBS) -lm
 
 FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
-	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http
+	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http \
+	tests/fuzz/fuzz_qpp
 check_PROGRAMS += $(FUZZ_HARNESSES)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
@@ -47,6 +48,11 @@ tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz_http.c daemon/http.c daemon/http.
 tests_fuzz_fuzz_http_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
 tests_fuzz_fuzz_http_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
 tests_fuzz_fuzz_http_LDFLAGS = $(fuzz_ldflags)
+
+tests_fuzz_fuzz_qpp_SOURCES = tests/fuzz/fuzz_qpp.c $(fuzz_common)
+tests_fuzz_fuzz_qpp_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_qpp_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_qpp_LDFLAGS = $(fuzz_ldflags)
 
 TESTS += tests/fuzz/smoke.sh
 EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/run.sh tests/fuzz/corpus
