@@ -200,6 +200,9 @@ CLI_COMMAND(cmd_alerts_list);
 CLI_COMMAND(cmd_import);
 CLI_COMMAND(cmd_lookup);
 CLI_COMMAND(cmd_grounds);
+CLI_COMMAND(cmd_reference_list);
+CLI_COMMAND(cmd_reference_import);
+CLI_COMMAND(cmd_reference_export);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);
 

@@ -22,3 +22,5 @@ cli_mipsreview_SOURCES += cli/cmd_alerts.c
 cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c
 # -- CMS's eligibility records and the review grounds in them
 cli_mipsreview_SOURCES += cli/lookup.h cli/cmd_lookup.c cli/cmd_grounds.c
+# reference data
+cli_mipsreview_SOURCES += cli/cmd_reference.c

@@ -211,6 +211,29 @@ static const struct cli_cmd export_subs[] = {
 	{ .name = NULL }
 };
 
+static const struct cli_cmd reference_subs[] = {
+	{ .name = "list",
+	  .fn = cmd_reference_list,
+	  .opts = "year= kind=",
+	  .usage = "[--year Y] [--kind K] [--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "import",
+	  .fn = cmd_reference_import,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one reference pack FILE is expected",
+	  .usage = "FILE [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "export",
+	  .fn = cmd_reference_export,
+	  .opts = "o|output=",
+	  .usage = "[-o FILE]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = NULL }
+};
+
 static const struct cli_cmd commands[] = {
 	{ .name = "add",
 	  .fn = cmd_add,
@@ -609,6 +632,23 @@ static const struct cli_cmd commands[] = {
 	    "  and the evidence it provides, and the case's reasons it does not\n"
 	    "  support\n"
 	    "  --json                one JSON object\n",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "reference",
+	  .subs = reference_subs,
+	  .usage = "list|import|export ...",
+	  .summary = "reference facts (rules, windows) with sources; office updates",
+	  .help =
+	    "  reference list [--year Y] [--kind K] [--json]\n"
+	    "                        every fact shipped or imported, with its source\n"
+	    "                        and verified flag, and the packs applied\n"
+	    "  reference import FILE a reference pack (mipsreview-reference(5)):\n"
+	    "                        checked whole, applied all or nothing, audited;\n"
+	    "                        windows the office entered or edited are kept\n"
+	    "  reference export [-o FILE]\n"
+	    "                        the current facts as a pack\n"
+	    "  kinds: program-year, weights, auto-reweight, payment-scale, window,\n"
+	    "         evidence-requirement\n",
 	  .flags = CMD_NEEDS_DB
 	},
 	{ .name = "help",

@@ -40,6 +40,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_qpp.c lib/mr_qpp.h \
 	lib/mr_eligibility.c lib/mr_eligibility.h \
 	lib/mr_grounds.c lib/mr_grounds.h
 MR_LIBS += $(CSV_LIBS)
+# reference packs
+lib_libmipsreview_a_SOURCES += lib/mr_reference.c lib/mr_reference.h
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c
 CLEANFILES += lib/sql_embed.c

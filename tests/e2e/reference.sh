@@ -1,0 +1,76 @@
+#!/bin/sh
+# Reference facts and packs: list with sources, export, import all or
+# nothing, the office's own windows kept, every bad pack refused whole.
+export MIPSREVIEW_NOW=2026-11-30T15:00:00Z
+. "$top_srcdir/tests/e2e/lib.sh"
+
+ok "list" "$MR" reference list --year 2026
+expect_match "PY2026 threshold, verified, sourced" "$(cat "$T/out")" "^program-year +2026 threshold 75.* verified +patient360.com"
+ok "list --json" "$MR" reference list --json --kind weights
+expect_eq "only weights" "$(/usr/bin/python3 -c 'import json,sys
+print(sorted(set(f["kind"] for f in json.load(sys.stdin)["facts"])))' <"$T/out")" "['weights']"
+expect_eq "every fact has a source" "$(/usr/bin/python3 -c 'import json,sys
+print(all(f["source"] for f in json.load(sys.stdin)["facts"]))' <"$T/out")" True
+refuses "unknown --kind" 3 "kind 'bonus'" "$MR" reference list --kind bonus
+ok "export" "$MR" reference export -o "$T/pack.json"
+expect_eq "the export is a pack" "$(json_get format <"$T/pack.json")" mipsreview-reference
+
+# pack NAME PYTHON: write $T/NAME.json from the export, changed by PYTHON (p is the pack).
+pack() {
+	/usr/bin/python3 -c 'import json,sys
+p = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(p, open(sys.argv[2], "w"), indent=1)' "$T/pack.json" "$T/$1.json" "$2"
+}
+pack unknown 'p["facts"].append({"kind": "bonus", "year": 2026, "source": "x", "verified": True})'
+refuses "unknown kind" 3 "unknown kind" "$MR" reference import "$T/unknown.json"
+pack dup 'p["facts"].append(dict(p["facts"][0]))'
+refuses "duplicate row" 3 "a duplicate of fact 1" "$MR" reference import "$T/dup.json"
+pack early 'p["facts"][0]["year"] = 2016'
+refuses "a year before 2017" 3 "fact 1 (program-year 2016): performance years run from 2017" "$MR" reference import "$T/early.json"
+pack sum 'w = [f for f in p["facts"] if f["kind"] == "weights"][0]; w["quality"] -= 5'
+refuses "weights not summing to 100" 3 "is 95, not 100" "$MR" reference import "$T/sum.json"
+pack backwards 'w = [f for f in p["facts"] if f["kind"] == "window"][0]; w["opens_at"] = "2030-01-01T00:00:00Z"'
+refuses "window closing before it opens" 3 "closes before it opens" "$MR" reference import "$T/backwards.json"
+pack nosource 'p["facts"][3]["source"] = ""'
+refuses "a source missing" 3 "names its public source" "$MR" reference import "$T/nosource.json"
+printf '{"format": "mipsreview-reference", "version": 1,' >"$T/broken.json"
+refuses "not JSON" 3 "not valid JSON" "$MR" reference import "$T/broken.json"
+refuses "no such file" 4 "No such file" "$MR" reference import "$T/nosuch.json"
+
+# An office update: PY2027's threshold published, the PY2025 targeted-review
+# window announced; the office had moved the PY2026 EUC deadline itself.
+ok "the office edits a shipped window" "$MR" window set "$(/usr/bin/python3 -c 'import json,sys
+print([w["id"] for w in json.load(sys.stdin) if w["name"] == "PY2026 EUC application"][0])' <<EOF2
+$("$MR" window list --json --year 2026)
+EOF2
+)" --closes "2027-01-15 20:00 America/New_York" --source "QPP listserv, office copy"
+pack update 'p["date"] = "2026-12-01"; p["publisher"] = "Example Practice compliance"
+p["facts"].append({"kind": "program-year", "year": 2027, "payment_year": 2029, "performance_threshold": 75, "exceptional_threshold": None, "max_adjustment_pct": 9, "source": "CY 2027 PFS final rule (example)", "verified": True})
+p["facts"].append({"kind": "window", "year": 2025, "window_kind": "targeted-review", "name": "PY2025 targeted review", "opens_at": None, "closes_at": "2027-01-15T01:00:00Z", "zone": "America/New_York", "source": "CMS listserv (example)", "verified": True})
+w = [f for f in p["facts"] if f.get("name") == "PY2026 EUC application"][0]; w["closes_at"] = "2027-01-02T01:00:00Z"'
+ok "import" "$MR" reference import "$T/update.json"
+expect_match "counts" "$(cat "$T/out")" "pack of 2026-12-01 \(sha256 [0-9a-f]{12}\): [0-9]+ facts, 2 added or changed, 1 conflicts"
+expect_match "the conflict is reported" "$(cat "$T/err")" "kept the office's own windows.*PY2026 euc-hardship 'PY2026 EUC application'"
+ok "window list" "$MR" window list --json --year 2026
+expect_eq "the office's deadline stands" "$(/usr/bin/python3 -c 'import json,sys
+print([w["deadline"]["closes_at"] for w in json.load(sys.stdin) if w["name"] == "PY2026 EUC application"][0])' <"$T/out")" 2027-01-16T01:00:00Z
+ok "list shows the pack" "$MR" reference list --year 2027
+expect_match "pack recorded" "$(cat "$T/out")" "^Pack 1: 2026-12-01, Example Practice compliance, sha256 [0-9a-f]{64}"
+expect_match "PY2027 threshold" "$(cat "$T/out")" "^program-year +2027 threshold 75"
+ok "again" "$MR" reference import "$T/update.json"
+expect_match "applied before" "$(cat "$T/out")" "applied before"
+ok "audit" "$MR" audit --json
+expect_eq "the import is audited once" "$(/usr/bin/python3 -c 'import json,sys
+print(sum(1 for r in json.load(sys.stdin) if r["entity"] == "reference"))' <"$T/out")" 1
+ok "audit chain verifies" "$MR" audit --verify
+# PY2027 is now its own year: nothing assumed for its threshold.
+ok "a PY2027 case" "$MR" add --tin "$SEED_TIN" --name X --year 2027 --reason other --quality 50 --cost 50 --ia 50 --pi 50
+ok "whatif" "$MR" whatif 1 --json
+expect_eq "threshold not assumed" "$(/usr/bin/python3 -c 'import json,sys
+print([r["assumed_from"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="threshold"][0])' <"$T/out")" None
+# The PY2025 targeted-review window now dates PY2025 cases.
+ok "a PY2025 case" "$MR" add --tin "$SEED_TIN" --name Y --year 2025 --reason other
+ok "due" "$MR" due
+expect_match "PY2025 case dated" "$(cat "$T/out")" "^case +2 +Y .*targeted-review +2027-01-14 20:00 EST"
+finish
