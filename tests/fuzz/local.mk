@@ -19,7 +19,7 @@ fuzz_ldadd = $(MR_LIBS) -lm
 
 FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
 	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http \
-	tests/fuzz/fuzz_qpp
+	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference
 check_PROGRAMS += $(FUZZ_HARNESSES)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
@@ -53,6 +53,11 @@ tests_fuzz_fuzz_qpp_SOURCES = tests/fuzz/fuzz_qpp.c $(fuzz_common)
 tests_fuzz_fuzz_qpp_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_fuzz_qpp_LDADD = $(fuzz_ldadd)
 tests_fuzz_fuzz_qpp_LDFLAGS = $(fuzz_ldflags)
+
+tests_fuzz_fuzz_reference_SOURCES = tests/fuzz/fuzz_reference.c $(fuzz_common)
+tests_fuzz_fuzz_reference_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_reference_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_reference_LDFLAGS = $(fuzz_ldflags)
 
 TESTS += tests/fuzz/smoke.sh
 EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/run.sh tests/fuzz/corpus
