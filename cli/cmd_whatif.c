@@ -15,6 +15,8 @@
 #include "cli/cli.h"
 #include "cli/render.h"
 #include "lib/mr_case.h"
+#include "lib/mr_eligibility.h"
+#include "lib/mr_grounds.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_score.h"
 #include "lib/mr_view.h"
@@ -256,6 +258,63 @@ print_text(struct cli_ctx *ctx, const struct mr_case *c,
 		    "estimate") ? " [estimate]" : "", rules[i].rule->source);
 }
 
+/*
+ * --from-lookup: the categories the kept eligibility record from CMS makes
+ * due for reweighting (the grounds it supports or possibly supports), added
+ * to *reweight, and a rule saying so.
+ */
+static int
+from_lookup_store(struct mr_store *st, const struct mr_case *c,
+    unsigned int *reweight, struct mr_score_rule *rule, struct mr_err *err)
+{
+	struct mr_ground g[MR_GROUNDS_MAX];
+	struct mr_elig_kept k;
+	struct mr_elig_record rec;
+	unsigned int bits = 0;
+	char cats[48], fields[160] = "";
+	int n = 0, rc = -1;
+
+	if (c->npi[0] == '\0')
+		return mr_err_set(err, MR_EINVAL, "case %lld is about a group (no "
+		    "NPI): CMS's eligibility records are per clinician",
+		    (long long)c->id);
+	if (mr_elig_load(st, c->npi, c->performance_year, &k, err) == -1) {
+		if (err->code == MR_ENOTFOUND)
+			mr_err_set(err, MR_ENOTFOUND, "no eligibility record of NPI "
+			    "%s for %d is kept; run 'mipsreview lookup %lld' first",
+			    c->npi, c->performance_year, (long long)c->id);
+		return -1;
+	}
+	if (mr_elig_parse(k.body, k.len, c->npi, &rec, err) == -1)
+		goto out;
+	if (mr_grounds_find(c, &rec, g, MR_GROUNDS_MAX, &n, err) == -1) {
+		mr_elig_release(&rec);
+		goto out;
+	}
+	mr_elig_release(&rec);
+	for (int i = 0; i < n; i++)
+		if ((g[i].finding == MR_GROUND_SUPPORTS || g[i].finding ==
+		    MR_GROUND_POSSIBLE) && (g[i].reweight & ~bits)) {
+			bits |= g[i].reweight;
+			snprintf(fields + strlen(fields), sizeof fields -
+			    strlen(fields), "%s%s", fields[0] ? ", " : "",
+			    g[i].field);
+		}
+	*reweight |= bits;
+	mr_category_format(bits, cats, sizeof cats);
+	snprintf(rule->rule, sizeof rule->rule, "from-lookup");
+	snprintf(rule->text, sizeof rule->text, bits ? "CMS's eligibility "
+	    "record reweights %s (%s)" : "CMS's eligibility record implies no "
+	    "reweighting%s", bits ? cats : "", fields);
+	snprintf(rule->source, sizeof rule->source, "CMS QPP Eligibility API "
+	    "record of NPI %s, retrieved %s", c->npi, k.retrieved_at);
+	rule->verified = 1;
+	rc = 0;
+out:
+	mr_elig_kept_release(&k);
+	return rc;
+}
+
 int
 cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -273,6 +332,7 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	const char *v;
 	long long id;
 
+	memset(extra, 0, sizeof extra);
 	for (int i = 0; i < MR_NCAT; i++)
 		override[i] = NAN;
 	for (int i = 0; (v = cli_opt_nth(a, "reweight", i)) != NULL; i++) {
@@ -309,6 +369,11 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_case_get(ctx->st, id, &c, &err) == -1)
 		return cli_fail(ctx, &err);
 	have_case = 1;
+	if (cli_opt(a, "from-lookup") != NULL &&
+	    from_lookup_store(ctx->st, &c, &reweight, &extra[nextra], &err) == -1)
+		goto fail;
+	if (cli_opt(a, "from-lookup") != NULL)
+		nextra++;
 	ref = malloc(sizeof *ref);
 	cur = malloc(sizeof *cur);
 	wi = malloc(sizeof *wi);
@@ -332,7 +397,6 @@ cmd_whatif(struct cli_ctx *ctx, struct cli_args *a)
 		goto fail;
 
 	/* What the tables cannot know about this case. */
-	memset(extra, 0, sizeof extra);
 	if (strcmp(c.participation, "apm-entity") == 0 && nextra < 4) {
 		snprintf(extra[nextra].rule, sizeof extra[0].rule, "apm-entity");
 		snprintf(extra[nextra].text, sizeof extra[0].text, "the case is "

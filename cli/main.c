@@ -495,15 +495,17 @@ static const struct cli_cmd commands[] = {
 	{ .name = "whatif",
 	  .fn = cmd_whatif,
 	  .opts = "reweight= score= allowed-charges= complex-patient-bonus= "
-	    "small-practice-bonus",
+	    "small-practice-bonus from-lookup",
 	  .min_args = 1, .max_args = 1,
 	  .missing = "one CASE id is expected",
-	  .usage = "CASE [--reweight CATS] [--score CAT=VALUE...] "
+	  .usage = "CASE [--reweight CATS] [--from-lookup] [--score CAT=VALUE...] "
 	    "[--complex-patient-bonus N] [--small-practice-bonus] "
 	    "[--allowed-charges DOLLARS] [--json]",
 	  .summary = "recompute a case's score and payment adjustment",
 	  .help =
 	    "  --reweight CATS        categories to weight 0 % (quality,cost,ia,pi)\n"
+	    "  --from-lookup          also the categories CMS's kept eligibility\n"
+	    "                         record makes due ('mipsreview grounds')\n"
 	    "  --score CAT=VALUE      a category score to use instead (repeatable)\n"
 	    "  --complex-patient-bonus N  add N points to the final score (PY2018-\n"
 	    "                         2019 up to 5, from PY2020 up to 10)\n"

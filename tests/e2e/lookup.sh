@@ -117,6 +117,13 @@ ok "lookup case 3" "$MR" lookup 3
 ok "grounds case 3" "$MR" grounds 3 --json
 expect_match "eligible: not supported" "$(cat "$T/out")" '"finding": "does-not-support"'
 
+# --- what-if with the reweighting CMS's record implies
+ok "whatif --from-lookup" "$MR" whatif 1 --from-lookup
+expect_match "rule names the record" "$(cat "$T/out")" "CMS's eligibility record reweights quality,cost,pi"
+ok "whatif --from-lookup --json" "$MR" whatif 1 --from-lookup --json
+expect_match "reweighted in JSON" "$(cat "$T/out")" '"from-lookup"'
+refuses "whatif --from-lookup of a group case" 3 "about a group" "$MR" whatif 2 --from-lookup
+
 # --- the answer as evidence
 REFUSE_LINES=2 refuses "attach needs a case" 2 "needs a CASE" "$MR" lookup "$SEED_NPI" --year 2024 --attach
 ok "check before" "$MR" check 1 --json
