@@ -1,4 +1,4 @@
--- Version 2: review windows and case deadlines (issue 3).
+-- Version 2: review windows and case deadlines.
 --
 -- A window is a named deadline of one kind for one performance year.  Its
 -- instants are UTC epoch seconds; zone is the IANA zone it was announced

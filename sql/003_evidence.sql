@@ -1,4 +1,4 @@
--- Version 3: evidence (issue 6).
+-- Version 3: evidence.
 --
 -- Evidence files live beside the database in <db folder>/evidence/, each
 -- named by the SHA-256 of its content, so the same content is stored once

@@ -1,5 +1,5 @@
 -- Version 4: hardship-exception filings and the scoring reference data
--- behind the score what-if (issue 8).
+-- behind the score what-if.
 
 -- An EUC or Promoting Interoperability hardship application for a TIN
 -- (optionally one NPI) and performance year (../shared/domain.md section 2).

@@ -1,4 +1,4 @@
--- Version 5: calendar subscriptions (issue 4).
+-- Version 5: calendar subscriptions.
 --
 -- A feed is a secret URL a calendar client subscribes to.  Only the
 -- SHA-256 of its token is kept (hex), so a copy of the database does not

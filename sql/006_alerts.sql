@@ -1,4 +1,4 @@
--- Version 6: the alert ledger (issue 5).
+-- Version 6: the alert ledger.
 --
 -- One row per reminder: a deadline (what, item_id, closes_at) and one of
 -- the configured offsets before it.  The row makes each reminder go out

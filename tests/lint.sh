@@ -21,5 +21,28 @@ for cmd in $("$MR" help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
 	grep -Eq "^\.(It )?Cm $cmd( |$)" man/mipsreview.1 ||
 		{ echo "man/mipsreview.1 lacks command '$cmd'"; bad=1; }
 done
+# Code speaks of the domain, not of the work that produced it.
+hits=$(grep -rnIiE '\bissues? ?#?[0-9]+' lib cli daemon sql man contrib \
+	debian tests configure.ac Makefile.am README.md 2>/dev/null |
+	grep -v '^tests/lint\.sh:')
+[ -z "$hits" ] || { echo "work-history markers:"; echo "$hits"; bad=1; }
+# What users read names public sources, never a developer document: the
+# manuals, README, packaging, the program's strings, and the data a new
+# database ships with (sources shown by check, show and reference list).
+devdoc='domain\.md|tech-notes|STYLE\.md|shared/'
+hits=$(grep -rnIE "$devdoc" man contrib debian README.md 2>/dev/null)
+[ -z "$hits" ] || { echo "user-facing text cites a developer document:"; echo "$hits"; bad=1; }
+hits=$(grep -nE "\"[^\"]*($devdoc)" lib/*.c cli/*.c daemon/*.c 2>/dev/null)
+[ -z "$hits" ] || { echo "a string cites a developer document:"; echo "$hits"; bad=1; }
+if command -v sqlite3 >/dev/null 2>&1; then
+	d=$(mktemp -d "${TMPDIR:-/tmp}/mrlint.XXXXXX")
+	if MIPSREVIEW_DB="$d/mr.db" "$MR" list >/dev/null 2>&1; then
+		hits=$(sqlite3 "$d/mr.db" .dump | grep '^INSERT' | grep -E "$devdoc")
+		[ -z "$hits" ] || { echo "shipped data cites a developer document:"; echo "$hits"; bad=1; }
+	else
+		echo "cannot create a scratch database"; bad=1
+	fi
+	rm -rf "$d"
+fi
 [ "$bad" -eq 0 ] && echo "lint: ok"
 exit "$bad"
