@@ -104,6 +104,40 @@ render_case_row(struct cli_ctx *ctx, const struct mr_case *c)
 	return 0;
 }
 
+/*
+ * The year's program facts, from the same view as show --json: what the
+ * case's score is judged by, and whether CMS has published them.
+ */
+static void
+render_program(struct cli_ctx *ctx, int year)
+{
+	struct mr_err err = { 0 };
+	json_t *p = NULL, *maxpos;
+	char pos[96];
+
+	if (cli_view(ctx) == NULL ||
+	    (p = mr_view_program(ctx->view, year, &err)) == NULL) {
+		printf("  Program        - (%s)\n", err.msg[0] ? err.msg :
+		    "out of memory");
+		return;
+	}
+	maxpos = json_object_get(p, "max_positive_pct");
+	if (json_is_number(maxpos))
+		snprintf(pos, sizeof pos, "up to +%g%% (PY%d's published maximum)",
+		    json_number_value(maxpos), (int)json_integer_value(
+		    json_object_get(p, "max_positive_from")));
+	else
+		snprintf(pos, sizeof pos, "maximum positive not published");
+	printf("  Program        threshold %g, adjustment down to -%g%%, %s\n",
+	    json_number_value(json_object_get(p, "threshold")),
+	    json_number_value(json_object_get(p, "max_negative_pct")), pos);
+	if (json_is_true(json_object_get(p, "assumed")))
+		printf("                 [assumed: not all of PY%d's figures are "
+		    "published; PY%d's stand in]\n", year, (int)json_integer_value(
+		    json_object_get(p, "assumed_from")));
+	json_decref(p);
+}
+
 int
 render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 {
@@ -123,6 +157,7 @@ render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 	printf("  NPI            %s\n", c->npi[0] ? c->npi : "- (group)");
 	printf("  Year           performance %d, payment %d\n",
 	    c->performance_year, c->performance_year + 2);
+	render_program(ctx, c->performance_year);
 	printf("  Reasons        %s\n", reasons);
 	printf("  Final score    %s\n", score);
 	printf("  Adjustment     %s\n", adj);

@@ -230,6 +230,10 @@ mr_view_case_full(struct mr_view *v, const struct mr_case *c,
 		goto oom;
 	}
 	notes = NULL;
+	if ((ev = mr_view_program(v, c->performance_year, err)) == NULL)
+		goto fail;
+	if (json_object_set_new(o, "program", ev) == -1)
+		goto oom;
 	if ((ev = mr_view_checklist(v, c->id, false, err)) == NULL)
 		goto fail;
 	if (json_object_set_new(o, "evidence", ev) == -1)
@@ -241,6 +245,45 @@ fail:
 	json_decref(notes);
 	json_decref(o);
 	return NULL;
+}
+
+json_t *
+mr_view_program(struct mr_view *v, int year, struct mr_err *err)
+{
+	struct mr_score_ref *ref;
+	json_t *o = NULL;
+	int from;
+
+	if ((ref = malloc(sizeof *ref)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		return NULL;
+	}
+	if (mr_score_load(v->st, year, ref, err) == -1)
+		goto out;
+	/* As the what-if counts it: the latest year standing in for any. */
+	from = mr_score_ref_assumed(ref);
+	if (ref->scale_year != 0 && ref->scale_year != year &&
+	    ref->scale_year > from)
+		from = ref->scale_year;
+	o = json_pack("{s:i, s:f, s:f, s:i, s:o, s:o, s:s, s:b, s:s, s:b, s:o}",
+	    "performance_year", year,
+	    "threshold", ref->threshold,
+	    "max_negative_pct", ref->max_negative,
+	    "program_from", ref->program_from,
+	    "max_positive_pct", ref->scale_year != 0 && !isnan(ref->max_positive) ?
+	    json_real(ref->max_positive) : json_null(),
+	    "max_positive_from", ref->scale_year != 0 ?
+	    json_integer(ref->scale_year) : json_null(),
+	    "source", ref->program_source,
+	    "verified", ref->program_verified != 0,
+	    "max_positive_source", ref->scale_source,
+	    "assumed", from != 0,
+	    "assumed_from", from != 0 ? json_integer(from) : json_null());
+	if (o == NULL)
+		mr_err_set(err, MR_EFAIL, "out of memory");
+out:
+	free(ref);
+	return o;
 }
 
 json_t *

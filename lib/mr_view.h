@@ -88,6 +88,15 @@ json_t	*mr_view_case(struct mr_view *, const struct mr_case *,
 /* A case in full (show): the above with its notes and evidence checklist. */
 json_t	*mr_view_case_full(struct mr_view *, const struct mr_case *,
 	    struct mr_err *);
+/*
+ * The program facts a performance year's cases are judged by: the
+ * performance threshold, the largest negative adjustment and the
+ * published maximum positive one (null when not published), each with
+ * the year it comes from; "assumed": true and "assumed_from" when CMS has
+ * not published the year's own and the latest earlier year's stand in.
+ * NULL with *err when the year precedes all program data.
+ */
+json_t	*mr_view_program(struct mr_view *, int year, struct mr_err *);
 
 /* An item of due: a case's or filing's deadline, also in the viewer's zone. */
 json_t	*mr_view_due_item(const struct mr_view *,

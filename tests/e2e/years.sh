@@ -48,6 +48,17 @@ print([r["assumed_from"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="t
 ok "whatif PY2027 text" "$MR" whatif 2
 expect_match "text says assumed" "$(cat "$T/out")" "assumed: PY2027's figures are not all published"
 expect_match "rules marked" "$(cat "$T/out")" "\[assumed\]"
+ok "show PY2027" "$MR" show 2
+expect_match "show gives the year's program facts" "$(cat "$T/out")" "Program +threshold 75, adjustment down to -9%"
+expect_match "show marks them assumed" "$(cat "$T/out")" "assumed: not all of PY2027's figures are published; PY2026's stand in"
+ok "show PY2027 --json" "$MR" show 2 --json
+expect_eq "show: program assumed" "$(json_get program.assumed <"$T/out")" True
+expect_eq "show: assumed from PY2026" "$(json_get program.assumed_from <"$T/out")" 2026
+expect_eq "show: threshold" "$(json_get program.threshold <"$T/out")" 75.0
+ok "show PY2026 --json" "$MR" show 1 --json
+expect_eq "show PY2026: own threshold" "$(json_get program.program_from <"$T/out")" 2026
+expect_eq "show PY2026: maximum positive from PY2024, as the what-if says" \
+	"$(json_get program.assumed_from <"$T/out")" 2024
 # PY2026 has its own threshold and weights; only the maximum positive
 # adjustment is unpublished (the latest is PY2024's, +1.05 %).
 ok "whatif PY2026" "$MR" whatif 1 --json
