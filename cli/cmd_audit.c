@@ -68,31 +68,77 @@ audit_row(const struct mr_audit_row *r, void *arg)
 	return 0;
 }
 
+/* mipsreview audit anchor: the head to record elsewhere. */
+static int
+audit_anchor(struct cli_ctx *ctx)
+{
+	struct mr_audit_head hd;
+	struct mr_err err = { 0 };
+	char anchor[MR_AUDIT_ANCHOR_LEN];
+
+	if (mr_audit_anchor(ctx->st, &hd, &err) == -1)
+		return cli_fail(ctx, &err);
+	mr_audit_anchor_format(&hd, anchor, sizeof anchor);
+	if (ctx->json)
+		return cli_view(ctx) == NULL ? EXIT_FAIL :
+		    cli_print_json(mr_view_audit_anchor(ctx->view, &hd));
+	printf("%s\n", anchor);
+	return EXIT_OK;
+}
+
 int
 cmd_audit(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct audit_out out = { .ctx = ctx };
+	struct mr_audit_verdict v;
+	struct mr_audit_head anchor, *want = NULL;
 	struct mr_err err = { 0 };
+	char head[MR_AUDIT_ANCHOR_LEN];
+	const char *anchor_opt = cli_opt(a, "anchor");
 	long long id = 0;
-	int64_t bad = 0, nrows = 0;
 	int rc, verify = cli_opt(a, "verify") != NULL;
 
+	if (a->argc == 1 && strcmp(a->argv[0], "anchor") == 0) {
+		if (verify || anchor_opt != NULL)
+			return cli_usage(ctx, "'audit anchor' takes no --verify "
+			    "nor --anchor");
+		return audit_anchor(ctx);
+	}
+	if (anchor_opt != NULL) {
+		if (!verify)
+			return cli_usage(ctx, "--anchor goes with --verify");
+		if (mr_audit_anchor_parse(anchor_opt, &anchor, &err) == -1)
+			return cli_fail(ctx, &err);
+		want = &anchor;
+	}
 	if (a->argc == 1 &&
 	    (rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (verify) {
-		rc = mr_audit_verify(ctx->st, &bad, &nrows, &err);
+		rc = mr_audit_verify_anchor(ctx->st, want, &v, &err);
+		mr_audit_anchor_format(&v.head, head, sizeof head);
 		if (ctx->json) {
 			if (cli_view(ctx) == NULL)
 				return EXIT_FAIL;
 			cli_print_json(mr_view_audit_verified(ctx->view, rc == 0,
-			    nrows, bad, rc == 0 ? "" : err.msg));
+			    &v, want != NULL, rc == 0 ? "" : err.msg));
 			return rc == 0 ? EXIT_OK : EXIT_INTEGRITY;
 		}
 		if (rc == -1)
 			return cli_fail(ctx, &err);
-		printf("audit trail intact: %lld rows, hash chain verified\n",
-		    (long long)nrows);
+		printf("audit trail intact: %lld rows, hash chain verified",
+		    (long long)v.rows);
+		if (v.keyed_rows > 0 && v.keyed_rows < v.rows)
+			printf(" (%lld sealed with the audit key, the %lld "
+			    "before it by the plain chain)",
+			    (long long)v.keyed_rows,
+			    (long long)(v.rows - v.keyed_rows));
+		else if (v.keyed_rows > 0)
+			printf(", sealed with the audit key");
+		if (want != NULL)
+			printf("; it extends the anchor %lld:%.12s...",
+			    (long long)want->rows, want->hash);
+		printf("\nhead: %s\n", head);
 		return EXIT_OK;
 	}
 	if (cli_view(ctx) == NULL ||

@@ -29,8 +29,10 @@ cmd_packet(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_print_json(cli_view(ctx) ? mr_view_packet(ctx->view,
 		    out, &info) : NULL);
 	printf("packet written to %s (%s, %d evidence file%s, %lld bytes); "
-	    "check it with: sha256sum -c SHA256SUMS\n", out,
+	    "check it with: sha256sum -c SHA256SUMS, in %s\n", out,
 	    mr_packet_format_name(info.format), info.files,
-	    info.files == 1 ? "" : "s", (long long)info.bytes);
+	    info.files == 1 ? "" : "s", (long long)info.bytes,
+	    info.format == MR_PACKET_FOLDER ? "that folder" :
+	    "the folder the archive unpacks to");
 	return EXIT_OK;
 }

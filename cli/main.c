@@ -352,13 +352,17 @@ static const struct cli_cmd commands[] = {
 	},
 	{ .name = "audit",
 	  .fn = cmd_audit,
-	  .opts = "verify",
+	  .opts = "verify anchor=",
 	  .min_args = 0, .max_args = 1,
-	  .usage = "[CASE] [--verify] [--json]",
+	  .usage = "[CASE] [--verify [--anchor ROWS:HASH]] [--json] | anchor",
 	  .summary = "show the audit trail, or verify its hash chain",
 	  .help =
-	    "  --verify              check every row's hash; exit 7 and name the\n"
-	    "                        first broken row if anything was altered\n"
+	    "  --verify              check every row's hash and seal; exit 7 and\n"
+	    "                        name the first broken row if anything was\n"
+	    "                        altered, cut short or wiped\n"
+	    "  --anchor ROWS:HASH    with --verify: also prove the trail still\n"
+	    "                        extends a head recorded earlier\n"
+	    "  anchor                print the head (ROWS:HASH) to record elsewhere\n"
 	    "  --reveal              show whole TINs in before/after values\n"
 	    "  --json                one JSON array\n",
 	  .flags = CMD_NEEDS_DB

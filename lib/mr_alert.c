@@ -384,6 +384,10 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	body_line(&body, "this %s and the addresses in alert_to.%s", it->what,
 	    ics != NULL ? "  The attached calendar entry holds the deadline." :
 	    "");
+	if (set->audit_anchor != NULL)
+		body_line(&body, "Audit trail head when sent: %s (keep it: "
+		    "'mipsreview audit --verify --anchor' proves the trail still "
+		    "extends it).", set->audit_anchor);
 	if (body.failed) {
 		mr_err_set(err, MR_EFAIL, "out of memory, or a reminder larger "
 		    "than 1 MiB");

@@ -44,6 +44,8 @@ struct mr_alert_settings {
 	 */
 	struct mr_ical_opts ical;
 	int		 have_ical;
+	/* The audit trail's head (ROWS:HASH) for the footer, or NULL. */
+	const char	*audit_anchor;
 };
 
 /*

@@ -553,7 +553,9 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 {
 	struct collect c;
 	struct mr_ical_opts ical;
-	char token[160], mid[200];
+	struct mr_alert_settings mset;
+	struct mr_audit_head head;
+	char token[160], mid[200], anchor[MR_AUDIT_ANCHOR_LEN];
 	time_t started;
 	int rc = -1, stopped = 0, have_ical;
 
@@ -653,8 +655,15 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			evidence = missing_evidence(st, &d->it);
 			undated = undated_items(st);
 			ics = have_ical ? ics_of_item(st, &ical, &d->it) : NULL;
+			/* The mail carries the trail's head, to be kept. */
+			mset = *set;
+			if (mr_audit_head(st, &head, NULL) == 0) {
+				mr_audit_anchor_format(&head, anchor,
+				    sizeof anchor);
+				mset.audit_anchor = anchor;
+			}
 			if (mr_alert_compose(&d->it, d->offset, mr_store_now(st),
-			    set, (const char *const *)rcpt, nrcpt, evidence,
+			    &mset, (const char *const *)rcpt, nrcpt, evidence,
 			    undated, ics, &msg, &len, &why) == -1)
 				failed = 1;
 		}

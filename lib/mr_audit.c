@@ -1,83 +1,403 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_input.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
 #define GENESIS_HASH \
 	"0000000000000000000000000000000000000000000000000000000000000000"
+#define KEY_BYTES	32
+#define KEY_SUFFIX	".audit-key"
+
+/* The secret that seals the chain, and the first row it covers. */
+struct audit_key {
+	unsigned char	 key[KEY_BYTES];
+	int64_t		 from_row;
+};
+
+/*
+ * The text a hash covers, built whole and hashed at once: SHA-256 for
+ * plain rows, HMAC-SHA-256 under the key for sealed ones.
+ */
+struct hasher {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
 
 static void
-hash_field(EVP_MD_CTX *ctx, const char *s)
+hasher_update(struct hasher *h, const void *p, size_t n)
 {
-	/* Length-prefixed, so no two different rows hash the same text. */
-	char len[24];
-	size_t n = s ? strlen(s) : 0;
+	char *np;
+	size_t cap;
 
-	snprintf(len, sizeof len, "%c%zu:", s ? 's' : 'n', n);
-	EVP_DigestUpdate(ctx, len, strlen(len));
-	if (s != NULL)
-		EVP_DigestUpdate(ctx, s, n);
+	if (h->failed)
+		return;
+	if (h->len + n > h->cap) {
+		cap = (h->cap ? h->cap * 2 : 1024) + n;
+		if ((np = realloc(h->p, cap)) == NULL) {
+			h->failed = 1;
+			return;
+		}
+		h->p = np;
+		h->cap = cap;
+	}
+	memcpy(h->p + h->len, p, n);
+	h->len += n;
 }
 
-/* SHA-256 over the previous hash and every field of the row, in hex. */
+/* Hash what was added into 64 hex digits; frees the text either way. */
 static int
-row_hash(const struct mr_audit_row *r, char out[65])
+hasher_final(struct hasher *h, const struct audit_key *k, char out[65])
 {
-	EVP_MD_CTX *ctx;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	char num[48];
-	int ok;
+	int ok = !h->failed;
 
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	hash_field(ctx, r->prev_hash);
-	snprintf(num, sizeof num, "%lld", (long long)r->id);
-	hash_field(ctx, num);
-	hash_field(ctx, r->at);
-	hash_field(ctx, r->who);
-	hash_field(ctx, r->entity);
-	snprintf(num, sizeof num, "%lld", (long long)r->entity_id);
-	hash_field(ctx, num);
-	hash_field(ctx, r->action);
-	hash_field(ctx, r->before);
-	hash_field(ctx, r->after);
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
+	if (ok && k == NULL)
+		ok = EVP_Digest(h->p ? h->p : "", h->len, md, &mdlen,
+		    EVP_sha256(), NULL);
+	else if (ok)
+		ok = HMAC(EVP_sha256(), k->key, (int)sizeof k->key,
+		    (const unsigned char *)(h->p ? h->p : ""), h->len, md,
+		    &mdlen) != NULL;
+	free(h->p);
+	memset(h, 0, sizeof *h);
+	if (!ok || mdlen != 32)
 		return -1;
 	for (unsigned int i = 0; i < mdlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	return 0;
 }
 
+static void
+hash_field(struct hasher *h, const char *s)
+{
+	/* Length-prefixed, so no two different rows hash the same text. */
+	char len[24];
+	size_t n = s ? strlen(s) : 0;
+
+	snprintf(len, sizeof len, "%c%zu:", s ? 's' : 'n', n);
+	hasher_update(h, len, strlen(len));
+	if (s != NULL)
+		hasher_update(h, s, n);
+}
+
+/* The hash of a row over the previous hash and every field, in hex. */
 static int
-head_get(struct mr_store *st, int64_t *rows, char hash[65], struct mr_err *err)
+row_hash(const struct mr_audit_row *r, const struct audit_key *k,
+    char out[65])
+{
+	struct hasher h = { 0 };
+	char num[48];
+
+	hash_field(&h, r->prev_hash);
+	snprintf(num, sizeof num, "%lld", (long long)r->id);
+	hash_field(&h, num);
+	hash_field(&h, r->at);
+	hash_field(&h, r->who);
+	hash_field(&h, r->entity);
+	snprintf(num, sizeof num, "%lld", (long long)r->entity_id);
+	hash_field(&h, num);
+	hash_field(&h, r->action);
+	hash_field(&h, r->before);
+	hash_field(&h, r->after);
+	return hasher_final(&h, k, out);
+}
+
+/* The seal of the head: HMAC over the row count and the newest hash. */
+static int
+head_mac(const struct mr_audit_head *hd, const struct audit_key *k,
+    char out[65])
+{
+	struct hasher h = { 0 };
+	char num[48];
+
+	hash_field(&h, "audit head");
+	snprintf(num, sizeof num, "%lld", (long long)hd->rows);
+	hash_field(&h, num);
+	hash_field(&h, hd->hash);
+	return hasher_final(&h, k, out);
+}
+
+void
+mr_audit_anchor_format(const struct mr_audit_head *hd, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld:%s", (long long)hd->rows, hd->hash);
+}
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
+}
+
+int
+mr_audit_anchor_parse(const char *s, struct mr_audit_head *hd,
+    struct mr_err *err)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || errno != 0 || n < 0 || *end != ':' ||
+	    !is_hex64(end + 1))
+		return mr_err_set(err, MR_EINVAL, "anchor '%.80s' is not of the "
+		    "form ROWS:HASH (a row count, a colon and 64 lowercase hex "
+		    "digits), as 'mipsreview audit anchor' prints it", s);
+	hd->rows = n;
+	memcpy(hd->hash, end + 1, 65);
+	return 0;
+}
+
+char *
+mr_audit_key_path(const char *db_path)
+{
+	size_t n = strlen(db_path) + sizeof KEY_SUFFIX;
+	char *p = malloc(n);
+
+	if (p != NULL)
+		snprintf(p, n, "%s%s", db_path, KEY_SUFFIX);
+	return p;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Read the key file: "key HEX" and "from-row N" lines, '#' comments.
+ * *have is 0 when there is no key file yet.
+ */
+static int
+key_load(const char *path, struct audit_key *k, int *have, struct mr_err *err)
+{
+	char buf[1024], *line, *save = NULL;
+	int fd, rc = -1, got_key = 0, got_from = 0;
+	ssize_t n;
+	size_t len = 0;
+
+	*have = 0;
+	if (mr_input_open(path, "audit key file", &fd, err) == -1) {
+		if (err != NULL && err->code == MR_ENOTFOUND) {
+			mr_err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	while (len < sizeof buf - 1 &&
+	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		if (strncmp(line, "key ", 4) == 0 && strlen(line + 4) ==
+		    2 * KEY_BYTES) {
+			got_key = 1;
+			for (int i = 0; i < KEY_BYTES; i++) {
+				int hi = hexval(line[4 + 2 * i]);
+				int lo = hexval(line[5 + 2 * i]);
+
+				if (hi < 0 || lo < 0)
+					got_key = 0;
+				k->key[i] = (unsigned char)(hi << 4 | lo);
+			}
+		} else if (strncmp(line, "from-row ", 9) == 0) {
+			char *end;
+
+			errno = 0;
+			k->from_row = strtoll(line + 9, &end, 10);
+			got_from = errno == 0 && *end == '\0' && k->from_row > 0;
+		}
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (!got_key || !got_from) {
+		mr_err_set(err, MR_EINTEGRITY, "audit key file '%s' is damaged "
+		    "(it needs a 'key' and a 'from-row' line): restore it from "
+		    "the backup of the database's folder", path);
+		goto out;
+	}
+	*have = 1;
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/*
+ * Create the key file, covering rows from from_row on.  It takes the
+ * database's privacy: 0600, or 0640 in the database's group when the
+ * database is shared with a group.  Written whole to a temporary, synced,
+ * then linked into place, so a crash leaves no half key, and a second
+ * process creating it at the same time loses the race cleanly.
+ */
+static int
+key_create(const char *db_path, const char *path, int64_t from_row,
+    struct audit_key *k, struct mr_err *err)
+{
+	struct stat sb;
+	char *tmp = NULL, *dcopy = NULL, text[256];
+	int fd = -1, dfd, rc = -1, have;
+	size_t n;
+
+	if (stat(db_path, &sb) == -1)
+		return mr_err_set(err, MR_EFAIL, "audit key: cannot stat the "
+		    "database '%s': %s", db_path, strerror(errno));
+	if (RAND_bytes(k->key, sizeof k->key) != 1)
+		return mr_err_set(err, MR_EFAIL, "audit key: no random bytes "
+		    "from the system");
+	k->from_row = from_row;
+	n = strlen(path) + 8;
+	if ((tmp = malloc(n)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
+		    "'%s': %s", path, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (sb.st_mode & 0070) {
+		if (fchown(fd, (uid_t)-1, sb.st_gid) == -1 ||
+		    fchmod(fd, 0640) == -1) {
+			mr_err_set(err, MR_EFAIL, "cannot give the audit key file "
+			    "'%s' the database's group: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+	}
+	n = (size_t)snprintf(text, sizeof text, "# The key sealing the audit "
+	    "trail of %s.\n# Keep it private; back it up with the database.\n"
+	    "key ", db_path);
+	if (n >= sizeof text - 2 * KEY_BYTES - 40) {
+		/* A very long path: leave it out of the comment. */
+		n = (size_t)snprintf(text, sizeof text, "# The key sealing a "
+		    "mipsreview audit trail.\nkey ");
+	}
+	for (int i = 0; i < KEY_BYTES; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%02x",
+		    k->key[i]);
+	n += (size_t)snprintf(text + n, sizeof text - n, "\nfrom-row %lld\n",
+	    (long long)from_row);
+	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot write the audit key file "
+		    "'%s': %s", path, errno ? strerror(errno) : "short write");
+		goto out;
+	}
+	if (link(tmp, path) == -1) {
+		if (errno != EEXIST) {
+			mr_err_set(err, MR_EFAIL, "cannot create the audit key "
+			    "file '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		/* Another process made it first: use theirs. */
+		if (key_load(path, k, &have, err) == -1)
+			goto out;
+	}
+	if ((dcopy = strdup(path)) != NULL &&
+	    (dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+out:
+	explicit_bzero(text, sizeof text);
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dcopy);
+	return rc;
+}
+
+/* The stored head; mac is "" when the head carries none. */
+static int
+head_get(struct mr_store *st, struct mr_audit_head *hd, char mac[65],
+    struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1, step;
 
-	if (mr_store_prepare(st, "SELECT rows, hash FROM audit_head WHERE one = 1",
-	    &stmt, err) == -1)
+	mac[0] = '\0';
+	if (mr_store_prepare(st, "SELECT rows, hash, coalesce(mac, '') "
+	    "FROM audit_head WHERE one = 1", &stmt, err) == -1)
 		goto out;
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
-		*rows = sqlite3_column_int64(stmt, 0);
-		snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(stmt, 1));
+		hd->rows = sqlite3_column_int64(stmt, 0);
+		snprintf(hd->hash, sizeof hd->hash, "%s",
+		    mr_store_col_text(stmt, 1));
+		snprintf(mac, 65, "%s", mr_store_col_text(stmt, 2));
 	} else if (step == SQLITE_DONE) {
-		*rows = 0;
-		memcpy(hash, GENESIS_HASH, sizeof GENESIS_HASH);
+		hd->rows = 0;
+		memcpy(hd->hash, GENESIS_HASH, sizeof GENESIS_HASH);
 	} else {
 		mr_store_dberr(st, err, "reading the audit trail");
 		goto out;
 	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+missing_key(const char *path, struct mr_err *err)
+{
+	return mr_err_set(err, MR_EINTEGRITY, "the audit trail is sealed with "
+	    "the key in '%s', which is missing: restore that file from the "
+	    "backup of the database's folder", path);
+}
+
+/* The highest audit id ever committed (0 for none). */
+static int
+seq_get(struct mr_store *st, int64_t *seq, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT coalesce((SELECT seq FROM sqlite_sequence "
+	    "WHERE name = 'audit'), 0)", &stmt, err) == -1)
+		goto out;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		mr_store_dberr(st, err, "reading the audit trail");
+		goto out;
+	}
+	*seq = sqlite3_column_int64(stmt, 0);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
@@ -91,24 +411,36 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_audit_row r = { 0 };
-	char at[32], prev[65], hash[65];
-	int64_t rows, id;
-	int rc = -1;
+	struct mr_audit_head hd;
+	struct audit_key k;
+	char at[32], prev[65], hash[65], mac[65], *kpath = NULL;
+	int64_t id;
+	int rc = -1, have;
 
-	if (head_get(st, &rows, prev, err) == -1)
+	if (head_get(st, &hd, mac, err) == -1)
 		goto out;
+	memcpy(prev, hd.hash, sizeof prev);
 	/* AUTOINCREMENT never reuses an id, so the next id is max+1 even
 	 * after a deletion behind our back; ask SQLite for it. */
-	if (mr_store_prepare(st, "SELECT coalesce((SELECT seq FROM sqlite_sequence "
-	    "WHERE name = 'audit'), 0) + 1", &stmt, err) == -1)
+	if (seq_get(st, &id, err) == -1)
 		goto out;
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading the audit trail");
+	id++;
+
+	if ((kpath = mr_audit_key_path(mr_store_path(st))) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	stmt = NULL;
+	if (key_load(kpath, &k, &have, err) == -1)
+		goto out;
+	if (!have) {
+		/* A sealed head without its key: a new key would hide that. */
+		if (mac[0] != '\0') {
+			missing_key(kpath, err);
+			goto out;
+		}
+		if (key_create(mr_store_path(st), kpath, id, &k, err) == -1)
+			goto out;
+	}
 
 	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
 	r.id = id;
@@ -120,13 +452,15 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 	r.before = before;
 	r.after = after;
 	r.prev_hash = prev;
-	if (row_hash(&r, hash) == -1) {
-		mr_err_set(err, MR_EFAIL, "audit: SHA-256 failed");
+	hd.rows++;
+	if (row_hash(&r, &k, hash) == -1 ||
+	    (memcpy(hd.hash, hash, sizeof hash), head_mac(&hd, &k, mac)) == -1) {
+		mr_err_set(err, MR_EFAIL, "audit: HMAC-SHA-256 failed");
 		goto out;
 	}
 	if (mr_store_prepare(st, "INSERT INTO audit (id, at, who, entity, "
-	    "entity_id, action, before, after, prev_hash, hash) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) == -1)
+	    "entity_id, action, before, after, prev_hash, hash, keyed) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_text(stmt, 2, at, -1, SQLITE_STATIC);
@@ -145,18 +479,22 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if (mr_store_prepare(st, "INSERT INTO audit_head (one, rows, hash) "
-	    "VALUES (1, ?, ?) ON CONFLICT (one) DO UPDATE SET rows = excluded.rows, "
-	    "hash = excluded.hash", &stmt, err) == -1)
+	if (mr_store_prepare(st, "INSERT INTO audit_head (one, rows, hash, mac) "
+	    "VALUES (1, ?, ?, ?) ON CONFLICT (one) DO UPDATE SET "
+	    "rows = excluded.rows, hash = excluded.hash, mac = excluded.mac",
+	    &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, rows + 1);
+	sqlite3_bind_int64(stmt, 1, hd.rows);
 	sqlite3_bind_text(stmt, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, mac, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "writing the audit trail");
 		goto out;
 	}
 	rc = 0;
 out:
+	explicit_bzero(&k, sizeof k);
+	free(kpath);
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -174,10 +512,11 @@ row_from_stmt(sqlite3_stmt *stmt, struct mr_audit_row *r)
 	r->after = (const char *)sqlite3_column_text(stmt, 7);
 	r->prev_hash = (const char *)sqlite3_column_text(stmt, 8);
 	r->hash = (const char *)sqlite3_column_text(stmt, 9);
+	r->keyed = sqlite3_column_int(stmt, 10);
 }
 
 #define AUDIT_COLUMNS "id, at, who, entity, coalesce(entity_id, 0), action, " \
-	"before, after, prev_hash, hash"
+	"before, after, prev_hash, hash, keyed"
 
 int
 mr_audit_each(struct mr_store *st, const char *entity, int64_t entity_id,
@@ -209,59 +548,231 @@ out:
 	return rc;
 }
 
+/*
+ * Records every change of which leaves an audit row: a record without one
+ * was written behind mipsreview's back, or its rows were deleted (a wiped
+ * trail with the cases still there).  Imported cases are covered by the
+ * import's row, which names the range of ids it created.
+ */
+static const char unaudited_sql[] =
+	"SELECT 'case', c.id FROM review_case c WHERE NOT EXISTS "
+	"  (SELECT 1 FROM audit a WHERE a.entity = 'case' AND a.entity_id = c.id) "
+	"  AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.entity = 'import' AND "
+	"  json_valid(a.after) AND c.id BETWEEN json_extract(a.after, '$.first_id') "
+	"  AND json_extract(a.after, '$.last_id')) "
+	"UNION ALL SELECT 'hardship filing', h.id FROM hardship_filing h WHERE "
+	"  NOT EXISTS (SELECT 1 FROM audit a WHERE a.entity = 'hardship' AND "
+	"  a.entity_id = h.id) "
+	"UNION ALL SELECT 'evidence', e.id FROM evidence e WHERE NOT EXISTS "
+	"  (SELECT 1 FROM audit a WHERE a.entity = e.subject AND "
+	"  a.entity_id = e.subject_id AND a.action = 'attach evidence' AND "
+	"  json_valid(a.after) AND json_extract(a.after, '$.id') = e.id) "
+	"UNION ALL SELECT 'calendar feed', f.id FROM calendar_feed f WHERE "
+	"  NOT EXISTS (SELECT 1 FROM audit a WHERE a.entity = 'feed' AND "
+	"  a.entity_id = f.id) "
+	"LIMIT 1";
+
+static int
+check_records(struct mr_store *st, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, unaudited_sql, &stmt, err) == -1)
+		goto out;
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		mr_err_set(err, MR_EINTEGRITY, "%s %lld has no row in the audit "
+		    "trail: it was written behind mipsreview's back, or audit "
+		    "rows were deleted", mr_store_col_text(stmt, 0),
+		    (long long)sqlite3_column_int64(stmt, 1));
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "checking records against the audit trail");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int
-mr_audit_verify(struct mr_store *st, int64_t *bad_id, int64_t *nrows,
-    struct mr_err *err)
+mr_audit_verify_anchor(struct mr_store *st, const struct mr_audit_head *anchor,
+    struct mr_audit_verdict *v, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_audit_row r;
-	char prev[65], want[65], head_hash[65];
-	int64_t head_rows, n = 0, last_id = 0;
-	int rc = -1, step;
+	struct mr_audit_head stored;
+	struct audit_key k;
+	char prev[65], want[65], mac[65], want_mac[65], *kpath = NULL;
+	int64_t last_id = 0, seq;
+	int rc = -1, step, have = 0, seen_keyed = 0, anchor_met = 0;
 
-	*bad_id = 0;
+	memset(v, 0, sizeof *v);
 	memcpy(prev, GENESIS_HASH, sizeof GENESIS_HASH);
-	if (head_get(st, &head_rows, head_hash, err) == -1)
+	if ((kpath = mr_audit_key_path(mr_store_path(st))) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (key_load(kpath, &k, &have, err) == -1)
+		goto out;
+	v->have_key = have;
+	if (head_get(st, &stored, mac, err) == -1)
 		goto out;
 	if (mr_store_prepare(st, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id",
 	    &stmt, err) == -1)
 		goto out;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		row_from_stmt(stmt, &r);
-		n++;
+		v->rows++;
 		if (r.prev_hash == NULL || strcmp(r.prev_hash, prev) != 0) {
-			*bad_id = r.id;
+			v->bad_id = r.id;
 			mr_err_set(err, MR_EINTEGRITY, "audit row %lld does not "
 			    "follow row %lld: a row before it was deleted or "
 			    "altered", (long long)r.id, (long long)last_id);
 			goto out;
 		}
-		if (row_hash(&r, want) == -1 || r.hash == NULL ||
-		    strcmp(r.hash, want) != 0) {
-			*bad_id = r.id;
-			mr_err_set(err, MR_EINTEGRITY, "audit row %lld was altered "
-			    "after it was written (its content no longer matches "
-			    "its hash)", (long long)r.id);
+		if (!r.keyed && (seen_keyed || (have && r.id >= k.from_row))) {
+			v->bad_id = r.id;
+			mr_err_set(err, MR_EINTEGRITY, "audit row %lld lacks the "
+			    "seal of the audit key although the key covers it: "
+			    "the trail was rewritten from there on",
+			    (long long)r.id);
 			goto out;
 		}
+		if (r.keyed && !have) {
+			v->bad_id = r.id;
+			missing_key(kpath, err);
+			goto out;
+		}
+		if (row_hash(&r, r.keyed ? &k : NULL, want) == -1 ||
+		    r.hash == NULL || strcmp(r.hash, want) != 0) {
+			v->bad_id = r.id;
+			mr_err_set(err, MR_EINTEGRITY, "audit row %lld was altered "
+			    "after it was written (its content no longer matches "
+			    "its %s)", (long long)r.id, r.keyed ? "sealed hash" :
+			    "hash");
+			goto out;
+		}
+		seen_keyed |= r.keyed;
+		v->keyed_rows += r.keyed;
 		snprintf(prev, sizeof prev, "%s", r.hash);
 		last_id = r.id;
+		if (anchor != NULL && v->rows == anchor->rows) {
+			if (strcmp(r.hash, anchor->hash) != 0) {
+				v->bad_id = r.id;
+				mr_err_set(err, MR_EINTEGRITY, "the audit trail "
+				    "does not extend the anchor: its row %lld "
+				    "(number %lld) is not the one recorded, so "
+				    "the trail was rewritten up to there",
+				    (long long)r.id, (long long)anchor->rows);
+				goto out;
+			}
+			anchor_met = 1;
+		}
 	}
 	if (step != SQLITE_DONE) {
 		mr_store_dberr(st, err, "reading the audit trail");
 		goto out;
 	}
-	if (n != head_rows || strcmp(prev, head_hash) != 0) {
-		*bad_id = last_id + 1;
-		mr_err_set(err, MR_EINTEGRITY, "audit trail ends at row %lld but "
-		    "%lld rows were written: rows were deleted from its end",
-		    (long long)last_id, (long long)head_rows);
+	v->head.rows = v->rows;
+	memcpy(v->head.hash, prev, sizeof prev);
+	if (anchor != NULL && !anchor_met && anchor->rows > 0) {
+		v->bad_id = last_id + 1;
+		mr_err_set(err, MR_EINTEGRITY, "the audit trail has %lld rows "
+		    "but the anchor recorded %lld: rows were deleted since",
+		    (long long)v->rows, (long long)anchor->rows);
 		goto out;
 	}
+	if (anchor != NULL && anchor->rows == 0 &&
+	    strcmp(anchor->hash, GENESIS_HASH) != 0) {
+		mr_err_set(err, MR_EINTEGRITY, "the anchor's hash does not "
+		    "belong to an empty trail");
+		goto out;
+	}
+	if (v->rows != stored.rows || strcmp(prev, stored.hash) != 0) {
+		v->bad_id = last_id + 1;
+		mr_err_set(err, MR_EINTEGRITY, "audit trail ends at row %lld but "
+		    "%lld rows were written: rows were deleted from its end",
+		    (long long)last_id, (long long)stored.rows);
+		goto out;
+	}
+	if (mac[0] != '\0' && !have) {
+		missing_key(kpath, err);
+		goto out;
+	}
+	if (have && (mac[0] != '\0' || seen_keyed)) {
+		if (head_mac(&stored, &k, want_mac) == -1 ||
+		    strcmp(mac, want_mac) != 0) {
+			v->bad_id = last_id + 1;
+			mr_err_set(err, MR_EINTEGRITY, "the audit trail's head "
+			    "(%lld rows) lacks the seal of the audit key: rows "
+			    "were deleted from its end and the head rewritten",
+			    (long long)stored.rows);
+			goto out;
+		}
+	}
+	/*
+	 * Rows from the key's first row on were committed (the id counter,
+	 * rolled back with a failed write, passed it), yet none is sealed:
+	 * the sealed rows were deleted and the head rewritten.
+	 */
+	if (have && !seen_keyed) {
+		if (seq_get(st, &seq, err) == -1)
+			goto out;
+		if (seq >= k.from_row) {
+			v->bad_id = k.from_row;
+			mr_err_set(err, MR_EINTEGRITY, "the audit key covers rows "
+			    "from %lld on, and rows up to %lld were written, but "
+			    "none of them is left: they were deleted",
+			    (long long)k.from_row, (long long)seq);
+			goto out;
+		}
+	}
+	if (check_records(st, err) == -1)
+		goto out;
 	rc = 0;
 out:
-	if (nrows != NULL)
-		*nrows = n;
+	if (have)
+		explicit_bzero(&k, sizeof k);
+	free(kpath);
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+int
+mr_audit_verify(struct mr_store *st, int64_t *bad_id, int64_t *nrows,
+    struct mr_err *err)
+{
+	struct mr_audit_verdict v;
+	int rc;
+
+	rc = mr_audit_verify_anchor(st, NULL, &v, err);
+	*bad_id = v.bad_id;
+	if (nrows != NULL)
+		*nrows = v.rows;
+	return rc;
+}
+
+int
+mr_audit_head(struct mr_store *st, struct mr_audit_head *hd,
+    struct mr_err *err)
+{
+	char mac[65];
+
+	return head_get(st, hd, mac, err);
+}
+
+int
+mr_audit_anchor(struct mr_store *st, struct mr_audit_head *hd,
+    struct mr_err *err)
+{
+	struct mr_audit_verdict v;
+
+	if (mr_audit_verify_anchor(st, NULL, &v, err) == -1)
+		return -1;
+	*hd = v.head;
+	return 0;
 }

@@ -22,6 +22,7 @@
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_file.h"
+#include "lib/mr_hardship.h"
 #include "lib/mr_dl.h"
 #include "lib/mr_packet.h"
 #include "lib/mr_store.h"
@@ -167,8 +168,10 @@ mr_packet_summary_json(struct mr_store *st, int64_t case_id, int reveal,
 	struct mr_case c;
 	struct mr_err derr = { 0 };
 	struct timeline tl = { NULL };
-	json_t *o = NULL, *dl = NULL, *chk = NULL, *d;
-	char at[32];
+	struct mr_hardship h;
+	struct mr_audit_head head;
+	json_t *o = NULL, *dl = NULL, *chk = NULL, *d, *filing = NULL;
+	char at[32], anchor[MR_AUDIT_ANCHOR_LEN];
 	time_t closes;
 
 	if (mr_case_get(st, case_id, &c, err) == -1)
@@ -197,16 +200,32 @@ mr_packet_summary_json(struct mr_store *st, int64_t case_id, int reveal,
 		json_decref(dl);
 		dl = d;
 	}
+	/* The hardship filing the case says should have reweighted it. */
+	if (c.filing_id != 0) {
+		if (mr_hardship_get(st, c.filing_id, &h, err) == -1)
+			goto fail;
+		filing = mr_hardship_to_json(&h, reveal);
+		mr_hardship_release(&h);
+		if (filing == NULL)
+			goto oom;
+	}
+	/* The head the packet was made at, recorded with whoever receives it. */
+	if (mr_audit_head(st, &head, err) == -1)
+		goto fail;
+	mr_audit_anchor_format(&head, anchor, sizeof anchor);
 	mr_when_iso_utc(mr_store_now(st), at, sizeof at);
-	o = json_pack("{s:i, s:s, s:s, s:o, s:o, s:O, s:O}",
+	o = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:O, s:O, s:s}",
 	    "packet_version", 1,
 	    "generated_at", at,
 	    "generated_by", mr_store_actor(st),
 	    "case", mr_case_to_json(&c, reveal),
+	    "hardship_filing", filing ? filing : json_null(),
 	    "deadline", dl ? dl : json_null(),
 	    "checklist", chk,
-	    "timeline", tl.rows);
+	    "timeline", tl.rows,
+	    "audit_anchor", anchor);
 	dl = NULL;
+	filing = NULL;
 	if (o == NULL)
 		goto oom;
 	json_decref(chk);
@@ -216,6 +235,7 @@ mr_packet_summary_json(struct mr_store *st, int64_t case_id, int reveal,
 oom:
 	mr_err_set(err, MR_EFAIL, "out of memory");
 fail:
+	json_decref(filing);
 	json_decref(dl);
 	json_decref(chk);
 	json_decref(tl.rows);
@@ -316,6 +336,25 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 	text_num(&t, ", ia ", json_object_get(cat, "ia"), "");
 	text_num(&t, ", pi ", json_object_get(cat, "pi"), "");
 	text_add(&t, "\n");
+	v = json_object_get(sum, "hardship_filing");
+	if (json_is_object(v)) {
+		text_add(&t, "Hardship filing  %lld: %s, %s (performance %lld)",
+		    (long long)json_integer_value(json_object_get(v, "id")),
+		    jstr(v, "type"), jstr(v, "status"),
+		    (long long)json_integer_value(json_object_get(v,
+		    "performance_year")));
+		if (json_is_string(json_object_get(v, "filed_at")))
+			text_add(&t, ", filed %s", jstr(v, "filed_at"));
+		if (json_is_string(json_object_get(v, "confirmation")))
+			text_add(&t, ", confirmation %s", jstr(v,
+			    "confirmation"));
+		text_add(&t, "\n                 categories ");
+		json_array_foreach(json_object_get(v, "categories"), i, cat)
+			text_add(&t, "%s%s%s", i ? ", " : "", jstr(cat,
+			    "category"), json_is_true(json_object_get(cat,
+			    "data_submitted")) ? " (data submitted)" : "");
+		text_add(&t, "\n                 event: %s\n", jstr(v, "event"));
+	}
 	dl = json_object_get(sum, "deadline");
 	if (json_is_object(dl))
 		text_add(&t, "Deadline         %s (%s; %s UTC)\n                 "
@@ -352,7 +391,12 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 		    jstr(v, "action"), json_is_string(json_object_get(v,
 		    "detail")) ? ": " : "", json_is_string(json_object_get(v,
 		    "detail")) ? jstr(v, "detail") : "");
-	text_add(&t, "\nCheck the files with: sha256sum -c SHA256SUMS\n");
+	text_add(&t, "\nAudit trail     head %s when this packet was made;\n"
+	    "                 'mipsreview audit --verify --anchor HEAD' proves "
+	    "the trail\n                 still extends it\n",
+	    jstr(sum, "audit_anchor"));
+	text_add(&t, "\nCheck the files from the packet's folder (unpack an "
+	    "archive first):\n  sha256sum -c SHA256SUMS\n");
 	if (t.failed) {
 		free(t.p);
 		return NULL;

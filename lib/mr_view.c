@@ -545,14 +545,34 @@ mr_view_audit_row(const struct mr_view *v, const struct mr_audit_row *r)
 }
 
 json_t *
-mr_view_audit_verified(const struct mr_view *v, bool intact, int64_t rows,
-    int64_t first_broken_row, const char *message)
+mr_view_audit_verified(const struct mr_view *v, bool intact,
+    const struct mr_audit_verdict *vd, bool anchor_checked,
+    const char *message)
 {
+	char head[MR_AUDIT_ANCHOR_LEN];
+
 	(void)v;
-	return json_pack("{s:b, s:I, s:o, s:s}", "intact", intact,
-	    "rows", (json_int_t)rows, "first_broken_row", first_broken_row ?
-	    json_integer(first_broken_row) : json_null(), "message",
-	    message ? message : "");
+	mr_audit_anchor_format(&vd->head, head, sizeof head);
+	return json_pack("{s:b, s:I, s:I, s:o, s:o, s:o, s:b, s:s}",
+	    "intact", intact, "rows", (json_int_t)vd->rows,
+	    "keyed_rows", (json_int_t)vd->keyed_rows,
+	    "first_broken_row", vd->bad_id ? json_integer(vd->bad_id) :
+	    json_null(),
+	    "anchor", intact ? json_string(head) : json_null(),
+	    "extends_anchor", anchor_checked ? json_boolean(intact) :
+	    json_null(),
+	    "key_file", vd->have_key, "message", message ? message : "");
+}
+
+json_t *
+mr_view_audit_anchor(const struct mr_view *v, const struct mr_audit_head *hd)
+{
+	char anchor[MR_AUDIT_ANCHOR_LEN];
+
+	(void)v;
+	mr_audit_anchor_format(hd, anchor, sizeof anchor);
+	return json_pack("{s:s, s:I, s:s}", "anchor", anchor,
+	    "rows", (json_int_t)hd->rows, "hash", hd->hash);
 }
 
 json_t *

@@ -148,9 +148,18 @@ json_t	*mr_view_whatif(const struct mr_view *, const struct mr_view_whatif *);
 
 /* An audit row; TINs in its before/after masked unless revealed. */
 json_t	*mr_view_audit_row(const struct mr_view *, const struct mr_audit_row *);
-/* The outcome of audit --verify (message "" when intact). */
+/*
+ * The outcome of audit --verify (message "" when intact); anchor_checked
+ * when --anchor was given.
+ */
+struct mr_audit_verdict;
+struct mr_audit_head;
 json_t	*mr_view_audit_verified(const struct mr_view *, bool intact,
-	    int64_t rows, int64_t first_broken_row, const char *message);
+	    const struct mr_audit_verdict *, bool anchor_checked,
+	    const char *message);
+/* The head of the audit trail, as audit anchor gives it. */
+json_t	*mr_view_audit_anchor(const struct mr_view *,
+	    const struct mr_audit_head *);
 
 /* A calendar feed (never its token). */
 json_t	*mr_view_feed(const struct mr_view *, const struct mr_feed *);

@@ -21,4 +21,6 @@ SQL_FILES += sql/009_case_request.sql
 SQL_FILES += sql/010_eligibility.sql
 # -- evidence of CMS's participation status (the eligibility answer itself)
 SQL_FILES += sql/011_participation_status.sql
+# -- the audit trail sealed with a key outside the database
+SQL_FILES += sql/012_audit_key.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

@@ -8,6 +8,7 @@ AM_TESTS_ENVIRONMENT = \
 	unset MIPSREVIEW_DB MIPSREVIEW_CONFIG MIPSREVIEW_NOW;
 
 E2E_TESTS = \
+	tests/e2e/audit.sh \
 	tests/e2e/cases.sh \
 	tests/e2e/store.sh \
 	tests/e2e/place.sh \
@@ -50,7 +51,8 @@ EXTRA_DIST += tests/e2e/qpp_server.py tests/data/qpp/README \
 	tests/data/qpp/sample_response_200.json tests/data/qpp/sample_response_400.json \
 	tests/data/qpp/sample_response_404.json tests/data/qpp/record_full.json
 TESTS += $(E2E_TESTS) tests/lint.sh
-EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh
+EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/README tests/lint.sh \
+	tests/data/audit_v6.sql
 
 if HAVE_CMOCKA
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS) $(CMOCKA_CFLAGS)

@@ -47,6 +47,8 @@ expect_match "body: announced zone" "$body" "Oct 11 2024 7:00 PM CDT \(America/C
 expect_match "body: the recipients' zone" "$body" "Oct 11 2024 8:00 PM EDT \(America/New_York\)"
 expect_match "body: UTC" "$body" "2024-10-12T00:00:00Z"
 expect_match "body: masked TIN" "$body" "TIN: +\*\*\*\*\*6789"
+expect_match "body: the audit trail's head to record" "$body" \
+	"Audit trail head when sent: [0-9]+:[0-9a-f]{64} "
 if echo "$body" | grep -Eq '(^|[^0-9])123456789([^0-9]|$)'; then fail "body shows the whole TIN"; else pass; fi
 expect_match "body: the evidence the checklist still misses" "$body" \
 	"Evidence still missing \(mipsreview check 1\):

@@ -160,6 +160,20 @@ expect_eq "summary.json: score" "$(json_get case.final_score <"$T/pk/summary.jso
 expect_eq "summary.json: timeline starts with add" "$(json_get timeline.0.action <"$T/pk/summary.json")" "add"
 expect_match "summary.txt: timeline has the attach" "$(cat "$T/pk/summary.txt")" "attach evidence: evidence 1: receipt.pdf"
 expect_match "summary.txt: reasons" "$(cat "$T/pk/summary.txt")" "Reasons +wrong-tin-npi"
+anchor=$(json_get audit_anchor <"$T/pk/summary.json")
+expect_match "summary.json: the audit trail's head" "$anchor" "^[0-9]+:[0-9a-f]{64}$"
+expect_match "summary.txt: the audit trail's head" "$(cat "$T/pk/summary.txt")" "head $anchor when"
+ok "the packet's head is an anchor the trail extends" "$MR" audit --verify --anchor "$anchor"
+expect_match "summary.txt: where sha256sum -c runs" "$(cat "$T/pk/summary.txt")" "unpack an archive first"
+expect_eq "summary.json: no hardship filing linked" "$(json_get hardship_filing <"$T/pk/summary.json")" "null"
+ok "a hardship filing" "$MR" hardship add --tin "$SEED_TIN" --year 2023 --type euc \
+	--categories quality,ia --event "Hurricane Helene" --filed 2024-03-01
+ok "linked to the case" "$MR" set 1 filing=1
+ok "packet with the filing" "$MR" packet 1 -o "$T/pkh"
+expect_eq "summary.json: the linked filing" "$(json_get hardship_filing.event <"$T/pkh/summary.json")" "Hurricane Helene"
+expect_match "summary.txt: the linked filing" "$(cat "$T/pkh/summary.txt")" \
+	"Hardship filing  1: euc, draft \(performance 2023\), filed 2024-03-01"
+rm -rf "$T/pkh"
 ok "packet as .tar.gz" "$MR" packet 1 -o "$T/pk.tar.gz"
 mkdir "$T/x" && tar -C "$T/x" -xzf "$T/pk.tar.gz"
 expect_eq "tar.gz packet checks with sha256sum -c" \

@@ -41,6 +41,12 @@ $(diff -u "$G/$name.json" "$T/got" | head -40)"
 	fi
 }
 
+# The audit key is random; a fixed one keeps the sealed hashes stable.
+printf 'key %s\nfrom-row 1\n' \
+	000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f \
+	>"$MIPSREVIEW_DB.audit-key"
+chmod 600 "$MIPSREVIEW_DB.audit-key"
+
 # -- the database: cases in several states, a case deadline of its own,
 # a window of the office's, hardship filings, evidence, notes, a feed.
 golden add "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Ada Example" \
