@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_case.h"
+#include "lib/mr_evidence.h"
 #include "lib/mr_reference.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
@@ -161,7 +163,8 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 		f->year = (int)json_integer_value(v);
 	}
 	snprintf(f->key, sizeof f->key, "%s %d", f->kind, f->year);
-	if ((f->source = get_str(o, "source")) == NULL || *f->source == '\0')
+	if ((f->source = get_str(o, "source")) == NULL ||
+	    f->source[strspn(f->source, " \t\r\n")] == '\0')
 		return fail_fact(err, i, f, "'source' is missing: every fact "
 		    "names its public source%s", "");
 	if (strlen(f->source) > 1000)
@@ -285,6 +288,11 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 			    "'evidence_kind' are expected%s", "");
 		snprintf(f->key, sizeof f->key, "evidence-requirement %s %s",
 		    f->reason, f->evidence_kind);
+		/* A rule naming no known ground or kind of evidence could
+		 * never be met nor shown against a case. */
+		if (mr_reason_parse(f->reason, &bits, err) == -1 ||
+		    mr_evidence_kind_valid(f->evidence_kind, err) == -1)
+			return fail_fact(err, i, f, "%s", err ? err->msg : "");
 	}
 	return 0;
 }

@@ -34,6 +34,12 @@ pack backwards 'w = [f for f in p["facts"] if f["kind"] == "window"][0]; w["open
 refuses "window closing before it opens" 3 "closes before it opens" "$MR" reference import "$T/backwards.json"
 pack nosource 'p["facts"][3]["source"] = ""'
 refuses "a source missing" 3 "names its public source" "$MR" reference import "$T/nosource.json"
+pack blanksource 'p["facts"][3]["source"] = "  "'
+refuses "a blank source" 3 "names its public source" "$MR" reference import "$T/blanksource.json"
+pack noground 'p["facts"].append({"kind": "evidence-requirement", "reason": "bad-weather", "evidence_kind": "submission-receipt", "source": "x", "verified": False})'
+refuses "a checklist rule for an unknown ground" 3 "reason 'bad-weather' is not known" "$MR" reference import "$T/noground.json"
+pack nokind 'p["facts"].append({"kind": "evidence-requirement", "reason": "other", "evidence_kind": "selfie", "source": "x", "verified": False})'
+refuses "a checklist rule for an unknown kind of evidence" 3 "kind 'selfie' is not known" "$MR" reference import "$T/nokind.json"
 printf '{"format": "mipsreview-reference", "version": 1,' >"$T/broken.json"
 refuses "not JSON" 3 "not valid JSON" "$MR" reference import "$T/broken.json"
 refuses "no such file" 4 "No such file" "$MR" reference import "$T/nosuch.json"
