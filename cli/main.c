@@ -648,7 +648,7 @@ static const struct cli_cmd commands[] = {
 	    "  reference list [--year Y] [--kind K] [--json]\n"
 	    "                        every fact shipped or imported, with its source\n"
 	    "                        and verified flag, and the packs applied\n"
-	    "  reference import FILE a reference pack (mipsreview-reference(5)):\n"
+	    "  reference import FILE a reference pack (format in mipsreview(1)):\n"
 	    "                        checked whole, applied all or nothing, audited;\n"
 	    "                        windows the office entered or edited are kept\n"
 	    "  reference export [-o FILE]\n"

@@ -6,7 +6,7 @@
  * windows, and evidence requirements — each with its source and verified
  * flag, as reference packs.
  *
- * A pack is one JSON document (format in mipsreview-reference(5)):
+ * A pack is one JSON document (format in mipsreview(1), under reference):
  *   { "format": "mipsreview-reference", "version": 1,
  *     "date": "2026-11-30", "publisher": "...", "facts": [ {...}, ... ] }
  * Importing one validates it whole before writing anything, applies it in

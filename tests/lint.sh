@@ -44,5 +44,11 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	fi
 	rm -rf "$d"
 fi
+# A manual the program or the documentation points to must ship.
+for ref in $(grep -rhoE 'mipsreview[a-z.-]*\([0-9]\)' lib cli daemon man \
+    contrib debian README.md 2>/dev/null | sort -u); do
+	page=${ref%(*}; sec=${ref#*(}; sec=${sec%)}
+	[ -f "man/$page.$sec" ] || { echo "$ref is cited but man/$page.$sec does not exist"; bad=1; }
+done
 [ "$bad" -eq 0 ] && echo "lint: ok"
 exit "$bad"
