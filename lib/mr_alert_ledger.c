@@ -344,24 +344,128 @@ out:
 	return rc;
 }
 
-/* The outcome of an attempt, with its audit row, in one transaction. */
+/* Whether the server already took this reminder for addr. */
+static int
+delivered_to(struct mr_store *st, int64_t ledger_id, const char *addr,
+    int *yes, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	*yes = 0;
+	if (mr_store_prepare(st, "SELECT 1 FROM alert_recipient WHERE "
+	    "ledger_id = ?1 AND address = ?2 AND state = 'sent'", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, ledger_id);
+	sqlite3_bind_text(stmt, 2, addr, -1, SQLITE_STATIC);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		*yes = 1;
+	else if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert recipients");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * What one attempt did for each address it was sent to: the reply code
+ * of a refusal, 0 for a delivery, unless the attempt failed as a whole
+ * (then only the refused ones are known).
+ */
+struct attempt {
+	const char	**addr;
+	int		 *refused;
+	int		  n;
+	int		  whole_failed;
+};
+
+static int
+record_recipient(struct mr_store *st, int64_t ledger_id, const char *addr,
+    const char *error, const char *iso, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "INSERT INTO alert_recipient (ledger_id, "
+	    "address, state, last_error, sent_at, updated_at) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6) ON CONFLICT (ledger_id, address) DO UPDATE SET "
+	    "state = excluded.state, attempts = attempts + 1, last_error = "
+	    "excluded.last_error, sent_at = excluded.sent_at, updated_at = "
+	    "excluded.updated_at WHERE alert_recipient.state <> 'sent'", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, ledger_id);
+	sqlite3_bind_text(stmt, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, error ? "refused" : "sent", -1, SQLITE_STATIC);
+	if (error)
+		sqlite3_bind_text(stmt, 4, error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(stmt, 5, iso, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "updating the alert recipients");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * The outcome of an attempt, with its audit row, in one transaction: the
+ * addresses the server took are recorded as sent whatever happened to
+ * the others, so a retry goes only to the rest.  error NULL and nothing
+ * refused: sent.
+ */
 static int
 finish(struct mr_store *st, const struct due *d, const struct claim *cl,
-    const char *token, const char *mid, const char *rcpts, const char *error,
-    struct mr_err *err)
+    const char *token, const char *mid, const char *rcpts,
+    const struct attempt *at, const char *error, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	time_t now = mr_store_now(st);
-	char iso[32], label[32];
+	char iso[32], label[32], code[48];
+	const char *action;
+	json_t *sent = NULL, *refused = NULL;
 	long long backoff;
-	int rc = -1, in_tx = 0;
+	int rc = -1, in_tx = 0, nsent = 0, nrefused = 0;
 
 	mr_when_iso_utc(now, iso, sizeof iso);
 	mr_alert_offset_label(d->offset, label, sizeof label);
+	if ((sent = json_array()) == NULL || (refused = json_array()) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
 	if (mr_store_begin(st, err) == -1)
 		goto out;
 	in_tx = 1;
-	if (error == NULL) {
+	for (int i = 0; at != NULL && i < at->n; i++) {
+		const char *why = NULL;
+
+		if (at->refused[i] != 0) {
+			snprintf(code, sizeof code, "refused by the mail server "
+			    "(reply %d)", at->refused[i]);
+			why = code;
+		} else if (at->whole_failed)
+			continue;	/* not delivered, not refused either */
+		if (record_recipient(st, cl->ledger_id, at->addr[i], why, iso,
+		    err) == -1)
+			goto out;
+		if (why == NULL) {
+			json_array_append_new(sent, json_string(at->addr[i]));
+			nsent++;
+		} else {
+			json_array_append_new(refused, json_pack("{s:s, s:s}",
+			    "address", at->addr[i], "error", why));
+			nrefused++;
+		}
+	}
+	if (error == NULL && nrefused == 0) {
 		/*
 		 * The server accepted it: sent, whoever holds the claim now
 		 * (only a sender stalled past its lease could have lost it).
@@ -375,6 +479,7 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
 		sqlite3_bind_text(stmt, 2, iso, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 3, rcpts, -1, SQLITE_STATIC);
+		action = "sent";
 	} else {
 		backoff = RETRY_FIRST;
 		for (int i = 1; i < cl->attempts && backoff < RETRY_MAX; i++)
@@ -392,24 +497,29 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)now + backoff);
 		sqlite3_bind_text(stmt, 5, rcpts, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 6, iso, -1, SQLITE_STATIC);
+		action = nsent > 0 ? "partly-sent" : "send-failed";
 	}
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "updating the alert ledger");
 		goto out;
 	}
 	if (sqlite3_changes(mr_store_db(st)) == 1 && audit_alert(st,
-	    cl->ledger_id, error ? "send-failed" : "sent", NULL,
-	    json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?}",
+	    cl->ledger_id, action, NULL,
+	    json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?, "
+	    "s:O, s:O}",
 	    "what", d->it.what, "id", (json_int_t)d->it.id, "message_id", mid,
 	    "reminder", label, "closes_at", (json_int_t)d->it.closes_at,
 	    "recipients", rcpts, "sender", token, "attempt", cl->attempts,
-	    "maybe_duplicate", cl->maybe_duplicate, "error", error), err) == -1)
+	    "maybe_duplicate", cl->maybe_duplicate, "error", error,
+	    "delivered_to", sent, "refused", refused), err) == -1)
 		goto out;
 	in_tx = 0;
 	if (mr_store_commit(st, err) == -1)
 		goto out;
 	rc = 0;
 out:
+	json_decref(sent);
+	json_decref(refused);
 	sqlite3_finalize(stmt);
 	if (in_tx)
 		mr_store_rollback(st);
@@ -587,9 +697,12 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		struct sending snd;
 		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
 		char *undated = NULL;
-		char *ics = NULL;
+		char *ics = NULL, refusal[512];
+		const char **todo = NULL;
+		int *refused = NULL;
+		struct attempt at = { 0 };
 		size_t len = 0;
-		int nrcpt = 0, stop = 0, failed = 0;
+		int nrcpt = 0, stop = 0, failed = 0, done_before;
 
 		mr_alert_message_id(&d->it, d->offset, set->from, mid, sizeof mid);
 		r.what = d->it.what;
@@ -667,20 +780,61 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			    undated, ics, &msg, &len, &why) == -1)
 				failed = 1;
 		}
-		if (!failed) {
+		/*
+		 * Only to the addresses that do not have it yet: an earlier
+		 * attempt may have been refused for some and taken for others.
+		 */
+		if (!failed && ((todo = calloc(nrcpt, sizeof *todo)) == NULL ||
+		    (refused = calloc(nrcpt, sizeof *refused)) == NULL)) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto next_fail;
+		}
+		for (int k = 0; !failed && k < nrcpt; k++) {
+			if (delivered_to(st, cl.ledger_id, rcpt[k], &done_before,
+			    err) == -1)
+				goto next_fail;
+			if (!done_before)
+				todo[at.n++] = rcpt[k];
+		}
+		at.addr = todo;
+		at.refused = refused;
+		if (!failed && at.n > 0) {
 			memset(&snd, 0, sizeof snd);
 			snd.st = st;
 			snd.ledger_id = cl.ledger_id;
 			snd.token = token;
 			if (mr_mailer_send(mailer, set->from,
-			    (const char *const *)rcpt, nrcpt, msg, len,
+			    (const char *const *)todo, at.n, refused, msg, len,
 			    mark_sending, &snd, &stop, &why) == -1) {
 				failed = 1;
+				at.whole_failed = 1;
 				if (snd.err.code != MR_EOK)
 					why = snd.err;
 			}
 		}
-		if (finish(st, d, &cl, token, mid, r.recipients, failed ?
+		if (!failed) {
+			/* Name the refused ones; the others have it now. */
+			refusal[0] = '\0';
+			for (int k = 0; k < at.n; k++)
+				if (refused[k] != 0) {
+					size_t o = strlen(refusal);
+
+					snprintf(refusal + o, sizeof refusal - o,
+					    "%s%s (reply %d)", o ? ", " : "the "
+					    "mail server refused ", todo[k],
+					    refused[k]);
+				}
+			if (refusal[0] != '\0') {
+				size_t o = strlen(refusal);
+
+				snprintf(refusal + o, sizeof refusal - o, "; the "
+				    "other recipients have it, this one is "
+				    "retried");
+				mr_err_set(&why, MR_ESEND, "%s", refusal);
+				failed = 1;
+			}
+		}
+		if (finish(st, d, &cl, token, mid, r.recipients, &at, failed ?
 		    why.msg : NULL, err) == -1)
 			goto next_fail;
 		if (failed) {
@@ -696,6 +850,8 @@ report:
 		if (report != NULL)
 			report(&r, arg);
 next:
+		free(todo);
+		free(refused);
 		mr_alert_strv_free(rcpt);
 		free(rcpts);
 		free(msg);
@@ -705,6 +861,8 @@ next:
 		free(ics);
 		continue;
 next_fail:
+		free(todo);
+		free(refused);
 		mr_alert_strv_free(rcpt);
 		free(rcpts);
 		free(msg);

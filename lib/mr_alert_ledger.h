@@ -25,8 +25,15 @@
  * So: never lost, never sent twice, except a resend with the same
  * Message-ID after a crash inside that one round trip.
  *
- * The audit trail gets the outcomes: "sent", "send-failed" and
- * "taken-over" rows (entity "alert", id = ledger row).  A claim and the
+ * Per recipient: a server may refuse one address at RCPT (550 no such
+ * user) and take the others.  The message goes on to those, and each
+ * address's outcome is recorded in alert_recipient in the transaction of
+ * step 3; the reminder stays 'failed' and its retry goes only to the
+ * addresses without a 'sent' row.  One bad address thus neither keeps the
+ * others from their reminders nor sends them a second copy.
+ *
+ * The audit trail gets the outcomes: "sent", "partly-sent" (with the
+ * addresses delivered and refused), "send-failed" and "taken-over" rows (entity "alert", id = ledger row).  A claim and the
  * 'sending' mark are coordination between senders, not changes to the
  * data, and are not audited on their own.
  */

@@ -637,6 +637,58 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 }
 
 /*
+ * Which recipients the server refused.  libcurl reports only the last
+ * RCPT reply, so the dialogue is read through its debug callback: each
+ * "RCPT TO:<address>" it sends, then the final line of the reply.
+ */
+struct rcpt_watch {
+	const char *const	*rcpt;
+	int			 n;
+	int			*refused;
+	int			 cur;		/* index of the RCPT in flight */
+	char			 reply[160];	/* the first refusal, for the error */
+};
+
+static int
+debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct rcpt_watch *w = arg;
+	char addr[300];
+	size_t k;
+
+	(void)h;
+	if (type == CURLINFO_HEADER_OUT) {
+		w->cur = -1;
+		if (size < 9 || strncasecmp(data, "RCPT TO:<", 9) != 0)
+			return 0;
+		for (k = 0; k + 9 < size && k < sizeof addr - 1 &&
+		    data[9 + k] != '>'; k++)
+			addr[k] = data[9 + k];
+		addr[k] = '\0';
+		for (int i = 0; i < w->n; i++)
+			if (strcasecmp(w->rcpt[i], addr) == 0) {
+				w->cur = i;
+				break;
+			}
+	} else if (type == CURLINFO_HEADER_IN && w->cur >= 0 && size >= 4 &&
+	    data[3] != '-') {
+		/* The final line of the reply to that RCPT. */
+		if (data[0] >= '4' && data[0] <= '5') {
+			w->refused[w->cur] = atoi(data) > 0 ? atoi(data) : 550;
+			if (w->reply[0] == '\0') {
+				for (k = 0; k < size && k < sizeof w->reply - 1 &&
+				    data[k] != '\r' && data[k] != '\n'; k++)
+					w->reply[k] = (unsigned char)data[k] < ' ' ?
+					    '?' : data[k];
+				w->reply[k] = '\0';
+			}
+		}
+		w->cur = -1;
+	}
+	return 0;
+}
+
+/*
  * "<address>" for MAIL FROM or RCPT TO.  RFC 5321 4.5.3.1.3 allows 256
  * octets with the brackets; a longer address is refused rather than cut
  * (a cut one can name another domain).
@@ -654,11 +706,12 @@ envelope_addr(const char *addr, char *buf, size_t len, struct mr_err *err)
 
 int
 mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
-    int n, const char *msg, size_t len, int (*end_of_data)(void *), void *arg,
-    int *stop, struct mr_err *err)
+    int n, int *refused, const char *msg, size_t len,
+    int (*end_of_data)(void *), void *arg, int *stop, struct mr_err *err)
 {
 	struct curl_slist *list = NULL, *l;
 	struct upload u = { msg, len, end_of_data, arg, 0, 0 };
+	struct rcpt_watch w = { rcpt, n, refused, -1, "" };
 	char addr[400];
 	long reply = 0;
 	CURLcode cc;
@@ -668,6 +721,8 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	if (envelope_addr(from, addr, sizeof addr, err) == -1)
 		return -1;
 	for (int i = 0; i < n; i++) {
+		if (refused != NULL)
+			refused[i] = 0;
 		if (envelope_addr(rcpt[i], addr, sizeof addr, err) == -1)
 			goto out;
 		if ((l = mr_curl.slist_append(list, addr)) == NULL) {
@@ -683,9 +738,25 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 	mr_curl.easy_setopt(m->curl, CURLOPT_READFUNCTION, read_cb);
 	mr_curl.easy_setopt(m->curl, CURLOPT_READDATA, &u);
 	mr_curl.easy_setopt(m->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	if (refused != NULL) {
+		/*
+		 * One refused recipient must not cost the others their mail:
+		 * the transfer goes on for the ones the server took.
+		 */
+		mr_curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+		mr_curl.easy_setopt(m->curl, CURLOPT_DEBUGFUNCTION, debug_cb);
+		mr_curl.easy_setopt(m->curl, CURLOPT_DEBUGDATA, &w);
+		mr_curl.easy_setopt(m->curl, CURLOPT_VERBOSE, 1L);
+	}
 	cc = mr_curl.easy_perform(m->curl);
 	mr_curl.easy_getinfo(m->curl, CURLINFO_RESPONSE_CODE, &reply);
 	mr_curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT, NULL);
+	if (refused != NULL) {
+		mr_curl.easy_setopt(m->curl, CURLOPT_VERBOSE, 0L);
+		mr_curl.easy_setopt(m->curl, CURLOPT_DEBUGFUNCTION, NULL);
+		mr_curl.easy_setopt(m->curl, CURLOPT_DEBUGDATA, NULL);
+		mr_curl.easy_setopt(m->curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0L);
+	}
 	if (cc == CURLE_OK) {
 		rc = 0;
 		goto out;
@@ -725,9 +796,14 @@ mr_mailer_send(struct mr_mailer *m, const char *from, const char *const *rcpt,
 		/* A permanent (5xx) refusal concerns this message only. */
 		if (reply >= 500 && reply < 600)
 			*stop = 0;
-		mr_err_set(err, MR_ESEND, "the mail server %s did not accept the "
-		    "message (reply %ld): %s", m->url, reply, m->errbuf[0] ?
-		    m->errbuf : mr_curl.easy_strerror(cc));
+		if (w.reply[0] != '\0')
+			mr_err_set(err, MR_ESEND, "the mail server %s refused "
+			    "every recipient (reply %ld): %s", m->url, reply,
+			    w.reply);
+		else
+			mr_err_set(err, MR_ESEND, "the mail server %s did not "
+			    "accept the message (reply %ld): %s", m->url, reply,
+			    m->errbuf[0] ? m->errbuf : mr_curl.easy_strerror(cc));
 		break;
 	}
 out:

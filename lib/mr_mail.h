@@ -75,7 +75,12 @@ int	mr_mailer_new(const struct mr_mail_server *, struct mr_mailer **,
 void	mr_mailer_free(struct mr_mailer *);
 /*
  * Send msg (from mr_mail_compose) from `from` to the n addresses in rcpt,
- * reusing the connection of an earlier send.  end_of_data, if not NULL, is
+ * reusing the connection of an earlier send.  With refused (n entries)
+ * the message goes to every recipient the server takes, and refused[i]
+ * is the server's reply code (e.g. 550) for each it refused at RCPT, 0
+ * for the others: success then means it took at least
+ * one (the refused ones are the caller's to retry).  Without it one
+ * refusal fails the whole message.  end_of_data, if not NULL, is
  * called once the whole message has been handed over and before the
  * final "." that lets the server accept it; a -1 from it aborts the send,
  * so the server cannot accept the message.  On failure MR_ESEND, and
@@ -83,7 +88,8 @@ void	mr_mailer_free(struct mr_mailer *);
  * unreachable, login refused, TLS failed, "try again later").
  */
 int	mr_mailer_send(struct mr_mailer *, const char *from,
-	    const char *const *rcpt, int n, const char *msg, size_t len,
+	    const char *const *rcpt, int n, int *refused, const char *msg,
+	    size_t len,
 	    int (*end_of_data)(void *), void *arg, int *stop, struct mr_err *);
 
 #endif /* MR_MAIL_H */

@@ -23,4 +23,6 @@ SQL_FILES += sql/010_eligibility.sql
 SQL_FILES += sql/011_participation_status.sql
 # -- the audit trail sealed with a key outside the database
 SQL_FILES += sql/012_audit_key.sql
+# -- delivery of each reminder per recipient
+SQL_FILES += sql/013_alert_recipients.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

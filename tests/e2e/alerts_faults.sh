@@ -107,14 +107,58 @@ expect_eq "bad recipients: exit 8" "$got" 8
 expect_match "the malformed owner is named" "$(cat "$T/err")" \
 	"case 1, 14d reminder: case 1: owner e-mail 'not an address'"
 expect_match "the rejected recipient is named" "$(cat "$T/err")" "case 2, 14d reminder: .*reply 550"
-expect_eq "the other reminder still went out" "$(count_mails recipients)" $((before + 1))
+expect_eq "the other reminder and the other recipient still got theirs" \
+	"$(count_mails recipients)" $((before + 2))
 expect_eq "ledger: two failed, one sent" "$(ledger_states)" "failed 2
 sent 1"
 ok "fix the owner" $MR set 1 owner=ada@practice.example
 ok "fix the other owner" $MR set 2 owner=bo@practice.example
 ok "send after the fixes" $MR alerts send
-expect_eq "all three delivered" "$(count_mails recipients)" $((before + 3))
-expect_eq "no Message-ID twice" "$(dup_ids recipients)" ""
+expect_eq "all delivered, the new owner alone" "$(count_mails recipients)" $((before + 4))
+expect_eq "no recipient got a Message-ID twice" \
+	"$(mails recipients | cut -d'|' -f1,2 | sort | uniq -d)" ""
+
+# --- three recipients, one refused with 550: the others get it once, the
+# refused one on a later run once the server takes it
+fresh_db partial
+echo "cy@practice.example" >"$T/refuse-rcpt"
+start_sink partial --refuse-rcpt-file "$T/refuse-rcpt" || finish
+write_config "$PORT"
+sed -i 's/^alert_to = .*/alert_to = bo@practice.example, cy@practice.example/' "$MIPSREVIEW_CONFIG"
+$MR alerts send >"$T/out" 2>"$T/err"; got=$?
+expect_eq "one refused recipient: exit 8" "$got" 8
+expect_match "the refused address is named" "$(cat "$T/err")" \
+	"refused cy@practice.example .reply 550."
+expect_eq "the two others got it once" "$(mails partial | cut -d'|' -f2)" \
+	"ada@practice.example, bo@practice.example"
+expect_eq "per recipient: two sent, one refused" "$(sqlite3 "$MIPSREVIEW_DB" \
+	"SELECT address, state FROM alert_recipient ORDER BY address")" \
+	"ada@practice.example|sent
+bo@practice.example|sent
+cy@practice.example|refused"
+expect_eq "the partial send is audited with each outcome" "$(sqlite3 "$MIPSREVIEW_DB" \
+	"SELECT json_extract(after, '$.delivered_to'), json_extract(after, '$.refused[0].address') FROM audit WHERE entity = 'alert' AND action = 'partly-sent'")" \
+	'["ada@practice.example","bo@practice.example"]|cy@practice.example'
+$MR alerts send >"$T/out" 2>"$T/err"; got=$?
+expect_eq "still refused: exit 8" "$got" 8
+expect_eq "no second copy for the others" "$(count_mails partial)" 1
+rm -f "$T/refuse-rcpt"
+ok "send once the server takes it" $MR alerts send
+expect_eq "the refused one got it, alone" "$(mails partial | cut -d'|' -f2 | sort)" \
+	"ada@practice.example, bo@practice.example
+cy@practice.example"
+expect_eq "no Message-ID twice per recipient" "$(sqlite3 "$MIPSREVIEW_DB" \
+	"SELECT address, state, attempts FROM alert_recipient ORDER BY address")" \
+	"ada@practice.example|sent|1
+bo@practice.example|sent|1
+cy@practice.example|sent|3"
+expect_eq "the reminder is sent" "$(ledger_states)" "sent 1"
+expect_eq "the last delivery is audited" "$(sqlite3 "$MIPSREVIEW_DB" \
+	"SELECT json_extract(after, '$.delivered_to') FROM audit WHERE entity = 'alert' AND action = 'sent'")" \
+	'["cy@practice.example"]'
+ok "nothing left to send" $MR alerts send
+expect_eq "no further message" "$(count_mails partial)" 2
+stop_sink "$SINK_PID"
 
 # --- a wrong password, then the right one
 fresh_db auth

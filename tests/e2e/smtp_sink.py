@@ -7,6 +7,8 @@ stores every accepted message in the Maildir DIR (with X-MailFrom and
 X-RcptTo headers, like aiosmtpd's Mailbox handler).  Options make it
 misbehave the way real servers do:
   --refuse-file F   answer "451 try again later" to MAIL while F exists
+  --refuse-rcpt-file F  answer "550 no such user" to RCPT for each address
+                    listed (one a line) in F while F exists
   --stall rcpt|data touch DIR/../stalled and hang at RCPT, or after the
                     whole message arrived at DATA (storing nothing)
   --delay S         wait S seconds before accepting each message
@@ -48,6 +50,11 @@ class Handler:
             await asyncio.sleep(3600)
         if address.startswith("reject"):
             return "550 5.1.1 No such user"
+        f = self.args.refuse_rcpt_file
+        if f and os.path.exists(f):
+            with open(f) as fh:
+                if address in fh.read().split():
+                    return "550 5.1.1 No such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -69,6 +76,7 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--maildir", required=True)
     p.add_argument("--refuse-file")
+    p.add_argument("--refuse-rcpt-file")
     p.add_argument("--stall", choices=["rcpt", "data"])
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--auth")

@@ -295,10 +295,10 @@ test_mailer_refuses_an_address_too_long_for_the_envelope(void **state)
 	memcpy(longaddr + 400 - strlen("@practice.example.org"),
 	    "@practice.example.org", strlen("@practice.example.org") + 1);
 	assert_int_equal(mr_mailer_new(&s, &m, &err), 0);
-	assert_int_equal(mr_mailer_send(m, "alerts@practice.example", rcpt, 1,
+	assert_int_equal(mr_mailer_send(m, "alerts@practice.example", rcpt, 1, NULL,
 	    "x\r\n", 3, NULL, NULL, &stop, &err), -1);
 	assert_non_null(strstr(err.msg, "254"));
-	assert_int_equal(mr_mailer_send(m, longaddr, rcpt, 0, "x\r\n", 3, NULL,
+	assert_int_equal(mr_mailer_send(m, longaddr, rcpt, 0, NULL, "x\r\n", 3, NULL,
 	    NULL, &stop, &err), -1);
 	assert_non_null(strstr(err.msg, "254"));
 	mr_mailer_free(m);
