@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -674,7 +675,9 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 	    data[3] != '-') {
 		/* The final line of the reply to that RCPT. */
 		if (data[0] >= '4' && data[0] <= '5') {
-			w->refused[w->cur] = atoi(data) > 0 ? atoi(data) : 550;
+			w->refused[w->cur] = isdigit((unsigned char)data[1]) &&
+			    isdigit((unsigned char)data[2]) ? (data[0] - '0') *
+			    100 + (data[1] - '0') * 10 + (data[2] - '0') : 550;
 			if (w->reply[0] == '\0') {
 				for (k = 0; k < size && k < sizeof w->reply - 1 &&
 				    data[k] != '\r' && data[k] != '\n'; k++)
