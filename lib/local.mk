@@ -21,8 +21,10 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_deadline.c lib/mr_deadline.h \
 	lib/mr_year.c lib/mr_year.h \
 	lib/mr_view.c lib/mr_view.h
-# evidence: records, the checklist, review packets
+# evidence: records, the content-addressed file store, the checklist,
+# review packets
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
+	lib/mr_blobstore.c lib/mr_blobstore.h \
 	lib/mr_checklist.c lib/mr_checklist.h \
 	lib/mr_packet.c lib/mr_packet.h
 # hardship filings and scores

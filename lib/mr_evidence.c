@@ -16,23 +16,15 @@
 #include <openssl/evp.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_blobstore.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_file.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
-/*
- * Buffers of this size (two per attach, one per verify or read), whatever
- * the file's size: large files stream in fixed memory.  4 MiB direct
- * writes keep the disk busy with few requests (measured: a 1 GiB attach
- * took 0.67-0.75 s with 4 MiB, 0.8-1.4 s with 1 MiB).
- */
-#define EV_BUFSZ	(4 * 1024 * 1024)
 /* Ask the kernel to start writing the copy to disk every this many bytes. */
 #define EV_FLUSH	(8 * 1024 * 1024)
-/* Direct I/O wants buffers, offsets and lengths in whole blocks. */
-#define EV_ALIGN	4096
 #define EV_TMP_PREFIX	".tmp-"
 
 static const struct {
@@ -290,71 +282,6 @@ ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
 	return 0;
 }
 
-static void
-hex(const unsigned char *md, unsigned int n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (unsigned int i = 0; i < n; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* Go back to writing through the page cache, for the rest of the copy. */
-static void
-direct_off(int fd, int *direct)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl != -1)
-		(void)fcntl(fd, F_SETFL, fl & ~O_DIRECT);
-	*direct = 0;
-}
-
-/*
- * Append n bytes to the copy.  Whole blocks go straight to the disk when
- * *direct (no page cache to fill and flush: a copy then costs about what
- * the disk takes, and little CPU); a tail that is not a whole block, or a
- * file system that refuses direct I/O, switches to the page cache.
- */
-static int
-copy_write(int fd, const unsigned char *p, size_t n, int *direct)
-{
-	ssize_t w;
-
-	if (*direct && n % EV_ALIGN != 0)
-		direct_off(fd, direct);
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EINVAL && *direct) {
-				direct_off(fd, direct);
-				continue;
-			}
-			return -1;
-		}
-		if (*direct && w % EV_ALIGN != 0)
-			direct_off(fd, direct);
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static ssize_t
-read_some(int fd, unsigned char *buf, size_t n)
-{
-	ssize_t r;
-
-	do
-		r = read(fd, buf, n);
-	while (r == -1 && errno == EINTR);
-	return r;
-}
-
 /* Does the subject exist?  MR_ENOTFOUND (or why it cannot) if not. */
 static int
 subject_check(struct mr_store *st, const char *subject, int64_t id,
@@ -449,120 +376,8 @@ same_file_state(const struct stat *a, const struct stat *b)
 }
 
 /*
- * The hasher: a second thread runs SHA-256 over one buffer while the
- * first writes it out and reads the next, so a copy costs about as long as
- * the slower of hashing and copying, not their sum.  Jobs are handed over
- * one at a time; the copier never touches a buffer the hasher still reads.
- */
-struct hasher {
-	pthread_t		 th;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	EVP_MD_CTX		*md;
-	const unsigned char	*job;
-	size_t			 njob;
-	int			 pending;
-	int			 quit;
-	int			 failed;
-	int			 threaded;
-	int			 inited;
-};
-
-static void *
-hasher_main(void *arg)
-{
-	struct hasher *h = arg;
-	const unsigned char *p;
-	size_t n;
-	int ok;
-
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		while (!h->pending && !h->quit)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (!h->pending)
-			break;
-		p = h->job;
-		n = h->njob;
-		pthread_mutex_unlock(&h->mu);
-		ok = EVP_DigestUpdate(h->md, p, n);
-		pthread_mutex_lock(&h->mu);
-		if (!ok)
-			h->failed = 1;
-		h->pending = 0;
-		pthread_cond_broadcast(&h->cv);
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
-static int
-hasher_start(struct hasher *h)
-{
-	memset(h, 0, sizeof *h);
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cv, NULL);
-	h->inited = 1;
-	if ((h->md = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
-		return -1;
-	/* Without a thread, hash inline: slower, same result. */
-	h->threaded = pthread_create(&h->th, NULL, hasher_main, h) == 0;
-	return 0;
-}
-
-/* Wait until the hasher is done with the last buffer handed over. */
-static void
-hasher_wait(struct hasher *h)
-{
-	if (!h->threaded)
-		return;
-	pthread_mutex_lock(&h->mu);
-	while (h->pending)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
-}
-
-static void
-hasher_post(struct hasher *h, const unsigned char *p, size_t n)
-{
-	if (!h->threaded) {
-		if (!EVP_DigestUpdate(h->md, p, n))
-			h->failed = 1;
-		return;
-	}
-	pthread_mutex_lock(&h->mu);
-	h->job = p;
-	h->njob = n;
-	h->pending = 1;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-}
-
-/* Stop the thread (after its last job) and free the digest. */
-static void
-hasher_stop(struct hasher *h)
-{
-	if (h->threaded) {
-		pthread_mutex_lock(&h->mu);
-		h->quit = 1;
-		pthread_cond_broadcast(&h->cv);
-		pthread_mutex_unlock(&h->mu);
-		pthread_join(h->th, NULL);
-		h->threaded = 0;
-	}
-	if (h->inited) {
-		pthread_mutex_destroy(&h->mu);
-		pthread_cond_destroy(&h->cv);
-		h->inited = 0;
-	}
-	EVP_MD_CTX_free(h->md);
-	h->md = NULL;
-}
-
-/*
  * Copy path into dir under a temporary name, hashing while copying in one
- * pass through two fixed buffers (buf holds 2 * EV_BUFSZ).  The file must
+ * pass through two fixed buffers (buf holds 2 * MR_BLOB_BUFSZ).  The file must
  * be a regular file that does not change while it is read: its size,
  * times and identity are compared before and after, and the bytes read
  * must match its size.
@@ -572,7 +387,7 @@ stage_file(const char *dir, enum mr_sharing sharing,
     const struct mr_evidence_file *f, unsigned char *buf, magic_t mg, struct staged *s, struct mr_err *err)
 {
 	struct stat before, after;
-	struct hasher h = { .inited = 0 };
+	struct mr_blob_hasher h = { .inited = 0 };
 	unsigned char digest[EVP_MAX_MD_SIZE], *cur;
 	unsigned int dlen = 0;
 	char shown[160];
@@ -629,14 +444,14 @@ stage_file(const char *dir, enum mr_sharing sharing,
 	}
 	direct = (fl = fcntl(tfd, F_GETFL)) != -1 &&
 	    fcntl(tfd, F_SETFL, fl | O_DIRECT) == 0;
-	if (hasher_start(&h) == -1) {
+	if (mr_blob_hasher_start(&h) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot start SHA-256 (OpenSSL)");
 		goto out;
 	}
 	for (;;) {
 		/* The hasher may still read the other buffer, not this one. */
-		cur = buf + (size_t)which * EV_BUFSZ;
-		if ((n = read_some(fd, cur, EV_BUFSZ)) == -1) {
+		cur = buf + (size_t)which * MR_BLOB_BUFSZ;
+		if ((n = mr_blob_read(fd, cur, MR_BLOB_BUFSZ)) == -1) {
 			mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
 			    "attached", shown, strerror(errno));
 			goto out;
@@ -648,9 +463,9 @@ stage_file(const char *dir, enum mr_sharing sharing,
 			snprintf(s->media, sizeof s->media, "%s",
 			    mt ? mt : "application/octet-stream");
 		}
-		hasher_wait(&h);
-		hasher_post(&h, cur, (size_t)n);
-		if (copy_write(tfd, cur, (size_t)n, &direct) == -1) {
+		mr_blob_hasher_wait(&h);
+		mr_blob_hasher_post(&h, cur, (size_t)n);
+		if (mr_blob_write(tfd, cur, (size_t)n, &direct) == -1) {
 			mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
 			    "'%s': %s; nothing was attached", dir, strerror(errno));
 			goto out;
@@ -667,7 +482,7 @@ stage_file(const char *dir, enum mr_sharing sharing,
 		if (copy_hook != NULL)
 			copy_hook(f->path, total, copy_hook_arg);
 	}
-	hasher_wait(&h);
+	mr_blob_hasher_wait(&h);
 	if (h.failed) {
 		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
 		goto out;
@@ -694,7 +509,7 @@ stage_file(const char *dir, enum mr_sharing sharing,
 		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
 		goto out;
 	}
-	hex(digest, dlen, s->sha256);
+	mr_blob_hex(digest, dlen, s->sha256);
 	s->size = total;
 	/* Closed whether or not fsync worked; the first error is the one. */
 	e = fsync(tfd) == -1 ? errno : 0;
@@ -709,8 +524,8 @@ stage_file(const char *dir, enum mr_sharing sharing,
 	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
 	rc = 0;
 out:
-	hasher_wait(&h);
-	hasher_stop(&h);
+	mr_blob_hasher_wait(&h);
+	mr_blob_hasher_stop(&h);
 	if (tfd != -1)
 		close(tfd);
 	if (fd != -1)
@@ -846,7 +661,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
 		(void)flock(dfd, LOCK_SH);
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
-	    posix_memalign((void **)&buf, EV_ALIGN, 2 * EV_BUFSZ) != 0) {
+	    posix_memalign((void **)&buf, MR_BLOB_ALIGN, 2 * MR_BLOB_BUFSZ) != 0) {
 		buf = NULL;
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
@@ -1134,50 +949,6 @@ out:
 	return rc;
 }
 
-/*
- * Hash the file at path into hex (65 bytes).  Returns 0, or -1 with errno
- * set (ENOENT: missing).  fn, when given, receives the bytes as they go.
- */
-static int
-hash_file(const char *path, unsigned char *buf, char *out,
-    int (*fn)(const void *, size_t, void *), void *arg, int *fn_failed)
-{
-	EVP_MD_CTX *md = NULL;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	ssize_t n;
-	int fd, rc = -1, e = 0;
-
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		return -1;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		e = ENOMEM;
-		goto out;
-	}
-	while ((n = read_some(fd, buf, EV_BUFSZ)) > 0) {
-		EVP_DigestUpdate(md, buf, (size_t)n);
-		if (fn != NULL && fn(buf, (size_t)n, arg) == -1) {
-			*fn_failed = 1;
-			e = EIO;
-			goto out;
-		}
-	}
-	if (n == -1) {
-		e = errno;
-		goto out;
-	}
-	EVP_DigestFinal_ex(md, digest, &dlen);
-	hex(digest, dlen, out);
-	rc = 0;
-out:
-	EVP_MD_CTX_free(md);
-	close(fd);
-	if (rc == -1)
-		errno = e;
-	return rc;
-}
-
 int
 mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
     int (*fn)(const void *, size_t, void *), void *arg, struct mr_err *err)
@@ -1192,7 +963,7 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", dir, ev->sha256);
 	printable(ev->original_name, shown, sizeof shown);
-	if ((buf = malloc(EV_BUFSZ)) == NULL)
+	if ((buf = malloc(MR_BLOB_BUFSZ)) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	/*
 	 * A copy whose size changed is altered: say so before fn gets more
@@ -1200,7 +971,7 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 	 * and would refuse them with a write error).
 	 */
 	if (stat(path, &sb) == 0 && sb.st_size != ev->size &&
-	    hash_file(path, buf, got, NULL, NULL, &fn_failed) == 0) {
+	    mr_blob_hash_file(path, buf, got, NULL, NULL, &fn_failed) == 0) {
 		mr_err_set(err, MR_EINTEGRITY, "evidence %lld ('%s'): its stored "
 		    "file %s was altered (its size is now %lld bytes, not %lld; "
 		    "its SHA-256 is now %s); run 'mipsreview evidence verify'",
@@ -1208,7 +979,7 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 		    (long long)ev->size, got);
 		goto out;
 	}
-	if (hash_file(path, buf, got, fn, arg, &fn_failed) == -1) {
+	if (mr_blob_hash_file(path, buf, got, fn, arg, &fn_failed) == -1) {
 		if (fn_failed) {
 			/* fn said why (a write error of the packet, ...). */
 			if (err != NULL && err->code == MR_EOK)
@@ -1235,17 +1006,6 @@ mr_evidence_read(struct mr_store *st, const struct mr_evidence *ev,
 out:
 	free(buf);
 	return rc;
-}
-
-static int
-is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 64;
 }
 
 /* Report a problem for every attached record of sha. */
@@ -1326,7 +1086,7 @@ scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
 		    strlen(EV_TMP_PREFIX)) == 0)
 			continue;
 		n = 0;
-		if (is_hex64(de->d_name) &&
+		if (mr_blob_is_name(de->d_name) &&
 		    count_attached(st, de->d_name, &n, err) == -1)
 			goto out;
 		if (n > 0)
@@ -1377,7 +1137,7 @@ mr_evidence_verify(struct mr_store *st, const char *subject,
 		return -1;
 	if (mr_evidence_dir(st, dir, sizeof dir, err) == -1)
 		return -1;
-	if ((buf = malloc(EV_BUFSZ)) == NULL)
+	if ((buf = malloc(MR_BLOB_BUFSZ)) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	if (mr_store_prepare(st, "SELECT DISTINCT sha256 FROM evidence WHERE "
 	    "detached_at IS NULL AND (?1 IS NULL OR (subject = ?1 AND "
@@ -1393,7 +1153,7 @@ mr_evidence_verify(struct mr_store *st, const char *subject,
 		}
 		snprintf(path, sizeof path, "%s/%s", dir, sha);
 		(*nfiles)++;
-		if (hash_file(path, buf, got, NULL, NULL, &dummy) == -1) {
+		if (mr_blob_hash_file(path, buf, got, NULL, NULL, &dummy) == -1) {
 			if (errno != ENOENT) {
 				mr_err_set(err, MR_EFAIL, "reading %s: %s", path,
 				    strerror(errno));

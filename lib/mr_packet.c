@@ -14,12 +14,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <pthread.h>
-#include <openssl/evp.h>
 
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_checklist.h"
+#include "lib/mr_blobstore.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_file.h"
 #include "lib/mr_hardship.h"
@@ -591,14 +591,10 @@ static int
 pw_file_mem(struct pw *w, const char *rel, const void *data, size_t n,
     struct mr_err *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char hexs[EVP_MAX_MD_SIZE * 2 + 1];
+	char hexs[MR_BLOB_NAMELEN];
 
-	if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL))
+	if (mr_blob_sha256(data, n, hexs) == -1)
 		return mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hexs + 2 * i, 3, "%02x", md[i]);
 	if (pw_begin(w, rel, (int64_t)n, err) == -1 ||
 	    pw_data(w, data, n, err) == -1 || pw_end(w, err) == -1)
 		return -1;

@@ -77,6 +77,11 @@ tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
 # fsync fails on demand (write errors at the last step of a copy).
 tests_unit_test_evidence_LDFLAGS = -Wl,--wrap=fsync
 tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
+# the content-addressed file store: names, copy-while-hashing
+UNIT_TESTS += tests/unit/test_blobstore
+tests_unit_test_blobstore_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_blobstore_LDADD = $(UNIT_LDADD)
+tests_unit_test_blobstore_SOURCES = tests/unit/test_blobstore.c
 # hardship and score
 UNIT_TESTS += tests/unit/test_score tests/unit/test_hardship
 tests_unit_test_score_CPPFLAGS = $(UNIT_CPPFLAGS)

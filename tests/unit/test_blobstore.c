@@ -1,0 +1,144 @@
+/*
+ * Unit tests of lib/mr_blobstore: store names are SHA-256 in lowercase
+ * hex, and the threaded copy-while-hashing gives the same digest as
+ * hashing the file whole.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/mr_blobstore.h"
+
+/* SHA-256 of "abc" (FIPS 180-2, appendix B.1). */
+static const char abc_sha[] =
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+static void
+test_sha256_of_memory(void **state)
+{
+	char out[MR_BLOB_NAMELEN];
+
+	(void)state;
+	assert_int_equal(mr_blob_sha256("abc", 3, out), 0);
+	assert_string_equal(out, abc_sha);
+	assert_true(mr_blob_is_name(out));
+}
+
+static void
+test_store_names(void **state)
+{
+	(void)state;
+	assert_true(mr_blob_is_name(abc_sha));
+	/* Upper case, short, long, a temporary's name: not store names. */
+	assert_false(mr_blob_is_name(
+	    "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+	assert_false(mr_blob_is_name("ba7816bf"));
+	assert_false(mr_blob_is_name(
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"));
+	assert_false(mr_blob_is_name(".tmp-AbC123"));
+	assert_false(mr_blob_is_name(""));
+}
+
+static int
+collect(const void *p, size_t n, void *arg)
+{
+	size_t *total = arg;
+
+	(void)p;
+	*total += n;
+	return 0;
+}
+
+static int
+refuse(const void *p, size_t n, void *arg)
+{
+	(void)p;
+	(void)n;
+	(void)arg;
+	return -1;
+}
+
+/*
+ * A copy through the hasher thread, two buffers in turn as mr_evidence
+ * attaches, hashes to what hashing the copy whole gives, and the copy
+ * holds the same bytes.
+ */
+static void
+test_copy_while_hashing(void **state)
+{
+	char dir[] = "/tmp/mrblob.XXXXXX", path[64], whole[MR_BLOB_NAMELEN],
+	    streamed[MR_BLOB_NAMELEN];
+	struct mr_blob_hasher h;
+	unsigned char *buf, digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	size_t chunk = MR_BLOB_BUFSZ, len = 2 * MR_BLOB_BUFSZ + 12345, off,
+	    total = 0;
+	int fd, direct = 0, which = 0, fn_failed = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/copy", dir);
+	buf = malloc(2 * chunk);
+	assert_non_null(buf);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd != -1);
+	assert_int_equal(mr_blob_hasher_start(&h), 0);
+	for (off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		unsigned char *cur = buf + (size_t)which * chunk;
+
+		for (size_t i = 0; i < n; i++)
+			cur[i] = (unsigned char)((off + i) * 7 + 3);
+		mr_blob_hasher_wait(&h);
+		mr_blob_hasher_post(&h, cur, n);
+		assert_int_equal(mr_blob_write(fd, cur, n, &direct), 0);
+		which ^= 1;
+	}
+	mr_blob_hasher_wait(&h);
+	assert_false(h.failed);
+	assert_true(EVP_DigestFinal_ex(h.md, digest, &dlen));
+	mr_blob_hex(digest, dlen, streamed);
+	mr_blob_hasher_stop(&h);
+	assert_int_equal(close(fd), 0);
+
+	assert_int_equal(mr_blob_hash_file(path, buf, whole, collect, &total,
+	    &fn_failed), 0);
+	assert_string_equal(streamed, whole);
+	assert_int_equal(total, len);
+	assert_false(fn_failed);
+
+	/* A consumer that fails stops the hash and says so. */
+	assert_int_equal(mr_blob_hash_file(path, buf, whole, refuse, NULL,
+	    &fn_failed), -1);
+	assert_true(fn_failed);
+
+	assert_int_equal(unlink(path), 0);
+	/* A missing file is ENOENT, which callers report as missing. */
+	assert_int_equal(mr_blob_hash_file(path, buf, whole, NULL, NULL,
+	    &fn_failed), -1);
+	assert_int_equal(errno, ENOENT);
+	free(buf);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256_of_memory),
+		cmocka_unit_test(test_store_names),
+		cmocka_unit_test(test_copy_while_hashing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
