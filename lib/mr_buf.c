@@ -16,6 +16,14 @@ mr_buf_init(struct mr_buf *b, size_t max)
 }
 
 void
+mr_buf_reset(struct mr_buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
 mr_buf_free(struct mr_buf *b)
 {
 	free(b->data);

@@ -32,6 +32,8 @@ int	mr_buf_vprintf(struct mr_buf *, const char *fmt, va_list)
 const char *mr_buf_str(const struct mr_buf *);
 /* Hand the text to the caller (free() it); NULL if the buffer failed. */
 char	*mr_buf_take(struct mr_buf *, size_t *len);
+/* Empty the buffer but keep its memory, for a buffer reused per record. */
+void	mr_buf_reset(struct mr_buf *);
 void	mr_buf_free(struct mr_buf *);
 
 #endif /* MR_BUF_H */

@@ -10,6 +10,7 @@
 #include <openssl/hmac.h>
 #include <sqlite3.h>
 
+#include "lib/mr_buf.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
@@ -17,6 +18,9 @@
 #include "lib/mr_when.h"
 
 #define PRODID	"-//mipsreview//mipsreview " PACKAGE_VERSION "//EN"
+
+/* One item's lines: its fields are bounded, to about 16 KiB folded. */
+#define ITEM_MAX	(64 * 1024)
 
 struct mr_ical {
 	struct mr_ical_opts	 opts;
@@ -32,6 +36,7 @@ struct mr_ical {
 	struct tm		 last_tm;
 	char			 last_abbrev[16];
 	int			 last_ambiguous;
+	struct mr_buf		 item;	/* one item's lines, reused */
 };
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -157,6 +162,7 @@ mr_ical_free(struct mr_ical *w)
 	if (w == NULL)
 		return;
 	free(w->zones);
+	mr_buf_free(&w->item);
 	free(w);
 }
 
@@ -182,6 +188,7 @@ mr_ical_begin(const struct mr_ical_opts *o, mr_ical_sink sink, void *arg,
 	w->opts = *o;
 	w->sink = sink;
 	w->arg = arg;
+	mr_buf_init(&w->item, ITEM_MAX);
 	for (int i = 0; i < o->nalarms; i++)
 		if (o->alarms[i] > w->maxalarm)
 			w->maxalarm = o->alarms[i];
@@ -387,42 +394,14 @@ one_line(const char *in, char *out, size_t len)
  * a UTF-8 sequence.  tests/unit/test_ical.c reads every shape back through
  * libical's parser.
  */
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *np;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		if ((np = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
 /* One content line "name:value" (value already escaped), folded. */
 static void
-sb_line(struct sbuf *b, const char *name, const char *value)
+sb_line(struct mr_buf *b, const char *name, const char *value)
 {
 	size_t nlen = strlen(name), vlen = strlen(value), col, i, run;
 
-	sb_put(b, name, nlen);
-	sb_put(b, ":", 1);
+	(void)mr_buf_add(b, name, nlen);
+	(void)mr_buf_add(b, ":", 1);
 	col = nlen + 1;
 	for (i = 0; i < vlen; i += run) {
 		/* Up to the fold, backing off to the start of a UTF-8 sequence. */
@@ -435,13 +414,13 @@ sb_line(struct sbuf *b, const char *name, const char *value)
 				run = 1;
 			}
 		}
-		sb_put(b, value + i, run);
+		(void)mr_buf_add(b, value + i, run);
 		if (i + run < vlen) {
-			sb_put(b, "\r\n ", 3);
+			(void)mr_buf_add(b, "\r\n ", 3);
 			col = 1;
 		}
 	}
-	sb_put(b, "\r\n", 2);
+	(void)mr_buf_add(b, "\r\n", 2);
 }
 
 /* TEXT value escaping; control characters other than newline become spaces. */
@@ -475,20 +454,16 @@ static int
 emit_text_line(struct mr_ical *w, const char *name, const char *text,
     struct mr_err *err)
 {
-	struct sbuf b = { 0 };
+	struct mr_buf line, *b = &line;
 	char esc[1024];
 	int rc;
 
+	mr_buf_init(b, 4096);
 	escape_text(text, esc, sizeof esc);
-	sb_line(&b, name, esc);
-	if (b.failed) {
-		free(b.p);
-		return mr_err_set(err, MR_EFAIL, "out of memory");
-	}
-	sb_put(&b, "", 1);
-	rc = b.failed ? mr_err_set(err, MR_EFAIL, "out of memory") :
-	    emit(w, b.p, err);
-	free(b.p);
+	sb_line(b, name, esc);
+	rc = b->failed ? mr_err_set(err, MR_EFAIL, "out of memory") :
+	    emit(w, mr_buf_str(b), err);
+	mr_buf_free(b);
 	return rc;
 }
 
@@ -530,7 +505,7 @@ int
 mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
     struct mr_err *err)
 {
-	struct sbuf b = { 0 };
+	struct mr_buf *b = &w->item;
 	char uid_ev[64], uid_todo[64], masked[16], name[512], summary[700];
 	char human[64], desc[2048], abbrev[16], esc_sum[1500];
 	char esc_desc[4200], stamp[24], when[64], name_when[96], seq[24], trig[40];
@@ -616,16 +591,16 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 		    ";TZID=\"%s\"" : ";TZID=%s", zone);
 	}
 
-	sb_put(&b, "BEGIN:VEVENT\r\n", 14);
-	sb_line(&b, "UID", uid_ev);
-	sb_line(&b, "DTSTAMP", stamp);
-	sb_line(&b, "LAST-MODIFIED", stamp);
-	sb_line(&b, "SEQUENCE", seq);
+	(void)mr_buf_add(b, "BEGIN:VEVENT\r\n", 14);
+	sb_line(b, "UID", uid_ev);
+	sb_line(b, "DTSTAMP", stamp);
+	sb_line(b, "LAST-MODIFIED", stamp);
+	sb_line(b, "SEQUENCE", seq);
 	{
 		char prop[112];
 
 		snprintf(prop, sizeof prop, "DTSTART%s", name_when);
-		sb_line(&b, prop, when);
+		sb_line(b, prop, when);
 	}
 	if (w->opts.method != NULL && w->opts.organizer != NULL) {
 		/* PUBLISH requires an ORGANIZER on each event (RFC 5546 3.2.1). */
@@ -633,15 +608,15 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 
 		snprintf(org, sizeof org, "mailto:%s", w->opts.organizer);
 		if (strpbrk(org, "\r\n") == NULL)
-			sb_line(&b, "ORGANIZER", org);
+			sb_line(b, "ORGANIZER", org);
 	}
-	sb_line(&b, "SUMMARY", esc_sum);
-	sb_line(&b, "DESCRIPTION", esc_desc);
-	sb_line(&b, "CATEGORIES", "MIPS");
-	sb_line(&b, "CLASS", "PRIVATE");
-	sb_line(&b, "TRANSP", "TRANSPARENT");
+	sb_line(b, "SUMMARY", esc_sum);
+	sb_line(b, "DESCRIPTION", esc_desc);
+	sb_line(b, "CATEGORIES", "MIPS");
+	sb_line(b, "CLASS", "PRIVATE");
+	sb_line(b, "TRANSP", "TRANSPARENT");
 	/* VEVENT knows no COMPLETED; a decided item's event stays CONFIRMED. */
-	sb_line(&b, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
+	sb_line(b, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
 	/*
 	 * Clients show the event's summary with a reminder; the alarm's own
 	 * (required) DESCRIPTION stays short, as it repeats per reminder and
@@ -652,46 +627,49 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	escape_text(alarm_text, esc_alarm, sizeof esc_alarm);
 	for (int i = 0; it->open && i < w->opts.nalarms; i++) {
 		fmt_before(w->opts.alarms[i], trig, sizeof trig);
-		sb_put(&b, "BEGIN:VALARM\r\n", 14);
-		sb_line(&b, "ACTION", "DISPLAY");
-		sb_line(&b, "DESCRIPTION", esc_alarm);
-		sb_line(&b, "TRIGGER", trig);
-		sb_put(&b, "END:VALARM\r\n", 12);
+		(void)mr_buf_add(b, "BEGIN:VALARM\r\n", 14);
+		sb_line(b, "ACTION", "DISPLAY");
+		sb_line(b, "DESCRIPTION", esc_alarm);
+		sb_line(b, "TRIGGER", trig);
+		(void)mr_buf_add(b, "END:VALARM\r\n", 12);
 	}
-	sb_put(&b, "END:VEVENT\r\n", 12);
+	(void)mr_buf_add(b, "END:VEVENT\r\n", 12);
 
-	sb_put(&b, "BEGIN:VTODO\r\n", 13);
-	sb_line(&b, "UID", uid_todo);
-	sb_line(&b, "DTSTAMP", stamp);
-	sb_line(&b, "LAST-MODIFIED", stamp);
-	sb_line(&b, "SEQUENCE", seq);
+	(void)mr_buf_add(b, "BEGIN:VTODO\r\n", 13);
+	sb_line(b, "UID", uid_todo);
+	sb_line(b, "DTSTAMP", stamp);
+	sb_line(b, "LAST-MODIFIED", stamp);
+	sb_line(b, "SEQUENCE", seq);
 	{
 		char prop[112];
 
 		snprintf(prop, sizeof prop, "DUE%s", name_when);
-		sb_line(&b, prop, when);
+		sb_line(b, prop, when);
 	}
-	sb_line(&b, "SUMMARY", esc_sum);
-	sb_line(&b, "CLASS", "PRIVATE");
-	sb_line(&b, "RELATED-TO", uid_ev);
-	sb_line(&b, "STATUS", cancelled ? "CANCELLED" : completed ? "COMPLETED" :
+	sb_line(b, "SUMMARY", esc_sum);
+	sb_line(b, "CLASS", "PRIVATE");
+	sb_line(b, "RELATED-TO", uid_ev);
+	sb_line(b, "STATUS", cancelled ? "CANCELLED" : completed ? "COMPLETED" :
 	    "NEEDS-ACTION");
 	if (completed)
-		sb_line(&b, "COMPLETED", stamp);
-	sb_put(&b, "END:VTODO\r\n", 11);
+		sb_line(b, "COMPLETED", stamp);
+	(void)mr_buf_add(b, "END:VTODO\r\n", 11);
 
-	if (b.failed) {
+	if (b->failed) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	if (w->sink(b.p, b.len, w->arg) != 0) {
+	if (w->sink(b->data, b->len, w->arg) != 0) {
 		mr_err_set(err, MR_EFAIL, "writing the calendar failed");
 		goto out;
 	}
 	w->count++;
 	rc = 0;
 out:
-	free(b.p);
+	if (b->failed)
+		mr_buf_init(b, ITEM_MAX);
+	else
+		mr_buf_reset(b);
 	return rc;
 }
 
