@@ -21,14 +21,16 @@ need_text(const struct mr_checklist_need *need, void *arg)
 
 	snprintf(what, sizeof what, "%d file%s", need->present,
 	    need->present == 1 ? "" : "s");
-	printf("  %s%-8s%s %-22s %-9s %s%s%s\n",
+	printf("  %s%-8s%s %-30s %-9s %s%s%s%s\n",
 	    need->required && !need->present ? cli_color(ctx, "\033[31m") : "",
 	    need->present ? "present" : "MISSING",
 	    need->required && !need->present ? cli_color(ctx, "\033[0m") : "",
 	    mr_evidence_kind_label(need->kind), need->present ? what : "-",
 	    need->required ? "needed for " : "(not required)",
-	    need->needed_by, need->required && !need->verified ?
-	    " [unverified]" : "");
+	    need->needed_by, need->required && need->advice ? " [advice]" : "",
+	    need->required && !need->verified ? " [unverified]" : "");
+	if (need->required)
+		printf("           source: %s\n", need->source);
 	return 0;
 }
 
@@ -48,9 +50,9 @@ checklist_text(struct cli_ctx *ctx, long long id, int *nmissing,
 		return -1;
 	if (*nmissing)
 		printf("  Missing: %s\n", missing);
-	printf("  Note: which evidence each reason needs is a product "
-	    "inference, not a\n  CMS list (unverified): CMS asks for documents "
-	    "case by case.\n");
+	printf("  Note: items marked advice are guidance from medical societies "
+	    "summarizing\n  CMS's targeted review user guide, not a CMS rule: "
+	    "CMS asks for documents\n  case by case (42 CFR 414.1385(a)(3)).\n");
 	return 0;
 }
 

@@ -71,7 +71,12 @@ mr_checklist_each(struct mr_store *st, int64_t case_id,
 	    "  evidence_requirement WHERE kind = ?1 AND instr(',' || ?2 || ',', "
 	    "  ',' || reason || ',') > 0)), "
 	    " (SELECT count(*) FROM evidence WHERE subject = 'case' AND "
-	    "  subject_id = ?3 AND kind = ?1 AND detached_at IS NULL)",
+	    "  subject_id = ?3 AND kind = ?1 AND detached_at IS NULL) + "
+	    /* The explanation CMS's form asks for may be the case's own. */
+	    " (SELECT count(*) FROM review_case WHERE id = ?3 AND ?1 = "
+	    "  'explanation' AND length(trim(coalesce(explanation, ''))) > 0), "
+	    " (SELECT coalesce(max(advice), 0) FROM evidence_requirement "
+	    "  WHERE kind = ?1 AND instr(',' || ?2 || ',', ',' || reason || ',') > 0)",
 	    &stmt, err) == -1)
 		goto out;
 	for (const char *const *kind = mr_evidence_kinds(); *kind; kind++) {
@@ -91,6 +96,7 @@ mr_checklist_each(struct mr_store *st, int64_t case_id,
 		t = (const char *)sqlite3_column_text(stmt, 2);
 		need.source = t ? t : "";
 		need.present = sqlite3_column_int(stmt, 3);
+		need.advice = sqlite3_column_int(stmt, 4);
 		if ((need.required || need.present) && fn(&need, arg) != 0)
 			break;
 	}
@@ -174,8 +180,10 @@ need_json(const struct mr_checklist_need *need, void *arg)
 	/* verified says whether the requirement is a checked fact: null
 	 * when nothing requires the kind. */
 	json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:i, s:o, s:o, "
-	    "s:o}", "kind", need->kind, "label", mr_evidence_kind_label(need->kind),
-	    "required", need->required, "present", need->present,
+	    "s:o, s:o}", "kind", need->kind, "label",
+	    mr_evidence_kind_label(need->kind), "required", need->required,
+	    "present", need->present, "advice", need->required ?
+	    json_boolean(need->advice) : json_null(),
 	    "verified", need->required ? json_boolean(need->verified) :
 	    json_null(), "needed_by", by,
 	    "source", need->required ? json_string(need->source) : json_null()));
@@ -199,8 +207,9 @@ mr_checklist_json(struct mr_store *st, int64_t case_id,
 			json_array_append(missing, json_object_get(v, "kind"));
 	o = json_pack("{s:b, s:O, s:O, s:s}", "complete",
 	    json_array_size(missing) == 0, "missing", missing, "checklist", list,
-	    "note", "which evidence each reason needs is a product inference, "
-	    "not a CMS list (unverified): CMS asks for documents case by case");
+	    "note", "items marked advice are guidance from medical societies "
+	    "summarizing CMS's targeted review user guide, not a CMS rule: CMS "
+	    "asks for documents case by case (42 CFR 414.1385(a)(3))");
 	if (o == NULL)
 		goto oom;
 	json_decref(list);

@@ -21,6 +21,7 @@ struct mr_checklist_need {
 	int		 required;	/* a reason of the case normally needs it */
 	int		 present;	/* attached records of this kind */
 	int		 verified;	/* 0: the requirement is an unverified inference */
+	int		 advice;	/* 1: society guidance, not a CMS rule */
 	const char	*needed_by;	/* "wrong-tin-npi,scoring-error" or "" */
 	const char	*source;	/* where the requirement comes from, or "" */
 };

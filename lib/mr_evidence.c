@@ -31,13 +31,19 @@ static const struct {
 	const char	*kind;
 	const char	*label;		/* as a person says it */
 } kinds[] = {
+	/* The disputed report first: every ground's checklist starts there. */
+	{ "feedback-report",	"feedback / final score report" },
 	{ "submission-receipt",	"submission receipt" },
+	{ "submitted-files",	"submitted QRDA III/JSON files" },
 	{ "qp-determination",	"QP determination" },
 	{ "participation-status", "CMS participation status" },
+	{ "participation-list",	"APM participation list" },
 	{ "tin-npi-record",	"TIN/NPI record" },
 	{ "hardship-approval",	"hardship approval" },
+	{ "fema-county",	"FEMA-declared county" },
 	{ "cms-correspondence",	"CMS correspondence" },
 	{ "ehr-vendor-letter",	"EHR or vendor letter" },
+	{ "explanation",	"detailed explanation" },
 	{ "screenshot",		"screenshot" },
 	{ "other",		"other" },
 };

@@ -23,9 +23,10 @@
 
 struct mr_store;
 
-#define MR_EVIDENCE_KINDS "submission-receipt, qp-determination, " \
-	"participation-status, tin-npi-record, hardship-approval, cms-correspondence, " \
-	"ehr-vendor-letter, screenshot, other"
+#define MR_EVIDENCE_KINDS "feedback-report, submission-receipt, " \
+	"submitted-files, qp-determination, participation-status, " \
+	"participation-list, tin-npi-record, hardship-approval, fema-county, " \
+	"cms-correspondence, ehr-vendor-letter, explanation, screenshot, other"
 
 /* 0 if kind is one of MR_EVIDENCE_KINDS, else -1 (MR_EINVAL) naming them. */
 int	mr_evidence_kind_valid(const char *kind, struct mr_err *);

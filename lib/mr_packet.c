@@ -378,11 +378,16 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 	chk = json_object_get(sum, "checklist");
 	text_add(&t, "\nChecklist (%s)\n", json_is_true(json_object_get(chk,
 	    "complete")) ? "complete" : "incomplete");
-	json_array_foreach(json_object_get(chk, "checklist"), i, v)
-		text_add(&t, "  %-8s %s%s\n", json_integer_value(json_object_get(v,
-		    "present")) > 0 ? "present" : "MISSING", jstr(v, "label"),
-		    json_is_true(json_object_get(v, "required")) ? "" :
-		    " (not required)");
+	json_array_foreach(json_object_get(chk, "checklist"), i, v) {
+		int req = json_is_true(json_object_get(v, "required"));
+
+		text_add(&t, "  %-8s %s%s%s\n", json_integer_value(
+		    json_object_get(v, "present")) > 0 ? "present" : "MISSING",
+		    jstr(v, "label"), req ? "" : " (not required)",
+		    json_is_true(json_object_get(v, "advice")) ? " [advice]" : "");
+		if (req)
+			text_add(&t, "           source: %s\n", jstr(v, "source"));
+	}
 	text_add(&t, "  Note: %s\n", jstr(chk, "note"));
 
 	text_add(&t, "\nTimeline (audit trail, UTC)\n");

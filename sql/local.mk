@@ -25,4 +25,6 @@ SQL_FILES += sql/011_participation_status.sql
 SQL_FILES += sql/012_audit_key.sql
 # -- delivery of each reminder per recipient
 SQL_FILES += sql/013_alert_recipients.sql
+# -- evidence checklists per ground of a targeted review; advice marked
+SQL_FILES += sql/014_evidence_grounds.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh

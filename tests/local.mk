@@ -45,6 +45,7 @@ EXTRA_DIST += tests/golden
 E2E_TESTS += tests/e2e/startup.sh
 # -- the targeted-review request and CMS's request for documents
 E2E_TESTS += tests/e2e/request.sh
+E2E_TESTS += tests/e2e/grounds.sh
 # -- CMS's eligibility records and the review grounds in them
 E2E_TESTS += tests/e2e/lookup.sh
 EXTRA_DIST += tests/e2e/qpp_server.py tests/data/qpp/README \

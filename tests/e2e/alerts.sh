@@ -73,6 +73,10 @@ expect_match "7d body still lists the missing evidence" \
 # --- once the evidence is attached, the next reminder no longer asks for it
 echo "approval letter" >"$T/approval.pdf"
 ok "attach the approval" $MR attach 1 "$T/approval.pdf" --kind hardship-approval
+echo "final score report" >"$T/feedback.pdf"
+ok "attach the feedback report" $MR attach 1 "$T/feedback.pdf" --kind feedback-report
+echo "FEMA declaration for the county" >"$T/fema.pdf"
+ok "attach the FEMA county" $MR attach 1 "$T/fema.pdf" --kind fema-county
 # --- cron was down: 2 hours before, only the most urgent (4h) goes out
 ok "send after missed offsets" $MR alerts send --now 2024-10-11T22:00:00Z --json
 expect_eq "json: one sent" "$(json_get sent <"$T/out")" 1

@@ -29,13 +29,13 @@ ok "add a second case" "$MR" add --tin 987654321 --name "Grace Group" \
 expect_match "check lists the missing kinds" "$(cat "$T/check.txt")" "MISSING +TIN/NPI record"
 expect_match "check says the checklist is unverified" "$(cat "$T/check.txt")" "unverified"
 refuses "ready refused while evidence is missing" 5 \
-	"cannot become ready: required evidence is missing: submission-receipt, tin-npi-record" \
+	"cannot become ready: required evidence is missing: feedback-report, submission-receipt, tin-npi-record" \
 	"$MR" status 1 ready
 "$MR" show 1 --json >"$T/show.json"
 expect_eq "show --json: checklist incomplete" \
 	"$(json_get evidence.complete <"$T/show.json")" "False"
 expect_eq "show --json: first missing kind" \
-	"$(json_get evidence.missing.0 <"$T/show.json")" "submission-receipt"
+	"$(json_get evidence.missing.0 <"$T/show.json")" "feedback-report"
 expect_match "show text has the checklist" "$("$MR" show 1)" "MISSING +submission receipt"
 
 bad "a missing file on the first attach creates no store" 4 "no such file" \
@@ -65,6 +65,8 @@ ok "the same content on another case" "$MR" attach 2 "$IN/receipt.pdf" --json
 expect_eq "second attach reports deduplication" "$(json_get 0.deduplicated <"$T/out")" "True"
 expect_eq "same content stored once" "$(ls "$STORE" | wc -l)" "1"
 ok "attach the PECOS record" "$MR" attach 1 "$IN/pecos.txt" --kind tin-npi-record
+printf 'MIPS final score report PY2023\n' >"$IN/feedback.txt"
+ok "attach the disputed feedback report" "$MR" attach 1 "$IN/feedback.txt" --kind feedback-report
 ok "ready once the evidence is there" "$MR" status 1 ready
 expect_eq "case is ready" "$("$MR" show 1 --json | json_get status)" "ready"
 expect_eq "check --json: complete" "$("$MR" check 1 --json | json_get complete)" "True"
@@ -108,7 +110,7 @@ expect_eq "no temporary file left behind" "$(ls -A "$STORE" | grep -c '^\.tmp-')
 
 # --- verify ---
 ok "verify: all intact" "$MR" evidence verify
-expect_match "verify counts the files" "$(cat "$T/out")" "evidence intact: 2 files verified"
+expect_match "verify counts the files" "$(cat "$T/out")" "evidence intact: 3 files verified"
 chmod 600 "$STORE/$sha"
 cp "$STORE/$sha" "$T/saved"
 printf 'tampered' >>"$STORE/$sha"
@@ -151,7 +153,7 @@ ok "packet as a folder" "$MR" packet 1 -o "$T/pk"
 expect_eq "folder packet checks with sha256sum -c" \
 	"$(cd "$T/pk" && sha256sum -c --quiet SHA256SUMS && echo good)" "good"
 expect_eq "evidence under readable unique names" "$(cd "$T/pk/evidence" && ls | tr '\n' ' ')" \
-	"01-submission-receipt-receipt.pdf 02-tin-npi-record-pecos.txt "
+	"01-submission-receipt-receipt.pdf 02-tin-npi-record-pecos.txt 03-feedback-report-feedback.txt "
 expect_eq "summary.json: clinician" "$(json_get case.name <"$T/pk/summary.json")" "Dr. Ada Example"
 expect_eq "summary.json: TIN masked" "$(json_get case.tin <"$T/pk/summary.json")" "*****6789"
 expect_eq "summary.json: deadline (PY2023 window)" \

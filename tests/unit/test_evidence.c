@@ -476,8 +476,9 @@ test_checklist_and_ready_gate_follow_the_reasons(void **state)
 
 	assert_int_equal(mr_checklist_missing(u->st, c, missing, sizeof missing,
 	    &n, &err), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(missing, "submission-receipt, tin-npi-record");
+	assert_int_equal(n, 3);
+	assert_string_equal(missing,
+	    "feedback-report, submission-receipt, tin-npi-record");
 
 	assert_int_equal(mr_store_begin(u->st, &err), 0);
 	assert_int_equal(mr_checklist_gate_ready(u->st, c, 0, &err), -1);
@@ -489,6 +490,14 @@ test_checklist_and_ready_gate_follow_the_reasons(void **state)
 	path_in(u, "p.txt", b, sizeof b);
 	write_file(a, "receipt");
 	write_file(b, "pecos");
+	{
+		char f[256];
+
+		path_in(u, "f.txt", f, sizeof f);
+		write_file(f, "final score report");
+		assert_int_equal(attach1(u, c, f, "feedback-report", &r, &err),
+		    0);
+	}
 	assert_int_equal(attach1(u, c, a, "submission-receipt", &r, &err), 0);
 	assert_int_equal(mr_checklist_missing(u->st, c, missing, sizeof missing,
 	    &n, &err), 0);
@@ -518,7 +527,7 @@ test_forced_ready_is_audited(void **state)
 }
 
 static void
-test_checklist_rows_are_marked_unverified(void **state)
+test_checklist_rows_are_marked_unverified_advice(void **state)
 {
 	struct unit_db *u = *state;
 	struct mr_err err = { 0 };
@@ -529,11 +538,15 @@ test_checklist_rows_are_marked_unverified(void **state)
 	assert_non_null(o);
 	assert_false(json_is_true(json_object_get(o, "complete")));
 	assert_string_equal(json_string_value(json_array_get(json_object_get(o,
-	    "missing"), 0)), "hardship-approval");
+	    "missing"), 0)), "feedback-report");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(o,
+	    "missing"), 1)), "hardship-approval");
 	assert_true(json_is_false(json_object_get(json_array_get(
 	    json_object_get(o, "checklist"), 0), "verified")));
+	assert_true(json_is_true(json_object_get(json_array_get(
+	    json_object_get(o, "checklist"), 0), "advice")));
 	assert_non_null(strstr(json_string_value(json_object_get(o, "note")),
-	    "unverified"));
+	    "414.1385"));
 	json_decref(o);
 	assert_int_equal(count_rows(u, "SELECT count(*) FROM evidence_requirement "
 	    "WHERE verified != 0"), 0);
@@ -727,7 +740,7 @@ main(void)
 		T(test_unsafe_names_are_refused),
 		T(test_checklist_and_ready_gate_follow_the_reasons),
 		T(test_forced_ready_is_audited),
-		T(test_checklist_rows_are_marked_unverified),
+		T(test_checklist_rows_are_marked_unverified_advice),
 		T(test_verify_reports_missing_altered_and_unreferenced_by_name),
 		T(test_detach_keeps_the_record_and_frees_the_file_when_unneeded),
 		T(test_hardship_filing_takes_evidence),
