@@ -953,77 +953,83 @@ out:
 	return rc;
 }
 
+void
+mr_case_bind_row(sqlite3_stmt *stmt, int first, const struct mr_case *c,
+    char *buf)
+{
+	char *rbuf = buf, *sbuf = buf + MR_CASE_ROW_BUFLEN / 2;
+	int b = first;
+
+	mr_reasons_format(c->reasons, rbuf, MR_CASE_ROW_BUFLEN / 2);
+	mr_special_statuses_format(c->special_statuses, sbuf,
+	    MR_CASE_ROW_BUFLEN / 2);
+	sqlite3_bind_text(stmt, b + 1, c->tin, -1, SQLITE_STATIC);
+	mr_store_bind_text_or_null(stmt, b + 2, c->npi);
+	sqlite3_bind_text(stmt, b + 3, c->name, -1, SQLITE_STATIC);
+	mr_store_bind_text_or_null(stmt, b + 4, c->practice);
+	mr_store_bind_text_or_null(stmt, b + 5, c->participation);
+	sqlite3_bind_int(stmt, b + 6, c->performance_year);
+	sqlite3_bind_text(stmt, b + 7, c->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, b + 8, rbuf, -1, SQLITE_STATIC);
+	mr_store_bind_num(stmt, b + 9, c->final_score);
+	mr_store_bind_num(stmt, b + 10, c->payment_adjustment);
+	mr_store_bind_num(stmt, b + 11, c->quality_score);
+	mr_store_bind_num(stmt, b + 12, c->cost_score);
+	mr_store_bind_num(stmt, b + 13, c->ia_score);
+	mr_store_bind_num(stmt, b + 14, c->pi_score);
+	mr_store_bind_text_or_null(stmt, b + 15, c->owner);
+	if (c->has_deadline) {
+		sqlite3_bind_int64(stmt, b + 16, (sqlite3_int64)c->deadline_at);
+		sqlite3_bind_text(stmt, b + 17, c->deadline_zone, -1,
+		    SQLITE_STATIC);
+		mr_store_bind_text_or_null(stmt, b + 18, c->deadline_source);
+	} else {
+		sqlite3_bind_null(stmt, b + 16);
+		sqlite3_bind_null(stmt, b + 17);
+		sqlite3_bind_null(stmt, b + 18);
+	}
+	if (c->filing_id != 0)
+		sqlite3_bind_int64(stmt, b + 19, c->filing_id);
+	else
+		sqlite3_bind_null(stmt, b + 19);
+	mr_store_bind_text_or_null(stmt, b + 20, sbuf);
+	mr_store_bind_text_or_null(stmt, b + 21, c->legal_name);
+	mr_store_bind_text_or_null(stmt, b + 22, c->apm_entity_id);
+	mr_store_bind_text_or_null(stmt, b + 23, c->virtual_group_id);
+	mr_store_bind_text_or_null(stmt, b + 24, c->requester_role);
+	mr_store_bind_text_or_null(stmt, b + 25, c->request_number);
+	mr_store_bind_text_or_null(stmt, b + 26, c->explanation);
+	mr_store_bind_text_or_null(stmt, b + 27, c->documents_requested_on);
+}
+
 /* Write every column of c (insert when c->id == 0, else update). */
 static int
 case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	char rbuf[128], sbuf[128];
+	char buf[MR_CASE_ROW_BUFLEN];
 	int rc = -1;
 
 	mr_when_iso_utc(mr_store_now(st), c->updated_at, sizeof c->updated_at);
 	if (c->id == 0)
 		snprintf(c->created_at, sizeof c->created_at, "%s", c->updated_at);
 	if (mr_store_prepare(st, c->id == 0 ?
-	    "INSERT INTO review_case (tin, npi, name, practice, participation, "
-	    "performance_year, status, reasons, final_score, payment_adjustment, "
-	    "quality_score, cost_score, ia_score, pi_score, owner, created_at, "
-	    "updated_at, deadline_at, deadline_zone, deadline_source, filing_id, "
-	    "special_statuses, legal_name, apm_entity_id, virtual_group_id, "
-	    "requester_role, request_number, explanation, documents_requested_on) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
-	    "?29, ?30)" :
-	    "UPDATE review_case SET tin = ?1, npi = ?2, name = ?3, practice = ?4, "
-	    "participation = ?5, performance_year = ?6, status = ?7, "
-	    "reasons = ?8, final_score = ?9, payment_adjustment = ?10, "
-	    "quality_score = ?11, cost_score = ?12, ia_score = ?13, "
-	    "pi_score = ?14, owner = ?15, updated_at = ?17, deadline_at = ?19, "
-	    "deadline_zone = ?20, deadline_source = ?21, "
-	    "filing_id = ?22, special_statuses = ?23, legal_name = ?24, "
-	    "apm_entity_id = ?25, virtual_group_id = ?26, requester_role = ?27, "
-	    "request_number = ?28, explanation = ?29, "
-	    "documents_requested_on = ?30, "
-	    "revision = revision + 1 WHERE id = ?18",
+	    "INSERT INTO review_case (" MR_CASE_ROW_COLUMNS ", created_at, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+	    "?25, ?26, ?27, ?28, ?29)" :
+	    "UPDATE review_case SET (" MR_CASE_ROW_COLUMNS ", updated_at) = "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?29), "
+	    "revision = revision + 1 WHERE id = ?30",
 	    &stmt, err) == -1)
 		goto out;
-	mr_reasons_format(c->reasons, rbuf, sizeof rbuf);
-	sqlite3_bind_text(stmt, 1, c->tin, -1, SQLITE_STATIC);
-	mr_store_bind_text_or_null(stmt, 2, c->npi);
-	sqlite3_bind_text(stmt, 3, c->name, -1, SQLITE_STATIC);
-	mr_store_bind_text_or_null(stmt, 4, c->practice);
-	mr_store_bind_text_or_null(stmt, 5, c->participation);
-	sqlite3_bind_int(stmt, 6, c->performance_year);
-	sqlite3_bind_text(stmt, 7, c->status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 8, rbuf, -1, SQLITE_STATIC);
-	mr_store_bind_num(stmt, 9, c->final_score);
-	mr_store_bind_num(stmt, 10, c->payment_adjustment);
-	mr_store_bind_num(stmt, 11, c->quality_score);
-	mr_store_bind_num(stmt, 12, c->cost_score);
-	mr_store_bind_num(stmt, 13, c->ia_score);
-	mr_store_bind_num(stmt, 14, c->pi_score);
-	mr_store_bind_text_or_null(stmt, 15, c->owner);
+	mr_case_bind_row(stmt, 0, c, buf);
 	if (c->id == 0)
-		sqlite3_bind_text(stmt, 16, c->created_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 17, c->updated_at, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 28, c->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 29, c->updated_at, -1, SQLITE_STATIC);
 	if (c->id != 0)
-		sqlite3_bind_int64(stmt, 18, c->id);
-	if (c->has_deadline) {
-		sqlite3_bind_int64(stmt, 19, (sqlite3_int64)c->deadline_at);
-		sqlite3_bind_text(stmt, 20, c->deadline_zone, -1, SQLITE_STATIC);
-		mr_store_bind_text_or_null(stmt, 21, c->deadline_source);
-	}
-	if (c->filing_id != 0)
-		sqlite3_bind_int64(stmt, 22, c->filing_id);
-	mr_special_statuses_format(c->special_statuses, sbuf, sizeof sbuf);
-	mr_store_bind_text_or_null(stmt, 23, sbuf);
-	mr_store_bind_text_or_null(stmt, 24, c->legal_name);
-	mr_store_bind_text_or_null(stmt, 25, c->apm_entity_id);
-	mr_store_bind_text_or_null(stmt, 26, c->virtual_group_id);
-	mr_store_bind_text_or_null(stmt, 27, c->requester_role);
-	mr_store_bind_text_or_null(stmt, 28, c->request_number);
-	mr_store_bind_text_or_null(stmt, 29, c->explanation);
-	mr_store_bind_text_or_null(stmt, 30, c->documents_requested_on);
+		sqlite3_bind_int64(stmt, 30, c->id);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "saving the case");
 		goto out;

@@ -143,6 +143,30 @@ struct mr_case_filter {
 };
 
 /* Release the strings a case owns (not the struct itself). */
+/*
+ * The columns of review_case that a struct mr_case carries, in the order
+ * mr_case_bind_row() binds them; created_at, updated_at and the revision
+ * are the writer's.  Both the single-case writer and the bulk import
+ * build their statements from this list.
+ */
+#define MR_CASE_ROW_COLUMNS "tin, npi, name, practice, participation, " \
+	"performance_year, status, reasons, final_score, payment_adjustment, " \
+	"quality_score, cost_score, ia_score, pi_score, owner, deadline_at, " \
+	"deadline_zone, deadline_source, filing_id, special_statuses, " \
+	"legal_name, apm_entity_id, virtual_group_id, requester_role, " \
+	"request_number, explanation, documents_requested_on"
+#define MR_CASE_ROW_NCOLS	27
+#define MR_CASE_ROW_BUFLEN	256	/* reasons and special statuses, as bound */
+
+struct sqlite3_stmt;
+/*
+ * Bind c to parameters first+1 .. first+MR_CASE_ROW_NCOLS, every one
+ * (absent values as NULL, so a reused statement keeps nothing stale).
+ * buf (MR_CASE_ROW_BUFLEN bytes) holds formatted text and must outlive
+ * the step.
+ */
+void	mr_case_bind_row(struct sqlite3_stmt *, int first,
+	    const struct mr_case *, char *buf);
 void	mr_case_release(struct mr_case *);
 
 /* Reason and state names: name <-> bit, and validity checks. */

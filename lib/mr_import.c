@@ -153,7 +153,7 @@ case_key(const char *tin, const char *npi)
  */
 #define BATCH_JOBS	1024
 #define ROWS_PER_INSERT	32
-#define COLS_PER_ROW	16	/* 15 fields and the time */
+#define COLS_PER_ROW	(MR_CASE_ROW_NCOLS + 1)	/* the case and the time */
 #define NBATCHES	4
 
 struct job {
@@ -175,7 +175,7 @@ struct imp {
 	int			 fatal;		/* err is set; stop */
 	int			 inserting;	/* 0 once all-or-nothing has failed */
 	sqlite3_stmt		*ins, *insn, *note, *dupq;	/* insn: ROWS_PER_INSERT rows */
-	char			 rbuf[ROWS_PER_INSERT][96];	/* reasons, as bound */
+	char			 rbuf[ROWS_PER_INSERT][MR_CASE_ROW_BUFLEN];
 	struct dupset		 dups;
 	int			 dups_have_db;	/* the database's open cases are in dups */
 	char			 now[24];
@@ -314,27 +314,6 @@ dup_check(struct imp *im, const struct mr_case *c, long line,
 	return 0;
 }
 
-static void
-bind_case(sqlite3_stmt *stmt, int base, const struct mr_case *c,
-    const char *reasons)
-{
-	sqlite3_bind_text(stmt, base + 1, c->tin, -1, SQLITE_STATIC);
-	mr_store_bind_text_or_null(stmt, base + 2, c->npi);
-	sqlite3_bind_text(stmt, base + 3, c->name, -1, SQLITE_STATIC);
-	mr_store_bind_text_or_null(stmt, base + 4, c->practice);
-	mr_store_bind_text_or_null(stmt, base + 5, c->participation);
-	sqlite3_bind_int(stmt, base + 6, c->performance_year);
-	sqlite3_bind_text(stmt, base + 7, c->status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, base + 8, reasons, -1, SQLITE_STATIC);
-	mr_store_bind_num(stmt, base + 9, c->final_score);
-	mr_store_bind_num(stmt, base + 10, c->payment_adjustment);
-	mr_store_bind_num(stmt, base + 11, c->quality_score);
-	mr_store_bind_num(stmt, base + 12, c->cost_score);
-	mr_store_bind_num(stmt, base + 13, c->ia_score);
-	mr_store_bind_num(stmt, base + 14, c->pi_score);
-	mr_store_bind_text_or_null(stmt, base + 15, c->owner);
-}
-
 /*
  * Insert n validated cases (1 or ROWS_PER_INSERT) and their first notes
  * with one prepared statement.  One statement per ROWS_PER_INSERT rows
@@ -349,8 +328,8 @@ insert_cases(struct imp *im, struct job *jobs, int n)
 
 	sqlite3_reset(stmt);
 	for (int r = 0; r < n; r++) {
-		mr_reasons_format(jobs[r].c.reasons, im->rbuf[r], sizeof im->rbuf[r]);
-		bind_case(stmt, r * COLS_PER_ROW, &jobs[r].c, im->rbuf[r]);
+		mr_case_bind_row(stmt, r * COLS_PER_ROW, &jobs[r].c,
+		    im->rbuf[r]);
 	}
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		return mr_store_dberr(im->st, &im->werr, "saving cases");
@@ -941,16 +920,18 @@ audit_import(struct imp *im)
 	return rc;
 }
 
-#define INSERT_HEAD "INSERT INTO review_case (tin, npi, name, practice, " \
-	"participation, performance_year, status, reasons, final_score, " \
-	"payment_adjustment, quality_score, cost_score, ia_score, pi_score, " \
-	"owner, created_at, updated_at) VALUES "
+#define INSERT_HEAD "INSERT INTO review_case (" MR_CASE_ROW_COLUMNS \
+	", created_at, updated_at) VALUES "
 
-/* An INSERT of n rows: row r takes ?(16r+1) .. ?(16r+16), the last twice. */
+/*
+ * An INSERT of n rows: row r takes the case's columns and then the time,
+ * ?(Kr+1) .. ?(Kr+K) with K = COLS_PER_ROW, the time twice.
+ */
 static char *
 insert_sql(int n)
 {
-	size_t cap = sizeof INSERT_HEAD + (size_t)n * 160, off;
+	size_t cap = sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 1) * 8,
+	    off;
 	char *sql = malloc(cap);
 
 	if (sql == NULL)
