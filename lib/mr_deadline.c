@@ -84,6 +84,36 @@ state_is_open(const char *what, const char *status)
 	return 0;
 }
 
+/*
+ * The filter's parameters, the same in both queries: ?1 include closed,
+ * ?4 case id, ?5 tin, ?6 year, ?7 what, ?8 id.
+ */
+static void
+bind_filter(sqlite3_stmt *stmt, const struct mr_deadline_filter *f)
+{
+	sqlite3_bind_int(stmt, 1, f->include_closed);
+	sqlite3_bind_int64(stmt, 4, f->case_id);
+	sqlite3_bind_text(stmt, 5, f->tin, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 6, f->year);
+	sqlite3_bind_text(stmt, 7, f->what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 8, f->id);
+}
+
+/* The columns both queries begin with: what the item is and whose. */
+static void
+read_item(sqlite3_stmt *stmt, struct mr_deadline_item *it)
+{
+	memset(it, 0, sizeof *it);
+	it->what = (const char *)sqlite3_column_text(stmt, 0);
+	it->id = sqlite3_column_int64(stmt, 1);
+	it->kind = (const char *)sqlite3_column_text(stmt, 2);
+	it->name = (const char *)sqlite3_column_text(stmt, 3);
+	it->tin = (const char *)sqlite3_column_text(stmt, 4);
+	it->npi = (const char *)sqlite3_column_text(stmt, 5);
+	it->status = (const char *)sqlite3_column_text(stmt, 6);
+	it->performance_year = sqlite3_column_int(stmt, 7);
+}
+
 int
 mr_deadline_each(struct mr_store *st, const struct mr_deadline_filter *f,
     int (*fn)(const struct mr_deadline_item *, void *), void *arg,
@@ -106,24 +136,11 @@ mr_deadline_each(struct mr_store *st, const struct mr_deadline_filter *f,
 	}
 	if (mr_store_prepare(st, deadline_sql, &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_int(stmt, 1, f->include_closed);
+	bind_filter(stmt, f);
 	sqlite3_bind_int64(stmt, 2, from);
 	sqlite3_bind_int64(stmt, 3, to);
-	sqlite3_bind_int64(stmt, 4, f->case_id);
-	sqlite3_bind_text(stmt, 5, f->tin, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 6, f->year);
-	sqlite3_bind_text(stmt, 7, f->what, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 8, f->id);
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&it, 0, sizeof it);
-		it.what = (const char *)sqlite3_column_text(stmt, 0);
-		it.id = sqlite3_column_int64(stmt, 1);
-		it.kind = (const char *)sqlite3_column_text(stmt, 2);
-		it.name = (const char *)sqlite3_column_text(stmt, 3);
-		it.tin = (const char *)sqlite3_column_text(stmt, 4);
-		it.npi = (const char *)sqlite3_column_text(stmt, 5);
-		it.status = (const char *)sqlite3_column_text(stmt, 6);
-		it.performance_year = sqlite3_column_int(stmt, 7);
+		read_item(stmt, &it);
 		it.closes_at = (time_t)sqlite3_column_int64(stmt, 8);
 		it.zone = (const char *)sqlite3_column_text(stmt, 9);
 		it.source = (const char *)sqlite3_column_text(stmt, 10);
@@ -193,22 +210,9 @@ mr_deadline_each_undated(struct mr_store *st, const struct mr_deadline_filter *f
 		f = &none;
 	if (mr_store_prepare(st, undated_sql, &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_int(stmt, 1, f->include_closed);
-	sqlite3_bind_int64(stmt, 4, f->case_id);
-	sqlite3_bind_text(stmt, 5, f->tin, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 6, f->year);
-	sqlite3_bind_text(stmt, 7, f->what, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 8, f->id);
+	bind_filter(stmt, f);
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&it, 0, sizeof it);
-		it.what = (const char *)sqlite3_column_text(stmt, 0);
-		it.id = sqlite3_column_int64(stmt, 1);
-		it.kind = (const char *)sqlite3_column_text(stmt, 2);
-		it.name = (const char *)sqlite3_column_text(stmt, 3);
-		it.tin = (const char *)sqlite3_column_text(stmt, 4);
-		it.npi = (const char *)sqlite3_column_text(stmt, 5);
-		it.status = (const char *)sqlite3_column_text(stmt, 6);
-		it.performance_year = sqlite3_column_int(stmt, 7);
+		read_item(stmt, &it);
 		it.sequence = sqlite3_column_int64(stmt, 8);
 		it.updated_at = (const char *)sqlite3_column_text(stmt, 9);
 		it.owner = (const char *)sqlite3_column_text(stmt, 10);
