@@ -149,6 +149,13 @@ int	cli_parse_id(struct cli_ctx *, const char *what, const char *s,
 	    long long *id);
 /* A --year filter (a performance year, 2017 or later); EXIT_OK or a status. */
 int	cli_parse_year(struct cli_ctx *, const char *s, int *year);
+/*
+ * The --year, --status and --tin filters of a case listing into *f; the
+ * normalized TIN goes into tin (>= 10 bytes), which f then points to.
+ */
+struct mr_case_filter;
+int	cli_parse_case_filter(struct cli_ctx *, struct cli_args *,
+	    struct mr_case_filter *f, char *tin, size_t tinlen);
 /* Print a JSON value on stdout (pretty, with a final newline), consuming it. */
 int	cli_print_json(json_t *);
 /* Text helpers: colour codes when ctx->color, "" otherwise. */

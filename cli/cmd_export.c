@@ -20,29 +20,15 @@ cmd_export_cases(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_case_filter f = { 0 };
 	struct mr_err err = { 0 };
 	enum mr_import_format fmt;
-	const char *out = cli_opt(a, "output"), *v;
+	const char *out = cli_opt(a, "output");
 	struct mr_file *file = NULL;
 	char tin[10];
 	FILE *fp = stdout;
 	long n = 0;
 	int rc;
 
-	if ((v = cli_opt(a, "year")) != NULL &&
-	    (rc = cli_parse_year(ctx, v, &f.year)) != EXIT_OK)
+	if ((rc = cli_parse_case_filter(ctx, a, &f, tin, sizeof tin)) != EXIT_OK)
 		return rc;
-	if ((v = cli_opt(a, "status")) != NULL) {
-		if (!mr_state_valid(v)) {
-			mr_err_set(&err, MR_EINVAL, "status '%s' is not known; "
-			    "use one of: %s", v, MR_CASE_STATES);
-			return cli_fail(ctx, &err);
-		}
-		f.status = v;
-	}
-	if ((v = cli_opt(a, "tin")) != NULL) {
-		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
-			return cli_fail(ctx, &err);
-		f.tin = tin;
-	}
 	if (mr_import_format_parse(a->cmd->name, &fmt) == -1)
 		abort();	/* the table routes only csv and jsonl here */
 	if (out != NULL && strcmp(out, "-") != 0) {

@@ -52,22 +52,8 @@ cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	unsigned int bit;
 	int rc;
 
-	if ((v = cli_opt(a, "year")) != NULL &&
-	    (rc = cli_parse_year(ctx, v, &f.year)) != EXIT_OK)
+	if ((rc = cli_parse_case_filter(ctx, a, &f, tin, sizeof tin)) != EXIT_OK)
 		return rc;
-	if ((v = cli_opt(a, "status")) != NULL) {
-		if (!mr_state_valid(v)) {
-			mr_err_set(&err, MR_EINVAL, "status '%s' is not known; "
-			    "use one of: %s", v, MR_CASE_STATES);
-			return cli_fail(ctx, &err);
-		}
-		f.status = v;
-	}
-	if ((v = cli_opt(a, "tin")) != NULL) {
-		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
-			return cli_fail(ctx, &err);
-		f.tin = tin;
-	}
 	if ((v = cli_opt(a, "npi")) != NULL) {
 		if (mr_npi_validate(v, &err) == -1)
 			return cli_fail(ctx, &err);

@@ -23,7 +23,9 @@
 #include <sqlite3.h>
 
 #include "cli/cli.h"
+#include "lib/mr_case.h"
 #include "lib/mr_config.h"
+#include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_view.h"
 #include "lib/mr_when.h"
@@ -808,6 +810,33 @@ cli_parse_year(struct cli_ctx *ctx, const char *s, int *year)
 
 	if (mr_year_parse(s, (time_t)ctx->now, year, &err) == -1)
 		return cli_fail(ctx, &err);
+	return EXIT_OK;
+}
+
+int
+cli_parse_case_filter(struct cli_ctx *ctx, struct cli_args *a,
+    struct mr_case_filter *f, char *tin, size_t tinlen)
+{
+	struct mr_err err = { 0 };
+	const char *v;
+	int rc;
+
+	if ((v = cli_opt(a, "year")) != NULL &&
+	    (rc = cli_parse_year(ctx, v, &f->year)) != EXIT_OK)
+		return rc;
+	if ((v = cli_opt(a, "status")) != NULL) {
+		if (!mr_state_valid(v)) {
+			mr_err_set(&err, MR_EINVAL, "status '%s' is not known; "
+			    "use one of: %s", v, MR_CASE_STATES);
+			return cli_fail(ctx, &err);
+		}
+		f->status = v;
+	}
+	if ((v = cli_opt(a, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, tinlen, &err) == -1)
+			return cli_fail(ctx, &err);
+		f->tin = tin;
+	}
 	return EXIT_OK;
 }
 
