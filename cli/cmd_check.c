@@ -18,16 +18,18 @@ need_text(const struct mr_checklist_need *need, void *arg)
 {
 	struct cli_ctx *ctx = arg;
 	char what[64];
+	int missing = MR_CHECKLIST_MISSING(need);
 
 	snprintf(what, sizeof what, "%d file%s", need->present,
 	    need->present == 1 ? "" : "s");
-	printf("  %s%-8s%s %-30s %-9s %s%s%s%s\n",
-	    need->required && !need->present ? cli_color(ctx, "\033[31m") : "",
-	    need->present ? "present" : "MISSING",
-	    need->required && !need->present ? cli_color(ctx, "\033[0m") : "",
+	printf("  %s%-8s%s %-30s %-9s %s%s%s%s%s%s\n",
+	    missing ? cli_color(ctx, "\033[31m") : "",
+	    need->present ? "present" : need->covered ? "covered" : "MISSING",
+	    missing ? cli_color(ctx, "\033[0m") : "",
 	    mr_evidence_kind_label(need->kind), need->present ? what : "-",
 	    need->required ? "needed for " : "(not required)",
-	    need->needed_by, need->required && need->advice ? " [advice]" : "",
+	    need->needed_by, *need->alternatives ? ", or " : "",
+	    need->alternatives, need->required && need->advice ? " [advice]" : "",
 	    need->required && !need->verified ? " [unverified]" : "");
 	if (need->required)
 		printf("           source: %s\n", need->source);

@@ -166,12 +166,20 @@ fact_text(json_t *o)
 		    json_string_value(json_object_get(o, "name")),
 		    json_string_value(json_object_get(o, "closes_at")));
 	else
-		snprintf(what, sizeof what, "%s needs %s",
+		snprintf(what, sizeof what, "%s needs %s%s%s%s",
 		    json_string_value(json_object_get(o, "reason")),
-		    json_string_value(json_object_get(o, "evidence_kind")));
-	printf("%-20s %-4s %-50.50s %-10s %s\n", kind, yr, what,
+		    json_string_value(json_object_get(o, "evidence_kind")),
+		    json_is_string(json_object_get(o, "one_of")) ?
+		    " (one_of " : "", json_is_string(json_object_get(o,
+		    "one_of")) ? json_string_value(json_object_get(o,
+		    "one_of")) : "", json_is_string(json_object_get(o,
+		    "one_of")) ? ")" : "");
+	printf("%-20s %-4s %-50.50s %-10s %s%s\n", kind, yr, what,
 	    json_is_true(json_object_get(o, "verified")) ? "verified" :
-	    "unverified", json_string_value(json_object_get(o, "source")));
+	    "unverified", json_is_true(json_object_get(o, "advice")) &&
+	    strncmp(json_string_value(json_object_get(o, "source")), "advice",
+	    6) != 0 ? "[advice] " : "",
+	    json_string_value(json_object_get(o, "source")));
 }
 
 int

@@ -557,10 +557,23 @@ missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
 	    mr_checklist_missing(st, it->id, kinds, sizeof kinds, &n, NULL) == -1 ||
 	    n == 0)
 		return NULL;
-	for (tok = strtok_r(kinds, ", ", &save); tok;
-	    tok = strtok_r(NULL, ", ", &save)) {
-		label = mr_evidence_kind_label(tok);
-		if (asprintf(&line, "  - %s", label ? label : tok) == -1)
+	/* "a, b or c": one line per item, alternatives on one line. */
+	for (tok = strtok_r(kinds, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		char item[256], *alt, *asave = NULL;
+		size_t off = 0;
+
+		item[0] = '\0';
+		for (alt = strtok_r(tok, " ", &asave); alt; alt = strtok_r(NULL,
+		    " ", &asave)) {
+			if (strcmp(alt, "or") == 0)
+				continue;
+			label = mr_evidence_kind_label(alt);
+			if (off < sizeof item)
+				off += snprintf(item + off, sizeof item - off,
+				    "%s%s", off ? " or " : "", label ? label : alt);
+		}
+		if (asprintf(&line, "  - %s", item) == -1)
 			break;
 		nb = NULL;
 		if (asprintf(&nb, "%s%s%s", out ? out : "", out ? "\n" : "",

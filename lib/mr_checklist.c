@@ -48,19 +48,129 @@ out:
 	return rc;
 }
 
+/* A rule of the case's grounds that has alternatives (one_of). */
+struct alt_rule {
+	char	reason[32];
+	char	kind[32];
+	char	one_of[40];
+};
+#define MAX_ALT_RULES	32
+
+/* A need as read, before alternatives are weighed. */
+struct need_row {
+	struct mr_checklist_need need;
+	char	*needed_by;
+	char	*source;
+	char	 alternatives[256];
+};
+
+static int
+kind_present(const struct need_row *rows, size_t n, const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].need.kind, kind) == 0)
+			return rows[i].need.present > 0;
+	return 0;
+}
+
+/*
+ * Weigh the alternatives of row r: covered when, for every ground that
+ * needs its kind, another kind of the same one_of group is attached (a
+ * ground whose rule has no group needs the kind itself).
+ */
+static void
+weigh_alternatives(struct need_row *rows, size_t n, struct need_row *r,
+    const struct alt_rule *alt, size_t nalt)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t off = 0;
+	int all_covered = 1;
+
+	snprintf(buf, sizeof buf, "%s", r->needed_by);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",",
+	    &save)) {
+		const char *group = NULL;
+		int covered = 0;
+
+		for (size_t a = 0; a < nalt; a++)
+			if (strcmp(alt[a].reason, tok) == 0 &&
+			    strcmp(alt[a].kind, r->need.kind) == 0)
+				group = alt[a].one_of;
+		for (size_t a = 0; group != NULL && a < nalt; a++) {
+			if (strcmp(alt[a].reason, tok) != 0 ||
+			    strcmp(alt[a].one_of, group) != 0 ||
+			    strcmp(alt[a].kind, r->need.kind) == 0)
+				continue;
+			if (kind_present(rows, n, alt[a].kind))
+				covered = 1;
+			if (strstr(r->alternatives, alt[a].kind) == NULL &&
+			    off < sizeof r->alternatives)
+				off += snprintf(r->alternatives + off,
+				    sizeof r->alternatives - off, "%s%s",
+				    off ? "," : "", alt[a].kind);
+		}
+		if (!covered)
+			all_covered = 0;
+	}
+	r->need.covered = r->need.required && r->need.present == 0 &&
+	    all_covered;
+}
+
+/* The rules with alternatives among the case's grounds. */
+static int
+alt_rules(struct mr_store *st, const char *reasons, struct alt_rule *alt,
+    size_t *nalt, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	*nalt = 0;
+	if (mr_store_prepare(st, "SELECT reason, kind, one_of FROM "
+	    "evidence_requirement WHERE one_of IS NOT NULL AND instr(',' || ?1 "
+	    "|| ',', ',' || reason || ',') > 0 ORDER BY reason, kind", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, reasons, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && *nalt < MAX_ALT_RULES) {
+		snprintf(alt[*nalt].reason, sizeof alt[0].reason, "%s",
+		    mr_store_col_text(stmt, 0));
+		snprintf(alt[*nalt].kind, sizeof alt[0].kind, "%s",
+		    mr_store_col_text(stmt, 1));
+		snprintf(alt[*nalt].one_of, sizeof alt[0].one_of, "%s",
+		    mr_store_col_text(stmt, 2));
+		(*nalt)++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the evidence checklist");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int
 mr_checklist_each(struct mr_store *st, int64_t case_id,
     int (*fn)(const struct mr_checklist_need *, void *), void *arg,
     struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	struct mr_checklist_need need;
+	struct need_row *rows = NULL;
+	struct alt_rule alt[MAX_ALT_RULES];
 	char reasons[256];
 	const char *t;
+	size_t nkinds = 0, n = 0, nalt;
 	int rc = -1;
 
 	if (case_reasons(st, case_id, reasons, sizeof reasons, err) == -1)
 		return -1;
+	if (alt_rules(st, reasons, alt, &nalt, err) == -1)
+		return -1;
+	for (const char *const *kind = mr_evidence_kinds(); *kind; kind++)
+		nkinds++;
+	if ((rows = calloc(nkinds, sizeof *rows)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
 	if (mr_store_prepare(st,
 	    "SELECT (SELECT group_concat(reason, ',') FROM (SELECT reason FROM "
 	    "  evidence_requirement WHERE kind = ?1 AND instr(',' || ?2 || ',', "
@@ -80,6 +190,8 @@ mr_checklist_each(struct mr_store *st, int64_t case_id,
 	    &stmt, err) == -1)
 		goto out;
 	for (const char *const *kind = mr_evidence_kinds(); *kind; kind++) {
+		struct need_row *r = &rows[n++];
+
 		sqlite3_reset(stmt);
 		sqlite3_bind_text(stmt, 1, *kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, reasons, -1, SQLITE_STATIC);
@@ -89,20 +201,37 @@ mr_checklist_each(struct mr_store *st, int64_t case_id,
 			goto out;
 		}
 		t = (const char *)sqlite3_column_text(stmt, 0);
-		need.kind = *kind;
-		need.needed_by = t ? t : "";
-		need.required = t != NULL;
-		need.verified = sqlite3_column_int(stmt, 1);
+		r->need.kind = *kind;
+		r->need.required = t != NULL;
+		r->needed_by = strdup(t ? t : "");
+		r->need.verified = sqlite3_column_int(stmt, 1);
 		t = (const char *)sqlite3_column_text(stmt, 2);
-		need.source = t ? t : "";
-		need.present = sqlite3_column_int(stmt, 3);
-		need.advice = sqlite3_column_int(stmt, 4);
-		if ((need.required || need.present) && fn(&need, arg) != 0)
-			break;
+		r->source = strdup(t ? t : "");
+		r->need.present = sqlite3_column_int(stmt, 3);
+		r->need.advice = sqlite3_column_int(stmt, 4);
+		if (r->needed_by == NULL || r->source == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		r->need.needed_by = r->needed_by;
+		r->need.source = r->source;
+		r->need.alternatives = r->alternatives;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].need.required)
+			weigh_alternatives(rows, n, &rows[i], alt, nalt);
+	for (size_t i = 0; i < n; i++)
+		if ((rows[i].need.required || rows[i].need.present) &&
+		    fn(&rows[i].need, arg) != 0)
+			break;
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].needed_by);
+		free(rows[i].source);
+	}
+	free(rows);
 	return rc;
 }
 
@@ -118,10 +247,24 @@ missing_add(const struct mr_checklist_need *need, void *arg)
 {
 	struct missing_acc *m = arg;
 
-	if (!need->required || need->present > 0)
+	char alt[256], *tok, *save = NULL;
+
+	if (!MR_CHECKLIST_MISSING(need))
 		return 0;
+	/* Alternatives are one item: "hardship-approval or fema-county". */
+	snprintf(alt, sizeof alt, "%s", need->alternatives);
+	for (tok = strtok_r(alt, ",", &save); tok; tok = strtok_r(NULL, ",",
+	    &save))
+		if (m->off < m->len && strstr(m->buf, tok) != NULL)
+			return 0;
 	m->off += snprintf(m->buf + m->off, m->off < m->len ? m->len - m->off :
 	    0, "%s%s", m->n++ ? ", " : "", need->kind);
+	snprintf(alt, sizeof alt, "%s", need->alternatives);
+	save = NULL;
+	for (tok = strtok_r(alt, ",", &save); tok; tok = strtok_r(NULL, ",",
+	    &save))
+		m->off += snprintf(m->buf + m->off, m->off < m->len ?
+		    m->len - m->off : 0, " or %s", tok);
 	return 0;
 }
 
@@ -171,18 +314,24 @@ mr_checklist_gate_ready(struct mr_store *st, int64_t case_id, int force,
 static int
 need_json(const struct mr_checklist_need *need, void *arg)
 {
-	json_t *list = arg, *by = json_array();
+	json_t *list = arg, *by = json_array(), *alts = json_array();
 	char buf[256], *tok, *save = NULL;
 
 	snprintf(buf, sizeof buf, "%s", need->needed_by);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_array_append_new(by, json_string(tok));
+	save = NULL;
+	snprintf(buf, sizeof buf, "%s", need->alternatives);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(alts, json_string(tok));
 	/* verified says whether the requirement is a checked fact: null
-	 * when nothing requires the kind. */
-	json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:i, s:o, s:o, "
-	    "s:o, s:o}", "kind", need->kind, "label",
+	 * when nothing requires the kind.  alternatives: the kinds that
+	 * meet the need as well; covered: one of them is attached instead. */
+	json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:i, s:o, s:b, "
+	    "s:o, s:o, s:o, s:o}", "kind", need->kind, "label",
 	    mr_evidence_kind_label(need->kind), "required", need->required,
-	    "present", need->present, "advice", need->required ?
+	    "present", need->present, "alternatives", alts, "covered",
+	    need->covered, "advice", need->required ?
 	    json_boolean(need->advice) : json_null(),
 	    "verified", need->required ? json_boolean(need->verified) :
 	    json_null(), "needed_by", by,
@@ -203,7 +352,8 @@ mr_checklist_json(struct mr_store *st, int64_t case_id,
 		goto fail;
 	json_array_foreach(list, i, v)
 		if (json_is_true(json_object_get(v, "required")) &&
-		    json_integer_value(json_object_get(v, "present")) == 0)
+		    json_integer_value(json_object_get(v, "present")) == 0 &&
+		    !json_is_true(json_object_get(v, "covered")))
 			json_array_append(missing, json_object_get(v, "kind"));
 	o = json_pack("{s:b, s:O, s:O, s:s}", "complete",
 	    json_array_size(missing) == 0, "missing", missing, "checklist", list,

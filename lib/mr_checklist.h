@@ -24,7 +24,18 @@ struct mr_checklist_need {
 	int		 advice;	/* 1: society guidance, not a CMS rule */
 	const char	*needed_by;	/* "wrong-tin-npi,scoring-error" or "" */
 	const char	*source;	/* where the requirement comes from, or "" */
+	/*
+	 * Other kinds of which one meets the need as well ("fema-county"
+	 * for an EUC application's approval: automatic EUC needs no
+	 * application), "," separated, or "".
+	 */
+	const char	*alternatives;
+	int		 covered;	/* not attached, but an alternative is */
 };
+
+/* 1 when a required kind is neither attached nor covered by an alternative. */
+#define MR_CHECKLIST_MISSING(need) \
+	((need)->required && (need)->present == 0 && !(need)->covered)
 
 /* Call fn for each kind that is required or present, in kind order. */
 int	mr_checklist_each(struct mr_store *, int64_t case_id,

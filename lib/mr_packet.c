@@ -381,9 +381,15 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 	json_array_foreach(json_object_get(chk, "checklist"), i, v) {
 		int req = json_is_true(json_object_get(v, "required"));
 
-		text_add(&t, "  %-8s %s%s%s\n", json_integer_value(
-		    json_object_get(v, "present")) > 0 ? "present" : "MISSING",
-		    jstr(v, "label"), req ? "" : " (not required)",
+		json_t *alt = json_object_get(v, "alternatives");
+
+		text_add(&t, "  %-8s %s%s%s%s%s\n", json_integer_value(
+		    json_object_get(v, "present")) > 0 ? "present" :
+		    json_is_true(json_object_get(v, "covered")) ? "covered" :
+		    "MISSING", jstr(v, "label"), req ? "" : " (not required)",
+		    json_array_size(alt) > 0 ? ", or " : "",
+		    json_array_size(alt) > 0 ? json_string_value(
+		    json_array_get(alt, 0)) : "",
 		    json_is_true(json_object_get(v, "advice")) ? " [advice]" : "");
 		if (req)
 			text_add(&t, "           source: %s\n", jstr(v, "source"));

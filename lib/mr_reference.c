@@ -63,7 +63,34 @@ struct fact {
 	int		 has_opens;
 	/* evidence-requirement */
 	const char	*reason, *evidence_kind;
+	int		 advice;	/* -1: absent, the row keeps its own */
+	const char	*one_of;	/* NULL: none */
+	int		 has_one_of;	/* 0: absent, the row keeps its own */
 };
+
+/*
+ * The keys each kind of fact may carry.  Any other key is refused: a typo
+ * ("qualty") would otherwise drop a fact without a word.
+ */
+static const char *const common_keys[] = { "kind", "year", "source",
+	"verified", NULL };
+static const struct {
+	const char		*kind;
+	const char *const	 keys[8];
+} kind_keys[] = {
+	{ "program-year", { "payment_year", "performance_threshold",
+	    "exceptional_threshold", "max_adjustment_pct", NULL } },
+	{ "weights", { "reweighted", "practice", "quality", "cost", "ia", "pi",
+	    NULL } },
+	{ "auto-reweight", { "category", NULL } },
+	{ "payment-scale", { "max_positive_pct", "exceptional_pct", NULL } },
+	{ "window", { "window_kind", "name", "opens_at", "closes_at", "zone",
+	    NULL } },
+	{ "evidence-requirement", { "reason", "evidence_kind", "advice",
+	    "one_of", NULL } },
+};
+static const char *const pack_keys[] = { "format", "version", "date",
+	"publisher", "facts", NULL };
 
 static int
 in_list(const char *s, const char *const *l)
@@ -128,6 +155,58 @@ get_num(json_t *o, const char *name, int nullable, double *out)
 	return isfinite(*out) ? 0 : -1;
 }
 
+/* The first key of o that a fact of this kind does not have, or NULL. */
+static const char *
+unknown_key(json_t *o, const char *kind)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v) {
+		if (in_list(key, common_keys))
+			continue;
+		for (size_t k = 0; k < sizeof kind_keys / sizeof kind_keys[0]; k++)
+			if (strcmp(kind_keys[k].kind, kind) == 0 &&
+			    in_list(key, kind_keys[k].keys))
+				goto known;
+		return key;
+known:		;
+	}
+	return NULL;
+}
+
+/* "kind, year, source, verified, a, b" for a kind, for messages. */
+static const char *
+keys_text(const char *kind)
+{
+	static _Thread_local char buf[300];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int j = 0; common_keys[j] != NULL; j++) {
+		if (j == 1 && strcmp(kind, "evidence-requirement") == 0)
+			continue;
+		off += snprintf(buf + off, sizeof buf - off, "%s%s",
+		    off ? ", " : "", common_keys[j]);
+	}
+	for (size_t k = 0; k < sizeof kind_keys / sizeof kind_keys[0]; k++)
+		if (strcmp(kind_keys[k].kind, kind) == 0)
+			for (int j = 0; kind_keys[k].keys[j] != NULL &&
+			    off < sizeof buf; j++)
+				off += snprintf(buf + off, sizeof buf - off,
+				    ", %s", kind_keys[k].keys[j]);
+	return buf;
+}
+
+static int
+one_of_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 32 &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
 static int
 check_fact(json_t *o, size_t i, long long now, struct fact *f,
     struct mr_err *err)
@@ -148,7 +227,17 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 		return fail_fact(err, i, f, "unknown kind (one of %s)",
 		    MR_REFERENCE_KINDS);
 	}
-	if (strcmp(f->kind, "evidence-requirement") != 0) {
+	if ((s = unknown_key(o, f->kind)) != NULL) {
+		snprintf(f->key, sizeof f->key, "%s", f->kind);
+		return fail_fact(err, i, f, "unknown key '%.60s' (a %s fact "
+		    "has %s)", s, f->kind, keys_text(f->kind));
+	}
+	if (strcmp(f->kind, "evidence-requirement") == 0) {
+		snprintf(f->key, sizeof f->key, "%s", f->kind);
+		if (json_object_get(o, "year") != NULL)
+			return fail_fact(err, i, f, "unknown key 'year' (a "
+			    "checklist rule holds for every year)%s", "");
+	} else {
 		v = json_object_get(o, "year");
 		if (!json_is_integer(v))
 			return fail_fact(err, i, f, "'year' (a performance "
@@ -293,6 +382,24 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 		if (mr_reason_parse(f->reason, &bits, err) == -1 ||
 		    mr_evidence_kind_valid(f->evidence_kind, err) == -1)
 			return fail_fact(err, i, f, "%s", err ? err->msg : "");
+		f->advice = -1;
+		if ((v = json_object_get(o, "advice")) != NULL) {
+			if (!json_is_boolean(v))
+				return fail_fact(err, i, f, "'advice' must be "
+				    "true (guidance, not a CMS rule) or false%s",
+				    "");
+			f->advice = json_is_true(v);
+		}
+		if ((v = json_object_get(o, "one_of")) != NULL) {
+			f->has_one_of = 1;
+			if (!json_is_null(v) && (!json_is_string(v) ||
+			    !one_of_valid(json_string_value(v))))
+				return fail_fact(err, i, f, "'one_of' must be null "
+				    "or a name of lower-case letters, digits and "
+				    "'-' (up to 32) shared by the rules of which "
+				    "one suffices%s", "");
+			f->one_of = json_is_null(v) ? NULL : json_string_value(v);
+		}
 	}
 	return 0;
 }
@@ -343,6 +450,17 @@ pack_parse(const char *data, size_t len, long long now, struct pack *p,
 		mr_err_set(err, MR_EINVAL, "not a reference pack: \"format\": "
 		    "\"%s\" is expected", PACK_FORMAT);
 		goto out;
+	}
+	{
+		const char *key;
+
+		json_object_foreach(p->root, key, v)
+			if (!in_list(key, pack_keys)) {
+				mr_err_set(err, MR_EINVAL, "pack: unknown key "
+				    "'%.60s' at the top level (a pack has format, "
+				    "version, date, publisher, facts)", key);
+				goto out;
+			}
 	}
 	v = json_object_get(p->root, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != PACK_VERSION) {
@@ -450,9 +568,15 @@ static const char *const upsert_sql[] = {
 	"(max_positive_pct, exceptional_pct, source, verified) IS NOT "
 	"(?2, ?3, ?4, ?5)",
 
-	"INSERT INTO evidence_requirement (reason, kind, source, verified) "
-	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (reason, kind) DO UPDATE SET "
-	"source = ?3, verified = ?4 WHERE (source, verified) IS NOT (?3, ?4)",
+	/* advice and one_of absent from a pack (?6 = 0, ?5 NULL) leave
+	 * the row's own. */
+	"INSERT INTO evidence_requirement (reason, kind, source, verified, "
+	"advice, one_of) VALUES (?1, ?2, ?3, ?4, coalesce(?5, 0), "
+	"CASE WHEN ?6 THEN ?7 END) ON CONFLICT (reason, kind) DO UPDATE SET "
+	"source = ?3, verified = ?4, advice = coalesce(?5, advice), one_of = "
+	"CASE WHEN ?6 THEN ?7 ELSE one_of END WHERE (source, verified, advice, "
+	"one_of) IS NOT (?3, ?4, coalesce(?5, advice), CASE WHEN ?6 THEN ?7 "
+	"ELSE one_of END)",
 };
 
 static int
@@ -574,6 +698,11 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 		sqlite3_bind_text(s, 2, f->evidence_kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, f->source, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 4, f->verified);
+		if (f->advice >= 0)
+			sqlite3_bind_int(s, 5, f->advice);
+		sqlite3_bind_int(s, 6, f->has_one_of);
+		if (f->one_of != NULL)
+			sqlite3_bind_text(s, 7, f->one_of, -1, SQLITE_STATIC);
 		break;
 	}
 	if (sqlite3_step(s) != SQLITE_DONE) {
@@ -722,8 +851,9 @@ static const struct {
 	  "zone, source, coalesce(verified, 0) FROM review_window WHERE origin = "
 	  "'reference' AND ?1 IN (0, performance_year) ORDER BY "
 	  "performance_year, kind, closes_at, name" },
-	{ "evidence-requirement", "SELECT 0, reason, kind, source, verified "
-	  "FROM evidence_requirement WHERE ?1 = 0 ORDER BY reason, kind" },
+	{ "evidence-requirement", "SELECT 0, reason, kind, source, verified, "
+	  "advice, one_of FROM evidence_requirement WHERE ?1 = 0 ORDER BY "
+	  "reason, kind" },
 };
 
 static json_t *
@@ -761,10 +891,12 @@ export_row(const char *kind, sqlite3_stmt *s)
 		    "opens_at", utc_or_null(s, 3), "closes_at", utc_or_null(s, 4),
 		    "zone", mr_store_col_text(s, 5), "source",
 		    mr_store_col_text(s, 6), "verified", sqlite3_column_int(s, 7));
-	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "kind", kind, "reason",
-	    mr_store_col_text(s, 1), "evidence_kind", mr_store_col_text(s, 2),
-	    "source", mr_store_col_text(s, 3), "verified",
-	    sqlite3_column_int(s, 4));
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "kind", kind,
+	    "reason", mr_store_col_text(s, 1), "evidence_kind",
+	    mr_store_col_text(s, 2), "source", mr_store_col_text(s, 3),
+	    "verified", sqlite3_column_int(s, 4), "advice",
+	    sqlite3_column_int(s, 5), "one_of", sqlite3_column_type(s, 6) ==
+	    SQLITE_NULL ? json_null() : json_string(mr_store_col_text(s, 6)));
 }
 
 json_t *

@@ -60,12 +60,37 @@ expect_eq "show --json: advice flag" \
 	"$("$MR" show 3 --json | json_get evidence.checklist.0.advice)" "True"
 expect_match "show marks advice" "$("$MR" show 3)" "\[advice\]"
 ok "packet" "$MR" packet 3 -o "$T/pk"
-expect_match "packet marks advice" "$(cat "$T/pk/summary.txt")" \
-	"MISSING +FEMA-declared county \[advice\]"
+expect_match "packet marks advice and the alternative" "$(cat "$T/pk/summary.txt")" \
+	"MISSING +FEMA-declared county, or hardship-approval \[advice\]"
 expect_match "packet names the source" "$(cat "$T/pk/summary.txt")" \
 	"source: advice: for automatic EUC, the FEMA-declared county"
 expect_match "packet note names 42 CFR 414.1385" "$(cat "$T/pk/summary.txt")" \
 	"414.1385\(a\)\(3\)"
+
+# EUC not applied: the accepted application (an EUC applied for) or the
+# FEMA-declared county (automatic EUC) proves it; either one meets both.
+ok "the request fields of case 3" "$MR" set 3 "legal_name=Ada Example MD" \
+	requester_role=clinician "explanation=EUC reweighting was not applied."
+ok "attach case 3's feedback report" "$MR" attach 3 "$T/feedback.txt" --kind feedback-report
+refuses "not ready without either proof" 5 \
+	"required evidence is missing: hardship-approval or fema-county" \
+	"$MR" status 3 ready
+printf 'FEMA DR-4834: Harris County, TX\n' >"$T/fema.txt"
+ok "attach the FEMA-declared county" "$MR" attach 3 "$T/fema.txt" --kind fema-county
+"$MR" check 3 --json >"$T/c.json"
+expect_eq "automatic EUC: complete with the county alone" "$(json_get complete <"$T/c.json")" True
+expect_eq "the approval is covered by the county" "$(/usr/bin/python3 -c 'import json,sys
+i = [i for i in json.load(sys.stdin)["checklist"] if i["kind"] == "hardship-approval"][0]
+print(i["present"], i["covered"], i["alternatives"])' <"$T/c.json")" "0 True ['fema-county']"
+expect_match "check marks it covered" "$("$MR" check 3)" \
+	"covered +hardship approval +- +needed for euc-not-applied, or fema-county"
+ok "ready without --force" "$MR" status 3 ready
+ok "a case for an EUC applied for" "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" \
+	--name "Dr. Ada Example" --year 2023 --reason euc-not-applied --force
+printf 'EUC application accepted\n' >"$T/approval.txt"
+ok "attach the approval" "$MR" attach 7 "$T/approval.txt" --kind hardship-approval
+expect_eq "an EUC applied for: the county is not missing" \
+	"$("$MR" check 7 --json | json_get missing)" '["feedback-report"]'
 
 # A database of the schema before this one keeps every evidence row on upgrade.
 old="$T/old.db"

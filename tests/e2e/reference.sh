@@ -40,6 +40,26 @@ pack noground 'p["facts"].append({"kind": "evidence-requirement", "reason": "bad
 refuses "a checklist rule for an unknown ground" 3 "reason 'bad-weather' is not known" "$MR" reference import "$T/noground.json"
 pack nokind 'p["facts"].append({"kind": "evidence-requirement", "reason": "other", "evidence_kind": "selfie", "source": "x", "verified": False})'
 refuses "a checklist rule for an unknown kind of evidence" 3 "kind 'selfie' is not known" "$MR" reference import "$T/nokind.json"
+# A misspelt or stray key, at any level, must not drop a fact silently.
+pack typo 'w = [f for f in p["facts"] if f["kind"] == "weights"][0]; w["qualty"] = w.pop("quality")'
+refuses "a misspelt key in a fact" 3 "fact [0-9]* (weights): unknown key 'qualty' (a weights fact has kind, year, source, verified, reweighted, practice, quality, cost, ia, pi)" \
+	"$MR" reference import "$T/typo.json"
+pack stray 'p["facts"][0]["note"] = "x"'
+refuses "a stray key in a fact" 3 "fact 1 (program-year): unknown key 'note'" "$MR" reference import "$T/stray.json"
+pack toplevel 'p["fact"] = []'
+refuses "an unknown key at the top level" 3 "pack: unknown key 'fact' at the top level" "$MR" reference import "$T/toplevel.json"
+pack ruleyear 'r = [f for f in p["facts"] if f["kind"] == "evidence-requirement"][0]; r["year"] = 2026'
+refuses "a year on a checklist rule" 3 "unknown key 'year' (a checklist rule holds for every year)" "$MR" reference import "$T/ruleyear.json"
+pack advice 'r = [f for f in p["facts"] if f["kind"] == "evidence-requirement"][0]; r["advice"] = "yes"'
+refuses "advice not a boolean" 3 "'advice' must be true" "$MR" reference import "$T/advice.json"
+pack oneof 'r = [f for f in p["facts"] if f["kind"] == "evidence-requirement"][0]; r["one_of"] = "Either One"'
+refuses "a bad one_of name" 3 "'one_of' must be null or a name" "$MR" reference import "$T/oneof.json"
+# The checklist's advice and alternatives travel in packs.
+expect_eq "export: advice and one_of of the EUC proofs" "$(/usr/bin/python3 -c 'import json,sys
+print(sorted((f["evidence_kind"], f["advice"], f["one_of"]) for f in json.load(sys.stdin)["facts"] if f.get("reason") == "euc-not-applied"))' <"$T/pack.json")" \
+	"[('feedback-report', True, None), ('fema-county', True, 'euc-proof'), ('hardship-approval', True, 'euc-proof')]"
+expect_eq "export: the explanation is CMS's form, not advice" "$(/usr/bin/python3 -c 'import json,sys
+print([f["advice"] for f in json.load(sys.stdin)["facts"] if f.get("reason") == "other" and f["evidence_kind"] == "explanation"])' <"$T/pack.json")" "[False]"
 printf '{"format": "mipsreview-reference", "version": 1,' >"$T/broken.json"
 refuses "not JSON" 3 "not valid JSON" "$MR" reference import "$T/broken.json"
 refuses "no such file" 4 "No such file" "$MR" reference import "$T/nosuch.json"
@@ -54,9 +74,11 @@ EOF2
 pack update 'p["date"] = "2026-12-01"; p["publisher"] = "Example Practice compliance"
 p["facts"].append({"kind": "program-year", "year": 2027, "payment_year": 2029, "performance_threshold": 75, "exceptional_threshold": None, "max_adjustment_pct": 9, "source": "CY 2027 PFS final rule (example)", "verified": True})
 p["facts"].append({"kind": "window", "year": 2025, "window_kind": "targeted-review", "name": "PY2025 targeted review", "opens_at": None, "closes_at": "2027-01-15T01:00:00Z", "zone": "America/New_York", "source": "CMS listserv (example)", "verified": True})
-w = [f for f in p["facts"] if f.get("name") == "PY2026 EUC application"][0]; w["closes_at"] = "2027-01-02T01:00:00Z"'
+w = [f for f in p["facts"] if f.get("name") == "PY2026 EUC application"][0]; w["closes_at"] = "2027-01-02T01:00:00Z"
+r = [f for f in p["facts"] if f.get("reason") == "other" and f["evidence_kind"] == "feedback-report"][0]; r["advice"] = False; r["one_of"] = "report"'
 ok "import" "$MR" reference import "$T/update.json"
-expect_match "counts" "$(cat "$T/out")" "pack of 2026-12-01 \(sha256 [0-9a-f]{12}\): [0-9]+ facts, 2 added or changed, 1 conflicts"
+expect_match "counts" "$(cat "$T/out")" "pack of 2026-12-01 \(sha256 [0-9a-f]{12}\): [0-9]+ facts, 3 added or changed, 1 conflicts"
+expect_eq "advice and one_of imported" "$(sqlite3 "$MIPSREVIEW_DB" "SELECT advice || ' ' || one_of FROM evidence_requirement WHERE reason = 'other' AND kind = 'feedback-report'")" "0 report"
 expect_match "the conflict is reported" "$(cat "$T/err")" "kept the office's own windows.*PY2026 euc-hardship 'PY2026 EUC application'"
 ok "window list" "$MR" window list --json --year 2026
 expect_eq "the office's deadline stands" "$(/usr/bin/python3 -c 'import json,sys
