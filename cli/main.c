@@ -391,9 +391,9 @@ static const struct cli_cmd commands[] = {
 	{ .name = "due",
 	  .alias = "deadlines",
 	  .fn = cmd_due,
-	  .opts = "within= overdue all zone=",
+	  .opts = "within= overdue all zone= undated",
 	  .usage = "[--within DURATION] [--overdue] [--all] [--zone ZONE] "
-	    "[--json]",
+	    "[--undated] [--json]",
 	  .summary = "what is due, soonest first",
 	  .help =
 	    "  --within DURATION     only deadlines closing from now to now+DURATION\n"
@@ -402,6 +402,10 @@ static const struct cli_cmd commands[] = {
 	    "  --all                 include decided, closed and withdrawn items\n"
 	    "  --zone ZONE           your zone for the second time column\n"
 	    "                        (default $TZ or the system zone)\n"
+	    "  --undated             list the items with no deadline known one by\n"
+	    "                        one (otherwise the cases of a year with no\n"
+	    "                        targeted-review window are one line with\n"
+	    "                        their count)\n"
 	    "  --reveal              show whole TINs\n"
 	    "  --json                one JSON array\n",
 	  .flags = CMD_NEEDS_DB

@@ -167,9 +167,21 @@ health_line(const struct mr_deadline_item *it, void *arg)
 	return 0;
 }
 
+static int
+health_group(const struct mr_deadline_group *g, void *arg)
+{
+	FILE *f = arg;
+
+	fprintf(f, "no deadline known: %lld %s%s (PY%d): %s; set one: %s; list "
+	    "them: %s\n", g->count, g->what, g->count == 1 ? "" : "s",
+	    g->performance_year, g->reason, g->set_with, g->list_with);
+	return 0;
+}
+
 /*
- * /healthz: "ok", then every open case or filing with no known deadline,
- * so that monitoring sees what nobody is reminded of.
+ * /healthz: "ok", then the open items with no known deadline (the cases of
+ * a year with no window as one line with their count, each filing with no
+ * window), so that monitoring sees what nobody is reminded of.
  */
 static void
 health_refresh(struct mr_store *st)
@@ -182,7 +194,8 @@ health_refresh(struct mr_store *st)
 	if ((f = open_memstream(&body, &len)) == NULL)
 		return;
 	fputs("ok\n", f);
-	if (mr_deadline_each_undated(st, NULL, health_line, f, &err) == -1)
+	if (mr_deadline_undated_summary(st, NULL, health_group, health_line, f,
+	    &err) == -1)
 		log_warnx("reading items without a deadline: %s", err.msg);
 	if (fclose(f) == 0 && http_set_health(body) == -1)
 		log_warnx("health: out of memory");

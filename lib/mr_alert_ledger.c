@@ -601,17 +601,34 @@ undated_line(const struct mr_deadline_item *it, void *arg)
 	return nb == NULL;
 }
 
+static int
+undated_group_line(const struct mr_deadline_group *g, void *arg)
+{
+	char **acc = arg, *nb = NULL;
+
+	if (asprintf(&nb, "%s%s  - %lld %s%s (PY%d): %s; set one: %s; list "
+	    "them: %s", *acc ? *acc : "", *acc ? "\n" : "", g->count, g->what,
+	    g->count == 1 ? "" : "s", g->performance_year, g->reason,
+	    g->set_with, g->list_with) == -1)
+		nb = NULL;
+	free(*acc);
+	*acc = nb;
+	return nb == NULL;
+}
+
 /*
- * The open items with no known deadline, one "  - " line each (malloc'd),
- * or NULL when there are none or they cannot be read: the reminder
- * matters more.
+ * The open items with no known deadline, one "  - " line per year without
+ * a window (with the count of its cases) and per filing without one
+ * (malloc'd), or NULL when there are none or they cannot be read: the
+ * reminder matters more.
  */
 static char *
 undated_items(struct mr_store *st)
 {
 	char *out = NULL;
 
-	if (mr_deadline_each_undated(st, NULL, undated_line, &out, NULL) == -1) {
+	if (mr_deadline_undated_summary(st, NULL, undated_group_line,
+	    undated_line, &out, NULL) == -1) {
 		free(out);
 		return NULL;
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_store.h"
@@ -24,51 +25,129 @@ mr_deadline_json(time_t closes_at, const char *zone, time_t now)
 }
 
 /*
+ * The queries are put together from fixed parts, with only the conditions
+ * the filter asks for: a condition such as "(:tin IS NULL OR c.tin = :tin)"
+ * keeps SQLite from using the index on tin, and then one TIN's calendar
+ * reads every case of the year.  Values are always bound, never pasted.
+ */
+static void
+case_filter(struct mr_buf *b, const struct mr_deadline_filter *f)
+{
+	if (!f->include_closed)
+		mr_buf_printf(b, " AND c.status IN %s", MR_CASE_OPEN_SQL);
+	if (f->case_id != 0)
+		mr_buf_printf(b, " AND c.id = :case");
+	if (f->tin != NULL)
+		mr_buf_printf(b, " AND c.tin = :tin");
+	if (f->year != 0)
+		mr_buf_printf(b, " AND c.performance_year = :year");
+	if (f->what != NULL && strcmp(f->what, "case") != 0)
+		mr_buf_printf(b, " AND 0");
+	else if (f->what != NULL && f->id != 0)
+		mr_buf_printf(b, " AND c.id = :id");
+}
+
+static void
+filing_filter(struct mr_buf *b, const struct mr_deadline_filter *f)
+{
+	if (!f->include_closed)
+		mr_buf_printf(b, " AND f.status IN ('draft', 'submitted')");
+	if (f->case_id != 0)
+		mr_buf_printf(b, " AND 0");
+	if (f->tin != NULL)
+		mr_buf_printf(b, " AND f.tin = :tin");
+	if (f->year != 0)
+		mr_buf_printf(b, " AND f.performance_year = :year");
+	if (f->what != NULL && strcmp(f->what, "hardship") != 0)
+		mr_buf_printf(b, " AND 0");
+	else if (f->what != NULL && f->id != 0)
+		mr_buf_printf(b, " AND f.id = :id");
+}
+
+/* Bind a named parameter if the statement has it. */
+static void
+bind_int64(sqlite3_stmt *stmt, const char *name, int64_t v)
+{
+	int i;
+
+	if ((i = sqlite3_bind_parameter_index(stmt, name)) > 0)
+		sqlite3_bind_int64(stmt, i, v);
+}
+
+static void
+bind_filter(sqlite3_stmt *stmt, const struct mr_deadline_filter *f)
+{
+	int i;
+
+	bind_int64(stmt, ":case", f->case_id);
+	bind_int64(stmt, ":year", f->year);
+	bind_int64(stmt, ":id", f->id);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":tin")) > 0)
+		sqlite3_bind_text(stmt, i, f->tin, -1, SQLITE_STATIC);
+}
+
+/* Prepare the text of b, which is freed; -1 if it could not be built. */
+static int
+prepare_built(struct mr_store *st, struct mr_buf *b, sqlite3_stmt **stmt,
+    const struct mr_deadline_filter *f, struct mr_err *err)
+{
+	int rc;
+
+	if (b->failed) {
+		mr_buf_free(b);
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
+	rc = mr_store_prepare(st, mr_buf_str(b), stmt, err);
+	mr_buf_free(b);
+	if (rc == 0)
+		bind_filter(*stmt, f);
+	return rc;
+}
+
+/*
  * The items, as one query in three parts so that each uses an index: cases
  * on their year's latest targeted-review window (few windows, then
- * review_case_year_status), cases with a deadline of their own
- * (review_case_deadline), and hardship filings on their window
- * (hardship_filing_window).  ?1 include closed, ?2 from, ?3 to (closing
- * instants), ?4 case id, ?5 tin, ?6 year, ?7 what, ?8 id.
+ * review_case_year_status_deadline, or review_case_tin for one TIN), cases
+ * with a deadline of their own (review_case_deadline), and hardship
+ * filings on their window (hardship_filing_window).  :from and :to bound
+ * the closing instants.
  */
-static const char deadline_sql[] =
-	"WITH tr AS (SELECT * FROM (SELECT id, performance_year, closes_at, zone, "
-	"  source, updated_at, row_number() OVER (PARTITION BY performance_year "
-	"  ORDER BY closes_at DESC, id DESC) AS rn FROM review_window "
-	"  WHERE kind = 'targeted-review') WHERE rn = 1) "
-	"SELECT 'case', c.id, 'targeted-review', c.name, c.tin, coalesce(c.npi, ''), "
-	"  c.status, c.performance_year, w.closes_at, w.zone, w.source, w.id, "
-	"  c.revision, max(c.updated_at, w.updated_at), c.owner "
-	"FROM tr w JOIN review_case c ON c.performance_year = w.performance_year "
-	"WHERE c.deadline_at IS NULL "
-	"  AND (?1 OR c.status IN " MR_CASE_OPEN_SQL ") "
-	"  AND w.closes_at BETWEEN ?2 AND ?3 "
-	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
-	"  AND (?6 = 0 OR c.performance_year = ?6) "
-	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
-	"UNION ALL "
-	"SELECT 'case', c.id, 'targeted-review', c.name, c.tin, coalesce(c.npi, ''), "
-	"  c.status, c.performance_year, c.deadline_at, c.deadline_zone, "
-	"  coalesce(c.deadline_source, 'deadline set on the case'), 0, "
-	"  c.revision, c.updated_at, c.owner "
-	"FROM review_case c "
-	"WHERE c.deadline_at BETWEEN ?2 AND ?3 "
-	"  AND (?1 OR c.status IN " MR_CASE_OPEN_SQL ") "
-	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
-	"  AND (?6 = 0 OR c.performance_year = ?6) "
-	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
+static int
+deadline_query(struct mr_store *st, const struct mr_deadline_filter *f,
+    sqlite3_stmt **stmt, struct mr_err *err)
+{
+	struct mr_buf b;
+
+	mr_buf_init(&b, 16384);
+	mr_buf_printf(&b, "WITH tr AS (SELECT * FROM (SELECT id, performance_year, "
+	    "closes_at, zone, source, updated_at, row_number() OVER (PARTITION "
+	    "BY performance_year ORDER BY closes_at DESC, id DESC) AS rn FROM "
+	    "review_window WHERE kind = 'targeted-review') WHERE rn = 1 "
+	    "AND closes_at BETWEEN :from AND :to) "
+	    "SELECT 'case', c.id, 'targeted-review', c.name, c.tin, "
+	    "coalesce(c.npi, ''), c.status, c.performance_year, w.closes_at, "
+	    "w.zone, w.source, w.id, c.revision, max(c.updated_at, w.updated_at), "
+	    "c.owner FROM tr w JOIN review_case c ON c.performance_year = "
+	    "w.performance_year WHERE c.deadline_at IS NULL");
+	case_filter(&b, f);
+	mr_buf_printf(&b, " UNION ALL "
+	    "SELECT 'case', c.id, 'targeted-review', c.name, c.tin, "
+	    "coalesce(c.npi, ''), c.status, c.performance_year, c.deadline_at, "
+	    "c.deadline_zone, coalesce(c.deadline_source, 'deadline set on the "
+	    "case'), 0, c.revision, c.updated_at, c.owner FROM review_case c "
+	    "WHERE c.deadline_at BETWEEN :from AND :to");
+	case_filter(&b, f);
 	/* hardship filings: the window they fall under */
-	"UNION ALL "
-	"SELECT 'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
-	"  coalesce(f.npi, ''), f.status, f.performance_year, w.closes_at, w.zone, "
-	"  w.source, w.id, f.revision, max(f.updated_at, w.updated_at), f.owner "
-	"FROM hardship_filing f JOIN review_window w ON w.id = f.window_id "
-	"WHERE w.closes_at BETWEEN ?2 AND ?3 "
-	"  AND (?1 OR f.status IN ('draft', 'submitted')) "
-	"  AND ?4 = 0 AND (?5 IS NULL OR f.tin = ?5) "
-	"  AND (?6 = 0 OR f.performance_year = ?6) "
-	"  AND (?7 IS NULL OR (?7 = 'hardship' AND (?8 = 0 OR f.id = ?8))) "
-	"ORDER BY 9, 1, 2";
+	mr_buf_printf(&b, " UNION ALL "
+	    "SELECT 'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
+	    "coalesce(f.npi, ''), f.status, f.performance_year, w.closes_at, "
+	    "w.zone, w.source, w.id, f.revision, max(f.updated_at, w.updated_at), "
+	    "f.owner FROM hardship_filing f JOIN review_window w ON w.id = "
+	    "f.window_id WHERE w.closes_at BETWEEN :from AND :to");
+	filing_filter(&b, f);
+	mr_buf_printf(&b, " ORDER BY 9, 1, 2");
+	return prepare_built(st, &b, stmt, f, err);
+}
 
 static int
 state_is_open(const char *what, const char *status)
@@ -82,21 +161,6 @@ state_is_open(const char *what, const char *status)
 		if (strcmp(*l, status) == 0)
 			return 1;
 	return 0;
-}
-
-/*
- * The filter's parameters, the same in both queries: ?1 include closed,
- * ?4 case id, ?5 tin, ?6 year, ?7 what, ?8 id.
- */
-static void
-bind_filter(sqlite3_stmt *stmt, const struct mr_deadline_filter *f)
-{
-	sqlite3_bind_int(stmt, 1, f->include_closed);
-	sqlite3_bind_int64(stmt, 4, f->case_id);
-	sqlite3_bind_text(stmt, 5, f->tin, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 6, f->year);
-	sqlite3_bind_text(stmt, 7, f->what, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 8, f->id);
 }
 
 /* The columns both queries begin with: what the item is and whose. */
@@ -134,11 +198,10 @@ mr_deadline_each(struct mr_store *st, const struct mr_deadline_filter *f,
 		from = (sqlite3_int64)now;
 		to = (sqlite3_int64)now + f->within;
 	}
-	if (mr_store_prepare(st, deadline_sql, &stmt, err) == -1)
+	if (deadline_query(st, f, &stmt, err) == -1)
 		goto out;
-	bind_filter(stmt, f);
-	sqlite3_bind_int64(stmt, 2, from);
-	sqlite3_bind_int64(stmt, 3, to);
+	bind_int64(stmt, ":from", from);
+	bind_int64(stmt, ":to", to);
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		read_item(stmt, &it);
 		it.closes_at = (time_t)sqlite3_column_int64(stmt, 8);
@@ -168,79 +231,190 @@ out:
 }
 
 /*
- * Open items without a deadline, filtered as deadline_sql is (?1 include
- * closed, ?4 case id, ?5 tin, ?6 year, ?7 what, ?8 id).
+ * Open items without a deadline: cases whose year has no targeted-review
+ * window and no deadline of their own (filings 0), or hardship filings
+ * with no window (filings 1); by year, then id.  The cases come in the
+ * order of review_case_undated, so however many they are nothing is
+ * sorted in memory.
  */
-static const char undated_sql[] =
-	"SELECT 'case', c.id, 'targeted-review', c.name, c.tin, coalesce(c.npi, ''), "
-	"  c.status, c.performance_year, c.revision, c.updated_at, c.owner "
-	"FROM review_case c "
-	"WHERE c.deadline_at IS NULL "
-	"  AND (?1 OR c.status IN " MR_CASE_OPEN_SQL ") "
-	"  AND NOT EXISTS (SELECT 1 FROM review_window w WHERE w.kind = "
-	"    'targeted-review' AND w.performance_year = c.performance_year) "
-	"  AND (?4 = 0 OR c.id = ?4) AND (?5 IS NULL OR c.tin = ?5) "
-	"  AND (?6 = 0 OR c.performance_year = ?6) "
-	"  AND (?7 IS NULL OR (?7 = 'case' AND (?8 = 0 OR c.id = ?8))) "
-	"UNION ALL "
-	"SELECT 'hardship', f.id, CASE f.type WHEN 'pi' THEN 'pi-hardship' "
-	"  ELSE 'euc-hardship' END, coalesce(f.name, f.event), f.tin, "
-	"  coalesce(f.npi, ''), f.status, f.performance_year, f.revision, "
-	"  f.updated_at, f.owner "
-	"FROM hardship_filing f "
-	"WHERE f.window_id IS NULL "
-	"  AND (?1 OR f.status IN ('draft', 'submitted')) "
-	"  AND ?4 = 0 AND (?5 IS NULL OR f.tin = ?5) "
-	"  AND (?6 = 0 OR f.performance_year = ?6) "
-	"  AND (?7 IS NULL OR (?7 = 'hardship' AND (?8 = 0 OR f.id = ?8))) "
-	"ORDER BY 8, 1, 2";
+static int
+undated_query(struct mr_store *st, const struct mr_deadline_filter *f,
+    int filings, sqlite3_stmt **stmt, struct mr_err *err)
+{
+	struct mr_buf b;
+
+	mr_buf_init(&b, 16384);
+	if (!filings) {
+		mr_buf_printf(&b, "SELECT 'case', c.id, 'targeted-review', "
+		    "c.name, c.tin, coalesce(c.npi, ''), c.status, "
+		    "c.performance_year, c.revision, c.updated_at, c.owner FROM "
+		    "review_case c WHERE c.deadline_at IS NULL AND NOT EXISTS "
+		    "(SELECT 1 FROM review_window w WHERE w.kind = "
+		    "'targeted-review' AND w.performance_year = "
+		    "c.performance_year)");
+		case_filter(&b, f);
+		mr_buf_printf(&b, " ORDER BY c.performance_year, c.id");
+	} else {
+		mr_buf_printf(&b, "SELECT 'hardship', f.id, CASE f.type WHEN "
+		    "'pi' THEN 'pi-hardship' ELSE 'euc-hardship' END, "
+		    "coalesce(f.name, f.event), f.tin, coalesce(f.npi, ''), "
+		    "f.status, f.performance_year, f.revision, f.updated_at, "
+		    "f.owner FROM hardship_filing f WHERE f.window_id IS NULL");
+		filing_filter(&b, f);
+		mr_buf_printf(&b, " ORDER BY f.performance_year, f.id");
+	}
+	return prepare_built(st, &b, stmt, f, err);
+}
+
+static void
+undated_case_reason(int year, char *reason, size_t size)
+{
+	snprintf(reason, size, "no targeted-review window is known for "
+	    "performance year %d", year);
+}
+
+/* Fill it from a row of undated_query(), with why and how to date it. */
+static void
+undated_item(sqlite3_stmt *stmt, struct mr_deadline_item *it, char *reason,
+    size_t reason_size, char *set_with, size_t set_with_size)
+{
+	read_item(stmt, it);
+	it->sequence = sqlite3_column_int64(stmt, 8);
+	it->updated_at = (const char *)sqlite3_column_text(stmt, 9);
+	it->owner = (const char *)sqlite3_column_text(stmt, 10);
+	if (it->name == NULL)
+		it->name = "";
+	it->zone = it->source = "";
+	it->open = state_is_open(it->what, it->status);
+	it->undated = 1;
+	if (strcmp(it->what, "case") == 0) {
+		undated_case_reason(it->performance_year, reason, reason_size);
+		snprintf(set_with, set_with_size, "mipsreview window add --kind "
+		    "targeted-review --year %d --closes TIME --source TEXT (or "
+		    "mipsreview set %lld deadline=TIME)", it->performance_year,
+		    (long long)it->id);
+	} else {
+		snprintf(reason, reason_size, "no %s window is known for "
+		    "performance year %d", it->kind, it->performance_year);
+		snprintf(set_with, set_with_size, "mipsreview window add --kind "
+		    "%s --year %d --closes TIME --source TEXT, then mipsreview "
+		    "hardship set %lld window=WINDOW", it->kind,
+		    it->performance_year, (long long)it->id);
+	}
+	it->reason = reason;
+	it->set_with = set_with;
+}
+
+/* Cases (with_cases) and then filings with no known deadline, one by one. */
+static int
+undated_items(struct mr_store *st, const struct mr_deadline_filter *f,
+    int with_cases, int (*fn)(const struct mr_deadline_item *, void *),
+    void *arg, struct mr_err *err)
+{
+	static const struct mr_deadline_filter none;
+	sqlite3_stmt *stmt = NULL;
+	struct mr_deadline_item it;
+	char reason[160], set_with[256];
+	int rc = -1, step = SQLITE_DONE, stop = 0, filings;
+
+	if (f == NULL)
+		f = &none;
+	for (filings = !with_cases; filings <= 1 && !stop; filings++) {
+		sqlite3_finalize(stmt);
+		if (undated_query(st, f, filings, &stmt, err) == -1)
+			goto out;
+		while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+			undated_item(stmt, &it, reason, sizeof reason, set_with,
+			    sizeof set_with);
+			stop = fn(&it, arg);
+		}
+		if (!stop && step != SQLITE_DONE) {
+			mr_store_dberr(st, err, "reading items without a deadline");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
 
 int
 mr_deadline_each_undated(struct mr_store *st, const struct mr_deadline_filter *f,
     int (*fn)(const struct mr_deadline_item *, void *), void *arg,
     struct mr_err *err)
 {
+	return undated_items(st, f, 1, fn, arg, err);
+}
+
+/*
+ * The years that have open cases but no targeted-review window, each with
+ * its count of cases without a deadline.  The years are found by walking
+ * the index one year at a time (min of the years after the last), so the
+ * walk costs one search per year, and each count reads the index
+ * review_case_year_status_deadline (or review_case_tin for one TIN) only.
+ */
+static int
+group_query(struct mr_store *st, const struct mr_deadline_filter *f,
+    sqlite3_stmt **stmt, struct mr_err *err)
+{
+	const char *tin = f->tin != NULL ? " AND c.tin = :tin" : "";
+	struct mr_buf b;
+
+	mr_buf_init(&b, 16384);
+	mr_buf_printf(&b, "WITH RECURSIVE y(v) AS ("
+	    "SELECT (SELECT min(c.performance_year) FROM review_case c WHERE 1%s) "
+	    "UNION ALL SELECT (SELECT min(c.performance_year) FROM review_case c "
+	    "WHERE c.performance_year > y.v%s) FROM y WHERE y.v IS NOT NULL) "
+	    "SELECT y.v, (SELECT count(*) FROM review_case c WHERE "
+	    "c.performance_year = y.v AND c.deadline_at IS NULL", tin, tin);
+	case_filter(&b, f);
+	mr_buf_printf(&b, ") FROM y WHERE y.v IS NOT NULL AND NOT EXISTS (SELECT "
+	    "1 FROM review_window w WHERE w.kind = 'targeted-review' AND "
+	    "w.performance_year = y.v) ORDER BY 1");
+	return prepare_built(st, &b, stmt, f, err);
+}
+
+int
+mr_deadline_undated_summary(struct mr_store *st,
+    const struct mr_deadline_filter *f,
+    int (*group_fn)(const struct mr_deadline_group *, void *),
+    int (*item_fn)(const struct mr_deadline_item *, void *), void *arg,
+    struct mr_err *err)
+{
 	static const struct mr_deadline_filter none;
 	sqlite3_stmt *stmt = NULL;
-	struct mr_deadline_item it;
+	struct mr_deadline_group g;
 	char reason[160], set_with[256];
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
 	if (f == NULL)
 		f = &none;
-	if (mr_store_prepare(st, undated_sql, &stmt, err) == -1)
+	if (group_query(st, f, &stmt, err) == -1)
 		goto out;
-	bind_filter(stmt, f);
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		read_item(stmt, &it);
-		it.sequence = sqlite3_column_int64(stmt, 8);
-		it.updated_at = (const char *)sqlite3_column_text(stmt, 9);
-		it.owner = (const char *)sqlite3_column_text(stmt, 10);
-		if (it.name == NULL)
-			it.name = "";
-		it.zone = it.source = "";
-		it.open = state_is_open(it.what, it.status);
-		it.undated = 1;
-		snprintf(reason, sizeof reason, "no %s window is known for "
-		    "performance year %d", it.kind, it.performance_year);
-		if (strcmp(it.what, "case") == 0)
-			snprintf(set_with, sizeof set_with, "mipsreview window add "
-			    "--kind targeted-review --year %d --closes TIME "
-			    "--source TEXT (or mipsreview set %lld deadline=TIME)",
-			    it.performance_year, (long long)it.id);
-		else
-			snprintf(set_with, sizeof set_with, "mipsreview window add "
-			    "--kind %s --year %d --closes TIME --source TEXT, then "
-			    "mipsreview hardship set %lld window=WINDOW", it.kind,
-			    it.performance_year, (long long)it.id);
-		it.reason = reason;
-		it.set_with = set_with;
-		stop = fn(&it, arg);
+		memset(&g, 0, sizeof g);
+		g.what = "case";
+		g.kind = "targeted-review";
+		g.performance_year = sqlite3_column_int(stmt, 0);
+		if ((g.count = sqlite3_column_int64(stmt, 1)) == 0)
+			continue;
+		undated_case_reason(g.performance_year, reason, sizeof reason);
+		snprintf(set_with, sizeof set_with, "mipsreview window add --kind "
+		    "targeted-review --year %d --closes TIME --source TEXT (or, "
+		    "for one case, mipsreview set CASE deadline=TIME)",
+		    g.performance_year);
+		g.reason = reason;
+		g.set_with = set_with;
+		g.list_with = "mipsreview due --undated";
+		stop = group_fn(&g, arg);
 	}
 	if (!stop && step != SQLITE_DONE) {
-		mr_store_dberr(st, err, "reading items without a deadline");
+		mr_store_dberr(st, err, "counting cases without a deadline");
 		goto out;
 	}
+	if (!stop && undated_items(st, f, 0, item_fn, arg, err) == -1)
+		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);

@@ -63,11 +63,39 @@ int	mr_deadline_each(struct mr_store *, const struct mr_deadline_filter *,
  * is 0 and zone and source are ""; reason says what is missing and
  * set_with the command that gives the item a deadline.  The filter's
  * case, tin, year and what/id apply (include_closed too); the time
- * bounds do not.  By year, then id.
+ * bounds do not.  Cases by year, then id, then filings likewise; one row
+ * at a time in constant memory, but the time grows with the items:
+ * mr_deadline_undated_summary() does not.
  */
 int	mr_deadline_each_undated(struct mr_store *,
 	    const struct mr_deadline_filter *,
 	    int (*fn)(const struct mr_deadline_item *, void *), void *arg,
+	    struct mr_err *);
+/*
+ * Open cases of a year that has no targeted-review window: they all miss
+ * the same fact, so they are told as one group with their count.
+ */
+struct mr_deadline_group {
+	const char	*what;		/* "case" */
+	const char	*kind;		/* "targeted-review" */
+	int		 performance_year;
+	long long	 count;		/* > 0 */
+	const char	*reason;	/* what is missing */
+	const char	*set_with;	/* the command that sets it */
+	const char	*list_with;	/* the command that lists the items */
+};
+
+/*
+ * The open items with no known deadline at a cost that does not grow with
+ * them: one group per year without a targeted-review window (group_fn),
+ * then the items undated for a reason of their own one by one (item_fn:
+ * a hardship filing with no window).  Filtered as
+ * mr_deadline_each_undated(); a non-zero return of fn stops.
+ */
+int	mr_deadline_undated_summary(struct mr_store *,
+	    const struct mr_deadline_filter *,
+	    int (*group_fn)(const struct mr_deadline_group *, void *),
+	    int (*item_fn)(const struct mr_deadline_item *, void *), void *arg,
 	    struct mr_err *);
 /* The deadline of one case; MR_ENOTFOUND if it has none (no window for its year). */
 int	mr_deadline_of_case(struct mr_store *, int64_t case_id,

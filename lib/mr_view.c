@@ -323,6 +323,17 @@ mr_view_due_item(const struct mr_view *v, const struct mr_deadline_item *it)
 }
 
 json_t *
+mr_view_due_group(const struct mr_view *v, const struct mr_deadline_group *g)
+{
+	(void)v;
+	return json_pack("{s:b, s:s, s:s, s:i, s:I, s:n, s:n, s:n, s:s, s:s, s:s}",
+	    "group", 1, "what", g->what, "kind", g->kind,
+	    "performance_year", g->performance_year, "count", (json_int_t)g->count,
+	    "window_id", "deadline", "closes_at", "reason", g->reason,
+	    "set_with", g->set_with, "list_with", g->list_with);
+}
+
+json_t *
 mr_view_window(const struct mr_view *v, const struct mr_window *w)
 {
 	return mr_window_to_json(w, v->o.now);

@@ -37,6 +37,7 @@ struct mr_alert_report;
 struct mr_alert_totals;
 struct mr_audit_row;
 struct mr_case;
+struct mr_deadline_group;
 struct mr_deadline_item;
 struct mr_evidence;
 struct mr_evidence_problem;
@@ -101,6 +102,13 @@ json_t	*mr_view_program(struct mr_view *, int year, struct mr_err *);
 /* An item of due: a case's or filing's deadline, also in the viewer's zone. */
 json_t	*mr_view_due_item(const struct mr_view *,
 	    const struct mr_deadline_item *);
+
+/*
+ * A group of due: the open cases of a year with no targeted-review window,
+ * as one object with their count ("group": true, closes_at null).
+ */
+json_t	*mr_view_due_group(const struct mr_view *,
+	    const struct mr_deadline_group *);
 
 /* A review window with its deadline. */
 json_t	*mr_view_window(const struct mr_view *, const struct mr_window *);

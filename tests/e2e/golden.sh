@@ -104,6 +104,7 @@ golden list-open-reveal "$MR" list --open --reveal --json
 golden due "$MR" due --json
 golden due-all-tokyo "$MR" due --all --zone Asia/Tokyo --json
 golden due-overdue env MIPSREVIEW_NOW=2024-10-20T00:00:00Z "$MR" due --overdue --json
+golden due-undated "$MR" due --undated --all --json
 golden window-list "$MR" window list --year 2023 --json
 golden window-show "$MR" window show 1 --json
 golden hardship-list "$MR" hardship list --json
@@ -142,6 +143,13 @@ golden window-extended "$MR" window show "$wid" --json
 # A performance year no targeted-review window is known for yet.
 golden add-no-window env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" add \
 	--tin 33-3333333 --name "Next Year Clinic" --year 2027 --reason other --json
+ok "a second PY2027 case" env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" add \
+	--tin 44-4444444 --name "Second Clinic" --year 2027 --reason other
+# The cases of a year with no window are one group with their count;
+# --undated lists them one by one.
+golden due-group env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" due --json
+golden due-undated-cases env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" due \
+	--undated --json
 
 # Every file in tests/golden belongs to a command above (a renamed or
 # dropped command leaves no stale file behind).

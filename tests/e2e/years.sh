@@ -72,15 +72,24 @@ expect_eq "the redistribution table is PY2025's" "$(json_get assumed_from <"$T/o
 # command that sets one, and counted at the end.
 ok "a PY2025 case" "$MR" add --tin 55-6667778 --name "Riverside Clinic" --year 2025 --reason scoring-error
 ok "due" "$MR" due
-expect_match "no deadline known" "$(cat "$T/out")" "^case +3 +Riverside Clinic .*no deadline known"
-expect_match "how to set it" "$(cat "$T/out")" "mipsreview window add --kind targeted-review --year 2025"
-expect_match "the PY2027 case too" "$(cat "$T/out")" "^case +2 +Lakeside Group .*no deadline known"
+expect_match "no deadline known" "$(cat "$T/out")" "^case +- +\(1 case\) +- +targeted-review +no deadline known"
+expect_match "how to set it" "$(cat "$T/out")" "no targeted-review window is known for performance year 2025; set one: mipsreview window add --kind targeted-review --year 2025"
+expect_match "how to list them" "$(cat "$T/out")" "list them: mipsreview due --undated"
+expect_eq "one line per year (PY2025, PY2026, PY2027)" "$(grep -c '^case  *-  *(1 case)' "$T/out")" 3
 expect_eq "count at the end (PY2025, PY2026, PY2027 cases)" "$(tail -n 1 "$T/out")" "3 items with no deadline known"
+ok "due --undated" "$MR" due --undated
+expect_match "one by one" "$(cat "$T/out")" "^case +3 +Riverside Clinic .*no deadline known"
+expect_match "the PY2027 case too" "$(cat "$T/out")" "^case +2 +Lakeside Group .*no deadline known"
+expect_match "its own command" "$(cat "$T/out")" "mipsreview set 3 deadline=TIME"
+expect_eq "the same count" "$(tail -n 1 "$T/out")" "3 items with no deadline known"
 ok "due --json" "$MR" due --json
 expect_eq "closes_at null" "$(/usr/bin/python3 -c 'import json,sys
-print([i["closes_at"] for i in json.load(sys.stdin) if i["what"]=="case" and i["id"]==3][0])' <"$T/out")" None
+print([i["closes_at"] for i in json.load(sys.stdin) if i.get("group") and i["performance_year"]==2025][0])' <"$T/out")" None
 expect_eq "a reason" "$(/usr/bin/python3 -c 'import json,sys
-print([i["reason"] for i in json.load(sys.stdin) if i["what"]=="case" and i["id"]==3][0])' <"$T/out")" "no targeted-review window is known for performance year 2025"
+print([i["reason"] for i in json.load(sys.stdin) if i.get("group") and i["performance_year"]==2025][0])' <"$T/out")" "no targeted-review window is known for performance year 2025"
+ok "due --undated --json" "$MR" due --undated --json
+expect_eq "closes_at null, one by one" "$(/usr/bin/python3 -c 'import json,sys
+print([i["closes_at"] for i in json.load(sys.stdin) if i["what"]=="case" and i["id"]==3][0])' <"$T/out")" None
 # A deadline of its own dates it.
 ok "set a deadline" "$MR" set 3 "deadline=2026-12-15 20:00 America/New_York"
 ok "due" "$MR" due
@@ -97,8 +106,8 @@ until grep -q 'ready' "$T/d.log" 2>/dev/null || [ $i -ge 200 ]; do i=$((i + 1));
 port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
 curl -s "http://127.0.0.1:$port/healthz" >"$T/health"
 expect_eq "healthz first line" "$(head -n 1 "$T/health")" "ok"
-expect_match "healthz names the PY2026 case" "$(cat "$T/health")" "^no deadline known: case 1 \(PY2026\): no targeted-review window is known"
-expect_eq "healthz: two items" "$(grep -c 'no deadline known' "$T/health")" 2
+expect_match "healthz counts the PY2026 case" "$(cat "$T/health")" "^no deadline known: 1 case \(PY2026\): no targeted-review window is known"
+expect_eq "healthz: two years" "$(grep -c 'no deadline known' "$T/health")" 2
 expect_eq "healthz shows no names" "$(grep -c 'Lakeside' "$T/health")" 0
 kill "$dpid"; wait "$dpid" 2>/dev/null
 finish

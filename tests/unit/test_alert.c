@@ -201,12 +201,12 @@ test_composed_message_masks_the_tin_and_carries_the_ics(void **state)
 	it.npi = "";
 	assert_int_equal(mr_alert_compose(&it, 7 * DAY, CLOSES - 7 * DAY, &set,
 	    to, 1, "  - signed attestation\n  - QPP portal screenshot",
-	    "  - case 3 (PY2025): no targeted-review window is known for "
+	    "  - 3 cases (PY2025): no targeted-review window is known for "
 	    "performance year 2025; set one: mipsreview window add",
 	    "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n", &msg,
 	    &len, &err), 0);
 	assert_non_null(strstr(msg, "Open with no deadline known (no reminder "
-	    "comes for these until one is set):\r\n  - case 3 (PY2025): no "
+	    "comes for these until one is set):\r\n  - 3 cases (PY2025): no "
 	    "targeted-review window is known"));
 	assert_null(strstr(msg, "987654321"));
 	assert_non_null(strstr(msg, "*****4321"));
