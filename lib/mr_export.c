@@ -48,7 +48,7 @@ static int
 export_one(const struct mr_case *c, void *arg)
 {
 	struct exp *e = arg;
-	char num[6][40], reasons[128], id[24], year[8];
+	char num[6][40], reasons[128], id[24], year[8], specials[128];
 	const char *note = NULL, *v[MR_NCOLS + 1];
 	double nums[6] = { c->final_score, c->payment_adjustment,
 	    c->quality_score, c->cost_score, c->ia_score, c->pi_score };
@@ -90,14 +90,27 @@ export_one(const struct mr_case *c, void *arg)
 	v[1 + MR_COL_IA] = num[4];
 	v[1 + MR_COL_PI] = num[5];
 	v[1 + MR_COL_STATUS] = c->status;
+	mr_special_statuses_format(c->special_statuses, specials,
+	    sizeof specials);
+	v[1 + MR_COL_SPECIAL] = specials;
+	v[1 + MR_COL_LEGAL_NAME] = c->legal_name ? c->legal_name : "";
+	v[1 + MR_COL_APM_ENTITY] = c->apm_entity_id ? c->apm_entity_id : "";
+	v[1 + MR_COL_VIRTUAL_GROUP] = c->virtual_group_id ?
+	    c->virtual_group_id : "";
+	v[1 + MR_COL_REQUESTER_ROLE] = c->requester_role;
+	v[1 + MR_COL_REQUEST_NUMBER] = c->request_number ?
+	    c->request_number : "";
+	v[1 + MR_COL_EXPLANATION] = c->explanation ? c->explanation : "";
 	if (e->fmt == MR_FORMAT_CSV) {
-		/* Reasons are "a;b" in a file: a comma would need quoting. */
+		/* Lists are "a;b" in a file: a comma would need quoting. */
 		for (char *p = reasons; (p = strchr(p, ',')) != NULL; )
+			*p = ';';
+		for (char *p = specials; (p = strchr(p, ',')) != NULL; )
 			*p = ';';
 		for (int i = 0; i <= MR_NCOLS; i++)
 			csv_put(e->fp, v[i], i == MR_NCOLS);
 	} else {
-		json_t *o = json_object(), *r = json_array();
+		json_t *o = json_object(), *r = json_array(), *sp;
 		char *tok, *save = NULL;
 
 		json_object_set_new(o, "id", json_integer(c->id));
@@ -112,6 +125,13 @@ export_one(const struct mr_case *c, void *arg)
 				    tok = strtok_r(NULL, ",", &save))
 					json_array_append_new(r, json_string(tok));
 				val = r;
+			} else if (i == MR_COL_SPECIAL) {
+				if ((sp = json_array()) != NULL)
+					for (tok = strtok_r(specials, ",", &save);
+					    tok; tok = strtok_r(NULL, ",", &save))
+						json_array_append_new(sp,
+						    json_string(tok));
+				val = sp;
 			} else if (*v1 == '\0')
 				val = json_null();
 			else if (i == MR_COL_SCORE || i == MR_COL_ADJ || i == MR_COL_QUALITY ||

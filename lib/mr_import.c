@@ -28,10 +28,14 @@ enum {
 const char *const mr_import_columns[] = {
 	"tin", "npi", "name", "year", "reason", "score", "adjustment",
 	"practice", "participation", "owner", "note", "quality", "cost", "ia",
-	"pi", "status", NULL
+	"pi", "status", "special-status", "legal-name", "apm-entity-id",
+	"virtual-group-id", "requester-role", "request-number", "explanation",
+	NULL
 };
 #define COLUMN_NAMES "tin, npi, name, year, reason, score, adjustment, " \
-	"practice, participation, owner, note, quality, cost, ia, pi, status, id"
+	"practice, participation, owner, note, quality, cost, ia, pi, status, " \
+	"special-status, legal-name, apm-entity-id, virtual-group-id, " \
+	"requester-role, request-number, explanation, id"
 
 #define MAX_FIELDS 64
 
@@ -206,6 +210,7 @@ struct imp {
 	/* scratch for JSON values turned into text */
 	char			 text[MR_NCOLS][48];
 	char			 reasons[256];
+	char			 specials[256];
 };
 
 static int
@@ -411,7 +416,7 @@ enqueue(struct imp *im, struct mr_case *c, const char *note)
 		return imp_fatal(im);
 	}
 	j->c = *c;
-	c->name = c->owner = NULL;	/* the job owns them now */
+	memset(c, 0, sizeof *c);	/* the job owns its strings now */
 	if (++b->n == BATCH_JOBS)
 		batch_send(im);
 	return 0;
@@ -463,6 +468,12 @@ writer_start(struct imp *im)
 	return 0;
 }
 
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 /*
  * One data row: v holds each column's text (NULL when the file has no
  * such column).  Validate it as add would, check for duplicates, insert.
@@ -498,6 +509,22 @@ imp_row(struct imp *im, long line, const char *const *v, int nnames,
 	in.cost = v[MR_COL_COST];
 	in.ia = v[MR_COL_IA];
 	in.pi = v[MR_COL_PI];
+	/* The request's fields; an empty one is absent, as export writes it. */
+	if (v[MR_COL_SPECIAL] != NULL && *v[MR_COL_SPECIAL] != '\0') {
+		/* "a;b" in a file, like the reasons: a comma would need quoting. */
+		if (v[MR_COL_SPECIAL] != im->specials)
+			snprintf(im->specials, sizeof im->specials, "%s",
+			    v[MR_COL_SPECIAL]);
+		for (char *p = im->specials; (p = strchr(p, ';')) != NULL; )
+			*p = ',';
+		in.special_statuses = im->specials;
+	}
+	in.legal_name = nonempty(v[MR_COL_LEGAL_NAME]);
+	in.apm_entity_id = nonempty(v[MR_COL_APM_ENTITY]);
+	in.virtual_group_id = nonempty(v[MR_COL_VIRTUAL_GROUP]);
+	in.requester_role = nonempty(v[MR_COL_REQUESTER_ROLE]);
+	in.request_number = nonempty(v[MR_COL_REQUEST_NUMBER]);
+	in.explanation = nonempty(v[MR_COL_EXPLANATION]);
 	if (mr_case_validate(im->st, &in, &c, &why) == -1)
 		goto out;
 	if (v[MR_COL_STATUS] != NULL && *v[MR_COL_STATUS] != '\0') {
@@ -662,6 +689,28 @@ mr_import_number_text(double d, char *buf, size_t len)
 		snprintf(buf, len, "%.17g", d);
 }
 
+/* A list of names ["rural", "hpsa"] as "rural;hpsa" in buf. */
+static int
+json_list_text(json_t *val, char *buf, size_t len, const char *col,
+    const char **out, struct mr_err *why)
+{
+	size_t i, off = 0;
+	json_t *e;
+
+	buf[0] = '\0';
+	json_array_foreach(val, i, e) {
+		if (!json_is_string(e))
+			return mr_err_set(why, MR_EINVAL, "%s: a list of names "
+			    "like [\"small-practice\", \"rural\"] is expected", col);
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+		    i ? ";" : "", json_string_value(e));
+	}
+	if (off >= len)
+		return mr_err_set(why, MR_EINVAL, "%s: the list is too long", col);
+	*out = buf;
+	return 0;
+}
+
 static int
 json_value_text(struct imp *im, int col, json_t *val, const char **out,
     struct mr_err *why)
@@ -690,6 +739,9 @@ json_value_text(struct imp *im, int col, json_t *val, const char **out,
 		*out = t;
 		return 0;
 	case JSON_ARRAY:
+		if (col == MR_COL_SPECIAL)
+			return json_list_text(val, im->specials, sizeof im->specials,
+			    "special-status", out, why);
 		if (col != MR_COL_REASON)
 			break;
 		im->reasons[0] = '\0';

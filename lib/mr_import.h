@@ -3,7 +3,9 @@
  *
  * A case file names its columns after the long options of add (tin, npi,
  * name, year, reason, score, adjustment, practice, participation, owner,
- * note, quality, cost, ia, pi), plus id and status as export writes them.
+ * note, quality, cost, ia, pi, and the request's special-status,
+ * legal-name, apm-entity-id, virtual-group-id, requester-role,
+ * request-number, explanation), plus id and status as export writes them.
  * Every row is validated exactly as add validates (mr_case_validate()),
  * including the rule against a second open case for the same TIN, NPI and
  * year, within the file and against the database.  The whole import is one
@@ -30,6 +32,10 @@ enum mr_import_format {
 enum {
 	MR_COL_TIN, MR_COL_NPI, MR_COL_NAME, MR_COL_YEAR, MR_COL_REASON, MR_COL_SCORE, MR_COL_ADJ, MR_COL_PRACTICE,
 	MR_COL_PART, MR_COL_OWNER, MR_COL_NOTE, MR_COL_QUALITY, MR_COL_COST, MR_COL_IA, MR_COL_PI, MR_COL_STATUS,
+	/* what CMS's targeted-review request form asks for, and the
+	 * special statuses, as add's options of the same names */
+	MR_COL_SPECIAL, MR_COL_LEGAL_NAME, MR_COL_APM_ENTITY, MR_COL_VIRTUAL_GROUP,
+	MR_COL_REQUESTER_ROLE, MR_COL_REQUEST_NUMBER, MR_COL_EXPLANATION,
 	MR_NCOLS
 };
 /* Their names, indexed by the enum above: NULL-ended. */

@@ -95,13 +95,22 @@ refuses "rejects file cannot be written" 1 \
 	"$MR" import --skip-bad "$T/rej-big.csv" "$T/big.csv"
 expect_eq "no rejects file left behind" "$(ls "$T" | grep -c '^rej-big')" 0
 
+# The request's fields travel too: special statuses, legal name, APM
+# Entity and Virtual Group IDs, requester role, request number, explanation.
+ok "a case with the request's fields" "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" \
+	--name "Dr. Request" --year 2023 --reason other --force --special-status small-practice \
+	--special-status rural --legal-name 'Ada Example, MD "PC"' --apm-entity-id A1234 \
+	--virtual-group-id VG-77 --requester-role third-party-intermediary \
+	--request-number TR-2025-0042 --explanation 'Scored without our IA attestation;
+the attestation was submitted on time.'
+
 # Export: whole TINs, 0600 file, and export then import round-trips.
 ok "export csv -o" "$MR" export csv -o "$T/all.csv"
 expect_eq "export file is 0600" "$(stat -c %a "$T/all.csv")" 600
 expect_match "export keeps TINs whole" "$(sed -n 2p "$T/all.csv")" "^1,123456789,$SEED_NPI,"
 ok "export jsonl" "$MR" export jsonl --year 2023
 cp "$T/out" "$T/all.jsonl"
-expect_eq "jsonl: one line per case" "$(wc -l <"$T/all.jsonl")" 7
+expect_eq "jsonl: one line per case" "$(wc -l <"$T/all.jsonl")" 8
 for fmt in csv jsonl; do
 	MIPSREVIEW_DB="$T/copy-$fmt.db" "$MR" import --force "$T/all.$fmt" >/dev/null 2>"$T/err" ||
 		fail "re-import $fmt: $(cat "$T/err")"
@@ -111,6 +120,22 @@ for fmt in csv jsonl; do
 	expect_eq "export then import round-trips ($fmt)" \
 		"$(sha256sum <"$T/again.$fmt")" "$(sha256sum <"$T/orig.$fmt")"
 done
+MIPSREVIEW_DB="$T/copy-csv.db" "$MR" show --json --reveal \
+	"$(MIPSREVIEW_DB="$T/copy-csv.db" "$MR" list --json | /usr/bin/python3 -c 'import json,sys
+print([c["id"] for c in json.load(sys.stdin) if c["name"] == "Dr. Request"][0])')" >"$T/req.json" ||
+	fail "show the re-imported request case"
+expect_eq "re-imported: the request's fields" "$(/usr/bin/python3 -c 'import json,sys
+c = json.load(sys.stdin); c = c.get("case", c)
+print(c["special_statuses"], c["legal_name"], c["apm_entity_id"], c["virtual_group_id"], c["requester_role"], c["request_number"], repr(c["explanation"]))' <"$T/req.json")" \
+	"['small-practice', 'rural'] Ada Example, MD \"PC\" A1234 VG-77 third-party-intermediary TR-2025-0042 'Scored without our IA attestation;\\nthe attestation was submitted on time.'"
+expect_match "csv: the request's columns come last" "$(sed -n 1p "$T/all.csv")" \
+	",status,special-status,legal-name,apm-entity-id,virtual-group-id,requester-role,request-number,explanation$"
+expect_match "csv: special statuses as a;b" "$(cat "$T/all.csv")" ",small-practice;rural,"
+expect_match "jsonl: special statuses as a list" "$(cat "$T/all.jsonl")" \
+	'"special-status":\["small-practice","rural"\]'
+printf 'tin,name,year,reason,requester-role\n%s,X,2024,other,boss\n' "$SEED_TIN" >"$T/role.csv"
+REFUSE_LINES=2 refuses "import: an unknown requester role" 3 "role.csv:2: requester_role 'boss' is not known" \
+	"$MR" import "$T/role.csv"
 ok "export --tin filter" "$MR" export csv --tin 92-3456789
 expect_eq "--tin keeps only that TIN's cases" "$(wc -l <"$T/out")" 3
 refuses "unknown export format" 2 "unknown subcommand 'xml'; use ics, csv or jsonl" "$MR" export xml
