@@ -17,6 +17,7 @@
 
 #include "daemon/http.h"
 #include "daemon/log.h"
+#include "daemon/web_http.h"
 #include "lib/mr_feed.h"
 
 #define CALENDAR_PREFIX	"/calendar/"
@@ -54,7 +55,7 @@ static int watchdog_running, watchdog_stop;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct http_feed *table;
 static size_t ntable;
-static struct MHD_Response *r404, *r405, *rhealth;
+static struct MHD_Response *r404, *r405, *r405_app, *rhealth;
 
 void
 http_date(time_t t, char *buf, size_t len)
@@ -207,6 +208,20 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	int readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
+	/* The pages under /app take forms too (daemon/web_http.c). */
+	if (web_http_owns(url)) {
+		int first = *req_cls == NULL, last = !first && *upload_size == 0;
+
+		if (web_http_handle(c, url, method, upload, upload_size,
+		    req_cls) == MHD_YES) {
+			if (last)
+				request_arrived(c);
+			return MHD_YES;
+		}
+		if (first && *req_cls == NULL)
+			return answer(c, MHD_HTTP_METHOD_NOT_ALLOWED, r405_app);
+		return MHD_NO;
+	}
 	/*
 	 * The first call brings the headers only; answering then makes
 	 * libmicrohttpd 0.9.75 close every connection (no keep-alive), so
@@ -246,6 +261,10 @@ request_done(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct conn *k;
 
 	/* A kept-alive connection starts waiting for its next request. */
+	if (web_http_is_state(*req_cls)) {
+		web_http_done(*req_cls);
+		*req_cls = NULL;
+	}
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	if (ci == NULL || (k = ci->socket_context) == NULL)
 		return;
@@ -402,12 +421,15 @@ start(unsigned int flags, const struct sockaddr *sa, const char *shown,
 {
 	if ((r404 = fixed("not found\n")) == NULL ||
 	    (r405 = fixed("method not allowed\n")) == NULL ||
+	    (r405_app = fixed("method not allowed\n")) == NULL ||
 	    (rhealth = fixed("ok\n")) == NULL) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
 	/* RFC 9110 15.5.6: a 405 lists the methods that would work. */
 	MHD_add_response_header(r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	MHD_add_response_header(r405_app, MHD_HTTP_HEADER_ALLOW,
+	    "GET, HEAD, POST");
 	mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
@@ -572,6 +594,8 @@ http_stop(int drain_ms)
 	http_publish(NULL, 0);
 	MHD_destroy_response(r404);
 	MHD_destroy_response(r405);
+	MHD_destroy_response(r405_app);
 	MHD_destroy_response(rhealth);
-	r404 = r405 = rhealth = NULL;
+	r404 = r405 = r405_app = rhealth = NULL;
+	web_http_stop();
 }

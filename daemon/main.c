@@ -31,6 +31,7 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/sched.h"
+#include "daemon/web_http.h"
 #include "lib/mr_config.h"
 #include "lib/mr_file.h"
 #include "lib/mr_ical.h"
@@ -316,6 +317,8 @@ main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (web_http_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE)) == -1)
+		fatalx("out of memory");
 	if (http_start(mr_config_get(cfg, MR_CFG_LISTEN), bound, sizeof bound, why,
 	    sizeof why) == -1)
 		fatalx("%s", why);

@@ -114,6 +114,12 @@ UNIT_TESTS += tests/unit/test_eligibility
 tests_unit_test_eligibility_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_eligibility_LDADD = $(UNIT_LDADD)
 tests_unit_test_eligibility_SOURCES = tests/unit/test_eligibility.c tests/unit/unit.h
+# the office's pages: escaping, scope, forms (no server needed)
+UNIT_TESTS += tests/unit/test_web
+tests_unit_test_web_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_web_LDADD = $(UNIT_LDADD)
+tests_unit_test_web_SOURCES = tests/unit/test_web.c tests/unit/unit.h \
+	daemon/web.c daemon/web.h daemon/web_html.c daemon/web_html.h
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_ident_CPPFLAGS = $(UNIT_CPPFLAGS)

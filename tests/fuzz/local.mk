@@ -44,7 +44,8 @@ tests_fuzz_fuzz_import_jsonl_LDFLAGS = $(fuzz_ldflags)
 
 # The daemon's request path: its HTTP code without its log.
 tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz_http.c daemon/http.c daemon/http.h \
-	$(fuzz_common)
+	daemon/web.c daemon/web.h daemon/web_html.c daemon/web_html.h \
+	daemon/web_http.c daemon/web_http.h $(fuzz_common)
 tests_fuzz_fuzz_http_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
 tests_fuzz_fuzz_http_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
 tests_fuzz_fuzz_http_LDFLAGS = $(fuzz_ldflags)
