@@ -56,6 +56,8 @@ static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct http_feed *table;
 static size_t ntable;
 static struct MHD_Response *r404, *r405, *r405_app, *rhealth;
+/* A request's state once its headers came: this, or a page's (web_http). */
+static int marker;
 
 void
 http_date(time_t t, char *buf, size_t len)
@@ -204,7 +206,6 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **req_cls)
 {
-	static int marker;
 	int readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
@@ -261,7 +262,7 @@ request_done(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct conn *k;
 
 	/* A kept-alive connection starts waiting for its next request. */
-	if (web_http_is_state(*req_cls)) {
+	if (*req_cls != NULL && *req_cls != &marker) {
 		web_http_done(*req_cls);
 		*req_cls = NULL;
 	}

@@ -46,7 +46,6 @@ struct form_field {
 };
 
 struct req_state {
-	const char		*magic;
 	struct MHD_PostProcessor *pp;
 	int			 post;
 	struct form_field	 fields[FIELDS_MAX];
@@ -64,8 +63,6 @@ struct req_state {
 	unsigned int		 bad_status;
 	char			 bad[256];
 };
-
-static const char state_magic[] = "web request";
 
 int
 web_http_init(const char *path, const char *default_zone)
@@ -98,12 +95,6 @@ int
 web_http_owns(const char *url)
 {
 	return strcmp(url, "/app") == 0 || strncmp(url, "/app/", 5) == 0;
-}
-
-int
-web_http_is_state(const void *p)
-{
-	return p != NULL && *(const char *const *)p == state_magic;
 }
 
 static void refuse(struct req_state *, unsigned int, const char *, ...)
@@ -265,7 +256,7 @@ web_http_done(void *p)
 {
 	struct req_state *rs = p;
 
-	if (!web_http_is_state(rs))
+	if (rs == NULL)
 		return;
 	if (rs->pp != NULL)
 		MHD_destroy_post_processor(rs->pp);
@@ -448,7 +439,6 @@ web_http_handle(struct MHD_Connection *c, const char *url, const char *method,
 			return MHD_NO;	/* the caller answers 405 first */
 		if ((rs = calloc(1, sizeof *rs)) == NULL)
 			return MHD_NO;
-		rs->magic = state_magic;
 		rs->upload_fd = -1;
 		rs->post = !get;
 		*req_cls = rs;

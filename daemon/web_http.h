@@ -24,8 +24,6 @@ enum MHD_Result web_http_handle(struct MHD_Connection *, const char *url,
 	    void **req_cls);
 /* The request is over: release its state (temporary files included). */
 void	web_http_done(void *req_state);
-/* 1 if req_state is a page request's state (for the completion callback). */
-int	web_http_is_state(const void *req_state);
 /* Close the connection to the database. */
 void	web_http_stop(void);
 

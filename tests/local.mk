@@ -35,6 +35,8 @@ E2E_TESTS += tests/e2e/import.sh
 include tests/fuzz/local.mk
 # the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh
+# the office's pages under /app
+E2E_TESTS += tests/e2e/web.sh
 # -- calendars across zones: fall-back hours, abbreviations, escaping
 E2E_TESTS += tests/e2e/calendar_zones.sh
 EXTRA_DIST += tests/e2e/slow_clients.py
