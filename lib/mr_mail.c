@@ -16,78 +16,18 @@
 
 #include <curl/curl.h>
 
-#include "lib/mr_ident.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_curl.h"
+#include "lib/mr_ident.h"
 #include "lib/mr_mail.h"
 
-/* A growing byte buffer; on allocation failure it remembers and stops. */
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 nomem;
-};
+/* The most a message may take: far above a reminder with its calendar. */
+#define MAIL_MAX	(32u * 1024 * 1024)
 
 static void
-buf_add(struct buf *b, const char *s, size_t n)
+buf_str(struct mr_buf *b, const char *s)
 {
-	char *np;
-	size_t ncap;
-
-	if (b->nomem)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 1024;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->nomem = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	char small[512], *big = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->nomem = 1;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
-		buf_add(b, small, (size_t)n);
-		return;
-	}
-	va_start(ap, fmt);
-	n = vasprintf(&big, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->nomem = 1;
-		return;
-	}
-	buf_add(b, big, (size_t)n);
-	free(big);
+	mr_buf_add(b, s, strlen(s));
 }
 
 static const char b64chars[] =
@@ -95,7 +35,7 @@ static const char b64chars[] =
 
 /* Base64 of n bytes; wrap: put CRLF after every 76 output characters. */
 static void
-base64(struct buf *b, const unsigned char *s, size_t n, int wrap)
+base64(struct mr_buf *b, const unsigned char *s, size_t n, int wrap)
 {
 	char q[4];
 	size_t col = 0;
@@ -111,15 +51,15 @@ base64(struct buf *b, const unsigned char *s, size_t n, int wrap)
 		q[1] = b64chars[(v >> 12) & 63];
 		q[2] = i + 1 < n ? b64chars[(v >> 6) & 63] : '=';
 		q[3] = i + 2 < n ? b64chars[v & 63] : '=';
-		buf_add(b, q, 4);
+		mr_buf_add(b, q, 4);
 		col += 4;
 		if (wrap && col >= 76 && i + 3 < n) {
-			buf_add(b, "\r\n", 2);
+			mr_buf_add(b, "\r\n", 2);
 			col = 0;
 		}
 	}
 	if (wrap)
-		buf_add(b, "\r\n", 2);
+		mr_buf_add(b, "\r\n", 2);
 }
 
 /*
@@ -163,10 +103,11 @@ int
 mr_mail_header_text(const char *value, size_t name_len, char **out,
     struct mr_err *err)
 {
-	struct buf b = { 0 };
+	struct mr_buf b;
 	size_t col = name_len, n = strlen(value);
 
 	*out = NULL;
+	mr_buf_init(&b, MAIL_MAX);
 	if (header_value_check("text", value, err) == -1)
 		return -1;
 	if (mr_text_validate("mail header", value, 0, err) == -1)
@@ -181,10 +122,10 @@ mr_mail_header_text(const char *value, size_t name_len, char **out,
 			size_t w = sp ? (size_t)(sp - p) : strlen(p);
 
 			if (col + w > 78 && p != value && *p == ' ') {
-				buf_add(&b, "\r\n", 2);
+				mr_buf_add(&b, "\r\n", 2);
 				col = 0;
 			}
-			buf_add(&b, p, w);
+			mr_buf_add(&b, p, w);
 			col += w;
 			p += w;
 		}
@@ -211,20 +152,16 @@ mr_mail_header_text(const char *value, size_t name_len, char **out,
 			if (take == 0)
 				take = n - i < 4 ? n - i : 4;
 			if (i > 0)
-				buf_add(&b, "\r\n ", 3);
+				mr_buf_add(&b, "\r\n ", 3);
 			buf_str(&b, "=?UTF-8?B?");
 			base64(&b, (const unsigned char *)value + i, take, 0);
 			buf_str(&b, "?=");
 			i += take;
 		}
 	}
-	if (b.nomem || b.p == NULL) {
-		free(b.p);
-		if (n == 0 && !b.nomem && (*out = strdup("")) != NULL)
-			return 0;
-		return mr_err_set(err, MR_EFAIL, "out of memory");
-	}
-	*out = b.p;
+	if ((*out = mr_buf_take(&b, NULL)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "mail header: out of memory or "
+		    "longer than %u bytes", MAIL_MAX);
 	return 0;
 }
 
@@ -246,7 +183,7 @@ mr_mail_date(time_t t, char *buf, size_t len)
 
 /* Quoted-printable (RFC 2045 6.7) of UTF-8 text with \n line ends. */
 static void
-quoted_printable(struct buf *b, const char *text)
+quoted_printable(struct mr_buf *b, const char *text)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)text;
@@ -255,7 +192,7 @@ quoted_printable(struct buf *b, const char *text)
 
 	for (; *p; p++) {
 		if (*p == '\n') {
-			buf_add(b, "\r\n", 2);
+			mr_buf_add(b, "\r\n", 2);
 			col = 0;
 			continue;
 		}
@@ -264,21 +201,21 @@ quoted_printable(struct buf *b, const char *text)
 		size_t w = literal ? 1 : 3;
 
 		if (col + w > 75) {		/* soft line break */
-			buf_add(b, "=\r\n", 3);
+			mr_buf_add(b, "=\r\n", 3);
 			col = 0;
 		}
 		if (literal)
-			buf_add(b, (const char *)p, 1);
+			mr_buf_add(b, (const char *)p, 1);
 		else {
 			enc[0] = '=';
 			enc[1] = hex[*p >> 4];
 			enc[2] = hex[*p & 15];
-			buf_add(b, enc, 3);
+			mr_buf_add(b, enc, 3);
 		}
 		col += w;
 	}
 	if (col > 0)
-		buf_add(b, "\r\n", 2);
+		mr_buf_add(b, "\r\n", 2);
 }
 
 /* The attachment's file name: a safe token ([A-Za-z0-9._-]). */
@@ -300,13 +237,14 @@ int
 mr_mail_compose(const struct mr_mail *m, char **out, size_t *len,
     struct mr_err *err)
 {
-	struct buf b = { 0 };
+	struct mr_buf b;
 	char date[64], *subject = NULL, boundary[64];
 	uint32_t h = 2166136261u;
 	size_t col;
 	int rc = -1;
 
 	*out = NULL;
+	mr_buf_init(&b, MAIL_MAX);
 	if (mr_email_validate(m->from, err) == -1)
 		goto out;
 	if (m->nto < 1) {
@@ -333,29 +271,29 @@ mr_mail_compose(const struct mr_mail *m, char **out, size_t *len,
 		goto out;
 
 	mr_mail_date(m->date, date, sizeof date);
-	buf_printf(&b, "Date: %s\r\n", date);
-	buf_printf(&b, "From: %s\r\n", m->from);
+	mr_buf_printf(&b, "Date: %s\r\n", date);
+	mr_buf_printf(&b, "From: %s\r\n", m->from);
 	buf_str(&b, "To: ");
 	col = 4;
 	for (int i = 0; i < m->nto; i++) {
 		size_t w = strlen(m->to[i]);
 
 		if (i > 0) {
-			buf_add(&b, ",", 1);
+			mr_buf_add(&b, ",", 1);
 			col++;
 			if (col + 1 + w > 78) {
-				buf_add(&b, "\r\n", 2);
+				mr_buf_add(&b, "\r\n", 2);
 				col = 0;
 			}
-			buf_add(&b, " ", 1);
+			mr_buf_add(&b, " ", 1);
 			col++;
 		}
 		buf_str(&b, m->to[i]);
 		col += w;
 	}
-	buf_add(&b, "\r\n", 2);
-	buf_printf(&b, "Subject: %s\r\n", subject);
-	buf_printf(&b, "Message-ID: <%s>\r\n", m->message_id);
+	mr_buf_add(&b, "\r\n", 2);
+	mr_buf_printf(&b, "Subject: %s\r\n", subject);
+	mr_buf_printf(&b, "Message-ID: <%s>\r\n", m->message_id);
 	/* RFC 3834: machines should not answer this one automatically. */
 	buf_str(&b, "Auto-Submitted: auto-generated\r\n");
 	buf_str(&b, "MIME-Version: 1.0\r\n");
@@ -372,28 +310,26 @@ mr_mail_compose(const struct mr_mail *m, char **out, size_t *len,
 		for (const char *p = m->message_id; *p; p++)
 			h = (h ^ (unsigned char)*p) * 16777619u;
 		snprintf(boundary, sizeof boundary, "=_mipsreview_%08x", h);
-		buf_printf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n"
+		mr_buf_printf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n"
 		    "\r\nThis is a MIME message.\r\n", boundary);
-		buf_printf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		mr_buf_printf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", boundary);
 		quoted_printable(&b, m->body);
-		buf_printf(&b, "--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
+		mr_buf_printf(&b, "--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
 		    "Content-Disposition: attachment; filename=\"%s\"\r\n"
 		    "Content-Transfer-Encoding: base64\r\n\r\n", boundary,
 		    m->attach_type, m->attach_name, m->attach_name);
 		base64(&b, (const unsigned char *)m->attach_data, m->attach_len, 1);
-		buf_printf(&b, "--%s--\r\n", boundary);
+		mr_buf_printf(&b, "--%s--\r\n", boundary);
 	}
-	if (b.nomem) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
+	if ((*out = mr_buf_take(&b, len)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "mail: out of memory or the message "
+		    "is longer than %u bytes", MAIL_MAX);
 		goto out;
 	}
-	*out = b.p;
-	*len = b.len;
-	b.p = NULL;
 	rc = 0;
 out:
-	free(b.p);
+	mr_buf_free(&b);
 	free(subject);
 	return rc;
 }

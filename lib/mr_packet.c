@@ -20,6 +20,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_blobstore.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_file.h"
 #include "lib/mr_hardship.h"
@@ -243,47 +244,8 @@ fail:
 	return NULL;
 }
 
-/* Append printf-style text to a growing buffer; -1 on no memory. */
-struct text {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-
-static void text_add(struct text *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *np;
-
-	if (t->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0,
-		    fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->failed = 1;
-			return;
-		}
-		if (t->p != NULL && t->len + (size_t)n < t->cap) {
-			t->len += (size_t)n;
-			return;
-		}
-		if ((np = realloc(t->p, t->cap + (size_t)n + 4096)) == NULL) {
-			t->failed = 1;
-			return;
-		}
-		t->p = np;
-		t->cap += (size_t)n + 4096;
-	}
-}
+/* summary.txt and SHA256SUMS: a few lines per file and audit row. */
+#define PACKET_TEXT_MAX	(64u * 1024 * 1024)
 
 static const char *
 jstr(json_t *o, const char *key)
@@ -294,38 +256,39 @@ jstr(json_t *o, const char *key)
 }
 
 static void
-text_num(struct text *t, const char *label, json_t *v, const char *suffix)
+text_num(struct mr_buf *t, const char *label, json_t *v, const char *suffix)
 {
 	if (json_is_number(v))
-		text_add(t, "%s%.2f%s", label, json_number_value(v), suffix);
+		mr_buf_printf(t, "%s%.2f%s", label, json_number_value(v), suffix);
 	else
-		text_add(t, "%s-", label);
+		mr_buf_printf(t, "%s-", label);
 }
 
 /* summary.txt from the summary JSON and the packet's file list. */
 static char *
 summary_text(json_t *sum, json_t *files, size_t *len)
 {
-	struct text t = { 0 };
+	struct mr_buf t;
 	json_t *c = json_object_get(sum, "case"), *v, *dl, *chk, *cat;
 	size_t i;
 
-	text_add(&t, "MIPS targeted review - case packet\n");
-	text_add(&t, "Generated %s by %s\n\n", jstr(sum, "generated_at"),
+	mr_buf_init(&t, PACKET_TEXT_MAX);
+	mr_buf_printf(&t, "MIPS targeted review - case packet\n");
+	mr_buf_printf(&t, "Generated %s by %s\n\n", jstr(sum, "generated_at"),
 	    jstr(sum, "generated_by"));
-	text_add(&t, "Case             %lld (%s)\n",
+	mr_buf_printf(&t, "Case             %lld (%s)\n",
 	    (long long)json_integer_value(json_object_get(c, "id")),
 	    jstr(c, "status"));
-	text_add(&t, "Clinician/group  %s\n", jstr(c, "name"));
-	text_add(&t, "TIN              %s\n", jstr(c, "tin"));
-	text_add(&t, "NPI              %s\n", jstr(c, "npi"));
-	text_add(&t, "Year             performance %lld, payment %lld\n",
+	mr_buf_printf(&t, "Clinician/group  %s\n", jstr(c, "name"));
+	mr_buf_printf(&t, "TIN              %s\n", jstr(c, "tin"));
+	mr_buf_printf(&t, "NPI              %s\n", jstr(c, "npi"));
+	mr_buf_printf(&t, "Year             performance %lld, payment %lld\n",
 	    (long long)json_integer_value(json_object_get(c, "performance_year")),
 	    (long long)json_integer_value(json_object_get(c, "payment_year")));
-	text_add(&t, "Reasons          ");
+	mr_buf_printf(&t, "Reasons          ");
 	json_array_foreach(json_object_get(c, "reasons"), i, v)
-		text_add(&t, "%s%s", i ? ", " : "", json_string_value(v));
-	text_add(&t, "\n");
+		mr_buf_printf(&t, "%s%s", i ? ", " : "", json_string_value(v));
+	mr_buf_printf(&t, "\n");
 	text_num(&t, "Final score      ", json_object_get(c, "final_score"), "");
 	text_num(&t, "\nAdjustment       ", json_object_get(c,
 	    "payment_adjustment"), "%");
@@ -335,39 +298,39 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 	text_num(&t, ", cost ", json_object_get(cat, "cost"), "");
 	text_num(&t, ", ia ", json_object_get(cat, "ia"), "");
 	text_num(&t, ", pi ", json_object_get(cat, "pi"), "");
-	text_add(&t, "\n");
+	mr_buf_printf(&t, "\n");
 	v = json_object_get(sum, "hardship_filing");
 	if (json_is_object(v)) {
-		text_add(&t, "Hardship filing  %lld: %s, %s (performance %lld)",
+		mr_buf_printf(&t, "Hardship filing  %lld: %s, %s (performance %lld)",
 		    (long long)json_integer_value(json_object_get(v, "id")),
 		    jstr(v, "type"), jstr(v, "status"),
 		    (long long)json_integer_value(json_object_get(v,
 		    "performance_year")));
 		if (json_is_string(json_object_get(v, "filed_at")))
-			text_add(&t, ", filed %s", jstr(v, "filed_at"));
+			mr_buf_printf(&t, ", filed %s", jstr(v, "filed_at"));
 		if (json_is_string(json_object_get(v, "confirmation")))
-			text_add(&t, ", confirmation %s", jstr(v,
+			mr_buf_printf(&t, ", confirmation %s", jstr(v,
 			    "confirmation"));
-		text_add(&t, "\n                 categories ");
+		mr_buf_printf(&t, "\n                 categories ");
 		json_array_foreach(json_object_get(v, "categories"), i, cat)
-			text_add(&t, "%s%s%s", i ? ", " : "", jstr(cat,
+			mr_buf_printf(&t, "%s%s%s", i ? ", " : "", jstr(cat,
 			    "category"), json_is_true(json_object_get(cat,
 			    "data_submitted")) ? " (data submitted)" : "");
-		text_add(&t, "\n                 event: %s\n", jstr(v, "event"));
+		mr_buf_printf(&t, "\n                 event: %s\n", jstr(v, "event"));
 	}
 	dl = json_object_get(sum, "deadline");
 	if (json_is_object(dl))
-		text_add(&t, "Deadline         %s (%s; %s UTC)\n                 "
+		mr_buf_printf(&t, "Deadline         %s (%s; %s UTC)\n                 "
 		    "source: %s\n", jstr(dl, "closes_local"), jstr(dl, "zone"),
 		    jstr(dl, "closes_at"), jstr(dl, "source"));
 	else
-		text_add(&t, "Deadline         none known for this performance "
+		mr_buf_printf(&t, "Deadline         none known for this performance "
 		    "year\n");
 
-	text_add(&t, "\nEvidence (%zu file%s, in evidence/)\n",
+	mr_buf_printf(&t, "\nEvidence (%zu file%s, in evidence/)\n",
 	    json_array_size(files), json_array_size(files) == 1 ? "" : "s");
 	json_array_foreach(files, i, v)
-		text_add(&t, "  %s\n      %s, %lld bytes, %s, attached %s by %s%s%s\n"
+		mr_buf_printf(&t, "  %s\n      %s, %lld bytes, %s, attached %s by %s%s%s\n"
 		    "      sha256 %s\n", jstr(v, "file"), jstr(v, "label"),
 		    (long long)json_integer_value(json_object_get(v, "size")),
 		    jstr(v, "media_type"), jstr(v, "attached_at"),
@@ -376,14 +339,14 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 		    json_is_string(json_object_get(v, "note")) ? jstr(v, "note") : "",
 		    jstr(v, "sha256"));
 	chk = json_object_get(sum, "checklist");
-	text_add(&t, "\nChecklist (%s)\n", json_is_true(json_object_get(chk,
+	mr_buf_printf(&t, "\nChecklist (%s)\n", json_is_true(json_object_get(chk,
 	    "complete")) ? "complete" : "incomplete");
 	json_array_foreach(json_object_get(chk, "checklist"), i, v) {
 		int req = json_is_true(json_object_get(v, "required"));
 
 		json_t *alt = json_object_get(v, "alternatives");
 
-		text_add(&t, "  %-8s %s%s%s%s%s\n", json_integer_value(
+		mr_buf_printf(&t, "  %-8s %s%s%s%s%s\n", json_integer_value(
 		    json_object_get(v, "present")) > 0 ? "present" :
 		    json_is_true(json_object_get(v, "covered")) ? "covered" :
 		    "MISSING", jstr(v, "label"), req ? "" : " (not required)",
@@ -392,28 +355,23 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 		    json_array_get(alt, 0)) : "",
 		    json_is_true(json_object_get(v, "advice")) ? " [advice]" : "");
 		if (req)
-			text_add(&t, "           source: %s\n", jstr(v, "source"));
+			mr_buf_printf(&t, "           source: %s\n", jstr(v, "source"));
 	}
-	text_add(&t, "  Note: %s\n", jstr(chk, "note"));
+	mr_buf_printf(&t, "  Note: %s\n", jstr(chk, "note"));
 
-	text_add(&t, "\nTimeline (audit trail, UTC)\n");
+	mr_buf_printf(&t, "\nTimeline (audit trail, UTC)\n");
 	json_array_foreach(json_object_get(sum, "timeline"), i, v)
-		text_add(&t, "  %s  %-12s %s%s%s\n", jstr(v, "at"), jstr(v, "who"),
+		mr_buf_printf(&t, "  %s  %-12s %s%s%s\n", jstr(v, "at"), jstr(v, "who"),
 		    jstr(v, "action"), json_is_string(json_object_get(v,
 		    "detail")) ? ": " : "", json_is_string(json_object_get(v,
 		    "detail")) ? jstr(v, "detail") : "");
-	text_add(&t, "\nAudit trail     head %s when this packet was made;\n"
+	mr_buf_printf(&t, "\nAudit trail     head %s when this packet was made;\n"
 	    "                 'mipsreview audit --verify --anchor HEAD' proves "
 	    "the trail\n                 still extends it\n",
 	    jstr(sum, "audit_anchor"));
-	text_add(&t, "\nCheck the files from the packet's folder (unpack an "
+	mr_buf_printf(&t, "\nCheck the files from the packet's folder (unpack an "
 	    "archive first):\n  sha256sum -c SHA256SUMS\n");
-	if (t.failed) {
-		free(t.p);
-		return NULL;
-	}
-	*len = t.len;
-	return t.p;
+	return mr_buf_take(&t, len);	/* NULL: out of memory or too long */
 }
 
 /*
@@ -453,7 +411,7 @@ struct pw {
 	int		 fd;		/* folder: the file being written */
 	char		 cur[PATH_MAX];
 	time_t		 now;
-	struct text	 sums;		/* SHA256SUMS */
+	struct mr_buf	 sums;		/* SHA256SUMS */
 	char		 created[16][PATH_MAX];	/* folder: what to remove on failure */
 	int		 ncreated;
 	char		**files;	/* folder: files to remove on failure */
@@ -609,7 +567,7 @@ pw_file_mem(struct pw *w, const char *rel, const void *data, size_t n,
 	if (pw_begin(w, rel, (int64_t)n, err) == -1 ||
 	    pw_data(w, data, n, err) == -1 || pw_end(w, err) == -1)
 		return -1;
-	text_add(&w->sums, "%s  %s\n", hexs, rel);
+	mr_buf_printf(&w->sums, "%s  %s\n", hexs, rel);
 	return 0;
 }
 
@@ -702,7 +660,7 @@ write_evidence(struct mr_store *st, struct pw *w, json_t *files,
 			mr_evidence_release(&ev);
 			goto out;
 		}
-		text_add(&w->sums, "%s  %s\n", ev.sha256,
+		mr_buf_printf(&w->sums, "%s  %s\n", ev.sha256,
 		    json_string_value(json_object_get(v, "file")));
 		mr_evidence_release(&ev);
 	}
@@ -739,6 +697,7 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 
 	w.format = mr_packet_format_of(out);
 	w.now = mr_store_now(st);
+	mr_buf_init(&w.sums, PACKET_TEXT_MAX);
 	n = strlen(out);
 	while (n > 1 && out[n - 1] == '/')
 		n--;
@@ -846,7 +805,7 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		goto oom;
 	/* SHA256SUMS covers everything before it. */
 	if (pw_begin(&w, "SHA256SUMS", (int64_t)w.sums.len, err) == -1 ||
-	    pw_data(&w, w.sums.p, w.sums.len, err) == -1 ||
+	    pw_data(&w, mr_buf_str(&w.sums), w.sums.len, err) == -1 ||
 	    pw_end(&w, err) == -1)
 		goto out;
 	if (w.format == MR_PACKET_FOLDER) {
@@ -900,7 +859,7 @@ out:
 			free(w.files[i]);
 		free(w.files);
 	}
-	free(w.sums.p);
+	mr_buf_free(&w.sums);
 	free(txt);
 	free(js);
 	json_decref(fl.files);
