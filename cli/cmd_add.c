@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_view.h"
 
@@ -17,7 +18,7 @@ cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 	json_t *o;
 	struct mr_err err = { 0 };
 	char special[256];
-	size_t special_n = 0;
+	struct mr_buf sb;
 	int64_t id;
 	int rc, force = cli_opt(a, "force") != NULL;
 
@@ -41,13 +42,11 @@ cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 	in.ia = cli_opt(a, "ia");
 	in.pi = cli_opt(a, "pi");
 	/* --special-status is repeatable; the lists join. */
+	mr_buf_init_fixed(&sb, special, sizeof special);
 	for (int i = 0; i < cli_opt_count(a, "special-status"); i++) {
-		const char *sp = cli_opt_nth(a, "special-status", i);
-
-		if (special_n + strlen(sp) + 2 > sizeof special)
+		if (mr_buf_printf(&sb, "%s%s", sb.len ? "," : "",
+		    cli_opt_nth(a, "special-status", i)) == -1)
 			return cli_usage(ctx, "too many --special-status options");
-		special_n += snprintf(special + special_n, sizeof special -
-		    special_n, "%s%s", special_n ? "," : "", sp);
 		in.special_statuses = special;
 	}
 	in.legal_name = cli_opt(a, "legal-name");

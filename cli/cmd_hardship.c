@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/render.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_score.h"
@@ -25,18 +26,19 @@ print_warnings(const struct cli_ctx *ctx, const struct mr_hardship_warnings *w)
 		fprintf(stderr, "%s: warning: %s\n", ctx->prog, w->msg[i]);
 }
 
+/* The categories, "*" or " (data submitted)" marking those with data;
+ * all four with marks take 89 bytes, so 128 always hold them. */
 static void
 format_categories(const struct mr_hardship *h, int marks, char *buf, size_t len)
 {
-	size_t off = 0;
+	struct mr_buf b;
 
-	buf[0] = '\0';
+	mr_buf_init_fixed(&b, buf, len);
 	for (int i = 0; i < MR_NCAT; i++)
 		if (h->categories & (1u << i))
-			off += snprintf(buf + off, off < len ? len - off : 0,
-			    "%s%s%s", off ? (marks ? ", " : ",") : "",
-			    mr_category_name(i), (h->submitted & (1u << i)) ?
-			    (marks ? " (data submitted)" : "*") : "");
+			(void)mr_buf_printf(&b, "%s%s%s", b.len ? (marks ? ", " :
+			    ",") : "", mr_category_name(i), (h->submitted &
+			    (1u << i)) ? (marks ? " (data submitted)" : "*") : "");
 }
 
 int
@@ -100,7 +102,7 @@ list_one(const struct mr_hardship *h, void *arg)
 	struct list_out *out = arg;
 	struct mr_hardship_window win;
 	struct mr_err err = { 0 };
-	char tin[16], cats[64], due[48] = "-";
+	char tin[16], cats[128], due[48] = "-";
 
 	out->n++;
 	if (out->array != NULL)

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_input.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -267,6 +268,7 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 {
 	struct stat sb;
 	char *tmp = NULL, *dcopy = NULL, text[256];
+	struct mr_buf tb;
 	int fd = -1, dfd, rc = -1, have;
 	size_t n;
 
@@ -299,19 +301,27 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 			goto out;
 		}
 	}
-	n = (size_t)snprintf(text, sizeof text, "# The key sealing the audit "
-	    "trail of %s.\n# Keep it private; back it up with the database.\n"
-	    "key ", db_path);
-	if (n >= sizeof text - 2 * KEY_BYTES - 40) {
+	/*
+	 * A fixed buffer on the stack, wiped at the end: a growing one would
+	 * leave copies of the key behind in freed memory.
+	 */
+	mr_buf_init_fixed(&tb, text, sizeof text);
+	if (mr_buf_printf(&tb, "# The key sealing the audit trail of %s.\n"
+	    "# Keep it private; back it up with the database.\nkey ", db_path)
+	    == -1 || tb.len >= sizeof text - 2 * KEY_BYTES - 40) {
 		/* A very long path: leave it out of the comment. */
-		n = (size_t)snprintf(text, sizeof text, "# The key sealing a "
-		    "mipsreview audit trail.\nkey ");
+		mr_buf_reset(&tb);
+		(void)mr_buf_printf(&tb, "# The key sealing a mipsreview audit "
+		    "trail.\nkey ");
 	}
 	for (int i = 0; i < KEY_BYTES; i++)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%02x",
-		    k->key[i]);
-	n += (size_t)snprintf(text + n, sizeof text - n, "\nfrom-row %lld\n",
-	    (long long)from_row);
+		(void)mr_buf_printf(&tb, "%02x", k->key[i]);
+	if (mr_buf_printf(&tb, "\nfrom-row %lld\n", (long long)from_row) == -1) {
+		mr_err_set(err, MR_EFAIL, "audit key: the key file's text does "
+		    "not fit in %zu bytes", sizeof text);
+		goto out;
+	}
+	n = tb.len;
 	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot write the audit key file "
 		    "'%s': %s", path, errno ? strerror(errno) : "short write");

@@ -16,9 +16,25 @@ mr_buf_init(struct mr_buf *b, size_t max)
 }
 
 void
+mr_buf_init_fixed(struct mr_buf *b, char *storage, size_t size)
+{
+	memset(b, 0, sizeof *b);
+	b->fixed = 1;
+	b->data = storage;
+	b->cap = size;
+	b->max = size > 0 ? size - 1 : 0;
+	if (size > 0)
+		storage[0] = '\0';
+	else
+		b->failed = 1;
+}
+
+void
 mr_buf_reset(struct mr_buf *b)
 {
 	b->len = 0;
+	if (b->fixed && b->cap > 0)
+		b->failed = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
 }
@@ -26,6 +42,10 @@ mr_buf_reset(struct mr_buf *b)
 void
 mr_buf_free(struct mr_buf *b)
 {
+	if (b->fixed) {
+		b->len = 0;
+		return;
+	}
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
@@ -34,7 +54,8 @@ mr_buf_free(struct mr_buf *b)
 static int
 fail(struct mr_buf *b)
 {
-	mr_buf_free(b);
+	if (!b->fixed)
+		mr_buf_free(b);
 	b->failed = 1;
 	return -1;
 }
@@ -114,7 +135,7 @@ mr_buf_take(struct mr_buf *b, size_t *len)
 {
 	char *d;
 
-	if (b->failed)
+	if (b->failed || b->fixed)
 		return NULL;
 	if (b->data == NULL && mr_buf_add(b, "", 0) == -1)
 		return NULL;

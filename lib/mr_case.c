@@ -125,18 +125,23 @@ mr_reason_name(unsigned int bit)
 	return NULL;
 }
 
-void
+/* Every name joined by ", " is longer than any "a,b" list of them. */
+_Static_assert(sizeof REASON_NAMES <= MR_NAMES_BUFLEN,
+    "MR_NAMES_BUFLEN holds every reason");
+_Static_assert(sizeof MR_SPECIAL_NAMES <= MR_NAMES_BUFLEN,
+    "MR_NAMES_BUFLEN holds every special status");
+
+int
 mr_reasons_format(unsigned int bits, char *buf, size_t len)
 {
-	size_t off = 0;
+	struct mr_buf b;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < NREASONS; i++) {
-		if (!(bits & reasons[i].bit))
-			continue;
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-		    off ? "," : "", reasons[i].name);
-	}
+	mr_buf_init_fixed(&b, buf, len);
+	for (size_t i = 0; i < NREASONS; i++)
+		if (bits & reasons[i].bit)
+			(void)mr_buf_printf(&b, "%s%s", b.len ? "," : "",
+			    reasons[i].name);
+	return b.failed ? -1 : 0;
 }
 
 static int
@@ -167,20 +172,17 @@ mr_special_status_parse(const char *name, unsigned int *bit, struct mr_err *err)
 	    "use one of: %s", name, MR_SPECIAL_NAMES);
 }
 
-void
+int
 mr_special_statuses_format(unsigned int bits, char *buf, size_t len)
 {
 	struct mr_buf b;
 
-	if (len == 0)
-		return;
-	mr_buf_init(&b, len - 1);
+	mr_buf_init_fixed(&b, buf, len);
 	for (size_t i = 0; i < NSPECIALS; i++)
 		if (bits & specials[i].bit)
-			mr_buf_printf(&b, "%s%s", b.len ? "," : "",
+			(void)mr_buf_printf(&b, "%s%s", b.len ? "," : "",
 			    specials[i].name);
-	snprintf(buf, len, "%s", mr_buf_str(&b));
-	mr_buf_free(&b);
+	return b.failed ? -1 : 0;
 }
 
 /* "a,b" (from a person or the database) into bits; "" is none. */
@@ -1232,12 +1234,12 @@ static int
 check_request_complete(const struct mr_case *c, struct mr_err *err)
 {
 	char missing[256];
-	size_t off = 0;
+	struct mr_buf b;
 
+	/* Every field named below fits in missing. */
+	mr_buf_init_fixed(&b, missing, sizeof missing);
 #define MISSING(cond, what) \
-	if (cond) off += snprintf(missing + off, off < sizeof missing ? \
-	    sizeof missing - off : 0, "%s%s", off ? ", " : "", what)
-	missing[0] = '\0';
+	if (cond) (void)mr_buf_printf(&b, "%s%s", b.len ? ", " : "", what)
 	MISSING(c->legal_name == NULL, "legal_name=TEXT");
 	MISSING(c->requester_role[0] == '\0', "requester_role=ROLE");
 	MISSING(c->explanation == NULL, "explanation=TEXT");
@@ -1246,7 +1248,7 @@ check_request_complete(const struct mr_case *c, struct mr_err *err)
 	MISSING(strcmp(c->participation, "virtual-group") == 0 &&
 	    c->virtual_group_id == NULL, "virtual_group_id=ID");
 #undef MISSING
-	if (off == 0)
+	if (b.len == 0)
 		return 0;
 	return mr_err_set(err, MR_ECONFLICT, "case %lld cannot become ready: "
 	    "CMS's targeted-review request asks for what it lacks; set %s "

@@ -172,13 +172,17 @@ void	mr_case_release(struct mr_case *);
 /* Reason and state names: name <-> bit, and validity checks. */
 int	mr_reason_parse(const char *name, unsigned int *bit, struct mr_err *);
 const char *mr_reason_name(unsigned int bit);
-/* Reasons as "a,b" in a fixed order; buf >= 96 bytes. */
-void	mr_reasons_format(unsigned int reasons, char *buf, size_t len);
+/*
+ * Reasons as "a,b" in a fixed order: 0, or -1 when buf is too short (it
+ * then holds the names that fit).  MR_NAMES_BUFLEN bytes hold them all.
+ */
+#define MR_NAMES_BUFLEN	96
+int	mr_reasons_format(unsigned int reasons, char *buf, size_t len);
 int	mr_state_valid(const char *state);
 int	mr_special_status_parse(const char *name, unsigned int *bit,
 	    struct mr_err *);
-/* Special statuses as "a,b" in a fixed order; buf >= 96 bytes. */
-void	mr_special_statuses_format(unsigned int bits, char *buf, size_t len);
+/* Special statuses as "a,b" in a fixed order; 0 or -1 as above. */
+int	mr_special_statuses_format(unsigned int bits, char *buf, size_t len);
 /*
  * The deadline for documents CMS asked for on date (YYYY-MM-DD): 30 days
  * later (42 CFR 414.1385(a)(3)), at 8 p.m. Eastern, the hour CMS's QPP

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_store.h"
@@ -83,9 +84,10 @@ weigh_alternatives(struct need_row *rows, size_t n, struct need_row *r,
     const struct alt_rule *alt, size_t nalt)
 {
 	char buf[256], *tok, *save = NULL;
-	size_t off = 0;
+	struct mr_buf ab;
 	int all_covered = 1;
 
+	mr_buf_init_fixed(&ab, r->alternatives, sizeof r->alternatives);
 	snprintf(buf, sizeof buf, "%s", r->needed_by);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",",
 	    &save)) {
@@ -103,11 +105,11 @@ weigh_alternatives(struct need_row *rows, size_t n, struct need_row *r,
 				continue;
 			if (kind_present(rows, n, alt[a].kind))
 				covered = 1;
-			if (strstr(r->alternatives, alt[a].kind) == NULL &&
-			    off < sizeof r->alternatives)
-				off += snprintf(r->alternatives + off,
-				    sizeof r->alternatives - off, "%s%s",
-				    off ? "," : "", alt[a].kind);
+			/* 256 bytes hold a rule's few kinds; one that did
+			 * not fit would only be left out of the advice. */
+			if (strstr(r->alternatives, alt[a].kind) == NULL)
+				(void)mr_buf_printf(&ab, "%s%s", ab.len ? "," :
+				    "", alt[a].kind);
 		}
 		if (!covered)
 			all_covered = 0;
@@ -236,17 +238,14 @@ out:
 }
 
 struct missing_acc {
-	char	*buf;
-	size_t	 len;
-	size_t	 off;
-	int	 n;
+	struct mr_buf	 buf;
+	int		 n;
 };
 
 static int
 missing_add(const struct mr_checklist_need *need, void *arg)
 {
 	struct missing_acc *m = arg;
-
 	char alt[256], *tok, *save = NULL;
 
 	if (!MR_CHECKLIST_MISSING(need))
@@ -255,16 +254,14 @@ missing_add(const struct mr_checklist_need *need, void *arg)
 	snprintf(alt, sizeof alt, "%s", need->alternatives);
 	for (tok = strtok_r(alt, ",", &save); tok; tok = strtok_r(NULL, ",",
 	    &save))
-		if (m->off < m->len && strstr(m->buf, tok) != NULL)
+		if (strstr(mr_buf_str(&m->buf), tok) != NULL)
 			return 0;
-	m->off += snprintf(m->buf + m->off, m->off < m->len ? m->len - m->off :
-	    0, "%s%s", m->n++ ? ", " : "", need->kind);
+	(void)mr_buf_printf(&m->buf, "%s%s", m->n++ ? ", " : "", need->kind);
 	snprintf(alt, sizeof alt, "%s", need->alternatives);
 	save = NULL;
 	for (tok = strtok_r(alt, ",", &save); tok; tok = strtok_r(NULL, ",",
 	    &save))
-		m->off += snprintf(m->buf + m->off, m->off < m->len ?
-		    m->len - m->off : 0, " or %s", tok);
+		(void)mr_buf_printf(&m->buf, " or %s", tok);
 	return 0;
 }
 
@@ -272,11 +269,15 @@ int
 mr_checklist_missing(struct mr_store *st, int64_t case_id, char *buf,
     size_t len, int *nmissing, struct mr_err *err)
 {
-	struct missing_acc m = { buf, len, 0, 0 };
+	struct missing_acc m = { .n = 0 };
 
-	buf[0] = '\0';
+	mr_buf_init_fixed(&m.buf, buf, len);
 	if (mr_checklist_each(st, case_id, missing_add, &m, err) == -1)
 		return -1;
+	if (m.buf.failed)
+		return mr_err_set(err, MR_EFAIL, "case %lld: the %d missing "
+		    "evidence kinds do not fit in %zu bytes", (long long)case_id,
+		    m.n, len);
 	*nmissing = m.n;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/mr_buf.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_when.h"
@@ -241,15 +242,17 @@ mr_config_set(struct mr_config *cfg, const char *key, const char *value,
 	char *copy;
 
 	if (i < 0) {
-		char names[1024] = "";
-		size_t off = 0;
+		struct mr_buf names;
 
+		/* mr_err's message holds less than this; it cuts the list. */
+		mr_buf_init(&names, 4096);
 		for (int j = 0; mr_config_keys[j].name != NULL; j++)
-			off += snprintf(names + off, off < sizeof names ?
-			    sizeof names - off : 0, "%s%s", j ? ", " : "",
+			(void)mr_buf_printf(&names, "%s%s", j ? ", " : "",
 			    mr_config_keys[j].name);
-		return mr_err_set(err, MR_EINVAL, "unknown setting '%s'; known: "
-		    "%s", key, names);
+		mr_err_set(err, MR_EINVAL, "unknown setting '%s'; known: %s", key,
+		    names.failed ? "(see mipsreviewd.conf(5))" : mr_buf_str(&names));
+		mr_buf_free(&names);
+		return -1;
 	}
 	if (check_value(&mr_config_keys[i], value, err) == -1)
 		return -1;

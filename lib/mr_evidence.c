@@ -17,6 +17,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_blobstore.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_file.h"
 #include "lib/mr_ident.h"
@@ -142,22 +143,22 @@ static const char *
 printable(const char *s, char *out, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t off = 0, n;
+	struct mr_buf b;
+	size_t n;
+	int escape;
 
-	while (*p != '\0' && off + 8 < len) {
+	/* The last 4 bytes are kept for "..." and the NUL. */
+	mr_buf_init_fixed(&b, out, len > 4 ? len - 4 : len);
+	while (*p != '\0') {
 		n = utf8_len(p);
-		if (n == 0 || control_at(p, n) != -1) {
-			off += snprintf(out + off, len - off, "\\x%02x", *p);
-			p++;
-			continue;
-		}
-		memcpy(out + off, p, n);
-		off += n;
-		p += n;
+		escape = n == 0 || control_at(p, n) != -1;
+		if ((escape ? mr_buf_printf(&b, "\\x%02x", *p) :
+		    mr_buf_add(&b, p, n)) == -1)
+			break;
+		p += escape ? 1 : n;
 	}
-	out[off] = '\0';
-	if (*p != '\0' && off + 4 < len)
-		snprintf(out + off, len - off, "...");
+	if (*p != '\0' && len > 4)
+		memcpy(out + b.len, "...", 4);
 	return out;
 }
 

@@ -482,23 +482,25 @@ fmt_before(long long secs, char *buf, size_t len)
 {
 	long long d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60,
 	    sec = secs % 60;
-	size_t o;
+	struct mr_buf b;
 
+	/* The longest, -P106751991167300DT23H59M59S, fits in 40 bytes. */
+	mr_buf_init_fixed(&b, buf, len);
 	if (secs % (7 * 86400) == 0) {
-		snprintf(buf, len, "-P%lldW", secs / (7 * 86400));
+		(void)mr_buf_printf(&b, "-P%lldW", secs / (7 * 86400));
 		return;
 	}
-	o = (size_t)snprintf(buf, len, "-P");
-	if (d > 0 && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%lldD", d);
-	if ((h || m || sec) && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "T");
-	if (h && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%lldH", h);
-	if (m && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%lldM", m);
-	if (sec && o < len)
-		snprintf(buf + o, len - o, "%lldS", sec);
+	(void)mr_buf_add(&b, "-P", 2);
+	if (d > 0)
+		(void)mr_buf_printf(&b, "%lldD", d);
+	if (h || m || sec)
+		(void)mr_buf_add(&b, "T", 1);
+	if (h)
+		(void)mr_buf_printf(&b, "%lldH", h);
+	if (m)
+		(void)mr_buf_printf(&b, "%lldM", m);
+	if (sec)
+		(void)mr_buf_printf(&b, "%lldS", sec);
 }
 
 int

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_import.h"
@@ -591,6 +592,7 @@ csv_header(struct imp *im, const char *const *f)
 {
 	int seen[MR_NCOLS + 2] = { 0 };
 	char missing[96] = "";
+	struct mr_buf mb;
 	static const int required[] = { MR_COL_TIN, MR_COL_NAME, MR_COL_YEAR, MR_COL_REASON };
 
 	if (im->toomany)
@@ -613,10 +615,11 @@ csv_header(struct imp *im, const char *const *f)
 			    "'%s' appears twice", im->path, im->rec_line, f[i]);
 		im->colmap[i] = c;
 	}
+	/* The four required names fit in missing. */
+	mr_buf_init_fixed(&mb, missing, sizeof missing);
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
 		if (!seen[required[i]])
-			snprintf(missing + strlen(missing), sizeof missing -
-			    strlen(missing), "%s%s", missing[0] ? ", " : "",
+			(void)mr_buf_printf(&mb, "%s%s", mb.len ? ", " : "",
 			    mr_import_columns[required[i]]);
 	if (missing[0])
 		return mr_err_set(im->err, MR_EINVAL, "%s: line %ld: required "
@@ -716,7 +719,8 @@ json_value_text(struct imp *im, int col, json_t *val, const char **out,
     struct mr_err *why)
 {
 	char *t = im->text[col];
-	size_t i, off = 0;
+	struct mr_buf rb;
+	size_t i;
 	json_t *e;
 
 	switch (json_typeof(val)) {
@@ -744,17 +748,16 @@ json_value_text(struct imp *im, int col, json_t *val, const char **out,
 			    "special-status", out, why);
 		if (col != MR_COL_REASON)
 			break;
-		im->reasons[0] = '\0';
+		mr_buf_init_fixed(&rb, im->reasons, sizeof im->reasons);
 		json_array_foreach(val, i, e) {
 			if (!json_is_string(e))
 				return mr_err_set(why, MR_EINVAL, "reason: a list "
 				    "of names like [\"qp-status\", \"other\"] is "
 				    "expected");
-			off += snprintf(im->reasons + off, off < sizeof im->reasons ?
-			    sizeof im->reasons - off : 0, "%s%s", i ? ";" : "",
+			(void)mr_buf_printf(&rb, "%s%s", i ? ";" : "",
 			    json_string_value(e));
 		}
-		if (off >= sizeof im->reasons)
+		if (rb.failed)
 			return mr_err_set(why, MR_EINVAL, "reason: the list is "
 			    "too long");
 		*out = im->reasons;
@@ -982,23 +985,19 @@ audit_import(struct imp *im)
 static char *
 insert_sql(int n)
 {
-	size_t cap = sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 1) * 8,
-	    off;
-	char *sql = malloc(cap);
+	struct mr_buf sql;
 
-	if (sql == NULL)
-		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s", INSERT_HEAD);
+	mr_buf_init(&sql, sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 1) * 8);
+	(void)mr_buf_add(&sql, INSERT_HEAD, sizeof INSERT_HEAD - 1);
 	for (int r = 0; r < n; r++) {
 		int b = r * COLS_PER_ROW;
 
-		off += (size_t)snprintf(sql + off, cap - off, "%s(", r ? "," : "");
+		(void)mr_buf_add(&sql, r ? ",(" : "(", r ? 2 : 1);
 		for (int k = 1; k <= COLS_PER_ROW; k++)
-			off += (size_t)snprintf(sql + off, cap - off, "?%d,", b + k);
-		off += (size_t)snprintf(sql + off, cap - off, "?%d)",
-		    b + COLS_PER_ROW);
+			(void)mr_buf_printf(&sql, "?%d,", b + k);
+		(void)mr_buf_printf(&sql, "?%d)", b + COLS_PER_ROW);
 	}
-	return sql;
+	return mr_buf_take(&sql, NULL);	/* NULL: out of memory */
 }
 
 static int

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_score.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 
@@ -77,18 +78,17 @@ mr_category_list_parse(const char *field, const char *list, unsigned int *bits,
 	return 0;
 }
 
-void
+int
 mr_category_format(unsigned int bits, char *buf, size_t len)
 {
-	size_t off = 0;
+	struct mr_buf b;
 
-	if (len == 0)
-		return;
-	buf[0] = '\0';
+	mr_buf_init_fixed(&b, buf, len);
 	for (int i = 0; i < MR_NCAT; i++)
 		if (bits & (1u << i))
-			off += snprintf(buf + off, off < len ? len - off : 0,
-			    "%s%s", off ? "," : "", category_names[i]);
+			(void)mr_buf_printf(&b, "%s%s", b.len ? "," : "",
+			    category_names[i]);
+	return b.failed ? -1 : 0;
 }
 
 static int
@@ -192,10 +192,11 @@ static int
 load_auto(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
+	struct mr_buf src;
 	unsigned int b;
-	size_t off = 0;
 	int rc = -1, step;
 
+	mr_buf_init_fixed(&src, ref->auto_source, sizeof ref->auto_source);
 	ref->auto_verified = 1;
 	if (mr_store_prepare(st, "SELECT category, source, verified FROM "
 	    "score_auto_reweight WHERE performance_year = ? ORDER BY category",
@@ -206,9 +207,13 @@ load_auto(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
 		if (mr_category_parse(mr_store_col_text(stmt, 0), &b, err) == -1)
 			goto out;
 		ref->auto_reweighted |= b;
-		off += snprintf(ref->auto_source + off, off < sizeof
-		    ref->auto_source ? sizeof ref->auto_source - off : 0, "%s%s",
-		    off ? "; " : "", mr_store_col_text(stmt, 1));
+		if (mr_buf_printf(&src, "%s%s", src.len ? "; " : "",
+		    mr_store_col_text(stmt, 1)) == -1) {
+			mr_err_set(err, MR_EINVAL, "automatic reweighting of "
+			    "%d: the sources are longer than %zu bytes", ref->year,
+			    sizeof ref->auto_source - 1);
+			goto out;
+		}
 		if (!sqlite3_column_int(stmt, 2))
 			ref->auto_verified = 0;
 	}
@@ -377,7 +382,7 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 	const struct mr_score_weights *base, *w, *any, *small;
 	unsigned int counted = 0, r, scorable, ignored;
 	char cats[32], wbuf[96], sum[256];
-	size_t off = 0;
+	struct mr_buf sb;
 	double total = 0;
 
 	mr_score_result_init(res, score);
@@ -472,6 +477,7 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 			mr_score_note_assumed(res, ref->year, small->from_year);
 		}
 	}
+	mr_buf_init_fixed(&sb, sum, sizeof sum);
 	for (int i = 0; i < MR_NCAT; i++) {
 		res->w[i] = w->w[i];
 		if (w->w[i] <= 0)
@@ -483,10 +489,12 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 			    "it", category_names[i], w->w[i], category_names[i],
 			    category_names[i]);
 		total += score[i] * w->w[i];
-		off += snprintf(sum + off, off < sizeof sum ? sizeof sum - off : 0,
-		    "%s%s %g x %g %%", off ? " + " : "", category_names[i],
-		    score[i], w->w[i]);
+		(void)mr_buf_printf(&sb, "%s%s %g x %g %%", sb.len ? " + " : "",
+		    category_names[i], score[i], w->w[i]);
 	}
+	if (sb.failed)		/* four terms of %g fit; kept as a guard */
+		return mr_err_set(err, MR_EFAIL, "final score: the sum does "
+		    "not fit in %zu bytes", sizeof sum);
 	/* Final scores are in hundredths (mdinteractive.com PY2024 mapping: 74.99 is
 	 * below, 75.00 at and 75.01 above the threshold); rounding also keeps
 	 * binary error (74.99999999999999) from crossing the threshold. */

@@ -43,8 +43,11 @@ int	mr_category_parse(const char *name, unsigned int *bit, struct mr_err *);
  */
 int	mr_category_list_parse(const char *field, const char *list,
 	    unsigned int *bits, struct mr_err *);
-/* Bits as "quality,cost" in the fixed order; "" for none.  buf >= 24. */
-void	mr_category_format(unsigned int bits, char *buf, size_t len);
+/*
+ * Bits as "quality,cost" in the fixed order; "" for none.  0, or -1 when
+ * buf is too short (it then holds the names that fit); 24 bytes hold all.
+ */
+int	mr_category_format(unsigned int bits, char *buf, size_t len);
 
 /* One rule a computation applied, for the explanation. */
 struct mr_score_rule {

@@ -55,12 +55,39 @@ test_the_cap_fails_the_buffer_for_good(void **state)
 	mr_buf_free(&b);
 }
 
+static void
+test_a_fixed_buffer_reports_what_does_not_fit(void **state)
+{
+	struct mr_buf b;
+	char text[8];
+
+	(void)state;
+	mr_buf_init_fixed(&b, text, sizeof text);
+	assert_string_equal(mr_buf_str(&b), "");
+	assert_int_equal(mr_buf_printf(&b, "%s,%s", "abc", "de"), 0);
+	assert_int_equal(mr_buf_add(&b, "f", 1), 0);	/* 7 bytes and the NUL */
+	assert_string_equal(text, "abc,def");
+	/* One more byte does not fit: reported, and the text so far stays. */
+	assert_int_equal(mr_buf_add(&b, "g", 1), -1);
+	assert_true(b.failed);
+	assert_int_equal(mr_buf_printf(&b, "%s", ""), -1);
+	assert_string_equal(mr_buf_str(&b), "abc,def");
+	assert_null(mr_buf_take(&b, NULL));
+	/* Reset empties it for another use; free leaves the array alone. */
+	mr_buf_reset(&b);
+	assert_int_equal(mr_buf_printf(&b, "%d", 42), 0);
+	assert_string_equal(text, "42");
+	mr_buf_free(&b);
+	assert_string_equal(text, "42");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_appends_grow_the_text),
 		cmocka_unit_test(test_the_cap_fails_the_buffer_for_good),
+		cmocka_unit_test(test_a_fixed_buffer_reports_what_does_not_fit),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
