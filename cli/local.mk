@@ -24,3 +24,5 @@ cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c
 cli_mipsreview_SOURCES += cli/lookup.h cli/cmd_lookup.c cli/cmd_grounds.c
 # reference data
 cli_mipsreview_SOURCES += cli/cmd_reference.c
+# staff accounts of the daemon's pages and API
+cli_mipsreview_SOURCES += cli/cmd_user.c

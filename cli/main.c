@@ -236,6 +236,46 @@ static const struct cli_cmd reference_subs[] = {
 	{ .name = NULL }
 };
 
+static const struct cli_cmd user_subs[] = {
+	{ .name = "add",
+	  .fn = cmd_user_add,
+	  .opts = "role= tin= password-stdin",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one account NAME is expected",
+	  .usage = "NAME --role viewer|officer|admin [--tin TIN...] "
+	    "[--password-stdin] [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_user_list,
+	  .usage = "[--json] [--reveal]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "passwd",
+	  .fn = cmd_user_passwd,
+	  .opts = "password-stdin",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one account NAME is expected",
+	  .usage = "NAME [--password-stdin]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "disable",
+	  .fn = cmd_user_disable,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one account NAME is expected",
+	  .usage = "NAME",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "token",
+	  .fn = cmd_user_token,
+	  .min_args = 2, .max_args = 2,
+	  .missing = "add NAME or revoke ID is expected",
+	  .usage = "add NAME [--json] | revoke ID",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = NULL }
+};
+
 static const struct cli_cmd commands[] = {
 	{ .name = "add",
 	  .fn = cmd_add,
@@ -662,6 +702,28 @@ static const struct cli_cmd commands[] = {
 	    "  kinds: program-year, weights, auto-reweight, payment-scale, window,\n"
 	    "         evidence-requirement\n",
 	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "user",
+	  .subs = user_subs,
+	  .usage = "add|list|passwd|disable|token ...",
+	  .summary = "staff accounts of mipsreviewd's pages and API",
+	  .help =
+	    "  user add NAME --role viewer|officer|admin [--tin TIN...]\n"
+	    "      [--password-stdin] [--json]\n"
+	    "                        a viewer reads, an officer also changes\n"
+	    "                        cases, an admin both for every TIN; --tin\n"
+	    "                        (repeatable) limits a viewer or officer to\n"
+	    "                        those TINs (none: every TIN)\n"
+	    "  user list [--json]    accounts, their roles, TINs and API tokens\n"
+	    "  user passwd NAME [--password-stdin]\n"
+	    "                        set the password (ends the account's sessions)\n"
+	    "  user disable NAME     its password, tokens and sessions stop working\n"
+	    "  user token add NAME   a new API token, printed once\n"
+	    "  user token revoke ID  the token stops working\n"
+	    "  Passwords (8 characters at least) are read from the terminal\n"
+	    "  without echo, or as one line of standard input with\n"
+	    "  --password-stdin, and kept only as argon2id hashes.\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
 	},
 	{ .name = "help",
 	  .fn = cmd_help,

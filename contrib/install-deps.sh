@@ -12,6 +12,8 @@ build="build-essential autoconf automake pkg-config tzdata
  libssl-dev libjansson-dev libmagic-dev libarchive-dev libcmocka-dev"
 # import and export
 build="$build libcsv-dev"
+# staff accounts: argon2id password hashes
+build="$build libargon2-dev"
 test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
 package="debhelper dpkg-dev fakeroot lintian adduser man-db curl"
 bench="wrk nginx-light hyperfine time"

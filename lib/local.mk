@@ -45,6 +45,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_qpp.c lib/mr_qpp.h \
 MR_LIBS += $(CSV_LIBS)
 # reference packs
 lib_libmipsreview_a_SOURCES += lib/mr_reference.c lib/mr_reference.h
+# staff accounts: roles, TIN scope, passwords, API tokens, sessions
+lib_libmipsreview_a_SOURCES += lib/mr_user.c lib/mr_user.h lib/mr_dl_argon2.c
 nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
 BUILT_SOURCES += lib/sql_embed.c
 CLEANFILES += lib/sql_embed.c

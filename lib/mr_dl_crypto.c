@@ -33,3 +33,6 @@ MR_DL_LAZY(crypto, unsigned char *, HMAC,
     const unsigned char *data, size_t data_len, unsigned char *md,
     unsigned int *md_len), (evp_md, key, key_len, data, data_len, md, md_len))
 MR_DL_LAZY(crypto, int, RAND_bytes, (unsigned char *buf, int num), (buf, num))
+MR_DL_LAZY(crypto, int, EVP_EncodeBlock,
+    (unsigned char *out, const unsigned char *in, int len), (out, in, len))
+MR_DL_LAZY_VOID(crypto, OPENSSL_cleanse, (void *ptr, size_t len), (ptr, len))

@@ -13,6 +13,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_feed.h"
+#include "lib/mr_user.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_import.h"
@@ -541,6 +542,19 @@ audit_snapshot(const struct mr_view *v, const char *text)
 		mr_tin_mask(json_string_value(tin), masked, sizeof masked);
 		json_object_set_new(s, "tin", json_string(masked));
 	}
+	/* An account's snapshot lists the TINs it is limited to. */
+	if (!v->o.reveal && json_is_object(s) &&
+	    (tin = json_object_get(s, "tins")) != NULL && json_is_array(tin)) {
+		size_t i;
+		json_t *t;
+
+		json_array_foreach(tin, i, t)
+			if (json_is_string(t)) {
+				mr_tin_mask(json_string_value(t), masked,
+				    sizeof masked);
+				json_array_set_new(tin, i, json_string(masked));
+			}
+	}
 	return s;
 }
 
@@ -617,6 +631,43 @@ mr_view_feed_revoked(const struct mr_view *v, const struct mr_feed *f)
 	(void)v;
 	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)f->id,
 	    "name", f->name, "revoked_at", f->revoked_at);
+}
+
+json_t *
+mr_view_user(const struct mr_view *v, const struct mr_user *u)
+{
+	json_t *tins = u->ntins > 0 ? json_array() : json_null();
+	json_t *tokens = json_array();
+
+	for (int i = 0; tins != NULL && i < u->ntins; i++) {
+		char tin[16];
+
+		tin_shown(v, u->tins[i], tin, sizeof tin);
+		json_array_append_new(tins, json_string(tin));
+	}
+	for (int i = 0; tokens != NULL && i < u->ntokens; i++)
+		json_array_append_new(tokens, json_pack("{s:I, s:s}",
+		    "id", (json_int_t)u->tokens[i].id,
+		    "created_at", u->tokens[i].created_at));
+	return json_pack("{s:I, s:s, s:s, s:o, s:b, s:s, s:o, s:o, s:b, s:o}",
+	    "id", (json_int_t)u->id, "name", u->name,
+	    "role", mr_role_name(u->role), "tins", tins,
+	    "password_set", u->password_changed_at[0] != '\0',
+	    "created_at", u->created_at,
+	    "password_changed_at", u->password_changed_at[0] ?
+	    json_string(u->password_changed_at) : json_null(),
+	    "disabled_at", u->disabled_at[0] ? json_string(u->disabled_at) :
+	    json_null(), "active", u->disabled_at[0] == '\0',
+	    "tokens", tokens);
+}
+
+json_t *
+mr_view_user_token_added(const struct mr_view *v, int64_t id,
+    const char *account, const char *token)
+{
+	(void)v;
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id,
+	    "user", account, "token", token);
 }
 
 /* "a@x,b@y" as ["a@x", "b@y"]. */

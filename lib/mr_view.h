@@ -49,6 +49,7 @@ struct mr_packet_info;
 struct mr_score_result;
 struct mr_score_rule;
 struct mr_store;
+struct mr_user;
 struct mr_window;
 
 struct mr_view_opts {
@@ -176,6 +177,16 @@ json_t	*mr_view_feed_added(const struct mr_view *, int64_t id,
 	    const char *name, const char *url);
 /* A feed just revoked. */
 json_t	*mr_view_feed_revoked(const struct mr_view *, const struct mr_feed *);
+
+/*
+ * A staff account (never its password or tokens' secrets): its role, its
+ * TINs (null: every TIN; masked unless revealed) and its active API
+ * tokens' ids.
+ */
+json_t	*mr_view_user(const struct mr_view *, const struct mr_user *);
+/* An API token just added, with the token (shown this once). */
+json_t	*mr_view_user_token_added(const struct mr_view *, int64_t id,
+	    const char *account, const char *token);
 
 /* One reminder alerts send planned, sent or failed. */
 json_t	*mr_view_alert(const struct mr_view *, const struct mr_alert_report *);

@@ -32,3 +32,5 @@ SQL_FILES += sql/015_undated_index.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh
 # -- checklist rules of which one suffices (an EUC applied for or automatic)
 SQL_FILES += sql/015_checklist_one_of.sql
+# -- staff accounts, API tokens and browser sessions for mipsreviewd
+SQL_FILES += sql/016_accounts.sql

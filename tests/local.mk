@@ -50,6 +50,8 @@ E2E_TESTS += tests/e2e/request.sh
 E2E_TESTS += tests/e2e/grounds.sh
 # -- CMS's eligibility records and the review grounds in them
 E2E_TESTS += tests/e2e/lookup.sh
+# staff accounts of the daemon's pages and API
+E2E_TESTS += tests/e2e/users.sh
 EXTRA_DIST += tests/e2e/qpp_server.py tests/data/qpp/README \
 	tests/data/qpp/sample_response_200.json tests/data/qpp/sample_response_400.json \
 	tests/data/qpp/sample_response_404.json tests/data/qpp/record_full.json
@@ -122,6 +124,11 @@ tests_unit_test_web_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_web_LDADD = $(UNIT_LDADD)
 tests_unit_test_web_SOURCES = tests/unit/test_web.c tests/unit/unit.h \
 	daemon/web.c daemon/web.h daemon/web_html.c daemon/web_html.h
+# staff accounts: scope, passwords, tokens, sessions
+UNIT_TESTS += tests/unit/test_user
+tests_unit_test_user_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_user_LDADD = $(UNIT_LDADD)
+tests_unit_test_user_SOURCES = tests/unit/test_user.c tests/unit/unit.h
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_ident_CPPFLAGS = $(UNIT_CPPFLAGS)
