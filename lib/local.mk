@@ -29,7 +29,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
 	lib/mr_packet.c lib/mr_packet.h
 # hardship filings and scores
 lib_libmipsreview_a_SOURCES += lib/mr_score.c lib/mr_score.h \
-	lib/mr_hardship.c lib/mr_hardship.h
+	lib/mr_hardship.c lib/mr_hardship.h \
+	lib/mr_whatif.c lib/mr_whatif.h
 # calendars
 lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
 # mail and alerts

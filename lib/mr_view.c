@@ -21,6 +21,7 @@
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
 #include "lib/mr_view.h"
+#include "lib/mr_whatif.h"
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
 
@@ -486,9 +487,9 @@ whatif_side(const struct mr_score_result *r, double charges)
 }
 
 json_t *
-mr_view_whatif(const struct mr_view *v, const struct mr_view_whatif *in)
+mr_view_whatif(const struct mr_view *v, const struct mr_whatif *in)
 {
-	const struct mr_score_result *cur = in->current, *wi = in->whatif;
+	const struct mr_score_result *cur = &in->current, *wi = &in->whatif;
 	double charges = in->allowed_charges;
 	/* A year either side took unpublished figures from (the later one). */
 	int assumed_from = cur->assumed_from > wi->assumed_from ?
@@ -510,9 +511,9 @@ mr_view_whatif(const struct mr_view *v, const struct mr_view_whatif *in)
 	}
 	return json_pack("{s:I, s:i, s:i, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:b, "
 	    "s:b, s:b, s:o, s:o}",
-	    "case_id", (json_int_t)in->case_id,
-	    "performance_year", in->performance_year,
-	    "payment_year", in->performance_year + 2,
+	    "case_id", (json_int_t)in->c.id,
+	    "performance_year", in->c.performance_year,
+	    "payment_year", in->c.performance_year + 2,
 	    "allowed_charges", num(charges),
 	    "current", whatif_side(cur, charges),
 	    "whatif", whatif_side(wi, charges),

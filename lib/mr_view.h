@@ -46,10 +46,9 @@ struct mr_hardship;
 struct mr_hardship_warnings;
 struct mr_import_stats;
 struct mr_packet_info;
-struct mr_score_result;
-struct mr_score_rule;
 struct mr_store;
 struct mr_user;
+struct mr_whatif;
 struct mr_window;
 
 struct mr_view_opts {
@@ -140,20 +139,7 @@ json_t	*mr_view_checklist(struct mr_view *, int64_t case_id, bool with_id,
 	    struct mr_err *);
 
 /* A what-if: both sides, their difference, and each rule applied once. */
-struct mr_view_whatif_rule {
-	const struct mr_score_rule *rule;
-	const char	*applies_to;	/* "current", "what-if" or "both" */
-};
-struct mr_view_whatif {
-	int64_t		 case_id;
-	int		 performance_year;
-	double		 allowed_charges;	/* NaN: not given */
-	const struct mr_score_result *current;
-	const struct mr_score_result *whatif;
-	const struct mr_view_whatif_rule *rules;
-	int		 nrules;
-};
-json_t	*mr_view_whatif(const struct mr_view *, const struct mr_view_whatif *);
+json_t	*mr_view_whatif(const struct mr_view *, const struct mr_whatif *);
 
 /* An audit row; TINs in its before/after masked unless revealed. */
 json_t	*mr_view_audit_row(const struct mr_view *, const struct mr_audit_row *);

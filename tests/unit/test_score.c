@@ -8,7 +8,9 @@
 #include <math.h>
 
 #include "tests/unit/unit.h"
+#include "lib/mr_case.h"
 #include "lib/mr_score.h"
+#include "lib/mr_whatif.h"
 
 #define NOSCORE	NAN
 #define near(a, b) (fabs((a) - (b)) < 1e-9)
@@ -666,6 +668,56 @@ test_unpublished_year_assumes_latest_values(void **state)
 	assert_int_equal(res.assumed_from, 0);
 }
 
+/* The what-if computation the CLI and the API share (lib/mr_whatif). */
+static void
+test_whatif_reweighting_pi_raises_a_case_with_low_pi(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input ci = {
+		.tin = "12-3456789", .npi = "1234567893", .name = "Dr. Ada Example",
+		.year = "2023", .reasons = { "euc-not-applied" }, .nreasons = 1,
+		.quality = "80", .cost = "60", .ia = "100", .pi = "40",
+	};
+	struct mr_whatif_input in;
+	struct mr_whatif *w = NULL;
+	struct mr_err err = { 0 };
+	int64_t id;
+	int both = 0, dollars = 0;
+
+	assert_int_equal(mr_case_add(u->st, &ci, 0, &id, &err), 0);
+	mr_whatif_input_init(&in);
+	assert_int_equal(mr_whatif_parse_reweight(&in, "pi", &err), 0);
+	assert_int_equal(mr_whatif_parse_charges(&in, "100000", &err), 0);
+	assert_int_equal(mr_whatif_compute(u->st, id, &in, &w, &err), 0);
+	/* 80 x 30 % + 60 x 30 % + 100 x 15 % + 40 x 25 % (42 CFR 414.1380(c)) */
+	assert_true(near(w->current.final_score, 67));
+	assert_false(w->current.final_reported);
+	assert_int_equal(w->whatif.reweighted & (1u << 3), 1u << 3);
+	assert_true(w->whatif.final_score > w->current.final_score);
+	assert_true(w->whatif.adjustment > w->current.adjustment);
+	for (int i = 0; i < w->nrules; i++) {
+		both += strcmp(w->rules[i].applies_to, "both") == 0;
+		dollars += strcmp(w->rules[i].rule->rule, "dollars") == 0 &&
+		    w->rules[i].rule->estimate;
+	}
+	assert_true(both > 0);
+	assert_int_equal(dollars, 1);
+	mr_whatif_free(w);
+
+	/* A category given twice, across two lists, is refused. */
+	mr_whatif_input_init(&in);
+	assert_int_equal(mr_whatif_parse_scores(&in, "quality=90", &err), 0);
+	assert_int_equal(mr_whatif_parse_scores(&in, "cost=1,quality=9", &err), -1);
+	assert_non_null(strstr(err.msg, "quality is given twice"));
+	assert_int_equal(mr_whatif_parse_reweight(&in, "pi", &err), 0);
+	assert_int_equal(mr_whatif_parse_reweight(&in, "cost,pi", &err), -1);
+	/* An unknown case is MR_ENOTFOUND and nothing is handed out. */
+	w = (struct mr_whatif *)&in;
+	assert_int_equal(mr_whatif_compute(u->st, id + 1, &in, &w, &err), -1);
+	assert_int_equal(err.code, MR_ENOTFOUND);
+	assert_null(w);
+}
+
 int
 main(void)
 {
@@ -697,6 +749,7 @@ main(void)
 		T(test_complex_patient_bonus_capped_by_year_and_final_at_100),
 		T(test_small_practice_bonus_quality_points_and_py2018_five),
 		T(test_unpublished_year_assumes_latest_values),
+		T(test_whatif_reweighting_pi_raises_a_case_with_low_pi),
 #undef T
 	};
 
