@@ -17,6 +17,7 @@ for f in "$@"; do
 done
 printf '\nconst struct mr_migration mr_migrations[] = {\n'
 n=0
+seen=
 for f in "$@"; do
 	base=${f##*/}
 	case $base in
@@ -24,6 +25,12 @@ for f in "$@"; do
 	[0-9]*_*.sql) ver=$(echo "$base" | sed 's/^0*\([0-9][0-9]*\)_.*/\1/') ;;
 	*) echo "embed-sql.sh: $f: not schema.sql nor NNN_name.sql" >&2; exit 1 ;;
 	esac
+	# Two migrations of one number: a store at that version would skip the
+	# second, so the build stops (renumber the later one).
+	case " $seen " in
+	*" $ver "*) echo "embed-sql.sh: $f: migration number $ver is taken twice" >&2; exit 1 ;;
+	esac
+	seen="$seen $ver"
 	printf '\t{ %d, "%s", sql_%d },\n' "$ver" "$base" "$n"
 	n=$((n + 1))
 done

@@ -27,10 +27,10 @@ SQL_FILES += sql/012_audit_key.sql
 SQL_FILES += sql/013_alert_recipients.sql
 # -- evidence checklists per ground of a targeted review; advice marked
 SQL_FILES += sql/014_evidence_grounds.sql
-# -- cases without a deadline counted and listed from indexes
-SQL_FILES += sql/015_undated_index.sql
 EXTRA_DIST += $(SQL_FILES) build-aux/embed-sql.sh
 # -- checklist rules of which one suffices (an EUC applied for or automatic)
 SQL_FILES += sql/015_checklist_one_of.sql
 # -- staff accounts, API tokens and browser sessions for mipsreviewd
 SQL_FILES += sql/016_accounts.sql
+# -- cases without a deadline counted and listed from indexes
+SQL_FILES += sql/017_undated_index.sql

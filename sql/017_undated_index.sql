@@ -1,4 +1,4 @@
--- Version 15: the cases without a deadline, counted and listed from indexes.
+-- Version 17: the cases without a deadline, counted and listed from indexes.
 --
 -- due, the health check and the alert mails report the open cases of a
 -- year that has no targeted-review window as one group with their count.
