@@ -72,6 +72,9 @@ struct cli_args {
 	int		 argc;		/* the operands, options taken out */
 	char		**argv;
 	int		 help;		/* --help was given */
+	/* A TIN read from standard input for "--tin -" or "tin=-". */
+	char		 tin_stdin[64];
+	char		 tin_field[68];	/* "tin=" and it, for FIELD=VALUE */
 	/* the dispatcher's */
 	const struct cli_cmd *cmd;
 	int		 nopts;

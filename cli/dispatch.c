@@ -7,10 +7,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -226,6 +228,83 @@ parse_options(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 	return EXIT_OK;
 }
 
+/*
+ * A TIN given as "-" is read from the first line of standard input, so
+ * the whole number never shows in ps or /proc/PID/cmdline (a TIN is an
+ * EIN or a Social Security number).  One byte at a time: the rest of
+ * standard input stays unread.  The command validates the TIN as usual.
+ */
+static int
+read_stdin_tin(struct cli_ctx *ctx, struct cli_args *a, const char *what)
+{
+	char *t = a->tin_stdin, c;
+	size_t n = 0;
+	ssize_t r;
+
+	if (t[0] != '\0')
+		return EXIT_OK;		/* read once, used by every "-" */
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "TIN: ");
+	for (;;) {
+		r = read(STDIN_FILENO, &c, 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			fprintf(stderr, "%s %s: %s: cannot read standard input: "
+			    "%s\n", ctx->prog, ctx->name, what, strerror(errno));
+			return EXIT_FAIL;
+		}
+		if (r == 0 || c == '\n')
+			break;
+		if (n + 1 >= sizeof a->tin_stdin) {
+			fprintf(stderr, "%s %s: %s: the first line of standard "
+			    "input is too long for a TIN; write only the TIN, e.g. "
+			    "12-3456789\n", ctx->prog, ctx->name, what);
+			return EXIT_INVALID;
+		}
+		t[n++] = c;
+	}
+	while (n > 0 && (t[n - 1] == '\r' || t[n - 1] == ' ' ||
+	    t[n - 1] == '\t'))
+		n--;
+	t[n] = '\0';
+	n = strspn(t, " \t");
+	memmove(t, t + n, strlen(t + n) + 1);
+	if (t[0] == '\0') {
+		fprintf(stderr, "%s %s: %s reads the TIN from standard input, "
+		    "which held none; pipe it in, e.g. from a file: %s "
+		    "<tin.txt\n", ctx->prog, ctx->name, what, what);
+		return EXIT_INVALID;
+	}
+	return EXIT_OK;
+}
+
+/* Put a TIN read from standard input where "--tin -" or "tin=-" stood. */
+static int
+resolve_stdin_tin(struct cli_ctx *ctx, struct cli_args *a)
+{
+	int rc;
+
+	for (int i = 0; i < a->nopts; i++)
+		if (a->opts[i].len == 3 &&
+		    strncmp(a->opts[i].name, "tin", 3) == 0 &&
+		    strcmp(a->opts[i].value, "-") == 0) {
+			if ((rc = read_stdin_tin(ctx, a, "--tin -")) != EXIT_OK)
+				return rc;
+			a->opts[i].value = a->tin_stdin;
+		}
+	/* set CASE tin=- and hardship set FILING tin=- */
+	for (int i = 0; i < a->argc; i++)
+		if (strcmp(a->argv[i], "tin=-") == 0) {
+			if ((rc = read_stdin_tin(ctx, a, "tin=-")) != EXIT_OK)
+				return rc;
+			snprintf(a->tin_field, sizeof a->tin_field, "tin=%s",
+			    a->tin_stdin);
+			a->argv[i] = a->tin_field;
+		}
+	return EXIT_OK;
+}
+
 int
 cli_dispatch(struct cli_ctx *ctx, const struct cli_cmd *table, int argc,
     char **argv, struct cli_args *a)
@@ -295,7 +374,7 @@ cli_dispatch(struct cli_ctx *ctx, const struct cli_cmd *table, int argc,
 		    a->argv[sub->max_args], ctx->name, ctx->usage);
 		return EXIT_USAGE;
 	}
-	return EXIT_OK;
+	return resolve_stdin_tin(ctx, a);
 }
 
 /* A name the command's row does not declare is a programming error. */

@@ -287,7 +287,8 @@ static const struct cli_cmd commands[] = {
 	    "REASON... [options]",
 	  .summary = "open a targeted-review case",
 	  .help =
-	    "  --tin TIN             taxpayer id: 123456789, 12-3456789 or 123-45-6789\n"
+	    "  --tin TIN             taxpayer id: 123456789, 12-3456789 or 123-45-6789;\n"
+	    "                        - reads it from standard input (kept out of ps)\n"
 	    "  --npi NPI             10-digit NPI of the clinician (omit for a group)\n"
 	    "  --name NAME           clinician or group name\n"
 	    "  --year YEAR           performance year (2017 to next year)\n"
