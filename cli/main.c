@@ -26,6 +26,7 @@
 #include "lib/mr_case.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_nodump.h"
 #include "lib/mr_store.h"
 #include "lib/mr_view.h"
 #include "lib/mr_when.h"
@@ -1041,6 +1042,15 @@ main(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	/* Everything this process creates is private: PII lives here. */
 	umask(077);
+	/* And no core file spills the TINs and documents in its memory. */
+	{
+		struct mr_err err = { 0 };
+
+		if (mr_nodump(&err) == -1) {
+			fprintf(stderr, "mipsreview: %s\n", err.msg);
+			return EXIT_FAIL;
+		}
+	}
 	ctx.now = (long long)time(NULL);
 	if ((env = getenv("MIPSREVIEW_NOW")) != NULL && *env != '\0' &&
 	    parse_now(env, &ctx.now) == -1) {

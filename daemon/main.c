@@ -35,6 +35,7 @@
 #include "lib/mr_config.h"
 #include "lib/mr_file.h"
 #include "lib/mr_ical.h"
+#include "lib/mr_nodump.h"
 #include "lib/mr_store.h"
 
 #ifndef SYSCONFDIR
@@ -240,6 +241,9 @@ main(int argc, char **argv)
 	int ch, verbose = 0, daemonize = 0, check = 0, to_stderr;
 
 	umask(077);
+	/* TINs, feed tokens and the SMTP password live in this memory. */
+	if (mr_nodump(&err) == -1)
+		fatalx("%s", err.msg);
 	opt_config = DEFAULT_CONFIG;
 	while ((ch = getopt_long(argc, argv, "c:l:dp:nvh", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -13,6 +13,7 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_buf.c lib/mr_buf.h \
 	lib/mr_file.c lib/mr_file.h \
 	lib/mr_input.c lib/mr_input.h \
+	lib/mr_nodump.c lib/mr_nodump.h \
 	lib/mr_ident.c lib/mr_ident.h \
 	lib/mr_case.c lib/mr_case.h \
 	lib/mr_config.c lib/mr_config.h \
