@@ -165,6 +165,9 @@ cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 
 	o.force = cli_opt(a, "force") != NULL;
 	ui.path = a->argv[0];
+	if (format == NULL && strcmp(ui.path, "-") == 0)
+		return cli_usage(ctx, "standard input has no name to tell its "
+		    "format by: give --format csv|jsonl");
 	if (format != NULL ? mr_import_format_parse(format, &o.format) == -1 :
 	    format_from_name(ui.path, &o.format) == -1)
 		return cli_usage(ctx, format ? "format '%s': use csv or jsonl" :

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "lib/mr_file.h"
+#include "lib/mr_input.h"
 #include "lib/mr_reference.h"
 
 /* Packs are small (hundreds of facts); refuse to read a runaway file. */
@@ -21,14 +22,13 @@ static char *
 read_pack(struct cli_ctx *ctx, const char *path, size_t *len, int *rc)
 {
 	struct mr_err err = { 0 };
-	FILE *f = fopen(path, "rb");
+	FILE *f = NULL;
 	char *buf = NULL;
 	size_t n;
 
 	*rc = EXIT_FAIL;
-	if (f == NULL) {
-		mr_err_set(&err, errno == ENOENT ? MR_ENOTFOUND : MR_EFAIL,
-		    "%s: %s", path, strerror(errno));
+	/* A FIFO or a device would hang here or never end: regular files. */
+	if (mr_input_fopen(path, "reference pack", &f, &err) == -1) {
 		*rc = cli_fail(ctx, &err);
 		return NULL;
 	}

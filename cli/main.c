@@ -612,7 +612,7 @@ static const struct cli_cmd commands[] = {
 	  .opts = "format= skip-bad= force",
 	  .min_args = 1, .max_args = 1,
 	  .missing = "one FILE is expected",
-	  .usage = "FILE.csv|FILE.jsonl [--skip-bad REJECTS.csv] [--force] "
+	  .usage = "FILE.csv|FILE.jsonl|- [--skip-bad REJECTS.csv] [--force] "
 	    "[--format F]",
 	  .summary = "open many cases from a CSV or JSON Lines file",
 	  .help =

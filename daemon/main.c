@@ -35,6 +35,7 @@
 #include "lib/mr_config.h"
 #include "lib/mr_file.h"
 #include "lib/mr_ical.h"
+#include "lib/mr_input.h"
 #include "lib/mr_nodump.h"
 #include "lib/mr_store.h"
 
@@ -197,7 +198,8 @@ write_pidfile(const char *path)
 	FILE *fp;
 	long other;
 
-	if ((fp = fopen(path, "re")) != NULL) {
+	/* Regular files only: a FIFO planted as the pidfile would hang here. */
+	if (mr_input_fopen(path, "pidfile", &fp, &err) == 0) {
 		if (fscanf(fp, "%ld", &other) == 1 && other > 0 &&
 		    other != (long)getpid() && kill((pid_t)other, 0) == 0)
 			fatalx("pidfile %s: mipsreviewd already runs as process "

@@ -12,6 +12,7 @@
 #include "lib/mr_buf.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_input.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_when.h"
 
@@ -35,6 +36,10 @@ mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
 	srv->user = mr_config_get(cfg, MR_CFG_SMTP_USER);
 	srv->password_file = mr_config_get(cfg, MR_CFG_SMTP_PASSWORD_FILE);
 	srv->ca_file = mr_config_get(cfg, MR_CFG_SMTP_CA_FILE);
+	/* libcurl would wait forever on a FIFO named as the CA bundle. */
+	if (srv->ca_file != NULL &&
+	    mr_input_check(srv->ca_file, "smtp_ca_file", err) == -1)
+		return -1;
 	srv->starttls = tls == NULL || strcmp(tls, "never") != 0;
 	srv->timeout = (long)mr_config_int(cfg, MR_CFG_SMTP_TIMEOUT);
 	if (srv->timeout <= 0)

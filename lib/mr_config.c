@@ -9,6 +9,7 @@
 #include "lib/mr_buf.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_input.h"
 #include "lib/mr_when.h"
 
 #ifndef LOCALSTATEDIR
@@ -293,11 +294,11 @@ mr_config_load(const char *path, int missing_ok, struct mr_config **out,
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	if (path == NULL)
 		goto done;
-	if ((fp = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT && missing_ok)
+	/* A FIFO or a device would hang the start: regular files only. */
+	if (mr_input_fopen(path, "configuration", &fp, &why) == -1) {
+		if (why.code == MR_ENOTFOUND && missing_ok)
 			goto done;
-		mr_err_set(err, MR_EINVAL, "cannot read configuration '%s': %s",
-		    path, strerror(errno));
+		mr_err_set(err, MR_EINVAL, "%s", why.msg);
 		goto out;
 	}
 	if ((cfg->path = strdup(path)) == NULL) {

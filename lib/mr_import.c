@@ -17,6 +17,7 @@
 #include "lib/mr_case.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_import.h"
+#include "lib/mr_input.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
@@ -1141,19 +1142,18 @@ mr_import_file(struct mr_store *st, const char *path,
 
 	memset(stats, 0, sizeof *stats);
 	mr_when_iso_utc(mr_store_now(st), im.now, sizeof im.now);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		mr_err_set(err, errno == ENOENT ? MR_ENOTFOUND : MR_EFAIL,
-		    "cannot open '%s': %s", path, strerror(errno));
+	/* A FIFO or a device would hang the import: "-" is standard input. */
+	if (mr_input_fopen_stdin(path, "import file", &fp, err) == -1)
 		goto out;
-	}
-	if (fstat(fileno(fp), &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		mr_err_set(err, MR_EINVAL, "'%s' is not a regular file", path);
+	if (fstat(fileno(fp), &sb) == -1) {
+		mr_err_set(err, MR_EFAIL, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	/* Fewer, larger reads: the file is read once, front to back. */
 	(void)setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	im.total = sb.st_size;
-	guess = sb.st_size / GUESS_ROW_BYTES;
+	/* A pipe has no size: no progress bar, no guess. */
+	im.total = S_ISREG(sb.st_mode) ? sb.st_size : 0;
+	guess = im.total / GUESS_ROW_BYTES;
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
 		mr_err_set(err, MR_EFAIL, "SHA-256 is not available");

@@ -22,8 +22,9 @@ kind_of(mode_t m)
 	return "not a regular file";
 }
 
-int
-mr_input_open(const char *path, const char *what, int *fd, struct mr_err *err)
+static int
+input_open(const char *path, const char *what, int stdin_ok, int *fd,
+    struct mr_err *err)
 {
 	struct stat sb;
 	int f, flags;
@@ -40,7 +41,8 @@ mr_input_open(const char *path, const char *what, int *fd, struct mr_err *err)
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		mr_err_set(err, MR_EINVAL, "%s '%s' is %s: give a regular "
-		    "file", what, path, kind_of(sb.st_mode));
+		    "file%s", what, path, kind_of(sb.st_mode), stdin_ok ?
+		    ", or - to read standard input" : "");
 		goto fail;
 	}
 	/* A regular file never blocks; clear O_NONBLOCK all the same. */
@@ -54,18 +56,62 @@ fail:
 }
 
 int
-mr_input_fopen(const char *path, const char *what, FILE **fp,
+mr_input_open(const char *path, const char *what, int *fd, struct mr_err *err)
+{
+	return input_open(path, what, 0, fd, err);
+}
+
+static int
+input_fopen(const char *path, const char *what, int stdin_ok, FILE **fp,
     struct mr_err *err)
 {
 	int fd;
 
 	*fp = NULL;
-	if (mr_input_open(path, what, &fd, err) == -1)
+	if (input_open(path, what, stdin_ok, &fd, err) == -1)
 		return -1;
 	if ((*fp = fdopen(fd, "re")) == NULL) {
 		close(fd);
 		return mr_err_set(err, MR_EFAIL, "cannot read %s '%s': %s", what,
 		    path, strerror(errno));
 	}
+	return 0;
+}
+
+int
+mr_input_fopen(const char *path, const char *what, FILE **fp,
+    struct mr_err *err)
+{
+	return input_fopen(path, what, 0, fp, err);
+}
+
+int
+mr_input_fopen_stdin(const char *path, const char *what, FILE **fp,
+    struct mr_err *err)
+{
+	int fd;
+
+	if (strcmp(path, "-") != 0)
+		return input_fopen(path, what, 1, fp, err);
+	*fp = NULL;
+	if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
+		return mr_err_set(err, MR_EFAIL, "cannot read %s from standard "
+		    "input: %s", what, strerror(errno));
+	if ((*fp = fdopen(fd, "re")) == NULL) {
+		close(fd);
+		return mr_err_set(err, MR_EFAIL, "cannot read %s from standard "
+		    "input: %s", what, strerror(errno));
+	}
+	return 0;
+}
+
+int
+mr_input_check(const char *path, const char *what, struct mr_err *err)
+{
+	int fd;
+
+	if (mr_input_open(path, what, &fd, err) == -1)
+		return -1;
+	close(fd);
 	return 0;
 }

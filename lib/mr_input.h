@@ -24,5 +24,16 @@ int	mr_input_open(const char *path, const char *what, int *fd,
 /* The same, as a stdio stream ("re"). */
 int	mr_input_fopen(const char *path, const char *what, FILE **,
 	    struct mr_err *);
+/*
+ * The same, except that "-" is standard input (a pipe is fine there: the
+ * person asked for it); the stream is a duplicate, fclose() it as usual.
+ */
+int	mr_input_fopen_stdin(const char *path, const char *what, FILE **,
+	    struct mr_err *);
+/*
+ * Check, without reading, that path is a regular file one can open: for
+ * a file another library reads by name (a CA bundle given to libcurl).
+ */
+int	mr_input_check(const char *path, const char *what, struct mr_err *);
 
 #endif /* MR_INPUT_H */

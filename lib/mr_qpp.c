@@ -11,6 +11,7 @@
 #include "lib/mr_config.h"
 #include "lib/mr_curl.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_input.h"
 #include "lib/mr_qpp.h"
 
 struct mr_qpp_client {
@@ -42,6 +43,10 @@ mr_qpp_settings_from_config(const struct mr_config *cfg,
 	    mr_config_get(cfg, MR_CFG_QPP_API_URL), err) == -1 ||
 	    copy_setting(s->ca_file, sizeof s->ca_file, "qpp_ca_file",
 	    mr_config_get(cfg, MR_CFG_QPP_CA_FILE), err) == -1)
+		return -1;
+	/* libcurl would wait forever on a FIFO named as the CA bundle. */
+	if (s->ca_file[0] != '\0' &&
+	    mr_input_check(s->ca_file, "qpp_ca_file", err) == -1)
 		return -1;
 	if (strncasecmp(s->base_url, "https://", 8) != 0)
 		return mr_err_set(err, MR_EINVAL, "qpp_api_url '%s': https:// is "
