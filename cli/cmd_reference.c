@@ -209,17 +209,26 @@ cmd_reference_list(struct cli_ctx *ctx, struct cli_args *a)
 		    "facts", facts));
 	if (json_array_size(packs) == 0)
 		printf("Reference data: as shipped with this release\n");
-	json_array_foreach(packs, i, o)
-		printf("Pack %lld: %s, %s, sha256 %s, applied %s by %s (%lld "
-		    "changed, %lld conflicts)\n",
+	json_array_foreach(packs, i, o) {
+		const char *names = json_string_value(json_object_get(o,
+		    "conflict_names"));
+
+		printf("Pack %lld: %s, %s, sha256 %s, %s, applied %s by %s "
+		    "(%lld changed, %lld conflicts%s%s)\n",
 		    (long long)json_integer_value(json_object_get(o, "id")),
 		    json_string_value(json_object_get(o, "date")),
 		    json_string_value(json_object_get(o, "publisher")),
 		    json_string_value(json_object_get(o, "digest")),
+		    strcmp(json_string_value(json_object_get(o, "origin")),
+		    "release") == 0 ? "shipped with a release" :
+		    "imported by the office",
 		    json_string_value(json_object_get(o, "applied_at")),
 		    json_string_value(json_object_get(o, "applied_by")),
 		    (long long)json_integer_value(json_object_get(o, "changed")),
-		    (long long)json_integer_value(json_object_get(o, "conflicts")));
+		    (long long)json_integer_value(json_object_get(o, "conflicts")),
+		    names && *names ? ", the office's kept: " : "",
+		    names ? names : "");
+	}
 	printf("\n%-20s %-4s %-50s %-10s %s\n", "KIND", "YEAR", "FACT",
 	    "CHECKED", "SOURCE");
 	json_array_foreach(facts, i, o)

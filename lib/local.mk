@@ -49,9 +49,16 @@ MR_LIBS += $(CSV_LIBS)
 lib_libmipsreview_a_SOURCES += lib/mr_reference.c lib/mr_reference.h
 # staff accounts: roles, TIN scope, passwords, API tokens, sessions
 lib_libmipsreview_a_SOURCES += lib/mr_user.c lib/mr_user.h lib/mr_dl_argon2.c
-nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c
-BUILT_SOURCES += lib/sql_embed.c
-CLEANFILES += lib/sql_embed.c
+nodist_lib_libmipsreview_a_SOURCES = lib/sql_embed.c lib/reference_embed.c
+BUILT_SOURCES += lib/sql_embed.c lib/reference_embed.c
+CLEANFILES += lib/sql_embed.c lib/reference_embed.c
+# The release's reference facts, applied as a reference pack (mr_reference).
+lib/reference_embed.c: $(srcdir)/sql/reference.json $(srcdir)/build-aux/embed-reference.sh
+	$(AM_V_GEN)$(MKDIR_P) lib && \
+	$(SHELL) $(srcdir)/build-aux/embed-reference.sh \
+	    $(srcdir)/sql/reference.json >$@-t && \
+	mv -f $@-t $@
+EXTRA_DIST += sql/reference.json build-aux/embed-reference.sh
 lib/sql_embed.c: $(SQL_FILES) $(srcdir)/build-aux/embed-sql.sh
 	$(AM_V_GEN)$(MKDIR_P) lib && \
 	$(SHELL) $(srcdir)/build-aux/embed-sql.sh $(srcdir) $(SQL_FILES) >$@-t && \

@@ -243,7 +243,8 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 			return fail_fact(err, i, f, "'year' (a performance "
 			    "year, a number) is missing%s", "");
 		if (json_integer_value(v) < MR_YEAR_FIRST ||
-		    json_integer_value(v) > mr_year_last((time_t)now)) {
+		    (now >= 0 && json_integer_value(v) >
+		    mr_year_last((time_t)now))) {
 			snprintf(f->key, sizeof f->key, "%s %lld", f->kind,
 			    (long long)json_integer_value(v));
 			return fail_fact(err, i, f, "performance years run from "
@@ -581,7 +582,7 @@ static const char *const upsert_sql[] = {
 
 static int
 apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
-    struct mr_reference_result *res, struct mr_err *err)
+    struct mr_reference_result *res, int *changed, struct mr_err *err)
 {
 	sqlite3_stmt *q = NULL, *u = NULL;
 	int rc = -1, step;
@@ -603,6 +604,7 @@ apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
 			    res->conflict_names - len, "%sPY%d %s '%s' (window "
 			    "%lld)", len ? "; " : "", f->year, f->window_kind,
 			    f->name, (long long)sqlite3_column_int64(q, 0));
+		*changed = 0;
 		rc = 0;
 		goto out;
 	}
@@ -638,7 +640,7 @@ apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
 		mr_store_dberr(st, err, "writing a window");
 		goto out;
 	}
-	res->changed += sqlite3_changes(mr_store_db(st)) > 0;
+	*changed = sqlite3_changes(mr_store_db(st)) > 0;
 	rc = 0;
 out:
 	sqlite3_finalize(q);
@@ -648,13 +650,13 @@ out:
 
 static int
 apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
-    struct mr_reference_result *res, struct mr_err *err)
+    struct mr_reference_result *res, int *changed, struct mr_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = -1, which;
 
 	if (strcmp(f->kind, "window") == 0)
-		return apply_window(st, f, now_iso, res, err);
+		return apply_window(st, f, now_iso, res, changed, err);
 	which = strcmp(f->kind, "program-year") == 0 ? 0 :
 	    strcmp(f->kind, "weights") == 0 ? 1 :
 	    strcmp(f->kind, "auto-reweight") == 0 ? 2 :
@@ -709,7 +711,7 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 		mr_store_dberr(st, err, "writing reference data");
 		goto out;
 	}
-	res->changed += sqlite3_changes(mr_store_db(st)) > 0;
+	*changed = sqlite3_changes(mr_store_db(st)) > 0;
 	rc = 0;
 out:
 	sqlite3_finalize(s);
@@ -729,22 +731,110 @@ sha256_hex(const char *data, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-int
-mr_reference_import(struct mr_store *st, const char *data, size_t len,
-    const char *origin, struct mr_reference_result *res, struct mr_err *err)
+/* Add a conflict to the result's list of names. */
+static void
+conflict_add(struct mr_reference_result *res, const char *name)
+{
+	size_t len = strlen(res->conflict_names);
+
+	res->conflicts++;
+	if (len < sizeof res->conflict_names - 1)
+		snprintf(res->conflict_names + len, sizeof res->conflict_names -
+		    len, "%s%s", len ? "; " : "", name);
+}
+
+/* *yes = 1 when an office pack added or changed the fact. */
+static int
+office_fact(struct mr_store *st, const char *key, int *yes, struct mr_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int step;
+
+	if (mr_store_prepare(st, "SELECT 1 FROM reference_office WHERE fact = ?",
+	    &s, err) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return mr_store_dberr(st, err, "reading the office's facts");
+	*yes = step == SQLITE_ROW;
+	return 0;
+}
+
+/*
+ * Apply one fact.  A release leaves a fact an office pack added or changed
+ * as it is when its own value differs (a conflict); an office pack marks
+ * the facts it adds or changes as the office's.
+ */
+static int
+apply_one(struct mr_store *st, const struct fact *f, const char *now_iso,
+    int release, int64_t pack_id, struct mr_reference_result *res,
+    struct mr_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int theirs = 0, changed = 0, rc = -1;
+
+	if (release && office_fact(st, f->key, &theirs, err) == -1)
+		return -1;
+	if (theirs && mr_store_exec(st, "SAVEPOINT fact", err) == -1)
+		return -1;
+	if (apply_fact(st, f, now_iso, res, &changed, err) == -1)
+		goto out;
+	if (theirs && changed) {
+		if (mr_store_exec(st, "ROLLBACK TO fact", err) == -1)
+			goto out;
+		conflict_add(res, f->key);
+		changed = 0;
+	}
+	res->changed += changed;
+	if (!release && changed) {
+		if (mr_store_prepare(st, "INSERT INTO reference_office (fact, "
+		    "pack_id) VALUES (?1, ?2) ON CONFLICT (fact) DO UPDATE SET "
+		    "pack_id = ?2", &s, err) == -1)
+			goto out;
+		sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, pack_id);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			mr_store_dberr(st, err, "recording the office's facts");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	if (theirs && mr_store_exec(st, "RELEASE fact", rc == 0 ? err : NULL) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * Validate and apply a pack whose SHA-256 is digest (NULL: computed).  A
+ * release's pack is bounded by no clock (it ships the years it knows), is
+ * recorded as the release's, and is not audited: the audit trail records
+ * what people did, and the pack's record says what the release brought.
+ */
+static int
+reference_apply(struct mr_store *st, const char *data, size_t len,
+    const char *origin, const char *digest, struct mr_reference_result *res,
+    struct mr_err *err)
 {
 	struct pack p;
 	sqlite3_stmt *s = NULL;
 	char now_iso[32], *after = NULL;
 	json_t *audit;
-	int rc = -1, step, began = 0;
+	int rc = -1, step, began = 0, release = strcmp(origin, "release") == 0;
 
 	memset(res, 0, sizeof *res);
-	if (pack_parse(data, len, (long long)mr_store_now(st), &p, err) == -1)
+	if (pack_parse(data, len, release ? -1 : (long long)mr_store_now(st),
+	    &p, err) == -1)
 		return -1;
 	res->facts = (int)p.n;
 	snprintf(res->date, sizeof res->date, "%s", p.date);
-	sha256_hex(data, len, res->digest);
+	if (digest != NULL)
+		snprintf(res->digest, sizeof res->digest, "%s", digest);
+	else
+		sha256_hex(data, len, res->digest);
 	mr_when_iso_utc(mr_store_now(st), now_iso, sizeof now_iso);
 	if (mr_store_begin(st, err) == -1)
 		goto out;
@@ -765,12 +855,10 @@ mr_reference_import(struct mr_store *st, const char *data, size_t len,
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	for (size_t i = 0; i < p.n; i++)
-		if (apply_fact(st, &p.facts[i], now_iso, res, err) == -1)
-			goto out;
+	/* The pack's record first: the office's facts name it. */
 	if (mr_store_prepare(st, "INSERT INTO reference_pack (digest, "
 	    "pack_date, publisher, origin, facts, changed, conflicts, "
-	    "applied_at, applied_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "applied_at, applied_by) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?)",
 	    &s, err) == -1)
 		goto out;
 	sqlite3_bind_text(s, 1, res->digest, -1, SQLITE_STATIC);
@@ -778,29 +866,51 @@ mr_reference_import(struct mr_store *st, const char *data, size_t len,
 	sqlite3_bind_text(s, 3, p.publisher, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, origin, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, res->facts);
-	sqlite3_bind_int(s, 6, res->changed);
-	sqlite3_bind_int(s, 7, res->conflicts);
-	sqlite3_bind_text(s, 8, now_iso, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, mr_store_actor(st), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, now_iso, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, release ? PACKAGE_STRING : mr_store_actor(st),
+	    -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "recording the pack");
 		goto out;
 	}
 	res->pack_id = sqlite3_last_insert_rowid(mr_store_db(st));
-	audit = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:s}",
-	    "digest", res->digest, "date", p.date, "publisher", p.publisher,
-	    "facts", res->facts, "changed", res->changed, "conflicts",
-	    res->conflicts, "conflicting_windows", res->conflict_names);
-	after = audit ? json_dumps(audit, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(audit);
-	if (after == NULL) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
+	sqlite3_finalize(s);
+	s = NULL;
+	for (size_t i = 0; i < p.n; i++)
+		if (apply_one(st, &p.facts[i], now_iso, release, res->pack_id,
+		    res, err) == -1)
+			goto out;
+	if (mr_store_prepare(st, "UPDATE reference_pack SET changed = ?, "
+	    "conflicts = ?, conflict_names = ? WHERE id = ?", &s, err) == -1)
+		goto out;
+	sqlite3_bind_int(s, 1, res->changed);
+	sqlite3_bind_int(s, 2, res->conflicts);
+	sqlite3_bind_text(s, 3, res->conflict_names, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, res->pack_id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "recording the pack");
 		goto out;
 	}
-	if (mr_audit_append(st, "reference", res->pack_id, "import", NULL,
-	    after, err) == -1 || mr_store_commit(st, err) == -1)
-		goto out;
+	if (!release) {
+		audit = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:s}",
+		    "digest", res->digest, "date", p.date, "publisher",
+		    p.publisher, "facts", res->facts, "changed", res->changed,
+		    "conflicts", res->conflicts, "conflicting_windows",
+		    res->conflict_names);
+		after = audit ? json_dumps(audit, JSON_COMPACT |
+		    JSON_SORT_KEYS) : NULL;
+		json_decref(audit);
+		if (after == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		if (mr_audit_append(st, "reference", res->pack_id, "import",
+		    NULL, after, err) == -1)
+			goto out;
+	}
 	began = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(s);
@@ -809,6 +919,45 @@ out:
 	free(after);
 	pack_free(&p);
 	return rc;
+}
+
+int
+mr_reference_import(struct mr_store *st, const char *data, size_t len,
+    const char *origin, struct mr_reference_result *res, struct mr_err *err)
+{
+	return reference_apply(st, data, len, origin, NULL, res, err);
+}
+
+int
+mr_reference_release_apply(struct mr_store *st, struct mr_err *err)
+{
+	struct mr_reference_result res;
+	sqlite3_stmt *s = NULL;
+	int step;
+
+	/* Every opening asks; only the first after an upgrade applies. */
+	if (mr_store_prepare(st, "SELECT 1 FROM reference_pack WHERE digest = ?",
+	    &s, err) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, mr_reference_release_digest, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (step == SQLITE_ROW)
+		return 0;
+	if (step != SQLITE_DONE)
+		return mr_store_dberr(st, err, "reading reference packs");
+	if (reference_apply(st, mr_reference_release_pack,
+	    mr_reference_release_len, "release", mr_reference_release_digest,
+	    &res, err) == -1) {
+		char msg[sizeof err->msg];
+
+		if (err == NULL)
+			return -1;
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return mr_err_set(err, err->code, "applying this release's "
+		    "reference data: %s", msg);
+	}
+	return 0;
 }
 
 static json_t *
@@ -955,10 +1104,12 @@ mr_reference_packs(struct mr_store *st, struct mr_err *err)
 
 	if (a == NULL || mr_store_prepare(st, "SELECT id, pack_date, digest, "
 	    "publisher, origin, facts, changed, conflicts, applied_at, "
-	    "applied_by FROM reference_pack ORDER BY id", &s, err) == -1)
+	    "applied_by, conflict_names FROM reference_pack ORDER BY id", &s,
+	    err) == -1)
 		goto fail;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s}",
+		o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, "
+		    "s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "date", mr_store_col_text(s, 1),
 		    "digest", mr_store_col_text(s, 2),
@@ -968,7 +1119,8 @@ mr_reference_packs(struct mr_store *st, struct mr_err *err)
 		    "changed", sqlite3_column_int(s, 6),
 		    "conflicts", sqlite3_column_int(s, 7),
 		    "applied_at", mr_store_col_text(s, 8),
-		    "applied_by", mr_store_col_text(s, 9));
+		    "applied_by", mr_store_col_text(s, 9),
+		    "conflict_names", mr_store_col_text(s, 10));
 		if (o == NULL || json_array_append_new(a, o) == -1) {
 			mr_err_set(err, MR_EFAIL, "out of memory");
 			goto fail;

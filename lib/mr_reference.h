@@ -12,6 +12,7 @@
  * Importing one validates it whole before writing anything, applies it in
  * one transaction, never overwrites a window the office entered or edited
  * (a conflict, reported), records the pack's date and SHA-256 and audits it.
+ * The release's own facts are such a pack too, applied the same way.
  */
 #ifndef MR_REFERENCE_H
 #define MR_REFERENCE_H
@@ -49,6 +50,20 @@ int	mr_reference_validate(const char *data, size_t len, long long now,
 /* Validate and apply a pack; origin is "office" or "release". */
 int	mr_reference_import(struct mr_store *, const char *data, size_t len,
 	    const char *origin, struct mr_reference_result *, struct mr_err *);
+/*
+ * The reference pack this release ships (sql/reference.json, embedded at
+ * build time by build-aux/embed-reference.sh) and its SHA-256 in hex.
+ */
+extern const char mr_reference_release_pack[];
+extern const size_t mr_reference_release_len;
+extern const char mr_reference_release_digest[];
+/*
+ * Apply the release's pack unless this database has it already, through
+ * the same path as an office's pack (origin "release"): what the office
+ * entered or edited stays, and each conflict is recorded with the pack.
+ * mr_store_open() calls it on every writable opening.
+ */
+int	mr_reference_release_apply(struct mr_store *, struct mr_err *);
 /*
  * The current reference facts as a pack (the windows the office entered
  * or edited are its own, not reference facts, and are left out); year 0

@@ -13,6 +13,7 @@
 
 #include "lib/mr_migrate.h"
 #include "lib/mr_place.h"
+#include "lib/mr_reference.h"
 #include "lib/mr_store.h"
 
 /* PRAGMA application_id: "MIPS", so another program's SQLite file is refused. */
@@ -419,6 +420,12 @@ opened:
 	if (mr_store_exec(st, "PRAGMA synchronous = FULL", err) == -1)
 		goto fail;
 	if (store_migrate(st, create, err) == -1)
+		goto fail;
+	/* The release's reference facts arrive as a reference pack, the
+	 * same path an office's update takes (mr_reference); a read-only
+	 * opening leaves that to the next writer. */
+	if (create && access(path, W_OK) == 0 &&
+	    mr_reference_release_apply(st, err) == -1)
 		goto fail;
 	*out = st;
 	return 0;

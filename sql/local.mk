@@ -34,3 +34,5 @@ SQL_FILES += sql/015_checklist_one_of.sql
 SQL_FILES += sql/016_accounts.sql
 # -- cases without a deadline counted and listed from indexes
 SQL_FILES += sql/017_undated_index.sql
+# -- the release's reference data applied as a reference pack
+SQL_FILES += sql/018_reference_release.sql

@@ -18,7 +18,8 @@ E2E_TESTS += tests/e2e/evidence.sh
 # hardship and what-if
 E2E_TESTS += tests/e2e/hardship.sh tests/e2e/whatif.sh
 # performance years and reference data
-E2E_TESTS += tests/e2e/years.sh tests/e2e/reference.sh tests/e2e/due_undated.sh
+E2E_TESTS += tests/e2e/years.sh tests/e2e/reference.sh tests/e2e/due_undated.sh \
+	tests/e2e/reference_upgrade.sh
 # calendar export and feeds
 E2E_TESTS += tests/e2e/calendar.sh tests/e2e/feed.sh
 check_PROGRAMS += tests/e2e/ical-check

@@ -4,6 +4,20 @@
 export MIPSREVIEW_NOW=2026-11-30T15:00:00Z
 . "$top_srcdir/tests/e2e/lib.sh"
 
+# The release's facts are a reference pack, applied as an office's would be.
+shipped="$top_srcdir/sql/reference.json"
+ok "list" "$MR" reference list --year 2026
+expect_match "the release's pack is recorded, by its SHA-256" "$(cat "$T/out")" \
+	"^Pack 1: 2026-11-30, mipsreview release: .*, sha256 $(sha256sum <"$shipped" | cut -d' ' -f1), shipped with a release, .*\(0 changed, 0 conflicts\)$"
+ok "export of a fresh database" "$MR" reference export -o "$T/fresh.json"
+expect_eq "the export is the shipped pack, fact for fact" "$(/usr/bin/python3 -c 'import json,sys
+a = json.load(open(sys.argv[1]))["facts"]; b = json.load(open(sys.argv[2]))["facts"]
+num = lambda v: float(v) if type(v) in (int, float) else v
+key = lambda f: json.dumps({k: num(v) for k, v in f.items()}, sort_keys=True)
+print(len(a), len(b), sorted(map(key, a)) == sorted(map(key, b)))' "$T/fresh.json" "$shipped")" \
+	"$(grep -c '"kind":' "$shipped") $(grep -c '"kind":' "$shipped") True"
+ok "the shipped pack imported" "$MR" reference import "$shipped"
+expect_match "is the release's, applied before" "$(cat "$T/out")" "was applied before \(pack 1\)"
 ok "list" "$MR" reference list --year 2026
 expect_match "PY2026 threshold, verified, sourced" "$(cat "$T/out")" "^program-year +2026 threshold 75.* verified +patient360.com"
 ok "list --json" "$MR" reference list --json --kind weights
@@ -84,7 +98,7 @@ ok "window list" "$MR" window list --json --year 2026
 expect_eq "the office's deadline stands" "$(/usr/bin/python3 -c 'import json,sys
 print([w["deadline"]["closes_at"] for w in json.load(sys.stdin) if w["name"] == "PY2026 EUC application"][0])' <"$T/out")" 2027-01-16T01:00:00Z
 ok "list shows the pack" "$MR" reference list --year 2027
-expect_match "pack recorded" "$(cat "$T/out")" "^Pack 1: 2026-12-01, Example Practice compliance, sha256 [0-9a-f]{64}"
+expect_match "pack recorded" "$(cat "$T/out")" "^Pack 2: 2026-12-01, Example Practice compliance, sha256 [0-9a-f]{64}, imported by the office"
 expect_match "PY2027 threshold" "$(cat "$T/out")" "^program-year +2027 threshold 75"
 ok "again" "$MR" reference import "$T/update.json"
 expect_match "applied before" "$(cat "$T/out")" "applied before"

@@ -5,6 +5,7 @@
 
 #include "tests/unit/unit.h"
 #include "lib/mr_migrate.h"
+#include "lib/mr_reference.h"
 
 static void
 test_new_database_is_private_and_current(void **state)
@@ -161,6 +162,126 @@ test_nested_rollback_undoes_everything(void **state)
 	sqlite3_finalize(stmt);
 }
 
+/* A text of one row of SQL, into buf. */
+static const char *
+sql_text(struct mr_store *st, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *stmt;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(st), sql, -1, &stmt,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return buf;
+}
+
+/* A new database holds the release's pack, recorded once as the release's. */
+static void
+test_release_pack_is_applied_once(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_store *st = NULL;
+	struct mr_err err = { 0 };
+	char buf[128];
+
+	assert_string_equal(sql_text(u->st, "SELECT origin || ' ' || digest || "
+	    "' ' || count(*) FROM reference_pack", buf, sizeof buf), buf);
+	assert_non_null(strstr(buf, "release "));
+	assert_non_null(strstr(buf, mr_reference_release_digest));
+	assert_int_equal(buf[strlen(buf) - 1], '1');
+	/* Opening again finds it recorded: nothing is applied twice. */
+	assert_int_equal(mr_store_open(u->path, &st, &err), 0);
+	assert_string_equal(sql_text(st, "SELECT count(*) FROM reference_pack",
+	    buf, sizeof buf), "1");
+	mr_store_close(st);
+}
+
+#define PACK_HEAD "{\"format\": \"mipsreview-reference\", \"version\": 1, "
+
+/*
+ * A newer release never overwrites what the office entered or edited: a
+ * fact its pack changed and a window it edited stay, each a conflict
+ * recorded with the release's pack; what the office did not touch is
+ * updated and what is new is added.
+ */
+static void
+test_newer_release_keeps_the_office_facts(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_reference_result res;
+	struct mr_err err = { 0 };
+	char buf[512];
+	static const char office[] = PACK_HEAD "\"date\": \"2026-12-01\", "
+	    "\"publisher\": \"Example Practice\", \"facts\": [{\"kind\": "
+	    "\"program-year\", \"year\": 2025, \"payment_year\": 2027, "
+	    "\"performance_threshold\": 80, \"exceptional_threshold\": null, "
+	    "\"max_adjustment_pct\": 9, \"source\": \"office copy\", "
+	    "\"verified\": true}]}";
+	static const char newer[] = PACK_HEAD "\"date\": \"2027-01-15\", "
+	    "\"publisher\": \"a newer release\", \"facts\": ["
+	    "{\"kind\": \"program-year\", \"year\": 2025, \"payment_year\": "
+	    "2027, \"performance_threshold\": 75, \"exceptional_threshold\": "
+	    "null, \"max_adjustment_pct\": 9, \"source\": \"CY 2025 PFS final "
+	    "rule\", \"verified\": true}, "
+	    "{\"kind\": \"program-year\", \"year\": 2026, \"payment_year\": "
+	    "2028, \"performance_threshold\": 75, \"exceptional_threshold\": "
+	    "null, \"max_adjustment_pct\": 9, \"source\": \"CY 2026 PFS final "
+	    "rule\", \"verified\": true}, "
+	    "{\"kind\": \"window\", \"year\": 2026, \"window_kind\": "
+	    "\"euc-hardship\", \"name\": \"PY2026 EUC application\", "
+	    "\"opens_at\": null, \"closes_at\": \"2027-01-02T01:00:00Z\", "
+	    "\"zone\": \"America/New_York\", \"source\": \"CMS\", "
+	    "\"verified\": true}, "
+	    "{\"kind\": \"window\", \"year\": 2025, \"window_kind\": "
+	    "\"targeted-review\", \"name\": \"PY2025 targeted review\", "
+	    "\"opens_at\": null, \"closes_at\": \"2026-10-10T00:00:00Z\", "
+	    "\"zone\": \"America/New_York\", \"source\": \"CMS\", "
+	    "\"verified\": true}]}";
+
+	assert_int_equal(mr_reference_import(u->st, office, sizeof office - 1,
+	    "office", &res, &err), 0);
+	assert_int_equal(res.changed, 1);
+	assert_int_equal(mr_store_exec(u->st, "UPDATE review_window SET "
+	    "closes_at = closes_at + 86400, origin = 'office', revision = "
+	    "revision + 1 WHERE name = 'PY2026 EUC application'", &err), 0);
+	sql_text(u->st, "SELECT closes_at FROM review_window WHERE name = "
+	    "'PY2026 EUC application'", buf, sizeof buf);
+
+	assert_int_equal(mr_reference_import(u->st, newer, sizeof newer - 1,
+	    "release", &res, &err), 0);
+	assert_int_equal(res.changed, 2);	/* PY2026's source, the new window */
+	assert_int_equal(res.conflicts, 2);
+	assert_non_null(strstr(res.conflict_names, "program-year 2025"));
+	assert_non_null(strstr(res.conflict_names,
+	    "PY2026 euc-hardship 'PY2026 EUC application'"));
+	/* The office's threshold and deadline stand. */
+	{
+		char closes[sizeof buf];
+
+		snprintf(closes, sizeof closes, "%s", buf);
+		assert_string_equal(sql_text(u->st, "SELECT closes_at FROM "
+		    "review_window WHERE name = 'PY2026 EUC application'", buf,
+		    sizeof buf), closes);
+	}
+	assert_string_equal(sql_text(u->st, "SELECT performance_threshold || "
+	    "' ' || source FROM program_year WHERE performance_year = 2025",
+	    buf, sizeof buf), "80.0 office copy");
+	assert_string_equal(sql_text(u->st, "SELECT source FROM program_year "
+	    "WHERE performance_year = 2026", buf, sizeof buf),
+	    "CY 2026 PFS final rule");
+	assert_string_equal(sql_text(u->st, "SELECT count(*) FROM review_window "
+	    "WHERE name = 'PY2025 targeted review' AND origin = 'reference'",
+	    buf, sizeof buf), "1");
+	/* The conflicts are recorded with the release's pack. */
+	sql_text(u->st, "SELECT origin || ': ' || conflicts || ': ' || "
+	    "conflict_names FROM reference_pack ORDER BY id DESC LIMIT 1", buf,
+	    sizeof buf);
+	assert_non_null(strstr(buf, "release: 2: "));
+	assert_non_null(strstr(buf, "program-year 2025"));
+}
+
 int
 main(void)
 {
@@ -179,6 +300,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_garbage_file_is_refused,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_nested_rollback_undoes_everything,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_release_pack_is_applied_once,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_newer_release_keeps_the_office_facts,
 		    unit_db_setup, unit_db_teardown),
 	};
 
