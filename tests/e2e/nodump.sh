@@ -17,12 +17,18 @@ fi
 mkdir "$T/cores" "$T/control"
 chmod 777 "$T/cores" "$T/control"
 
-# wait_exec PID: until PID runs mipsreview (not the shell that forked it).
+# wait_exec PID: until PID runs mipsreview (not the shell that forked it)
+# and has reached its read of the TIN from standard input, which comes
+# after the start-up that turns dumps off: a loaded machine can take a
+# while between exec and main.
 wait_exec() {
 	n=0
-	while [ $n -lt 200 ]; do
+	while [ $n -lt 400 ]; do
 		case $(tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | head -n 1) in
-		*/mipsreview) return 0 ;; esac
+		*/mipsreview)
+			case $(cat "/proc/$1/wchan" 2>/dev/null) in
+			*pipe_read*) return 0 ;; esac ;;
+		esac
 		n=$((n + 1)); sleep 0.05
 	done
 	return 1
