@@ -207,6 +207,8 @@ CLI_COMMAND(cmd_feed_list);
 CLI_COMMAND(cmd_feed_revoke);
 CLI_COMMAND(cmd_alerts_send);
 CLI_COMMAND(cmd_alerts_list);
+CLI_COMMAND(cmd_alerts_ack);
+CLI_COMMAND(cmd_alerts_status);
 CLI_COMMAND(cmd_import);
 CLI_COMMAND(cmd_lookup);
 CLI_COMMAND(cmd_grounds);

@@ -1,6 +1,7 @@
 /*
- * mipsreview alerts: send the reminders that are due (for cron), or list
- * the ledger of what was sent.  The planner and the ledger are lib/mr_alert;
+ * mipsreview alerts: send the reminders that are due (for cron), list
+ * the ledger of what was sent, acknowledge a deadline, and show each open
+ * deadline's alert state.  The planner and the ledger are lib/mr_alert;
  * the daemon runs the same planner (daemon/sched.c).
  */
 #include "config.h"
@@ -12,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/render.h"
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_config.h"
 #include "lib/mr_deadline.h"
@@ -34,6 +36,7 @@ load_settings(struct cli_ctx *ctx, struct mr_config **cfg,
 struct out {
 	struct cli_ctx	*ctx;
 	json_t		*array;		/* --json */
+	struct mr_err	 err;		/* a failure inside a callback */
 };
 
 /* A name for one terminal line: control characters shown as spaces. */
@@ -93,7 +96,7 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_alert_totals tot;
 	struct mr_err err = { 0 };
 	struct mr_when when;
-	struct out o = { ctx, NULL };
+	struct out o = { ctx, NULL, { 0 } };
 	const char *now_text = cli_opt(a, "now");
 	int rc, dry = cli_opt(a, "dry-run") != NULL;
 
@@ -189,7 +192,7 @@ int
 cmd_alerts_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_err err = { 0 };
-	struct out o = { ctx, NULL };
+	struct out o = { ctx, NULL, { 0 } };
 
 	(void)a;
 	if (ctx->json && (cli_view(ctx) == NULL ||
@@ -201,6 +204,95 @@ cmd_alerts_list(struct cli_ctx *ctx, struct cli_args *a)
 	if (mr_alert_ledger_each(ctx->st, list_entry, &o, &err) == -1) {
 		json_decref(o.array);
 		return cli_fail(ctx, &err);
+	}
+	return o.array != NULL ? cli_print_json(o.array) : EXIT_OK;
+}
+
+int
+cmd_alerts_ack(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_alert_ack ack;
+	struct mr_err err = { 0 };
+	const char *filing = cli_opt(a, "hardship"), *what;
+	char when[48], note[MR_ALERT_ACK_NOTE_MAX + 1];
+	long long id;
+	int rc;
+
+	if ((filing == NULL) == (a->argc == 0))
+		return cli_usage(ctx, "give either a CASE id or --hardship "
+		    "FILING, not both");
+	what = filing != NULL ? "hardship" : "case";
+	if ((rc = cli_parse_id(ctx, filing != NULL ? "hardship filing" : "case",
+	    filing != NULL ? filing : a->argv[0], &id)) != EXIT_OK)
+		return rc;
+	if (mr_alert_ack_add(ctx->st, what, id, cli_opt(a, "note"), &ack,
+	    &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ctx->json)
+		return cli_print_json(cli_view(ctx) ? mr_view_alert_ack(ctx->view,
+		    &ack) : NULL);
+	mr_when_iso_utc(ack.closes_at, when, sizeof when);
+	printable(ack.note, note, sizeof note);
+	printf("%s %lld: the deadline %s is acknowledged by %s at %s%s%s; "
+	    "reminders to its owner stop until the deadline moves or the %s "
+	    "changes state\n", what, id, when, ack.acked_by, ack.acked_at,
+	    note[0] ? " - " : "", note, what);
+	return EXIT_OK;
+}
+
+/* One open deadline, its last reminder and acknowledgement. */
+static int
+status_item(const struct mr_deadline_item *it, void *arg)
+{
+	struct out *o = arg;
+	struct mr_alert_ack ack;
+	struct mr_err err = { 0 };
+	char sent_at[32], label[32] = "-", when[48], name[120], acked[300];
+	long long offset = 0;
+	int found_ack, found_sent;
+
+	if (mr_alert_ack_find(o->ctx->st, it, &ack, &found_ack, &err) == -1 ||
+	    mr_alert_ledger_last_sent(o->ctx->st, it, &offset, sent_at,
+	    sizeof sent_at, &found_sent, &err) == -1) {
+		o->err = err;
+		return 1;
+	}
+	if (o->array != NULL)
+		return json_array_append_new(o->array, mr_view_alert_status(
+		    o->ctx->view, it, found_ack ? &ack : NULL, offset,
+		    found_sent ? sent_at : NULL)) == 0 ? 0 : 1;
+	if (found_sent)
+		mr_alert_offset_label(offset, label, sizeof label);
+	render_short_time(it->closes_at, it->zone, when, sizeof when);
+	printable(it->name, name, sizeof name);
+	if (found_ack)
+		snprintf(acked, sizeof acked, "by %s at %s", ack.acked_by,
+		    ack.acked_at);
+	else
+		snprintf(acked, sizeof acked, "no");
+	printf("%-8s %-4lld %-22s %-24.24s %-4s %-20s %s\n", it->what,
+	    (long long)it->id, when, name, label, found_sent ? sent_at : "-",
+	    acked);
+	return 0;
+}
+
+int
+cmd_alerts_status(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_err err = { 0 };
+	struct out o = { ctx, NULL, { 0 } };
+
+	(void)a;
+	if (ctx->json && (cli_view(ctx) == NULL ||
+	    (o.array = json_array()) == NULL))
+		return cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
+	if (o.array == NULL)
+		printf("%-8s %-4s %-22s %-24s %-4s %-20s %s\n", "WHAT", "ID",
+		    "DEADLINE", "NAME", "LAST", "SENT (UTC)", "ACKNOWLEDGED");
+	if (mr_deadline_each(ctx->st, NULL, status_item, &o, &err) == -1 ||
+	    o.err.code != MR_EOK) {
+		json_decref(o.array);
+		return cli_fail(ctx, o.err.code != MR_EOK ? &o.err : &err);
 	}
 	return o.array != NULL ? cli_print_json(o.array) : EXIT_OK;
 }

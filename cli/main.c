@@ -189,6 +189,18 @@ static const struct cli_cmd alerts_subs[] = {
 	  .usage = "[--json]",
 	  .flags = CMD_NEEDS_DB
 	},
+	{ .name = "ack",
+	  .fn = cmd_alerts_ack,
+	  .opts = "hardship= note=",
+	  .max_args = 1,
+	  .usage = "CASE|--hardship FILING [--note TEXT] [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "status",
+	  .fn = cmd_alerts_status,
+	  .usage = "[--json]",
+	  .flags = CMD_NEEDS_DB
+	},
 	{ .name = NULL }
 };
 
@@ -589,8 +601,10 @@ static const struct cli_cmd commands[] = {
 	},
 	{ .name = "alerts",
 	  .subs = alerts_subs,
-	  .usage = "send [--dry-run] [--now TIME] [--json] | list [--json]",
-	  .summary = "e-mail the reminders that are due (for cron); list what was sent",
+	  .usage = "send [--dry-run] [--now TIME] [--json] | list [--json] | "
+	    "ack CASE|--hardship FILING [--note TEXT] | status [--json]",
+	  .summary = "e-mail the reminders that are due (for cron); list what was "
+	    "sent; acknowledge a deadline",
 	  .help =
 	    "  alerts send            send every reminder that is due and not yet sent:\n"
 	    "                         the most urgent of alert_offsets (30d,14d,7d,3d,\n"
@@ -602,6 +616,13 @@ static const struct cli_cmd commands[] = {
 	    "  --json                 one JSON object: now, reminders[], due, sent,\n"
 	    "                         failed, deferred, busy\n"
 	    "  alerts list            the ledger: every reminder claimed or sent\n"
+	    "  alerts ack CASE        the deadline is in hand: reminders to the owner\n"
+	    "                         stop until the deadline moves or the case\n"
+	    "                         changes state (audited with who and when)\n"
+	    "  --hardship FILING      acknowledge a hardship filing's deadline instead\n"
+	    "  --note TEXT            why, or who is on it (one line)\n"
+	    "  alerts status          each open deadline: last reminder sent and\n"
+	    "                         whether it is acknowledged\n"
 	    "  exit 8 if a reminder could not be sent; the next run retries it.\n"
 	    "  Settings (smtp_url, smtp_from, alert_to, ...) come from --config or\n"
 	    "  $MIPSREVIEW_CONFIG; see mipsreviewd.conf(5).\n",

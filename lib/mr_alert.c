@@ -381,6 +381,9 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	}
 	body_line(&body, "Details: mipsreview %s %lld", strcmp(it->what,
 	    "case") == 0 ? "show" : "hardship show", (long long)it->id);
+	body_line(&body, "In hand? Acknowledge it and the reminders to the "
+	    "owner stop: mipsreview alerts ack %s%lld", strcmp(it->what,
+	    "case") == 0 ? "" : "--hardship ", (long long)it->id);
 	body_line(&body, "%s", "");
 	body_line(&body, "-- ");
 	/* The true lead time: a run that missed its moment sends later. */

@@ -17,6 +17,7 @@
 #include <libical/ical.h>
 
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_checklist.h"
@@ -34,6 +35,7 @@ struct due {
 	struct mr_deadline_item	 it;
 	char			*strs[10];	/* what the pointers in it point to */
 	long long		 offset;
+	int			 acked;		/* the owner has it in hand */
 };
 
 struct collect {
@@ -104,6 +106,8 @@ static int
 collect_due(struct mr_store *st, const struct mr_alert_settings *set,
     struct collect *c, struct mr_err *err)
 {
+	size_t keep = 0;
+
 	memset(c, 0, sizeof *c);
 	c->set = set;
 	c->now = mr_store_now(st);
@@ -111,6 +115,42 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 		return -1;
 	if (c->nomem)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
+	/*
+	 * An acknowledged deadline's reminders no longer go to its owner;
+	 * one with nobody else to tell is not due at all.
+	 */
+	for (size_t i = 0; i < c->n; i++) {
+		struct due *d = &c->v[i];
+		char **rcpt = NULL;
+		int found, n = 0;
+
+		if (mr_alert_ack_find(st, &d->it, NULL, &found, err) == -1) {
+			/* collect_free() frees what is left, once each. */
+			memmove(&c->v[keep], d, (c->n - i) * sizeof *d);
+			c->n = keep + (c->n - i);
+			return -1;
+		}
+		d->acked = found;
+		if (found) {
+			struct mr_deadline_item rest = d->it;
+
+			rest.owner = NULL;
+			if (mr_alert_recipients(&rest, set->alert_to, &rcpt, &n,
+			    NULL) == 0)
+				mr_alert_strv_free(rcpt);
+			else
+				n = 1;	/* a bad alert_to is reported when sending */
+		}
+		if (found && n == 0) {
+			for (int k = 0; k < 10; k++)
+				free(d->strs[k]);
+			continue;
+		}
+		if (keep != i)
+			c->v[keep] = *d;
+		keep++;
+	}
+	c->n = keep;
 	return 0;
 }
 
@@ -720,6 +760,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 	for (size_t i = 0; i < c.n; i++) {
 		struct due *d = &c.v[i];
 		struct mr_alert_report r = { 0 };
+		struct mr_deadline_item rit;
 		struct mr_err why = { 0 };
 		struct ledger l;
 		struct claim cl;
@@ -742,7 +783,10 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		r.closes_at = d->it.closes_at;
 		r.zone = d->it.zone;
 		r.message_id = mid;
-		if (mr_alert_recipients(&d->it, set->alert_to, &rcpt, &nrcpt,
+		rit = d->it;
+		if (d->acked)
+			rit.owner = NULL;
+		if (mr_alert_recipients(&rit, set->alert_to, &rcpt, &nrcpt,
 		    &why) == 0 && nrcpt == 0)
 			mr_err_set(&why, MR_EINVAL, "%s %lld has no recipient: "
 			    "give it an owner ('mipsreview set %lld owner=ADDRESS') "
@@ -1000,6 +1044,37 @@ mr_alert_ledger_each(struct mr_store *st,
 		stop = fn(&e, arg);
 	}
 	if (!stop && step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert ledger");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_alert_ledger_last_sent(struct mr_store *st,
+    const struct mr_deadline_item *it, long long *offset, char *sent_at,
+    size_t len, int *found, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	*found = 0;
+	if (mr_store_prepare(st, "SELECT offset_secs, sent_at FROM alert_ledger "
+	    "WHERE what = ?1 AND item_id = ?2 AND closes_at = ?3 AND "
+	    "state = 'sent' ORDER BY sent_at DESC, offset_secs LIMIT 1", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, it->what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, it->id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)it->closes_at);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*found = 1;
+		*offset = sqlite3_column_int64(stmt, 0);
+		snprintf(sent_at, len, "%s", mr_store_col_text(stmt, 1));
+	} else if (step != SQLITE_DONE) {
 		mr_store_dberr(st, err, "reading the alert ledger");
 		goto out;
 	}

@@ -109,6 +109,14 @@ struct mr_alert_entry {
 	const char	*updated_at;
 };
 
+/*
+ * The latest reminder sent for the item's current deadline: *found 1 with
+ * its offset and sent_at (ISO UTC, sent_at of >= 32 bytes), or *found 0.
+ */
+int	mr_alert_ledger_last_sent(struct mr_store *,
+	    const struct mr_deadline_item *, long long *offset, char *sent_at,
+	    size_t len, int *found, struct mr_err *);
+
 int	mr_alert_ledger_each(struct mr_store *,
 	    int (*fn)(const struct mr_alert_entry *, void *), void *arg,
 	    struct mr_err *);

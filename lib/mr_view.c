@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
@@ -717,6 +718,46 @@ mr_view_alert_run(const struct mr_view *v, bool configured, bool dry_run,
 	    "now", iso, "configured", configured, "dry_run", dry_run,
 	    "reminders", reminders, "due", tot->due, "sent", tot->sent,
 	    "failed", tot->failed, "deferred", tot->deferred, "busy", tot->busy);
+}
+
+json_t *
+mr_view_alert_ack(const struct mr_view *v, const struct mr_alert_ack *a)
+{
+	char closes[32];
+
+	(void)v;
+	mr_when_iso_utc(a->closes_at, closes, sizeof closes);
+	return json_pack("{s:s, s:I, s:s, s:s, s:s?, s:s, s:s}",
+	    "what", a->what, "id", (json_int_t)a->item_id, "closes_at", closes,
+	    "status", a->status, "note", a->note[0] ? a->note : NULL,
+	    "acknowledged_by", a->acked_by, "acknowledged_at", a->acked_at);
+}
+
+json_t *
+mr_view_alert_status(const struct mr_view *v, const struct mr_deadline_item *it,
+    const struct mr_alert_ack *a, long long last_offset,
+    const char *last_sent_at)
+{
+	json_t *o, *ack = NULL, *last = NULL;
+	char label[32];
+
+	if ((o = mr_view_due_item(v, it)) == NULL)
+		return NULL;
+	if (a != NULL)
+		ack = mr_view_alert_ack(v, a);
+	if (last_sent_at != NULL) {
+		mr_alert_offset_label(last_offset, label, sizeof label);
+		last = json_pack("{s:s, s:I, s:s}", "reminder", label,
+		    "offset_seconds", (json_int_t)last_offset, "sent_at",
+		    last_sent_at);
+	}
+	if ((a != NULL && ack == NULL) || (last_sent_at != NULL && last == NULL) ||
+	    json_object_set_new(o, "acknowledged", ack ? ack : json_null()) ||
+	    json_object_set_new(o, "last_reminder", last ? last : json_null())) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 json_t *

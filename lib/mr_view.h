@@ -32,6 +32,7 @@
 
 #include "lib/mr_err.h"
 
+struct mr_alert_ack;
 struct mr_alert_entry;
 struct mr_alert_report;
 struct mr_alert_totals;
@@ -179,6 +180,16 @@ json_t	*mr_view_alert(const struct mr_view *, const struct mr_alert_report *);
 /* The outcome of alerts send; takes reminders (an array of the above). */
 json_t	*mr_view_alert_run(const struct mr_view *, bool configured, bool dry_run,
 	    json_t *reminders, const struct mr_alert_totals *);
+/* An acknowledged deadline (alerts ack). */
+json_t	*mr_view_alert_ack(const struct mr_view *, const struct mr_alert_ack *);
+/*
+ * A deadline's alert state (alerts status): the due item with
+ * "acknowledged" (the above, or null) and "last_reminder" ({reminder,
+ * sent_at}, or null when none was sent: last_sent_at NULL).
+ */
+json_t	*mr_view_alert_status(const struct mr_view *,
+	    const struct mr_deadline_item *, const struct mr_alert_ack *,
+	    long long last_offset, const char *last_sent_at);
 /* One row of the alert ledger (alerts list). */
 json_t	*mr_view_alert_entry(const struct mr_view *,
 	    const struct mr_alert_entry *);

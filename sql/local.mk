@@ -36,3 +36,5 @@ SQL_FILES += sql/016_accounts.sql
 SQL_FILES += sql/017_undated_index.sql
 # -- the release's reference data applied as a reference pack
 SQL_FILES += sql/018_reference_release.sql
+# -- acknowledged deadlines: reminders to the owner stop
+SQL_FILES += sql/019_alert_ack.sql

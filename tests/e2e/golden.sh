@@ -126,6 +126,7 @@ golden feed-list "$MR" feed list --json
 golden feed-list-all "$MR" feed list --all --json
 golden alerts-dry-run "$MR" alerts send --dry-run --json
 golden alerts-list "$MR" alerts list --json
+golden alerts-status "$MR" alerts status --json
 golden export-jsonl "$MR" export jsonl
 
 # -- what the writing commands print, last: they change the database
@@ -134,6 +135,7 @@ golden packet-summary cat "$T/packet/summary.json"
 golden export-csv-file "$MR" export csv --year 2023 -o "$T/cases.csv" --json
 golden export-ics-file "$MR" export ics --case 1 -o "$T/deadlines.ics" --json
 golden import "$MR" import "$T/cases.csv" --force --json
+golden alerts-ack "$MR" alerts ack 1 --note "the officer files Thursday" --json
 golden feed-revoke "$MR" feed revoke office --json
 # The office's window (its id follows the reference windows).
 wid=$("$MR" window list --kind other --year 2024 --json | json_get 0.id)
