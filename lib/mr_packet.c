@@ -343,17 +343,18 @@ summary_text(json_t *sum, json_t *files, size_t *len)
 	    "complete")) ? "complete" : "incomplete");
 	json_array_foreach(json_object_get(chk, "checklist"), i, v) {
 		int req = json_is_true(json_object_get(v, "required"));
+		json_t *alt;
+		size_t k;
 
-		json_t *alt = json_object_get(v, "alternatives");
-
-		mr_buf_printf(&t, "  %-8s %s%s%s%s%s\n", json_integer_value(
+		mr_buf_printf(&t, "  %-8s %s%s", json_integer_value(
 		    json_object_get(v, "present")) > 0 ? "present" :
 		    json_is_true(json_object_get(v, "covered")) ? "covered" :
-		    "MISSING", jstr(v, "label"), req ? "" : " (not required)",
-		    json_array_size(alt) > 0 ? ", or " : "",
-		    json_array_size(alt) > 0 ? json_string_value(
-		    json_array_get(alt, 0)) : "",
-		    json_is_true(json_object_get(v, "advice")) ? " [advice]" : "");
+		    "MISSING", jstr(v, "label"), req ? "" : " (not required)");
+		/* The kinds that meet the need as well. */
+		json_array_foreach(json_object_get(v, "alternatives"), k, alt)
+			mr_buf_printf(&t, ", or %s", json_string_value(alt));
+		mr_buf_printf(&t, "%s\n", json_is_true(json_object_get(v,
+		    "advice")) ? " [advice]" : "");
 		if (req)
 			mr_buf_printf(&t, "           source: %s\n", jstr(v, "source"));
 	}
