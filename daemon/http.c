@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
+#include "daemon/api.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/web_http.h"
@@ -209,6 +210,15 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	int readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
+	/* The JSON API takes JSON bodies (daemon/api.c). */
+	if (api_owns(url)) {
+		int last = *req_cls != NULL && *upload_size == 0;
+
+		if (last)
+			request_arrived(c);
+		return api_handle(c, url, method, upload, upload_size,
+		    req_cls);
+	}
 	/* The pages under /app take forms too (daemon/web_http.c). */
 	if (web_http_owns(url)) {
 		int first = *req_cls == NULL, last = !first && *upload_size == 0;
@@ -263,7 +273,8 @@ request_done(void *cls, struct MHD_Connection *c, void **req_cls,
 
 	/* A kept-alive connection starts waiting for its next request. */
 	if (*req_cls != NULL && *req_cls != &marker) {
-		web_http_done(*req_cls);
+		if (!api_done(*req_cls))
+			web_http_done(*req_cls);
 		*req_cls = NULL;
 	}
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -599,4 +610,5 @@ http_stop(int drain_ms)
 	MHD_destroy_response(rhealth);
 	r404 = r405 = r405_app = rhealth = NULL;
 	web_http_stop();
+	api_stop();
 }

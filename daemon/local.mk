@@ -16,3 +16,5 @@ daemon_mipsreviewd_SOURCES += daemon/sched.c daemon/sched.h
 # the office's pages under /app
 daemon_mipsreviewd_SOURCES += daemon/web.c daemon/web.h daemon/web_html.c \
 	daemon/web_html.h daemon/web_http.c daemon/web_http.h
+# accounts: sessions, tokens, CSRF, sign-in; the JSON API
+daemon_mipsreviewd_SOURCES += daemon/auth.c daemon/auth.h daemon/api.c daemon/api.h

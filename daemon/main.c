@@ -22,10 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "daemon/api.h"
+#include "daemon/auth.h"
 #include "daemon/feeds.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
@@ -88,6 +92,32 @@ usage(int status)
 	exit(status);
 }
 
+/*
+ * MIPSREVIEW_NOW, as mipsreview(1) takes it (@EPOCH or
+ * YYYY-MM-DDTHH:MM:SSZ): the moment the API's objects count time left
+ * from, so that they can be compared with the CLI's; 0 when unset.
+ */
+static time_t
+fixed_clock(void)
+{
+	const char *s = getenv("MIPSREVIEW_NOW");
+	struct tm tm = { 0 };
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (s[0] == '@') {
+		v = strtoll(s + 1, &end, 10);
+		if (end != s + 1 && *end == '\0')
+			return (time_t)v;
+	} else if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) != NULL &&
+	    *end == '\0')
+		return timegm(&tm);
+	fatalx("MIPSREVIEW_NOW '%s': @EPOCH or YYYY-MM-DDTHH:MM:SSZ is "
+	    "expected", s);
+}
+
 /* The configuration file with the command line over it, or NULL and *err. */
 static struct mr_config *
 load_config(struct mr_err *err)
@@ -97,6 +127,9 @@ load_config(struct mr_err *err)
 
 	if (mr_config_load(opt_config, config_is_default, &cfg, err) == -1)
 		return NULL;
+	/* Session cookies travel only over TLS when the site is https. */
+	auth_init(strncasecmp(mr_config_get(cfg, MR_CFG_BASE_URL), "https://",
+	    8) == 0);
 	if ((opt_db && mr_config_set(cfg, "database", opt_db, &why) == -1) ||
 	    (opt_listen && mr_config_set(cfg, "listen", opt_listen, &why) == -1) ||
 	    (opt_pidfile && mr_config_set(cfg, "pidfile", opt_pidfile, &why) == -1)) {
@@ -323,7 +356,9 @@ main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	if (web_http_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE)) == -1)
+	if (web_http_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE)) == -1 ||
+	    api_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE),
+	    fixed_clock()) == -1)
 		fatalx("out of memory");
 	if (http_start(mr_config_get(cfg, MR_CFG_LISTEN), bound, sizeof bound, why,
 	    sizeof why) == -1)

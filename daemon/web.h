@@ -66,6 +66,7 @@ struct web_reply {
 	const char	*content_type;
 	struct mr_buf	 body;
 	char		 location[256];	/* a 303 after a form: where to go */
+	char		 set_cookie[160];	/* a Set-Cookie value, or "" */
 	/* A download: a file the caller sends and removes, with its name. */
 	char		 file[512];
 	char		 filename[128];

@@ -12,10 +12,12 @@
 
 #include <microhttpd.h>
 
+#include "daemon/auth.h"
 #include "daemon/log.h"
 #include "daemon/web.h"
 #include "daemon/web_http.h"
 #include "lib/mr_store.h"
+#include "lib/mr_user.h"
 
 /*
  * The largest document a form may attach.  CMS's targeted-review form
@@ -359,19 +361,148 @@ send_reply(struct MHD_Connection *c, struct web_reply *out)
 	if (out->location[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
 		    out->location);
+	if (out->set_cookie[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+		    out->set_cookie);
 	security_headers(r);
 	rc = MHD_queue_response(c, out->status, r);
 	MHD_destroy_response(r);
 	return rc;
 }
 
-/* Who is signed in on this connection: nobody until sessions exist. */
+/* The signed-in account of one request, as the pages see it. */
+struct signed_in {
+	struct mr_principal	 p;
+	struct web_who		 who;
+	const char		**tins;
+	enum auth_via		 via;
+	char			 sid[MR_SECRET_LEN + 1];
+	char			 csrf[MR_SECRET_LEN + 1];
+};
+
+/*
+ * Who is signed in on this connection (daemon/auth.h): NULL for nobody.
+ * Changes made on their behalf are audited under their account's name.
+ */
 static const struct web_who *
-signed_in(struct MHD_Connection *c, const char **csrf)
+signed_in(struct MHD_Connection *c, struct signed_in *si, const char **csrf)
 {
-	(void)c;
+	struct mr_err err = { 0 };
+	int via;
+
 	*csrf = NULL;
-	return NULL;
+	if ((via = auth_principal(c, st, &si->p, si->sid, &err)) == -1) {
+		log_warnx("pages: %s", err.msg);
+		return NULL;
+	}
+	if ((si->via = (enum auth_via)via) == AUTH_NONE)
+		return NULL;
+	if (si->p.ntins > 0 &&
+	    (si->tins = calloc((size_t)si->p.ntins, sizeof *si->tins)) == NULL) {
+		mr_principal_clear(&si->p);
+		si->via = AUTH_NONE;
+		return NULL;
+	}
+	for (int i = 0; i < si->p.ntins; i++)
+		si->tins[i] = si->p.tins[i];
+	si->who.name = si->p.name;
+	si->who.role = si->p.role == MR_ROLE_ADMIN ? WEB_ADMIN :
+	    si->p.role == MR_ROLE_OFFICER ? WEB_OFFICER : WEB_VIEWER;
+	si->who.all_tins = si->p.all_tins;
+	si->who.tins = si->tins;
+	si->who.ntins = (size_t)si->p.ntins;
+	if (si->via == AUTH_SESSION) {
+		mr_session_csrf(si->sid, si->csrf);
+		*csrf = si->csrf;
+	}
+	mr_store_set_actor(st, si->p.name);
+	return &si->who;
+}
+
+static void
+signed_in_clear(struct signed_in *si)
+{
+	mr_principal_clear(&si->p);
+	free(si->tins);
+	memset(si, 0, sizeof *si);
+}
+
+/* A plain reply: a status, a line of text, maybe a redirect or cookie. */
+static void
+plain(struct web_reply *out, unsigned int status, const char *msg)
+{
+	memset(out, 0, sizeof *out);
+	mr_buf_init(&out->body, 1024);
+	mr_buf_printf(&out->body, "%s\n", msg);
+	out->status = status;
+	out->content_type = "text/plain; charset=utf-8";
+}
+
+/* Only a page of this site is a place to go after signing in. */
+static const char *
+after_login(const char *next)
+{
+	if (next != NULL && strncmp(next, "/app", 4) == 0 &&
+	    strpbrk(next, "\\\r\n") == NULL && strstr(next, "//") == NULL)
+		return next;
+	return "/app/due";
+}
+
+/* POST /app/login and /app/logout. */
+static enum MHD_Result
+sign_in_or_out(struct MHD_Connection *c, const char *url, struct web_req *r,
+    struct signed_in *si)
+{
+	struct web_reply out;
+	struct mr_err err = { 0 };
+	char cookie[AUTH_SET_COOKIE_LEN], msg[96];
+	time_t wait = 0;
+
+	if (strcmp(url, "/app/logout") == 0) {
+		/* A page of another site must not sign the user out. */
+		if (si->via == AUTH_SESSION && !auth_csrf_ok(si->via, si->sid,
+		    r->field(r->field_cls, AUTH_CSRF_FIELD))) {
+			web_error_page(r, 403, "the form is stale or not from "
+			    "this site (CSRF token missing or wrong); reload "
+			    "the page and try again", &out);
+			return send_reply(c, &out);
+		}
+		if (auth_logout(c, st, cookie, &err) == -1) {
+			log_warnx("pages: %s", err.msg);
+			plain(&out, 500, "signing out failed; the service's "
+			    "log says why");
+			return send_reply(c, &out);
+		}
+		plain(&out, 303, "signed out");
+		snprintf(out.location, sizeof out.location, "/app/login");
+		snprintf(out.set_cookie, sizeof out.set_cookie, "%s", cookie);
+		return send_reply(c, &out);
+	}
+	switch (auth_login(c, st, r->field(r->field_cls, "user"),
+	    r->field(r->field_cls, "password"), cookie, &wait, &err)) {
+	case AUTH_LOGIN_OK:
+		plain(&out, 303, "signed in");
+		snprintf(out.location, sizeof out.location, "%s",
+		    after_login(r->field(r->field_cls, "next")));
+		snprintf(out.set_cookie, sizeof out.set_cookie, "%s", cookie);
+		memset(cookie, 0, sizeof cookie);
+		return send_reply(c, &out);
+	case AUTH_LOGIN_SLOWED:
+		snprintf(msg, sizeof msg, "too many failed sign-ins: try "
+		    "again in %lld seconds", (long long)wait);
+		web_login_page(r, msg, &out);
+		out.status = 429;
+		return send_reply(c, &out);
+	case AUTH_LOGIN_WRONG:
+		web_login_page(r, "wrong account name or password", &out);
+		out.status = 401;
+		return send_reply(c, &out);
+	default:
+		log_warnx("pages: %s", err.msg);
+		plain(&out, 500, "signing in failed; the service's log says "
+		    "why");
+		return send_reply(c, &out);
+	}
 }
 
 static enum MHD_Result
@@ -382,7 +513,10 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 	struct web_upload up;
 	struct web_reply out;
 	struct mr_err err = { 0 };
+	struct signed_in si;
+	enum MHD_Result rc;
 
+	memset(&si, 0, sizeof si);
 	r.field_cls = &src;
 	r.default_zone = zone;
 	if (st == NULL && (db_path == NULL ||
@@ -398,7 +532,8 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 	}
 	r.st = st;
 	r.now = mr_store_now(st);
-	r.who = signed_in(c, &r.csrf);
+	mr_store_set_actor(st, "mipsreviewd");
+	r.who = signed_in(c, &si, &r.csrf);
 	if (rs->upload_fd != -1) {
 		up.path = rs->upload_path;
 		up.name = rs->upload_name;
@@ -406,8 +541,23 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 		up.size = rs->upload_size;
 		r.upload = &up;
 	}
+	if (rs->post && (strcmp(url, "/app/login") == 0 ||
+	    strcmp(url, "/app/logout") == 0) && rs->bad_status == 0) {
+		if (rs->pp != NULL) {
+			if (MHD_destroy_post_processor(rs->pp) != MHD_YES)
+				refuse(rs, 400, "the form's body is malformed "
+				    "or cut short");
+			rs->pp = NULL;
+		}
+		if (rs->bad_status == 0) {
+			rc = sign_in_or_out(c, url, &r, &si);
+			signed_in_clear(&si);
+			return rc;
+		}
+	}
 	if (rs->post && r.who == NULL) {
 		web_login_page(&r, "sign in first", &out);
+		out.status = 401;
 		return send_reply(c, &out);
 	}
 	/* The end of a multipart body is checked when the processor goes. */
@@ -417,12 +567,19 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 			    "short");
 		rs->pp = NULL;
 	}
-	if (rs->bad_status != 0) {
+	if (rs->bad_status != 0)
 		web_error_page(&r, rs->bad_status, rs->bad, &out);
-		return send_reply(c, &out);
-	}
-	web_route(&r, url, &out);
-	return send_reply(c, &out);
+	/* Every form a signed-in page sends carries its session's token. */
+	else if (rs->post && !auth_csrf_ok(si.via, si.sid,
+	    lookup(&src, AUTH_CSRF_FIELD)))
+		web_error_page(&r, 403, "the form is stale or not from this "
+		    "site (CSRF token missing or wrong); reload the page and "
+		    "try again", &out);
+	else
+		web_route(&r, url, &out);
+	rc = send_reply(c, &out);
+	signed_in_clear(&si);
+	return rc;
 }
 
 enum MHD_Result

@@ -1416,20 +1416,36 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
-	char sql[2048];
+	char sql[2048], *tins = NULL;
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
+	if (f && f->ntins > 0) {
+		json_t *a = json_array();
+
+		for (int i = 0; a != NULL && i < f->ntins; i++)
+			json_array_append_new(a, json_string(f->tins[i]));
+		tins = a ? json_dumps(a, JSON_COMPACT) : NULL;
+		json_decref(a);
+		if (tins == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
 	/* Only the filters given go into the query, so SQLite can use the
 	 * index for each (an "?1 IS NULL OR tin = ?1" term defeats it). */
 	snprintf(sql, sizeof sql, "SELECT " CASE_COLUMNS " FROM review_case "
-	    "WHERE 1%s%s%s%s%s ORDER BY id",
+	    "WHERE 1%s%s%s%s%s%s%s ORDER BY id",
 	    f && f->year ? " AND performance_year = ?1" : "",
 	    f && f->status ? " AND status = ?2" : "",
 	    f && f->tin ? " AND tin = ?3" : "",
 	    f && f->npi ? " AND npi = ?4" : "",
-	    f && f->open_only ? " AND status IN " MR_CASE_OPEN_SQL : "");
+	    f && f->open_only ? " AND status IN " MR_CASE_OPEN_SQL : "",
+	    f && f->after_id ? " AND id > ?5" : "",
+	    tins ? " AND tin IN (SELECT value FROM json_each(?6))" : "");
 	if (mr_store_prepare(st, sql, &stmt, err) == -1)
 		goto out;
+	if (f && f->after_id)
+		sqlite3_bind_int64(stmt, 5, f->after_id);
+	if (tins)
+		sqlite3_bind_text(stmt, 6, tins, -1, SQLITE_STATIC);
 	if (f && f->year)
 		sqlite3_bind_int(stmt, 1, f->year);
 	if (f && f->status)
@@ -1455,5 +1471,6 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
+	free(tins);
 	return rc;
 }

@@ -140,6 +140,9 @@ struct mr_case_filter {
 	const char	*npi;		/* NULL: any */
 	unsigned int	 reasons;	/* any of these bits; 0: any */
 	int		 open_only;	/* only draft..documents-requested */
+	int64_t		 after_id;	/* only ids above it (keyset pages); 0: all */
+	const char *const *tins;	/* any of these (9 digits); ntins 0: any */
+	int		 ntins;
 };
 
 /* Release the strings a case owns (not the struct itself). */

@@ -53,7 +53,7 @@ E2E_TESTS += tests/e2e/grounds.sh
 # -- CMS's eligibility records and the review grounds in them
 E2E_TESTS += tests/e2e/lookup.sh
 # staff accounts of the daemon's pages and API
-E2E_TESTS += tests/e2e/users.sh
+E2E_TESTS += tests/e2e/users.sh tests/e2e/api.sh
 # -- a TIN read from standard input, out of ps
 E2E_TESTS += tests/e2e/tin_stdin.sh
 # -- no core file spills what is in memory

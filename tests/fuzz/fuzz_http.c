@@ -35,6 +35,12 @@ log_warnx(const char *fmt, ...)
 	(void)fmt;
 }
 
+void
+log_info(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
 static void
 start(void)
 {

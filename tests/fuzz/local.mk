@@ -19,7 +19,7 @@ fuzz_ldadd = $(MR_LIBS) -lm
 
 FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
 	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http \
-	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference
+	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference tests/fuzz/fuzz_auth
 check_PROGRAMS += $(FUZZ_HARNESSES)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
@@ -45,7 +45,8 @@ tests_fuzz_fuzz_import_jsonl_LDFLAGS = $(fuzz_ldflags)
 # The daemon's request path: its HTTP code without its log.
 tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz_http.c daemon/http.c daemon/http.h \
 	daemon/web.c daemon/web.h daemon/web_html.c daemon/web_html.h \
-	daemon/web_http.c daemon/web_http.h $(fuzz_common)
+	daemon/web_http.c daemon/web_http.h daemon/auth.c daemon/auth.h \
+	daemon/api.c daemon/api.h $(fuzz_common)
 tests_fuzz_fuzz_http_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
 tests_fuzz_fuzz_http_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
 tests_fuzz_fuzz_http_LDFLAGS = $(fuzz_ldflags)
@@ -59,6 +60,13 @@ tests_fuzz_fuzz_reference_SOURCES = tests/fuzz/fuzz_reference.c $(fuzz_common)
 tests_fuzz_fuzz_reference_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_fuzz_reference_LDADD = $(fuzz_ldadd)
 tests_fuzz_fuzz_reference_LDFLAGS = $(fuzz_ldflags)
+
+# what a client presents: the Authorization header, a CSRF token
+tests_fuzz_fuzz_auth_SOURCES = tests/fuzz/fuzz_auth.c daemon/auth.c \
+	daemon/auth.h $(fuzz_common)
+tests_fuzz_fuzz_auth_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
+tests_fuzz_fuzz_auth_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
+tests_fuzz_fuzz_auth_LDFLAGS = $(fuzz_ldflags)
 
 TESTS += tests/fuzz/smoke.sh
 EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/run.sh tests/fuzz/corpus

@@ -1,0 +1,1047 @@
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "daemon/api.h"
+#include "daemon/auth.h"
+#include "daemon/log.h"
+#include "lib/mr_buf.h"
+#include "lib/mr_case.h"
+#include "lib/mr_checklist.h"
+#include "lib/mr_deadline.h"
+#include "lib/mr_hardship.h"
+#include "lib/mr_ident.h"
+#include "lib/mr_store.h"
+#include "lib/mr_user.h"
+#include "lib/mr_view.h"
+#include "lib/mr_when.h"
+#include "lib/mr_window.h"
+
+#define API_PREFIX	"/api/v1/"
+/* A change is a small JSON object: notes and explanations fit. */
+#define BODY_MAX	(64 * 1024)
+/* Cases per page of /api/v1/cases: by default, and at most. */
+#define PAGE_DEFAULT	100
+#define PAGE_MAX	1000
+
+/*
+ * The CLI's exit statuses (mipsreview(1)), which errors carry as their
+ * "status" so that a script reads the same meaning from either.
+ */
+enum {
+	ST_FAIL = 1, ST_USAGE = 2, ST_INVALID = 3, ST_NOTFOUND = 4,
+	ST_REFUSED = 5, ST_DB = 6, ST_INTEGRITY = 7,
+};
+
+static char *db_path, *zone;
+static time_t fixed_now;
+static struct mr_store *st;
+
+struct api_req {
+	struct api_req	*prev, *next;
+	int		 post;
+	int		 too_big;
+	struct mr_buf	 body;
+};
+
+/* The requests under way, so that api_done() knows its own. */
+static struct api_req *live;
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int
+api_init(const char *path, const char *default_zone, time_t now)
+{
+	char *p = strdup(path), *z = strdup(default_zone ? default_zone : "UTC");
+
+	if (p == NULL || z == NULL) {
+		free(p);
+		free(z);
+		return -1;
+	}
+	free(db_path);
+	free(zone);
+	db_path = p;
+	zone = z;
+	fixed_now = now;
+	return 0;
+}
+
+void
+api_stop(void)
+{
+	mr_store_close(st);
+	st = NULL;
+	free(db_path);
+	free(zone);
+	db_path = zone = NULL;
+}
+
+int
+api_owns(const char *url)
+{
+	return strcmp(url, "/api") == 0 || strncmp(url, "/api/", 5) == 0;
+}
+
+int
+api_done(void *state)
+{
+	struct api_req *q, *rq = state;
+
+	pthread_mutex_lock(&live_lock);
+	for (q = live; q != NULL && q != rq; q = q->next)
+		;
+	if (q != NULL) {
+		if (q->prev != NULL)
+			q->prev->next = q->next;
+		else
+			live = q->next;
+		if (q->next != NULL)
+			q->next->prev = q->prev;
+	}
+	pthread_mutex_unlock(&live_lock);
+	if (q == NULL)
+		return 0;
+	mr_buf_free(&q->body);
+	free(q);
+	return 1;
+}
+
+static int
+exit_status(enum mr_errcode code)
+{
+	switch (code) {
+	case MR_EINVAL:
+		return ST_INVALID;
+	case MR_ENOTFOUND:
+		return ST_NOTFOUND;
+	case MR_ECONFLICT:
+		return ST_REFUSED;
+	case MR_EDB:
+		return ST_DB;
+	case MR_EINTEGRITY:
+		return ST_INTEGRITY;
+	default:
+		return ST_FAIL;
+	}
+}
+
+static unsigned int
+http_status(enum mr_errcode code)
+{
+	switch (code) {
+	case MR_EINVAL:
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
+	case MR_ENOTFOUND:
+		return MHD_HTTP_NOT_FOUND;
+	case MR_ECONFLICT:
+		return MHD_HTTP_CONFLICT;
+	case MR_EDB:
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	default:
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+}
+
+/*
+ * The headers of every API response: nothing may frame it, sniff it into
+ * another type, or keep a copy of it.
+ */
+static void
+headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
+/* Send v (consumed) printed as the CLI's --json prints it. */
+static enum MHD_Result
+send_json(struct MHD_Connection *c, unsigned int status, json_t *v,
+    const char *allow, int challenge)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	char *s = NULL, *body = NULL;
+	size_t len;
+
+	if (v != NULL)
+		s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(10));
+	json_decref(v);
+	if (s == NULL) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		if ((s = strdup("{\"error\": \"out of memory\", \"status\": 1}"))
+		    == NULL)
+			return MHD_NO;
+	}
+	len = strlen(s);
+	if ((body = realloc(s, len + 2)) == NULL) {
+		free(s);
+		return MHD_NO;
+	}
+	body[len++] = '\n';
+	body[len] = '\0';
+	if ((r = MHD_create_response_from_buffer(len, body,
+	    MHD_RESPMEM_MUST_FREE)) == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	headers(r);
+	if (allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	if (challenge)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"mipsreviewd\"");
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *, unsigned int,
+    int, const char *, ...) __attribute__((format(printf, 4, 5)));
+
+static enum MHD_Result
+send_error(struct MHD_Connection *c, unsigned int status, int exit,
+    const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return send_json(c, status, json_pack("{s:s, s:i}", "error", msg,
+	    "status", exit), NULL, status == MHD_HTTP_UNAUTHORIZED);
+}
+
+static enum MHD_Result
+send_err(struct MHD_Connection *c, const struct mr_err *err)
+{
+	if (err->code == MR_EDB || err->code == MR_EFAIL)
+		log_warnx("api: %s", err->msg);
+	return send_error(c, http_status(err->code), exit_status(err->code),
+	    "%s", err->msg);
+}
+
+/* One request: who asks, what it asks for, the view it is answered with. */
+struct call {
+	struct MHD_Connection	*c;
+	struct mr_principal	 p;
+	enum auth_via		 via;
+	struct mr_view		*view;
+	json_t			*body;	/* a change's JSON object */
+};
+
+static const char *
+arg(const struct call *k, const char *name)
+{
+	return MHD_lookup_connection_value(k->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct arg_check {
+	const char *const *known;
+	char		 bad[80];
+};
+
+static enum MHD_Result
+check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct arg_check *a = cls;
+
+	(void)kind;
+	(void)value;
+	for (size_t i = 0; a->known[i] != NULL; i++)
+		if (strcmp(key, a->known[i]) == 0)
+			return MHD_YES;
+	snprintf(a->bad, sizeof a->bad, "%s", key);
+	return MHD_NO;
+}
+
+/* 0, or -1 with the unknown parameter's name in bad (a typo must not widen a filter). */
+static int
+args_known(const struct call *k, const char *const *known, char *bad,
+    size_t len)
+{
+	struct arg_check a = { .known = known };
+
+	MHD_get_connection_values(k->c, MHD_GET_ARGUMENT_KIND, check_arg, &a);
+	snprintf(bad, len, "%s", a.bad);
+	return a.bad[0] ? -1 : 0;
+}
+
+static int
+parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+
+	if (s == NULL || *s == '\0' || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *out >= lo && *out <= hi ? 0 : -1;
+}
+
+/* A yes/no parameter: absent, "0" or "false" is no. */
+static int
+flag(const struct call *k, const char *name)
+{
+	const char *v = arg(k, name);
+
+	return v != NULL && strcmp(v, "0") != 0 && strcmp(v, "false") != 0;
+}
+
+/* The view for this caller: ?zone= and ?reveal= of the request. */
+static int
+make_view(struct call *k, const char *view_zone)
+{
+	struct mr_view_opts o = {
+		.now = fixed_now ? fixed_now : time(NULL),
+		.zone = view_zone ? view_zone : zone,
+		.reveal = flag(k, "reveal"),
+	};
+
+	return (k->view = mr_view_new(st, &o)) == NULL ? -1 : 0;
+}
+
+/* ---- due ---- */
+
+struct due_out {
+	struct call	*k;
+	json_t		*array;
+};
+
+static int
+due_one(const struct mr_deadline_item *it, void *arg_)
+{
+	struct due_out *o = arg_;
+
+	if (!mr_user_scope_allows(&o->k->p, it->tin))
+		return 0;
+	return json_array_append_new(o->array, mr_view_due_item(o->k->view,
+	    it)) == 0 ? 0 : 1;
+}
+
+static int
+due_group(const struct mr_deadline_group *g, void *arg_)
+{
+	struct due_out *o = arg_;
+
+	return json_array_append_new(o->array, mr_view_due_group(o->k->view,
+	    g)) == 0 ? 0 : 1;
+}
+
+static enum MHD_Result
+get_due(struct call *k)
+{
+	static const char *const known[] = { "all", "zone", "reveal", NULL };
+	struct mr_deadline_filter f = { 0 };
+	struct due_out o = { .k = k };
+	struct mr_err err = { 0 };
+	const char *z = arg(k, "zone");
+	char bad[80];
+	int rc = 0;
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': due takes all, zone and reveal", bad);
+	if (z != NULL && mr_when_zone_valid(z, &err) == -1)
+		return send_err(k->c, &err);
+	f.include_closed = flag(k, "all");
+	if (make_view(k, z) == -1 || (o.array = json_array()) == NULL)
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	if (mr_deadline_each(st, &f, due_one, &o, &err) == -1)
+		rc = -1;
+	else if (k->p.all_tins)
+		rc = mr_deadline_undated_summary(st, &f, due_group, due_one,
+		    &o, &err);
+	else
+		/* Groups count cases: one TIN at a time, so counts of other
+		 * TINs never show. */
+		for (int i = 0; rc == 0 && i < k->p.ntins; i++) {
+			f.tin = k->p.tins[i];
+			rc = mr_deadline_undated_summary(st, &f, due_group,
+			    due_one, &o, &err);
+		}
+	if (rc == -1) {
+		json_decref(o.array);
+		return send_err(k->c, &err);
+	}
+	return send_json(k->c, 200, o.array, NULL, 0);
+}
+
+/* ---- cases ---- */
+
+struct cases_out {
+	struct call	*k;
+	json_t		*array;
+	int		 limit;
+	int		 n;
+	int64_t		 last;
+	int		 more;
+	struct mr_err	 err;
+};
+
+static int
+case_one(const struct mr_case *c, void *arg_)
+{
+	struct cases_out *o = arg_;
+	json_t *v;
+
+	if (o->n == o->limit) {
+		o->more = 1;
+		return 1;
+	}
+	if ((v = mr_view_case(o->k->view, c, &o->err)) == NULL ||
+	    json_array_append_new(o->array, v) != 0)
+		return -1;
+	o->n++;
+	o->last = c->id;
+	return 0;
+}
+
+static enum MHD_Result
+get_cases(struct call *k)
+{
+	static const char *const known[] = { "tin", "status", "year", "after",
+	    "limit", "reveal", NULL };
+	struct mr_case_filter f = { 0 };
+	struct cases_out o = { .k = k, .limit = PAGE_DEFAULT };
+	struct mr_err err = { 0 };
+	const char *v;
+	const char **tins = NULL;
+	char tin[10], bad[80], next[24];
+	long long n;
+	enum MHD_Result rc;
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': cases takes tin, status, year, after, limit and "
+		    "reveal", bad);
+	if ((v = arg(k, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
+			return send_err(k->c, &err);
+		if (!mr_user_scope_allows(&k->p, tin))
+			return send_error(k->c, 403, ST_REFUSED, "TIN %s is "
+			    "not among this account's TINs", v);
+		f.tin = tin;
+	}
+	if ((v = arg(k, "status")) != NULL) {
+		if (!mr_state_valid(v))
+			return send_error(k->c, 422, ST_INVALID, "status '%s': "
+			    "draft, ready, submitted, documents-requested, "
+			    "approved, denied, closed or withdrawn is "
+			    "expected", v);
+		f.status = v;
+	}
+	if ((v = arg(k, "year")) != NULL) {
+		if (parse_int(v, 2017, 9999, &n) == -1)
+			return send_error(k->c, 422, ST_INVALID, "year '%s': "
+			    "a performance year such as 2024 is expected", v);
+		f.year = (int)n;
+	}
+	if ((v = arg(k, "after")) != NULL) {
+		if (parse_int(v, 0, INT64_MAX, &n) == -1)
+			return send_error(k->c, 422, ST_INVALID, "after '%s': "
+			    "the \"next\" of the previous page is expected", v);
+		f.after_id = n;
+	}
+	if ((v = arg(k, "limit")) != NULL) {
+		if (parse_int(v, 1, PAGE_MAX, &n) == -1)
+			return send_error(k->c, 422, ST_INVALID, "limit '%s': "
+			    "1 to %d is expected", v, PAGE_MAX);
+		o.limit = (int)n;
+	}
+	if (!k->p.all_tins && f.tin == NULL) {
+		if ((tins = calloc((size_t)k->p.ntins, sizeof *tins)) == NULL)
+			return send_error(k->c, 500, ST_FAIL, "out of memory");
+		for (int i = 0; i < k->p.ntins; i++)
+			tins[i] = k->p.tins[i];
+		f.tins = tins;
+		f.ntins = k->p.ntins;
+	}
+	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL) {
+		free(tins);
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	}
+	if (mr_case_list(st, &f, case_one, &o, &err) == -1 || o.err.code) {
+		free(tins);
+		json_decref(o.array);
+		return send_err(k->c, o.err.code ? &o.err : &err);
+	}
+	free(tins);
+	snprintf(next, sizeof next, "%lld", (long long)o.last);
+	rc = send_json(k->c, 200, json_pack("{s:o, s:o}", "cases", o.array,
+	    "next", o.more ? json_string(next) : json_null()), NULL, 0);
+	return rc;
+}
+
+/*
+ * Case id, if the caller may see it: one outside the scope is answered
+ * as one that does not exist, with the same words.
+ */
+static int
+scoped_case(struct call *k, int64_t id, struct mr_case *c, struct mr_err *err)
+{
+	if (mr_case_get(st, id, c, err) == -1)
+		return -1;
+	if (!mr_user_scope_allows(&k->p, c->tin)) {
+		mr_case_release(c);
+		return mr_err_set(err, MR_ENOTFOUND, "case %lld does not "
+		    "exist; 'mipsreview list' shows the cases", (long long)id);
+	}
+	return 0;
+}
+
+static enum MHD_Result
+get_case(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "reveal", NULL };
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	json_t *o;
+	char bad[80];
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': a case takes reveal", bad);
+	if (scoped_case(k, id, &c, &err) == -1)
+		return send_err(k->c, &err);
+	if (make_view(k, NULL) == -1) {
+		mr_case_release(&c);
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	}
+	o = mr_view_case_full(k->view, &c, &err);
+	mr_case_release(&c);
+	if (o == NULL)
+		return send_err(k->c, &err);
+	return send_json(k->c, 200, o, NULL, 0);
+}
+
+/* ---- hardship filings and windows ---- */
+
+struct filings_out {
+	struct call	*k;
+	json_t		*array;
+};
+
+static int
+filing_one(const struct mr_hardship *h, void *arg_)
+{
+	struct filings_out *o = arg_;
+
+	if (!mr_user_scope_allows(&o->k->p, h->tin))
+		return 0;
+	return json_array_append_new(o->array, mr_view_filing(o->k->view, h,
+	    NULL)) == 0 ? 0 : 1;
+}
+
+static enum MHD_Result
+get_hardship(struct call *k)
+{
+	static const char *const known[] = { "year", "status", "tin",
+	    "reveal", NULL };
+	struct mr_hardship_filter f = { 0 };
+	struct filings_out o = { .k = k };
+	struct mr_err err = { 0 };
+	char tin[10], bad[80];
+	const char *v;
+	long long n;
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': hardship takes year, status, tin and reveal", bad);
+	if ((v = arg(k, "tin")) != NULL) {
+		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
+			return send_err(k->c, &err);
+		if (!mr_user_scope_allows(&k->p, tin))
+			return send_error(k->c, 403, ST_REFUSED, "TIN %s is "
+			    "not among this account's TINs", v);
+		f.tin = tin;
+	}
+	if ((v = arg(k, "year")) != NULL) {
+		if (parse_int(v, 2017, 9999, &n) == -1)
+			return send_error(k->c, 422, ST_INVALID, "year '%s': "
+			    "a performance year such as 2024 is expected", v);
+		f.year = (int)n;
+	}
+	if ((v = arg(k, "status")) != NULL) {
+		if (!mr_hardship_state_valid(v))
+			return send_error(k->c, 422, ST_INVALID, "status '%s': "
+			    "draft, submitted, approved, denied or withdrawn "
+			    "is expected", v);
+		f.status = v;
+	}
+	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL)
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	if (mr_hardship_list(st, &f, filing_one, &o, &err) == -1) {
+		json_decref(o.array);
+		return send_err(k->c, &err);
+	}
+	return send_json(k->c, 200, o.array, NULL, 0);
+}
+
+struct windows_out {
+	struct call	*k;
+	json_t		*array;
+};
+
+static int
+window_one(const struct mr_window *w, void *arg_)
+{
+	struct windows_out *o = arg_;
+
+	return json_array_append_new(o->array, mr_view_window(o->k->view,
+	    w)) == 0 ? 0 : 1;
+}
+
+static enum MHD_Result
+get_windows(struct call *k)
+{
+	static const char *const known[] = { "year", "kind", NULL };
+	struct windows_out o = { .k = k };
+	struct mr_err err = { 0 };
+	const char *kind = arg(k, "kind"), *v;
+	char bad[80];
+	long long n = 0;
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': windows takes year and kind", bad);
+	if ((v = arg(k, "year")) != NULL && parse_int(v, 2017, 9999, &n) == -1)
+		return send_error(k->c, 422, ST_INVALID, "year '%s': a "
+		    "performance year such as 2024 is expected", v);
+	if (kind != NULL && mr_window_kind_valid(kind, &err) == -1)
+		return send_err(k->c, &err);
+	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL)
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	if (mr_window_each(st, (int)n, kind, window_one, &o, &err) == -1) {
+		json_decref(o.array);
+		return send_err(k->c, &err);
+	}
+	return send_json(k->c, 200, o.array, NULL, 0);
+}
+
+/* ---- changes ---- */
+
+/*
+ * The body's fields: each must be one of known, of the type wanted ('s'
+ * string, 'b' boolean, 'a' array of strings); -1 after answering.
+ */
+static int
+body_fields(struct call *k, const char *const *known, const char *types,
+    enum MHD_Result *rc)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(k->body, key, v) {
+		size_t i;
+
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(key, known[i]) == 0)
+				break;
+		if (known[i] == NULL) {
+			*rc = send_error(k->c, 400, ST_USAGE, "unknown field "
+			    "'%s'", key);
+			return -1;
+		}
+		if ((types[i] == 's' && !json_is_string(v)) ||
+		    (types[i] == 'b' && !json_is_boolean(v)) ||
+		    (types[i] == 'a' && !json_is_array(v))) {
+			*rc = send_error(k->c, 400, ST_USAGE, "field '%s': "
+			    "%s is expected", key, types[i] == 's' ?
+			    "a string" : types[i] == 'b' ? "true or false" :
+			    "an array of strings");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *
+field(const struct call *k, const char *name)
+{
+	return json_string_value(json_object_get(k->body, name));
+}
+
+/* Answer with the case as it is now, as show --json prints it. */
+static enum MHD_Result
+send_case(struct call *k, int64_t id, unsigned int status)
+{
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	json_t *o;
+
+	if (mr_case_get(st, id, &c, &err) == -1)
+		return send_err(k->c, &err);
+	if (make_view(k, NULL) == -1) {
+		mr_case_release(&c);
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	}
+	o = mr_view_case_full(k->view, &c, &err);
+	mr_case_release(&c);
+	if (o == NULL)
+		return send_err(k->c, &err);
+	return send_json(k->c, status, o, NULL, 0);
+}
+
+static enum MHD_Result
+post_status(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "state", "note", "requested_on",
+	    "force", NULL };
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	const char *state;
+	enum MHD_Result rc;
+
+	if (body_fields(k, known, "sssb", &rc) == -1)
+		return rc;
+	if ((state = field(k, "state")) == NULL)
+		return send_error(k->c, 400, ST_USAGE, "field 'state' is "
+		    "expected, e.g. {\"state\": \"ready\"}");
+	/* The scope check, the move and the evidence gate before ready are
+	 * one transaction, as the CLI's status. */
+	if (mr_store_begin(st, &err) == -1)
+		return send_err(k->c, &err);
+	if (scoped_case(k, id, &c, &err) == -1)
+		goto fail;
+	mr_case_release(&c);
+	if (mr_case_move(st, id, state, field(k, "note"),
+	    field(k, "requested_on"), &err) == -1 ||
+	    (strcmp(state, "ready") == 0 && mr_checklist_gate_ready(st, id,
+	    json_is_true(json_object_get(k->body, "force")), &err) == -1))
+		goto fail;
+	if (mr_store_commit(st, &err) == -1)
+		return send_err(k->c, &err);
+	return send_case(k, id, 200);
+fail:
+	mr_store_rollback(st);
+	return send_err(k->c, &err);
+}
+
+static enum MHD_Result
+post_note(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "text", NULL };
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	enum MHD_Result rc;
+
+	if (body_fields(k, known, "s", &rc) == -1)
+		return rc;
+	if (field(k, "text") == NULL)
+		return send_error(k->c, 400, ST_USAGE, "field 'text' is "
+		    "expected, e.g. {\"text\": \"called CMS\"}");
+	if (mr_store_begin(st, &err) == -1)
+		return send_err(k->c, &err);
+	if (scoped_case(k, id, &c, &err) == -1)
+		goto fail;
+	mr_case_release(&c);
+	if (mr_case_add_note(st, id, field(k, "text"), &err) == -1)
+		goto fail;
+	if (mr_store_commit(st, &err) == -1)
+		return send_err(k->c, &err);
+	return send_case(k, id, 201);
+fail:
+	mr_store_rollback(st);
+	return send_err(k->c, &err);
+}
+
+/* The fields of a new case: the JSON names of show --json. */
+static const char *const case_fields[] = {
+	"tin", "npi", "name", "performance_year", "reasons", "final_score",
+	"payment_adjustment", "practice", "participation", "owner", "note",
+	"quality_score", "cost_score", "ia_score", "pi_score",
+	"special_statuses", "legal_name", "apm_entity_id", "virtual_group_id",
+	"requester_role", "request_number", "explanation", "force", NULL
+};
+static const char case_types[] = "ssssasssssssssssssssssb";
+
+static enum MHD_Result
+post_case(struct call *k)
+{
+	struct mr_case_input in = { 0 };
+	struct mr_err err = { 0 };
+	char tin[10];
+	json_t *r;
+	size_t i;
+	int64_t id;
+	enum MHD_Result rc;
+	char year[16];
+	json_t *y = json_object_get(k->body, "performance_year");
+
+	/* A year may come as a number, as show --json prints it. */
+	if (json_is_integer(y)) {
+		snprintf(year, sizeof year, "%lld",
+		    (long long)json_integer_value(y));
+		json_object_set_new(k->body, "performance_year",
+		    json_string(year));
+	}
+	if (body_fields(k, case_fields, case_types, &rc) == -1)
+		return rc;
+	in.tin = field(k, "tin");
+	in.npi = field(k, "npi");
+	in.name = field(k, "name");
+	in.year = field(k, "performance_year");
+	in.score = field(k, "final_score");
+	in.adjustment = field(k, "payment_adjustment");
+	in.practice = field(k, "practice");
+	in.participation = field(k, "participation");
+	in.owner = field(k, "owner");
+	in.note = field(k, "note");
+	in.quality = field(k, "quality_score");
+	in.cost = field(k, "cost_score");
+	in.ia = field(k, "ia_score");
+	in.pi = field(k, "pi_score");
+	in.special_statuses = field(k, "special_statuses");
+	in.legal_name = field(k, "legal_name");
+	in.apm_entity_id = field(k, "apm_entity_id");
+	in.virtual_group_id = field(k, "virtual_group_id");
+	in.requester_role = field(k, "requester_role");
+	in.request_number = field(k, "request_number");
+	in.explanation = field(k, "explanation");
+	json_array_foreach(json_object_get(k->body, "reasons"), i, r) {
+		if (!json_is_string(r) || in.nreasons ==
+		    (int)(sizeof in.reasons / sizeof in.reasons[0]))
+			return send_error(k->c, 400, ST_USAGE, "field "
+			    "'reasons': an array of up to 8 reasons is "
+			    "expected, e.g. [\"scoring-error\"]");
+		in.reasons[in.nreasons++] = json_string_value(r);
+	}
+	if (in.tin == NULL || in.name == NULL || in.year == NULL ||
+	    in.nreasons == 0)
+		return send_error(k->c, 400, ST_USAGE, "fields 'tin', 'name', "
+		    "'performance_year' and 'reasons' are expected");
+	if (mr_tin_normalize(in.tin, tin, sizeof tin, &err) == -1)
+		return send_err(k->c, &err);
+	if (!mr_user_scope_allows(&k->p, tin))
+		return send_error(k->c, 403, ST_REFUSED, "TIN %s is not among "
+		    "this account's TINs", in.tin);
+	if (mr_case_add(st, &in, json_is_true(json_object_get(k->body,
+	    "force")), &id, &err) == -1)
+		return send_err(k->c, &err);
+	return send_case(k, id, 201);
+}
+
+/* ---- routing ---- */
+
+/* "/api/v1/cases/12" + rest: the id and what follows it. */
+static int
+path_id(const char *path, const char *prefix, int64_t *id, const char **rest)
+{
+	size_t n = strlen(prefix), d;
+	long long v;
+	char digits[20];
+
+	if (strncmp(path, prefix, n) != 0)
+		return 0;
+	path += n;
+	d = strspn(path, "0123456789");
+	if (d == 0 || d >= sizeof digits || (d > 1 && path[0] == '0'))
+		return 0;
+	memcpy(digits, path, d);
+	digits[d] = '\0';
+	if (parse_int(digits, 1, INT64_MAX, &v) == -1)
+		return 0;
+	*id = v;
+	*rest = path + d;
+	return 1;
+}
+
+enum route {
+	R_NONE, R_DUE, R_CASES, R_CASE, R_STATUS, R_NOTES, R_HARDSHIP,
+	R_WINDOWS,
+};
+
+static enum route
+route_of(const char *url, int64_t *id, const char **allow)
+{
+	const char *rest;
+
+	*allow = "GET, HEAD";
+	if (strcmp(url, API_PREFIX "due") == 0)
+		return R_DUE;
+	if (strcmp(url, API_PREFIX "hardship") == 0)
+		return R_HARDSHIP;
+	if (strcmp(url, API_PREFIX "windows") == 0)
+		return R_WINDOWS;
+	if (strcmp(url, API_PREFIX "cases") == 0) {
+		*allow = "GET, HEAD, POST";
+		return R_CASES;
+	}
+	if (path_id(url, API_PREFIX "cases/", id, &rest)) {
+		if (*rest == '\0')
+			return R_CASE;
+		*allow = "POST";
+		if (strcmp(rest, "/status") == 0)
+			return R_STATUS;
+		if (strcmp(rest, "/notes") == 0)
+			return R_NOTES;
+	}
+	*allow = NULL;
+	return R_NONE;
+}
+
+/* 1 if method is one of the list allow ("GET, HEAD, POST"). */
+static int
+method_allowed(const char *allow, const char *method)
+{
+	size_t n = strlen(method);
+
+	for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
+		if ((p == allow || p[-1] == ' ') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static enum MHD_Result
+answer(struct MHD_Connection *c, const char *url, const char *method,
+    struct api_req *rq)
+{
+	struct call k = { .c = c };
+	struct mr_err err = { 0 };
+	json_error_t jerr;
+	const char *allow, *ct;
+	char sid[MR_SECRET_LEN + 1], *body;
+	size_t len;
+	int64_t id = 0;
+	enum route rt = route_of(url, &id, &allow);
+	int via, post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	enum MHD_Result rc;
+
+	if (rt == R_NONE)
+		return send_error(c, 404, ST_NOTFOUND, "no such route: %s; "
+		    "mipsreviewd-api(7) lists them", url);
+	if (!method_allowed(allow, method))
+		return send_json(c, 405, json_pack("{s:s, s:i}", "error",
+		    "method not allowed", "status", ST_USAGE), allow, 0);
+	if (post && (rt == R_CASES || rt == R_STATUS || rt == R_NOTES) &&
+	    rq->too_big)
+		return send_error(c, 413, ST_INVALID, "the body is larger than "
+		    "%d bytes", BODY_MAX);
+	if (st == NULL && (db_path == NULL ||
+	    mr_store_open(db_path, &st, &err) == -1)) {
+		log_warnx("api: %s", db_path ? err.msg : "no database");
+		return send_error(c, 503, ST_DB, "the database cannot be "
+		    "opened; the service's log says why");
+	}
+	if ((via = auth_principal(c, st, &k.p, sid, &err)) == -1)
+		return send_err(c, &err);
+	k.via = (enum auth_via)via;
+	if (k.via == AUTH_NONE)
+		return send_error(c, 401, ST_REFUSED, "sign in, or send an API "
+		    "token as 'Authorization: Bearer TOKEN' ('mipsreview user "
+		    "token add NAME' makes one)");
+	mr_store_set_actor(st, k.p.name);
+	if (post) {
+		if (!mr_user_may_write(&k.p)) {
+			rc = send_error(c, 403, ST_REFUSED, "account '%s' is a "
+			    "viewer: it cannot change records", k.p.name);
+			goto out;
+		}
+		if (!auth_csrf_ok(k.via, sid, MHD_lookup_connection_value(c,
+		    MHD_HEADER_KIND, AUTH_CSRF_HEADER))) {
+			rc = send_error(c, 403, ST_REFUSED, "a change made "
+			    "with the session cookie needs its CSRF token in "
+			    "the " AUTH_CSRF_HEADER " header");
+			goto out;
+		}
+		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+		    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+			rc = send_error(c, 415, ST_USAGE, "the body must be "
+			    "JSON (Content-Type: application/json)");
+			goto out;
+		}
+		body = (char *)mr_buf_str(&rq->body);
+		len = body ? strlen(body) : 0;
+		if ((k.body = json_loadb(body ? body : "", len,
+		    JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
+		    !json_is_object(k.body)) {
+			rc = send_error(c, 400, ST_USAGE, "the body must be "
+			    "one JSON object: %s", k.body ? "not an object" :
+			    jerr.text);
+			goto out;
+		}
+	}
+	switch (rt) {
+	case R_DUE:
+		rc = get_due(&k);
+		break;
+	case R_CASES:
+		rc = post ? post_case(&k) : get_cases(&k);
+		break;
+	case R_CASE:
+		rc = get_case(&k, id);
+		break;
+	case R_STATUS:
+		rc = post_status(&k, id);
+		break;
+	case R_NOTES:
+		rc = post_note(&k, id);
+		break;
+	case R_HARDSHIP:
+		rc = get_hardship(&k);
+		break;
+	case R_WINDOWS:
+		rc = get_windows(&k);
+		break;
+	default:
+		rc = send_error(c, 404, ST_NOTFOUND, "no such route");
+		break;
+	}
+out:
+	mr_store_set_actor(st, "mipsreviewd");
+	json_decref(k.body);
+	mr_view_free(k.view);
+	mr_principal_clear(&k.p);
+	return rc;
+}
+
+enum MHD_Result
+api_handle(struct MHD_Connection *c, const char *url, const char *method,
+    const char *upload, size_t *upload_size, void **req_cls)
+{
+	struct api_req *rq = *req_cls;
+
+	if (rq == NULL) {
+		if ((rq = calloc(1, sizeof *rq)) == NULL)
+			return MHD_NO;
+		mr_buf_init(&rq->body, BODY_MAX);
+		rq->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+		pthread_mutex_lock(&live_lock);
+		if ((rq->next = live) != NULL)
+			live->prev = rq;
+		live = rq;
+		pthread_mutex_unlock(&live_lock);
+		*req_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		/* Only a change's body is kept, up to its limit. */
+		if (rq->post && !rq->too_big &&
+		    mr_buf_add(&rq->body, upload, *upload_size) == -1)
+			rq->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return answer(c, url, method, rq);
+}

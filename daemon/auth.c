@@ -1,0 +1,241 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "daemon/auth.h"
+#include "daemon/log.h"
+#include "lib/mr_store.h"
+#include "lib/mr_user.h"
+
+static int secure_cookies;
+
+void
+auth_init(int secure)
+{
+	secure_cookies = secure;
+}
+
+/*
+ * Failed sign-ins, per account name and per address: a small table each,
+ * the stalest entry giving way to a new one.  Under fail_lock.
+ */
+#define FAIL_SLOTS	256
+#define FAIL_FREE	4		/* failures before any wait */
+#define FAIL_FIRST_WAIT	30		/* seconds, doubling with each failure */
+#define FAIL_MAX_WAIT	(15 * 60)
+
+struct fail {
+	char	 key[72];
+	int	 count;
+	time_t	 last;
+};
+
+static struct fail by_name[FAIL_SLOTS], by_addr[FAIL_SLOTS];
+static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct fail *
+fail_find(struct fail *t, const char *key, int create)
+{
+	struct fail *stalest = &t[0];
+
+	for (int i = 0; i < FAIL_SLOTS; i++) {
+		if (t[i].count > 0 && strcmp(t[i].key, key) == 0)
+			return &t[i];
+		if (t[i].count == 0 || t[i].last < stalest->last)
+			stalest = &t[i];
+	}
+	if (!create)
+		return NULL;
+	memset(stalest, 0, sizeof *stalest);
+	snprintf(stalest->key, sizeof stalest->key, "%s", key);
+	return stalest;
+}
+
+/* Seconds still to wait after f's failures, 0 when none. */
+static time_t
+fail_wait(const struct fail *f, time_t now)
+{
+	time_t wait;
+
+	if (f == NULL || f->count <= FAIL_FREE)
+		return 0;
+	wait = f->count - FAIL_FREE >= 8 ? FAIL_MAX_WAIT :
+	    (time_t)FAIL_FIRST_WAIT << (f->count - FAIL_FREE - 1);
+	if (wait > FAIL_MAX_WAIT)
+		wait = FAIL_MAX_WAIT;
+	return f->last + wait > now ? f->last + wait - now : 0;
+}
+
+void
+auth_client_address(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(buf, len, "unknown");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    buf, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+		    (socklen_t)len);
+}
+
+int
+auth_bearer(const char *h, char *out, size_t outlen)
+{
+	size_t n;
+
+	if (h == NULL || strncasecmp(h, "Bearer", 6) != 0 ||
+	    (h[6] != ' ' && h[6] != '\t'))
+		return 0;
+	h += 6;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	n = strcspn(h, " \t");
+	if (n == 0 || n >= outlen || h[n + strspn(h + n, " \t")] != '\0')
+		return 0;
+	memcpy(out, h, n);
+	out[n] = '\0';
+	return 1;
+}
+
+int
+auth_principal(struct MHD_Connection *c, struct mr_store *st,
+    struct mr_principal *p, char *sid, struct mr_err *err)
+{
+	static const struct mr_session_limits lim = {
+		.idle = MR_SESSION_IDLE_DEFAULT,
+		.absolute = MR_SESSION_ABSOLUTE_DEFAULT,
+	};
+	struct mr_err lerr = { 0 };
+	const char *h, *cookie;
+	char token[MR_TOKEN_LEN + 2];
+
+	memset(p, 0, sizeof *p);
+	sid[0] = '\0';
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h != NULL) {
+		/* A wrong token is nobody, not the cookie's owner. */
+		if (!auth_bearer(h, token, sizeof token))
+			return AUTH_NONE;
+		if (mr_user_by_token(st, token, p, &lerr) == 0)
+			return AUTH_TOKEN;
+		if (lerr.code != MR_ENOTFOUND) {
+			*err = lerr;
+			return -1;
+		}
+		return AUTH_NONE;
+	}
+	cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, AUTH_COOKIE);
+	if (cookie == NULL || strlen(cookie) != MR_SECRET_LEN)
+		return AUTH_NONE;
+	if (mr_session_lookup(st, cookie, &lim, p, &lerr) == 0) {
+		memcpy(sid, cookie, MR_SECRET_LEN + 1);
+		return AUTH_SESSION;
+	}
+	if (lerr.code != MR_ENOTFOUND) {
+		*err = lerr;
+		return -1;
+	}
+	return AUTH_NONE;
+}
+
+int
+auth_csrf_ok(enum auth_via via, const char *sid, const char *presented)
+{
+	if (via == AUTH_TOKEN)
+		return 1;
+	return via == AUTH_SESSION && mr_session_csrf_check(sid, presented);
+}
+
+static void
+set_cookie(char *out, const char *value, long max_age)
+{
+	snprintf(out, AUTH_SET_COOKIE_LEN, "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict%s; Max-Age=%ld", AUTH_COOKIE, value,
+	    secure_cookies ? "; Secure" : "", max_age);
+}
+
+enum auth_login_result
+auth_login(struct MHD_Connection *c, struct mr_store *st, const char *name,
+    const char *password, char *cookie, time_t *retry_after,
+    struct mr_err *err)
+{
+	struct mr_principal p;
+	struct mr_err lerr = { 0 };
+	struct fail *fn, *fa;
+	char addr[INET6_ADDRSTRLEN + 1], sid[MR_SECRET_LEN + 1];
+	time_t now = mr_store_now(st), wn, wa;
+
+	auth_client_address(c, addr, sizeof addr);
+	if (name == NULL)
+		name = "";
+	pthread_mutex_lock(&fail_lock);
+	wn = fail_wait(fail_find(by_name, name, 0), now);
+	wa = fail_wait(fail_find(by_addr, addr, 0), now);
+	pthread_mutex_unlock(&fail_lock);
+	if (wn > 0 || wa > 0) {
+		*retry_after = wn > wa ? wn : wa;
+		return AUTH_LOGIN_SLOWED;
+	}
+	if (mr_user_login(st, name, password, &p, &lerr) == -1) {
+		if (lerr.code != MR_ENOTFOUND) {
+			*err = lerr;
+			return AUTH_LOGIN_ERROR;
+		}
+		pthread_mutex_lock(&fail_lock);
+		fn = fail_find(by_name, name, 1);
+		fn->count++;
+		fn->last = now;
+		fa = fail_find(by_addr, addr, 1);
+		fa->count++;
+		fa->last = now;
+		pthread_mutex_unlock(&fail_lock);
+		/* The name as given may be anything: only its length is logged. */
+		log_warnx("auth: failed sign-in from %s (%zu-character name)",
+		    addr, strlen(name));
+		return AUTH_LOGIN_WRONG;
+	}
+	if (mr_session_create(st, p.user_id, sid, sizeof sid, err) == -1) {
+		mr_principal_clear(&p);
+		return AUTH_LOGIN_ERROR;
+	}
+	pthread_mutex_lock(&fail_lock);
+	if ((fn = fail_find(by_name, name, 0)) != NULL)
+		fn->count = 0;
+	if ((fa = fail_find(by_addr, addr, 0)) != NULL)
+		fa->count = 0;
+	pthread_mutex_unlock(&fail_lock);
+	log_info("auth: %s signed in from %s", p.name, addr);
+	set_cookie(cookie, sid, (long)MR_SESSION_ABSOLUTE_DEFAULT);
+	memset(sid, 0, sizeof sid);
+	mr_principal_clear(&p);
+	return AUTH_LOGIN_OK;
+}
+
+int
+auth_logout(struct MHD_Connection *c, struct mr_store *st, char *cookie,
+    struct mr_err *err)
+{
+	const char *sid = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+	    AUTH_COOKIE);
+
+	set_cookie(cookie, "", 0);
+	if (sid == NULL)
+		return 0;
+	return mr_session_end(st, sid, err);
+}

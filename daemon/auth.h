@@ -1,0 +1,95 @@
+/*
+ * auth: who is asking mipsreviewd — the session cookie of the pages, or
+ * an API token (Authorization: Bearer) — and whether a state-changing
+ * request carries its session's CSRF token.  Sign-in and sign-out, the
+ * session cookie's attributes, and the slowing of failed sign-ins per
+ * account and per address live here too.
+ *
+ * The cookie is "mr_session": HttpOnly (no script reads it),
+ * SameSite=Strict (no other site's page sends it), Path=/, and Secure
+ * when base_url is https.  Sessions end after MR_SESSION_IDLE_DEFAULT
+ * seconds unused or MR_SESSION_ABSOLUTE_DEFAULT after sign-in
+ * (lib/mr_user.h), and at sign-out on the server.
+ */
+#ifndef DAEMON_AUTH_H
+#define DAEMON_AUTH_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "lib/mr_err.h"
+#include "lib/mr_user.h"
+
+struct mr_store;
+
+#define AUTH_COOKIE		"mr_session"
+/* "mr_session=ID; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=N" */
+#define AUTH_SET_COOKIE_LEN	160
+/* The form field, and the header of API requests, that carry the token. */
+#define AUTH_CSRF_FIELD		"csrf"
+#define AUTH_CSRF_HEADER	"X-CSRF-Token"
+
+/* Cookies get Secure when base_url is https (set at start and SIGHUP). */
+void	auth_init(int secure);
+
+/* How the principal was found. */
+enum auth_via {
+	AUTH_NONE = 0,
+	AUTH_SESSION,		/* the cookie: state changes need the CSRF token */
+	AUTH_TOKEN,		/* a bearer token: no cookie, no CSRF needed */
+};
+
+/*
+ * The principal of the request on c: a bearer token first, else the
+ * session cookie.  Returns AUTH_NONE (nobody; *p zeroed), AUTH_SESSION
+ * with sid (>= MR_SECRET_LEN + 1 bytes) set, or AUTH_TOKEN; -1 with *err
+ * when the database failed.  Clear *p with mr_principal_clear().
+ */
+int	auth_principal(struct MHD_Connection *c, struct mr_store *,
+	    struct mr_principal *p, char *sid, struct mr_err *err);
+
+/*
+ * 1 if a state-changing request may go on: it came with a bearer token,
+ * or presented (a form field or the X-CSRF-Token header) is the CSRF
+ * token of session sid.
+ */
+int	auth_csrf_ok(enum auth_via via, const char *sid, const char *presented);
+
+/*
+ * The token of an "Authorization: Bearer TOKEN" header value into out
+ * (>= MR_TOKEN_LEN + 1 bytes): 1 when header has that form, else 0.
+ */
+int	auth_bearer(const char *header, char *out, size_t outlen);
+
+/* The outcome of a sign-in attempt. */
+enum auth_login_result {
+	AUTH_LOGIN_OK,		/* signed in: set_cookie to send */
+	AUTH_LOGIN_WRONG,	/* wrong name or password (never says which) */
+	AUTH_LOGIN_SLOWED,	/* too many failures: *retry_after seconds */
+	AUTH_LOGIN_ERROR,	/* the database failed: *err */
+};
+
+/*
+ * Sign in name with password from the client at c.  After failures of
+ * the account or of the address, attempts are refused, without checking
+ * the password, for a time that doubles with each failure (30 s after the
+ * fifth, up to 15 minutes): the server's thread never sleeps on them.
+ * On success set_cookie (AUTH_SET_COOKIE_LEN) holds the Set-Cookie value.
+ */
+enum auth_login_result auth_login(struct MHD_Connection *c, struct mr_store *,
+	    const char *name, const char *password, char *set_cookie,
+	    time_t *retry_after, struct mr_err *err);
+
+/*
+ * End the request's session on the server, if it has one; set_cookie
+ * (AUTH_SET_COOKIE_LEN) gets the value that clears the cookie.
+ */
+int	auth_logout(struct MHD_Connection *c, struct mr_store *,
+	    char *set_cookie, struct mr_err *err);
+
+/* The client's address as text (for logs and the per-address count). */
+void	auth_client_address(struct MHD_Connection *c, char *buf, size_t len);
+
+#endif /* DAEMON_AUTH_H */

@@ -1,0 +1,196 @@
+#!/bin/sh
+# mipsreviewd's accounts and JSON API: every route as every role and as
+# nobody (401/403/404, nothing of another TIN shown, counts included),
+# changes audited under the account's name, CSRF on changes made with the
+# session cookie, a cookie replayed after sign-out refused, sign-ins
+# slowed after failures, and the API's objects byte for byte the CLI's.
+. "$top_srcdir/tests/e2e/lib.sh"
+need_tool curl
+
+cat >"$T/mr.conf" <<EOT
+listen = 127.0.0.1:0
+EOT
+export MIPSREVIEW_CONFIG="$T/mr.conf"
+A=123456789 B=987654321
+ok "a case of TIN A" "$MR" add --tin $A --npi "$SEED_NPI" --name "Dr. Ada Mine" \
+	--year 2023 --reason scoring-error
+ok "a case of TIN B" "$MR" add --tin $B --name "Dr. Bea Theirs" --year 2023 --reason other
+ok "another of TIN A" "$MR" add --tin $A --name "Dr. Cy Mine" --year 2023 --reason other
+ok "a year without a window, TIN B" "$MR" add --tin $B --name "Dr. Dee Undated" \
+	--year 2025 --reason other
+printf 'correct horse battery\n' >"$T/pw"
+for u in "admin admin" "off officer --tin $A" "view viewer --tin $A"; do
+	set -- $u
+	n=$1 r=$2; shift 2
+	ok "add $n" sh -c '"$1" user add "$2" --role "$3" "$4" "$5" --password-stdin <"$6"' \
+		sh "$MR" "$n" "$r" "${1:---json}" "${2:---json}" "$T/pw"
+	ok "token for $n" "$MR" user token add "$n"
+	eval "tok_$n=\$(cat \"\$T/out\")"
+done
+
+"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+dpid=$!
+at_exit "kill $dpid 2>/dev/null"
+i=0
+until grep -q 'ready' "$T/d.log" 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+base="http://127.0.0.1:$port"
+
+# call WHO METHOD PATH [curl args]: body in $T/b, headers in $T/h; prints the status.
+call() {
+	who=$1 m=$2 p=$3; shift 3
+	rm -f "$T/b" "$T/h"; : >"$T/b"
+	if [ "$who" = nobody ]; then set -- "$@"
+	else eval "set -- -H \"Authorization: Bearer \$tok_$who\" \"\$@\""; fi
+	curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' --max-time 10 -X "$m" "$@" "$base$p"
+}
+header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
+json='Content-Type: application/json'
+
+# -- nobody
+for p in /api/v1/due /api/v1/cases /api/v1/cases/1 /api/v1/hardship /api/v1/windows; do
+	expect_eq "nobody GET $p: 401" "$(call nobody GET $p)" "401"
+	expect_eq "nobody GET $p: nothing shown" "$(grep -c 'Dr\.' "$T/b")" "0"
+done
+expect_eq "401 asks for a bearer token" "$(header WWW-Authenticate)" 'Bearer realm="mipsreviewd"'
+expect_eq "401 is JSON with the CLI's status" "$(json_get status <"$T/b")" "5"
+before=$(db_digest)
+for p in /api/v1/cases /api/v1/cases/1/status /api/v1/cases/1/notes; do
+	expect_eq "nobody POST $p: 401" "$(call nobody POST $p -H "$json" -d '{"text":"x"}')" "401"
+done
+expect_eq "a wrong token is nobody" "$(call nobody GET /api/v1/due -H 'Authorization: Bearer mrt_xyz')" "401"
+expect_eq "nothing written by nobody" "$(db_digest)" "$before"
+
+# -- headers and methods
+expect_eq "admin GET due: 200" "$(call admin GET /api/v1/due)" "200"
+expect_eq "CSP" "$(header Content-Security-Policy)" "default-src 'self'; frame-ancestors 'none'"
+expect_eq "nosniff" "$(header X-Content-Type-Options)" "nosniff"
+expect_eq "no referrer" "$(header Referrer-Policy)" "no-referrer"
+expect_eq "not stored" "$(header Cache-Control)" "no-store"
+expect_eq "DELETE a case: 405" "$(call admin DELETE /api/v1/cases/1)" "405"
+expect_eq "405 says what is allowed" "$(header Allow)" "GET, HEAD"
+expect_eq "GET status: 405" "$(call admin GET /api/v1/cases/1/status)" "405"
+expect_eq "no such route: 404" "$(call admin GET /api/v1/nothing)" "404"
+expect_eq "feeds unchanged: healthz" "$(call nobody GET /healthz)" "200"
+
+# -- viewer of TIN A: its cases only, counts too; no changes
+expect_eq "viewer GET cases" "$(call view GET /api/v1/cases)" "200"
+expect_eq "viewer sees TIN A's two cases" "$(json_get cases <"$T/b" | grep -o '"id"' | wc -l)" "2"
+expect_eq "and nothing of TIN B" "$(grep -c -e Bea -e Dee -e 4321 "$T/b")" "0"
+expect_eq "viewer GET due" "$(call view GET /api/v1/due)" "200"
+expect_eq "due shows nothing of TIN B, not even a count" \
+	"$(grep -c -e Bea -e Dee -e 4321 -e '"count"' "$T/b")" "0"
+expect_eq "viewer GET case of TIN B: 404 as if absent" "$(call view GET /api/v1/cases/2)" "404"
+expect_eq "with the words of a missing case" "$(json_get error <"$T/b")" \
+	"case 2 does not exist; 'mipsreview list' shows the cases"
+call view GET /api/v1/cases/99 >/dev/null
+expect_eq "a missing case reads the same" "$(json_get error <"$T/b")" \
+	"case 99 does not exist; 'mipsreview list' shows the cases"
+expect_eq "viewer asks for TIN B: 403" "$(call view GET "/api/v1/cases?tin=$B")" "403"
+expect_eq "viewer hardship/windows: 200" \
+	"$(call view GET /api/v1/hardship) $(call view GET /api/v1/windows)" "200 200"
+before=$(db_digest)
+expect_eq "viewer POST note: 403" "$(call view POST /api/v1/cases/1/notes -H "$json" -d '{"text":"x"}')" "403"
+expect_eq "viewer POST status: 403" "$(call view POST /api/v1/cases/1/status -H "$json" -d '{"state":"withdrawn"}')" "403"
+expect_eq "viewer POST case: 403" "$(call view POST /api/v1/cases -H "$json" \
+	-d "{\"tin\":\"$A\",\"name\":\"X\",\"performance_year\":2023,\"reasons\":[\"other\"]}")" "403"
+expect_eq "viewer wrote nothing" "$(db_digest)" "$before"
+
+# -- officer of TIN A: changes its cases, not TIN B's
+expect_eq "officer note on TIN A: 201" "$(call off POST /api/v1/cases/1/notes -H "$json" -d '{"text":"called CMS <script>x</script>"}')" "201"
+expect_eq "the case comes back with its note" "$(grep -c 'called CMS <script>' "$T/b")" "1"
+ok "audit" "$MR" audit 1 --json
+expect_match "the note is audited under the account" "$(cat "$T/out")" '"who": "off"'
+before=$(db_digest)
+expect_eq "officer note on TIN B: 404" "$(call off POST /api/v1/cases/2/notes -H "$json" -d '{"text":"x"}')" "404"
+expect_eq "officer moves TIN B: 404" "$(call off POST /api/v1/cases/2/status -H "$json" -d '{"state":"withdrawn"}')" "404"
+expect_eq "officer opens a TIN B case: 403" "$(call off POST /api/v1/cases -H "$json" \
+	-d "{\"tin\":\"$B\",\"name\":\"X\",\"performance_year\":2023,\"reasons\":[\"other\"]}")" "403"
+expect_eq "an illegal move: 409 with the CLI's words and status" \
+	"$(call off POST /api/v1/cases/1/status -H "$json" -d '{"state":"approved"}') $(json_get status <"$T/b")" "409 5"
+"$MR" status 1 approved >/dev/null 2>"$T/cli.err"
+expect_eq "the same message as the CLI" "mipsreview: $(json_get error <"$T/b")" "$(cat "$T/cli.err")"
+expect_eq "an unknown field: 400" "$(call off POST /api/v1/cases/1/notes -H "$json" -d '{"txt":"x"}')" "400"
+expect_eq "not JSON: 400" "$(call off POST /api/v1/cases/1/notes -H "$json" -d '{"text":')" "400"
+expect_eq "not JSON's type: 415" "$(call off POST /api/v1/cases/1/notes -d 'text=x')" "415"
+expect_eq "too large: 413" "$(head -c 70000 /dev/zero | tr '\0' a | call off POST /api/v1/cases/1/notes -H "$json" --data-binary @-)" "413"
+expect_eq "an invalid value: 422 with the CLI's status" \
+	"$(call off POST /api/v1/cases -H "$json" -d "{\"tin\":\"$A\",\"name\":\"X\",\"performance_year\":1999,\"reasons\":[\"other\"]}") $(json_get status <"$T/b")" "422 3"
+expect_eq "officer refused or invalid wrote nothing" "$(db_digest)" "$before"
+expect_eq "officer opens a TIN A case: 201" "$(call off POST /api/v1/cases -H "$json" \
+	-d "{\"tin\":\"$A\",\"name\":\"Dr. Eve New\",\"performance_year\":2024,\"reasons\":[\"other\"]}")" "201"
+new=$(json_get id <"$T/b")
+expect_eq "officer moves it: 200" "$(call off POST /api/v1/cases/$new/status -H "$json" -d '{"state":"withdrawn","note":"duplicate"}') $(json_get status <"$T/b")" "200 withdrawn"
+
+# -- admin: every TIN; keyset pages
+expect_eq "admin sees TIN B's case" "$(call admin GET /api/v1/cases/2)" "200"
+call admin GET '/api/v1/cases?limit=2' >/dev/null
+expect_eq "page 1: two cases and a cursor" "$(json_get cases.1.id <"$T/b") $(json_get next <"$T/b")" "2 2"
+call admin GET '/api/v1/cases?limit=2&after=2' >/dev/null
+expect_eq "page 2" "$(json_get cases.0.id <"$T/b") $(json_get cases.1.id <"$T/b") $(json_get next <"$T/b")" "3 4 4"
+call admin GET '/api/v1/cases?limit=2&after=4' >/dev/null
+expect_eq "last page" "$(json_get cases.0.id <"$T/b") $(json_get next <"$T/b")" "$new null"
+call off GET '/api/v1/cases?limit=1&after=1' >/dev/null
+expect_eq "a limited account's pages skip other TINs" "$(json_get cases.0.id <"$T/b")" "3"
+expect_eq "an unknown parameter: 400" "$(call admin GET '/api/v1/cases?tin_=1')" "400"
+expect_eq "a bad limit: 422" "$(call admin GET '/api/v1/cases?limit=0')" "422"
+
+# -- the API's objects are the CLI's, byte for byte
+call admin GET /api/v1/cases/1 >/dev/null
+"$MR" show 1 --json >"$T/cli.json"
+expect_eq "GET /api/v1/cases/1 = show 1 --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+call admin GET '/api/v1/due?zone=America/Chicago' >/dev/null
+"$MR" due --zone America/Chicago --json >"$T/cli.json"
+expect_eq "GET /api/v1/due = due --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+call admin GET /api/v1/windows >/dev/null
+"$MR" window list --json >"$T/cli.json"
+expect_eq "GET /api/v1/windows = window list --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+
+# -- the session of the pages: cookie, CSRF, sign-out
+login() { curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -c "$T/jar" \
+	--data-urlencode "user=$1" --data-urlencode "password=$2" "$base/app/login"; }
+expect_eq "sign in: 303" "$(login off 'correct horse battery')" "303"
+cookie=$(header Set-Cookie)
+expect_match "the cookie's attributes" "$cookie" '^mr_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=[0-9]+$'
+sid=$(printf '%s' "$cookie" | sed 's/^mr_session=\([^;]*\);.*/\1/')
+expect_eq "the session id is not in the database" \
+	"$(cat "$MIPSREVIEW_DB" "$MIPSREVIEW_DB-wal" 2>/dev/null | grep -c -a -- "$sid")" "0"
+expect_eq "the cookie reads the API" "$(call nobody GET /api/v1/cases -b "$T/jar")" "200"
+csrf=$(curl -s -b "$T/jar" "$base/app/due" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+expect_match "the pages carry a CSRF token" "$csrf" '^[A-Za-z0-9_-]{43}$'
+before=$(db_digest)
+expect_eq "a change with the cookie but no CSRF token: 403" \
+	"$(call nobody POST /api/v1/cases/1/notes -b "$T/jar" -H "$json" -d '{"text":"x"}')" "403"
+expect_eq "a wrong CSRF token: 403" \
+	"$(call nobody POST /api/v1/cases/1/notes -b "$T/jar" -H "$json" -H 'X-CSRF-Token: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' -d '{"text":"x"}')" "403"
+expect_eq "a page's form without the token: 403" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" --data 'text=x' "$base/app/cases/1/notes")" "403"
+expect_eq "nothing written without the token" "$(db_digest)" "$before"
+expect_eq "with the token: 201" \
+	"$(call nobody POST /api/v1/cases/1/notes -b "$T/jar" -H "$json" -H "X-CSRF-Token: $csrf" -d '{"text":"by cookie"}')" "201"
+expect_eq "sign-out without the token is refused" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" --data 'csrf=x' "$base/app/logout")" "403"
+expect_eq "sign out: 303" \
+	"$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -b "$T/jar" --data-urlencode "csrf=$csrf" "$base/app/logout")" "303"
+expect_match "the cookie is cleared" "$(header Set-Cookie)" '^mr_session=; .*Max-Age=0$'
+expect_eq "the old cookie replayed: 401" \
+	"$(call nobody GET /api/v1/cases -H "Cookie: mr_session=$sid")" "401"
+expect_eq "and on a page: 401" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: mr_session=$sid" "$base/app/due")" "401"
+
+# -- failed sign-ins slow the account down, without blocking the server
+for i in 1 2 3 4 5; do
+	expect_eq "wrong password $i: 401" "$(login view wrong-password)" "401"
+done
+expect_eq "then even the right one waits: 429" "$(login view 'correct horse battery')" "429"
+expect_eq "while the server answers others" "$(call admin GET /api/v1/windows)" "200"
+expect_eq "no password in the log" "$(grep -c -e wrong-password -e 'correct horse' "$T/d.log")" "0"
+
+# -- a disabled account's token stops at once
+ok "disable off" "$MR" user disable off
+expect_eq "its token: 401" "$(call off GET /api/v1/due)" "401"
+
+finish
