@@ -65,6 +65,7 @@ cmd_hardship_add(struct cli_ctx *ctx, struct cli_args *a)
 	in.confirmation = cli_opt(a, "confirmation");
 	in.owner = cli_opt(a, "owner");
 	in.notes = cli_opt(a, "notes");
+	in.force = cli_opt(a, "force") != NULL;
 	if (in.tin == NULL)
 		return cli_usage(ctx, "--tin is required");
 	if (in.year == NULL)

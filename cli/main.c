@@ -115,7 +115,7 @@ static const struct cli_cmd hardship_subs[] = {
 	  .fn = cmd_hardship_add,
 	  .opts = "tin= npi= name= participation= year= type= categories= "
 	    "submitted= event= window= filed= confirmation= owner= "
-	    "notes=",
+	    "notes= force",
 	  .usage = "--tin TIN [--npi NPI] --year YEAR --type euc|pi "
 	    "--categories LIST --event TEXT [options]",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
@@ -545,6 +545,8 @@ static const struct cli_cmd commands[] = {
 	    "                          latest-closing hardship window of the year)\n"
 	    "    --filed DATE          filed with CMS on YYYY-MM-DD\n"
 	    "    --confirmation NUM, --owner EMAIL, --notes TEXT\n"
+	    "    --force               file although one of the type is open\n"
+	    "                          for the TIN, NPI and year (audited)\n"
 	    "    --json                the whole filing instead of its id\n"
 	    "  hardship list [--year Y] [--status S] [--type T] [--tin T] [--open]\n"
 	    "  hardship show FILING\n"

@@ -704,6 +704,51 @@ audit_hardship(struct mr_store *st, const struct mr_hardship *h,
 	return rc;
 }
 
+/*
+ * Refuse a second open filing of the same type for the same TIN, NPI and
+ * year: CMS takes one application, and a duplicate would double every
+ * deadline and reminder.
+ */
+static int
+check_duplicate(struct mr_store *st, const struct mr_hardship *h,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT id, status FROM hardship_filing "
+	    "WHERE tin = ?1 AND coalesce(npi, '') = ?2 AND "
+	    "performance_year = ?3 AND type = ?4 AND "
+	    "+status IN ('draft', 'submitted') ORDER BY id LIMIT 1", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, h->tin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, h->npi, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, h->performance_year);
+	sqlite3_bind_text(stmt, 4, h->type, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		mr_err_set(err, MR_ECONFLICT, "filing %lld (%s) is already open "
+		    "as the %s hardship of this TIN%s for performance year %d; "
+		    "work on it ('mipsreview hardship show %lld'), or add "
+		    "--force to file a second one",
+		    (long long)sqlite3_column_int64(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1),
+		    strcmp(h->type, "euc") == 0 ? "EUC" : "PI",
+		    h->npi[0] ? " and NPI" : "", h->performance_year,
+		    (long long)sqlite3_column_int64(stmt, 0));
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "checking for duplicate filings");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int
 mr_hardship_add(struct mr_store *st, const struct mr_hardship_input *in,
     int64_t *id, struct mr_hardship_warnings *warnings, struct mr_err *err)
@@ -743,8 +788,10 @@ mr_hardship_add(struct mr_store *st, const struct mr_hardship_input *in,
 		goto out;
 	in_tx = 1;
 	if (apply_input(st, &all, &h, err) == -1 ||
+	    (!in->force && check_duplicate(st, &h, err) == -1) ||
 	    hardship_write(st, &h, err) == -1 ||
-	    audit_hardship(st, &h, "add", NULL, err) == -1)
+	    audit_hardship(st, &h, in->force ? "add --force" : "add", NULL,
+	    err) == -1)
 		goto out;
 	in_tx = 0;
 	if (mr_store_commit(st, err) == -1)

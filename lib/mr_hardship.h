@@ -71,6 +71,7 @@ struct mr_hardship_input {
 	const char	*confirmation;
 	const char	*owner;
 	const char	*notes;
+	int		 force;		/* add: file although one is open */
 };
 
 /* Advice for the person filing; never a reason to refuse. */

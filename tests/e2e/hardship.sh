@@ -91,4 +91,30 @@ refuses "no such filing to show" 4 "filing 7 does not exist" "$MR" hardship show
 expect_eq "unknown subcommand is a usage error" "$?" 2
 expect_match "usage names the subcommands" "$(cat "$T/err")" "unknown subcommand 'frobnicate'; use add, list"
 
+# A second open filing of one type for one TIN, NPI and year is refused
+# with the open one's id; --force files it, audited as forced.
+ok "a PY2025 EUC filing" "$MR" hardship add --tin 55-5555555 --year 2025 \
+	--type euc --categories quality,cost --event "Flood"
+dup=$(cat "$T/out")
+refuses "the same filing again" 5 "filing $dup (draft) is already open as the EUC hardship of this TIN for performance year 2025; .*--force" \
+	"$MR" hardship add --tin 555555555 --year 2025 --type euc \
+	--categories cost --event "Flood again"
+ok "a PI filing of the same TIN and year is another matter" "$MR" hardship add \
+	--tin 55-5555555 --year 2025 --type pi --categories pi --event "EHR down"
+ok "one for an NPI of the TIN is another matter" "$MR" hardship add \
+	--tin 55-5555555 --npi "$SEED_NPI" --year 2025 --type euc \
+	--categories quality --event "Flood"
+refuses "the NPI's twice" 5 "already open as the EUC hardship of this TIN and NPI" \
+	"$MR" hardship add --tin 55-5555555 --npi "$SEED_NPI" --year 2025 \
+	--type euc --categories quality --event "Flood"
+ok "--force files it all the same" "$MR" hardship add --tin 55-5555555 \
+	--year 2025 --type euc --categories quality --event "Flood" --force
+forced=$(cat "$T/out")
+ok "audit" "$MR" audit --json
+expect_match "the audit says it was forced" "$(cat "$T/out")" "\"add --force\""
+ok "withdraw both" "$MR" hardship status "$dup" withdrawn
+ok "withdraw the forced one" "$MR" hardship status "$forced" withdrawn
+ok "once none is open, a new one is filed" "$MR" hardship add --tin 55-5555555 \
+	--year 2025 --type euc --categories quality --event "Flood"
+
 finish
