@@ -245,20 +245,40 @@ cmd_hardship_show(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+/* The filing's JSON view now, for what set and status changed. */
+static json_t *
+filing_view(struct cli_ctx *ctx, long long id)
+{
+	struct mr_hardship h;
+	json_t *v = NULL;
+
+	if (cli_view(ctx) != NULL && mr_hardship_get(ctx->st, id, &h,
+	    NULL) == 0) {
+		v = mr_view_filing(ctx->view, &h, NULL);
+		mr_hardship_release(&h);
+	}
+	return v;
+}
+
 int
 cmd_hardship_set(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_hardship_warnings warn = { .n = 0 };
 	struct mr_err err = { 0 };
+	json_t *before;
 	long long id;
 	int rc;
 
 	if ((rc = cli_parse_id(ctx, "filing", a->argv[0], &id)) != EXIT_OK)
 		return rc;
+	before = filing_view(ctx, id);
 	if (mr_hardship_set(ctx->st, id, (const char *const *)(a->argv + 1),
-	    a->argc - 1, &warn, &err) == -1)
+	    a->argc - 1, &warn, &err) == -1) {
+		json_decref(before);
 		return cli_fail(ctx, &err);
+	}
 	print_warnings(ctx, &warn);
+	cli_print_changes("filing", id, before, filing_view(ctx, id));
 	return EXIT_OK;
 }
 
@@ -267,13 +287,18 @@ cmd_hardship_status(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_err err = { 0 };
 	const char *note = cli_opt(a, "note");
+	json_t *before;
 	long long id;
 	int rc;
 
 	if ((rc = cli_parse_id(ctx, "filing", a->argv[0], &id)) != EXIT_OK)
 		return rc;
+	before = filing_view(ctx, id);
 	if (mr_hardship_set_status(ctx->st, id, a->argv[1], note,
-	    &err) == -1)
+	    &err) == -1) {
+		json_decref(before);
 		return cli_fail(ctx, &err);
+	}
+	cli_print_changes("filing", id, before, filing_view(ctx, id));
 	return EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
 #include "lib/mr_case.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
@@ -15,11 +16,13 @@ cmd_status(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct mr_err err = { 0 };
 	const char *state = a->argv[1];
+	json_t *before;
 	long long id;
 	int rc;
 
 	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
+	before = cli_case_view(ctx, id);
 	/* The move and the evidence gate before ready (refused while required
 	 * evidence is missing unless --force, which is audited) are one
 	 * transaction. */
@@ -30,9 +33,13 @@ cmd_status(struct cli_ctx *ctx, struct cli_args *a)
 	    mr_checklist_gate_ready(ctx->st, id, cli_opt(a, "force") != NULL,
 	    &err) == -1)) {
 		mr_store_rollback(ctx->st);
+		json_decref(before);
 		return cli_fail(ctx, &err);
 	}
-	if (mr_store_commit(ctx->st, &err) == -1)
+	if (mr_store_commit(ctx->st, &err) == -1) {
+		json_decref(before);
 		return cli_fail(ctx, &err);
+	}
+	cli_print_changes("case", id, before, cli_case_view(ctx, id));
 	return EXIT_OK;
 }

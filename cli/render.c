@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/render.h"
@@ -233,4 +234,117 @@ render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 	printf("  Created        %s\n", c->created_at);
 	printf("  Updated        %s\n", c->updated_at);
 	return 0;
+}
+
+/* A value of a view as one line of text. */
+static void
+change_value(FILE *fp, const json_t *v)
+{
+	char *text;
+	size_t i;
+
+	if (v == NULL || json_is_null(v) ||
+	    (json_is_array(v) && json_array_size(v) == 0)) {
+		fputs("(none)", fp);
+		return;
+	}
+	/* A deadline: its wall clock where it was announced. */
+	if (json_is_object(v) && json_is_string(json_object_get(v,
+	    "closes_local"))) {
+		fprintf(fp, "%s (%s)", json_string_value(json_object_get(v,
+		    "closes_local")), json_is_string(json_object_get(v, "zone")) ?
+		    json_string_value(json_object_get(v, "zone")) : "UTC");
+		return;
+	}
+	if (json_is_string(v) && strpbrk(json_string_value(v), "\n\r\t") ==
+	    NULL) {
+		fputs(json_string_value(v), fp);
+		return;
+	}
+	if (json_is_array(v)) {
+		const json_t *e;
+		int strings = 1;
+
+		json_array_foreach(v, i, e)
+			strings &= json_is_string(e);
+		if (strings) {
+			json_array_foreach(v, i, e)
+				fprintf(fp, "%s%s", i ? ", " : "",
+				    json_string_value(e));
+			return;
+		}
+	}
+	/* Numbers, booleans, and text with line breaks, as JSON writes them. */
+	if ((text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT)) != NULL)
+		fputs(text, fp);
+	free(text);
+}
+
+static int
+changes_of(FILE *fp, const char *prefix, const json_t *before,
+    const json_t *after)
+{
+	/* Bookkeeping, and the case's own deadline, which "deadline" shows. */
+	static const char *const skip[] = { "updated_at", "revision",
+	    "own_deadline", NULL };
+	const char *key;
+	const json_t *now, *was;
+	char path[128];
+	int n = 0, skipped;
+
+	json_object_foreach((json_t *)after, key, now) {
+		skipped = 0;
+		for (int i = 0; skip[i] != NULL; i++)
+			skipped |= strcmp(key, skip[i]) == 0;
+		was = json_object_get(before, key);
+		if (skipped || (was != NULL && json_equal((json_t *)was,
+		    (json_t *)now)))
+			continue;
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." :
+		    "", key);
+		if (json_is_object(now) && json_is_object(was) &&
+		    json_object_get(now, "closes_local") == NULL) {
+			n += changes_of(fp, path, was, now);
+			continue;
+		}
+		fprintf(fp, "%s: ", path);
+		change_value(fp, was);
+		fputs(" -> ", fp);
+		change_value(fp, now);
+		fputc('\n', fp);
+		n++;
+	}
+	return n;
+}
+
+int
+render_changes(FILE *fp, const json_t *before, const json_t *after)
+{
+	if (before == NULL || after == NULL)
+		return 0;
+	return changes_of(fp, "", before, after);
+}
+
+json_t *
+cli_case_view(struct cli_ctx *ctx, long long id)
+{
+	struct mr_case c;
+	json_t *v = NULL;
+
+	if (cli_view(ctx) != NULL && mr_case_get(ctx->st, id, &c, NULL) == 0) {
+		v = mr_view_case(ctx->view, &c, NULL);
+		mr_case_release(&c);
+	}
+	return v;
+}
+
+void
+cli_print_changes(const char *what, long long id, json_t *before,
+    json_t *after)
+{
+	if (before != NULL && after != NULL &&
+	    render_changes(stdout, before, after) == 0)
+		printf("%s %lld: nothing changed\n", what, id);
+	json_decref(before);
+	json_decref(after);
 }

@@ -30,5 +30,21 @@ int	render_case_deadline(struct cli_ctx *, const struct mr_case *,
 void	render_short_time(time_t, const char *zone, char *out, size_t len);
 /* The full text view of one case (show); -1 as render_case_row(). */
 int	render_case_full(struct cli_ctx *, const struct mr_case *);
+/*
+ * What set or status changed, one line per field ("name: Dr. A -> Dr. B";
+ * "category_scores.pi: (none) -> 80"), from the JSON views of the object
+ * before and after, so a TIN shows masked unless --reveal.  Bookkeeping
+ * (updated_at, revision, the time left) is left out.  Returns the number
+ * of lines printed.
+ */
+int	render_changes(FILE *, const json_t *before, const json_t *after);
+/* The case's JSON view now, or NULL when it cannot be read. */
+json_t	*cli_case_view(struct cli_ctx *, long long id);
+/*
+ * render_changes() of two views on stdout ("case 3: nothing changed" when
+ * none), consuming both; nothing when either is NULL.
+ */
+void	cli_print_changes(const char *what, long long id, json_t *before,
+	    json_t *after);
 
 #endif /* CLI_RENDER_H */
