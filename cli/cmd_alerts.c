@@ -101,7 +101,8 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 	int rc, dry = cli_opt(a, "dry-run") != NULL;
 
 	if (now_text != NULL) {
-		if (mr_when_parse(now_text, "UTC", &when, &err) == -1) {
+		if (mr_when_parse_as("--now", now_text, "UTC", &when,
+		    &err) == -1) {
 			rc = cli_fail(ctx, &err);
 			goto out;
 		}

@@ -240,9 +240,9 @@ mr_case_documents_deadline(const char *date, time_t *closes_at, char *zone,
 	long d;
 
 	if ((d = day_number(date)) < 0)
-		return mr_err_set(err, MR_EINVAL, "requested-on '%s': a date "
-		    "YYYY-MM-DD is expected, the day CMS asked for documents",
-		    date);
+		return mr_err_set(err, MR_EINVAL, "requested-on '%s': not a "
+		    "date; write the day CMS asked for documents as "
+		    "YYYY-MM-DD, e.g. 2024-10-05", date);
 	t = (time_t)(d + MR_DOCUMENTS_DAYS) * 86400;
 	gmtime_r(&t, &tm);
 	strftime(due, sizeof due, "%Y-%m-%d", &tm);
@@ -469,7 +469,7 @@ apply_deadline(struct mr_store *st, const struct mr_case_input *in,
 			snprintf(zone, sizeof zone, "%s",
 			    (const char *)sqlite3_column_text(stmt, 0));
 	}
-	if (mr_when_parse(in->deadline, zone, &w, err) == -1)
+	if (mr_when_parse_as("deadline", in->deadline, zone, &w, err) == -1)
 		goto out;
 	c->has_deadline = 1;
 	c->deadline_at = w.utc;

@@ -136,14 +136,16 @@ parse_date(struct mr_store *st, const char *s, char *out, size_t len,
 
 	end = strptime(s, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0' || strlen(s) != 10)
-		return mr_err_set(err, MR_EINVAL, "filed '%s': a date like "
-		    "2024-04-15 (YYYY-MM-DD) is expected", s);
+		return mr_err_set(err, MR_EINVAL, "filed '%s': not a date; "
+		    "write YYYY-MM-DD, e.g. 2024-04-15", s);
 	t = timegm(&tm);
 	if (gmtime_r(&t, &tm) == NULL)
-		return mr_err_set(err, MR_EINVAL, "filed '%s': no such date", s);
+		return mr_err_set(err, MR_EINVAL, "filed '%s': not a date in "
+		    "the calendar; write YYYY-MM-DD, e.g. 2024-04-15", s);
 	strftime(again, sizeof again, "%Y-%m-%d", &tm);
 	if (strcmp(again, s) != 0)
-		return mr_err_set(err, MR_EINVAL, "filed '%s': no such date", s);
+		return mr_err_set(err, MR_EINVAL, "filed '%s': not a date in "
+		    "the calendar; write YYYY-MM-DD, e.g. 2024-04-15", s);
 	if (t > mr_store_now(st))
 		return mr_err_set(err, MR_EINVAL, "filed '%s': the date is in "
 		    "the future; record it once the application is filed", s);

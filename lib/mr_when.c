@@ -62,6 +62,9 @@ static const struct {
 	{ "America/Puerto_Rico", "AST", "ADT" },
 };
 
+static const char *const month_names[] = { "January", "February",
+	"March", "April", "May", "June", "July", "August", "September",
+	"October", "November", "December" };
 static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
 	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
 
@@ -552,7 +555,8 @@ tokenize(const char *text, char toks[][64], int max)
 }
 
 static int
-parse_text(const char *text, struct parsed *p, struct mr_err *err)
+parse_text(const char *what, const char *text, struct parsed *p,
+    struct mr_err *err)
 {
 	char toks[8][64];
 	int n, i, ampm = 0;
@@ -634,33 +638,46 @@ parse_text(const char *text, struct parsed *p, struct mr_err *err)
 			p->have_offset = 1;
 			continue;
 		}
-		return mr_err_set(err, MR_EINVAL, "time '%s': '%s' is not a date, "
-		    "a time of day or a zone", text, t);
+		return mr_err_set(err, MR_EINVAL, "%s '%s': '%s' is not a date, "
+		    "a time of day or a zone", what, text, t);
 	}
 	if (!p->have_date)
-		return mr_err_set(err, MR_EINVAL, "time '%s': no date; write e.g. "
-		    "'2024-10-11 19:00 America/Chicago'", text);
+		return mr_err_set(err, MR_EINVAL, "%s '%s': no date; write e.g. "
+		    "'2024-10-11 19:00 America/Chicago'", what, text);
+	/* A day the calendar lacks is the mistake, whatever else is missing. */
+	if (p->mo < 1 || p->mo > 12)
+		return mr_err_set(err, MR_EINVAL, "%s '%s': not a date: there is "
+		    "no month %d; write e.g. '2024-10-11 20:00 ET'", what, text,
+		    p->mo);
+	if (p->d < 1 || p->d > days_in_month(p->y, p->mo))
+		return mr_err_set(err, MR_EINVAL, "%s '%s': not a date: %s %04d "
+		    "has %d days; write e.g. '2024-10-11 20:00 ET'", what, text,
+		    month_names[p->mo - 1], p->y, days_in_month(p->y, p->mo));
 	if (!p->have_time)
-		return mr_err_set(err, MR_EINVAL, "time '%s': no time of day; "
-		    "deadlines are instants, write e.g. '2024-10-11 20:00 ET'", text);
-	if (p->mo < 1 || p->mo > 12 || p->d < 1 ||
-	    p->d > days_in_month(p->y, p->mo))
-		return mr_err_set(err, MR_EINVAL, "time '%s': %04d-%02d-%02d is not "
-		    "a date in the calendar", text, p->y, p->mo, p->d);
+		return mr_err_set(err, MR_EINVAL, "%s '%s': no time of day; "
+		    "deadlines are instants, write e.g. '2024-10-11 20:00 ET'",
+		    what, text);
 	if (p->h > 24 || p->mi > 59 || p->s > 59 ||
 	    (p->h == 24 && (p->mi != 0 || p->s != 0)))
-		return mr_err_set(err, MR_EINVAL, "time '%s': %02d:%02d is not a "
-		    "time of day", text, p->h, p->mi);
+		return mr_err_set(err, MR_EINVAL, "%s '%s': %02d:%02d is not a "
+		    "time of day", what, text, p->h, p->mi);
 	return 0;
 bad:
-	return mr_err_set(err, MR_EINVAL, "time '%s' is not understood; write "
+	return mr_err_set(err, MR_EINVAL, "%s '%s' is not understood; write "
 	    "e.g. '2024-10-11 19:00 America/Chicago', '2024-10-11 7pm CDT' or "
-	    "'2024-10-12T00:00:00Z'", text);
+	    "'2024-10-12T00:00:00Z'", what, text);
 }
 
 int
 mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
     struct mr_err *err)
+{
+	return mr_when_parse_as("time", text, default_zone, out, err);
+}
+
+int
+mr_when_parse_as(const char *what, const char *text, const char *default_zone,
+    struct mr_when *out, struct mr_err *err)
 {
 	struct parsed p;
 	icaltimezone *z;
@@ -668,7 +685,7 @@ mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
 	int offs[2], dst[2], valid[2], nvalid = 0, ndst, nstd;
 	const char *zone;
 
-	if (parse_text(text, &p, err) == -1)
+	if (parse_text(what, text, &p, err) == -1)
 		return -1;
 	/* 24:00 is the end of the day: 00:00 of the next. */
 	wall = civil_to_epoch(p.y, p.mo, p.d, p.h == 24 ? 0 : p.h, p.mi, p.s) +
@@ -676,14 +693,14 @@ mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
 	zone = p.zone[0] ? p.zone : (default_zone && *default_zone ?
 	    default_zone : NULL);
 	if (zone == NULL && !p.have_offset)
-		return mr_err_set(err, MR_EINVAL, "time '%s': no zone; add one, "
-		    "e.g. 'America/Chicago', 'CT' or '-05:00'", text);
+		return mr_err_set(err, MR_EINVAL, "%s '%s': no zone; add one, "
+		    "e.g. 'America/Chicago', 'CT' or '-05:00'", what, text);
 	if (zone == NULL)
 		zone = "UTC";
 	if ((z = zone_get(zone)) == NULL)
-		return mr_err_set(err, MR_EINVAL, "time '%s': zone '%s' is not a "
+		return mr_err_set(err, MR_EINVAL, "%s '%s': zone '%s' is not a "
 		    "known IANA time zone; use a name like America/Chicago",
-		    text, zone);
+		    what, text, zone);
 	snprintf(out->zone, sizeof out->zone, "%s", zone);
 	if (p.have_offset) {
 		out->utc = wall - p.offset;
@@ -719,9 +736,9 @@ mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
 				nstd++;
 		}
 	if (nvalid == 0)
-		return mr_err_set(err, MR_EINVAL, "time '%s': %02d:%02d on "
+		return mr_err_set(err, MR_EINVAL, "%s '%s': %02d:%02d on "
 		    "%04d-%02d-%02d does not exist in %s (the clocks spring "
-		    "forward); give the time after the change", text, p.h, p.mi,
+		    "forward); give the time after the change", what, text, p.h, p.mi,
 		    p.y, p.mo, p.d, zone);
 	if (p.want_dst >= 0) {
 		for (int i = 0; i < 2; i++)
@@ -737,18 +754,18 @@ mr_when_parse(const char *text, const char *default_zone, struct mr_when *out,
 				    us_abbrevs[i].daylight == !p.want_dst)
 					snprintf(right, sizeof right, "%s",
 					    us_abbrevs[i].abbrev);
-			return mr_err_set(err, MR_EINVAL, "time '%s': %s is not in "
-			    "effect in %s on %04d-%02d-%02d; use %s%s", text,
+			return mr_err_set(err, MR_EINVAL, "%s '%s': %s is not in "
+			    "effect in %s on %04d-%02d-%02d; use %s%s", what, text,
 			    p.abbrev, zone, p.y, p.mo, p.d, right[0] ? right :
 			    "the zone's name", strcmp(p.abbrev, "MST") == 0 ?
 			    " (for Arizona, name the zone: America/Phoenix)" : "");
 		}
 	}
 	if (nvalid == 2 && cand[0] != cand[1])
-		return mr_err_set(err, MR_EINVAL, "time '%s': %02d:%02d on "
+		return mr_err_set(err, MR_EINVAL, "%s '%s': %02d:%02d on "
 		    "%04d-%02d-%02d happens twice in %s (the clocks fall back); "
 		    "settle it with an offset or a daylight/standard "
-		    "abbreviation", text, p.h, p.mi, p.y, p.mo, p.d, zone);
+		    "abbreviation", what, text, p.h, p.mi, p.y, p.mo, p.d, zone);
 	out->utc = valid[0] ? cand[0] : cand[1];
 	return 0;
 }

@@ -34,6 +34,13 @@ struct mr_when {
  */
 int	mr_when_parse(const char *text, const char *default_zone,
 	    struct mr_when *out, struct mr_err *);
+/*
+ * The same, with messages naming what the text is ("closes 'Oct 32
+ * 2024': not a date: October 2024 has 31 days; write e.g. ...") instead
+ * of "time".
+ */
+int	mr_when_parse_as(const char *what, const char *text,
+	    const char *default_zone, struct mr_when *out, struct mr_err *);
 /* 0 if zone is a known IANA zone name. */
 int	mr_when_zone_valid(const char *zone, struct mr_err *);
 /*

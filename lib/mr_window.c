@@ -183,7 +183,8 @@ apply_input(struct mr_store *st, const struct mr_window_input *in,
 		w->source = copy;
 	}
 	if (in->closes != NULL) {
-		if (mr_when_parse(in->closes, w->zone, &when, err) == -1)
+		if (mr_when_parse_as("closes", in->closes, w->zone, &when,
+		    err) == -1)
 			return -1;
 		w->closes_at = when.utc;
 		if (in->zone == NULL)	/* a named zone in the text wins */
@@ -193,7 +194,8 @@ apply_input(struct mr_store *st, const struct mr_window_input *in,
 		if (*in->opens == '\0')
 			w->has_opens = 0;
 		else {
-			if (mr_when_parse(in->opens, w->zone, &when, err) == -1)
+			if (mr_when_parse_as("opens", in->opens, w->zone,
+			    &when, err) == -1)
 				return -1;
 			w->opens_at = when.utc;
 			w->has_opens = 1;

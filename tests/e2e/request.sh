@@ -70,7 +70,7 @@ refuses "requested-on only with documents-requested" 3 "only a move to documents
 	"$MR" status 1 withdrawn --requested-on 2024-09-20
 refuses "a request dated after today" 3 "after today (2024-10-01, Eastern)" \
 	"$MR" status 1 documents-requested --requested-on 2024-10-02
-refuses "a date that does not exist" 3 "requested-on '2024-09-31': a date YYYY-MM-DD" \
+refuses "a date that does not exist" 3 "requested-on '2024-09-31': not a date; write .* YYYY-MM-DD" \
 	"$MR" status 1 documents-requested --requested-on 2024-09-31
 ok "documents requested on Sep 20" "$MR" status 1 documents-requested --requested-on 2024-09-20
 show 1

@@ -114,7 +114,7 @@ expect_match "window show" "$(cat "$T/out")" "Hawaii test"
 # Bad input: one line, non-zero, nothing written.
 refuses "unknown zone" 3 "not a known IANA" "$MR" window add --kind other \
 	--year 2024 --closes "2024-10-11 19:00 Mars/Olympus"
-refuses "Feb 30" 3 "not a date in the calendar" "$MR" window add --kind other \
+refuses "Feb 30" 3 "closes '2025-02-30 20:00 ET': not a date: February 2025 has 28 days" "$MR" window add --kind other \
 	--year 2024 --closes "2025-02-30 20:00 ET"
 refuses "malformed" 3 "not understood\|is not a date" "$MR" window add --kind other \
 	--year 2024 --closes "soonish"

@@ -151,6 +151,29 @@ test_bad_input_refused(void **state)
 	parse_refused("2024-10-11 13pm ET", "not");
 }
 
+/* A day the calendar lacks is "not a date", even with no time of day. */
+static void
+test_impossible_day_is_not_a_date(void **state)
+{
+	struct mr_when w;
+	struct mr_err err = { 0 };
+
+	(void)state;
+	parse_refused("Oct 32 2024", "not a date: October 2024 has 31 days; "
+	    "write e.g. '2024-10-11 20:00 ET'");
+	parse_refused("Oct 32 2024 7pm CDT", "not a date: October 2024 has 31");
+	parse_refused("2024-13-01", "not a date: there is no month 13");
+	parse_refused("2023-02-29 20:00 ET", "February 2023 has 28 days");
+	parse_refused("2024-00-10 20:00 ET", "no month 0");
+	assert_int_equal(parse_ok("2024-02-29 20:00 ET", NULL),
+	    parse_ok("2024-03-01T01:00:00Z", NULL));
+	/* The message names what the text was given as. */
+	assert_int_equal(mr_when_parse_as("closes", "Oct 32 2024", NULL, &w,
+	    &err), -1);
+	assert_string_equal(err.msg, "closes 'Oct 32 2024': not a date: "
+	    "October 2024 has 31 days; write e.g. '2024-10-11 20:00 ET'");
+}
+
 static void
 test_results_do_not_depend_on_process_tz(void **state)
 {
@@ -207,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_zones_without_dst),
 		cmocka_unit_test(test_midnight_closings),
 		cmocka_unit_test(test_bad_input_refused),
+		cmocka_unit_test(test_impossible_day_is_not_a_date),
 		cmocka_unit_test(test_results_do_not_depend_on_process_tz),
 		cmocka_unit_test(test_time_left_and_durations),
 	};
