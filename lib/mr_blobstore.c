@@ -1,9 +1,13 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -233,4 +237,244 @@ mr_blob_sha256(const void *data, size_t n, char *out)
 		return -1;
 	mr_blob_hex(md, mdlen, out);
 	return 0;
+}
+
+/* Ask the kernel to start writing the copy to disk every this many bytes. */
+#define BLOB_FLUSH	(8 * 1024 * 1024)
+/* Temporaries of a staging: a sweep knows them by this. */
+#define BLOB_TMP_PREFIX	".tmp-"
+
+int
+mr_blob_dir_ensure(const char *dir, enum mr_sharing sharing, int *created,
+    struct mr_err *err)
+{
+	struct stat sb;
+
+	*created = 0;
+	if (mkdir(dir, 0700) == 0) {
+		*created = 1;
+		/* chmod, not mkdir's mode: the umask would drop the group. */
+		if (sharing == MR_SHARE_GROUP && chmod(dir,
+		    mr_place_folder_mode(MR_SHARE_GROUP)) == -1)
+			return mr_err_set(err, MR_EFAIL, "cannot share the "
+			    "evidence folder '%s' with its group: %s", dir,
+			    strerror(errno));
+	} else if (errno != EEXIST)
+		return mr_err_set(err, MR_EFAIL, "cannot create the evidence "
+		    "folder '%s': %s", dir, strerror(errno));
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return mr_err_set(err, MR_EFAIL, "the evidence folder '%s' is "
+		    "not a folder; move it away", dir);
+	return 0;
+}
+
+int
+mr_blob_lock_staging(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd != -1)
+		(void)flock(dfd, LOCK_SH);
+	return dfd;
+}
+
+static int
+same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int
+mr_blob_stage(const char *dir, enum mr_sharing sharing, int fd,
+    const char *shown, const struct stat *before, unsigned char *buf,
+    void (*first)(const unsigned char *, size_t, void *),
+    void (*step)(int64_t, void *), void *arg, struct mr_blob_staged *s,
+    struct mr_err *err)
+{
+	struct stat after;
+	struct mr_blob_hasher h = { .inited = 0 };
+	struct mr_err ferr = { 0 };
+	unsigned char digest[EVP_MAX_MD_SIZE], *cur;
+	unsigned int dlen = 0;
+	ssize_t n;
+	int64_t total = 0, flushed = 0;
+	int tfd, rc = -1, which = 0, direct, fl;
+
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (mr_file_open_unnamed(dir, BLOB_TMP_PREFIX,
+	    mr_place_evidence_mode(sharing), &s->tmp, &ferr) == -1) {
+		mr_err_set(err, MR_EFAIL, "%s; nothing was attached", ferr.msg);
+		goto out;
+	}
+	tfd = mr_file_fd(s->tmp);
+	direct = (fl = fcntl(tfd, F_GETFL)) != -1 &&
+	    fcntl(tfd, F_SETFL, fl | O_DIRECT) == 0;
+	if (mr_blob_hasher_start(&h) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot start SHA-256 (OpenSSL)");
+		goto out;
+	}
+	for (;;) {
+		/* The hasher may still read the other buffer, not this one. */
+		cur = buf + (size_t)which * MR_BLOB_BUFSZ;
+		if ((n = mr_blob_read(fd, cur, MR_BLOB_BUFSZ)) == -1) {
+			mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
+			    "attached", shown, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (total == 0 && first != NULL)
+			first(cur, (size_t)n, arg);
+		mr_blob_hasher_wait(&h);
+		mr_blob_hasher_post(&h, cur, (size_t)n);
+		if (mr_blob_write(tfd, cur, (size_t)n, &direct) == -1) {
+			mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
+			    "'%s': %s; nothing was attached", dir, strerror(errno));
+			goto out;
+		}
+		total += n;
+		which ^= 1;
+		/* Without direct I/O, start writing back to disk now, so that
+		 * the fsync below finds little left to do. */
+		if (!direct && total - flushed >= BLOB_FLUSH) {
+			(void)sync_file_range(tfd, flushed, total - flushed,
+			    SYNC_FILE_RANGE_WRITE);
+			flushed = total;
+		}
+		if (step != NULL)
+			step(total, arg);
+	}
+	mr_blob_hasher_wait(&h);
+	if (h.failed) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
+		goto out;
+	}
+	if (fstat(fd, &after) == -1) {
+		mr_err_set(err, MR_EFAIL, "file '%s': %s", shown, strerror(errno));
+		goto out;
+	}
+	if (!same_file_state(before, &after) || total != (int64_t)after.st_size) {
+		mr_err_set(err, MR_ECONFLICT, "file '%s' changed while it was "
+		    "being copied (%lld bytes read, size %lld before and %lld "
+		    "after, or its modification time changed), so its SHA-256 "
+		    "would not match the file; nothing was attached: attach it "
+		    "again once it is complete", shown, (long long)total,
+		    (long long)before->st_size, (long long)after.st_size);
+		goto out;
+	}
+	if (total == 0) {
+		mr_err_set(err, MR_EINVAL, "file '%s' is empty; nothing was "
+		    "attached", shown);
+		goto out;
+	}
+	if (!EVP_DigestFinal_ex(h.md, digest, &dlen)) {
+		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
+		goto out;
+	}
+	mr_blob_hex(digest, dlen, s->sha256);
+	s->size = total;
+	if (mr_file_finish(s->tmp) == -1) {
+		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "
+		    "%s; nothing was attached", dir, strerror(errno));
+		goto out;
+	}
+	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
+	rc = 0;
+out:
+	mr_blob_hasher_wait(&h);
+	mr_blob_hasher_stop(&h);
+	return rc;
+}
+
+int
+mr_blob_place(const char *dir, struct mr_blob_staged *s, int n, int created,
+    struct mr_err *err)
+{
+	for (int i = 0; i < n; i++) {
+		s[i].dedup = access(s[i].final, F_OK) == 0;
+		if (mr_file_place(s[i].tmp, s[i].final) == -1)
+			return mr_err_set(err, MR_EFAIL, "storing '%s' in the "
+			    "evidence folder: %s; nothing was attached",
+			    s[i].final, strerror(errno));
+		s[i].tmp = NULL;
+		s[i].placed_new = !s[i].dedup;
+	}
+	if (mr_file_sync_dir(dir, 1, err) == -1)
+		return -1;
+	/* A store folder made by this batch must outlast a power cut too,
+	 * or the rows committed next would name files in a lost folder. */
+	if (created && mr_file_sync_dir(dir, 0, err) == -1)
+		return -1;
+	return 0;
+}
+
+void
+mr_blob_unstage(struct mr_blob_staged *s, int n)
+{
+	for (int i = 0; s != NULL && i < n; i++) {
+		if (s[i].placed_new)
+			(void)unlink(s[i].final);
+		s[i].placed_new = 0;
+		mr_file_abort(s[i].tmp);
+		s[i].tmp = NULL;
+	}
+}
+
+int
+mr_blob_scan(const char *dir, int sweep,
+    int (*referenced)(const char *, void *, struct mr_err *),
+    void (*fn)(const struct mr_blob_found *, void *), void *arg,
+    int *nproblems, struct mr_err *err)
+{
+	struct mr_blob_found found;
+	struct dirent *de;
+	DIR *d;
+	char path[PATH_MAX + 300];
+	int r, rc = -1, swept = 0, staging;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return mr_err_set(err, MR_EFAIL, "reading the evidence folder "
+		    "'%s': %s", dir, strerror(errno));
+	}
+	/* A staging holds a shared lock while its temporaries exist:
+	 * those are not leftovers. */
+	staging = flock(dirfd(d), LOCK_EX | LOCK_NB) == -1 &&
+	    errno == EWOULDBLOCK;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (staging && strncmp(de->d_name, BLOB_TMP_PREFIX,
+		    strlen(BLOB_TMP_PREFIX)) == 0)
+			continue;
+		r = 0;
+		if (mr_blob_is_name(de->d_name) &&
+		    (r = referenced(de->d_name, arg, err)) == -1)
+			goto out;
+		if (r > 0)
+			continue;
+		found.name = de->d_name;
+		found.swept = 0;
+		if (sweep) {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			if (unlink(path) == 0)
+				found.swept = swept = 1;
+		}
+		if (!found.swept)
+			(*nproblems)++;
+		if (fn != NULL)
+			fn(&found, arg);
+	}
+	if (swept && mr_file_sync_dir(dir, 1, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
 }

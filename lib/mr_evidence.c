@@ -1,19 +1,15 @@
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <magic.h>
-#include <openssl/evp.h>
 
 #include "lib/mr_audit.h"
 #include "lib/mr_blobstore.h"
@@ -23,10 +19,6 @@
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
-
-/* Ask the kernel to start writing the copy to disk every this many bytes. */
-#define EV_FLUSH	(8 * 1024 * 1024)
-#define EV_TMP_PREFIX	".tmp-"
 
 static const struct {
 	const char	*kind;
@@ -261,32 +253,15 @@ mr_evidence_dir(struct mr_store *st, char *buf, size_t len,
 	return 0;
 }
 
-/* The store folder, created 0700 (2770 where a group shares the
- * database) when missing (then *created = 1). */
+/* The store folder, created when missing (then *created = 1). */
 static int
 ensure_dir(struct mr_store *st, char *dir, size_t len, int *created,
     struct mr_err *err)
 {
-	struct stat sb;
-
 	*created = 0;
 	if (mr_evidence_dir(st, dir, len, err) == -1)
 		return -1;
-	if (mkdir(dir, 0700) == 0) {
-		*created = 1;
-		/* chmod, not mkdir's mode: the umask would drop the group. */
-		if (mr_store_sharing(st) == MR_SHARE_GROUP && chmod(dir,
-		    mr_place_folder_mode(MR_SHARE_GROUP)) == -1)
-			return mr_err_set(err, MR_EFAIL, "cannot share the "
-			    "evidence folder '%s' with its group: %s", dir,
-			    strerror(errno));
-	} else if (errno != EEXIST)
-		return mr_err_set(err, MR_EFAIL, "cannot create the evidence "
-		    "folder '%s': %s", dir, strerror(errno));
-	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
-		return mr_err_set(err, MR_EFAIL, "the evidence folder '%s' is "
-		    "not a folder; move it away", dir);
-	return 0;
+	return mr_blob_dir_ensure(dir, mr_store_sharing(st), created, err);
 }
 
 /* Does the subject exist?  MR_ENOTFOUND (or why it cannot) if not. */
@@ -344,17 +319,12 @@ out:
 	return rc;
 }
 
-/* A file copied into the store under a temporary name, not yet recorded. */
+/* What a record needs of a file being attached, beside its staged copy. */
 struct staged {
-	char		 tmp[PATH_MAX];
-	int		 have_tmp;
-	char		 final[PATH_MAX + 80];
-	int		 placed_new;	/* renamed into place by us: undo on failure */
-	char		 sha256[65];
-	int64_t		 size;
-	char		 media[128];
+	const char	*path;
 	const char	*name;
-	int		 dedup;
+	char		 media[128];
+	magic_t		 mg;
 };
 
 static const char *
@@ -371,39 +341,43 @@ file_type_name(mode_t m)
 	return "is not a regular file";
 }
 
-static int
-same_file_state(const struct stat *a, const struct stat *b)
+/* The media type, a hint sniffed from the first bytes. */
+static void
+sniff_media(const unsigned char *p, size_t n, void *arg)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	    a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	struct staged *s = arg;
+	const char *mt = s->mg ? magic_buffer(s->mg, p, n) : NULL;
+
+	snprintf(s->media, sizeof s->media, "%s",
+	    mt ? mt : "application/octet-stream");
+}
+
+static void
+copy_step(int64_t copied, void *arg)
+{
+	struct staged *s = arg;
+
+	if (copy_hook != NULL)
+		copy_hook(s->path, copied, copy_hook_arg);
 }
 
 /*
- * Copy path into dir under a temporary name, hashing while copying in one
- * pass through two fixed buffers (buf holds 2 * MR_BLOB_BUFSZ).  The file must
- * be a regular file that does not change while it is read: its size,
- * times and identity are compared before and after, and the bytes read
- * must match its size.
+ * Open the file f names, which must be a regular file with a valid name,
+ * and stage a copy of it in the store (buf holds 2 * MR_BLOB_BUFSZ).
  */
 static int
 stage_file(const char *dir, enum mr_sharing sharing,
-    const struct mr_evidence_file *f, unsigned char *buf, magic_t mg, struct staged *s, struct mr_err *err)
+    const struct mr_evidence_file *f, unsigned char *buf, magic_t mg,
+    struct staged *s, struct mr_blob_staged *b, struct mr_err *err)
 {
-	struct stat before, after;
-	struct mr_blob_hasher h = { .inited = 0 };
-	unsigned char digest[EVP_MAX_MD_SIZE], *cur;
-	unsigned int dlen = 0;
+	struct stat before;
 	char shown[160];
-	const char *slash, *mt;
-	ssize_t n;
-	int64_t total = 0, flushed = 0;
-	int fd = -1, tfd = -1, rc = -1, e, which = 0, direct, fl;
+	const char *slash;
+	int fd = -1, rc = -1, e;
 
 	printable(f->path, shown, sizeof shown);
+	s->path = f->path;
+	s->mg = mg;
 	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1) {
 		e = errno;
@@ -429,112 +403,9 @@ stage_file(const char *dir, enum mr_sharing sharing,
 	}
 	if (mr_evidence_name_valid(s->name, err) == -1)
 		goto out;
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-
-	if (snprintf(s->tmp, sizeof s->tmp, "%s/" EV_TMP_PREFIX "XXXXXX",
-	    dir) >= (int)sizeof s->tmp) {
-		mr_err_set(err, MR_EFAIL, "evidence folder '%s': path too long", dir);
-		goto out;
-	}
-	if ((tfd = mkostemp(s->tmp, O_CLOEXEC)) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot create a file in the evidence "
-		    "folder '%s': %s; nothing was attached", dir, strerror(errno));
-		goto out;
-	}
-	s->have_tmp = 1;
-	if (sharing == MR_SHARE_GROUP &&
-	    fchmod(tfd, mr_place_evidence_mode(sharing)) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot share a file in the evidence "
-		    "folder '%s' with its group: %s; nothing was attached", dir,
-		    strerror(errno));
-		goto out;
-	}
-	direct = (fl = fcntl(tfd, F_GETFL)) != -1 &&
-	    fcntl(tfd, F_SETFL, fl | O_DIRECT) == 0;
-	if (mr_blob_hasher_start(&h) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot start SHA-256 (OpenSSL)");
-		goto out;
-	}
-	for (;;) {
-		/* The hasher may still read the other buffer, not this one. */
-		cur = buf + (size_t)which * MR_BLOB_BUFSZ;
-		if ((n = mr_blob_read(fd, cur, MR_BLOB_BUFSZ)) == -1) {
-			mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
-			    "attached", shown, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (total == 0) {
-			mt = mg ? magic_buffer(mg, cur, (size_t)n) : NULL;
-			snprintf(s->media, sizeof s->media, "%s",
-			    mt ? mt : "application/octet-stream");
-		}
-		mr_blob_hasher_wait(&h);
-		mr_blob_hasher_post(&h, cur, (size_t)n);
-		if (mr_blob_write(tfd, cur, (size_t)n, &direct) == -1) {
-			mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
-			    "'%s': %s; nothing was attached", dir, strerror(errno));
-			goto out;
-		}
-		total += n;
-		which ^= 1;
-		/* Without direct I/O, start writing back to disk now, so that
-		 * the fsync below finds little left to do. */
-		if (!direct && total - flushed >= EV_FLUSH) {
-			(void)sync_file_range(tfd, flushed, total - flushed,
-			    SYNC_FILE_RANGE_WRITE);
-			flushed = total;
-		}
-		if (copy_hook != NULL)
-			copy_hook(f->path, total, copy_hook_arg);
-	}
-	mr_blob_hasher_wait(&h);
-	if (h.failed) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
-		goto out;
-	}
-	if (fstat(fd, &after) == -1) {
-		mr_err_set(err, MR_EFAIL, "file '%s': %s", shown, strerror(errno));
-		goto out;
-	}
-	if (!same_file_state(&before, &after) || total != (int64_t)after.st_size) {
-		mr_err_set(err, MR_ECONFLICT, "file '%s' changed while it was "
-		    "being copied (%lld bytes read, size %lld before and %lld "
-		    "after, or its modification time changed), so its SHA-256 "
-		    "would not match the file; nothing was attached: attach it "
-		    "again once it is complete", shown, (long long)total,
-		    (long long)before.st_size, (long long)after.st_size);
-		goto out;
-	}
-	if (total == 0) {
-		mr_err_set(err, MR_EINVAL, "file '%s' is empty; nothing was "
-		    "attached", shown);
-		goto out;
-	}
-	if (!EVP_DigestFinal_ex(h.md, digest, &dlen)) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
-		goto out;
-	}
-	mr_blob_hex(digest, dlen, s->sha256);
-	s->size = total;
-	/* Closed whether or not fsync worked; the first error is the one. */
-	e = fsync(tfd) == -1 ? errno : 0;
-	if (close(tfd) == -1 && e == 0)
-		e = errno;
-	tfd = -1;
-	if (e != 0) {
-		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "
-		    "%s; nothing was attached", dir, strerror(e));
-		goto out;
-	}
-	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
-	rc = 0;
+	rc = mr_blob_stage(dir, sharing, fd, shown, &before, buf, sniff_media,
+	    copy_step, s, b, err);
 out:
-	mr_blob_hasher_wait(&h);
-	mr_blob_hasher_stop(&h);
-	if (tfd != -1)
-		close(tfd);
 	if (fd != -1)
 		close(fd);
 	return rc;
@@ -542,8 +413,8 @@ out:
 
 static int
 insert_row(struct mr_store *st, const char *subject, int64_t subject_id,
-    const struct staged *s, const char *kind, const char *note,
-    int64_t *id, struct mr_err *err)
+    const struct staged *s, const struct mr_blob_staged *b, const char *kind,
+    const char *note, int64_t *id, struct mr_err *err)
 {
 	struct mr_evidence ev = { 0 };
 	sqlite3_stmt *stmt = NULL;
@@ -557,19 +428,19 @@ insert_row(struct mr_store *st, const char *subject, int64_t subject_id,
 		goto out;
 	ev.subject_id = subject_id;
 	snprintf(ev.subject, sizeof ev.subject, "%s", subject);
-	snprintf(ev.sha256, sizeof ev.sha256, "%s", s->sha256);
+	snprintf(ev.sha256, sizeof ev.sha256, "%s", b->sha256);
 	snprintf(ev.kind, sizeof ev.kind, "%s", kind);
 	ev.original_name = (char *)s->name;
-	ev.size = s->size;
+	ev.size = b->size;
 	ev.media_type = (char *)s->media;
 	ev.note = (char *)note;
 	ev.attached_by = (char *)mr_store_actor(st);
 	mr_when_iso_utc(mr_store_now(st), ev.attached_at, sizeof ev.attached_at);
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, subject_id);
-	sqlite3_bind_text(stmt, 3, s->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, b->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, s->size);
+	sqlite3_bind_int64(stmt, 5, b->size);
 	sqlite3_bind_text(stmt, 6, s->media, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, kind, -1, SQLITE_STATIC);
 	if (note != NULL && *note != '\0')
@@ -602,7 +473,7 @@ out:
 /* Refuse content already attached (and not detached) to the same subject. */
 static int
 check_duplicate(struct mr_store *st, const char *subject, int64_t subject_id,
-    const struct staged *s, struct mr_err *err)
+    const struct staged *s, const struct mr_blob_staged *b, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	char shown[160];
@@ -614,7 +485,7 @@ check_duplicate(struct mr_store *st, const char *subject, int64_t subject_id,
 		goto out;
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, subject_id);
-	sqlite3_bind_text(stmt, 3, s->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, b->sha256, -1, SQLITE_STATIC);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		mr_err_set(err, MR_ECONFLICT, "'%s' is already attached to %s %lld "
@@ -642,6 +513,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
     struct mr_err *err)
 {
 	struct staged *s = NULL;
+	struct mr_blob_staged *b = NULL;
 	unsigned char *buf = NULL;
 	magic_t mg = NULL;
 	char dir[PATH_MAX], shown[160];
@@ -660,14 +532,13 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	if (ensure_dir(st, dir, sizeof dir, &created, err) == -1)
 		return -1;
 	/*
-	 * A shared lock on the store folder while our temporary files exist:
-	 * verify --sweep removes temporary files only when it can lock the
-	 * folder exclusively, so it never takes a copy still being made
-	 * (the copy runs outside the database's write lock).
+	 * Held while our temporary files exist: verify --sweep leaves them
+	 * alone, so it never takes a copy still being made (the copy runs
+	 * outside the database's write lock).
 	 */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
-		(void)flock(dfd, LOCK_SH);
+	dfd = mr_blob_lock_staging(dir);
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
+	    (b = calloc((size_t)nfiles, sizeof *b)) == NULL ||
 	    posix_memalign((void **)&buf, MR_BLOB_ALIGN, 2 * MR_BLOB_BUFSZ) != 0) {
 		buf = NULL;
 		mr_err_set(err, MR_EFAIL, "out of memory");
@@ -683,11 +554,11 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	/* Copy everything first, outside the write lock: the slow part. */
 	for (i = 0; i < nfiles; i++)
 		if (stage_file(dir, mr_store_sharing(st), &files[i], buf, mg,
-		    &s[i], err) == -1)
+		    &s[i], &b[i], err) == -1)
 			goto out;
 	for (i = 0; i < nfiles; i++)
 		for (j = 0; j < i; j++)
-			if (strcmp(s[i].sha256, s[j].sha256) == 0) {
+			if (strcmp(b[i].sha256, b[j].sha256) == 0) {
 				mr_err_set(err, MR_ECONFLICT, "'%s' has the same "
 				    "content as another file given; attach it "
 				    "once; nothing was attached",
@@ -701,51 +572,28 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	if (subject_check(st, subject, subject_id, err) == -1)
 		goto out;
 	for (i = 0; i < nfiles; i++)
-		if (check_duplicate(st, subject, subject_id, &s[i], err) == -1)
+		if (check_duplicate(st, subject, subject_id, &s[i], &b[i],
+		    err) == -1)
 			goto out;
-	/*
-	 * Under the write lock, so that detach and verify --sweep (which
-	 * remove files under it too) cannot race us.  Renaming over an
-	 * existing copy replaces it by identical content — and repairs it
-	 * if it had been altered.
-	 */
-	for (i = 0; i < nfiles; i++) {
-		s[i].dedup = access(s[i].final, F_OK) == 0;
-		if (rename(s[i].tmp, s[i].final) == -1) {
-			mr_err_set(err, MR_EFAIL, "storing '%s' in the evidence "
-			    "folder: %s; nothing was attached", s[i].final,
-			    strerror(errno));
-			goto out;
-		}
-		s[i].have_tmp = 0;
-		s[i].placed_new = !s[i].dedup;
-	}
-	if (mr_file_sync_dir(dir, 1, err) == -1)
-		goto out;
-	/* A store folder made by this attach must outlast a power cut too,
-	 * or the rows committed next would name files in a lost folder. */
-	if (created && mr_file_sync_dir(dir, 0, err) == -1)
+	/* Under the write lock, so that detach and verify --sweep (which
+	 * remove files under it too) cannot race us. */
+	if (mr_blob_place(dir, b, nfiles, created, err) == -1)
 		goto out;
 	for (i = 0; i < nfiles; i++)
-		if (insert_row(st, subject, subject_id, &s[i], kind, note,
+		if (insert_row(st, subject, subject_id, &s[i], &b[i], kind, note,
 		    &results[i].id, err) == -1)
 			goto out;
 	in_tx = 0;
 	if (mr_store_commit(st, err) == -1)
 		goto out;
 	for (i = 0; i < nfiles; i++) {
-		results[i].deduplicated = s[i].dedup;
-		s[i].placed_new = 0;
+		results[i].deduplicated = b[i].dedup;
+		b[i].placed_new = 0;
 	}
 	rc = 0;
 out:
 	/* Files we put in place go before the lock is released. */
-	for (i = 0; s != NULL && i < nfiles; i++) {
-		if (s[i].placed_new)
-			(void)unlink(s[i].final);
-		if (s[i].have_tmp)
-			(void)unlink(s[i].tmp);
-	}
+	mr_blob_unstage(b, nfiles);
 	if (in_tx)
 		mr_store_rollback(st);
 	/* A first attach that failed leaves no empty store behind. */
@@ -756,6 +604,7 @@ out:
 	if (mg != NULL)
 		magic_close(mg);
 	free(buf);
+	free(b);
 	free(s);
 	return rc;
 }
@@ -1057,74 +906,59 @@ out:
 	return rc;
 }
 
-/* Unreferenced files in the store (whole-store verify only). */
+struct scan_ctx {
+	struct mr_store	*st;
+	int		(*fn)(const struct mr_evidence_problem *, void *);
+	void		*arg;
+};
+
+static int
+scan_referenced(const char *name, void *arg, struct mr_err *err)
+{
+	struct scan_ctx *sc = arg;
+	int n = 0;
+
+	if (count_attached(sc->st, name, &n, err) == -1)
+		return -1;
+	return n > 0;
+}
+
+static void
+scan_found(const struct mr_blob_found *f, void *arg)
+{
+	struct scan_ctx *sc = arg;
+	/* Anyone may have named it: show it escaped, on one line. */
+	char shown[4 * NAME_MAX + 16];
+	struct mr_evidence_problem p = { .what = f->swept ? "swept" :
+	    "unreferenced", .file = printable(f->name, shown, sizeof shown) };
+
+	if (sc->fn != NULL)
+		sc->fn(&p, sc->arg);
+}
+
+/*
+ * Unreferenced files in the store (whole-store verify only); a sweep runs
+ * under the write lock, so that no attach is half-way through putting a
+ * file in place while we decide it is unreferenced.
+ */
 static int
 scan_unreferenced(struct mr_store *st, const char *dir, int sweep,
     int (*fn)(const struct mr_evidence_problem *, void *), void *arg,
     int *nproblems, struct mr_err *err)
 {
-	struct mr_evidence_problem p = { .what = "unreferenced" };
-	struct dirent *de;
-	DIR *d;
-	char path[PATH_MAX + 300], shown[4 * NAME_MAX + 16];
-	int n, rc = -1, in_tx = 0, swept = 0, attaching;
+	struct scan_ctx sc = { st, fn, arg };
+	int rc;
 
-	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		return mr_err_set(err, MR_EFAIL, "reading the evidence folder "
-		    "'%s': %s", dir, strerror(errno));
-	}
-	/* An attach holds a shared lock while its temporary files exist:
-	 * those are not leftovers. */
-	attaching = flock(dirfd(d), LOCK_EX | LOCK_NB) == -1 &&
-	    errno == EWOULDBLOCK;
-	/* Under the write lock, so that no attach is half-way through
-	 * putting a file in place while we decide it is unreferenced. */
+	if (sweep && mr_store_begin(st, err) == -1)
+		return -1;
+	rc = mr_blob_scan(dir, sweep, scan_referenced, scan_found, &sc,
+	    nproblems, err);
 	if (sweep) {
-		if (mr_store_begin(st, err) == -1)
-			goto out;
-		in_tx = 1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (attaching && strncmp(de->d_name, EV_TMP_PREFIX,
-		    strlen(EV_TMP_PREFIX)) == 0)
-			continue;
-		n = 0;
-		if (mr_blob_is_name(de->d_name) &&
-		    count_attached(st, de->d_name, &n, err) == -1)
-			goto out;
-		if (n > 0)
-			continue;
-		/* Anyone may have named it: show it escaped, on one line. */
-		p.file = printable(de->d_name, shown, sizeof shown);
-		if (sweep) {
-			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-			if (unlink(path) == 0) {
-				p.what = "swept";
-				swept = 1;
-			} else {
-				p.what = "unreferenced";
-				(*nproblems)++;
-			}
-		} else
-			(*nproblems)++;
-		if (fn != NULL)
-			fn(&p, arg);
-	}
-	if (swept && mr_file_sync_dir(dir, 1, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (in_tx) {
 		if (rc == 0)
 			rc = mr_store_commit(st, err);
 		else
 			mr_store_rollback(st);
 	}
-	closedir(d);
 	return rc;
 }
 

@@ -1,14 +1,14 @@
 /*
  * mr_evidence: the documents behind a case or a hardship filing.
  *
- * Files are copied into a store beside the database (<db folder>/evidence,
- * mode 0700), each named by the SHA-256 of its content (mode 0600), so the
- * same content is stored once however often it is attached.  A copy is
- * hashed while it is written, in one pass through a fixed buffer, under a
- * temporary name; it is fsynced, renamed into place and the folder fsynced
- * before the row that names it is committed.  A crash therefore leaves at
- * worst an unreferenced file, which verify reports (and --sweep removes),
- * never a row without its file.
+ * The records: which file (by SHA-256) backs which case or filing, of
+ * what kind, attached by whom and when.  The files are mr_blobstore's, in
+ * a store beside the database (<db folder>/evidence, mode 0700), each
+ * named by the SHA-256 of its content (mode 0600), so the same content is
+ * stored once however often it is attached.  A copy is staged and synced,
+ * placed and the folder synced before the row that names it is committed.
+ * A crash therefore leaves at worst an unreferenced file, which verify
+ * reports (and --sweep removes), never a row without its file.
  *
  * Which kinds a case needs is mr_checklist's.
  */

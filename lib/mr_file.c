@@ -13,9 +13,10 @@
 #include "lib/mr_file.h"
 
 struct mr_file {
-	char	*path;
+	char	*path;		/* NULL: unnamed until placed */
 	char	*tmp;
 	FILE	*fp;
+	int	 fd;		/* unnamed: the temporary, -1 once finished */
 };
 
 void
@@ -25,6 +26,8 @@ mr_file_abort(struct mr_file *f)
 		return;
 	if (f->fp != NULL)
 		fclose(f->fp);
+	else if (f->fd != -1)
+		close(f->fd);
 	if (f->tmp != NULL)
 		unlink(f->tmp);
 	free(f->tmp);
@@ -40,7 +43,9 @@ mr_file_open(const char *path, mode_t mode, struct mr_file **out,
 	int fd = -1;
 
 	*out = NULL;
-	if ((f = calloc(1, sizeof *f)) == NULL || (f->path = strdup(path)) == NULL ||
+	if ((f = calloc(1, sizeof *f)) != NULL)
+		f->fd = -1;
+	if (f == NULL || (f->path = strdup(path)) == NULL ||
 	    asprintf(&f->tmp, "%s.XXXXXX", path) == -1) {
 		if (f != NULL)
 			f->tmp = NULL;
@@ -72,6 +77,70 @@ FILE *
 mr_file_stream(struct mr_file *f)
 {
 	return f->fp;
+}
+
+int
+mr_file_open_unnamed(const char *dir, const char *prefix, mode_t mode,
+    struct mr_file **out, struct mr_err *err)
+{
+	struct mr_file *f;
+
+	*out = NULL;
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	f->fd = -1;
+	if (asprintf(&f->tmp, "%s/%sXXXXXX", dir, prefix) == -1) {
+		f->tmp = NULL;
+		mr_file_abort(f);
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
+	if ((f->fd = mkostemp(f->tmp, O_CLOEXEC)) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot create a file in '%s': %s",
+		    dir, strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
+		mr_file_abort(f);
+		return -1;
+	}
+	if (mode != 0600 && fchmod(f->fd, mode) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot set the mode of a file in "
+		    "'%s': %s", dir, strerror(errno));
+		mr_file_abort(f);
+		return -1;
+	}
+	*out = f;
+	return 0;
+}
+
+int
+mr_file_fd(struct mr_file *f)
+{
+	return f->fd;
+}
+
+int
+mr_file_finish(struct mr_file *f)
+{
+	int e;
+
+	/* Closed whether or not fsync worked; the first error is the one. */
+	e = fsync(f->fd) == -1 ? errno : 0;
+	if (close(f->fd) == -1 && e == 0)
+		e = errno;
+	f->fd = -1;
+	errno = e;
+	return e != 0 ? -1 : 0;
+}
+
+int
+mr_file_place(struct mr_file *f, const char *path)
+{
+	if (rename(f->tmp, path) == -1)
+		return -1;
+	free(f->tmp);
+	f->tmp = NULL;
+	mr_file_abort(f);
+	return 0;
 }
 
 int

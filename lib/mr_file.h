@@ -34,6 +34,25 @@ FILE	*mr_file_stream(struct mr_file *);
 int	mr_file_commit(struct mr_file *, struct mr_err *);
 /* Give up: the temporary is removed, the target untouched; NULL is fine. */
 void	mr_file_abort(struct mr_file *);
+/*
+ * A file whose name is known only once it is whole, as a content-addressed
+ * blob's: the temporary is dir/prefixXXXXXX, created with mode, written
+ * through mr_file_fd() (raw writes, direct I/O allowed), then
+ * mr_file_finish() and mr_file_place().  mr_file_abort() removes it.
+ */
+int	mr_file_open_unnamed(const char *dir, const char *prefix, mode_t mode,
+	    struct mr_file **out, struct mr_err *);
+/* The descriptor of an unnamed file's temporary, owned by the handle. */
+int	mr_file_fd(struct mr_file *);
+/* fsync and close the temporary, keeping it; -1 with errno set. */
+int	mr_file_finish(struct mr_file *);
+/*
+ * Rename the finished temporary to path, replacing a file of that name;
+ * 0 and the handle is freed, or -1 with errno set and the handle kept.
+ * The folder is not synced: a batch syncs it once (mr_file_sync_dir)
+ * before it counts on the names.
+ */
+int	mr_file_place(struct mr_file *, const char *path);
 /* fsync the folder that holds path (path itself when is_dir). */
 int	mr_file_sync_dir(const char *path, int is_dir, struct mr_err *);
 

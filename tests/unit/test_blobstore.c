@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/mr_blobstore.h"
@@ -131,6 +132,93 @@ test_copy_while_hashing(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+static int
+refers_to_none(const char *name, void *arg, struct mr_err *err)
+{
+	(void)name;
+	(void)arg;
+	(void)err;
+	return 0;
+}
+
+static void
+count_found(const struct mr_blob_found *f, void *arg)
+{
+	int *swept = arg;
+
+	*swept += f->swept;
+}
+
+/*
+ * A staged file is whole under a temporary name until placed under its
+ * SHA-256; undoing removes what was placed new; a sweep removes what no
+ * record names.
+ */
+static void
+test_stage_place_unstage_and_sweep(void **state)
+{
+	char dir[] = "/tmp/mrblob.XXXXXX", src[64], name[128];
+	struct mr_blob_staged b[2];
+	struct mr_err err = { 0 };
+	struct stat sb;
+	unsigned char *buf = NULL;
+	int fd, created = 0, problems = 0, swept = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(src, sizeof src, "%s/abc.txt", dir);
+	snprintf(name, sizeof name, "%s/store", dir);
+	assert_int_equal(mr_blob_dir_ensure(name, MR_SHARE_PRIVATE, &created,
+	    &err), 0);
+	assert_true(created);
+	fd = open(src, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_int_equal(write(fd, "abc", 3), 3);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(posix_memalign((void **)&buf, MR_BLOB_ALIGN,
+	    2 * MR_BLOB_BUFSZ), 0);
+
+	memset(b, 0, sizeof b);
+	fd = open(src, O_RDONLY);
+	assert_int_equal(fstat(fd, &sb), 0);
+	assert_int_equal(mr_blob_stage(name, MR_SHARE_PRIVATE, fd, "abc.txt",
+	    &sb, buf, NULL, NULL, NULL, &b[0], &err), 0);
+	close(fd);
+	assert_string_equal(b[0].sha256, abc_sha);
+	assert_int_equal(b[0].size, 3);
+	/* Not in place yet: the store holds only the temporary. */
+	assert_int_equal(access(b[0].final, F_OK), -1);
+	assert_int_equal(mr_blob_place(name, b, 1, created, &err), 0);
+	assert_int_equal(access(b[0].final, F_OK), 0);
+	assert_false(b[0].dedup);
+	assert_true(b[0].placed_new);
+	/* Undone (the records were not committed): the new copy goes. */
+	mr_blob_unstage(b, 1);
+	assert_int_equal(access(b[0].final, F_OK), -1);
+
+	/* Placed again and kept; then swept, as no record names it. */
+	fd = open(src, O_RDONLY);
+	assert_int_equal(mr_blob_stage(name, MR_SHARE_PRIVATE, fd, "abc.txt",
+	    &sb, buf, NULL, NULL, NULL, &b[1], &err), 0);
+	close(fd);
+	assert_int_equal(mr_blob_place(name, &b[1], 1, 0, &err), 0);
+	assert_int_equal(mr_blob_scan(name, 0, refers_to_none, count_found,
+	    &swept, &problems, &err), 0);
+	assert_int_equal(problems, 1);
+	assert_int_equal(swept, 0);
+	assert_int_equal(access(b[1].final, F_OK), 0);
+	problems = 0;
+	assert_int_equal(mr_blob_scan(name, 1, refers_to_none, count_found,
+	    &swept, &problems, &err), 0);
+	assert_int_equal(problems, 0);
+	assert_int_equal(swept, 1);
+	assert_int_equal(access(b[1].final, F_OK), -1);
+
+	free(buf);
+	assert_int_equal(unlink(src), 0);
+	assert_int_equal(rmdir(name), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -138,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_sha256_of_memory),
 		cmocka_unit_test(test_store_names),
 		cmocka_unit_test(test_copy_while_hashing),
+		cmocka_unit_test(test_stage_place_unstage_and_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

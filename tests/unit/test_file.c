@@ -135,6 +135,36 @@ test_a_folder_that_is_not_there_is_an_error(void **state)
 	assert_int_equal(mr_file_sync_dir(s->path, 0, &err), 0);
 }
 
+/* A file named once it is whole: the temporary alone until placed. */
+static void
+test_an_unnamed_file_lands_under_the_name_given_last(void **state)
+{
+	struct scratch *s = *state;
+	struct mr_file *f;
+	struct mr_err err = { 0 };
+	struct stat sb;
+	char buf[16];
+
+	assert_int_equal(mr_file_open_unnamed(s->dir, ".tmp-", 0640, &f, &err),
+	    0);
+	assert_int_equal(write(mr_file_fd(f), "whole", 5), 5);
+	assert_int_equal(mr_file_finish(f), 0);
+	assert_int_equal(entries(s->dir), 1);
+	assert_int_equal(stat(s->path, &sb), -1);
+	assert_int_equal(mr_file_place(f, s->path), 0);
+	assert_int_equal(entries(s->dir), 1);
+	contents(s->path, buf, sizeof buf);
+	assert_string_equal(buf, "whole");
+	assert_int_equal(stat(s->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	/* Abandoned before it is placed: nothing is left behind. */
+	assert_int_equal(mr_file_open_unnamed(s->dir, ".tmp-", 0600, &f, &err),
+	    0);
+	assert_int_equal(entries(s->dir), 2);
+	mr_file_abort(f);
+	assert_int_equal(entries(s->dir), 1);
+}
+
 int
 main(void)
 {
@@ -143,6 +173,7 @@ main(void)
 		T(test_commit_replaces_the_target_whole),
 		T(test_abort_leaves_the_target_and_no_temporary),
 		T(test_a_folder_that_is_not_there_is_an_error),
+		T(test_an_unnamed_file_lands_under_the_name_given_last),
 	};
 #undef T
 
