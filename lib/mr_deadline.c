@@ -6,6 +6,7 @@
 #include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
+#include "lib/mr_hardship.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
@@ -51,7 +52,7 @@ static void
 filing_filter(struct mr_buf *b, const struct mr_deadline_filter *f)
 {
 	if (!f->include_closed)
-		mr_buf_printf(b, " AND f.status IN ('draft', 'submitted')");
+		mr_buf_printf(b, " AND f.status IN " MR_FILING_OPEN_SQL);
 	if (f->case_id != 0)
 		mr_buf_printf(b, " AND 0");
 	if (f->tin != NULL)
@@ -152,15 +153,8 @@ deadline_query(struct mr_store *st, const struct mr_deadline_filter *f,
 static int
 state_is_open(const char *what, const char *status)
 {
-	static const char *const open_filing[] = { "draft", "submitted", NULL };
-	const char *const *l = open_filing;
-
-	if (strcmp(what, "case") == 0)
-		return mr_state_is_open(status);
-	for (; *l != NULL; l++)
-		if (strcmp(*l, status) == 0)
-			return 1;
-	return 0;
+	return strcmp(what, "case") == 0 ? mr_state_is_open(status) :
+	    mr_hardship_state_is_open(status);
 }
 
 /* The columns both queries begin with: what the item is and whose. */

@@ -35,6 +35,7 @@ static const struct {
 static const char *const all_states[] = {
 	"draft", "submitted", "approved", "denied", "withdrawn", NULL
 };
+/* As MR_FILING_OPEN_SQL. */
 static const char *const open_states[] = { "draft", "submitted", NULL };
 static const char *const participation_kinds[] = {
 	"individual", "group", "subgroup", "virtual-group", "apm-entity", NULL
@@ -1004,7 +1005,7 @@ mr_hardship_list(struct mr_store *st, const struct mr_hardship_filter *f,
 	    "hardship_filing WHERE (?1 = 0 OR performance_year = ?1) "
 	    "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR type = ?3) "
 	    "AND (?4 IS NULL OR tin = ?4) "
-	    "AND (?5 = 0 OR status IN ('draft', 'submitted')) ORDER BY id",
+	    "AND (?5 = 0 OR status IN " MR_FILING_OPEN_SQL ") ORDER BY id",
 	    &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int(stmt, 1, f ? f->year : 0);

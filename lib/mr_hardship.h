@@ -92,6 +92,11 @@ struct mr_hardship_filter {
 void	mr_hardship_release(struct mr_hardship *);
 int	mr_hardship_state_valid(const char *);
 /* 1 while the filing awaits action (draft, submitted): it has a deadline. */
+/*
+ * The states in which a filing still awaits action, for SQL ("status IN "
+ * MR_FILING_OPEN_SQL); mr_hardship_state_is_open() answers the same in C.
+ */
+#define MR_FILING_OPEN_SQL	"('draft', 'submitted')"
 int	mr_hardship_state_is_open(const char *);
 int	mr_hardship_transition_allowed(const char *from, const char *to,
 	    struct mr_err *);

@@ -25,11 +25,23 @@ mr_whatif_input_init(struct mr_whatif_input *in)
 	in->bonus.complex_patient = NAN;
 }
 
+/* A finite number, the whole of s; -1 otherwise. */
+static int
+parse_number(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return end == s || *end != '\0' || errno != 0 || !isfinite(*out) ?
+	    -1 : 0;
+}
+
 int
 mr_whatif_parse_scores(struct mr_whatif_input *in, const char *arg,
     struct mr_err *err)
 {
-	char buf[256], *tok, *save = NULL, *eq, *end;
+	char buf[256], *tok, *save = NULL, *eq;
 	unsigned int bit;
 	double v;
 	int idx;
@@ -48,10 +60,7 @@ mr_whatif_parse_scores(struct mr_whatif_input *in, const char *arg,
 		if (in->scored & bit)
 			return mr_err_set(err, MR_EINVAL, "score: %s is given "
 			    "twice; give each category once", tok);
-		errno = 0;
-		v = strtod(eq + 1, &end);
-		if (end == eq + 1 || *end != '\0' || errno != 0 || !isfinite(v) ||
-		    v < 0 || v > 100)
+		if (parse_number(eq + 1, &v) == -1 || v < 0 || v > 100)
 			return mr_err_set(err, MR_EINVAL, "score '%s=%s': a "
 			    "category score from 0 to 100 is expected", tok, eq + 1);
 		for (idx = 0; (1u << idx) != bit; idx++)
@@ -81,12 +90,9 @@ int
 mr_whatif_parse_charges(struct mr_whatif_input *in, const char *s,
     struct mr_err *err)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+	if (parse_number(s, &v) == -1)
 		return mr_err_set(err, MR_EINVAL, "allowed-charges '%s': a dollar "
 		    "amount like 120000 or 120000.50 is expected", s);
 	if (v < 0)
@@ -105,12 +111,9 @@ int
 mr_whatif_parse_complex_bonus(struct mr_whatif_input *in, const char *s,
     struct mr_err *err)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+	if (parse_number(s, &v) == -1)
 		return mr_err_set(err, MR_EINVAL, "complex-patient-bonus '%s': "
 		    "a number of points is expected, e.g. 3.5", s);
 	in->bonus.complex_patient = v;

@@ -8,6 +8,7 @@
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
+#include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -241,7 +242,8 @@ touch_cases_on(struct mr_store *st, const struct mr_window *w, int64_t *moved,
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	if (mr_store_prepare(st, "SELECT count(*) FROM hardship_filing WHERE "
-	    "window_id = ? AND status IN ('draft', 'submitted')", &stmt, err) == -1)
+	    "window_id = ? AND status IN " MR_FILING_OPEN_SQL, &stmt,
+	    err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, w->id);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
