@@ -16,6 +16,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
+#include "lib/mr_file.h"
 #include "lib/mr_input.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -267,9 +268,12 @@ key_create(const char *db_path, const char *path, int64_t from_row,
     struct audit_key *k, struct mr_err *err)
 {
 	struct stat sb;
-	char *tmp = NULL, *dcopy = NULL, text[256];
+	struct mr_file *f = NULL;
+	struct mr_err ferr = { 0 };
+	char *dcopy = NULL, *prefix = NULL, text[256];
+	const char *base = strrchr(path, '/');
 	struct mr_buf tb;
-	int fd = -1, dfd, rc = -1, have;
+	int rc = -1, have, shared;
 	size_t n;
 
 	if (stat(db_path, &sb) == -1)
@@ -279,27 +283,23 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 		return mr_err_set(err, MR_EFAIL, "audit key: no random bytes "
 		    "from the system");
 	k->from_row = from_row;
-	n = strlen(path) + 8;
-	if ((tmp = malloc(n)) == NULL) {
+	if ((dcopy = strdup(path)) == NULL ||
+	    asprintf(&prefix, "%s.", base ? base + 1 : path) == -1) {
+		prefix = NULL;
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+	shared = (sb.st_mode & 0070) != 0;
+	if (mr_file_open_unnamed(dirname(dcopy), prefix, shared ? 0640 : 0600,
+	    &f, &ferr) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
-		    "'%s': %s", path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
+		    "'%s': %s", path, ferr.msg);
 		goto out;
 	}
-	if (sb.st_mode & 0070) {
-		if (fchown(fd, (uid_t)-1, sb.st_gid) == -1 ||
-		    fchmod(fd, 0640) == -1) {
-			mr_err_set(err, MR_EFAIL, "cannot give the audit key file "
-			    "'%s' the database's group: %s", path,
-			    strerror(errno));
-			goto out;
-		}
+	if (shared && fchown(mr_file_fd(f), (uid_t)-1, sb.st_gid) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot give the audit key file '%s' "
+		    "the database's group: %s", path, strerror(errno));
+		goto out;
 	}
 	/*
 	 * A fixed buffer on the stack, wiped at the end: a growing one would
@@ -322,34 +322,27 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 		goto out;
 	}
 	n = tb.len;
-	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
+	errno = 0;
+	if (write(mr_file_fd(f), text, n) != (ssize_t)n || mr_file_finish(f) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot write the audit key file "
 		    "'%s': %s", path, errno ? strerror(errno) : "short write");
 		goto out;
 	}
-	if (link(tmp, path) == -1) {
-		if (errno != EEXIST) {
-			mr_err_set(err, MR_EFAIL, "cannot create the audit key "
-			    "file '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		/* Another process made it first: use theirs. */
-		if (key_load(path, k, &have, err) == -1)
-			goto out;
-	}
-	if ((dcopy = strdup(path)) != NULL &&
-	    (dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
+	/* Never over another's key: a second process may have made it. */
+	if (mr_file_place_new(f, path) == 0)
+		f = NULL;
+	else if (errno != EEXIST) {
+		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
+		    "'%s': %s", path, strerror(errno));
+		goto out;
+	} else if (key_load(path, k, &have, err) == -1)	/* theirs, then */
+		goto out;
+	(void)mr_file_sync_dir(path, 0, NULL);
 	rc = 0;
 out:
 	explicit_bzero(text, sizeof text);
-	if (fd != -1)
-		close(fd);
-	if (tmp != NULL)
-		unlink(tmp);
-	free(tmp);
+	mr_file_abort(f);
+	free(prefix);
 	free(dcopy);
 	return rc;
 }

@@ -144,6 +144,23 @@ mr_file_place(struct mr_file *f, const char *path)
 }
 
 int
+mr_file_rename_new(const char *src, const char *dst)
+{
+	return renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_NOREPLACE);
+}
+
+int
+mr_file_place_new(struct mr_file *f, const char *path)
+{
+	if (mr_file_rename_new(f->tmp, path) == -1)
+		return -1;
+	free(f->tmp);
+	f->tmp = NULL;
+	mr_file_abort(f);
+	return 0;
+}
+
+int
 mr_file_sync_dir(const char *path, int is_dir, struct mr_err *err)
 {
 	char *copy = NULL;

@@ -53,6 +53,13 @@ int	mr_file_finish(struct mr_file *);
  * before it counts on the names.
  */
 int	mr_file_place(struct mr_file *, const char *path);
+/* As mr_file_place(), but never replacing: -1 with errno EEXIST if path exists. */
+int	mr_file_place_new(struct mr_file *, const char *path);
+/*
+ * Rename src to dst unless dst exists (then -1 with errno EEXIST): for a
+ * folder built whole under a temporary name beside dst.
+ */
+int	mr_file_rename_new(const char *src, const char *dst);
 /* fsync the folder that holds path (path itself when is_dir). */
 int	mr_file_sync_dir(const char *path, int is_dir, struct mr_err *);
 

@@ -408,7 +408,8 @@ struct pw {
 	char		 tmp[PATH_MAX];	/* folder or archive being built */
 	char		 prefix[256];	/* top folder inside archives */
 	struct archive	*a;
-	int		 afd;
+	struct mr_file	*af;		/* archive: the file being written */
+	int		 afd;		/* ... its descriptor */
 	int		 fd;		/* folder: the file being written */
 	char		 cur[PATH_MAX];
 	time_t		 now;
@@ -670,12 +671,10 @@ out:
 	return rc;
 }
 
-/* Rename src to dst unless dst exists (RENAME_NOREPLACE). */
+/* Why the packet could not be put in place at dst (errno says). */
 static int
-rename_noreplace(const char *src, const char *dst, struct mr_err *err)
+place_failed(const char *dst, struct mr_err *err)
 {
-	if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
-		return 0;
 	if (errno == EEXIST)
 		return mr_err_set(err, MR_ECONFLICT, "packet path '%s' already "
 		    "exists; choose another path or remove it first", dst);
@@ -766,6 +765,8 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		mr_err_set(err, MR_EINVAL, "packet path '%s' is too long", out);
 		goto out;
 	}
+	/* An archive is one file: mr_file's temporary beside it, synced and
+	 * renamed into place; a folder is built whole under w.tmp. */
 	if (w.format == MR_PACKET_FOLDER) {
 		if (mkdtemp(w.tmp) == NULL) {
 			mr_err_set(err, MR_EFAIL, "creating the packet in '%s': %s",
@@ -774,11 +775,17 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 		}
 		snprintf(w.created[w.ncreated++], PATH_MAX, "%s", w.tmp);
 	} else {
-		if ((w.afd = mkostemp(w.tmp, O_CLOEXEC)) == -1) {
-			mr_err_set(err, MR_EFAIL, "creating the packet in '%s': %s",
-			    parent, strerror(errno));
+		char prefix[sizeof base + 8];
+		struct mr_err ferr = { 0 };
+
+		snprintf(prefix, sizeof prefix, ".%s.tmp-", base);
+		if (mr_file_open_unnamed(parent, prefix, 0600, &w.af,
+		    &ferr) == -1) {
+			mr_err_set(err, MR_EFAIL, "creating the packet: %s",
+			    ferr.msg);
 			goto out;
 		}
+		w.afd = mr_file_fd(w.af);
 		pthread_once(&arch_once, arch_load);
 		if (!arch.loaded) {
 			mr_err_set(err, MR_EFAIL, "%s", arch.why);
@@ -821,14 +828,18 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 			pw_fail_archive(&w, err);
 			goto out;
 		}
-		if (fsync(w.afd) == -1) {
+		if (mr_file_finish(w.af) == -1) {
 			mr_err_set(err, MR_EFAIL, "writing the packet: %s",
 			    strerror(errno));
 			goto out;
 		}
 	}
-	if (rename_noreplace(w.tmp, out, err) == -1)
+	if (w.format == MR_PACKET_FOLDER ? mr_file_rename_new(w.tmp, out) :
+	    mr_file_place_new(w.af, out)) {
+		place_failed(out, err);
 		goto out;
+	}
+	w.af = NULL;
 	placed = 1;
 	if (mr_file_sync_dir(parent, 1, err) == -1)
 		goto out;
@@ -848,11 +859,8 @@ out:
 		mr_store_rollback(st);
 	if (w.a != NULL)
 		arch.write_free(w.a);
-	if (w.afd != -1) {
-		close(w.afd);
-		if (!placed)
-			(void)unlink(w.tmp);
-	}
+	/* An archive not placed: its temporary goes. */
+	mr_file_abort(w.af);
 	if (w.format == MR_PACKET_FOLDER && !placed)
 		pw_cleanup(&w);
 	else {
