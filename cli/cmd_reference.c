@@ -158,6 +158,12 @@ fact_text(json_t *o)
 	else if (strcmp(kind, "auto-reweight") == 0)
 		snprintf(what, sizeof what, "%s reweighted for everyone",
 		    json_string_value(json_object_get(o, "category")));
+	else if (strcmp(kind, "bonus") == 0)
+		snprintf(what, sizeof what, "%s: %g %s", json_string_value(
+		    json_object_get(o, "bonus")), json_number_value(
+		    json_object_get(o, "points")), strcmp(json_string_value(
+		    json_object_get(o, "applies_to")), "quality") == 0 ?
+		    "measure points in quality" : "points on the final score");
 	else if (strcmp(kind, "payment-scale") == 0)
 		snprintf(what, sizeof what, "+%g %% at 100",
 		    json_number_value(json_object_get(o, "max_positive_pct")));

@@ -724,8 +724,8 @@ static const struct cli_cmd commands[] = {
 	    "                        windows the office entered or edited are kept\n"
 	    "  reference export [-o FILE]\n"
 	    "                        the current facts as a pack\n"
-	    "  kinds: program-year, weights, auto-reweight, payment-scale, window,\n"
-	    "         evidence-requirement\n",
+	    "  kinds: program-year, weights, auto-reweight, payment-scale, bonus,\n"
+	    "         window, evidence-requirement\n",
 	  .flags = CMD_NEEDS_DB
 	},
 	{ .name = "user",

@@ -24,8 +24,11 @@
 #define MAX_FACTS	20000
 
 static const char *const kinds[] = { "program-year", "weights",
-	"auto-reweight", "payment-scale", "window", "evidence-requirement",
-	NULL };
+	"auto-reweight", "payment-scale", "bonus", "window",
+	"evidence-requirement", NULL };
+static const char *const bonus_names[] = { "complex-patient",
+	"small-practice", NULL };
+static const char *const bonus_applies[] = { "final-score", "quality", NULL };
 static const char *const window_kinds[] = { "targeted-review",
 	"euc-hardship", "pi-hardship", "data-submission", "other", NULL };
 
@@ -57,6 +60,9 @@ struct fact {
 	const char	*category;
 	/* payment-scale */
 	double		 max_positive, exceptional_pct;
+	/* bonus */
+	const char	*bonus, *applies_to;
+	double		 points;
 	/* window */
 	const char	*window_kind, *name, *zone;
 	long long	 opens_at, closes_at;
@@ -84,6 +90,7 @@ static const struct {
 	    NULL } },
 	{ "auto-reweight", { "category", NULL } },
 	{ "payment-scale", { "max_positive_pct", "exceptional_pct", NULL } },
+	{ "bonus", { "bonus", "points", "applies_to", NULL } },
 	{ "window", { "window_kind", "name", "opens_at", "closes_at", "zone",
 	    NULL } },
 	{ "evidence-requirement", { "reason", "evidence_kind", "advice",
@@ -337,6 +344,23 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 		    f->exceptional_pct > f->max_positive)))
 			return fail_fact(err, i, f, "'exceptional_pct' must be "
 			    "null or a part of max_positive_pct%s", "");
+	} else if (strcmp(f->kind, "bonus") == 0) {
+		f->bonus = get_str(o, "bonus");
+		if (f->bonus == NULL || !in_list(f->bonus, bonus_names))
+			return fail_fact(err, i, f, "'bonus' must be "
+			    "complex-patient or small-practice%s", "");
+		snprintf(f->key, sizeof f->key, "bonus %d %s", f->year,
+		    f->bonus);
+		if (get_num(o, "points", 0, &f->points) == -1 ||
+		    f->points <= 0 || f->points > 100)
+			return fail_fact(err, i, f, "'points' (above 0, at most "
+			    "100) is missing%s", "");
+		f->applies_to = get_str(o, "applies_to");
+		if (f->applies_to == NULL || !in_list(f->applies_to,
+		    bonus_applies))
+			return fail_fact(err, i, f, "'applies_to' must be "
+			    "final-score (points on the final score) or quality "
+			    "(measure bonus points in quality)%s", "");
 	} else if (strcmp(f->kind, "window") == 0) {
 		f->window_kind = get_str(o, "window_kind");
 		if (f->window_kind == NULL || !in_list(f->window_kind, window_kinds))
@@ -571,6 +595,12 @@ static const char *const upsert_sql[] = {
 
 	/* advice and one_of absent from a pack (?6 = 0, ?5 NULL) leave
 	 * the row's own. */
+	"INSERT INTO score_bonus (performance_year, bonus, points, applies_to, "
+	"source, verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT "
+	"(performance_year, bonus) DO UPDATE SET points = ?3, applies_to = ?4, "
+	"source = ?5, verified = ?6 WHERE (points, applies_to, source, verified) "
+	"IS NOT (?3, ?4, ?5, ?6)",
+
 	"INSERT INTO evidence_requirement (reason, kind, source, verified, "
 	"advice, one_of) VALUES (?1, ?2, ?3, ?4, coalesce(?5, 0), "
 	"CASE WHEN ?6 THEN ?7 END) ON CONFLICT (reason, kind) DO UPDATE SET "
@@ -660,7 +690,8 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 	which = strcmp(f->kind, "program-year") == 0 ? 0 :
 	    strcmp(f->kind, "weights") == 0 ? 1 :
 	    strcmp(f->kind, "auto-reweight") == 0 ? 2 :
-	    strcmp(f->kind, "payment-scale") == 0 ? 3 : 4;
+	    strcmp(f->kind, "payment-scale") == 0 ? 3 :
+	    strcmp(f->kind, "bonus") == 0 ? 4 : 5;
 	if (mr_store_prepare(st, upsert_sql[which], &s, err) == -1)
 		goto out;
 	switch (which) {
@@ -694,6 +725,14 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 		bind_real_or_null(s, 3, f->exceptional_pct);
 		sqlite3_bind_text(s, 4, f->source, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 5, f->verified);
+		break;
+	case 4:
+		sqlite3_bind_int(s, 1, f->year);
+		sqlite3_bind_text(s, 2, f->bonus, -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 3, f->points);
+		sqlite3_bind_text(s, 4, f->applies_to, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, f->source, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 6, f->verified);
 		break;
 	default:
 		sqlite3_bind_text(s, 1, f->reason, -1, SQLITE_STATIC);
@@ -996,6 +1035,9 @@ static const struct {
 	{ "payment-scale", "SELECT performance_year, max_positive_pct, "
 	  "exceptional_pct, source, verified FROM payment_scale WHERE ?1 IN (0, "
 	  "performance_year) ORDER BY performance_year" },
+	{ "bonus", "SELECT performance_year, bonus, points, applies_to, source, "
+	  "verified FROM score_bonus WHERE ?1 IN (0, performance_year) ORDER BY "
+	  "performance_year, bonus" },
 	{ "window", "SELECT performance_year, kind, name, opens_at, closes_at, "
 	  "zone, source, coalesce(verified, 0) FROM review_window WHERE origin = "
 	  "'reference' AND ?1 IN (0, performance_year) ORDER BY "
@@ -1033,6 +1075,12 @@ export_row(const char *kind, sqlite3_stmt *s)
 		    "year", y, "max_positive_pct", num_or_null(s, 1),
 		    "exceptional_pct", num_or_null(s, 2), "source",
 		    mr_store_col_text(s, 3), "verified", sqlite3_column_int(s, 4));
+	if (strcmp(kind, "bonus") == 0)
+		return json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:b}", "kind",
+		    kind, "year", y, "bonus", mr_store_col_text(s, 1), "points",
+		    num_or_null(s, 2), "applies_to", mr_store_col_text(s, 3),
+		    "source", mr_store_col_text(s, 4), "verified",
+		    sqlite3_column_int(s, 5));
 	if (strcmp(kind, "window") == 0)
 		return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:s, s:s, s:b}",
 		    "kind", kind, "year", y, "window_kind",

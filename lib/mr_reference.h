@@ -3,8 +3,9 @@
  * update without a new release — program years (thresholds, adjustment
  * range), category weights and redistribution rows, automatic
  * reweighting, payment scales (maximum adjustments, exceptional bonus),
- * windows, and evidence requirements — each with its source and verified
- * flag, as reference packs.
+ * the complex patient and small practice bonuses, windows, and evidence
+ * requirements — each with its source and verified flag, as reference
+ * packs.
  *
  * A pack is one JSON document (format in mipsreview(1), under reference):
  *   { "format": "mipsreview-reference", "version": 1,
@@ -28,7 +29,7 @@ struct mr_store;
 
 /* The kinds of fact, as packs and --kind name them. */
 #define MR_REFERENCE_KINDS "program-year, weights, auto-reweight, " \
-	"payment-scale, window, evidence-requirement"
+	"payment-scale, bonus, window, evidence-requirement"
 
 struct mr_reference_result {
 	int		 facts;		/* facts in the pack */

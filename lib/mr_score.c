@@ -259,6 +259,41 @@ out:
 	return rc;
 }
 
+/* Each bonus of the latest year up to ref's that has it. */
+static int
+load_bonus(struct mr_store *st, struct mr_score_ref *ref, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct mr_score_bonus_ref *b;
+	int rc = -1, step;
+
+	if (mr_store_prepare(st, "SELECT bonus, performance_year, points, "
+	    "applies_to, source, verified FROM score_bonus s WHERE "
+	    "performance_year = (SELECT max(performance_year) FROM score_bonus "
+	    "WHERE bonus = s.bonus AND performance_year <= ?1)", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, ref->year);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		b = strcmp(mr_store_col_text(stmt, 0), "complex-patient") == 0 ?
+		    &ref->complex_patient : &ref->small_practice;
+		b->from = sqlite3_column_int(stmt, 1);
+		b->points = sqlite3_column_double(stmt, 2);
+		b->in_quality = strcmp(mr_store_col_text(stmt, 3), "quality") == 0;
+		snprintf(b->source, sizeof b->source, "%s",
+		    mr_store_col_text(stmt, 4));
+		b->verified = sqlite3_column_int(stmt, 5);
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the bonuses");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /*
  * The year's weights come from the latest year up to it that has them; the
  * redistribution rows from the latest year up to it that has any and the
@@ -341,7 +376,8 @@ mr_score_load(struct mr_store *st, int year, struct mr_score_ref *ref,
 	ref->exceptional_threshold = ref->max_positive = NAN;
 	ref->exceptional_part = NAN;
 	if (load_program(st, ref, err) == -1 || load_weights(st, ref, err) == -1 ||
-	    load_auto(st, ref, err) == -1 || load_scale(st, ref, err) == -1)
+	    load_auto(st, ref, err) == -1 || load_scale(st, ref, err) == -1 ||
+	    load_bonus(st, ref, err) == -1)
 		return -1;
 	return 0;
 }
@@ -507,17 +543,6 @@ mr_score_final(const struct mr_score_ref *ref, const double score[MR_NCAT],
 	return 0;
 }
 
-double
-mr_score_complex_patient_max(int year)
-{
-	/* 42 CFR 414.1380(c)(3): from the 2020 payment year (PY2018), at
-	 * most 5; doubled, at most 10, for the 2022 and 2023 payment years
-	 * (PY2020-2021, COVID-19); at most 10 from PY2022 ((c)(3)(viii)). */
-	if (year < 2018)
-		return 0;
-	return year < 2020 ? 5 : 10;
-}
-
 int
 mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT],
     unsigned int reweight, int practice, const struct mr_score_bonus *b,
@@ -531,11 +556,11 @@ mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT]
 		return mr_err_set(err, MR_EINVAL, "small-practice-bonus: only "
 		    "a practice of 15 or fewer clinicians earns it; record it on "
 		    "the case (mipsreview set CASE special_statuses=small-practice)");
-	if (spb && ref->year < 2018)
+	if (spb && ref->small_practice.from == 0)
 		return mr_err_set(err, MR_EINVAL, "small-practice-bonus: there "
 		    "was none in PY%d; it began with PY2018", ref->year);
 	if (!isnan(cpb)) {
-		max = mr_score_complex_patient_max(ref->year);
+		max = ref->complex_patient.from ? ref->complex_patient.points : 0;
 		if (max == 0)
 			return mr_err_set(err, MR_EINVAL, "complex-patient-bonus: "
 			    "there was none in PY%d; it began with PY2018 "
@@ -545,7 +570,7 @@ mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT]
 			    "'%g': in PY%d it runs from 0 to %g points (42 CFR "
 			    "414.1380(c)(3))", cpb, ref->year, max);
 	}
-	if (spb && ref->year >= 2019) {
+	if (spb && ref->small_practice.in_quality) {
 		/* Measure bonus points join the quality numerator; without
 		 * the case's own denominator, 6 measures x 10 points. */
 		if (isnan(sc[0]))
@@ -553,7 +578,7 @@ mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT]
 			    "the bonus is quality points, and quality has no "
 			    "score: give --score quality=N");
 		q = sc[0];
-		sc[0] += 100.0 * MR_SMALL_PRACTICE_QUALITY_POINTS /
+		sc[0] += 100.0 * ref->small_practice.points /
 		    MR_QUALITY_AVAILABLE_POINTS;
 		if (sc[0] > 100)
 			sc[0] = 100;
@@ -563,12 +588,14 @@ mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT]
 		return -1;
 	if (!isnan(q)) {
 		res->estimate = 1;
-		mr_score_note(res, "small-practice-bonus", SRC_1380
-		    " (b)(1)(v)(C)", 1, 1, "estimate: a small practice that "
-		    "submits a quality measure gets 6 measure bonus points; over "
-		    "60 available points (6 measures x 10; the case's own total "
-		    "is not known) quality goes from %g to %g (at most 100)",
-		    q, sc[0]);
+		mr_score_note(res, "small-practice-bonus",
+		    ref->small_practice.source, ref->small_practice.verified, 1,
+		    "estimate: a small practice that submits a quality measure "
+		    "gets %g measure bonus points; over %d available points (6 "
+		    "measures x 10; the case's own total is not known) quality "
+		    "goes from %g to %g (at most 100)", ref->small_practice.points,
+		    MR_QUALITY_AVAILABLE_POINTS, q, sc[0]);
+		mr_score_note_assumed(res, ref->year, ref->small_practice.from);
 	}
 	if (res->neutral) {
 		if (spb || !isnan(cpb))
@@ -578,19 +605,26 @@ mr_score_final_bonus(const struct mr_score_ref *ref, const double score[MR_NCAT]
 		return 0;
 	}
 	if (add5) {
-		res->final_score = fmin(100, res->final_score + 5);
-		mr_score_note(res, "small-practice-bonus", SRC_1380 " (c)(4)",
-		    1, 0, "PY2018 small practice bonus: +5 points on the final "
-		    "score = %.2f (at most 100)", res->final_score);
+		res->final_score = fmin(100, res->final_score +
+		    ref->small_practice.points);
+		mr_score_note(res, "small-practice-bonus",
+		    ref->small_practice.source, ref->small_practice.verified, 0,
+		    "PY%d small practice bonus: +%g points on the final score = "
+		    "%.2f (at most 100)", ref->small_practice.from,
+		    ref->small_practice.points, res->final_score);
+		mr_score_note_assumed(res, ref->year, ref->small_practice.from);
 	}
 	if (!isnan(cpb)) {
 		res->final_score = fmin(100, res->final_score + cpb);
-		mr_score_note(res, "complex-patient-bonus", SRC_1380 " (c)(3)",
-		    1, 0, "complex patient bonus: +%g points (PY%d: at most %g%s) "
-		    "on the final score = %.2f (at most 100)", cpb, ref->year,
-		    mr_score_complex_patient_max(ref->year), ref->year >= 2022 ?
+		mr_score_note(res, "complex-patient-bonus",
+		    ref->complex_patient.source, ref->complex_patient.verified,
+		    0, "complex patient bonus: +%g points (PY%d: at most %g%s) "
+		    "on the final score = %.2f (at most 100)", cpb,
+		    ref->complex_patient.from, ref->complex_patient.points,
+		    ref->year >= 2022 ?
 		    ", only at or above the median HCC risk or dual-eligible "
 		    "ratio" : "", res->final_score);
+		mr_score_note_assumed(res, ref->year, ref->complex_patient.from);
 	}
 	return 0;
 }

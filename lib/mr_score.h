@@ -89,6 +89,14 @@ struct mr_score_ref {
 	int		 scale_verified;
 	struct mr_score_weights weights[32];
 	int		 nweights;
+	/* The bonuses, from the latest year up to this one that has them. */
+	struct mr_score_bonus_ref {
+		int	 from;		/* year of the row; 0: no such bonus */
+		double	 points;	/* at most, or measure points in quality */
+		int	 in_quality;	/* 1: measure bonus points in quality */
+		char	 source[320];
+		int	 verified;
+	} complex_patient, small_practice;
 };
 
 #define MR_SCORE_MAXRULES 24
@@ -151,23 +159,17 @@ struct mr_score_bonus {
 	int		 small_practice;	/* 1: ask for the small practice bonus */
 };
 
-/* Small-practice bonus: 6 measure bonus points in quality (PY2019 on). */
-#define MR_SMALL_PRACTICE_QUALITY_POINTS 6
-/* ... taken over this many available quality points (6 measures x 10). */
+/* Measure bonus points in quality are taken over this many available
+ * quality points (6 measures x 10), the case's own total not being known. */
 #define MR_QUALITY_AVAILABLE_POINTS 60
 
 /*
- * The largest complex patient bonus of performance year `year` (5 for
- * PY2018-2019, 10 from PY2020), 0 when there was none (PY2017).
- */
-double	mr_score_complex_patient_max(int year);
-
-/*
- * mr_score_final with bonus points: the small practice bonus (5 points on
- * the final score in PY2018; from PY2019 6 measure bonus points in the
- * quality category, taken over 60 available points, an estimate) for a
- * practice of 15 or fewer clinicians, and the complex patient bonus (capped
- * at the year's maximum), the final score capped at 100.  Refuses a bonus
+ * mr_score_final with bonus points: the small practice bonus (reference
+ * data: 5 points on the final score in PY2018; from PY2019 6 measure bonus
+ * points in the quality category, taken over 60 available points, an
+ * estimate) for a practice of 15 or fewer clinicians, and the complex
+ * patient bonus (capped at the year's maximum, reference data), the final
+ * score capped at 100.  Refuses a bonus
  * the year or the practice does not have.  A neutral score (fewer than two
  * scored categories) takes no bonus.
  */

@@ -38,3 +38,5 @@ SQL_FILES += sql/017_undated_index.sql
 SQL_FILES += sql/018_reference_release.sql
 # -- acknowledged deadlines: reminders to the owner stop
 SQL_FILES += sql/019_alert_ack.sql
+# -- the bonuses of the final score as reference facts
+SQL_FILES += sql/020_score_bonus.sql

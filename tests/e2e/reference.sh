@@ -8,7 +8,12 @@ export MIPSREVIEW_NOW=2026-11-30T15:00:00Z
 shipped="$top_srcdir/sql/reference.json"
 ok "list" "$MR" reference list --year 2026
 expect_match "the release's pack is recorded, by its SHA-256" "$(cat "$T/out")" \
-	"^Pack 1: 2026-11-30, mipsreview release: .*, sha256 $(sha256sum <"$shipped" | cut -d' ' -f1), shipped with a release, .*\(0 changed, 0 conflicts\)$"
+	"^Pack 1: 2026-11-30, mipsreview release: .*, sha256 $(sha256sum <"$shipped" | cut -d' ' -f1), shipped with a release, .*\([0-9]+ changed, 0 conflicts\)$"
+ok "list the bonuses" "$MR" reference list --kind bonus
+expect_match "the complex patient bonus, sourced" "$(cat "$T/out")" \
+	"^bonus +2022 complex-patient: 10 points on the final score +verified +42 CFR 414.1380 .*\(c\)\(3\)"
+expect_match "the small practice bonus in quality" "$(cat "$T/out")" \
+	"^bonus +2024 small-practice: 6 measure points in quality +verified +42 CFR 414.1380 .*\(b\)\(1\)\(v\)\(C\)"
 ok "export of a fresh database" "$MR" reference export -o "$T/fresh.json"
 expect_eq "the export is the shipped pack, fact for fact" "$(/usr/bin/python3 -c 'import json,sys
 a = json.load(open(sys.argv[1]))["facts"]; b = json.load(open(sys.argv[2]))["facts"]
@@ -25,7 +30,7 @@ expect_eq "only weights" "$(/usr/bin/python3 -c 'import json,sys
 print(sorted(set(f["kind"] for f in json.load(sys.stdin)["facts"])))' <"$T/out")" "['weights']"
 expect_eq "every fact has a source" "$(/usr/bin/python3 -c 'import json,sys
 print(all(f["source"] for f in json.load(sys.stdin)["facts"]))' <"$T/out")" True
-refuses "unknown --kind" 3 "kind 'bonus'" "$MR" reference list --kind bonus
+refuses "unknown --kind" 3 "kind 'penalty'" "$MR" reference list --kind penalty
 ok "export" "$MR" reference export -o "$T/pack.json"
 expect_eq "the export is a pack" "$(json_get format <"$T/pack.json")" mipsreview-reference
 
@@ -36,7 +41,7 @@ p = json.load(open(sys.argv[1]))
 exec(sys.argv[3])
 json.dump(p, open(sys.argv[2], "w"), indent=1)' "$T/pack.json" "$T/$1.json" "$2"
 }
-pack unknown 'p["facts"].append({"kind": "bonus", "year": 2026, "source": "x", "verified": True})'
+pack unknown 'p["facts"].append({"kind": "penalty", "year": 2026, "source": "x", "verified": True})'
 refuses "unknown kind" 3 "unknown kind" "$MR" reference import "$T/unknown.json"
 pack dup 'p["facts"].append(dict(p["facts"][0]))'
 refuses "duplicate row" 3 "a duplicate of fact 1" "$MR" reference import "$T/dup.json"
@@ -74,6 +79,10 @@ print(sorted((f["evidence_kind"], f["advice"], f["one_of"]) for f in json.load(s
 	"[('feedback-report', True, None), ('fema-county', True, 'euc-proof'), ('hardship-approval', True, 'euc-proof')]"
 expect_eq "export: the explanation is CMS's form, not advice" "$(/usr/bin/python3 -c 'import json,sys
 print([f["advice"] for f in json.load(sys.stdin)["facts"] if f.get("reason") == "other" and f["evidence_kind"] == "explanation"])' <"$T/pack.json")" "[False]"
+pack nopoints 'b = [f for f in p["facts"] if f["kind"] == "bonus"][0]; b["points"] = 0'
+refuses "a bonus of no points" 3 "'points' (above 0, at most 100)" "$MR" reference import "$T/nopoints.json"
+pack badbonus 'b = [f for f in p["facts"] if f["kind"] == "bonus"][0]; b["bonus"] = "loyalty"'
+refuses "an unknown bonus" 3 "'bonus' must be complex-patient or small-practice" "$MR" reference import "$T/badbonus.json"
 printf '{"format": "mipsreview-reference", "version": 1,' >"$T/broken.json"
 refuses "not JSON" 3 "not valid JSON" "$MR" reference import "$T/broken.json"
 refuses "no such file" 4 "No such file" "$MR" reference import "$T/nosuch.json"
@@ -115,4 +124,17 @@ print([r["assumed_from"] for r in json.load(sys.stdin)["rules"] if r["rule"]=="t
 ok "a PY2025 case" "$MR" add --tin "$SEED_TIN" --name Y --year 2025 --reason other
 ok "due" "$MR" due
 expect_match "PY2025 case dated" "$(cat "$T/out")" "^case +2 +Y .*targeted-review +2027-01-14 20:00 EST"
+# What-if takes its bonuses from the reference data: a pack that raises a
+# year's complex patient bonus lets what-if ask for more.
+ok "a PY2026 case" "$MR" add --tin "$SEED_TIN" --name Z --year 2026 --reason other --quality 50 --cost 50 --ia 50 --pi 50
+zid=$(cat "$T/out")
+refuses "PY2026: at most 10 complex patient points" 3 "in PY2026 it runs from 0 to 10 points" \
+	"$MR" whatif "$zid" --complex-patient-bonus 12
+pack bonus12 'p["date"] = "2026-12-02"; p["facts"] = [f for f in p["facts"] if f["kind"] == "bonus" and f["year"] == 2026 and f["bonus"] == "complex-patient"]
+p["facts"][0]["points"] = 12; p["facts"][0]["source"] = "an example rule"; p["facts"][0]["verified"] = False'
+ok "import the raised bonus" "$MR" reference import "$T/bonus12.json"
+ok "what-if with 12 points" "$MR" whatif "$zid" --complex-patient-bonus 12 --json
+expect_eq "the bonus note names the pack's source" "$(/usr/bin/python3 -c 'import json,sys
+r = [r for r in json.load(sys.stdin)["rules"] if r["rule"] == "complex-patient-bonus"][0]
+print(r["source"], r["verified"])' <"$T/out")" "an example rule False"
 finish
