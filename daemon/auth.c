@@ -4,9 +4,11 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -170,61 +172,188 @@ set_cookie(char *out, const char *value, long max_age)
 	    secure_cookies ? "; Secure" : "", max_age);
 }
 
-enum auth_login_result
-auth_login(struct MHD_Connection *c, struct mr_store *st, const char *name,
-    const char *password, char *cookie, time_t *retry_after,
-    struct mr_err *err)
+struct auth_login_job {
+	struct MHD_Connection	*c;
+	char			*db_path;
+	char			*name;
+	char			*password;
+	char			 addr[INET6_ADDRSTRLEN + 1];
+	int			 done;		/* under job_lock */
+	enum auth_login_result	 result;
+	time_t			 retry_after;
+	char			 cookie[AUTH_SET_COOKIE_LEN];
+	struct mr_err		 err;
+};
+
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
+static int jobs;		/* under way, under job_lock */
+
+static void
+check(struct auth_login_job *j)
 {
+	struct mr_store *st = NULL;
 	struct mr_principal p;
 	struct mr_err lerr = { 0 };
 	struct fail *fn, *fa;
-	char addr[INET6_ADDRSTRLEN + 1], sid[MR_SECRET_LEN + 1];
-	time_t now = mr_store_now(st), wn, wa;
+	char sid[MR_SECRET_LEN + 1];
+	time_t now = time(NULL), wn, wa;
 
-	auth_client_address(c, addr, sizeof addr);
-	if (name == NULL)
-		name = "";
 	pthread_mutex_lock(&fail_lock);
-	wn = fail_wait(fail_find(by_name, name, 0), now);
-	wa = fail_wait(fail_find(by_addr, addr, 0), now);
+	wn = fail_wait(fail_find(by_name, j->name, 0), now);
+	wa = fail_wait(fail_find(by_addr, j->addr, 0), now);
 	pthread_mutex_unlock(&fail_lock);
 	if (wn > 0 || wa > 0) {
-		*retry_after = wn > wa ? wn : wa;
-		return AUTH_LOGIN_SLOWED;
+		j->retry_after = wn > wa ? wn : wa;
+		j->result = AUTH_LOGIN_SLOWED;
+		return;
 	}
-	if (mr_user_login(st, name, password, &p, &lerr) == -1) {
+	j->result = AUTH_LOGIN_ERROR;
+	if (mr_store_open(j->db_path, &st, &j->err) == -1)
+		return;
+	if (mr_user_login(st, j->name, j->password, &p, &lerr) == -1) {
 		if (lerr.code != MR_ENOTFOUND) {
-			*err = lerr;
-			return AUTH_LOGIN_ERROR;
+			j->err = lerr;
+			goto out;
 		}
 		pthread_mutex_lock(&fail_lock);
-		fn = fail_find(by_name, name, 1);
+		fn = fail_find(by_name, j->name, 1);
 		fn->count++;
 		fn->last = now;
-		fa = fail_find(by_addr, addr, 1);
+		fa = fail_find(by_addr, j->addr, 1);
 		fa->count++;
 		fa->last = now;
 		pthread_mutex_unlock(&fail_lock);
 		/* The name as given may be anything: only its length is logged. */
 		log_warnx("auth: failed sign-in from %s (%zu-character name)",
-		    addr, strlen(name));
-		return AUTH_LOGIN_WRONG;
+		    j->addr, strlen(j->name));
+		j->result = AUTH_LOGIN_WRONG;
+		goto out;
 	}
-	if (mr_session_create(st, p.user_id, sid, sizeof sid, err) == -1) {
+	if (mr_session_create(st, p.user_id, sid, sizeof sid, &j->err) == -1) {
 		mr_principal_clear(&p);
-		return AUTH_LOGIN_ERROR;
+		goto out;
 	}
 	pthread_mutex_lock(&fail_lock);
-	if ((fn = fail_find(by_name, name, 0)) != NULL)
+	if ((fn = fail_find(by_name, j->name, 0)) != NULL)
 		fn->count = 0;
-	if ((fa = fail_find(by_addr, addr, 0)) != NULL)
+	if ((fa = fail_find(by_addr, j->addr, 0)) != NULL)
 		fa->count = 0;
 	pthread_mutex_unlock(&fail_lock);
-	log_info("auth: %s signed in from %s", p.name, addr);
-	set_cookie(cookie, sid, (long)MR_SESSION_ABSOLUTE_DEFAULT);
+	log_info("auth: %s signed in from %s", p.name, j->addr);
+	set_cookie(j->cookie, sid, (long)MR_SESSION_ABSOLUTE_DEFAULT);
 	memset(sid, 0, sizeof sid);
 	mr_principal_clear(&p);
-	return AUTH_LOGIN_OK;
+	j->result = AUTH_LOGIN_OK;
+out:
+	mr_store_close(st);
+}
+
+static void *
+login_thread(void *arg)
+{
+	struct auth_login_job *j = arg;
+
+	check(j);
+	memset(j->password, 0, strlen(j->password));
+	pthread_mutex_lock(&job_lock);
+	j->done = 1;
+	MHD_resume_connection(j->c);
+	jobs--;
+	pthread_cond_broadcast(&job_cond);
+	pthread_mutex_unlock(&job_lock);
+	return NULL;
+}
+
+static void
+job_free(struct auth_login_job *j)
+{
+	if (j == NULL)
+		return;
+	if (j->password != NULL) {
+		memset(j->password, 0, strlen(j->password));
+		free(j->password);
+	}
+	free(j->name);
+	free(j->db_path);
+	memset(j->cookie, 0, sizeof j->cookie);
+	free(j);
+}
+
+struct auth_login_job *
+auth_login_start(struct MHD_Connection *c, const char *db_path,
+    const char *name, const char *password)
+{
+	struct auth_login_job *j = calloc(1, sizeof *j);
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	if (j == NULL)
+		return NULL;
+	j->c = c;
+	j->db_path = strdup(db_path ? db_path : "");
+	j->name = strdup(name ? name : "");
+	j->password = strdup(password ? password : "");
+	if (j->db_path == NULL || j->name == NULL || j->password == NULL) {
+		job_free(j);
+		return NULL;
+	}
+	auth_client_address(c, j->addr, sizeof j->addr);
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&job_lock);
+	jobs++;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, login_thread, j);
+	pthread_attr_destroy(&attr);
+	if (rc != 0)
+		jobs--;
+	pthread_mutex_unlock(&job_lock);
+	if (rc != 0) {
+		MHD_resume_connection(c);
+		job_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+int
+auth_login_done(struct auth_login_job *j)
+{
+	int done;
+
+	pthread_mutex_lock(&job_lock);
+	done = j->done;
+	pthread_mutex_unlock(&job_lock);
+	return done;
+}
+
+enum auth_login_result
+auth_login_finish(struct auth_login_job *j, char *cookie, time_t *retry_after,
+    struct mr_err *err)
+{
+	enum auth_login_result r = j->result;
+
+	memcpy(cookie, j->cookie, AUTH_SET_COOKIE_LEN);
+	*retry_after = j->retry_after;
+	*err = j->err;
+	job_free(j);
+	return r;
+}
+
+void
+auth_drain(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&job_lock);
+	while (jobs > 0 && pthread_cond_timedwait(&job_cond, &job_lock,
+	    &until) == 0)
+		;
+	pthread_mutex_unlock(&job_lock);
 }
 
 int

@@ -75,12 +75,27 @@ enum auth_login_result {
  * Sign in name with password from the client at c.  After failures of
  * the account or of the address, attempts are refused, without checking
  * the password, for a time that doubles with each failure (30 s after the
- * fifth, up to 15 minutes): the server's thread never sleeps on them.
- * On success set_cookie (AUTH_SET_COOKIE_LEN) holds the Set-Cookie value.
+ * fifth, up to 15 minutes).  Checking a password costs argon2id's time
+ * and memory, so it runs in a thread of its own with a connection to the
+ * database at db_path of its own, while c is suspended: the server's
+ * thread goes on answering everyone else.
+ *
+ * auth_login_start() copies name and password, suspends c and returns
+ * the job (NULL when out of memory or threads: c is not suspended then).
+ * The job resumes c when it is done; libmicrohttpd then calls the access
+ * handler again, which takes the outcome with auth_login_finish() (this
+ * frees the job): on success set_cookie (AUTH_SET_COOKIE_LEN) holds the
+ * Set-Cookie value.
  */
-enum auth_login_result auth_login(struct MHD_Connection *c, struct mr_store *,
-	    const char *name, const char *password, char *set_cookie,
-	    time_t *retry_after, struct mr_err *err);
+struct auth_login_job;
+struct auth_login_job *auth_login_start(struct MHD_Connection *c,
+	    const char *db_path, const char *name, const char *password);
+/* 1 once the job is done and its connection resumed. */
+int	auth_login_done(struct auth_login_job *);
+enum auth_login_result auth_login_finish(struct auth_login_job *,
+	    char *set_cookie, time_t *retry_after, struct mr_err *err);
+/* Wait (a little) for the jobs under way: before the server stops. */
+void	auth_drain(void);
 
 /*
  * End the request's session on the server, if it has one; set_cookie

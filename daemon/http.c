@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "daemon/api.h"
+#include "daemon/auth.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/web_http.h"
@@ -442,6 +443,8 @@ start(unsigned int flags, const struct sockaddr *sa, const char *shown,
 	MHD_add_response_header(r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	MHD_add_response_header(r405_app, MHD_HTTP_HEADER_ALLOW,
 	    "GET, HEAD, POST");
+	/* Sign-ins check passwords in threads of their own (daemon/auth.h). */
+	flags |= MHD_ALLOW_SUSPEND_RESUME;
 	mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
@@ -593,6 +596,7 @@ http_stop(int drain_ms)
 			break;
 		usleep(20 * 1000);
 	}
+	auth_drain();
 	MHD_stop_daemon(mhd);
 	mhd = NULL;
 	if (watchdog_running) {

@@ -61,6 +61,8 @@ struct req_state {
 	char			*upload_type;
 	int64_t			 upload_size;
 	int			 nuploads;
+	/* A sign-in whose password is being checked (daemon/auth.h). */
+	struct auth_login_job	*login;
 	/* The first thing wrong with the form: the answer, once it is read. */
 	unsigned int		 bad_status;
 	char			 bad[256];
@@ -260,6 +262,15 @@ web_http_done(void *p)
 
 	if (rs == NULL)
 		return;
+	if (rs->login != NULL) {
+		/* A sign-in cut short: its job resumed the connection, so it is done. */
+		char cookie[AUTH_SET_COOKIE_LEN];
+		struct mr_err err;
+		time_t wait;
+
+		(void)auth_login_finish(rs->login, cookie, &wait, &err);
+		memset(cookie, 0, sizeof cookie);
+	}
 	if (rs->pp != NULL)
 		MHD_destroy_post_processor(rs->pp);
 	for (int i = 0; i < rs->nfields; i++) {
@@ -451,8 +462,9 @@ after_login(const char *next)
 /* POST /app/login and /app/logout. */
 static enum MHD_Result
 sign_in_or_out(struct MHD_Connection *c, const char *url, struct web_req *r,
-    struct signed_in *si)
+    struct signed_in *si, struct req_state *rs)
 {
+	enum auth_login_result result;
 	struct web_reply out;
 	struct mr_err err = { 0 };
 	char cookie[AUTH_SET_COOKIE_LEN], msg[96];
@@ -478,8 +490,21 @@ sign_in_or_out(struct MHD_Connection *c, const char *url, struct web_req *r,
 		snprintf(out.set_cookie, sizeof out.set_cookie, "%s", cookie);
 		return send_reply(c, &out);
 	}
-	switch (auth_login(c, st, r->field(r->field_cls, "user"),
-	    r->field(r->field_cls, "password"), cookie, &wait, &err)) {
+	if (rs->login == NULL) {
+		if ((rs->login = auth_login_start(c, db_path,
+		    r->field(r->field_cls, "user"),
+		    r->field(r->field_cls, "password"))) == NULL) {
+			plain(&out, 503, "the server is too busy to sign in "
+			    "now; try again");
+			return send_reply(c, &out);
+		}
+		return MHD_YES;	/* resumed when the password is checked */
+	}
+	if (!auth_login_done(rs->login))
+		return MHD_YES;
+	result = auth_login_finish(rs->login, cookie, &wait, &err);
+	rs->login = NULL;
+	switch (result) {
 	case AUTH_LOGIN_OK:
 		plain(&out, 303, "signed in");
 		snprintf(out.location, sizeof out.location, "%s",
@@ -550,7 +575,7 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 			rs->pp = NULL;
 		}
 		if (rs->bad_status == 0) {
-			rc = sign_in_or_out(c, url, &r, &si);
+			rc = sign_in_or_out(c, url, &r, &si, rs);
 			signed_in_clear(&si);
 			return rc;
 		}
