@@ -980,8 +980,12 @@ viewer_zone(void)
 
 	if (tz != NULL && *tz == ':')
 		tz++;
-	if (tz != NULL && *tz != '\0' && mr_when_zone_valid(tz, NULL) == 0)
-		return tz;
+	/* A copy: looking a zone up sets TZ (lib/mr_when.c). */
+	if (tz != NULL && *tz != '\0' && strlen(tz) < sizeof zone) {
+		snprintf(zone, sizeof zone, "%s", tz);
+		if (mr_when_zone_valid(zone, NULL) == 0)
+			return zone;
+	}
 	if ((n = readlink("/etc/localtime", link, sizeof link - 1)) > 0) {
 		link[n] = '\0';
 		if ((p = strstr(link, "zoneinfo/")) != NULL &&

@@ -42,6 +42,7 @@
 #include "lib/mr_input.h"
 #include "lib/mr_nodump.h"
 #include "lib/mr_store.h"
+#include "lib/mr_when.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -280,6 +281,7 @@ main(int argc, char **argv)
 	if (mr_nodump(&err) == -1)
 		fatalx("%s", err.msg);
 	opt_config = DEFAULT_CONFIG;
+	mr_when_init();		/* before any thread: see lib/mr_when.h */
 	while ((ch = getopt_long(argc, argv, "c:l:dp:nvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

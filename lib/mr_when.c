@@ -8,13 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libical/ical.h>
-
 #include "lib/mr_when.h"
 
 /*
  * US zone abbreviations.  The zone's rules (offsets, DST dates) come from
- * tzdata through libical; this table only says which zone an abbreviation
+ * tzdata; this table only says which zone an abbreviation
  * names and whether it claims daylight (1), standard (0) or either (-1)
  * time.
  */
@@ -69,92 +67,148 @@ static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
 	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
 
 /*
- * libical builds a zone from the system's TZif file with every transition
- * since the 1880s and expands them all on first use (about 2 ms for
- * America/Chicago, paid by every command).  MIPS starts in 2017, so each
- * zone is used through a copy cut to the rules from 2000 on, made once
- * per process; the rules themselves still come from tzdata.
+ * The zones' rules come from the system's tzdata through the C library:
+ * localtime_r() under TZ=:/usr/share/zoneinfo/ZONE reads the zone's TZif
+ * file once and keeps it until TZ names another.
+ * libical, which would do the same, brings ICU and the C++ runtime, whose
+ * loading costs more than a whole sqlite3 shell: it is left to the
+ * calendar.  This module owns TZ in the process: nothing else here calls
+ * localtime(); every use is under zone_lock.
+ *
+ * A listing asks for the same few instants (a window's closing time for
+ * each of its cases) in two zones, the announced one and the viewer's,
+ * and every change of TZ reads a file, so the answers are kept per
+ * (zone, instant) in a small table.
  */
-#define ZONE_CACHE	32
-static struct {
-	char		 name[64];
-	icaltimezone	*zone;
-} zone_cache[ZONE_CACHE];
-static int zone_cache_n;
 static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+static char tz_now[64];			/* the zone TZ names, "" at first */
 
-static icaltimezone *
-zone_truncated(const char *zone)
+#define ZONE_MEMO	256
+static struct zone_answer {
+	char	 zone[64];
+	time_t	 utc;
+	int	 off;
+	int	 dst;
+	char	 abbrev[16];
+} zone_memo[ZONE_MEMO];
+
+static int
+is_utc(const char *zone)
 {
-	icaltimezone *full, *cut = NULL;
-	icalcomponent *vtz;
-
-	if ((full = icaltimezone_get_builtin_timezone(zone)) == NULL)
-		return NULL;
-	if ((vtz = icaltimezone_get_component(full)) == NULL ||
-	    (vtz = icalcomponent_new_clone(vtz)) == NULL)
-		return full;
-	icaltimezone_truncate_vtimezone(vtz,
-	    icaltime_from_string("20000101T000000Z"), icaltime_null_time(), 0);
-	if ((cut = icaltimezone_new()) == NULL ||
-	    !icaltimezone_set_component(cut, vtz)) {
-		if (cut != NULL)
-			icaltimezone_free(cut, 1);
-		icalcomponent_free(vtz);
-		return full;
-	}
-	return cut;
+	return strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0;
 }
 
-static icaltimezone *
-zone_get(const char *zone)
+/*
+ * Whether zone names a TZif file of the tzdata folder (into path, the
+ * value TZ is given): letters, digits, '_', '-', '+' in parts joined by
+ * '/', so TZ never reaches outside it; the C library itself would take
+ * any name and fall back to UTC without a word.  The folder is the one
+ * libical reads too, whatever $TZDIR says.
+ */
+static int
+zone_file_ok(const char *zone, char *path, size_t size)
 {
-	icaltimezone *z = NULL;
+	char magic[4];
+	size_t len = strlen(zone);
+	FILE *f;
+	int ok;
 
-	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
-		return icaltimezone_get_utc_timezone();
-	pthread_mutex_lock(&zone_lock);
-	for (int i = 0; i < zone_cache_n; i++)
-		if (strcmp(zone_cache[i].name, zone) == 0) {
-			z = zone_cache[i].zone;
-			goto out;
-		}
-	if ((z = zone_truncated(zone)) != NULL &&
-	    zone_cache_n < ZONE_CACHE && strlen(zone) < sizeof zone_cache[0].name) {
-		snprintf(zone_cache[zone_cache_n].name, sizeof zone_cache[0].name,
-		    "%s", zone);
-		zone_cache[zone_cache_n++].zone = z;
+	if (len == 0 || len >= sizeof zone_memo[0].zone || zone[0] == '/' ||
+	    zone[len - 1] == '/' || strstr(zone, "//") != NULL)
+		return 0;
+	for (const char *c = zone; *c; c++)
+		if (!isalnum((unsigned char)*c) && strchr("_-+/", *c) == NULL)
+			return 0;
+	if (zone[0] == '-' || strstr(zone, "/-") != NULL)
+		return 0;
+	if (snprintf(path, size, ":/usr/share/zoneinfo/%s", zone) >= (int)size)
+		return 0;
+	if ((f = fopen(path + 1, "re")) == NULL)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
+/*
+ * The offset (seconds east), daylight flag and tzdata abbreviation in
+ * effect at utc in zone; -1 if zone is not a known zone.
+ */
+static int
+zone_at(const char *zone, time_t utc, int *off, int *dst, char *abbrev)
+{
+	struct zone_answer *a;
+	struct tm tm;
+	char path[128];
+	unsigned h = 2166136261u;
+	int rc = -1;
+
+	if (*zone == '\0')
+		return -1;
+	if (is_utc(zone)) {
+		*off = *dst = 0;
+		snprintf(abbrev, 16, "UTC");
+		return 0;
 	}
+	for (const char *c = zone; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	h ^= (unsigned)utc ^ (unsigned)((unsigned long long)utc >> 32);
+	a = &zone_memo[(h ^ (h >> 16)) % ZONE_MEMO];
+	pthread_mutex_lock(&zone_lock);
+	if (a->utc == utc && strcmp(a->zone, zone) == 0)
+		goto found;
+	if (strcmp(tz_now, zone) != 0) {
+		if (!zone_file_ok(zone, path, sizeof path) ||
+		    setenv("TZ", path, 1) == -1)	/* lint: mr_when owns TZ */
+			goto out;
+		tzset();
+		snprintf(tz_now, sizeof tz_now, "%s", zone);
+	}
+	if (localtime_r(&utc, &tm) == NULL)
+		goto out;
+	snprintf(a->zone, sizeof a->zone, "%s", zone);
+	a->utc = utc;
+	a->off = (int)tm.tm_gmtoff;
+	a->dst = tm.tm_isdst > 0;
+	snprintf(a->abbrev, sizeof a->abbrev, "%s", tm.tm_zone ? tm.tm_zone : "");
+found:
+	*off = a->off;
+	*dst = a->dst;
+	snprintf(abbrev, 16, "%s", a->abbrev);
+	rc = 0;
 out:
 	pthread_mutex_unlock(&zone_lock);
-	return z;
+	return rc;
 }
 
 int
 mr_when_zone_valid(const char *zone, struct mr_err *err)
 {
-	/* UTC needs no zone table: libical reads its whole list of zones the
-	 * first time it is asked for any, UTC included, which would cost every
-	 * command on a server in UTC a millisecond at start. */
-	if (zone != NULL && (strcmp(zone, "UTC") == 0 ||
-	    strcmp(zone, "Etc/UTC") == 0))
-		return 0;
-	if (zone == NULL || *zone == '\0' || zone_get(zone) == NULL)
+	int off, dst;
+	char ab[16];
+
+	if (zone == NULL || *zone == '\0' || zone_at(zone, 0, &off, &dst,
+	    ab) == -1)
 		return mr_err_set(err, MR_EINVAL, "zone '%s' is not a known "
 		    "IANA time zone; use a name like America/Chicago or "
 		    "America/New_York", zone ? zone : "");
 	return 0;
 }
 
-/* The UTC offset (seconds east) in effect at utc in zone z. */
-static int
-offset_at(icaltimezone *z, time_t utc, int *is_daylight)
+void
+mr_when_init(void)
 {
-	struct icaltimetype tt = icaltime_from_timet_with_zone(utc, 0,
-	    icaltimezone_get_utc_timezone());
-	int dst = 0, off;
+	(void)mr_when_zone_valid("America/New_York", NULL);
+}
 
-	off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+/* The UTC offset (seconds east) in effect at utc in zone; the zone is known. */
+static int
+offset_at(const char *zone, time_t utc, int *is_daylight)
+{
+	int off = 0, dst = 0;
+	char ab[16];
+
+	(void)zone_at(zone, utc, &off, &dst, ab);
 	if (is_daylight != NULL)
 		*is_daylight = dst;
 	return off;
@@ -181,37 +235,21 @@ civil_to_epoch(int y, int mo, int d, int h, int mi, int s)
 }
 
 /*
- * The zone's abbreviation in tzdata for its standard (dst 0) or daylight
- * time, when it is letters ("GMT", "BST", "JST"); tzdata writes numbers
- * ("-03") where no abbreviation is in use, and those are left to the
- * caller's offset.  libical gives both as "STD/DST" (one name when the
- * zone has no daylight time), from the rules since 2000 (zone_truncated).
+ * tzdata's abbreviation when it is letters ("GMT", "BST", "JST"); tzdata
+ * writes numbers ("-03") where no abbreviation is in use, and those are
+ * left to the caller's offset.
  */
 static int
-zone_letters(icaltimezone *z, int dst, char *out)
+zone_letters(const char *tzabbrev, char *out)
 {
-	char names[64], *pick = names, *slash;
-	const char *n;
-	size_t len;
+	size_t len = strlen(tzabbrev);
 
-	pthread_mutex_lock(&zone_lock);
-	/* Loads the zone first: the names are built with it. */
-	(void)icaltimezone_get_component(z);
-	n = icaltimezone_get_tznames(z);
-	snprintf(names, sizeof names, "%s", n != NULL ? n : "");
-	pthread_mutex_unlock(&zone_lock);
-	if ((slash = strchr(names, '/')) != NULL) {
-		*slash = '\0';
-		if (dst)
-			pick = slash + 1;
-	}
-	len = strlen(pick);
 	if (len < 2 || len > 6)
 		return -1;
 	for (size_t i = 0; i < len; i++)
-		if (!isupper((unsigned char)pick[i]))
+		if (!isupper((unsigned char)tzabbrev[i]))
 			return -1;
-	snprintf(out, 16, "%s", pick);
+	snprintf(out, 16, "%s", tzabbrev);
 	return 0;
 }
 
@@ -241,13 +279,12 @@ int
 mr_when_local(time_t utc, const char *zone, struct tm *tm, int *is_daylight,
     char *abbrev)
 {
-	icaltimezone *z = zone_get(zone);
-	int off, dst = 0;
+	int off, dst;
+	char tzab[16];
 	time_t t;
 
-	if (z == NULL)
+	if (zone_at(zone, utc, &off, &dst, tzab) == -1)
 		return -1;
-	off = offset_at(z, utc, &dst);
 	t = utc + off;
 	gmtime_r(&t, tm);
 	tm->tm_gmtoff = off;
@@ -261,9 +298,9 @@ mr_when_local(time_t utc, const char *zone, struct tm *tm, int *is_daylight,
 				snprintf(abbrev, 16, "%s", dst ? us_names[i].dst :
 				    us_names[i].std);
 		if (abbrev[0] == '\0') {
-			if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+			if (is_utc(zone))
 				snprintf(abbrev, 16, "UTC");
-			else if (zone_letters(z, dst, abbrev) == 0)
+			else if (zone_letters(tzab, abbrev) == 0)
 				;
 			else
 				snprintf(abbrev, 16, "%c%02d:%02d", off < 0 ? '-' : '+',
@@ -680,7 +717,6 @@ mr_when_parse_as(const char *what, const char *text, const char *default_zone,
     struct mr_when *out, struct mr_err *err)
 {
 	struct parsed p;
-	icaltimezone *z;
 	time_t wall, cand[2];
 	int offs[2], dst[2], valid[2], nvalid = 0, ndst, nstd;
 	const char *zone;
@@ -697,7 +733,7 @@ mr_when_parse_as(const char *what, const char *text, const char *default_zone,
 		    "e.g. 'America/Chicago', 'CT' or '-05:00'", what, text);
 	if (zone == NULL)
 		zone = "UTC";
-	if ((z = zone_get(zone)) == NULL)
+	if (mr_when_zone_valid(zone, NULL) == -1)
 		return mr_err_set(err, MR_EINVAL, "%s '%s': zone '%s' is not a "
 		    "known IANA time zone; use a name like America/Chicago",
 		    what, text, zone);
@@ -712,18 +748,18 @@ mr_when_parse_as(const char *what, const char *text, const char *default_zone,
 	 * offset really is in effect at the instant it gives.  None: a
 	 * spring-forward gap.  Two: a fall-back overlap.
 	 */
-	offs[0] = offset_at(z, wall - 86400, NULL);
-	offs[1] = offset_at(z, wall + 86400, NULL);
+	offs[0] = offset_at(zone, wall - 86400, NULL);
+	offs[1] = offset_at(zone, wall + 86400, NULL);
 	for (int i = 0; i < 2; i++) {
 		cand[i] = wall - offs[i];
-		valid[i] = offset_at(z, cand[i], &dst[i]) == offs[i];
+		valid[i] = offset_at(zone, cand[i], &dst[i]) == offs[i];
 	}
 	if (offs[0] == offs[1]) {
 		valid[1] = 0;
 		if (!valid[0]) {	/* a change within the day: look closer */
-			offs[0] = offset_at(z, wall - 7200, NULL);
+			offs[0] = offset_at(zone, wall - 7200, NULL);
 			cand[0] = wall - offs[0];
-			valid[0] = offset_at(z, cand[0], &dst[0]) == offs[0];
+			valid[0] = offset_at(zone, cand[0], &dst[0]) == offs[0];
 		}
 	}
 	ndst = nstd = 0;

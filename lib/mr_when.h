@@ -70,4 +70,12 @@ int	mr_when_parse_duration(const char *text, long long *seconds,
 /* Format t as ISO 8601 UTC ("2024-10-12T00:00:00Z") into buf (>= 21 bytes). */
 void	mr_when_iso_utc(time_t t, char *buf, size_t len);
 
+/*
+ * Zones are looked up by setting TZ (lib/mr_when.c).  A program that
+ * starts threads calls this first: TZ is then in the environment, and a
+ * later lookup only replaces its value, which a getenv() of another
+ * thread (libcurl reads its proxy settings so) can meet safely.
+ */
+void	mr_when_init(void);
+
 #endif /* MR_WHEN_H */

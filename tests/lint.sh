@@ -10,7 +10,8 @@ hits=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
 	lib/*.c cli/*.c daemon/*.c 2>/dev/null)
 [ -z "$hits" ] || { echo "banned string functions:"; echo "$hits"; bad=1; }
 hits=$(grep -nE '\b(printf|puts|exit|getenv|setenv|perror)\s*\(|(\(|,\s*)(stdout|stderr)\b' \
-	lib/*.c 2>/dev/null | grep -v '^\S*:\s*/\?\*')
+	lib/*.c 2>/dev/null | grep -v '^\S*:\s*/\?\*' |
+	grep -v '^lib/mr_when\.c:.*setenv("TZ", .*/\* lint: mr_when owns TZ \*/$')
 [ -z "$hits" ] || { echo "lib/ must not print, exit or read the environment:"; echo "$hits"; bad=1; }
 for f in lib/*.c cli/*.c daemon/*.c; do
 	first=$(grep -m1 '^#include' "$f")

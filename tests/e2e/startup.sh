@@ -21,7 +21,13 @@ loads "add hashes its audit row with libcrypto" libcrypto yes \
 loads "list does not load libcrypto" libcrypto no "$MR" list
 loads "show does not load libmagic" libmagic no "$MR" show 1
 loads "check needs no time zone" libical no "$MR" check 1
-loads "show gives the deadline in its zone through libical" libical yes "$MR" show 1
+# Zones come from tzdata through the C library: libical and ICU only for
+# the calendar.
+loads "show gives the deadline in its zone without libical" libical no "$MR" show 1
+expect_match "in the announced zone" "$(cat "$T/out")" "CDT"
+loads "list gives deadlines without libical" libical no "$MR" list --tin "$SEED_TIN"
+loads "due in another zone without libical" libical no "$MR" due --zone Asia/Tokyo
+expect_match "the viewer's zone" "$(cat "$T/out")" "JST"
 loads "export ics writes the calendar with libical" libical yes "$MR" export ics
 expect_match "the calendar names the announced zone" "$(cat "$T/out")" "TZID:America/Chicago"
 printf '%%PDF-1.4\n%%EOF\n' >"$T/a.pdf"
