@@ -578,12 +578,15 @@ case_checklist(struct mr_buf *b, const json_t *o)
 	    "Source</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(ev, "checklist"), i, it) {
 		long long n = jint(it, "present");
+		/* Not attached, but a document that proves the same is. */
+		int covered = json_is_true(json_object_get(it, "covered"));
 
 		web_printf(b, "<tr><td>%s%s</td><td class=\"%s\">%s</td>"
 		    "<td><small>%s</small></td></tr>\n", jstr(it, "label"),
 		    json_is_true(json_object_get(it, "required")) ?
-		    " (asked for)" : "", n > 0 ? "present" : "missing",
-		    n > 0 ? "present" : "missing", jstr(it, "source"));
+		    " (asked for)" : "", n > 0 || covered ? "present" : "missing",
+		    n > 0 ? "present" : covered ? "covered by its alternative" :
+		    "missing", jstr(it, "source"));
 	}
 	web_printf(b, "</tbody>\n</table></div>\n");
 	if (jstr(ev, "note") != NULL)
