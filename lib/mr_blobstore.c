@@ -268,13 +268,42 @@ mr_blob_dir_ensure(const char *dir, enum mr_sharing sharing, int *created,
 	return 0;
 }
 
+/*
+ * Remove the staging copies an attach killed half-way (kill -9, a power
+ * cut) left behind.  The caller holds the folder's lock exclusively, so
+ * nobody is staging now.
+ */
+static void
+sweep_staged(int dfd)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(dfd)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, BLOB_TMP_PREFIX,
+		    strlen(BLOB_TMP_PREFIX)) == 0)
+			(void)unlinkat(dfd, de->d_name, 0);
+	closedir(d);
+}
+
 int
 mr_blob_lock_staging(const char *dir)
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (dfd != -1)
+	if (dfd != -1) {
+		/* Nobody staging: what a killed attach staged goes first. */
+		if (flock(dfd, LOCK_EX | LOCK_NB) == 0)
+			sweep_staged(dfd);
 		(void)flock(dfd, LOCK_SH);
+	}
 	return dfd;
 }
 

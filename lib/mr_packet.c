@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -410,6 +413,7 @@ struct pw {
 	struct archive	*a;
 	struct mr_file	*af;		/* archive: the file being written */
 	int		 afd;		/* ... its descriptor */
+	int		 lockfd;	/* folder: held locked while it is built */
 	int		 fd;		/* folder: the file being written */
 	char		 cur[PATH_MAX];
 	time_t		 now;
@@ -592,6 +596,61 @@ pw_cleanup(struct pw *w)
 	w->ncreated = 0;
 }
 
+static int
+remove_entry(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	(void)remove(path);
+	return 0;
+}
+
+/*
+ * A packet is built as ".NAME.tmp-XXXXXX" beside NAME, locked (flock) by
+ * its writer for as long as it is being built.  One nobody holds locked
+ * was left by a writer that was killed (kill -9, a power cut) and holds
+ * full copies of the evidence: remove it before writing NAME again.
+ * Only the caller's own leftovers go.
+ */
+static void
+sweep_stale(const char *parent, const char *base)
+{
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	char prefix[300], path[PATH_MAX + 300];
+	size_t plen;
+	int fd;
+
+	if (snprintf(prefix, sizeof prefix, ".%s.tmp-", base) >=
+	    (int)sizeof prefix || (d = opendir(parent)) == NULL)
+		return;
+	plen = strlen(prefix);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    strlen(de->d_name) != plen + 6)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW |
+		    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &sb) == 0 && sb.st_uid == geteuid() &&
+		    (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
+			if (S_ISDIR(sb.st_mode))
+				(void)nftw(path, remove_entry, 8, FTW_DEPTH |
+				    FTW_PHYS);
+			else
+				(void)unlink(path);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
 struct file_list {
 	json_t	*files;		/* the summary's evidence entries */
 	int64_t	 bytes;
@@ -686,7 +745,7 @@ int
 mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
     int reveal, struct mr_packet_info *info, struct mr_err *err)
 {
-	struct pw w = { .afd = -1, .fd = -1 };
+	struct pw w = { .afd = -1, .fd = -1, .lockfd = -1 };
 	struct file_list fl = { NULL };
 	struct stat sb;
 	json_t *sum = NULL;
@@ -760,6 +819,7 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 	    (txt = summary_text(sum, fl.files, &txtlen)) == NULL)
 		goto oom;
 
+	sweep_stale(parent, base);
 	if (snprintf(w.tmp, sizeof w.tmp, "%s/.%s.tmp-XXXXXX", parent,
 	    base) >= (int)sizeof w.tmp) {
 		mr_err_set(err, MR_EINVAL, "packet path '%s' is too long", out);
@@ -774,6 +834,10 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 			goto out;
 		}
 		snprintf(w.created[w.ncreated++], PATH_MAX, "%s", w.tmp);
+		/* Locked while built: sweep_stale() leaves it alone. */
+		if ((w.lockfd = open(w.tmp, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) != -1)
+			(void)flock(w.lockfd, LOCK_EX);
 	} else {
 		char prefix[sizeof base + 8];
 		struct mr_err ferr = { 0 };
@@ -786,6 +850,8 @@ mr_packet_write(struct mr_store *st, int64_t case_id, const char *out,
 			goto out;
 		}
 		w.afd = mr_file_fd(w.af);
+		/* Locked while built: sweep_stale() leaves it alone. */
+		(void)flock(w.afd, LOCK_EX);
 		pthread_once(&arch_once, arch_load);
 		if (!arch.loaded) {
 			mr_err_set(err, MR_EFAIL, "%s", arch.why);
@@ -868,6 +934,8 @@ out:
 			free(w.files[i]);
 		free(w.files);
 	}
+	if (w.lockfd != -1)
+		close(w.lockfd);
 	mr_buf_free(&w.sums);
 	free(txt);
 	free(js);
