@@ -240,8 +240,10 @@ deadline_title(const struct mr_deadline_item *it, int *documents)
 {
 	*documents = 0;
 	if (strcmp(it->what, "case") == 0) {
-		/* A case's own deadline: CMS asked for more information. */
-		*documents = it->window_id == 0;
+		/* CMS asked for documents: the case's own 30-day deadline
+		 * (42 CFR 414.1385(a)(3)).  Any other deadline closes. */
+		*documents = it->window_id == 0 && it->status != NULL &&
+		    strcmp(it->status, "documents-requested") == 0;
 		return "MIPS targeted review";
 	}
 	if (strcmp(it->kind, "euc-hardship") == 0)

@@ -99,6 +99,31 @@ utf8_len(unsigned char c)
 	return 1;
 }
 
+/*
+ * Whether folding before spaces keeps every line of value within 78
+ * columns; a word too long for a line (a long name without spaces) does
+ * not fold, and the value is written as RFC 2047 encoded words instead.
+ */
+static int
+ascii_folds(const char *value, size_t name_len)
+{
+	size_t col = name_len;
+	const char *p = value;
+
+	while (*p) {
+		const char *sp = strchr(p + 1, ' ');
+		size_t w = sp ? (size_t)(sp - p) : strlen(p);
+
+		if (col + w > 78 && p != value && *p == ' ')
+			col = 0;
+		if (col + w > 78)
+			return 0;
+		col += w;
+		p += w;
+	}
+	return 1;
+}
+
 int
 mr_mail_header_text(const char *value, size_t name_len, char **out,
     struct mr_err *err)
@@ -112,9 +137,9 @@ mr_mail_header_text(const char *value, size_t name_len, char **out,
 		return -1;
 	if (mr_text_validate("mail header", value, 0, err) == -1)
 		return -1;
-	if (is_ascii(value)) {
+	if (is_ascii(value) && ascii_folds(value, name_len)) {
 		/* Fold before a space so no line passes 78 columns
-		 * (RFC 5322 2.2.3); a word longer than that stays whole. */
+		 * (RFC 5322 2.2.3). */
 		const char *p = value;
 
 		while (*p) {

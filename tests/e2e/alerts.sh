@@ -114,11 +114,12 @@ expect_match "its subject counts to the new deadline" \
 	"closes in 14 days \(Oct 25 7:00 PM CDT\)"
 expect_eq "no Message-ID arrived twice" "$(dup_ids main)" ""
 
-# --- a case's own deadline (CMS asked for documents)
+# --- a case's own deadline set by hand: it closes (documents are due
+# only once CMS asked for them: status documents-requested)
 ok "own deadline" $MR set 3 "deadline=2024-10-15 20:00 ET"
 ok "send for the own deadline" $MR alerts send --now 2024-10-13T00:00:30Z
-expect_match "documents subject" "$(mails main | grep 'case-3\.1729036800' | cut -d'|' -f3)" \
-	"^MIPS targeted review for Dr. Bo Nowner: documents due in 3 days \(Oct 15 8:00 PM EDT\)$"
+expect_match "own deadline subject" "$(mails main | grep 'case-3\.1729036800' | cut -d'|' -f3)" \
+	"^MIPS targeted review for Dr. Bo Nowner closes in 3 days \(Oct 15 8:00 PM EDT\)$"
 
 # --- header injection: a name smuggled into the database with CR/LF
 refuses "add refuses a name with a line break" 3 "control character" \

@@ -93,9 +93,18 @@ test_subject_reads_like_the_issue(void **state)
 	assert_non_null(strstr(s, "closes in 1 day ("));
 	it.window_id = 0;	/* its own deadline: CMS asked for documents */
 	it.zone = "America/New_York";
+	it.status = "documents-requested";
 	mr_alert_subject(&it, CLOSES - 3 * DAY, s, sizeof s);
 	assert_string_equal(s, "MIPS targeted review for Dr. Ada Example: "
 	    "documents due in 3 days (Oct 11 8:00 PM EDT)");
+	/* A deadline of its own set by hand, no documents asked for. */
+	it.status = "submitted";
+	mr_alert_subject(&it, CLOSES - 3 * DAY, s, sizeof s);
+	assert_string_equal(s, "MIPS targeted review for Dr. Ada Example "
+	    "closes in 3 days (Oct 11 8:00 PM EDT)");
+	it.status = "draft";
+	mr_alert_subject(&it, CLOSES - 3 * DAY, s, sizeof s);
+	assert_null(strstr(s, "documents due"));
 }
 
 static void

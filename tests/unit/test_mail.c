@@ -62,6 +62,31 @@ test_ascii_header_folds_before_78_columns(void **state)
 	free(out);
 }
 
+/* RFC 5322 2.2.3: whatever the name, no header line passes 78 columns. */
+static void
+test_header_with_a_long_unbroken_name_stays_within_78_columns(void **state)
+{
+	char v[400], *out = NULL;
+	struct mr_err err = { 0 };
+
+	(void)state;
+	snprintf(v, sizeof v, "MIPS targeted review for %s closes in 7 days "
+	    "(Oct 11 7:00 PM CDT)", "Dr.Ada-Example-of-the-Very-Long-Practice-"
+	    "Name-Without-Any-Spaces-At-All-Associates-LLC-PC");
+	assert_int_equal(mr_mail_header_text(v, 9, &out, &err), 0);
+	assert_lines_at_most(out, 9, 78);
+	assert_non_null(strstr(out, "=?UTF-8?B?"));
+	free(out);
+	/* A long name with spaces still folds as plain text. */
+	snprintf(v, sizeof v, "MIPS targeted review for %s closes in 7 days",
+	    "Dr. Ada Example of the Very Long Practice Name and Associates of "
+	    "the Greater Metropolitan Area Family Medicine Group LLC");
+	assert_int_equal(mr_mail_header_text(v, 9, &out, &err), 0);
+	assert_lines_at_most(out, 9, 78);
+	assert_null(strstr(out, "=?UTF-8?B?"));
+	free(out);
+}
+
 static void
 test_non_ascii_header_is_rfc2047_and_decodes_back(void **state)
 {
@@ -349,6 +374,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ascii_header_folds_before_78_columns),
+		cmocka_unit_test(test_header_with_a_long_unbroken_name_stays_within_78_columns),
 		cmocka_unit_test(test_non_ascii_header_is_rfc2047_and_decodes_back),
 		cmocka_unit_test(test_header_refuses_cr_lf_nul_and_controls),
 		cmocka_unit_test(test_date_is_rfc5322_utc),
