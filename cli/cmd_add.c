@@ -55,6 +55,8 @@ cmd_add(struct cli_ctx *ctx, struct cli_args *a)
 	in.requester_role = cli_opt(a, "requester-role");
 	in.request_number = cli_opt(a, "request-number");
 	in.explanation = cli_opt(a, "explanation");
+	in.county = cli_opt(a, "county");
+	in.zip = cli_opt(a, "zip");
 	if (in.tin == NULL)
 		return cli_usage(ctx, "--tin is required");
 	if (in.name == NULL)

@@ -15,6 +15,7 @@
 #include "lib/mr_eligibility.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_grounds.h"
+#include "lib/mr_view.h"
 
 static const char *
 finding_label(enum mr_ground_finding f)
@@ -41,59 +42,85 @@ cmd_grounds(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_case c;
 	char age[64];
 	long long id;
-	int rc, n = 0, nsupport = 0;
-	json_t *o, *arr;
+	int rc, n = 0, nsupport = 0, have_kept = 0, have_rec = 0;
+	json_t *o;
 
+	memset(&kept, 0, sizeof kept);
+	memset(&rec, 0, sizeof rec);
 	if ((rc = cli_parse_id(ctx, "case", a->argv[0], &id)) != EXIT_OK)
 		return rc;
 	if (mr_case_get(ctx->st, id, &c, &err) == -1)
 		return cli_fail(ctx, &err);
-	if (c.npi[0] == '\0') {
-		mr_case_release(&c);
-		mr_err_set(&err, MR_EINVAL, "case %lld is about a group (no NPI); "
-		    "CMS's eligibility records are per clinician: set the NPI "
-		    "with 'mipsreview set %lld npi=NPI'", id, id);
-		return cli_fail(ctx, &err);
+	/* Where the practice is decides automatic EUC, with or without
+	 * CMS's record of the clinician. */
+	if (c.npi[0] != '\0') {
+		if (mr_elig_load(ctx->st, c.npi, c.performance_year, &kept,
+		    &err) == 0)
+			have_kept = 1;
+		else if (err.code != MR_ENOTFOUND)
+			goto fail;
 	}
-	if (mr_elig_load(ctx->st, c.npi, c.performance_year, &kept, &err) == -1) {
-		if (err.code == MR_ENOTFOUND)
+	if (!have_kept && c.county[0] == '\0' && c.zip[0] == '\0') {
+		if (c.npi[0] == '\0')
+			mr_err_set(&err, MR_EINVAL, "case %lld is about a group "
+			    "(no NPI) and records no county: CMS's eligibility "
+			    "records are per clinician ('mipsreview set %lld "
+			    "npi=NPI'), its automatic EUC areas per county "
+			    "('mipsreview set %lld county=\"NAME, ST\"')", id, id,
+			    id);
+		else
 			mr_err_set(&err, MR_ENOTFOUND, "no eligibility record of "
 			    "NPI %s for %d is kept; run 'mipsreview lookup %lld' "
-			    "first", c.npi, c.performance_year, id);
-		mr_case_release(&c);
-		return cli_fail(ctx, &err);
+			    "first (or record the practice's county: 'mipsreview "
+			    "set %lld county=\"NAME, ST\"')", c.npi,
+			    c.performance_year, id, id);
+		goto fail;
 	}
-	if (mr_elig_parse(kept.body, kept.len, c.npi, &rec, &err) == -1 ||
-	    mr_grounds_find(&c, &rec, grounds, MR_GROUNDS_MAX, &n, &err) == -1) {
-		mr_case_release(&c);
-		mr_elig_kept_release(&kept);
-		return cli_fail(ctx, &err);
+	if (have_kept) {
+		if (mr_elig_parse(kept.body, kept.len, c.npi, &rec, &err) == -1)
+			goto fail;
+		have_rec = 1;
+		if (mr_grounds_find(&c, &rec, grounds, MR_GROUNDS_MAX, &n,
+		    &err) == -1)
+			goto fail;
 	}
+	if (mr_grounds_place(ctx->st, &c, grounds, MR_GROUNDS_MAX, &n,
+	    &err) == -1)
+		goto fail;
 	for (int i = 0; i < n; i++)
 		nsupport += grounds[i].finding == MR_GROUND_SUPPORTS ||
 		    grounds[i].finding == MR_GROUND_POSSIBLE;
 	if (ctx->json) {
-		arr = json_array();
-		for (int i = 0; arr != NULL && i < n; i++)
-			json_array_append_new(arr, mr_ground_to_json(&grounds[i]));
-		o = json_pack("{s:I,s:s,s:i,s:s,s:I,s:o}",
-		    "case_id", (json_int_t)id,
-		    "npi", c.npi,
-		    "performance_year", c.performance_year,
-		    "record_retrieved_at", kept.retrieved_at,
-		    "record_age_seconds", (json_int_t)(ctx->now -
-		    kept.retrieved_epoch),
-		    "grounds", arr ? arr : json_null());
+		if (cli_view(ctx) == NULL) {
+			rc = EXIT_FAIL;
+			goto out;
+		}
+		o = mr_view_grounds(ctx->view, &c, have_kept ? &kept : NULL,
+		    grounds, n);
 		rc = cli_print_json(o);
 	} else {
-		lookup_age_text(ctx->now - kept.retrieved_epoch, age, sizeof age);
-		printf("Case %lld: NPI %s, performance year %d\n", id, c.npi,
+		printf("Case %lld: %s%s%sperformance year %d\n", id,
+		    c.npi[0] ? "NPI " : "", c.npi, c.npi[0] ? ", " : "",
 		    c.performance_year);
-		printf("CMS eligibility record retrieved %s (%s)\n",
-		    kept.retrieved_at, age);
+		if (have_kept) {
+			lookup_age_text(ctx->now - kept.retrieved_epoch, age,
+			    sizeof age);
+			printf("CMS eligibility record retrieved %s (%s)\n",
+			    kept.retrieved_at, age);
+		} else if (c.npi[0])
+			printf("No CMS eligibility record is kept ('mipsreview "
+			    "lookup %lld' fetches it): only the practice's place "
+			    "is read\n", id);
+		else
+			printf("A group case: CMS's eligibility records are per "
+			    "clinician; only the practice's place is read\n");
+		if (c.county[0] || c.zip[0])
+			printf("Practice: %s%s%s\n", c.county[0] ? c.county :
+			    "county not recorded", c.zip[0] ? ", ZIP " : "",
+			    c.zip);
 		if (n == 0)
-			printf("\nThe record shows no ground for review and "
-			    "nothing against the case's reasons.\n");
+			printf("\nNothing shows a ground for review or anything "
+			    "against the case's reasons.\n");
 		for (int i = 0; i < n; i++) {
 			const struct mr_ground *g = &grounds[i];
 
@@ -109,8 +136,14 @@ cmd_grounds(struct cli_ctx *ctx, struct cli_args *a)
 		    "s");
 		rc = EXIT_OK;
 	}
-	mr_elig_release(&rec);
-	mr_elig_kept_release(&kept);
+	goto out;
+fail:
+	rc = cli_fail(ctx, &err);
+out:
+	if (have_rec)
+		mr_elig_release(&rec);
+	if (have_kept)
+		mr_elig_kept_release(&kept);
 	mr_case_release(&c);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "lib/mr_qpp.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
+#include "lib/mr_view.h"
 
 void
 lookup_age_text(long long secs, char *buf, size_t len)
@@ -290,7 +291,6 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 	int rc, year = 0, run = 0, refresh, offline, changed = 0;
 	int have_kept, fetched = 0, stale = 0, attach;
 	int64_t evidence_id = 0;
-	json_t *o;
 
 	memset(&kept, 0, sizeof kept);
 	if ((v = cli_opt(a, "year")) != NULL &&
@@ -375,16 +375,11 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	rc = EXIT_OK;
 	if (ctx->json) {
-		o = mr_elig_to_json(&rec, &kept, (time_t)ctx->now);
-		if (o != NULL) {
-			json_object_set_new(o, "source", json_string(fetched ?
-			    "cms" : "kept"));
-			json_object_set_new(o, "changed", fetched ?
-			    json_boolean(changed) : json_null());
-			json_object_set_new(o, "evidence_id", evidence_id ?
-			    json_integer(evidence_id) : json_null());
-		}
-		rc = cli_print_json(o);
+		if (cli_view(ctx) == NULL)
+			rc = EXIT_FAIL;
+		else
+			rc = cli_print_json(mr_view_lookup(ctx->view, &rec,
+			    &kept, fetched, changed, evidence_id));
 	} else {
 		lookup_print_text(&rec, &kept, (time_t)ctx->now, how);
 		if (evidence_id)

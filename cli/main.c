@@ -295,7 +295,7 @@ static const struct cli_cmd commands[] = {
 	  .opts = "tin= npi= name= year= reason= score= adjustment= practice= "
 	    "participation= owner= note= quality= cost= ia= pi= force "
 	    "special-status= legal-name= apm-entity-id= virtual-group-id= "
-	    "requester-role= request-number= explanation=",
+	    "requester-role= request-number= explanation= county= zip=",
 	  .usage = "--tin TIN [--npi NPI] --name NAME --year YEAR --reason "
 	    "REASON... [options]",
 	  .summary = "open a targeted-review case",
@@ -318,6 +318,9 @@ static const struct cli_cmd commands[] = {
 	    "                        non-patient-facing, hospital-based, rural, hpsa\n"
 	    "                        (comma-separated or repeated; a small practice's\n"
 	    "                        PI is reweighted automatically from PY2022)\n"
+	    "  --county \"NAME, ST\"   the practice's county, e.g. \"Kerr, TX\"\n"
+	    "  --zip ZIP             the practice's ZIP code (both tell whether\n"
+	    "                        CMS's automatic EUC policy covered it)\n"
 	    "  What CMS's targeted-review form asks for (needed before ready):\n"
 	    "  --legal-name TEXT     the practice's legal name\n"
 	    "  --requester-role R    clinician, designated-support-staff,\n"
@@ -370,7 +373,7 @@ static const struct cli_cmd commands[] = {
 	    "          special_statuses (a,b), legal_name, apm_entity_id,\n"
 	    "          virtual_group_id, requester_role, request_number,\n"
 	    "          explanation, documents_requested_on (YYYY-MM-DD: moves\n"
-	    "          the 30-day documents deadline)\n"
+	    "          the 30-day documents deadline), county (\"Kerr, TX\"), zip\n"
 	    "  an empty value clears an optional field (npi=)\n"
 	    "  --force               allow a duplicate open case\n",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES

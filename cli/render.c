@@ -173,6 +173,8 @@ render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 		mr_special_statuses_format(c->special_statuses, sp, sizeof sp);
 		printf("  Special status %s\n", sp[0] ? sp : "- (none recorded)");
 	}
+	printf("  County, ZIP    %s%s%s\n", c->county[0] ? c->county : "-",
+	    c->zip[0] ? ", ZIP " : "", c->zip);
 	printf("\n  Request (as CMS's targeted-review form asks)\n");
 	printf("  Legal name     %s\n", c->legal_name ? c->legal_name : "-");
 	if (c->apm_entity_id || strcmp(c->participation, "apm-entity") == 0)

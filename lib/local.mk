@@ -21,7 +21,7 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_window.c lib/mr_window.h \
 	lib/mr_deadline.c lib/mr_deadline.h \
 	lib/mr_year.c lib/mr_year.h \
-	lib/mr_view.c lib/mr_view.h
+	lib/mr_view.c lib/mr_view.h lib/mr_view_qpp.c
 # evidence: records, the content-addressed file store, the checklist,
 # review packets
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
@@ -44,7 +44,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
 # CMS's QPP Eligibility API: lookups, kept records, review grounds
 lib_libmipsreview_a_SOURCES += lib/mr_qpp.c lib/mr_qpp.h \
 	lib/mr_eligibility.c lib/mr_eligibility.h \
-	lib/mr_grounds.c lib/mr_grounds.h
+	lib/mr_grounds.c lib/mr_grounds.h \
+	lib/mr_autoeuc.c lib/mr_autoeuc.h
 MR_LIBS += $(CSV_LIBS)
 # reference packs
 lib_libmipsreview_a_SOURCES += lib/mr_reference.c lib/mr_reference.h

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_hardship.h"
@@ -670,6 +671,20 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 	if (in->documents_requested_on != NULL && apply_requested_on(st,
 	    in->documents_requested_on, c, err) == -1)
 		return -1;
+	/* Where the practice is: CMS's automatic EUC policy goes by county. */
+	if (in->county != NULL) {
+		if (*in->county == '\0')
+			c->county[0] = '\0';
+		else if (mr_autoeuc_county_parse(in->county, c->county,
+		    sizeof c->county, err) == -1)
+			return -1;
+	}
+	if (in->zip != NULL) {
+		if (*in->zip == '\0')
+			c->zip[0] = '\0';
+		else if (mr_autoeuc_zip_parse(in->zip, c->zip, err) == -1)
+			return -1;
+	}
 	/* Cross-field rules, checked on the result. */
 	if (c->reasons == 0)
 		return mr_err_set(err, MR_EINVAL, "reason: at least one reason "
@@ -776,6 +791,10 @@ mr_case_to_json(const struct mr_case *c, int reveal)
 		json_object_set_new(o, "documents_requested_on",
 		    c->documents_requested_on[0] ?
 		    json_string(c->documents_requested_on) : json_null());
+		json_object_set_new(o, "county", c->county[0] ?
+		    json_string(c->county) : json_null());
+		json_object_set_new(o, "zip", c->zip[0] ? json_string(c->zip) :
+		    json_null());
 #undef STR
 	}
 	return o;
@@ -796,7 +815,8 @@ case_json_text(const struct mr_case *c)
 	"quality_score, cost_score, ia_score, pi_score, owner, created_at, " \
 	"updated_at, deadline_at, deadline_zone, deadline_source, filing_id, " \
 	"special_statuses, legal_name, apm_entity_id, virtual_group_id, " \
-	"requester_role, request_number, explanation, documents_requested_on"
+	"requester_role, request_number, explanation, documents_requested_on, " \
+	"county, zip"
 
 static double
 col_num(sqlite3_stmt *stmt, int i)
@@ -870,6 +890,8 @@ case_from_row(sqlite3_stmt *stmt, struct mr_case *c)
 	col_copy(stmt, 26, c->requester_role, sizeof c->requester_role);
 	col_copy(stmt, 29, c->documents_requested_on,
 	    sizeof c->documents_requested_on);
+	col_copy(stmt, 30, c->county, sizeof c->county);
+	col_copy(stmt, 31, c->zip, sizeof c->zip);
 	return c->name == NULL ? -1 : 0;
 }
 
@@ -1002,6 +1024,8 @@ mr_case_bind_row(sqlite3_stmt *stmt, int first, const struct mr_case *c,
 	mr_store_bind_text_or_null(stmt, b + 25, c->request_number);
 	mr_store_bind_text_or_null(stmt, b + 26, c->explanation);
 	mr_store_bind_text_or_null(stmt, b + 27, c->documents_requested_on);
+	mr_store_bind_text_or_null(stmt, b + 28, c->county);
+	mr_store_bind_text_or_null(stmt, b + 29, c->zip);
 }
 
 /* Write every column of c (insert when c->id == 0, else update). */
@@ -1019,19 +1043,22 @@ case_write(struct mr_store *st, struct mr_case *c, struct mr_err *err)
 	    "INSERT INTO review_case (" MR_CASE_ROW_COLUMNS ", created_at, "
 	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-	    "?25, ?26, ?27, ?28, ?29)" :
+	    "?25, ?26, ?27, ?28, ?29, ?30, ?31)" :
 	    "UPDATE review_case SET (" MR_CASE_ROW_COLUMNS ", updated_at) = "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	    "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?29), "
-	    "revision = revision + 1 WHERE id = ?30",
+	    "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
+	    "?29, ?31), revision = revision + 1 WHERE id = ?32",
 	    &stmt, err) == -1)
 		goto out;
+	/* The row's columns, then created_at, updated_at and the id. */
 	mr_case_bind_row(stmt, 0, c, buf);
 	if (c->id == 0)
-		sqlite3_bind_text(stmt, 28, c->created_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 29, c->updated_at, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, MR_CASE_ROW_NCOLS + 1, c->created_at, -1,
+		    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, MR_CASE_ROW_NCOLS + 2, c->updated_at, -1,
+	    SQLITE_STATIC);
 	if (c->id != 0)
-		sqlite3_bind_int64(stmt, 30, c->id);
+		sqlite3_bind_int64(stmt, MR_CASE_ROW_NCOLS + 3, c->id);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "saving the case");
 		goto out;
@@ -1129,6 +1156,8 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 		{ { "explanation", NULL, NULL }, offsetof(struct mr_case_input, explanation) },
 		{ { "documents_requested_on", "requested-on", NULL },
 		  offsetof(struct mr_case_input, documents_requested_on) },
+		{ { "county", NULL, NULL }, offsetof(struct mr_case_input, county) },
+		{ { "zip", "zipcode", NULL }, offsetof(struct mr_case_input, zip) },
 	};
 	char *eq = strchr(a, '='), *tok, *save = NULL;
 
@@ -1157,7 +1186,8 @@ assignment_to_input(char *a, struct mr_case_input *in, struct mr_err *err)
 	    "participation, owner, quality, cost, ia, pi, deadline, "
 	    "deadline_source, filing, special_statuses, legal_name, "
 	    "apm_entity_id, virtual_group_id, requester_role, request_number, "
-	    "explanation, documents_requested_on (status: use 'mipsreview "
+	    "explanation, documents_requested_on, county, zip (status: use "
+	    "'mipsreview "
 	    "status')", a);
 }
 

@@ -95,6 +95,8 @@ struct mr_case {
 	char		*request_number;	/* CMS's, once submitted, or NULL */
 	char		*explanation;		/* the requester's detailed explanation */
 	char		 documents_requested_on[11];	/* YYYY-MM-DD or "" */
+	char		 county[96];	/* the practice's county, "Kerr, TX", or "" */
+	char		 zip[6];	/* the practice's ZIP code, or "" */
 	char		 created_at[24];
 	char		 updated_at[24];
 };
@@ -131,6 +133,8 @@ struct mr_case_input {
 	const char	*request_number;
 	const char	*explanation;
 	const char	*documents_requested_on;	/* YYYY-MM-DD; moves the deadline */
+	const char	*county;	/* "Kerr, TX"; "" clears */
+	const char	*zip;		/* "" clears */
 };
 
 struct mr_case_filter {
@@ -157,8 +161,8 @@ struct mr_case_filter {
 	"quality_score, cost_score, ia_score, pi_score, owner, deadline_at, " \
 	"deadline_zone, deadline_source, filing_id, special_statuses, " \
 	"legal_name, apm_entity_id, virtual_group_id, requester_role, " \
-	"request_number, explanation, documents_requested_on"
-#define MR_CASE_ROW_NCOLS	27
+	"request_number, explanation, documents_requested_on, county, zip"
+#define MR_CASE_ROW_NCOLS	29
 #define MR_CASE_ROW_BUFLEN	256	/* reasons and special statuses, as bound */
 
 struct sqlite3_stmt;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_case.h"
 #include "lib/mr_eligibility.h"
 #include "lib/mr_grounds.h"
@@ -278,6 +279,87 @@ mr_grounds_find(const struct mr_case *c, const struct mr_elig_record *rec,
 		    "for this year", rec->norgs, rec->norgs == 1 ? "" : "s",
 		    masked);
 		set_field(g, "organizations[].TIN");
+	}
+	*n = f.n;
+	return 0;
+}
+
+int
+mr_grounds_place(struct mr_store *st, const struct mr_case *c,
+    struct mr_ground *out, int max, int *n, struct mr_err *err)
+{
+	struct found f = { out, max, *n };
+	struct mr_autoeuc_match m;
+	struct mr_ground *g;
+	char cats[64] = "";
+	unsigned int scored = 0;
+	int euc = (c->reasons & MR_REASON_EUC) != 0;
+
+	if (mr_autoeuc_find(st, c->performance_year, c->county, c->zip, &m,
+	    err) == -1)
+		return -1;
+	for (int i = 0; i < MR_NCAT; i++)
+		if (!isnan(case_score(c, i))) {
+			scored |= 1u << i;
+			snprintf(cats + strlen(cats), sizeof cats - strlen(cats),
+			    "%s%s", cats[0] ? ", " : "", mr_category_name(i));
+		}
+	switch (m.finding) {
+	case MR_AUTOEUC_COVERED:
+		g = add(&f, "automatic-euc-area", MR_GROUND_SUPPORTS,
+		    "euc-not-applied", "fema-county", "%s was in an area CMS's "
+		    "automatic EUC policy covered for PY%d: automatic EUC "
+		    "applies, without an application%s%s%s (source: %s)",
+		    m.place, c->performance_year, scored ? "; the case shows "
+		    "scored: " : "", cats, scored ? ", each should have been "
+		    "reweighted to 0 % unless data was submitted for it (for "
+		    "individuals and groups submitted data overrides EUC "
+		    "reweighting)" : "", m.source);
+		set_field(g, "automatic EUC counties PY%d: %s",
+		    c->performance_year, m.place);
+		if (g != NULL)
+			g->reweight = scored;
+		break;
+	case MR_AUTOEUC_POSSIBLE:
+		g = add(&f, "automatic-euc-area", MR_GROUND_POSSIBLE,
+		    "euc-not-applied", "fema-county", "%s lies in %s, which "
+		    "CMS's automatic EUC policy covered for PY%d; a ZIP code "
+		    "can span several counties, so record the practice's county "
+		    "('mipsreview set %lld county=\"NAME, ST\"') to be sure "
+		    "(source: %s)", m.place, m.counties, c->performance_year,
+		    (long long)c->id, m.source);
+		set_field(g, "automatic EUC county-ZIP crosswalk PY%d: %s",
+		    c->performance_year, m.place);
+		if (g != NULL)
+			g->reweight = scored;
+		break;
+	case MR_AUTOEUC_NOT_COVERED:
+		if (!euc)
+			break;
+		g = add(&f, "automatic-euc-not-covered", MR_GROUND_CONTRADICTS,
+		    "euc-not-applied", "", "%s is in no area CMS's automatic "
+		    "EUC policy covered for PY%d: the stated EUC reason needs "
+		    "an approved EUC application (source: %s)", m.place,
+		    c->performance_year, m.source);
+		set_field(g, "automatic EUC counties PY%d", c->performance_year);
+		break;
+	default:
+		if (!euc)
+			break;
+		if (m.place[0] == '\0')
+			g = add(&f, "automatic-euc-place-unknown", MR_GROUND_NOTE,
+			    "euc-not-applied", "", "the practice's county is not "
+			    "recorded: set it ('mipsreview set %lld county=\"NAME, "
+			    "ST\" zip=ZIP') to check CMS's automatic EUC areas "
+			    "for PY%d", (long long)c->id, c->performance_year);
+		else
+			g = add(&f, "automatic-euc-year-unknown", MR_GROUND_NOTE,
+			    "euc-not-applied", "", "CMS's list of automatic EUC "
+			    "areas for PY%d is not in the reference data; a "
+			    "reference pack of kind euc-county adds it",
+			    c->performance_year);
+		set_field(g, "county, zip");
+		break;
 	}
 	*n = f.n;
 	return 0;

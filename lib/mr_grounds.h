@@ -48,6 +48,14 @@ struct mr_ground {
  */
 int	mr_grounds_find(const struct mr_case *, const struct mr_elig_record *,
 	    struct mr_ground *out, int max, int *n, struct mr_err *);
+/*
+ * What CMS's automatic EUC lists (mr_autoeuc) say of the case's recorded
+ * county or ZIP code for its performance year; appended to out after the
+ * *n grounds already there.
+ */
+struct mr_store;
+int	mr_grounds_place(struct mr_store *, const struct mr_case *,
+	    struct mr_ground *out, int max, int *n, struct mr_err *);
 const char *mr_ground_finding_name(enum mr_ground_finding);
 json_t	*mr_ground_to_json(const struct mr_ground *);
 

@@ -207,4 +207,23 @@ json_t	*mr_view_calendar_export(const struct mr_view *, const char *file,
 json_t	*mr_view_packet(const struct mr_view *, const char *path,
 	    const struct mr_packet_info *);
 
+/*
+ * CMS's eligibility records (lib/mr_view_qpp.c).  A clinician's record as
+ * lookup shows it: the record, where and when it came from and its age;
+ * source "cms" (asked now; changed says whether the bytes differ from the
+ * kept ones) or "kept" (changed null); evidence_id when it was attached.
+ */
+struct mr_elig_record;
+struct mr_elig_kept;
+struct mr_ground;
+json_t	*mr_view_lookup(const struct mr_view *, const struct mr_elig_record *,
+	    const struct mr_elig_kept *, bool fetched, bool changed,
+	    int64_t evidence_id);
+/*
+ * The grounds of a case: kept is the record they were read from, or NULL
+ * when none is kept (then only the place-based grounds are there).
+ */
+json_t	*mr_view_grounds(const struct mr_view *, const struct mr_case *,
+	    const struct mr_elig_kept *, const struct mr_ground *, int n);
+
 #endif /* MR_VIEW_H */

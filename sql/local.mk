@@ -40,3 +40,5 @@ SQL_FILES += sql/018_reference_release.sql
 SQL_FILES += sql/019_alert_ack.sql
 # -- the bonuses of the final score as reference facts
 SQL_FILES += sql/020_score_bonus.sql
+# -- the practice's county and ZIP; CMS's automatic EUC counties
+SQL_FILES += sql/021_euc_county.sql

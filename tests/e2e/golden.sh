@@ -152,6 +152,26 @@ ok "a second PY2027 case" env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" add \
 golden due-group env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" due --json
 golden due-undated-cases env MIPSREVIEW_NOW=2026-11-30T12:00:00Z "$MR" due \
 	--undated --json
+# CMS's eligibility record of case 1's clinician, kept as lookup keeps it
+# (the bytes of the documented sample; retrieved at the fixed clock), and
+# the practice's county, on CMS's automatic EUC list for PY2023.
+/usr/bin/python3 - "$MIPSREVIEW_DB" "$top_srcdir/tests/data/qpp/record_full.json" <<'EOP'
+import hashlib, sqlite3, sys
+body = open(sys.argv[2], "rb").read()
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO eligibility_record VALUES ('1234567893', 2023, NULL, 6,"
+           " 'https://qpp.cms.gov/api/eligibility/npis/1234567893?year=2023',"
+           " '2024-09-02T12:00:00Z', 'Mon, 02 Sep 2024 12:00:00 GMT', ?, ?)",
+           (hashlib.sha256(body).hexdigest(), body))
+db.commit()
+EOP
+golden lookup "$MR" lookup 1 --offline --json
+ok "the practice's county" "$MR" set 1 "county=Alachua County, FL" zip=32601
+golden grounds "$MR" grounds 1 --json
+# A ZIP code CMS's crosswalk puts in four covered counties, no county.
+ok "a case with a ZIP code only" "$MR" add --tin 44-4444444 \
+	--name "Zip Clinic" --year 2025 --reason euc-not-applied --zip 78624 --json
+golden grounds-zip "$MR" grounds "$(json_get id <"$T/out")" --json
 
 # Every file in tests/golden belongs to a command above (a renamed or
 # dropped command leaves no stale file behind).

@@ -1,0 +1,60 @@
+/*
+ * mr_autoeuc: CMS's automatic extreme-and-uncontrollable-circumstances
+ * (EUC) policy by place.  In a performance year with a FEMA-declared
+ * disaster, CMS reweights MIPS eligible clinicians in the covered counties
+ * without an application, and publishes the counties with a county-ZIP
+ * crosswalk (CMS's Quality Payment Program, github.com/CMSgov/qpp-eu-data,
+ * CC0).  Those lists are reference data (table euc_county, reference packs
+ * of kind euc-county); this module answers whether a practice's county or
+ * ZIP code was covered.
+ *
+ * A ZIP code may lie in several counties and the crosswalk lists only the
+ * covered ones, so a ZIP alone says "possibly"; the county decides.
+ */
+#ifndef MR_AUTOEUC_H
+#define MR_AUTOEUC_H
+
+#include <stddef.h>
+
+#include "lib/mr_err.h"
+
+struct mr_store;
+
+enum mr_autoeuc_finding {
+	MR_AUTOEUC_UNKNOWN,	/* no place recorded, or no list for the year */
+	MR_AUTOEUC_COVERED,	/* the recorded county is on the year's list */
+	MR_AUTOEUC_POSSIBLE,	/* only the ZIP is recorded and lies in a covered county */
+	MR_AUTOEUC_NOT_COVERED,	/* the county (or ZIP) is on no covered list */
+};
+
+struct mr_autoeuc_match {
+	enum mr_autoeuc_finding finding;
+	int		 year_listed;	/* 1: the year's list is in the reference data */
+	char		 place[128];	/* "Kerr County, TX", or "ZIP 78624" */
+	char		 counties[256];	/* covered counties of a ZIP: "Kendall, Kerr (TX)" */
+	char		 source[320];	/* the list's source */
+	int		 verified;
+};
+
+/*
+ * Check and tidy a county as typed: "NAME, ST" (ST a state or territory
+ * code), e.g. "Kerr, TX" or "St. Tammany Parish, LA"; out receives the
+ * tidy form (state upper case, blanks collapsed).
+ */
+int	mr_autoeuc_county_parse(const char *s, char *out, size_t outlen,
+	    struct mr_err *);
+/* Check a ZIP code: five digits (a ZIP+4's first five are kept in out[6]). */
+int	mr_autoeuc_zip_parse(const char *s, char out[6], struct mr_err *);
+
+/*
+ * Was the practice at county ("Name, ST" or NULL) / zip (or NULL) covered
+ * by CMS's automatic EUC policy in year?  The county decides when it is
+ * recorded; otherwise the ZIP.
+ */
+int	mr_autoeuc_find(struct mr_store *, int year, const char *county,
+	    const char *zip, struct mr_autoeuc_match *, struct mr_err *);
+
+/* "covered", "possibly", "not-covered" or "unknown". */
+const char *mr_autoeuc_finding_name(enum mr_autoeuc_finding);
+
+#endif /* MR_AUTOEUC_H */

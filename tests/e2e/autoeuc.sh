@@ -1,0 +1,70 @@
+#!/bin/sh
+# CMS's automatic EUC areas by place: a case records the practice's county
+# and ZIP code, and grounds says whether CMS's automatic EUC county list of
+# the performance year covered it — by county (covered or not), by ZIP
+# alone (possibly: a ZIP code can span several counties) — with the list's
+# public source; bad places are refused with nothing written.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+ok "a group case in Kerr County, PY2025" "$MR" add --tin 98-7654321 \
+	--name "Hill Country Group" --year 2025 --reason euc-not-applied \
+	--participation group --quality 70 --cost 40 --county "Kerr, TX" --zip 78028-1234
+expect_eq "county kept tidy" "$("$MR" show 1 --json | json_get county)" "Kerr, TX"
+expect_eq "ZIP+4 keeps five digits" "$("$MR" show 1 --json | json_get zip)" "78028"
+expect_match "show prints the place" "$("$MR" show 1)" "County, ZIP +Kerr, TX, ZIP 78028"
+
+refuses "county without a state" 3 "NAME, ST is expected" \
+	"$MR" set 1 "county=Kerr"
+refuses "unknown state code" 3 "'ZZ' is not a state or territory code" \
+	"$MR" set 1 "county=Kerr, ZZ"
+refuses "county with digits" 3 "letters, blanks" "$MR" set 1 "county=K3rr, TX"
+refuses "bad ZIP" 3 "five digits" "$MR" set 1 zip=7802
+refuses "bad ZIP on add" 3 "five digits" "$MR" add --tin 98-7654321 \
+	--name X --year 2025 --reason other --zip 780281 --force
+
+ok "grounds of a covered county" "$MR" grounds 1
+out=$(cat "$T/out")
+expect_match "group case: place only" "$out" "A group case: .*only the practice's place is read"
+expect_match "covered" "$out" "GROUND  automatic-euc-area \(euc-not-applied\)"
+expect_match "names county and year" "$out" "Kerr County, TX was in an area CMS's automatic EUC policy covered for PY2025"
+expect_match "names the public source" "$out" "2025 MIPS Automatic EUC Policy \(Oct 13 2025\); county-ZIP crosswalk, github.com/CMSgov/qpp-eu-data"
+expect_match "the scored categories" "$out" "scored: quality, cost"
+ok "grounds --json" "$MR" grounds 1 --json
+expect_eq "finding" "$(json_get grounds.0.finding <"$T/out")" "supports"
+expect_eq "evidence" "$(json_get grounds.0.evidence <"$T/out")" '["fema-county"]'
+expect_eq "reweight" "$(json_get grounds.0.reweight <"$T/out")" '["quality", "cost"]'
+expect_eq "npi null for a group" "$(json_get npi <"$T/out")" "null"
+
+# "County" and "Parish", periods and "Saint" are read as CMS's list has them.
+ok "a parish, written out" "$MR" set 1 "county=Saint Tammany Parish, la" zip= year=2024
+ok "grounds of the parish" "$MR" grounds 1 --json
+expect_eq "parish covered in 2024" "$(json_get grounds.0.ground <"$T/out")" "automatic-euc-area"
+expect_eq "as written" "$(json_get county <"$T/out")" "Saint Tammany Parish, LA"
+
+ok "a county CMS did not list" "$MR" set 1 "county=Travis County, TX"
+ok "grounds, not covered" "$MR" grounds 1 --json
+expect_eq "does not support" "$(json_get grounds.0.finding <"$T/out")" "does-not-support"
+expect_eq "ground" "$(json_get grounds.0.ground <"$T/out")" "automatic-euc-not-covered"
+
+# A ZIP code in four covered counties: possibly, naming them.
+ok "only a ZIP" "$MR" set 1 county= zip=78624 year=2025
+ok "grounds by ZIP" "$MR" grounds 1
+expect_match "possibly" "$(cat "$T/out")" "POSSIBLE  automatic-euc-area"
+expect_match "the counties" "$(cat "$T/out")" "ZIP 78624 lies in Kendall, TX; Kerr, TX; Llano, TX; Mason, TX"
+ok "a ZIP CMS did not list" "$MR" set 1 zip=10001
+expect_eq "ZIP not covered" "$("$MR" grounds 1 --json | json_get grounds.0.ground)" "automatic-euc-not-covered"
+
+# No list for the year: said, not guessed.
+ok "a year without a list" "$MR" set 1 year=2021
+expect_eq "year unknown" "$("$MR" grounds 1 --json | json_get grounds.0.ground)" "automatic-euc-year-unknown"
+
+# No place and no record: nothing to read.
+ok "a clinician case without a place" "$MR" add --tin 12-3456789 \
+	--npi 1234567893 --name "Dr A" --year 2025 --reason euc-not-applied
+refuses "grounds with nothing to read" 4 "run 'mipsreview lookup 2' first" \
+	"$MR" grounds 2
+ok "its county" "$MR" set 2 "county=Kerr County, TX"
+ok "grounds without a record" "$MR" grounds 2
+expect_match "says no record is kept" "$(cat "$T/out")" "No CMS eligibility record is kept \('mipsreview lookup 2' fetches it\)"
+expect_match "still the place" "$(cat "$T/out")" "GROUND  automatic-euc-area"
+finish
