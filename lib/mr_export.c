@@ -101,6 +101,8 @@ export_one(const struct mr_case *c, void *arg)
 	v[1 + MR_COL_REQUEST_NUMBER] = c->request_number ?
 	    c->request_number : "";
 	v[1 + MR_COL_EXPLANATION] = c->explanation ? c->explanation : "";
+	v[1 + MR_COL_COUNTY] = c->county;
+	v[1 + MR_COL_ZIP] = c->zip;
 	if (e->fmt == MR_FORMAT_CSV) {
 		/* Lists are "a;b" in a file: a comma would need quoting. */
 		for (char *p = reasons; (p = strchr(p, ',')) != NULL; )

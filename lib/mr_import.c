@@ -32,12 +32,12 @@ const char *const mr_import_columns[] = {
 	"practice", "participation", "owner", "note", "quality", "cost", "ia",
 	"pi", "status", "special-status", "legal-name", "apm-entity-id",
 	"virtual-group-id", "requester-role", "request-number", "explanation",
-	NULL
+	"county", "zip", NULL
 };
 #define COLUMN_NAMES "tin, npi, name, year, reason, score, adjustment, " \
 	"practice, participation, owner, note, quality, cost, ia, pi, status, " \
 	"special-status, legal-name, apm-entity-id, virtual-group-id, " \
-	"requester-role, request-number, explanation, id"
+	"requester-role, request-number, explanation, county, zip, id"
 
 #define MAX_FIELDS 64
 
@@ -527,6 +527,8 @@ imp_row(struct imp *im, long line, const char *const *v, int nnames,
 	in.requester_role = nonempty(v[MR_COL_REQUESTER_ROLE]);
 	in.request_number = nonempty(v[MR_COL_REQUEST_NUMBER]);
 	in.explanation = nonempty(v[MR_COL_EXPLANATION]);
+	in.county = nonempty(v[MR_COL_COUNTY]);
+	in.zip = nonempty(v[MR_COL_ZIP]);
 	if (mr_case_validate(im->st, &in, &c, &why) == -1)
 		goto out;
 	if (v[MR_COL_STATUS] != NULL && *v[MR_COL_STATUS] != '\0') {

@@ -36,6 +36,8 @@ enum {
 	 * special statuses, as add's options of the same names */
 	MR_COL_SPECIAL, MR_COL_LEGAL_NAME, MR_COL_APM_ENTITY, MR_COL_VIRTUAL_GROUP,
 	MR_COL_REQUESTER_ROLE, MR_COL_REQUEST_NUMBER, MR_COL_EXPLANATION,
+	/* where the practice is (CMS's automatic EUC areas) */
+	MR_COL_COUNTY, MR_COL_ZIP,
 	MR_NCOLS
 };
 /* Their names, indexed by the enum above: NULL-ended. */

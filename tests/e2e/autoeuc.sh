@@ -67,4 +67,13 @@ ok "its county" "$MR" set 2 "county=Kerr County, TX"
 ok "grounds without a record" "$MR" grounds 2
 expect_match "says no record is kept" "$(cat "$T/out")" "No CMS eligibility record is kept \('mipsreview lookup 2' fetches it\)"
 expect_match "still the place" "$(cat "$T/out")" "GROUND  automatic-euc-area"
+
+# export and import carry the place (a county's comma is quoted in CSV).
+ok "export csv" "$MR" export csv --year 2025 -o "$T/cases.csv"
+ok "import it back" "$MR" import "$T/cases.csv" --force
+n=$("$MR" list --json | json_get -1.id)
+expect_eq "county round trip" "$("$MR" show "$n" --json | json_get county)" "Kerr County, TX"
+printf 'tin,name,year,reason,county\n98-7654321,Bad Place,2025,other,"Kerr, XX"\n' >"$T/bad.csv"
+REFUSE_LINES=2 refuses "import refuses a bad county" 3 "not a state or territory code" \
+	"$MR" import "$T/bad.csv"
 finish

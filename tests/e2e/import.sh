@@ -128,8 +128,8 @@ expect_eq "re-imported: the request's fields" "$(/usr/bin/python3 -c 'import jso
 c = json.load(sys.stdin); c = c.get("case", c)
 print(c["special_statuses"], c["legal_name"], c["apm_entity_id"], c["virtual_group_id"], c["requester_role"], c["request_number"], repr(c["explanation"]))' <"$T/req.json")" \
 	"['small-practice', 'rural'] Ada Example, MD \"PC\" A1234 VG-77 third-party-intermediary TR-2025-0042 'Scored without our IA attestation;\\nthe attestation was submitted on time.'"
-expect_match "csv: the request's columns come last" "$(sed -n 1p "$T/all.csv")" \
-	",status,special-status,legal-name,apm-entity-id,virtual-group-id,requester-role,request-number,explanation$"
+expect_match "csv: the request's columns, then the place, come last" "$(sed -n 1p "$T/all.csv")" \
+	",status,special-status,legal-name,apm-entity-id,virtual-group-id,requester-role,request-number,explanation,county,zip$"
 expect_match "csv: special statuses as a;b" "$(cat "$T/all.csv")" ",small-practice;rural,"
 expect_match "jsonl: special statuses as a list" "$(cat "$T/all.jsonl")" \
 	'"special-status":\["small-practice","rural"\]'
