@@ -62,7 +62,11 @@ report_one(const struct mr_alert_report *r, void *arg)
 	else {
 		render_short_time(r->closes_at, r->zone, when, sizeof when);
 		printable(r->name, name, sizeof name);
-		printf("%-10s %s %-4lld %-4s %-22s %s -> %s\n", r->outcome, r->what,
+		printf("%-10s %s %-4lld %-4s %-22s %s -> %s\n",
+		    r->kind != NULL && strcmp(r->kind, "escalation") == 0 ?
+		    (strcmp(r->outcome, "sent") == 0 ? "escalated" :
+		    strcmp(r->outcome, "would-send") == 0 ? "would-escalate" :
+		    r->outcome) : r->outcome, r->what,
 		    (long long)r->id, label, when, name, r->recipients[0] ?
 		    r->recipients : "(nobody)");
 	}
@@ -183,6 +187,9 @@ list_entry(const struct mr_alert_entry *e, void *arg)
 		    e->recipients ? e->recipients : "");
 	else if (e->last_error != NULL)
 		snprintf(extra, sizeof extra, "%s", e->last_error);
+	if (e->kind != NULL && strcmp(e->kind, "escalation") == 0)
+		snprintf(label + strlen(label), sizeof label - strlen(label),
+		    "!");
 	printf("%-4lld %-8s %-4lld %-4s %-20s %-8s %-2d %s\n",
 	    (long long)e->ledger_id, e->what, (long long)e->id, label, closes,
 	    e->state, e->attempts, extra);

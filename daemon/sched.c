@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,6 +36,10 @@ report(const struct mr_alert_report *r, void *arg)
 
 	(void)arg;
 	mr_alert_offset_label(r->offset, label, sizeof label);
+	/* "7d escalation of the reminder": an escalation is logged as one. */
+	if (r->kind != NULL && strcmp(r->kind, "escalation") == 0)
+		snprintf(label + strlen(label), sizeof label - strlen(label),
+		    " escalation of the");
 	if (strcmp(r->outcome, "sent") == 0)
 		log_info("alert sent: %s %lld, %s reminder, to %s <%s>%s", r->what,
 		    (long long)r->id, label, r->recipients, r->message_id,

@@ -16,6 +16,8 @@
 #include "lib/mr_mail.h"
 #include "lib/mr_when.h"
 
+static const char *domain_of(const char *);
+
 int
 mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
     struct mr_mail_server *srv, struct mr_err *err)
@@ -48,7 +50,97 @@ mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
 	if (mr_ical_opts_from_config(cfg, &set->ical, err) == -1)
 		return -1;
 	set->have_ical = 1;
+	set->escalate_to = mr_config_get(cfg, MR_CFG_ESCALATE_TO);
+	set->escalate_to_tin = mr_config_get(cfg, MR_CFG_ESCALATE_TO_TIN);
+	if (mr_config_offsets(cfg, MR_CFG_ESCALATE_AFTER, &set->escalate_after,
+	    1, err) == -1 || mr_config_offsets(cfg, MR_CFG_ESCALATE_WITHIN,
+	    &set->escalate_within, 1, err) == -1)
+		return -1;
+	/* A malformed per-TIN list is refused before anything is sent. */
+	if (mr_alert_escalation_to(set, "000000000", (char[8]){ 0 }, 8,
+	    err) == -1)
+		return -1;
 	return 0;
+}
+
+/*
+ * escalate_to_tin: "TIN: ADDRESS, ADDRESS, TIN: ADDRESS" -- a TIN and a
+ * colon start the next TIN's list.
+ */
+int
+mr_alert_escalation_to(const struct mr_alert_settings *set, const char *tin,
+    char *buf, size_t len, struct mr_err *err)
+{
+	char *copy = NULL, *tok, *save = NULL, *colon, cur[16] = "", norm[16];
+	struct mr_err why = { 0 };
+	size_t used = 0;
+	int rc = -1, any = 0;
+
+	buf[0] = '\0';
+	if (set->escalate_to_tin != NULL) {
+		if ((copy = strdup(set->escalate_to_tin)) == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		for (tok = strtok_r(copy, ",", &save); tok;
+		    tok = strtok_r(NULL, ",", &save)) {
+			while (*tok == ' ' || *tok == '\t')
+				tok++;
+			if ((colon = strchr(tok, ':')) != NULL) {
+				*colon = '\0';
+				if (mr_tin_normalize(tok, norm, sizeof norm,
+				    &why) == -1) {
+					mr_err_set(err, MR_EINVAL, "escalate_to_tin: "
+					    "%s (the form is 'TIN: ADDRESS, ADDRESS, "
+					    "TIN: ADDRESS')", why.msg);
+					goto out;
+				}
+				snprintf(cur, sizeof cur, "%s", norm);
+				tok = colon + 1;
+				while (*tok == ' ' || *tok == '\t')
+					tok++;
+			}
+			for (char *e = tok + strlen(tok); e > tok &&
+			    (e[-1] == ' ' || e[-1] == '\t'); e--)
+				e[-1] = '\0';
+			if (cur[0] == '\0') {
+				mr_err_set(err, MR_EINVAL, "escalate_to_tin: '%s' "
+				    "comes before any TIN (the form is 'TIN: "
+				    "ADDRESS, ADDRESS, TIN: ADDRESS')", tok);
+				goto out;
+			}
+			if (mr_email_validate(tok, &why) == -1) {
+				mr_err_set(err, MR_EINVAL, "escalate_to_tin: %s",
+				    why.msg);
+				goto out;
+			}
+			if (strcmp(cur, tin) == 0) {
+				if (used + strlen(tok) + 2 > len) {
+					mr_err_set(err, MR_EINVAL, "escalate_to_tin: "
+					    "too many addresses for one TIN");
+					goto out;
+				}
+				used += (size_t)snprintf(buf + used, len - used,
+				    "%s%s", any ? "," : "", tok);
+				any = 1;
+			}
+		}
+	}
+	if (!any && set->escalate_to != NULL)
+		snprintf(buf, len, "%s", set->escalate_to);
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+void
+mr_alert_escalation_message_id(const struct mr_deadline_item *it,
+    long long offset, const char *from, char *buf, size_t len)
+{
+	char label[32];
+
+	mr_alert_offset_label(offset, label, sizeof label);
+	snprintf(buf, len, "mipsreview.%s-%lld.%lld.%s-escalation@%s", it->what,
+	    (long long)it->id, (long long)it->closes_at, label, domain_of(from));
 }
 
 int
@@ -314,11 +406,16 @@ body_line(struct mr_buf *body, const char *fmt, ...)
 	(void)mr_buf_add(body, "\n", 1);
 }
 
-int
-mr_alert_compose(const struct mr_deadline_item *it, long long offset,
+/*
+ * A reminder, or with sent not NULL the escalation of one: the reminders
+ * sent (one "  - " line each) went unacknowledged.
+ */
+static int
+compose(const struct mr_deadline_item *it, long long offset,
     time_t now, const struct mr_alert_settings *set, const char *const *to,
     int nto, const char *missing_evidence, const char *undated,
-    const char *ics, char **msg, size_t *len, struct mr_err *err)
+    const char *sent, const char *ics, char **msg, size_t *len,
+    struct mr_err *err)
 {
 	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
 	char utc[32], label[32], attach[64];
@@ -335,8 +432,17 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		    "'smtp_from = alerts@practice.example' to the configuration");
 		goto out;
 	}
-	mr_alert_subject(it, now, subject, sizeof subject);
-	mr_alert_message_id(it, offset, set->from, mid, sizeof mid);
+	if (sent != NULL) {
+		char plain[380];
+
+		mr_alert_subject(it, now, plain, sizeof plain);
+		snprintf(subject, sizeof subject, "Not acknowledged: %s", plain);
+		mr_alert_escalation_message_id(it, offset, set->from, mid,
+		    sizeof mid);
+	} else {
+		mr_alert_subject(it, now, subject, sizeof subject);
+		mr_alert_message_id(it, offset, set->from, mid, sizeof mid);
+	}
 	one_line(it->name, name, sizeof name);
 	mr_tin_mask(it->tin, tin, sizeof tin);
 	mr_alert_offset_label(offset, label, sizeof label);
@@ -353,6 +459,12 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	if (it->npi != NULL && *it->npi != '\0')
 		body_line(&body, "%-12s %s", "NPI:", it->npi);
 	body_line(&body, "%-12s %s", "Status:", it->status);
+	if (sent != NULL) {
+		char owner[200];
+
+		one_line(it->owner ? it->owner : "(none)", owner, sizeof owner);
+		body_line(&body, "%-12s %s", "Owner:", owner);
+	}
 	if (mr_when_format_human(it->closes_at, it->zone, when, sizeof when) == 0)
 		body_line(&body, "%-12s %s (%s, as announced)",
 		    documents ? "Due:" : "Closes:", when, it->zone);
@@ -368,6 +480,11 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 		body_line(&body, "%-12s %s", "Source:", src);
 	}
 	body_line(&body, "%s", "");
+	if (sent != NULL) {
+		body_line(&body, "Reminders sent, none acknowledged:");
+		body_line(&body, "%s", sent);
+		body_line(&body, "%s", "");
+	}
 	/* The evidence still missing, one per line. */
 	if (missing_evidence != NULL && *missing_evidence != '\0') {
 		body_line(&body, "Evidence still missing (mipsreview check %lld):",
@@ -388,12 +505,23 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 	    "case") == 0 ? "" : "--hardship ", (long long)it->id);
 	body_line(&body, "%s", "");
 	body_line(&body, "-- ");
-	/* The true lead time: a run that missed its moment sends later. */
-	body_line(&body, "Sent by mipsreview %s before the deadline (the %s "
-	    "reminder) to the owner of", left, label);
-	body_line(&body, "this %s and the addresses in alert_to.%s", it->what,
-	    ics != NULL ? "  The attached calendar entry holds the deadline." :
-	    "");
+	if (sent != NULL) {
+		char after[32];
+
+		mr_alert_offset_label(set->escalate_after, after, sizeof after);
+		body_line(&body, "Sent by mipsreview %s before the deadline to "
+		    "escalate_to, once: the %s", left, label);
+		body_line(&body, "reminder went %s without acknowledgement.%s",
+		    after, ics != NULL ? "  The attached calendar entry holds "
+		    "the deadline." : "");
+	} else {
+		/* The true lead time: a run that missed its moment sends later. */
+		body_line(&body, "Sent by mipsreview %s before the deadline (the "
+		    "%s reminder) to the owner of", left, label);
+		body_line(&body, "this %s and the addresses in alert_to.%s",
+		    it->what, ics != NULL ? "  The attached calendar entry "
+		    "holds the deadline." : "");
+	}
 	if (set->audit_anchor != NULL)
 		body_line(&body, "Audit trail head when sent: %s (keep it: "
 		    "'mipsreview audit --verify --anchor' proves the trail still "
@@ -425,4 +553,24 @@ mr_alert_compose(const struct mr_deadline_item *it, long long offset,
 out:
 	mr_buf_free(&body);
 	return rc;
+}
+
+int
+mr_alert_compose(const struct mr_deadline_item *it, long long offset,
+    time_t now, const struct mr_alert_settings *set, const char *const *to,
+    int nto, const char *missing_evidence, const char *undated,
+    const char *ics, char **msg, size_t *len, struct mr_err *err)
+{
+	return compose(it, offset, now, set, to, nto, missing_evidence,
+	    undated, NULL, ics, msg, len, err);
+}
+
+int
+mr_alert_compose_escalation(const struct mr_deadline_item *it,
+    long long offset, time_t now, const struct mr_alert_settings *set,
+    const char *const *to, int nto, const char *sent, const char *ics,
+    char **msg, size_t *len, struct mr_err *err)
+{
+	return compose(it, offset, now, set, to, nto, NULL, NULL,
+	    sent ? sent : "", ics, msg, len, err);
 }

@@ -46,6 +46,16 @@ struct mr_alert_settings {
 	int		 have_ical;
 	/* The audit trail's head (ROWS:HASH) for the footer, or NULL. */
 	const char	*audit_anchor;
+	/*
+	 * Escalation: when a reminder sent within escalate_within of the
+	 * deadline goes unacknowledged for escalate_after, escalate_to (or
+	 * the TIN's own list in escalate_to_tin) is told, once.  Off while
+	 * neither names anyone.
+	 */
+	const char	*escalate_to;
+	const char	*escalate_to_tin;
+	long long	 escalate_after;	/* seconds */
+	long long	 escalate_within;	/* seconds */
 };
 
 /*
@@ -55,6 +65,26 @@ struct mr_alert_settings {
  */
 int	mr_alert_config(const struct mr_config *, struct mr_alert_settings *,
 	    struct mr_mail_server *, struct mr_err *);
+
+/*
+ * Who is told when a deadline of tin (9 digits) goes unacknowledged: the
+ * TIN's addresses in escalate_to_tin, else escalate_to, comma-separated
+ * into buf ("" when nobody).  -1 when escalate_to_tin is malformed.
+ */
+int	mr_alert_escalation_to(const struct mr_alert_settings *, const char *tin,
+	    char *buf, size_t len, struct mr_err *);
+/* The Message-ID of an escalation (without <>); buf >= 200. */
+void	mr_alert_escalation_message_id(const struct mr_deadline_item *,
+	    long long offset, const char *from, char *buf, size_t len);
+/*
+ * The whole message telling the escalation recipients that the item's
+ * reminders went unacknowledged: as mr_alert_compose, with the owner and
+ * sent (the reminders sent and when, one "  - " line each) named.
+ */
+int	mr_alert_compose_escalation(const struct mr_deadline_item *,
+	    long long offset, time_t now, const struct mr_alert_settings *,
+	    const char *const *to, int nto, const char *sent, const char *ics,
+	    char **msg, size_t *len, struct mr_err *);
 
 /* Index in offsets of the most urgent reminder due at now, or -1. */
 int	mr_alert_due(const struct mr_deadline_item *, const long long *offsets,

@@ -31,11 +31,17 @@
 #define RETRY_FIRST	60
 #define RETRY_MAX	3600
 
+/* Slots of struct due's strs beyond the item's own strings. */
+#define S_ESC_TO	10	/* escalation: the recipients */
+#define S_ESC_SENT	11	/* escalation: the reminders sent, a line each */
+#define NSTRS		12
+
 struct due {
 	struct mr_deadline_item	 it;
-	char			*strs[10];	/* what the pointers in it point to */
-	long long		 offset;
+	char			*strs[NSTRS];	/* what the pointers point to */
+	long long		 offset;	/* escalation: the reminder's */
 	int			 acked;		/* the owner has it in hand */
+	int			 escalation;	/* 0: a reminder */
 };
 
 struct collect {
@@ -44,6 +50,7 @@ struct collect {
 	struct due			*v;
 	size_t				 n, cap;
 	int				 nomem;
+	time_t				 esc_next;	/* next escalation moment */
 };
 
 static const char *
@@ -53,14 +60,18 @@ keep(struct due *d, int slot, const char *s)
 }
 
 static int
-collect_item(const struct mr_deadline_item *it, void *arg)
+escalation_on(const struct mr_alert_settings *set)
 {
-	struct collect *c = arg;
-	struct due *d, *nv;
-	int i = mr_alert_due(it, c->set->offsets, c->set->noffsets, c->now);
+	return set->escalate_after > 0 && (set->escalate_to != NULL ||
+	    set->escalate_to_tin != NULL);
+}
 
-	if (i < 0)
-		return 0;
+static int
+add_due(struct collect *c, const struct mr_deadline_item *it,
+    long long offset, int escalation)
+{
+	struct due *d, *nv;
+
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 16;
 
@@ -74,7 +85,8 @@ collect_item(const struct mr_deadline_item *it, void *arg)
 	d = &c->v[c->n++];
 	memset(d, 0, sizeof *d);
 	d->it = *it;
-	d->offset = c->set->offsets[i];
+	d->offset = offset;
+	d->escalation = escalation;
 	d->it.what = keep(d, 0, it->what);
 	d->it.kind = keep(d, 1, it->kind);
 	d->it.name = keep(d, 2, it->name);
@@ -93,13 +105,118 @@ collect_item(const struct mr_deadline_item *it, void *arg)
 	return c->nomem;
 }
 
+static int
+collect_item(const struct mr_deadline_item *it, void *arg)
+{
+	struct collect *c = arg;
+	int i = mr_alert_due(it, c->set->offsets, c->set->noffsets, c->now);
+
+	if (i >= 0 && add_due(c, it, c->set->offsets[i], 0) != 0)
+		return 1;
+	/*
+	 * A candidate for escalation: a reminder within escalate_within may
+	 * have gone out; collect_due() looks at the ledger.
+	 */
+	if (escalation_on(c->set) && it->open && c->now < it->closes_at &&
+	    (long long)(it->closes_at - c->now) <= c->set->escalate_within &&
+	    add_due(c, it, 0, 1) != 0)
+		return 1;
+	return 0;
+}
+
 static void
 collect_free(struct collect *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		for (int k = 0; k < 10; k++)
+		for (int k = 0; k < NSTRS; k++)
 			free(c->v[i].strs[k]);
 	free(c->v);
+}
+
+static const char *
+kind_of(const struct due *d)
+{
+	return d->escalation ? "escalation" : "reminder";
+}
+
+/*
+ * Whether a deadline's reminders went unacknowledged long enough: the
+ * first reminder sent within escalate_within of the deadline, sent at
+ * least escalate_after ago.  Fills d's offset, the recipients and the
+ * lines naming the reminders sent; *go 0 when it is not (yet) time, the
+ * moment it will be in c->esc_next.
+ */
+static int
+escalation_due(struct mr_store *st, struct collect *c, struct due *d,
+    int *go, struct mr_err *err)
+{
+	const struct mr_alert_settings *set = c->set;
+	sqlite3_stmt *stmt = NULL;
+	char to[1024], label[32], *lines = NULL, *nb;
+	time_t first = 0, moment;
+	int rc = -1, step;
+
+	*go = 0;
+	if (mr_alert_escalation_to(set, d->it.tin, to, sizeof to, err) == -1)
+		goto out;
+	if (to[0] == '\0') {
+		rc = 0;
+		goto out;
+	}
+	if (mr_store_prepare(st, "SELECT offset_secs, sent_at, recipients, "
+	    "CAST(strftime('%s', sent_at) AS INTEGER) FROM alert_ledger WHERE "
+	    "kind = 'reminder' AND what = ?1 AND item_id = ?2 AND "
+	    "closes_at = ?3 AND state = 'sent' ORDER BY sent_at, id", &stmt,
+	    err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, d->it.id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		long long off = sqlite3_column_int64(stmt, 0);
+
+		mr_alert_offset_label(off, label, sizeof label);
+		nb = NULL;
+		if (asprintf(&nb, "%s%s  - the %s reminder, sent %s to %s",
+		    lines ? lines : "", lines ? "\n" : "", label,
+		    mr_store_col_text(stmt, 1), mr_store_col_text(stmt, 2)) == -1)
+			nb = NULL;
+		free(lines);
+		if ((lines = nb) == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		if (first == 0 && off <= set->escalate_within) {
+			first = (time_t)sqlite3_column_int64(stmt, 3);
+			d->offset = off;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, "reading the alert ledger");
+		goto out;
+	}
+	rc = 0;
+	if (first == 0)
+		goto out;
+	moment = first + (time_t)set->escalate_after;
+	if (moment >= d->it.closes_at)
+		goto out;
+	if (moment > c->now) {
+		if (c->esc_next == 0 || moment < c->esc_next)
+			c->esc_next = moment;
+		goto out;
+	}
+	if (keep(d, S_ESC_TO, to) == NULL) {
+		rc = mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	d->strs[S_ESC_SENT] = lines;
+	lines = NULL;
+	*go = 1;
+out:
+	free(lines);
+	sqlite3_finalize(stmt);
+	return rc;
 }
 
 static int
@@ -117,21 +234,24 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	/*
 	 * An acknowledged deadline's reminders no longer go to its owner;
-	 * one with nobody else to tell is not due at all.
+	 * one with nobody else to tell is not due at all, and it is not
+	 * escalated.
 	 */
 	for (size_t i = 0; i < c->n; i++) {
 		struct due *d = &c->v[i];
 		char **rcpt = NULL;
-		int found, n = 0;
+		int found, n = 0, go = 1;
 
-		if (mr_alert_ack_find(st, &d->it, NULL, &found, err) == -1) {
+		if (mr_alert_ack_find(st, &d->it, NULL, &found, err) == -1 ||
+		    (!found && d->escalation && escalation_due(st, c, d, &go,
+		    err) == -1)) {
 			/* collect_free() frees what is left, once each. */
 			memmove(&c->v[keep], d, (c->n - i) * sizeof *d);
 			c->n = keep + (c->n - i);
 			return -1;
 		}
 		d->acked = found;
-		if (found) {
+		if (found && !d->escalation) {
 			struct mr_deadline_item rest = d->it;
 
 			rest.owner = NULL;
@@ -141,8 +261,8 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 			else
 				n = 1;	/* a bad alert_to is reported when sending */
 		}
-		if (found && n == 0) {
-			for (int k = 0; k < 10; k++)
+		if ((found && (d->escalation || n == 0)) || !go) {
+			for (int k = 0; k < NSTRS; k++)
 				free(d->strs[k]);
 			continue;
 		}
@@ -174,9 +294,10 @@ ledger_get(struct mr_store *st, const struct due *d, struct ledger *l,
 	memset(l, 0, sizeof *l);
 	if (mr_store_prepare(st, "SELECT id, state, claim_token, lease_until, "
 	    "retry_at, attempts FROM alert_ledger WHERE what = ?1 AND "
-	    "item_id = ?2 AND closes_at = ?3 AND offset_secs = ?4", &stmt,
-	    err) == -1)
+	    "item_id = ?2 AND closes_at = ?3 AND offset_secs = ?4 AND "
+	    "kind = ?5", &stmt, err) == -1)
 		goto out;
+	sqlite3_bind_text(stmt, 5, kind_of(d), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, d->it.id);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
@@ -275,9 +396,11 @@ claim(struct mr_store *st, const struct due *d,
 	if (l.id == 0) {
 		if (mr_store_prepare(st, "INSERT INTO alert_ledger (what, item_id, "
 		    "closes_at, offset_secs, message_id, state, claim_token, "
-		    "lease_until, attempts, created_at, updated_at) VALUES (?1, ?2, "
-		    "?3, ?4, ?5, 'claimed', ?6, ?7, 1, ?8, ?8)", &stmt, err) == -1)
+		    "lease_until, attempts, created_at, updated_at, kind) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5, 'claimed', ?6, ?7, 1, ?8, ?8, ?9)", &stmt,
+		    err) == -1)
 			goto out;
+		sqlite3_bind_text(stmt, 9, kind_of(d), -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 2, d->it.id);
 		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
@@ -519,7 +642,7 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
 		sqlite3_bind_text(stmt, 2, iso, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 3, rcpts, -1, SQLITE_STATIC);
-		action = "sent";
+		action = d->escalation ? "escalated" : "sent";
 	} else {
 		backoff = RETRY_FIRST;
 		for (int i = 1; i < cl->attempts && backoff < RETRY_MAX; i++)
@@ -545,8 +668,8 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 	}
 	if (sqlite3_changes(mr_store_db(st)) == 1 && audit_alert(st,
 	    cl->ledger_id, action, NULL,
-	    json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?, "
-	    "s:O, s:O}",
+	    json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?, "
+	    "s:O, s:O}", "kind", kind_of(d),
 	    "what", d->it.what, "id", (json_int_t)d->it.id, "message_id", mid,
 	    "reminder", label, "closes_at", (json_int_t)d->it.closes_at,
 	    "recipients", rcpts, "sender", token, "attempt", cl->attempts,
@@ -775,7 +898,13 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		size_t len = 0;
 		int nrcpt = 0, stop = 0, failed = 0, done_before;
 
-		mr_alert_message_id(&d->it, d->offset, set->from, mid, sizeof mid);
+		if (d->escalation)
+			mr_alert_escalation_message_id(&d->it, d->offset,
+			    set->from, mid, sizeof mid);
+		else
+			mr_alert_message_id(&d->it, d->offset, set->from, mid,
+			    sizeof mid);
+		r.kind = kind_of(d);
 		r.what = d->it.what;
 		r.id = d->it.id;
 		r.name = d->it.name;
@@ -784,9 +913,10 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		r.zone = d->it.zone;
 		r.message_id = mid;
 		rit = d->it;
-		if (d->acked)
+		if (d->acked || d->escalation)
 			rit.owner = NULL;
-		if (mr_alert_recipients(&rit, set->alert_to, &rcpt, &nrcpt,
+		if (mr_alert_recipients(&rit, d->escalation ?
+		    d->strs[S_ESC_TO] : set->alert_to, &rcpt, &nrcpt,
 		    &why) == 0 && nrcpt == 0)
 			mr_err_set(&why, MR_EINVAL, "%s %lld has no recipient: "
 			    "give it an owner ('mipsreview set %lld owner=ADDRESS') "
@@ -839,8 +969,9 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		if (why.code != MR_EOK)
 			failed = 1;
 		else {
-			evidence = missing_evidence(st, &d->it);
-			undated = undated_items(st);
+			evidence = d->escalation ? NULL :
+			    missing_evidence(st, &d->it);
+			undated = d->escalation ? NULL : undated_items(st);
 			ics = have_ical ? ics_of_item(st, &ical, &d->it) : NULL;
 			/* The mail carries the trail's head, to be kept. */
 			mset = *set;
@@ -849,7 +980,11 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 				    sizeof anchor);
 				mset.audit_anchor = anchor;
 			}
-			if (mr_alert_compose(&d->it, d->offset, mr_store_now(st),
+			if (d->escalation ? mr_alert_compose_escalation(&d->it,
+			    d->offset, mr_store_now(st), &mset,
+			    (const char *const *)rcpt, nrcpt, d->strs[S_ESC_SENT],
+			    ics, &msg, &len, &why) == -1 :
+			    mr_alert_compose(&d->it, d->offset, mr_store_now(st),
 			    &mset, (const char *const *)rcpt, nrcpt, evidence,
 			    undated, ics, &msg, &len, &why) == -1)
 				failed = 1;
@@ -1000,6 +1135,9 @@ mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 			best = t;
 	}
 	/* And the next reminder moment of every open deadline. */
+	/* And the moment an escalation comes due. */
+	if (c.esc_next != 0 && (best == 0 || c.esc_next < best))
+		best = c.esc_next;
 	nm.set = set;
 	nm.now = now;
 	nm.best = best;
@@ -1024,7 +1162,7 @@ mr_alert_ledger_each(struct mr_store *st,
 	if (mr_store_prepare(st, "SELECT id, what, item_id, closes_at, "
 	    "offset_secs, message_id, state, attempts, last_error, recipients, "
 	    "sent_at, coalesce(lease_until, 0), coalesce(retry_at, 0), "
-	    "updated_at FROM alert_ledger ORDER BY id", &stmt, err) == -1)
+	    "updated_at, kind FROM alert_ledger ORDER BY id", &stmt, err) == -1)
 		goto out;
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		e.ledger_id = sqlite3_column_int64(stmt, 0);
@@ -1041,6 +1179,7 @@ mr_alert_ledger_each(struct mr_store *st,
 		e.lease_until = (time_t)sqlite3_column_int64(stmt, 11);
 		e.retry_at = (time_t)sqlite3_column_int64(stmt, 12);
 		e.updated_at = (const char *)sqlite3_column_text(stmt, 13);
+		e.kind = (const char *)sqlite3_column_text(stmt, 14);
 		stop = fn(&e, arg);
 	}
 	if (!stop && step != SQLITE_DONE) {
@@ -1063,8 +1202,9 @@ mr_alert_ledger_last_sent(struct mr_store *st,
 
 	*found = 0;
 	if (mr_store_prepare(st, "SELECT offset_secs, sent_at FROM alert_ledger "
-	    "WHERE what = ?1 AND item_id = ?2 AND closes_at = ?3 AND "
-	    "state = 'sent' ORDER BY sent_at DESC, offset_secs LIMIT 1", &stmt,
+	    "WHERE kind = 'reminder' AND what = ?1 AND item_id = ?2 AND "
+	    "closes_at = ?3 AND state = 'sent' ORDER BY sent_at DESC, "
+	    "offset_secs LIMIT 1", &stmt,
 	    err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, it->what, -1, SQLITE_STATIC);

@@ -51,6 +51,7 @@ struct mr_store;
 
 /* What happened to one due reminder in a run. */
 struct mr_alert_report {
+	const char	*kind;		/* "reminder" or "escalation" */
 	const char	*what;		/* "case" or "hardship" */
 	int64_t		 id;
 	const char	*name;
@@ -94,6 +95,7 @@ int	mr_alert_next_wake(struct mr_store *, const struct mr_alert_settings *,
 /* One row of the ledger, for 'mipsreview alerts list'. */
 struct mr_alert_entry {
 	int64_t		 ledger_id;
+	const char	*kind;		/* "reminder" or "escalation" */
 	const char	*what;
 	int64_t		 id;
 	time_t		 closes_at;

@@ -697,7 +697,8 @@ mr_view_alert(const struct mr_view *v, const struct mr_alert_report *r)
 
 	mr_alert_offset_label(r->offset, label, sizeof label);
 	return json_pack(
-	    "{s:s, s:I, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:s?, s:b, s:b}",
+	    "{s:s, s:s, s:I, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:s?, s:b, s:b}",
+	    "kind", r->kind ? r->kind : "reminder",
 	    "what", r->what, "id", (json_int_t)r->id, "name", r->name,
 	    "reminder", label, "offset_seconds", (json_int_t)r->offset,
 	    "deadline", mr_view_deadline(v, r->closes_at, r->zone),
@@ -769,8 +770,9 @@ mr_view_alert_entry(const struct mr_view *v, const struct mr_alert_entry *e)
 	mr_alert_offset_label(e->offset, label, sizeof label);
 	mr_when_iso_utc(e->closes_at, closes, sizeof closes);
 	return json_pack(
-	    "{s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:s?, s:o, s:s?, s:s}",
-	    "ledger_id", (json_int_t)e->ledger_id, "what", e->what,
+	    "{s:I, s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:s?, s:o, s:s?, "
+	    "s:s}", "ledger_id", (json_int_t)e->ledger_id,
+	    "kind", e->kind ? e->kind : "reminder", "what", e->what,
 	    "id", (json_int_t)e->id, "closes_at", closes, "reminder", label,
 	    "offset_seconds", (json_int_t)e->offset, "message_id", e->message_id,
 	    "state", e->state, "attempts", e->attempts,

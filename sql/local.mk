@@ -42,3 +42,5 @@ SQL_FILES += sql/019_alert_ack.sql
 SQL_FILES += sql/020_score_bonus.sql
 # -- the practice's county and ZIP; CMS's automatic EUC counties
 SQL_FILES += sql/021_euc_county.sql
+# -- escalations go through the alert ledger
+SQL_FILES += sql/022_alert_escalation.sql
