@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "lib/mr_migrate.h"
@@ -30,7 +31,24 @@ struct mr_store {
 	int	 tx_depth;
 	int	 tx_failed;
 	enum mr_sharing sharing;
+	int	 disk_full;	/* opened read-only: no space left for the WAL index */
 };
+
+/* Whether the folder holding path has no space left for anyone but root. */
+static int
+folder_full(const char *path, char *folder, size_t len)
+{
+	struct statvfs vfs;
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(folder, len, ".");
+	else if (slash == path)
+		snprintf(folder, len, "/");
+	else
+		snprintf(folder, len, "%.*s", (int)(slash - path), path);
+	return statvfs(folder, &vfs) == 0 && vfs.f_bavail == 0;
+}
 
 /* Numbers for the openings of a store, unlike addresses never reused. */
 static _Atomic uint64_t next_serial;
@@ -56,6 +74,7 @@ int
 mr_store_dberr(struct mr_store *st, struct mr_err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db) & 0xff;
+	char folder[PATH_MAX];
 
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return mr_err_set(err, MR_EDB, "%s: database '%s' is locked by "
@@ -64,6 +83,16 @@ mr_store_dberr(struct mr_store *st, struct mr_err *err, const char *what)
 		return mr_err_set(err, MR_EDB, "%s: '%s' is damaged or not a "
 		    "database (%s); restore it from a backup", what, st->path,
 		    sqlite3_errmsg(st->db));
+	if (code == SQLITE_FULL || ((code == SQLITE_IOERR ||
+	    (code == SQLITE_READONLY && st->disk_full)) &&
+	    folder_full(st->path, folder, sizeof folder))) {
+		if (code == SQLITE_FULL)
+			(void)folder_full(st->path, folder, sizeof folder);
+		return mr_err_set(err, MR_EDB, "%s: database '%s': the disk is "
+		    "full (no space left in '%s'); free some space there ('df -h "
+		    "%s' shows it) and run the command again; nothing was "
+		    "changed", what, st->path, folder, folder);
+	}
 	if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
 	    code == SQLITE_PERM || code == SQLITE_IOERR || code == SQLITE_FULL)
 		return mr_err_set(err, MR_EDB, "%s: database '%s': %s", what,
@@ -351,6 +380,30 @@ out:
 	return rc;
 }
 
+/* "file:PATH?immutable=1", PATH percent-encoded as RFC 3986 asks. */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path), o = 5, cap = 3 * n + 32;
+	char *u;
+
+	if ((u = malloc(cap)) == NULL)
+		return NULL;
+	memcpy(u, "file:", 5);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
+			u[o++] = (char)*p;
+		else {
+			u[o++] = '%';
+			u[o++] = hex[*p >> 4];
+			u[o++] = hex[*p & 15];
+		}
+	snprintf(u + o, cap - o, "?immutable=1");
+	return u;
+}
+
 static int
 store_open(const char *path, int create, struct mr_store **out,
     struct mr_err *err)
@@ -414,18 +467,58 @@ opened:
 	/* WAL lets the daemon read while the CLI writes; FULL makes each
 	 * commit durable; foreign keys hold the rows together. */
 	if (mr_store_exec(st, "PRAGMA foreign_keys = ON", err) == -1)
-		goto fail;
+		goto full;
 	if (access(path, W_OK) == 0 && store_wal(st, err) == -1)
-		goto fail;
+		goto full;
 	if (mr_store_exec(st, "PRAGMA synchronous = FULL", err) == -1)
-		goto fail;
+		goto full;
 	if (store_migrate(st, create, err) == -1)
-		goto fail;
+		goto full;
 	/* The release's reference facts arrive as a reference pack, the
 	 * same path an office's update takes (mr_reference); a read-only
 	 * opening leaves that to the next writer. */
 	if (create && access(path, W_OK) == 0 &&
 	    mr_reference_release_apply(st, err) == -1)
+		goto fail;
+	*out = st;
+	return 0;
+full:
+	/*
+	 * A full disk leaves no room for the WAL index (-shm) a reader needs.
+	 * When the WAL holds nothing (every commit checkpointed, as the last
+	 * connection to close leaves it), the database file alone is the
+	 * whole store: read it as immutable, so reads still work, and a
+	 * write says the disk is full with the store as the last commit
+	 * left it.
+	 */
+	{
+		char folder[PATH_MAX], wal[PATH_MAX + 8], *uri = NULL;
+		struct stat wsb;
+		int r;
+
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if ((sqlite3_extended_errcode(st->db) & 0xff) != SQLITE_IOERR ||
+		    !folder_full(path, folder, sizeof folder) ||
+		    (stat(wal, &wsb) == 0 && wsb.st_size > 0) ||
+		    (uri = immutable_uri(path)) == NULL)
+			goto fail;
+		sqlite3_close_v2(st->db);
+		st->db = NULL;
+		st->disk_full = 1;
+		r = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, NULL);
+		free(uri);
+		if (r != SQLITE_OK) {
+			mr_err_set(err, MR_EDB, "cannot open database '%s': %s",
+			    path, st->db ? sqlite3_errmsg(st->db) :
+			    "out of memory");
+			goto fail;
+		}
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, MR_BUSY_TIMEOUT_MS);
+	if (mr_store_exec(st, "PRAGMA foreign_keys = ON", err) == -1 ||
+	    store_migrate(st, 0, err) == -1)
 		goto fail;
 	*out = st;
 	return 0;

@@ -68,6 +68,8 @@ E2E_TESTS += tests/e2e/changes.sh
 E2E_TESTS += tests/e2e/dates.sh
 # -- leftovers of a packet or attach killed half-way
 E2E_TESTS += tests/e2e/killed.sh
+# -- a full disk: reads work, writes say so
+E2E_TESTS += tests/e2e/full_disk.sh
 EXTRA_DIST += tests/e2e/qpp_server.py tests/data/qpp/README \
 	tests/data/qpp/sample_response_200.json tests/data/qpp/sample_response_400.json \
 	tests/data/qpp/sample_response_404.json tests/data/qpp/record_full.json
