@@ -133,31 +133,34 @@ mr_file_finish(struct mr_file *f)
 }
 
 int
-mr_file_place(struct mr_file *f, const char *path)
-{
-	if (rename(f->tmp, path) == -1)
-		return -1;
-	free(f->tmp);
-	f->tmp = NULL;
-	mr_file_abort(f);
-	return 0;
-}
-
-int
 mr_file_rename_new(const char *src, const char *dst)
 {
 	return renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_NOREPLACE);
 }
 
-int
-mr_file_place_new(struct mr_file *f, const char *path)
+/* Rename the finished temporary to path; the handle goes once it is there. */
+static int
+place(struct mr_file *f, const char *path, int replace)
 {
-	if (mr_file_rename_new(f->tmp, path) == -1)
+	if ((replace ? rename(f->tmp, path) : mr_file_rename_new(f->tmp,
+	    path)) == -1)
 		return -1;
 	free(f->tmp);
 	f->tmp = NULL;
 	mr_file_abort(f);
 	return 0;
+}
+
+int
+mr_file_place(struct mr_file *f, const char *path)
+{
+	return place(f, path, 1);
+}
+
+int
+mr_file_place_new(struct mr_file *f, const char *path)
+{
+	return place(f, path, 0);
 }
 
 int

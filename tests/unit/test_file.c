@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,17 @@ test_an_unnamed_file_lands_under_the_name_given_last(void **state)
 	    0);
 	assert_int_equal(entries(s->dir), 2);
 	mr_file_abort(f);
+	assert_int_equal(entries(s->dir), 1);
+	/* Placed without replacing: an existing file stays as it was. */
+	assert_int_equal(mr_file_open_unnamed(s->dir, ".tmp-", 0600, &f, &err),
+	    0);
+	assert_int_equal(write(mr_file_fd(f), "other", 5), 5);
+	assert_int_equal(mr_file_finish(f), 0);
+	assert_int_equal(mr_file_place_new(f, s->path), -1);
+	assert_int_equal(errno, EEXIST);
+	mr_file_abort(f);
+	contents(s->path, buf, sizeof buf);
+	assert_string_equal(buf, "whole");
 	assert_int_equal(entries(s->dir), 1);
 }
 
