@@ -15,6 +15,8 @@ build="$build libcsv-dev"
 # staff accounts: argon2id password hashes
 build="$build libargon2-dev"
 test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
+# the office's pages in a real browser (tests/browser)
+test="$test chromium chromium-driver python3-selenium"
 package="debhelper dpkg-dev fakeroot lintian adduser man-db curl"
 bench="wrk nginx-light hyperfine time"
 fuzz="clang libclang-rt-14-dev"

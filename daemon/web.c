@@ -36,6 +36,8 @@ web_scope_allows(const struct web_who *who, const char *tin)
 		return 0;
 	if (who->role == WEB_ADMIN || who->all_tins)
 		return 1;
+	if (tin == NULL)
+		return 0;
 	for (size_t i = 0; i < who->ntins; i++)
 		if (strcmp(who->tins[i], tin) == 0)
 			return 1;
@@ -237,6 +239,28 @@ undated_row(const struct mr_deadline_item *it, void *arg)
 	return b->failed;
 }
 
+/*
+ * The cases of a year with no targeted-review window, as one row: they
+ * lack the same fact.  Only for an account that sees every TIN or one
+ * (the query is narrowed to it), so a count never includes another
+ * practice's cases.
+ */
+static int
+undated_group(const struct mr_deadline_group *g, void *arg)
+{
+	struct due_ctx *dc = arg;
+	struct mr_buf *b = dc->b;
+
+	web_printf(b, "<tr>\n<td><a href=\"/app/cases?year=%d\">%lld %s%s</a>"
+	    "</td>\n<td colspan=\"2\"></td><td>%d</td><td>%s</td><td></td>\n"
+	    "<td colspan=\"3\" class=\"undated\">no deadline known<br><small>"
+	    "%s; set one: %s</small></td>\n</tr>\n", g->performance_year,
+	    g->count, g->what, g->count == 1 ? "" : "s", g->performance_year,
+	    g->kind, g->reason, g->set_with);
+	dc->undated += g->count;
+	return b->failed;
+}
+
 /* The viewer's zone: the form's, checked, else the daemon's default. */
 static const char *
 viewer_zone(const struct web_req *r, const char **bad, struct mr_err *err)
@@ -288,7 +312,10 @@ page_due(const struct web_req *r, struct web_reply *out)
 	rc = mr_store_begin_read(r->st, &err);
 	if (rc == 0)
 		rc = mr_deadline_each(r->st, &f, due_row, &dc, &err);
-	if (rc == 0)
+	if (rc == 0 && (f.tin != NULL || web_scope_allows(r->who, NULL)))
+		rc = mr_deadline_undated_summary(r->st, &f, undated_group,
+		    undated_row, &dc, &err);
+	else if (rc == 0)
 		rc = mr_deadline_each_undated(r->st, &f, undated_row, &dc,
 		    &err);
 	if (rc == 0)

@@ -72,7 +72,7 @@ struct web_reply {
 	char		 filename[128];
 };
 
-/* 1 if who may see the records of tin (9 digits). */
+/* 1 if who may see the records of tin (9 digits; NULL: of every TIN). */
 int	web_scope_allows(const struct web_who *, const char *tin);
 /* A page saying only what is wrong (status 4xx/5xx, msg as text). */
 int	web_error_page(const struct web_req *, unsigned int status,
