@@ -15,6 +15,7 @@
 #include "lib/mr_case.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_feed.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_packet.h"
@@ -1095,6 +1096,196 @@ web_login_page(const struct web_req *r, const char *msg,
 	return page_login(r, out, msg);
 }
 
+/* ---- the account's own calendar feeds ---- */
+
+struct feed_ctx {
+	const struct web_req	*r;
+	struct mr_buf		*b;
+	int			 shown;
+};
+
+static int
+feed_row(const struct mr_feed *f, void *arg)
+{
+	struct feed_ctx *fc = arg;
+	struct mr_buf *b = fc->b;
+	char tin[16];
+
+	if (f->account_id != fc->r->who->account_id)
+		return 0;
+	if (f->tin[0] != '\0')
+		mr_tin_mask(f->tin, tin, sizeof tin);
+	else
+		snprintf(tin, sizeof tin, "any");
+	web_printf(b, "<tr id=\"feed-%lld\"><td>%s</td><td>%s</td><td>",
+	    (long long)f->id, f->name, tin);
+	if (f->year != 0)
+		web_printf(b, "%d", f->year);
+	else
+		web_printf(b, "any");
+	web_printf(b, "</td><td>%s</td><td>", f->created_at);
+	if (f->revoked_at[0] != '\0')
+		web_printf(b, "revoked %s", f->revoked_at);
+	else {
+		web_printf(b, "<form method=\"post\" action=\"/app/feeds/%lld/"
+		    "revoke\">\n", (long long)f->id);
+		csrf_field(b, fc->r);
+		web_printf(b, "<button type=\"submit\">Revoke %s</button>\n"
+		    "</form>", f->name);
+	}
+	web_printf(b, "</td></tr>\n");
+	fc->shown++;
+	return b->failed;
+}
+
+/*
+ * The feeds page; url: a feed just made, whose address is shown this
+ * once (only its hash is kept).
+ */
+static int
+page_feeds(const struct web_req *r, struct web_reply *out, const char *msg,
+    const char *url)
+{
+	struct feed_ctx fc = { .r = r, .b = &out->body };
+	struct mr_err err = { 0 };
+	struct mr_buf *b = &out->body;
+	const char *done = field(r, "done");
+
+	mr_buf_reset(b);
+	begin(out, r, "My calendar feeds", WEB_NAV_FEEDS);
+	if (msg != NULL)
+		web_message(b, "error", msg);
+	else if (done != NULL)
+		web_message(b, "ok", "The feed was revoked: its address no "
+		    "longer works.");
+	if (url != NULL) {
+		web_message(b, "ok", "Feed added. Its address is shown only "
+		    "this once: subscribe to it now or keep it safe.");
+		web_printf(b, "<p><label for=\"feed-url\">Calendar address"
+		    "</label>\n<input id=\"feed-url\" class=\"copy\" "
+		    "readonly size=\"60\" value=\"%s\"> <button type=\"button\" "
+		    "data-copy=\"feed-url\" hidden>Copy</button></p>\n", url);
+	}
+	web_printf(b, "<p>A feed is a calendar address (iCalendar) of your "
+	    "deadlines for a calendar program to subscribe to; anyone who "
+	    "has the address can read it, so revoke one you no longer "
+	    "use.</p>\n<div class=\"table\"><table>\n<thead><tr>"
+	    "<th scope=\"col\">Name</th><th scope=\"col\">TIN</th>"
+	    "<th scope=\"col\">Year</th><th scope=\"col\">Created</th>"
+	    "<th scope=\"col\">State</th></tr></thead>\n<tbody>\n");
+	if (mr_feed_each(r->st, 1, feed_row, &fc, &err) == -1)
+		return db_error(r, out, &err);
+	web_printf(b, "</tbody>\n</table></div>\n");
+	if (fc.shown == 0)
+		web_printf(b, "<p>You have no feeds yet.</p>\n");
+	web_printf(b, "<h2 id=\"add\">Add a feed</h2>\n<form method=\"post\" "
+	    "action=\"/app/feeds\">\n");
+	csrf_field(b, r);
+	web_printf(b, "<p><label for=\"feed-name\">Name</label>\n<input "
+	    "id=\"feed-name\" name=\"name\" maxlength=\"64\" required "
+	    "placeholder=\"my-deadlines\"></p>\n<p><label for=\"feed-tin\">"
+	    "TIN (empty: every TIN you may see)</label>\n<input id=\"feed-tin\" "
+	    "name=\"tin\" inputmode=\"numeric\" autocomplete=\"off\"></p>\n"
+	    "<p><label for=\"feed-year\">Performance year (empty: all)"
+	    "</label>\n<input id=\"feed-year\" name=\"year\" "
+	    "inputmode=\"numeric\" size=\"6\"></p>\n<p><button "
+	    "type=\"submit\">Add feed</button></p>\n</form>\n");
+	web_page_end(b);
+	return 0;
+}
+
+static int
+post_feed_add(const struct web_req *r, struct web_reply *out)
+{
+	struct mr_err err = { 0 };
+	const char *name = field(r, "name"), *tin = field(r, "tin"),
+	    *year = field(r, "year");
+	char token[MR_FEED_TOKEN_LEN + 1], tinbuf[16], url[512];
+	const char *base = r->base_url ? r->base_url : "";
+	size_t blen = strlen(base);
+	int y = 0, rc;
+	int64_t id;
+
+	/* A feed reads every TIN it is not limited to: so must its owner. */
+	if (tin != NULL) {
+		if (mr_tin_normalize(tin, tinbuf, sizeof tinbuf, &err) == -1)
+			goto refused;
+		if (!web_scope_allows(r->who, tinbuf)) {
+			out->status = 403;
+			return page_feeds(r, out, "tin: your account does not "
+			    "cover this TIN", NULL);
+		}
+		tin = tinbuf;
+	} else if (!web_scope_allows(r->who, NULL)) {
+		if ((tin = only_tin(r->who)) == NULL) {
+			out->status = 400;
+			return page_feeds(r, out, "tin: your account covers "
+			    "several TINs; name the one this feed is for", NULL);
+		}
+	}
+	if (year != NULL && mr_year_parse(year, r->now, &y, &err) == -1)
+		goto refused;
+	mr_store_set_actor(r->st, r->who->name);
+	if (mr_feed_add_for(r->st, r->who->account_id, name ? name : "", tin,
+	    y, token, sizeof token, &id, &err) == -1)
+		goto refused;
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	snprintf(url, sizeof url, "%.*s/calendar/%s.ics", (int)blen, base,
+	    token);
+	rc = page_feeds(r, out, NULL, url);
+	memset(token, 0, sizeof token);
+	memset(url, 0, sizeof url);
+	return rc;
+refused:
+	out->status = status_of(&err);
+	return page_feeds(r, out, err.msg, NULL);
+}
+
+struct own_feed {
+	int64_t		 id;
+	int64_t		 account_id;
+	int		 found;
+};
+
+static int
+find_feed(const struct mr_feed *f, void *arg)
+{
+	struct own_feed *of = arg;
+
+	if (f->id != of->id)
+		return 0;
+	of->found = 1;
+	of->account_id = f->account_id;
+	return 1;
+}
+
+static int
+post_feed_revoke(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct own_feed of = { .id = id };
+	struct mr_err err = { 0 };
+	char which[32];
+
+	if (mr_feed_each(r->st, 0, find_feed, &of, &err) == -1)
+		return db_error(r, out, &err);
+	/* Another account's feed is as absent as one that never was. */
+	if (!of.found || of.account_id != r->who->account_id) {
+		out->status = 404;
+		return page_feeds(r, out, "no active feed of yours has this "
+		    "number", NULL);
+	}
+	snprintf(which, sizeof which, "#%lld", (long long)id);
+	mr_store_set_actor(r->st, r->who->name);
+	if (mr_feed_revoke(r->st, which, NULL, &err) == -1) {
+		out->status = status_of(&err);
+		return page_feeds(r, out, err.msg, NULL);
+	}
+	out->status = 303;
+	snprintf(out->location, sizeof out->location, "/app/feeds?done=revoked");
+	return 0;
+}
+
 int
 web_error_page(const struct web_req *r, unsigned int status, const char *msg,
     struct web_reply *out)
@@ -1161,6 +1352,8 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 			return page_hardship(r, out);
 		if (strcmp(path, "/app/windows") == 0)
 			return page_windows(r, out, NULL, NULL);
+		if (strcmp(path, "/app/feeds") == 0)
+			return page_feeds(r, out, NULL, NULL);
 		if (parse_id(path, "/app/cases/", &id, &rest)) {
 			if (*rest == '\0')
 				return page_case(r, out, id, NULL);
@@ -1179,6 +1372,11 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 		if (parse_id(path, "/app/windows/", &id, &rest) &&
 		    strcmp(rest, "/extend") == 0)
 			return post_extend(r, out, id);
+		if (strcmp(path, "/app/feeds") == 0)
+			return post_feed_add(r, out);
+		if (parse_id(path, "/app/feeds/", &id, &rest) &&
+		    strcmp(rest, "/revoke") == 0)
+			return post_feed_revoke(r, out, id);
 	}
 	return error_page(r, out, 404, "no such page");
 }

@@ -32,6 +32,7 @@ enum web_role {
 
 /* The signed-in account, as the session layer vouches for it. */
 struct web_who {
+	int64_t			 account_id;
 	const char		*name;
 	enum web_role		 role;
 	/* The TINs (9 digits) it may see, unless all_tins. */
@@ -55,6 +56,7 @@ struct web_req {
 	int			 post;	/* a form was sent (CSRF checked already) */
 	time_t			 now;
 	const char		*default_zone;	/* when the viewer names none */
+	const char		*base_url;	/* of the calendar feeds */
 	/* A field of the query string or of the form; NULL when absent. */
 	const char		*(*field)(void *cls, const char *name);
 	void			*field_cls;

@@ -73,7 +73,15 @@ feed_json(const struct mr_feed *f)
 	    "created_at", f->created_at,
 	    "revoked_at", f->revoked_at[0] ? json_string(f->revoked_at) :
 		json_null());
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *s;
+
+	/* Only a staff account's feed says whose it is. */
+	if (o != NULL && f->account_id != 0 && json_object_set_new(o,
+	    "account_id", json_integer((json_int_t)f->account_id)) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 
 	json_decref(o);
 	return s;
@@ -82,6 +90,14 @@ feed_json(const struct mr_feed *f)
 int
 mr_feed_add(struct mr_store *st, const char *name, const char *tin, int year,
     char *token, size_t tokenlen, int64_t *id, struct mr_err *err)
+{
+	return mr_feed_add_for(st, 0, name, tin, year, token, tokenlen, id, err);
+}
+
+int
+mr_feed_add_for(struct mr_store *st, int64_t account_id, const char *name,
+    const char *tin, int year, char *token, size_t tokenlen, int64_t *id,
+    struct mr_err *err)
 {
 	struct mr_feed f = { 0 };
 	unsigned char raw[MR_FEED_TOKEN_BYTES];
@@ -102,6 +118,7 @@ mr_feed_add(struct mr_store *st, const char *name, const char *tin, int year,
 		return mr_err_set(err, MR_EINVAL, "feed name '%s': must not be "
 		    "a number (numbers name feeds by id in revoke)", name);
 	snprintf(f.name, sizeof f.name, "%s", name);
+	f.account_id = account_id;
 	if (tin != NULL && mr_tin_normalize(tin, f.tin, sizeof f.tin, err) == -1)
 		return -1;
 	if (year != 0 && mr_year_check(year, mr_store_now(st), err) == -1)
@@ -140,8 +157,8 @@ mr_feed_add(struct mr_store *st, const char *name, const char *tin, int year,
 	}
 	sqlite3_finalize(stmt);
 	if (mr_store_prepare(st, "INSERT INTO calendar_feed (name, token_hash, "
-	    "tin, performance_year, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	    &stmt, err) == -1)
+	    "tin, performance_year, created_at, account_id) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6)", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, f.name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, hashhex, -1, SQLITE_STATIC);
@@ -150,6 +167,8 @@ mr_feed_add(struct mr_store *st, const char *name, const char *tin, int year,
 	if (f.year)
 		sqlite3_bind_int(stmt, 4, f.year);
 	sqlite3_bind_text(stmt, 5, f.created_at, -1, SQLITE_STATIC);
+	if (f.account_id != 0)
+		sqlite3_bind_int64(stmt, 6, f.account_id);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "adding the feed");
 		goto out;
@@ -177,7 +196,7 @@ out:
 }
 
 #define FEED_COLUMNS "id, name, tin, performance_year, token_hash, " \
-	"created_at, revoked_at"
+	"created_at, revoked_at, account_id"
 
 static void
 feed_row(sqlite3_stmt *stmt, struct mr_feed *f)
@@ -196,6 +215,7 @@ feed_row(sqlite3_stmt *stmt, struct mr_feed *f)
 	    sqlite3_column_text(stmt, 5));
 	if ((s = sqlite3_column_text(stmt, 6)) != NULL)
 		snprintf(f->revoked_at, sizeof f->revoked_at, "%s", s);
+	f->account_id = sqlite3_column_int64(stmt, 7);
 }
 
 int

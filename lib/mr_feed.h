@@ -29,6 +29,7 @@ struct mr_feed {
 	unsigned char	 token_hash[MR_FEED_HASH_LEN];
 	char		 created_at[24];
 	char		 revoked_at[24];	/* "" while active */
+	int64_t		 account_id;	/* the staff account's; 0: the CLI's */
 };
 
 /*
@@ -39,6 +40,10 @@ struct mr_feed {
 int	mr_feed_add(struct mr_store *, const char *name, const char *tin,
 	    int year, char *token, size_t tokenlen, int64_t *id,
 	    struct mr_err *);
+/* As mr_feed_add(), for the staff account account_id (0: none). */
+int	mr_feed_add_for(struct mr_store *, int64_t account_id,
+	    const char *name, const char *tin, int year, char *token,
+	    size_t tokenlen, int64_t *id, struct mr_err *);
 /* Revoke the active feed named name (or numbered "#N" / "N"). */
 int	mr_feed_revoke(struct mr_store *, const char *name_or_id,
 	    struct mr_feed *revoked, struct mr_err *);

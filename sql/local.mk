@@ -44,3 +44,5 @@ SQL_FILES += sql/020_score_bonus.sql
 SQL_FILES += sql/021_euc_county.sql
 # -- escalations go through the alert ledger
 SQL_FILES += sql/022_alert_escalation.sql
+# -- calendar feeds made on the office's pages belong to their account
+SQL_FILES += sql/023_feed_account.sql

@@ -76,11 +76,16 @@ test_page_frame_has_skip_link_nav_and_csrf(void **state)
 
 static const char *const tins_a[] = { "123456789" };
 
-static const struct web_who admin = { "root", WEB_ADMIN, 0, NULL, 0 };
-static const struct web_who officer_a = { "ofc", WEB_OFFICER, 0, tins_a, 1 };
-static const struct web_who viewer_a = { "vw", WEB_VIEWER, 0, tins_a, 1 };
-static const struct web_who officer_b = { "other", WEB_OFFICER, 0,
-	(const char *const[]){ "987654321" }, 1 };
+static const char *const tins_b[] = { "987654321" };
+
+static const struct web_who admin = { .account_id = 1, .name = "root",
+	.role = WEB_ADMIN };
+static const struct web_who officer_a = { .account_id = 2, .name = "ofc",
+	.role = WEB_OFFICER, .tins = tins_a, .ntins = 1 };
+static const struct web_who viewer_a = { .account_id = 3, .name = "vw",
+	.role = WEB_VIEWER, .tins = tins_a, .ntins = 1 };
+static const struct web_who officer_b = { .account_id = 4, .name = "other",
+	.role = WEB_OFFICER, .tins = tins_b, .ntins = 1 };
 
 struct fields {
 	const char *names[8];
