@@ -358,7 +358,8 @@ main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	if (web_http_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE)) == -1 ||
+	if (web_http_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE),
+	    mr_config_get(cfg, MR_CFG_BASE_URL)) == -1 ||
 	    api_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE),
 	    fixed_clock()) == -1)
 		fatalx("out of memory");

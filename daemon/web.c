@@ -299,9 +299,10 @@ page_due(const struct web_req *r, struct web_reply *out)
 	web_printf(b, "<form class=\"filters\" method=\"get\" "
 	    "action=\"/app/due\">\n<p><label for=\"zone\">Your time zone"
 	    "</label>\n<input id=\"zone\" name=\"zone\" value=\"%s\" "
-	    "placeholder=\"America/Chicago\"></p>\n"
-	    "<p><button type=\"submit\">Show</button></p>\n</form>\n",
-	    vo.zone);
+	    "placeholder=\"America/Chicago\"%s></p>\n"
+	    "<p><button type=\"submit\">Show</button></p>\n"
+	    "<p id=\"zone-hint\"></p>\n</form>\n", vo.zone,
+	    field(r, "zone") != NULL ? " data-chosen" : "");
 	web_printf(b, "<p>Soonest first. Times are shown in the zone CMS "
 	    "announced each deadline in and in yours (%s).</p>\n", vo.zone);
 	web_printf(b, "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">"
@@ -1329,6 +1330,11 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 	if (strcmp(path, "/app/style.css") == 0) {
 		out->content_type = "text/css; charset=utf-8";
 		mr_buf_add(&out->body, web_css, web_css_len);
+		return 0;
+	}
+	if (strcmp(path, "/app/app.js") == 0) {
+		out->content_type = "text/javascript; charset=utf-8";
+		mr_buf_add(&out->body, web_js, web_js_len);
 		return 0;
 	}
 	if (strcmp(path, "/app/login") == 0 && !r->post)

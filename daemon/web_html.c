@@ -89,6 +89,7 @@ web_page_begin(struct mr_buf *b, const char *title, enum web_nav nav,
 	    "initial-scale=1\">\n"
 	    "<title>%s \xe2\x80\x94 mipsreview</title>\n"
 	    "<link rel=\"stylesheet\" href=\"/app/style.css\">\n"
+	    "<script src=\"/app/app.js\" defer></script>\n"
 	    "</head>\n<body>\n"
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
 	    "<header>\n<p class=\"brand\">mipsreview</p>\n", title);
@@ -176,3 +177,32 @@ const char web_css[] =
 	"@media (max-width:40em){dl{grid-template-columns:1fr}"
 	"dd{margin-bottom:.4em}}\n";
 const size_t web_css_len = sizeof web_css - 1;
+
+/*
+ * The one script, and only an enhancement: every page reads and every
+ * form works without it.  It shows the Copy buttons (feed addresses) and
+ * offers the browser's own zone on the due page.
+ */
+const char web_js[] =
+	"document.addEventListener('DOMContentLoaded', function () {\n"
+	"  document.querySelectorAll('button[data-copy]').forEach(function (b) {\n"
+	"    var field = document.getElementById(b.getAttribute('data-copy'));\n"
+	"    if (!field || !navigator.clipboard) return;\n"
+	"    b.hidden = false;\n"
+	"    b.addEventListener('click', function () {\n"
+	"      navigator.clipboard.writeText(field.value).then(function () {\n"
+	"        b.textContent = 'Copied';\n"
+	"      });\n"
+	"    });\n"
+	"  });\n"
+	"  var zone = document.getElementById('zone');\n"
+	"  if (zone && !zone.hasAttribute('data-chosen') && window.Intl) {\n"
+	"    var mine = Intl.DateTimeFormat().resolvedOptions().timeZone;\n"
+	"    if (mine && zone.value !== mine) {\n"
+	"      var hint = document.getElementById('zone-hint');\n"
+	"      if (hint) { hint.textContent = 'Your browser is in ' + mine + '.'; }\n"
+	"      zone.placeholder = mine;\n"
+	"    }\n"
+	"  }\n"
+	"});\n";
+const size_t web_js_len = sizeof web_js - 1;

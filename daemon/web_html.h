@@ -44,8 +44,10 @@ int	web_page_end(struct mr_buf *);
 /* A message box: kind "error" (role="alert") or "ok" (role="status"). */
 int	web_message(struct mr_buf *, const char *kind, const char *text);
 
-/* The built-in style sheet and its length. */
+/* The built-in style sheet and script, and their lengths. */
 extern const char web_css[];
 extern const size_t web_css_len;
+extern const char web_js[];
+extern const size_t web_js_len;
 
 #endif /* DAEMON_WEB_HTML_H */

@@ -32,6 +32,7 @@
 
 static char *db_path;
 static char *zone;
+static char *base_url;
 static struct mr_store *st;
 
 /* The fields the pages' forms send; any other is refused by name. */
@@ -69,19 +70,23 @@ struct req_state {
 };
 
 int
-web_http_init(const char *path, const char *default_zone)
+web_http_init(const char *path, const char *default_zone, const char *base)
 {
-	char *p = strdup(path), *z = strdup(default_zone ? default_zone : "UTC");
+	char *p = strdup(path), *z = strdup(default_zone ? default_zone : "UTC"),
+	    *u = strdup(base ? base : "");
 
-	if (p == NULL || z == NULL) {
+	if (p == NULL || z == NULL || u == NULL) {
 		free(p);
 		free(z);
+		free(u);
 		return -1;
 	}
 	free(db_path);
 	free(zone);
+	free(base_url);
 	db_path = p;
 	zone = z;
+	base_url = u;
 	return 0;
 }
 
@@ -92,7 +97,8 @@ web_http_stop(void)
 	st = NULL;
 	free(db_path);
 	free(zone);
-	db_path = zone = NULL;
+	free(base_url);
+	db_path = zone = base_url = NULL;
 }
 
 int
@@ -544,6 +550,7 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 	memset(&si, 0, sizeof si);
 	r.field_cls = &src;
 	r.default_zone = zone;
+	r.base_url = base_url;
 	if (st == NULL && (db_path == NULL ||
 	    mr_store_open(db_path, &st, &err) == -1)) {
 		log_warnx("pages: %s", db_path ? err.msg : "no database");

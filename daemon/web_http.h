@@ -11,8 +11,12 @@
 
 #include <microhttpd.h>
 
-/* The database the pages read and change, and the zone shown by default. */
-int	web_http_init(const char *db_path, const char *default_zone);
+/*
+ * The database the pages read and change, the zone shown by default and
+ * the base URL of the calendar feeds.
+ */
+int	web_http_init(const char *db_path, const char *default_zone,
+	    const char *base_url);
 /* 1 if url is one of the pages' (under /app). */
 int	web_http_owns(const char *url);
 /*

