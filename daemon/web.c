@@ -21,6 +21,7 @@
 #include "lib/mr_packet.h"
 #include "lib/mr_store.h"
 #include "lib/mr_view.h"
+#include "lib/mr_whatif.h"
 #include "lib/mr_when.h"
 #include "lib/mr_window.h"
 #include "lib/mr_year.h"
@@ -751,6 +752,9 @@ page_case(const struct web_req *r, struct web_reply *out, int64_t id,
 	}
 	if (r->who->role != WEB_VIEWER)
 		case_forms(b, r, &c);
+	web_printf(b, "<h2 id=\"whatif\">What if</h2>\n<p><a href=\"/app/cases/"
+	    "%lld/whatif\">The final score and payment adjustment with other "
+	    "categories reweighted or other scores</a></p>\n", (long long)id);
 	web_printf(b, "<h2 id=\"history\">History</h2>\n<ol class=\"audit\">\n");
 	ac.view = view;
 	if (mr_audit_each(r->st, "case", id, audit_row, &ac, &err) == -1)
@@ -1097,6 +1101,117 @@ web_login_page(const struct web_req *r, const char *msg,
 	return page_login(r, out, msg);
 }
 
+/* ---- what-if ---- */
+
+static void
+number_cell(struct mr_buf *b, const json_t *o, const char *key,
+    const char *unit)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (json_is_number(v))
+		mr_buf_printf(b, "<td>%.2f%s</td>", json_number_value(v), unit);
+	else
+		mr_buf_printf(b, "<td>not known</td>");
+}
+
+static int
+page_whatif(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct mr_whatif_input in;
+	struct mr_whatif *w = NULL;
+	struct mr_view_opts vo = { .now = r->now, .zone = "UTC" };
+	struct mr_view *view = NULL;
+	struct mr_err err = { 0 };
+	struct mr_case c;
+	struct mr_buf *b = &out->body;
+	const char *reweight = field(r, "reweight"), *score = field(r, "score"),
+	    *charges = field(r, "allowed_charges");
+	const json_t *cur, *wi, *diff, *rule;
+	json_t *o = NULL;
+	char title[64];
+	size_t i;
+	int ok;
+
+	if (mr_case_get(r->st, id, &c, &err) == -1)
+		return db_error(r, out, &err);
+	ok = web_scope_allows(r->who, c.tin);
+	mr_case_release(&c);
+	if (!ok)
+		return error_page(r, out, 403, "this case belongs to a practice "
+		    "your account does not cover");
+	snprintf(title, sizeof title, "What if: case %lld", (long long)id);
+	begin(out, r, title, WEB_NAV_CASES);
+	mr_whatif_input_init(&in);
+	if ((reweight != NULL &&
+	    mr_whatif_parse_reweight(&in, reweight, &err) == -1) ||
+	    (score != NULL && mr_whatif_parse_scores(&in, score, &err) == -1) ||
+	    (charges != NULL &&
+	    mr_whatif_parse_charges(&in, charges, &err) == -1) ||
+	    mr_whatif_compute(r->st, id, &in, &w, &err) == -1) {
+		out->status = status_of(&err);
+		web_message(b, "error", err.msg);
+	}
+	web_printf(b, "<p><a href=\"/app/cases/%lld\">Back to the case</a></p>\n"
+	    "<form class=\"filters\" method=\"get\" action=\"/app/cases/%lld/"
+	    "whatif\">\n<p><label for=\"reweight\">Reweight categories"
+	    "</label>\n<input id=\"reweight\" name=\"reweight\" "
+	    "placeholder=\"pi,cost\" value=\"%s\"></p>\n<p><label "
+	    "for=\"score\">Category scores</label>\n<input id=\"score\" "
+	    "name=\"score\" placeholder=\"quality=85\" value=\"%s\"></p>\n"
+	    "<p><label for=\"allowed-charges\">Part B allowed charges ($)"
+	    "</label>\n<input id=\"allowed-charges\" name=\"allowed_charges\" "
+	    "inputmode=\"decimal\" value=\"%s\"></p>\n<p><button "
+	    "type=\"submit\">Compute</button></p>\n</form>\n", (long long)id,
+	    (long long)id, reweight ? reweight : "", score ? score : "",
+	    charges ? charges : "");
+	if (w == NULL)
+		goto done;
+	if ((view = mr_view_new(r->st, &vo)) == NULL ||
+	    (o = mr_view_whatif(view, w)) == NULL) {
+		mr_whatif_free(w);
+		mr_view_free(view);
+		return error_page(r, out, 500, "out of memory");
+	}
+	cur = json_object_get(o, "current");
+	wi = json_object_get(o, "whatif");
+	diff = json_object_get(o, "difference");
+	web_printf(b, "<div class=\"table\"><table>\n<thead><tr><th "
+	    "scope=\"col\"></th><th scope=\"col\">Now</th><th scope=\"col\">"
+	    "What if</th><th scope=\"col\">Difference</th></tr></thead>\n"
+	    "<tbody>\n<tr><th scope=\"row\">Final score</th>");
+	number_cell(b, cur, "final_score", "");
+	number_cell(b, wi, "final_score", "");
+	number_cell(b, diff, "final_score", "");
+	web_printf(b, "</tr>\n<tr><th scope=\"row\">Payment adjustment</th>");
+	number_cell(b, cur, "payment_adjustment", " %");
+	number_cell(b, wi, "payment_adjustment", " %");
+	number_cell(b, diff, "payment_adjustment", " %");
+	web_printf(b, "</tr>\n");
+	if (json_is_number(json_object_get(diff, "dollars"))) {
+		web_printf(b, "<tr><th scope=\"row\">Dollars a year (estimate)"
+		    "</th>");
+		number_cell(b, cur, "dollars", "");
+		number_cell(b, wi, "dollars", "");
+		number_cell(b, diff, "dollars", "");
+		web_printf(b, "</tr>\n");
+	}
+	web_printf(b, "</tbody>\n</table></div>\n<h2 id=\"rules\">How this was "
+	    "computed</h2>\n<ol>\n");
+	json_array_foreach(json_object_get(o, "rules"), i, rule)
+		web_printf(b, "<li>[%s] %s%s<br><small>Source: %s</small></li>\n",
+		    jstr(rule, "applies_to"), jstr(rule, "text"),
+		    json_is_true(json_object_get(rule, "verified")) ? "" :
+		    " (unverified)", jstr(rule, "source"));
+	web_printf(b, "</ol>\n");
+	json_decref(o);
+	mr_view_free(view);
+	mr_whatif_free(w);
+done:
+	web_page_end(b);
+	return 0;
+}
+
 /* ---- the account's own calendar feeds ---- */
 
 struct feed_ctx {
@@ -1365,6 +1480,8 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 				return page_case(r, out, id, NULL);
 			if (strcmp(rest, "/packet") == 0)
 				return get_packet(r, out, id);
+			if (strcmp(rest, "/whatif") == 0)
+				return page_whatif(r, out, id);
 		}
 	} else {
 		if (parse_id(path, "/app/cases/", &id, &rest)) {

@@ -300,6 +300,27 @@ test_cases_filters_and_refuses_bad_ones(void **state)
 }
 
 static void
+test_whatif_checks_scope_and_shows_the_library_message(void **state)
+{
+	struct unit_db *u = *state;
+	struct fields bad = { { "reweight" }, { "nonsense" } };
+	struct fields none = { { NULL }, { NULL } };
+	struct web_reply out;
+	char path[64];
+	int64_t id = seed(u);
+
+	snprintf(path, sizeof path, "/app/cases/%lld/whatif", (long long)id);
+	out = route(u, &officer_b, 0, path, &none);
+	assert_int_equal(out.status, 403);
+	mr_buf_free(&out.body);
+	out = route(u, &viewer_a, 0, path, &bad);
+	assert_int_equal(out.status, 400);
+	assert_non_null(strstr(mr_buf_str(&out.body), "nonsense"));
+	assert_non_null(strstr(mr_buf_str(&out.body), "role=\"alert\""));
+	mr_buf_free(&out.body);
+}
+
+static void
 add_accounts(struct unit_db *u)
 {
 	struct mr_err err = { 0 };
@@ -383,6 +404,9 @@ main(void)
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_cases_filters_and_refuses_bad_ones,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_whatif_checks_scope_and_shows_the_library_message,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_feeds_are_the_accounts_own_and_within_its_scope,
