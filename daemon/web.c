@@ -880,7 +880,7 @@ get_packet(const struct web_req *r, struct web_reply *out, int64_t id)
 {
 	struct mr_err err = { 0 };
 	struct mr_case c;
-	char dir[] = "/tmp/mipsreviewd-packet.XXXXXX";
+	char dir[256];
 	int ok;
 
 	if (mr_case_get(r->st, id, &c, &err) == -1)
@@ -890,12 +890,20 @@ get_packet(const struct web_req *r, struct web_reply *out, int64_t id)
 	if (!ok)
 		return error_page(r, out, 403, "this case belongs to a practice "
 		    "your account does not cover");
+	snprintf(dir, sizeof dir, "%s/mipsreviewd-packet.XXXXXX",
+	    r->tmpdir ? r->tmpdir : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return error_page(r, out, 500, "cannot make a temporary folder "
 		    "for the packet");
 	snprintf(out->filename, sizeof out->filename, "case-%lld-packet.zip",
 	    (long long)id);
-	snprintf(out->file, sizeof out->file, "%s/%s", dir, out->filename);
+	if ((size_t)snprintf(out->file, sizeof out->file, "%s/%s", dir,
+	    out->filename) >= sizeof out->file) {
+		(void)rmdir(dir);
+		out->file[0] = '\0';
+		return error_page(r, out, 500, "the temporary folder's name is "
+		    "too long (TMPDIR)");
+	}
 	if (mr_packet_write(r->st, id, out->file, 0, NULL, &err) == -1) {
 		out->file[0] = '\0';
 		(void)rmdir(dir);

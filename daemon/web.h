@@ -57,6 +57,7 @@ struct web_req {
 	time_t			 now;
 	const char		*default_zone;	/* when the viewer names none */
 	const char		*base_url;	/* of the calendar feeds */
+	const char		*tmpdir;	/* for packets being sent */
 	/* A field of the query string or of the form; NULL when absent. */
 	const char		*(*field)(void *cls, const char *name);
 	void			*field_cls;

@@ -33,6 +33,7 @@
 static char *db_path;
 static char *zone;
 static char *base_url;
+static const char *tmpdir = "/tmp";
 static struct mr_store *st;
 
 /* The fields the pages' forms send; any other is refused by name. */
@@ -57,7 +58,7 @@ struct req_state {
 	size_t			 body;		/* bytes of body so far */
 	/* The form's file, written as it arrives. */
 	int			 upload_fd;
-	char			 upload_path[64];
+	char			 upload_path[512];
 	char			*upload_name;
 	char			*upload_type;
 	int64_t			 upload_size;
@@ -84,6 +85,9 @@ web_http_init(const char *path, const char *default_zone, const char *base)
 	free(db_path);
 	free(zone);
 	free(base_url);
+	/* Uploads and packets pass through $TMPDIR, as mkstemp's users expect. */
+	if ((tmpdir = getenv("TMPDIR")) == NULL || tmpdir[0] != '/')
+		tmpdir = "/tmp";
 	db_path = p;
 	zone = z;
 	base_url = u;
@@ -177,7 +181,7 @@ upload_chunk(struct req_state *rs, const char *filename,
 			return 0;
 		}
 		snprintf(rs->upload_path, sizeof rs->upload_path,
-		    "/tmp/mipsreviewd-upload.XXXXXX");
+		    "%s/mipsreviewd-upload.XXXXXX", tmpdir);
 		/* mkstemp makes it 0600: nobody else reads a PHI document. */
 		if ((rs->upload_fd = mkstemp(rs->upload_path)) == -1) {
 			rs->upload_path[0] = '\0';
@@ -551,6 +555,7 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 	r.field_cls = &src;
 	r.default_zone = zone;
 	r.base_url = base_url;
+	r.tmpdir = tmpdir;
 	if (st == NULL && (db_path == NULL ||
 	    mr_store_open(db_path, &st, &err) == -1)) {
 		log_warnx("pages: %s", db_path ? err.msg : "no database");

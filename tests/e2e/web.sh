@@ -15,7 +15,8 @@ ok "seed case" "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" \
 	--name 'Dr. <script>alert(1)</script>' --year 2023 --reason scoring-error
 ok "note" "$MR" note 1 "secret note"
 
-"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+mkdir "$T/tmp"
+TMPDIR="$T/tmp" "$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
 dpid=$!
 at_exit "kill $dpid 2>/dev/null"
 i=0
@@ -78,7 +79,7 @@ expect_eq "upload without a session: 401" \
 expect_eq "window extension without a session: 401" \
 	"$(get /app/windows/1/extend --data 'closes=2030-01-01&source=x')" "401"
 expect_eq "nothing written" "$(db_digest)" "$before"
-expect_eq "no upload left behind" "$(ls /tmp | grep -c "^mipsreviewd-upload\.$dpid" || true)" "0"
+expect_eq "no upload left behind" "$(ls "$T/tmp" | wc -l)" "0"
 expect_eq "no 'internal error' logged" "$(grep -c 'internal error' "$T/d.log")" "0"
 
 kill "$dpid"; wait "$dpid" 2>/dev/null
