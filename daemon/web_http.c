@@ -426,6 +426,7 @@ signed_in(struct MHD_Connection *c, struct signed_in *si, const char **csrf)
 	}
 	for (int i = 0; i < si->p.ntins; i++)
 		si->tins[i] = si->p.tins[i];
+	si->who.account_id = si->p.user_id;
 	si->who.name = si->p.name;
 	si->who.role = si->p.role == MR_ROLE_ADMIN ? WEB_ADMIN :
 	    si->p.role == MR_ROLE_OFFICER ? WEB_OFFICER : WEB_VIEWER;

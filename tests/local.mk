@@ -37,8 +37,13 @@ E2E_TESTS += tests/e2e/import.sh
 include tests/fuzz/local.mk
 # the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh
-# the office's pages under /app
-E2E_TESTS += tests/e2e/web.sh
+# the office's pages under /app: as nobody, as every role, in a browser
+E2E_TESTS += tests/e2e/web.sh tests/e2e/web_roles.sh tests/browser/app.sh
+EXTRA_DIST += tests/browser/app.py
+# the browser's screenshots, kept as artefacts of the last run
+clean-local: clean-browser
+clean-browser:
+	-rm -rf tests/browser/artefacts
 # -- calendars across zones: fall-back hours, abbreviations, escaping
 E2E_TESTS += tests/e2e/calendar_zones.sh
 EXTRA_DIST += tests/e2e/slow_clients.py

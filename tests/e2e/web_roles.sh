@@ -1,0 +1,156 @@
+#!/bin/sh
+# The office's pages as every role: an admin, an officer and a viewer of
+# one practice, an officer of another, and nobody.  Scope and role are
+# checked on the server for every page and form; forms without the
+# session's CSRF token are refused; bad uploads (too big, malformed
+# multipart, the wrong encoding, a field the page does not send) get one
+# clear line and write nothing; a session cookie replayed after sign-out
+# is refused.
+. "$top_srcdir/tests/e2e/lib.sh"
+command -v curl >/dev/null 2>&1 || { echo "SKIP: no curl"; exit 77; }
+
+cat >"$T/mr.conf" <<EOT
+listen = 127.0.0.1:0
+base_url = https://cal.example.org
+EOT
+export MIPSREVIEW_CONFIG="$T/mr.conf"
+unset MIPSREVIEW_NOW
+year=$(($(date -u +%Y) - 1))
+ok "case of practice A" "$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" \
+	--name "Dr. Ada Example" --year "$year" --reason scoring-error
+ok "case of practice B" "$MR" add --tin 98-7654321 --name "Bo Other Clinic" \
+	--year "$year" --reason other
+ok "note on B" "$MR" note 2 "B's private note"
+pw="correct horse battery staple"
+echo "$pw" >"$T/pw"
+ok "admin" "$MR" user add root --role admin --password-stdin <"$T/pw"
+ok "officer of A" "$MR" user add ofa --role officer --tin "$SEED_TIN" --password-stdin <"$T/pw"
+ok "viewer of A" "$MR" user add via --role viewer --tin "$SEED_TIN" --password-stdin <"$T/pw"
+ok "officer of B" "$MR" user add ofb --role officer --tin 98-7654321 --password-stdin <"$T/pw"
+
+mkdir "$T/tmp"
+TMPDIR="$T/tmp" "$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+dpid=$!
+at_exit "kill $dpid 2>/dev/null"
+i=0
+until grep -q 'ready' "$T/d.log" 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+base="http://127.0.0.1:$port"
+
+# as WHO PATH [curl args]: with WHO's cookie jar; body $T/b, headers $T/h.
+as() {
+	who=$1 p=$2; shift 2
+	rm -f "$T/b" "$T/h"; : >"$T/b"
+	curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' --max-time 20 \
+		-b "$T/jar.$who" -c "$T/jar.$who" "$@" "$base$p"
+}
+login() {
+	: >"$T/jar.$1"
+	as "$1" /app/login --data-urlencode "user=$1" --data-urlencode "password=$pw" >/dev/null
+	grep -q mr_session "$T/jar.$1" || fail "$1 could not sign in: $(head -c 300 "$T/b")"
+	as "$1" /app/due >/dev/null
+	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/b" | head -n 1 >"$T/csrf.$1"
+}
+csrf() { cat "$T/csrf.$1"; }
+for u in root ofa via ofb; do login "$u"; done
+expect_match "a page carries the session's CSRF token" "$(csrf ofa)" '^[A-Za-z0-9_-]{20,}$'
+
+# -- every page as every role
+for p in /app/due /app/cases /app/hardship /app/windows /app/feeds; do
+	for u in root via ofb ofa; do
+		expect_eq "$u: GET $p" "$(as "$u" "$p")" "200"
+	done
+	expect_eq "ofa: $p shows nothing of B" "$(grep -c "Bo Other\|B's private\|4321" "$T/b")" "0"
+done
+as ofa /app/due >/dev/null
+expect_match "ofa: due counts A's case with no deadline known" "$(cat "$T/b")" ">1 case</a>"
+as ofb /app/cases >/dev/null
+expect_eq "ofb: cases shows nothing of A" "$(grep -c 'Ada Example\|6789' "$T/b")" "0"
+expect_eq "root: case 2" "$(as root /app/cases/2)" "200"
+expect_eq "ofb: case 2 (theirs)" "$(as ofb /app/cases/2)" "200"
+for u in ofa via; do
+	expect_eq "$u: case 2 (another practice): 403" "$(as "$u" /app/cases/2)" "403"
+	expect_eq "$u: case 2 shows nothing" "$(grep -c "Bo Other\|B's private" "$T/b")" "0"
+	expect_eq "$u: case 2's packet: 403" "$(as "$u" /app/cases/2/packet)" "403"
+	expect_eq "$u: case 2's what-if: 403" "$(as "$u" /app/cases/2/whatif)" "403"
+done
+expect_eq "via: case 1 (theirs)" "$(as via /app/cases/1)" "200"
+expect_eq "via: no forms to change it" "$(grep -c 'action="/app/cases/1/status"' "$T/b")" "0"
+expect_eq "no such case: 404" "$(as root /app/cases/99)" "404"
+expect_eq "ofa: the packet of case 1" "$(as ofa /app/cases/1/packet)" "200"
+expect_match "the packet is a zip download" "$(sed -n 's/^Content-Disposition: //Ip' "$T/h")" 'attachment; filename="case-1-packet.zip"'
+expect_eq "the packet starts PK" "$(head -c 2 "$T/b")" "PK"
+expect_eq "no packet left in /tmp" "$(ls -d "$T"/tmp/mipsreviewd-packet.* 2>/dev/null | wc -l)" "0"
+
+# -- changes: role, scope and the CSRF token
+before=$(db_digest)
+expect_eq "viewer: status move refused" \
+	"$(as via /app/cases/1/status --data "state=withdrawn&csrf=$(csrf via)")" "403"
+expect_eq "officer of B: status move on A refused" \
+	"$(as ofb /app/cases/1/status --data "state=withdrawn&csrf=$(csrf ofb)")" "403"
+expect_eq "no CSRF token: refused" "$(as ofa /app/cases/1/status --data 'state=withdrawn')" "403"
+expect_match "it says why" "$(cat "$T/b")" "CSRF"
+expect_eq "another session's CSRF token: refused" \
+	"$(as ofa /app/cases/1/status --data "state=withdrawn&csrf=$(csrf ofb)")" "403"
+expect_eq "viewer: window extension refused" \
+	"$(as via /app/windows/1/extend --data "closes=2030-01-01&source=x&csrf=$(csrf via)")" "403"
+expect_eq "a move the workflow forbids: 409" \
+	"$(as ofa /app/cases/1/status --data "state=approved&csrf=$(csrf ofa)")" "409"
+expect_match "with the CLI's message" "$(cat "$T/b")" "role=\"alert\""
+expect_eq "nothing written" "$(db_digest)" "$before"
+
+# -- bad forms and uploads: one clear reason, nothing written
+head -c $((21 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T/big.txt"
+printf 'receipt\n' >"$T/receipt.txt"
+before=$(db_digest)
+expect_eq "upload over 20 MiB: 413" \
+	"$(as ofa /app/cases/1/evidence -F "csrf=$(csrf ofa)" -F "file=@$T/big.txt")" "413"
+expect_match "it says the limit" "$(cat "$T/b")" "20 MiB"
+expect_eq "malformed multipart: 400" "$(as ofa /app/cases/1/evidence \
+	-H 'Content-Type: multipart/form-data; boundary=XX' \
+	--data-binary "$(printf -- '--XX\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n%s\r\n--XX\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\ncut short' "$(csrf ofa)")")" "400"
+expect_eq "JSON to a form: 415" "$(as ofa /app/cases/1/notes -H 'Content-Type: application/json' \
+	--data '{"text":"x"}')" "415"
+expect_eq "a field the page does not send: 400" \
+	"$(as ofa /app/cases/1/notes --data "text=x&csrf=$(csrf ofa)&owner=evil")" "400"
+expect_match "it names the field" "$(cat "$T/b")" "owner"
+expect_eq "a field twice: 400" \
+	"$(as ofa /app/cases/1/notes --data "text=x&text=y&csrf=$(csrf ofa)")" "400"
+expect_eq "text where a file goes: 400" \
+	"$(as ofa /app/cases/1/evidence -F "csrf=$(csrf ofa)" -F "note=@$T/receipt.txt")" "400"
+expect_eq "an empty note: the library's message" \
+	"$(as ofa /app/cases/1/notes --data "text=&csrf=$(csrf ofa)")" "400"
+expect_eq "nothing written" "$(db_digest)" "$before"
+expect_eq "no upload left in /tmp" "$(ls "$T"/tmp/mipsreviewd-upload.* 2>/dev/null | wc -l)" "0"
+
+# -- a good upload and a good move, audited under the account
+expect_eq "upload: 303 back to the case" \
+	"$(as ofa /app/cases/1/evidence -F "csrf=$(csrf ofa)" -F kind=submission-receipt \
+	-F "file=@$T/receipt.txt" -F "note=from the portal")" "303"
+ok "evidence list" "$MR" evidence list 1
+expect_match "the receipt is evidence of case 1" "$(cat "$T/out")" "receipt.txt"
+expect_eq "status move: 303" \
+	"$(as ofa /app/cases/1/status --data "state=withdrawn&note=duplicate&csrf=$(csrf ofa)")" "303"
+ok "audit" "$MR" audit 1
+expect_match "audited under the account" "$(cat "$T/out")" "ofa"
+
+# -- feeds: made by the account, for its TIN, address shown once
+expect_eq "ofa adds a feed" "$(as ofa /app/feeds --data "name=ofa-cal&csrf=$(csrf ofa)")" "200"
+expect_match "the address from base_url" "$(cat "$T/b")" 'value="https://cal.example.org/calendar/[A-Za-z0-9_-]{32}\.ics"'
+expect_eq "ofb adds one for A's TIN: 403" \
+	"$(as ofb /app/feeds --data "name=x&tin=$SEED_TIN&csrf=$(csrf ofb)")" "403"
+as ofb /app/feeds >/dev/null
+expect_eq "ofb does not see ofa's feed" "$(grep -c 'ofa-cal' "$T/b")" "0"
+
+# -- sign-out ends the session on the server: the old cookie is refused
+cp "$T/jar.ofa" "$T/jar.replay"
+expect_eq "sign out: 303" "$(as ofa /app/logout --data "csrf=$(csrf ofa)")" "303"
+expect_eq "the cookie replayed after sign-out: 401" "$(as replay /app/due)" "401"
+expect_eq "and no case shows" "$(grep -c 'Ada Example' "$T/b")" "0"
+
+kill "$dpid"; wait "$dpid" 2>/dev/null
+expect_eq "no memory error in the daemon" "$(grep -c 'ERROR: AddressSanitizer' "$T/d.log")" "0"
+finish
