@@ -304,6 +304,11 @@ cmd_lookup(struct cli_ctx *ctx, struct cli_args *a)
 	attach = cli_opt(a, "attach") != NULL;
 	if (refresh && offline)
 		return cli_usage(ctx, "--refresh and --offline exclude each other");
+	if (cli_opt(a, "tin") != NULL || cli_opt(a, "file") != NULL)
+		return lookup_many(ctx, a, year, refresh);
+	if (a->argc != 1)
+		return cli_usage(ctx, "one NPI or CASE id is expected (or --tin "
+		    "TIN, or --file FILE)");
 	arg = a->argv[0];
 	if (strlen(arg) == 10 && strspn(arg, "0123456789") == 10) {
 		if (mr_npi_validate(arg, &err) == -1)

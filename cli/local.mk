@@ -21,7 +21,8 @@ cli_mipsreview_SOURCES += cli/cmd_alerts.c
 # import and export
 cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c
 # -- CMS's eligibility records and the review grounds in them
-cli_mipsreview_SOURCES += cli/lookup.h cli/cmd_lookup.c cli/cmd_grounds.c
+cli_mipsreview_SOURCES += cli/lookup.h cli/cmd_lookup.c cli/lookup_many.c \
+	cli/cmd_grounds.c
 # reference data
 cli_mipsreview_SOURCES += cli/cmd_reference.c
 # staff accounts of the daemon's pages and API

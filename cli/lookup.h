@@ -28,4 +28,7 @@ int	lookup_fetch_keep(struct cli_ctx *, struct mr_qpp_client *,
 	    const char *npi, int year, int run, int api_version, int *changed,
 	    struct mr_err *);
 
+/* lookup --tin TIN | --file FILE (cli/lookup_many.c); year 0: each case's. */
+int	lookup_many(struct cli_ctx *, struct cli_args *, int year, int refresh);
+
 #endif /* CLI_LOOKUP_H */

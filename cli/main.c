@@ -355,6 +355,15 @@ static const struct cli_cmd commands[] = {
 	  .summary = "show one case in full",
 	  .help =
 	    "  --reveal              show the whole TIN\n"
+	    "  --tin TIN             every NPI of the office's open cases under TIN\n"
+	    "                        (each case's year unless --year)\n"
+	    "  --file FILE           the NPIs of FILE (- standard input): one a\n"
+	    "                        line, or CSV with an npi column (--year, else\n"
+	    "                        this year); a few requests at a time within\n"
+	    "                        qpp_rate_limit, each record kept as it comes;\n"
+	    "                        records kept within a day are not asked again\n"
+	    "                        (--refresh asks), so a re-run resumes; prints\n"
+	    "                        fetched, kept, failed and the grounds found\n"
 	    "  --json                one JSON object\n",
 	  .flags = CMD_NEEDS_DB
 	},
@@ -673,11 +682,11 @@ static const struct cli_cmd commands[] = {
 	},
 	{ .name = "lookup",
 	  .fn = cmd_lookup,
-	  .opts = "year= run= refresh offline attach",
-	  .min_args = 1, .max_args = 1,
-	  .missing = "one NPI or CASE id is expected",
+	  .opts = "year= run= refresh offline attach tin= file=",
+	  .min_args = 0, .max_args = 1,
 	  .usage = "NPI|CASE [--year Y] [--run N] [--refresh|--offline] "
-	    "[--attach] [--json]",
+	    "[--attach] [--json] | --tin TIN | --file FILE [--year Y] "
+	    "[--refresh] [--json]",
 	  .summary = "a clinician's eligibility record from CMS (QPP Eligibility API)",
 	  .help =
 	    "  NPI or CASE           a 10-digit NPI (checked before asking), or a\n"

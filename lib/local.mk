@@ -45,7 +45,9 @@ lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
 lib_libmipsreview_a_SOURCES += lib/mr_qpp.c lib/mr_qpp.h \
 	lib/mr_eligibility.c lib/mr_eligibility.h \
 	lib/mr_grounds.c lib/mr_grounds.h \
-	lib/mr_autoeuc.c lib/mr_autoeuc.h
+	lib/mr_autoeuc.c lib/mr_autoeuc.h \
+	lib/mr_npilist.c lib/mr_npilist.h \
+	lib/mr_qpp_batch.c lib/mr_qpp_batch.h
 MR_LIBS += $(CSV_LIBS)
 # reference packs
 lib_libmipsreview_a_SOURCES += lib/mr_reference.c lib/mr_reference.h

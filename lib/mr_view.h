@@ -226,4 +226,12 @@ json_t	*mr_view_lookup(const struct mr_view *, const struct mr_elig_record *,
 json_t	*mr_view_grounds(const struct mr_view *, const struct mr_case *,
 	    const struct mr_elig_kept *, const struct mr_ground *, int n);
 
+/*
+ * The outcome of lookup --tin|--file: the counts, the grounds found in the
+ * open cases, and each record asked for with its state and any error.
+ */
+struct mr_qpp_item;
+json_t	*mr_view_lookup_batch(const struct mr_view *,
+	    const struct mr_qpp_item *, int n, int grounds, int cases);
+
 #endif /* MR_VIEW_H */

@@ -6,6 +6,7 @@
 #include "lib/mr_case.h"
 #include "lib/mr_eligibility.h"
 #include "lib/mr_grounds.h"
+#include "lib/mr_qpp_batch.h"
 #include "lib/mr_view.h"
 
 json_t *
@@ -53,4 +54,41 @@ mr_view_grounds(const struct mr_view *v, const struct mr_case *c,
 	    (mr_view_opts(v)->now - kept->retrieved_epoch)) : json_null(),
 	    "grounds", arr);
 	return o;
+}
+
+json_t *
+mr_view_lookup_batch(const struct mr_view *v, const struct mr_qpp_item *it,
+    int n, int grounds, int cases)
+{
+	static const char *const states[] = { "pending", "fetched", "kept",
+	    "failed" };
+	int count[4] = { 0 }, changed = 0;
+	json_t *arr = json_array();
+
+	(void)v;
+	for (int i = 0; arr != NULL && i < n; i++) {
+		count[it[i].state]++;
+		changed += it[i].state == MR_QPP_ITEM_FETCHED && it[i].changed;
+		if (json_array_append_new(arr, json_pack("{s:s,s:i,s:s,s:o,s:o}",
+		    "npi", it[i].npi, "performance_year", it[i].year,
+		    "state", states[it[i].state],
+		    "changed", it[i].state == MR_QPP_ITEM_FETCHED ?
+		    json_boolean(it[i].changed) : json_null(),
+		    "error", it[i].state == MR_QPP_ITEM_FAILED ?
+		    json_string(it[i].err.msg) : json_null())) == -1) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	if (arr == NULL)
+		return NULL;
+	return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:o}",
+	    "records", n,
+	    "fetched", count[MR_QPP_ITEM_FETCHED],
+	    "changed", changed,
+	    "kept", count[MR_QPP_ITEM_FRESH],
+	    "failed", count[MR_QPP_ITEM_FAILED],
+	    "grounds_found", grounds,
+	    "cases_with_grounds", cases,
+	    "items", arr);
 }

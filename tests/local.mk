@@ -59,6 +59,7 @@ E2E_TESTS += tests/e2e/grounds.sh
 E2E_TESTS += tests/e2e/lookup.sh
 # -- CMS's automatic EUC areas by the practice's county and ZIP
 E2E_TESTS += tests/e2e/autoeuc.sh
+E2E_TESTS += tests/e2e/lookup_many.sh
 # staff accounts of the daemon's pages and API
 E2E_TESTS += tests/e2e/users.sh tests/e2e/api.sh
 # -- a TIN read from standard input, out of ps

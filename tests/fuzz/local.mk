@@ -19,7 +19,8 @@ fuzz_ldadd = $(MR_LIBS) -lm
 
 FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
 	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http \
-	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference tests/fuzz/fuzz_auth
+	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference tests/fuzz/fuzz_auth \
+	tests/fuzz/fuzz_npilist tests/fuzz/fuzz_place
 check_PROGRAMS += $(FUZZ_HARNESSES)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
@@ -55,6 +56,16 @@ tests_fuzz_fuzz_qpp_SOURCES = tests/fuzz/fuzz_qpp.c $(fuzz_common)
 tests_fuzz_fuzz_qpp_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_fuzz_qpp_LDADD = $(fuzz_ldadd)
 tests_fuzz_fuzz_qpp_LDFLAGS = $(fuzz_ldflags)
+
+# lookup --file's NPI lists; a practice's county and ZIP code
+tests_fuzz_fuzz_npilist_SOURCES = tests/fuzz/fuzz_npilist.c $(fuzz_common)
+tests_fuzz_fuzz_npilist_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_npilist_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_npilist_LDFLAGS = $(fuzz_ldflags)
+tests_fuzz_fuzz_place_SOURCES = tests/fuzz/fuzz_place.c $(fuzz_common)
+tests_fuzz_fuzz_place_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_place_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_place_LDFLAGS = $(fuzz_ldflags)
 
 tests_fuzz_fuzz_reference_SOURCES = tests/fuzz/fuzz_reference.c $(fuzz_common)
 tests_fuzz_fuzz_reference_CPPFLAGS = $(fuzz_cppflags)
