@@ -95,6 +95,41 @@ expect_eq "the new deadline: case 1 not escalated" \
 expect_eq "the new deadline: case 3 escalated" \
 	"$(mails main | grep -c 'case-3\.1729900800\.7d-escalation@')" 1
 
+# --- the daemon wakes for an escalation by itself, and cron beside it
+# sends no second one (real clock: escalate_after of 3 seconds)
+export MIPSREVIEW_DB="$T/daemon.db"
+start_sink daemon || finish
+write_config "$PORT" "alert_offsets = 4h" "escalate_within = 4h" \
+	"escalate_after = 3s" "escalate_to = boss@practice.example"
+real() { env -u MIPSREVIEW_NOW "$@"; }
+in3h=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)
+ok "a window closing in 3 hours" real $MR window add --kind targeted-review \
+	--year 2025 --closes "$in3h"
+real $MR add --tin "$SEED_TIN" --year 2025 --reason other --force \
+	--name "Dr. Daemon" --owner d@practice.example >/dev/null || fail "add daemon case"
+env -u MIPSREVIEW_NOW $MRD --config "$MIPSREVIEW_CONFIG" --db "$MIPSREVIEW_DB" \
+	--listen 127.0.0.1:0 2>"$T/daemon.log" &
+DPID=$!
+at_exit "kill $DPID 2>/dev/null"
+n=0
+while [ "$(count_mails daemon)" -lt 1 ] && [ "$n" -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+expect_eq "the daemon sent the 4h reminder" "$(mails daemon | grep -c '\.4h@')" 1
+n=0
+while [ "$(mails daemon | grep -c escalation)" -lt 1 ] && [ "$n" -lt 150 ]; do
+	sleep 0.1; n=$((n + 1)); done
+expect_eq "one escalation, to escalate_to" \
+	"$(mails daemon | grep escalation | cut -d'|' -f2)" "boss@practice.example"
+expect_eq "the daemon woke for it by itself" "$(sqlite3 "$MIPSREVIEW_DB" \
+	"SELECT who FROM audit WHERE entity = 'alert' AND action = 'escalated'")" mipsreviewd
+# cron runs beside it
+for i in 1 2 3 4; do real $MR alerts send >/dev/null 2>&1 || fail "cron run $i"; done
+expect_eq "no Message-ID twice" "$(dup_ids daemon)" ""
+expect_eq "two messages in all" "$(count_mails daemon)" 2
+kill -TERM "$DPID"
+wait "$DPID"
+expect_eq "the daemon stops cleanly" "$?" 0
+export MIPSREVIEW_DB="$T/mr.db"
+
 # --- a ledger written before escalations existed upgrades in place
 files=$(sed -n 's|^SQL_FILES +\?= ||p' "$top_srcdir/sql/local.mk")
 old="$T/v19.db"
