@@ -714,7 +714,7 @@ audit_hardship(struct mr_store *st, const struct mr_hardship *h,
  */
 static int
 check_duplicate(struct mr_store *st, const struct mr_hardship *h,
-    struct mr_err *err)
+    int64_t self, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1, step;
@@ -722,24 +722,27 @@ check_duplicate(struct mr_store *st, const struct mr_hardship *h,
 	if (mr_store_prepare(st, "SELECT id, status FROM hardship_filing "
 	    "WHERE tin = ?1 AND coalesce(npi, '') = ?2 AND "
 	    "performance_year = ?3 AND type = ?4 AND "
-	    "+status IN ('draft', 'submitted') ORDER BY id LIMIT 1", &stmt,
+	    "+status IN ('draft', 'submitted') AND id <> ?5 "
+	    "ORDER BY id LIMIT 1", &stmt,
 	    err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, h->tin, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, h->npi, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 3, h->performance_year);
 	sqlite3_bind_text(stmt, 4, h->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, self);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		mr_err_set(err, MR_ECONFLICT, "filing %lld (%s) is already open "
 		    "as the %s hardship of this TIN%s for performance year %d; "
-		    "work on it ('mipsreview hardship show %lld'), or add "
-		    "--force to file a second one",
+		    "work on it ('mipsreview hardship show %lld')%s",
 		    (long long)sqlite3_column_int64(stmt, 0),
 		    (const char *)sqlite3_column_text(stmt, 1),
 		    strcmp(h->type, "euc") == 0 ? "EUC" : "PI",
 		    h->npi[0] ? " and NPI" : "", h->performance_year,
-		    (long long)sqlite3_column_int64(stmt, 0));
+		    (long long)sqlite3_column_int64(stmt, 0),
+		    self > 0 ? " rather than make this filing a second one" :
+		    ", or add --force to file a second one");
 		goto out;
 	}
 	if (step != SQLITE_DONE) {
@@ -791,7 +794,7 @@ mr_hardship_add(struct mr_store *st, const struct mr_hardship_input *in,
 		goto out;
 	in_tx = 1;
 	if (apply_input(st, &all, &h, err) == -1 ||
-	    (!in->force && check_duplicate(st, &h, err) == -1) ||
+	    (!in->force && check_duplicate(st, &h, 0, err) == -1) ||
 	    hardship_write(st, &h, err) == -1 ||
 	    audit_hardship(st, &h, in->force ? "add --force" : "add", NULL,
 	    err) == -1)
@@ -899,7 +902,14 @@ mr_hardship_set(struct mr_store *st, int64_t id, const char *const *assignments,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
+	/*
+	 * Moving an open filing onto another's TIN, NPI, year or type would
+	 * make the duplicate that add refuses.
+	 */
 	if (apply_input(st, &in, &h, err) == -1 ||
+	    (mr_hardship_state_is_open(h.status) && (in.tin != NULL ||
+	    in.npi != NULL || in.year != NULL || in.type != NULL) &&
+	    check_duplicate(st, &h, h.id, err) == -1) ||
 	    hardship_write(st, &h, err) == -1 ||
 	    audit_hardship(st, &h, "set", before, err) == -1)
 		goto out;

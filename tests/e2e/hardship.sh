@@ -101,6 +101,11 @@ refuses "the same filing again" 5 "filing $dup (draft) is already open as the EU
 	--categories cost --event "Flood again"
 ok "a PI filing of the same TIN and year is another matter" "$MR" hardship add \
 	--tin 55-5555555 --year 2025 --type pi --categories pi --event "EHR down"
+pi=$(cat "$T/out")
+refuses "set cannot turn it into a second open EUC filing" 5 "filing $dup (draft) is already open as the EUC hardship of this TIN for performance year 2025; .*rather than make this filing a second one" \
+	"$MR" hardship set "$pi" type=euc
+ok "a set that moves it onto no other filing is taken" "$MR" hardship set \
+	"$pi" confirmation=PI-1
 ok "one for an NPI of the TIN is another matter" "$MR" hardship add \
 	--tin 55-5555555 --npi "$SEED_NPI" --year 2025 --type euc \
 	--categories quality --event "Flood"
