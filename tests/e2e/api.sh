@@ -189,6 +189,22 @@ expect_eq "then even the right one waits: 429" "$(login view 'correct horse batt
 expect_eq "while the server answers others" "$(call admin GET /api/v1/windows)" "200"
 expect_eq "no password in the log" "$(grep -c -e wrong-password -e 'correct horse' "$T/d.log")" "0"
 
+# -- under an https base_url the cookie travels over TLS only
+kill "$dpid"; wait "$dpid" 2>/dev/null
+printf 'listen = 127.0.0.1:0\nbase_url = https://office.example.org/\n' >"$T/mr.conf"
+"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+dpid=$!
+at_exit "kill $dpid 2>/dev/null"
+i=0
+until grep -q 'ready' "$T/d.log" 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+base="http://127.0.0.1:$port"
+expect_eq "sign in under https: 303" "$(login admin 'correct horse battery')" "303"
+expect_match "the cookie is Secure" "$(header Set-Cookie)" '; HttpOnly; SameSite=Strict; Secure; Max-Age=[0-9]+$'
+
 # -- a disabled account's token stops at once
 ok "disable off" "$MR" user disable off
 expect_eq "its token: 401" "$(call off GET /api/v1/due)" "401"

@@ -173,6 +173,38 @@ ok "a case with a ZIP code only" "$MR" add --tin 44-4444444 \
 	--name "Zip Clinic" --year 2025 --reason euc-not-applied --zip 78624 --json
 golden grounds-zip "$MR" grounds "$(json_get id <"$T/out")" --json
 
+# -- staff accounts, and the daemon's API answering with the CLI's bytes
+printf 'correct horse battery\n' >"$T/pw"
+golden user-add sh -c '"$1" user add dana --role officer --tin 98-7654321 \
+	--tin "$2" --password-stdin --json <"$3"' sh "$MR" "$SEED_TIN" "$T/pw"
+ok "an admin" sh -c '"$1" user add boss --role admin --password-stdin <"$2"' \
+	sh "$MR" "$T/pw"
+ok "a token" "$MR" user token add boss
+token=$(cat "$T/out")
+golden user-list "$MR" user list --json --reveal
+printf 'listen = 127.0.0.1:0\n' >"$T/d.conf"
+"$MRD" --config "$T/d.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+dpid=$!
+at_exit "kill $dpid 2>/dev/null"
+i=0
+until grep -q 'ready' "$T/d.log" 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+api() { curl -s -f --max-time 10 -H "Authorization: Bearer $token" \
+	"http://127.0.0.1:$port/api/v1/$1"; }
+golden api-case-1 api cases/1
+"$MR" show 1 --json >"$T/cli.json"
+expect_eq "the API's case is show --json's bytes" \
+	"$(cmp -s "$T/raw" "$T/cli.json" && echo same)" "same"
+golden api-due-all-tokyo api 'due?all=1&zone=Asia/Tokyo'
+"$MR" due --all --zone Asia/Tokyo --json >"$T/cli.json"
+expect_eq "the API's due is due --json's bytes" \
+	"$(cmp -s "$T/raw" "$T/cli.json" && echo same)" "same"
+golden api-cases-page api 'cases?limit=2&after=1'
+kill "$dpid"
+
 # Every file in tests/golden belongs to a command above (a renamed or
 # dropped command leaves no stale file behind).
 for f in "$G"/*.json; do
