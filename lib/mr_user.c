@@ -964,6 +964,21 @@ mr_session_create(struct mr_store *st, int64_t user_id, char *id,
 		return -1;
 	OPENSSL_cleanse(raw, sizeof raw);
 	secret_hash(id, MR_SECRET_LEN, NULL, hex);
+	/*
+	 * Sessions past any limit are of no use to anyone: each sign-in
+	 * sweeps them, so the table holds about one day's sessions.
+	 */
+	if (mr_store_prepare(st, "DELETE FROM account_session WHERE "
+	    "created_at < ?1 OR ended_at < ?1", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)mr_store_now(st) -
+	    MR_SESSION_SWEEP_AFTER);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "removing old sessions");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
 	if (mr_store_prepare(st, "INSERT INTO account_session (id_hash, "
 	    "account_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
 	    &stmt, err) == -1)

@@ -207,6 +207,19 @@ test_session_expires_idle_absolute_and_ended(void **state)
 	assert_int_equal(mr_session_lookup(u->st, sid, &lim, &p, &err), -1);
 	assert_int_equal(mr_session_lookup(u->st, "not a session", &lim, &p,
 	    &err), -1);
+	/* a day later the next sign-in sweeps them all away */
+	mr_store_set_now(u->st, UNIT_NOW + MR_SESSION_SWEEP_AFTER + 1);
+	assert_int_equal(mr_session_create(u->st, id, sid, sizeof sid, &err), 0);
+	{
+		sqlite3_stmt *stmt;
+
+		assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+		    "SELECT count(*) FROM account_session", -1, &stmt, NULL),
+		    SQLITE_OK);
+		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+		sqlite3_finalize(stmt);
+	}
 }
 
 int
