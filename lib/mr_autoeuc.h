@@ -4,9 +4,9 @@
  * disaster, CMS reweights MIPS eligible clinicians in the covered counties
  * without an application, and publishes the counties with a county-ZIP
  * crosswalk (CMS's Quality Payment Program, github.com/CMSgov/qpp-eu-data,
- * CC0).  Those lists are reference data (table euc_county, reference packs
- * of kind euc-county); this module answers whether a practice's county or
- * ZIP code was covered.
+ * CC0).  Those lists are reference data (table euc_county, shipped by a
+ * migration; reference packs do not carry them yet); this module answers
+ * whether a practice's county or ZIP code was covered.
  *
  * A ZIP code may lie in several counties and the crosswalk lists only the
  * covered ones, so a ZIP alone says "possibly"; the county decides.
