@@ -117,6 +117,21 @@ db_error(const struct web_req *r, struct web_reply *out,
 	return error_page(r, out, status_of(err), err->msg);
 }
 
+/*
+ * A case of a practice the account does not cover reads as one that does
+ * not exist, with the same status and words: a 403 would tell that a
+ * guessed id belongs to some other practice.
+ */
+static int
+hidden_case(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct mr_err err = { 0 };
+
+	mr_err_set(&err, MR_ENOTFOUND, "case %lld does not exist; "
+	    "'mipsreview list' shows the cases", (long long)id);
+	return db_error(r, out, &err);
+}
+
 static void
 csrf_field(struct mr_buf *b, const struct web_req *r)
 {
@@ -706,8 +721,7 @@ page_case(const struct web_req *r, struct web_reply *out, int64_t id,
 	if (!web_scope_allows(r->who, c.tin)) {
 		mr_store_rollback(r->st);
 		mr_case_release(&c);
-		return error_page(r, out, 403, "this case belongs to a practice "
-		    "your account does not cover");
+		return hidden_case(r, out, id);
 	}
 	if ((view = mr_view_new(r->st, &vo)) == NULL ||
 	    (o = mr_view_case_full(view, &c, &err)) == NULL)
@@ -806,8 +820,7 @@ writable_case(const struct web_req *r, struct web_reply *out, int64_t id)
 	ok = web_scope_allows(r->who, c.tin);
 	mr_case_release(&c);
 	if (!ok)
-		error_page(r, out, 403, "this case belongs to a practice your "
-		    "account does not cover");
+		hidden_case(r, out, id);
 	return ok;
 }
 
@@ -888,8 +901,7 @@ get_packet(const struct web_req *r, struct web_reply *out, int64_t id)
 	ok = web_scope_allows(r->who, c.tin);
 	mr_case_release(&c);
 	if (!ok)
-		return error_page(r, out, 403, "this case belongs to a practice "
-		    "your account does not cover");
+		return hidden_case(r, out, id);
 	snprintf(dir, sizeof dir, "%s/mipsreviewd-packet.XXXXXX",
 	    r->tmpdir ? r->tmpdir : "/tmp");
 	if (mkdtemp(dir) == NULL)
