@@ -360,6 +360,22 @@ watch_requests(void *arg)
 	return NULL;
 }
 
+/*
+ * The plain answers (404, 405, health) are served on the office's origin
+ * too: they carry the pages' strict headers, so not even an error is
+ * framed, sniffed or given a script.
+ */
+static void
+plain_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
 static struct MHD_Response *
 fixed(const char *body)
 {
@@ -367,8 +383,7 @@ fixed(const char *body)
 	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
 
 	if (r != NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-		    "text/plain; charset=utf-8");
+		plain_headers(r);
 	return r;
 }
 
@@ -545,8 +560,7 @@ http_set_health(const char *body)
 	    MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return -1;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/plain; charset=utf-8");
+	plain_headers(r);
 	pthread_mutex_lock(&table_lock);
 	old = rhealth;
 	rhealth = r;
