@@ -62,6 +62,8 @@ E2E_TESTS += tests/e2e/autoeuc.sh
 E2E_TESTS += tests/e2e/lookup_many.sh
 # staff accounts of the daemon's pages and API
 E2E_TESTS += tests/e2e/users.sh tests/e2e/api.sh
+# hostile use of the pages and API: scope, sessions, escaping, bad input, secrets
+E2E_TESTS += tests/e2e/web_attack.sh
 # -- a TIN read from standard input, out of ps
 E2E_TESTS += tests/e2e/tin_stdin.sh
 # -- no core file spills what is in memory
