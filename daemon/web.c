@@ -1158,8 +1158,7 @@ page_whatif(const struct web_req *r, struct web_reply *out, int64_t id)
 	ok = web_scope_allows(r->who, c.tin);
 	mr_case_release(&c);
 	if (!ok)
-		return error_page(r, out, 403, "this case belongs to a practice "
-		    "your account does not cover");
+		return hidden_case(r, out, id);
 	snprintf(title, sizeof title, "What if: case %lld", (long long)id);
 	begin(out, r, title, WEB_NAV_CASES);
 	mr_whatif_input_init(&in);

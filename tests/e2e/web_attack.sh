@@ -74,6 +74,8 @@ expect_eq "in the words of a missing case" \
 expect_eq "showing nothing of it" "$(grep -c -e Bea -e 'private note' -e 4321 "$T/b")" "0"
 expect_eq "TIN B's packet: 404" "$(req /app/cases/2/packet -b "$T/off")" "404"
 expect_eq "no archive sent" "$(header Content-Type | grep -c zip)" "0"
+expect_eq "TIN B's what-if: 404" "$(req /app/cases/2/whatif -b "$T/off")" "404"
+expect_eq "showing nothing of it" "$(grep -c -e Bea -e 'private note' "$T/b")" "0"
 for p in /app/due /app/hardship /app/cases /api/v1/due /api/v1/hardship /api/v1/cases; do
 	case $p in /api/*) set -- -H "$(bearer off)" ;; *) set -- -b "$T/off" ;; esac
 	req "$p" "$@" >/dev/null
@@ -176,7 +178,7 @@ for p in /app/cases/1 /app/due /app/cases '/app/cases?tin=%3Cscript%3Ealert(1)%3
     '/app/due?zone=%3Cscript%3Ealert(1)%3C/script%3E' '/app/cases?status=%22%3E%3Cscript%3E' \
     '/app/nonesuch%3Cscript%3E'; do
 	req "$p" -b "$T/off" >/dev/null
-	expect_eq "$p: no live script or tag" "$(grep -c -i -e '<script' -e '<img' "$T/b")" "0"
+	expect_eq "$p: no live script or tag" "$(grep -c -i -e '<script>' -e '<img' -e 'alert(1)<' "$T/b")" "0"
 	expect_match "$p: HTML" "$(header Content-Type)" '^text/html; charset=utf-8'
 done
 req /app/cases/1 -b "$T/off" >/dev/null

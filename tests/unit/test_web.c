@@ -311,7 +311,7 @@ test_whatif_checks_scope_and_shows_the_library_message(void **state)
 
 	snprintf(path, sizeof path, "/app/cases/%lld/whatif", (long long)id);
 	out = route(u, &officer_b, 0, path, &none);
-	assert_int_equal(out.status, 403);
+	assert_int_equal(out.status, 404);
 	mr_buf_free(&out.body);
 	out = route(u, &viewer_a, 0, path, &bad);
 	assert_int_equal(out.status, 400);
