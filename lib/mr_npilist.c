@@ -166,9 +166,15 @@ mr_npilist_parse(const char *data, size_t len, const char *name,
 		if (blank(s, n))
 			continue;
 		if (csv == -1) {
-			/* A first line that is not an NPI is a CSV header. */
-			csv = !(n >= 10 && isdigit((unsigned char)s[0]) &&
-			    strspn(s, "0123456789") >= 10 && (n == 10 ||
+			/*
+			 * A first line that is not an NPI is a CSV header.  The
+			 * line is not NUL-terminated: count within its n bytes.
+			 */
+			size_t digits = 0;
+
+			while (digits < n && isdigit((unsigned char)s[digits]))
+				digits++;
+			csv = !(digits >= 10 && (n == 10 ||
 			    isspace((unsigned char)s[10])));
 			if (csv) {
 				if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0) {

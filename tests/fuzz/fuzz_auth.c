@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		second = nl + 1;
 	}
 	if (auth_bearer(text, token, sizeof token) &&
-	    (strlen(token) > MR_TOKEN_LEN || strpbrk(token, " \t") != NULL))
+	    (strlen(token) >= sizeof token || strpbrk(token, " \t") != NULL))
 		abort();
 	if (second != NULL && strlen(second) >= MR_SECRET_LEN) {
 		memcpy(sid, second, MR_SECRET_LEN);
