@@ -21,3 +21,10 @@ EXTRA_DIST += bench/feed.sh
 .PHONY: bench-feed
 bench-feed: all
 	$(SHELL) $(srcdir)/bench/feed.sh $(abs_top_builddir)
+# the office's pages and API
+EXTRA_DIST += bench/web.py
+.PHONY: bench-web
+bench-web: all bench/mrgen$(EXEEXT)
+	/usr/bin/python3 $(srcdir)/bench/web.py ./cli/mipsreview \
+	  ./daemon/mipsreviewd ./bench/mrgen bench-web.md
+CLEANFILES += bench-web.md

@@ -10,11 +10,14 @@
 #    sqlite3 shell doing the same work, at each size of BENCH_SIZES
 #    (default 10,000, 100,000, 541,421 and 5,414,210 cases), with the
 #    growth from each size to the next;
+#  - bench/web.py: the due page and an API page served by mipsreviewd at
+#    541,421 cases, against the feed's 304 and the CLI's --json;
 #  - bench/attach.sh: attach of 1 GiB against sha256sum;
 #  - bench/feed.sh: the feed served by mipsreviewd against nginx.
 #
 # Environment: BENCH_SIZES, BENCH_RUNS (import runs, 3), BENCH_CMD_RUNS
-# (runs per command, 21), BENCH_DIR (scratch folder), BENCH_RESULTS
+# (runs per command, 21), BENCH_WEB_CASES (541421), BENCH_WEB_RUNS (21),
+# BENCH_DIR (scratch folder), BENCH_RESULTS
 # (bench/RESULTS.md in the source tree).  Needs sqlite3, wrk, nginx:
 # contrib/install-deps.sh --bench.  The whole run takes about 15 minutes
 # on two cores.
@@ -33,6 +36,8 @@ done
 started=$(date +%s)
 
 /usr/bin/python3 "$top_srcdir/bench/ratios.py" "$MR" "$GEN" "$W/ratios.md" >&2
+/usr/bin/python3 "$top_srcdir/bench/web.py" "$MR" "$top_builddir/daemon/mipsreviewd" \
+	"$GEN" "$W/web.md" >&2
 
 EXTRA="$W/extra.md"
 : >"$EXTRA"
@@ -67,6 +72,8 @@ fi
 	echo "not reached is marked **missed**."
 	echo
 	cat "$W/ratios.md"
+	echo
+	cat "$W/web.md"
 	echo
 	echo "## Attach and feed against their yardsticks"
 	echo
