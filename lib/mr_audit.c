@@ -17,6 +17,7 @@
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_file.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_input.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -83,8 +84,7 @@ hasher_final(struct hasher *h, const struct audit_key *k, char out[65])
 	memset(h, 0, sizeof *h);
 	if (!ok || mdlen != 32)
 		return -1;
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	mr_hex(md, mdlen, out);
 	return 0;
 }
 
@@ -271,6 +271,7 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 	struct mr_file *f = NULL;
 	struct mr_err ferr = { 0 };
 	char *dcopy = NULL, *prefix = NULL, text[256];
+	char keyhex[2 * KEY_BYTES + 1];
 	const char *base = strrchr(path, '/');
 	struct mr_buf tb;
 	int rc = -1, have, shared;
@@ -314,8 +315,8 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 		(void)mr_buf_printf(&tb, "# The key sealing a mipsreview audit "
 		    "trail.\nkey ");
 	}
-	for (int i = 0; i < KEY_BYTES; i++)
-		(void)mr_buf_printf(&tb, "%02x", k->key[i]);
+	mr_hex(k->key, KEY_BYTES, keyhex);
+	(void)mr_buf_add(&tb, keyhex, 2 * KEY_BYTES);
 	if (mr_buf_printf(&tb, "\nfrom-row %lld\n", (long long)from_row) == -1) {
 		mr_err_set(err, MR_EFAIL, "audit key: the key file's text does "
 		    "not fit in %zu bytes", sizeof text);
@@ -341,6 +342,7 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 	rc = 0;
 out:
 	explicit_bzero(text, sizeof text);
+	explicit_bzero(keyhex, sizeof keyhex);
 	mr_file_abort(f);
 	free(prefix);
 	free(dcopy);

@@ -13,18 +13,7 @@
 #include <openssl/evp.h>
 
 #include "lib/mr_blobstore.h"
-
-void
-mr_blob_hex(const unsigned char *md, unsigned int n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (unsigned int i = 0; i < n; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
+#include "lib/mr_hex.h"
 
 /* Go back to writing through the page cache, for the rest of the copy. */
 static void
@@ -206,7 +195,7 @@ mr_blob_hash_file(const char *path, unsigned char *buf, char *out,
 		goto out;
 	}
 	EVP_DigestFinal_ex(md, digest, &dlen);
-	mr_blob_hex(digest, dlen, out);
+	mr_hex(digest, dlen, out);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(md);
@@ -235,7 +224,7 @@ mr_blob_sha256(const void *data, size_t n, char *out)
 
 	if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL))
 		return -1;
-	mr_blob_hex(md, mdlen, out);
+	mr_hex(md, mdlen, out);
 	return 0;
 }
 
@@ -405,7 +394,7 @@ mr_blob_stage(const char *dir, enum mr_sharing sharing, int fd,
 		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
 		goto out;
 	}
-	mr_blob_hex(digest, dlen, s->sha256);
+	mr_hex(digest, dlen, s->sha256);
 	s->size = total;
 	if (mr_file_finish(s->tmp) == -1) {
 		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "

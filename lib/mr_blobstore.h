@@ -68,8 +68,6 @@ void	mr_blob_hasher_post(struct mr_blob_hasher *, const unsigned char *p,
 void	mr_blob_hasher_wait(struct mr_blob_hasher *);
 /* Stop the thread (after its last job) and free the digest. */
 void	mr_blob_hasher_stop(struct mr_blob_hasher *);
-/* n digest bytes as lowercase hex into out (2 * n + 1 bytes). */
-void	mr_blob_hex(const unsigned char *md, unsigned int n, char *out);
 /*
  * Append n bytes to a copy; *direct says whether fd is in direct I/O,
  * and is cleared when the rest must go through the page cache.

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "lib/mr_eligibility.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_qpp.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
@@ -300,8 +301,7 @@ sha256_hex(const void *p, size_t n, char out[65], struct mr_err *err)
 
 	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
 		return mr_err_set(err, MR_EFAIL, "SHA-256 failed");
-	for (unsigned int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	mr_hex(md, 32, out);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "lib/mr_audit.h"
 #include "lib/mr_feed.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_year.h"
@@ -38,13 +39,6 @@ mr_feed_token_wellformed(const char *s, size_t len)
 		if (s[i] == '\0' || strchr(b64url, s[i]) == NULL)
 			return 0;
 	return 1;
-}
-
-static void
-hex(const unsigned char *in, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", in[i]);
 }
 
 static int
@@ -140,7 +134,7 @@ mr_feed_add_for(struct mr_store *st, int64_t account_id, const char *name,
 	}
 	token[MR_FEED_TOKEN_LEN] = '\0';
 	mr_feed_hash_token(token, MR_FEED_TOKEN_LEN, f.token_hash);
-	hex(f.token_hash, MR_FEED_HASH_LEN, hashhex);
+	mr_hex(f.token_hash, MR_FEED_HASH_LEN, hashhex);
 	mr_when_iso_utc(mr_store_now(st), f.created_at, sizeof f.created_at);
 
 	if (mr_store_begin(st, err) == -1)

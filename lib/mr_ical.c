@@ -12,6 +12,7 @@
 
 #include "lib/mr_buf.h"
 #include "lib/mr_config.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
@@ -113,8 +114,7 @@ mr_ical_uid(const unsigned char *key, const char *what, int64_t id,
 	n = snprintf(msg, sizeof msg, "%s:%lld:%s", what, (long long)id, role);
 	HMAC(EVP_sha256(), key, MR_ICAL_KEYLEN, (const unsigned char *)msg,
 	    (size_t)n, mac, &maclen);
-	for (int i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	mr_hex(mac, 16, hex);
 	snprintf(buf, len, "%s@mipsreview", hex);
 }
 

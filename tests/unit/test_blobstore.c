@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "lib/mr_blobstore.h"
+#include "lib/mr_hex.h"
 
 /* SHA-256 of "abc" (FIPS 180-2, appendix B.1). */
 static const char abc_sha[] =
@@ -108,7 +109,7 @@ test_copy_while_hashing(void **state)
 	mr_blob_hasher_wait(&h);
 	assert_false(h.failed);
 	assert_true(EVP_DigestFinal_ex(h.md, digest, &dlen));
-	mr_blob_hex(digest, dlen, streamed);
+	mr_hex(digest, dlen, streamed);
 	mr_blob_hasher_stop(&h);
 	assert_int_equal(close(fd), 0);
 
