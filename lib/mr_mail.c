@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
 
 #include "lib/mr_buf.h"
 #include "lib/mr_curl.h"
@@ -30,33 +31,25 @@ buf_str(struct mr_buf *b, const char *s)
 	mr_buf_add(b, s, strlen(s));
 }
 
-static const char b64chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/* Input bytes per base64 line: 57 bytes make the 76 characters of RFC 2045. */
+#define B64_LINE_IN	57
 
-/* Base64 of n bytes; wrap: put CRLF after every 76 output characters. */
+/*
+ * Base64 of n bytes (OpenSSL's encoder), a line at a time; wrap: end
+ * every line of 76 characters, and the last, with CRLF.
+ */
 static void
 base64(struct mr_buf *b, const unsigned char *s, size_t n, int wrap)
 {
-	char q[4];
-	size_t col = 0;
+	unsigned char line[4 * B64_LINE_IN / 3 + 1];
 
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)s[i] << 16;
+	for (size_t i = 0; i < n; i += B64_LINE_IN) {
+		size_t take = n - i < B64_LINE_IN ? n - i : B64_LINE_IN;
+		int len = EVP_EncodeBlock(line, s + i, (int)take);
 
-		if (i + 1 < n)
-			v |= (uint32_t)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= s[i + 2];
-		q[0] = b64chars[(v >> 18) & 63];
-		q[1] = b64chars[(v >> 12) & 63];
-		q[2] = i + 1 < n ? b64chars[(v >> 6) & 63] : '=';
-		q[3] = i + 2 < n ? b64chars[v & 63] : '=';
-		mr_buf_add(b, q, 4);
-		col += 4;
-		if (wrap && col >= 76 && i + 3 < n) {
+		mr_buf_add(b, line, (size_t)len);
+		if (wrap && i + take < n)
 			mr_buf_add(b, "\r\n", 2);
-			col = 0;
-		}
 	}
 	if (wrap)
 		mr_buf_add(b, "\r\n", 2);

@@ -195,6 +195,41 @@ test_message_has_crlf_only_and_each_header_once(void **state)
 	free(msg);
 }
 
+/* An attachment longer than a line: 76-character lines that decode back. */
+static void
+test_attachment_base64_wraps_at_76_and_decodes_back(void **state)
+{
+	const char *to[] = { "ada@practice.example" };
+	struct mr_mail m = sample(to, 1);
+	struct mr_err err = { 0 };
+	char data[200], back[256], *msg = NULL, *p, *end;
+	size_t len = 0, got = 0;
+	int lines = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (char)(i * 7 + 3);
+	m.attach_data = data;
+	m.attach_len = sizeof data;	/* 3 full lines and 29 bytes */
+	assert_int_equal(mr_mail_compose(&m, &msg, &len, &err), 0);
+	p = strstr(msg, "Content-Transfer-Encoding: base64\r\n\r\n");
+	assert_non_null(p);
+	p += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
+	for (; *p != '-' && (end = strstr(p, "\r\n")) != NULL; p = end + 2) {
+		size_t n = (size_t)(end - p);
+
+		assert_true(got + n / 4 * 3 <= sizeof back);
+		if (lines < 3)
+			assert_int_equal(n, 76);
+		got += b64dec(p, n, back + got);
+		lines++;
+	}
+	assert_int_equal(lines, 4);
+	assert_int_equal(got, sizeof data);
+	assert_memory_equal(back, data, sizeof data);
+	free(msg);
+}
+
 static void
 test_message_refuses_injected_addresses_and_ids(void **state)
 {
@@ -379,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_header_refuses_cr_lf_nul_and_controls),
 		cmocka_unit_test(test_date_is_rfc5322_utc),
 		cmocka_unit_test(test_message_has_crlf_only_and_each_header_once),
+		cmocka_unit_test(test_attachment_base64_wraps_at_76_and_decodes_back),
 		cmocka_unit_test(test_message_refuses_injected_addresses_and_ids),
 		cmocka_unit_test(test_password_file_only_its_owner_may_read),
 		cmocka_unit_test(test_password_file_that_is_a_fifo_is_refused_not_waited_for),
