@@ -641,14 +641,12 @@ case_checklist(struct mr_buf *b, const json_t *o)
 static void
 case_forms(struct mr_buf *b, const struct web_req *r, const struct mr_case *c)
 {
-	static const char *const states[] = { "draft", "ready", "submitted",
-	    "documents-requested", "approved", "denied", "closed",
-	    "withdrawn" };
+	const char *const *states = mr_case_states();
 	const char *const *kinds = mr_evidence_kinds();
 	int any = 0;
 
 	web_printf(b, "<h2 id=\"move\">Status</h2>\n");
-	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+	for (size_t i = 0; states[i] != NULL; i++) {
 		if (mr_case_transition_allowed(c->status, states[i], NULL) != 0)
 			continue;
 		if (!any++)

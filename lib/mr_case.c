@@ -261,6 +261,12 @@ mr_state_valid(const char *state)
 	return in_list(state, all_states);
 }
 
+const char *const *
+mr_case_states(void)
+{
+	return all_states;
+}
+
 int
 mr_state_is_open(const char *state)
 {

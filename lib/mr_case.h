@@ -186,6 +186,8 @@ const char *mr_reason_name(unsigned int bit);
 #define MR_NAMES_BUFLEN	96
 int	mr_reasons_format(unsigned int reasons, char *buf, size_t len);
 int	mr_state_valid(const char *state);
+/* Every state of the workflow, in its order, NULL-terminated. */
+const char *const *mr_case_states(void);
 int	mr_special_status_parse(const char *name, unsigned int *bit,
 	    struct mr_err *);
 /* Special statuses as "a,b" in a fixed order; 0 or -1 as above. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -268,6 +269,26 @@ test_open_states_agree_in_sql_and_c(void **state)
 	assert_int_equal(nopen, 4);
 }
 
+/* The list of states lib hands out is the documented state machine. */
+static void
+test_state_list_matches_the_workflow(void **state)
+{
+	const char *const *states = mr_case_states();
+	char joined[256] = "";
+	size_t n = 0;
+
+	(void)state;
+	for (; states[n] != NULL; n++) {
+		assert_true(mr_state_valid(states[n]));
+		if (n > 0)
+			strcat(joined, ", ");
+		strcat(joined, states[n]);
+	}
+	assert_int_equal(n, 8);
+	assert_string_equal(joined, MR_CASE_STATES);
+	assert_false(mr_state_valid("pending"));
+}
+
 int
 main(void)
 {
@@ -283,6 +304,7 @@ main(void)
 		T(test_json_masks_tin_unless_revealed),
 		T(test_adjustment_bounds_are_each_stores_own),
 		T(test_open_states_agree_in_sql_and_c),
+		T(test_state_list_matches_the_workflow),
 	};
 #undef T
 
