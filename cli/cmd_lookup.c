@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/lookup.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_config.h"
 #include "lib/mr_eligibility.h"
@@ -51,17 +52,20 @@ yesno(mr_tri v)
 static void
 cats_text(unsigned int cats, char *buf, size_t len)
 {
-	buf[0] = '\0';
+	struct mr_buf b;
+
+	mr_buf_init_fixed(&b, buf, len);
 	for (int i = 0; i < MR_NCAT; i++)
 		if (cats & (1u << i))
-			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
-			    buf[0] ? ", " : "", mr_category_name(i));
+			(void)mr_buf_printf(&b, "%s%s", b.len ? ", " : "",
+			    mr_category_name(i));
 }
 
 static void
 scenario_text(const char *level, const struct mr_elig_scenario *s)
 {
 	char st[256] = "", cats[64];
+	struct mr_buf sb;
 	struct {
 		mr_tri		 v;
 		const char	*name;
@@ -79,10 +83,11 @@ scenario_text(const char *level, const struct mr_elig_scenario *s)
 		printf("    %s: no record\n", level);
 		return;
 	}
+	mr_buf_init_fixed(&sb, st, sizeof st);
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		if (flags[i].v == 1)
-			snprintf(st + strlen(st), sizeof st - strlen(st), "%s%s",
-			    st[0] ? ", " : "", flags[i].name);
+			(void)mr_buf_printf(&sb, "%s%s", sb.len ? ", " : "",
+			    flags[i].name);
 	printf("    %s: MIPS eligible as individual %s, as group %s", level,
 	    yesno(s->eligible_individual), yesno(s->eligible_group));
 	if (s->eligible_mips_apm >= 0)

@@ -20,6 +20,7 @@
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/web_http.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_feed.h"
 
 #define CALENDAR_PREFIX	"/calendar/"
@@ -398,20 +399,18 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	/* Each "/calendar/" (10 bytes) grows by "..." at most: 2x is room. */
 	char msg[512], shown[2 * 512];
 	const char *p, *q;
-	size_t n = 0, k;
+	struct mr_buf b;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
+	mr_buf_init_fixed(&b, shown, sizeof shown);
 	for (p = msg; (q = strstr(p, CALENDAR_PREFIX)) != NULL; p = q) {
 		q += strlen(CALENDAR_PREFIX);
-		k = (size_t)(q - p);
-		memcpy(shown + n, p, k);
-		n += k;
-		memcpy(shown + n, "...", 3);
-		n += 3;
+		(void)mr_buf_add(&b, p, (size_t)(q - p));
+		(void)mr_buf_add(&b, "...", 3);
 		q += strcspn(q, "'`\" \t");
 	}
-	snprintf(shown + n, sizeof shown - n, "%s", p);
+	(void)mr_buf_add(&b, p, strlen(p));
 	log_warnx("http: %s", shown);
 }
 

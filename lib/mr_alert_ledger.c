@@ -20,6 +20,7 @@
 #include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_ident.h"
@@ -724,17 +725,17 @@ missing_evidence(struct mr_store *st, const struct mr_deadline_item *it)
 	for (tok = strtok_r(kinds, ",", &save); tok;
 	    tok = strtok_r(NULL, ",", &save)) {
 		char item[256], *alt, *asave = NULL;
-		size_t off = 0;
+		struct mr_buf ib;
 
-		item[0] = '\0';
+		/* The labels of one item's alternatives fit: they are lib's. */
+		mr_buf_init_fixed(&ib, item, sizeof item);
 		for (alt = strtok_r(tok, " ", &asave); alt; alt = strtok_r(NULL,
 		    " ", &asave)) {
 			if (strcmp(alt, "or") == 0)
 				continue;
 			label = mr_evidence_kind_label(alt);
-			if (off < sizeof item)
-				off += snprintf(item + off, sizeof item - off,
-				    "%s%s", off ? " or " : "", label ? label : alt);
+			(void)mr_buf_printf(&ib, "%s%s", ib.len ? " or " : "",
+			    label ? label : alt);
 		}
 		if (asprintf(&line, "  - %s", item) == -1)
 			break;
@@ -1023,22 +1024,31 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		}
 		if (!failed) {
 			/* Name the refused ones; the others have it now. */
-			refusal[0] = '\0';
+			struct mr_buf rb;
+			int nref = 0, first = -1;
+
+			mr_buf_init_fixed(&rb, refusal, sizeof refusal);
 			for (int k = 0; k < at.n; k++)
 				if (refused[k] != 0) {
-					size_t o = strlen(refusal);
-
-					snprintf(refusal + o, sizeof refusal - o,
-					    "%s%s (reply %d)", o ? ", " : "the "
-					    "mail server refused ", todo[k],
-					    refused[k]);
+					if (nref++ == 0)
+						first = k;
+					(void)mr_buf_printf(&rb, "%s%s (reply %d)",
+					    rb.len ? ", " : "the mail server "
+					    "refused ", todo[k], refused[k]);
 				}
-			if (refusal[0] != '\0') {
-				size_t o = strlen(refusal);
-
-				snprintf(refusal + o, sizeof refusal - o, "; the "
-				    "other recipients have it, this one is "
-				    "retried");
+			if (nref > 0) {
+				(void)mr_buf_printf(&rb, "; the other recipients "
+				    "have it, this one is retried");
+				if (rb.failed) {
+					/* Too many to name: count them. */
+					mr_buf_init_fixed(&rb, refusal,
+					    sizeof refusal);
+					(void)mr_buf_printf(&rb, "the mail server "
+					    "refused %d recipients, first %.200s "
+					    "(reply %d); the other recipients "
+					    "have it, these are retried", nref,
+					    todo[first], refused[first]);
+				}
 				mr_err_set(&why, MR_ESEND, "%s", refusal);
 				failed = 1;
 			}

@@ -11,8 +11,10 @@
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_reference.h"
 #include "lib/mr_score.h"
 #include "lib/mr_store.h"
@@ -187,21 +189,21 @@ static const char *
 keys_text(const char *kind)
 {
 	static _Thread_local char buf[300];
-	size_t off = 0;
+	struct mr_buf b;
 
-	buf[0] = '\0';
+	/* Every kind's keys fit: the lists are this file's own. */
+	mr_buf_init_fixed(&b, buf, sizeof buf);
 	for (int j = 0; common_keys[j] != NULL; j++) {
 		if (j == 1 && strcmp(kind, "evidence-requirement") == 0)
 			continue;
-		off += snprintf(buf + off, sizeof buf - off, "%s%s",
-		    off ? ", " : "", common_keys[j]);
+		(void)mr_buf_printf(&b, "%s%s", b.len ? ", " : "",
+		    common_keys[j]);
 	}
 	for (size_t k = 0; k < sizeof kind_keys / sizeof kind_keys[0]; k++)
 		if (strcmp(kind_keys[k].kind, kind) == 0)
-			for (int j = 0; kind_keys[k].keys[j] != NULL &&
-			    off < sizeof buf; j++)
-				off += snprintf(buf + off, sizeof buf - off,
-				    ", %s", kind_keys[k].keys[j]);
+			for (int j = 0; kind_keys[k].keys[j] != NULL; j++)
+				(void)mr_buf_printf(&b, ", %s",
+				    kind_keys[k].keys[j]);
 	return buf;
 }
 
@@ -610,13 +612,15 @@ static const char *const upsert_sql[] = {
 	"ELSE one_of END)",
 };
 
+static void	conflict_add(struct mr_reference_result *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
 apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
     struct mr_reference_result *res, int *changed, struct mr_err *err)
 {
 	sqlite3_stmt *q = NULL, *u = NULL;
 	int rc = -1, step;
-	size_t len;
 
 	if (mr_store_prepare(st, "SELECT id, origin FROM review_window WHERE "
 	    "kind = ? AND performance_year = ? AND name = ?", &q, err) == -1)
@@ -627,13 +631,9 @@ apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
 	step = sqlite3_step(q);
 	if (step == SQLITE_ROW && strcmp(mr_store_col_text(q, 1), "office") == 0) {
 		/* The office's own word stands; say so. */
-		res->conflicts++;
-		len = strlen(res->conflict_names);
-		if (len < sizeof res->conflict_names - 1)
-			snprintf(res->conflict_names + len, sizeof
-			    res->conflict_names - len, "%sPY%d %s '%s' (window "
-			    "%lld)", len ? "; " : "", f->year, f->window_kind,
-			    f->name, (long long)sqlite3_column_int64(q, 0));
+		conflict_add(res, "PY%d %s '%s' (window %lld)", f->year,
+		    f->window_kind, f->name,
+		    (long long)sqlite3_column_int64(q, 0));
 		*changed = 0;
 		rc = 0;
 		goto out;
@@ -764,22 +764,41 @@ sha256_hex(const char *data, size_t len, char out[65])
 	unsigned int mdlen = 0;
 
 	out[0] = '\0';
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
 		return;
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	mr_hex(md, mdlen, out);
 }
 
-/* Add a conflict to the result's list of names. */
+/*
+ * Count a conflict and add its name to the result's list.  A name that
+ * does not fit ends the list with "; ..." (the count stays exact), so
+ * a reader sees that names are left out rather than a name cut short.
+ */
 static void
-conflict_add(struct mr_reference_result *res, const char *name)
+conflict_add(struct mr_reference_result *res, const char *fmt, ...)
 {
-	size_t len = strlen(res->conflict_names);
+	static const char more[] = "; ...";
+	char *names = res->conflict_names;
+	size_t len = strlen(names), room = sizeof res->conflict_names -
+	    (sizeof more - 1);
+	struct mr_buf b;
+	va_list ap;
 
 	res->conflicts++;
-	if (len < sizeof res->conflict_names - 1)
-		snprintf(res->conflict_names + len, sizeof res->conflict_names -
-		    len, "%s%s", len ? "; " : "", name);
+	if ((len >= 3 && strcmp(names + len - 3, "...") == 0) || len >= room)
+		return;				/* the list is already cut */
+	mr_buf_init_fixed(&b, names + len, room - len);
+	if (len > 0)
+		(void)mr_buf_add(&b, "; ", 2);
+	va_start(ap, fmt);
+	(void)mr_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (b.failed) {
+		names[len] = '\0';
+		memcpy(names + len, len > 0 ? more : more + 2, len > 0 ?
+		    sizeof more : sizeof more - 2);
+	}
 }
 
 /* *yes = 1 when an office pack added or changed the fact. */
@@ -823,7 +842,7 @@ apply_one(struct mr_store *st, const struct fact *f, const char *now_iso,
 	if (theirs && changed) {
 		if (mr_store_exec(st, "ROLLBACK TO fact", err) == -1)
 			goto out;
-		conflict_add(res, f->key);
+		conflict_add(res, "%s", f->key);
 		changed = 0;
 	}
 	res->changed += changed;

@@ -126,7 +126,9 @@ void
 mr_score_note_assumed(struct mr_score_result *res, int year, int from)
 {
 	struct mr_score_rule *r;
-	size_t len;
+	struct mr_buf b;
+	char note[80];
+	size_t len, n;
 
 	if (from == 0 || from == year || res->nrules == 0)
 		return;
@@ -134,9 +136,15 @@ mr_score_note_assumed(struct mr_score_result *res, int year, int from)
 		res->assumed_from = from;
 	r = &res->rules[res->nrules - 1];
 	r->assumed_from = from;
+	n = (size_t)snprintf(note, sizeof note, " (assumed: PY%d's figure, "
+	    "PY%d's is not published)", from, year);
 	len = strlen(r->text);
-	snprintf(r->text + len, sizeof r->text - len, " (assumed: PY%d's "
-	    "figure, PY%d's is not published)", from, year);
+	mr_buf_init_fixed(&b, r->text + len, sizeof r->text - len);
+	if (mr_buf_add(&b, note, n) == -1) {
+		/* Cut the rule's text, not the assumption the reader must see. */
+		mr_buf_init_fixed(&b, r->text + sizeof r->text - n - 4, n + 4);
+		(void)mr_buf_printf(&b, "...%s", note);
+	}
 }
 
 int
