@@ -77,64 +77,14 @@ col_lookup(const char *name)
  * The open cases seen so far, keyed by TIN, NPI and year, for the rule
  * against a second open case.  TIN (9 digits) * 10^10 + NPI (10 digits)
  * is below 10^19 < 2^64, so the key is exact; "no NPI" is 0, which no
- * valid NPI is (its check digit would be 6).
+ * valid NPI is (its check digit would be 6).  SQLite stores it as the
+ * signed 64-bit integer of the same bits, which keeps it unique.
+ *
+ * They live in a private temporary database of their own (SQLite's ""
+ * file name): its page cache is bounded and spills to a file deleted on
+ * close, so memory stays flat however many rows the file holds, and the
+ * thread that reads the file never waits on the one inserting the cases.
  */
-struct dupslot {
-	uint64_t	 key;
-	uint32_t	 ref;		/* the line of the file, or the case id */
-	uint16_t	 year;
-	uint8_t		 used;
-	uint8_t		 in_db;		/* ref is a case id */
-};
-
-struct dupset {
-	struct dupslot	*slot;
-	size_t		 cap;		/* a power of two */
-	size_t		 n;
-};
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static struct dupslot *
-dup_find(struct dupset *d, uint64_t key, int year)
-{
-	size_t i = mix64(key ^ ((uint64_t)year << 48)) & (d->cap - 1);
-
-	while (d->slot[i].used && (d->slot[i].key != key || d->slot[i].year != year))
-		i = (i + 1) & (d->cap - 1);
-	return &d->slot[i];
-}
-
-static int
-dup_reserve(struct dupset *d, size_t want)
-{
-	struct dupslot *old = d->slot;
-	size_t oldcap = d->cap, cap = 1024;
-
-	while (cap < want + want / 2)
-		cap *= 2;
-	if (cap <= d->cap)
-		return 0;
-	if ((d->slot = calloc(cap, sizeof *d->slot)) == NULL) {
-		d->slot = old;
-		return -1;
-	}
-	d->cap = cap;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].used)
-			*dup_find(d, old[i].key, old[i].year) = old[i];
-	free(old);
-	return 0;
-}
-
 static uint64_t
 digits_value(const char *s)
 {
@@ -182,7 +132,8 @@ struct imp {
 	int			 inserting;	/* 0 once all-or-nothing has failed */
 	sqlite3_stmt		*ins, *insn, *note, *dupq;	/* insn: ROWS_PER_INSERT rows */
 	char			 rbuf[ROWS_PER_INSERT][MR_CASE_ROW_BUFLEN];
-	struct dupset		 dups;
+	sqlite3			*seen;		/* the open cases seen so far */
+	sqlite3_stmt		*seen_add, *seen_get, *seen_del;
 	int			 dups_have_db;	/* the database's open cases are in dups */
 	char			 now[24];
 	long long		 total, done;
@@ -271,53 +222,124 @@ split_reasons(struct imp *im, const char *s, struct mr_case_input *in,
 	return 0;
 }
 
+static int
+seen_fail(struct imp *im)
+{
+	mr_err_set(im->err, MR_EFAIL, "checking for duplicates: %s",
+	    sqlite3_errmsg(im->seen));
+	return imp_fatal(im);
+}
+
+static int
+seen_open(struct imp *im)
+{
+	const char *schema = "PRAGMA journal_mode = OFF;"
+	    "PRAGMA synchronous = OFF;"
+	    "PRAGMA cache_size = -4096;"	/* KiB */
+	    "CREATE TABLE seen (key INTEGER NOT NULL, year INTEGER NOT NULL, "
+	    "ref INTEGER NOT NULL, in_db INTEGER NOT NULL, "
+	    "PRIMARY KEY (key, year)) WITHOUT ROWID;"
+	    "BEGIN";
+
+	/* Only the thread reading the file uses this connection. */
+	if (sqlite3_open_v2("", &im->seen, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(im->seen, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(im->seen, "INSERT INTO seen VALUES (?1, ?2, ?3, "
+	    "?4) ON CONFLICT DO NOTHING", -1, &im->seen_add, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(im->seen, "SELECT ref, in_db FROM seen WHERE "
+	    "key = ?1 AND year = ?2", -1, &im->seen_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(im->seen, "DELETE FROM seen WHERE key = ?1 AND "
+	    "year = ?2", -1, &im->seen_del, NULL) != SQLITE_OK) {
+		if (im->seen == NULL)
+			return mr_err_set(im->err, MR_EFAIL, "out of memory");
+		return seen_fail(im);
+	}
+	return 0;
+}
+
+static void
+seen_close(struct imp *im)
+{
+	sqlite3_finalize(im->seen_add);
+	sqlite3_finalize(im->seen_get);
+	sqlite3_finalize(im->seen_del);
+	sqlite3_close(im->seen);	/* deletes its file */
+}
+
+static void
+seen_bind(sqlite3_stmt *stmt, uint64_t key, int year)
+{
+	sqlite3_reset(stmt);
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)key);
+	sqlite3_bind_int(stmt, 2, year);
+}
+
+/*
+ * Record (key, year) as opened by ref: 1 if it is new, 0 if it was seen
+ * before (*ref and *in_db then say by whom), -1 on error.
+ */
+static int
+seen_put(struct imp *im, uint64_t key, int year, long long *ref, int *in_db)
+{
+	seen_bind(im->seen_add, key, year);
+	sqlite3_bind_int64(im->seen_add, 3, *ref);
+	sqlite3_bind_int(im->seen_add, 4, *in_db);
+	if (sqlite3_step(im->seen_add) != SQLITE_DONE)
+		return seen_fail(im);
+	if (sqlite3_changes(im->seen) == 1)
+		return 1;
+	seen_bind(im->seen_get, key, year);
+	if (sqlite3_step(im->seen_get) != SQLITE_ROW)
+		return seen_fail(im);
+	*ref = sqlite3_column_int64(im->seen_get, 0);
+	*in_db = sqlite3_column_int(im->seen_get, 1);
+	sqlite3_reset(im->seen_get);
+	return 0;
+}
+
 /* Is an open case with c's TIN, NPI and year in the file or the database? */
 static int
 dup_check(struct imp *im, const struct mr_case *c, long line,
     struct mr_err *why)
 {
 	uint64_t key = case_key(c->tin, c->npi);
-	struct dupslot *s;
 	const char *what = c->npi[0] ? "TIN, NPI" : "TIN";
-	int step;
+	long long ref = line;
+	int in_db = 0, step, added;
 
-	if (im->dups.n + 1 > im->dups.cap / 3 * 2 &&
-	    dup_reserve(&im->dups, im->dups.n + 1) == -1) {
-		mr_err_set(im->err, MR_EFAIL, "out of memory");
-		return imp_fatal(im);
-	}
-	s = dup_find(&im->dups, key, c->performance_year);
-	if (s->used && !s->in_db)
-		return mr_err_set(why, MR_ECONFLICT, "line %u already opens a "
+	if ((added = seen_put(im, key, c->performance_year, &ref, &in_db)) == -1)
+		return -1;
+	if (!added && !in_db)
+		return mr_err_set(why, MR_ECONFLICT, "line %lld already opens a "
 		    "case for this %s and performance year %d; give --force to "
-		    "open a second one", s->ref, what, c->performance_year);
-	if (s->used)
-		return mr_err_set(why, MR_ECONFLICT, "case %u is already open "
+		    "open a second one", ref, what, c->performance_year);
+	if (!added)
+		return mr_err_set(why, MR_ECONFLICT, "case %lld is already open "
 		    "for this %s and performance year %d; give --force to open a "
-		    "second one", s->ref, what, c->performance_year);
+		    "second one", ref, what, c->performance_year);
 	if (!im->dups_have_db) {
 		sqlite3_reset(im->dupq);
 		sqlite3_bind_text(im->dupq, 1, c->tin, -1, SQLITE_STATIC);
 		sqlite3_bind_text(im->dupq, 2, c->npi, -1, SQLITE_STATIC);
 		sqlite3_bind_int(im->dupq, 3, c->performance_year);
 		step = sqlite3_step(im->dupq);
-		if (step == SQLITE_ROW)
+		if (step == SQLITE_ROW) {
+			/* Not this file's: the next row asks the database too. */
+			seen_bind(im->seen_del, key, c->performance_year);
+			if (sqlite3_step(im->seen_del) != SQLITE_DONE)
+				return seen_fail(im);
 			return mr_err_set(why, MR_ECONFLICT, "case %lld is already "
 			    "open for this %s and performance year %d; give "
 			    "--force to open a second one", (long long)
 			    sqlite3_column_int64(im->dupq, 0), what,
 			    c->performance_year);
+		}
 		if (step != SQLITE_DONE) {
 			mr_store_dberr(im->st, im->err, "checking for duplicates");
 			return imp_fatal(im);
 		}
 	}
-	s->used = 1;
-	s->key = key;
-	s->year = (uint16_t)c->performance_year;
-	s->ref = (uint32_t)line;
-	s->in_db = 0;
-	im->dups.n++;
 	return 0;
 }
 
@@ -901,18 +923,13 @@ out:
 	return rc;
 }
 
-/* Put the database's open cases into im->dups. */
+/* Put the database's open cases among those seen. */
 static int
-dups_load(struct imp *im, long long expect)
+dups_load(struct imp *im)
 {
 	sqlite3_stmt *stmt = NULL;
-	struct dupslot *s;
 	int rc = -1, step;
 
-	if (dup_reserve(&im->dups, (size_t)expect) == -1) {
-		mr_err_set(im->err, MR_EFAIL, "out of memory");
-		goto out;
-	}
 	if (mr_store_prepare(im->st, "SELECT tin, coalesce(npi, ''), "
 	    "performance_year, id FROM review_case WHERE status IN " MR_CASE_OPEN_SQL,
 	    &stmt, im->err) == -1)
@@ -920,22 +937,12 @@ dups_load(struct imp *im, long long expect)
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		uint64_t key = case_key((const char *)sqlite3_column_text(stmt, 0),
 		    (const char *)sqlite3_column_text(stmt, 1));
-		int year = sqlite3_column_int(stmt, 2);
+		long long ref = sqlite3_column_int64(stmt, 3);
+		int in_db = 1;
 
-		if (im->dups.n + 1 > im->dups.cap / 3 * 2 &&
-		    dup_reserve(&im->dups, im->dups.n + 1) == -1) {
-			mr_err_set(im->err, MR_EFAIL, "out of memory");
+		if (seen_put(im, key, sqlite3_column_int(stmt, 2), &ref,
+		    &in_db) == -1)
 			goto out;
-		}
-		s = dup_find(&im->dups, key, year);
-		if (!s->used) {
-			s->used = 1;
-			s->key = key;
-			s->year = (uint16_t)year;
-			s->ref = (uint32_t)sqlite3_column_int64(stmt, 3);
-			s->in_db = 1;
-			im->dups.n++;
-		}
 	}
 	if (step != SQLITE_DONE) {
 		mr_store_dberr(im->st, im->err, "reading open cases");
@@ -1176,13 +1183,14 @@ mr_import_file(struct mr_store *st, const char *path,
 	if (count_rows(st, &existing, err) == -1 || prepare_statements(&im) == -1)
 		goto out;
 	/*
-	 * Duplicates against the database: a small table is read into the
-	 * in-memory set once; a large one is asked row by row through its
+	 * Duplicates against the database: a small table's open cases are
+	 * put among those seen once; a large one is asked row by row through its
 	 * (tin, performance_year) index.  A large load into a table no larger
 	 * than itself builds the indexes afterwards, in this transaction.
 	 */
-	if (!o->force && existing <= 4 * guess &&
-	    dups_load(&im, existing + guess / 2) == -1)
+	if (!o->force && seen_open(&im) == -1)
+		goto out;
+	if (!o->force && existing <= 4 * guess && dups_load(&im) == -1)
 		goto out;
 	if (guess >= REBUILD_MIN_ROWS && existing <= guess &&
 	    (im.dups_have_db || o->force)) {
@@ -1253,7 +1261,7 @@ out:
 	for (int i = 0; i < im.ncols; i++)
 		free(im.names[i]);
 	free(im.buf);
-	free(im.dups.slot);
+	seen_close(&im);
 	EVP_MD_CTX_free(md);
 	if (fp != NULL)
 		fclose(fp);
