@@ -474,6 +474,8 @@ get_cases(struct call *k)
 		f.tins = tins;
 		f.ntins = k->p.ntins;
 	}
+	/* One more than the page, to know whether there is a next one. */
+	f.limit = o.limit + 1;
 	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL) {
 		free(tins);
 		return send_error(k->c, 500, ST_FAIL, "out of memory");

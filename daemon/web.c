@@ -358,7 +358,6 @@ struct list_ctx {
 	const struct web_req	*r;
 	struct mr_view		*view;
 	struct mr_buf		*b;
-	int64_t			 after;
 	int			 shown;
 	int64_t			 last;
 	int			 more;
@@ -373,7 +372,7 @@ case_row(const struct mr_case *c, void *arg)
 	char reasons[96];
 	json_t *o, *d;
 
-	if (c->id <= lc->after || !web_scope_allows(lc->r->who, c->tin))
+	if (!web_scope_allows(lc->r->who, c->tin))
 		return 0;
 	if (lc->shown == CASES_PER_PAGE) {
 		lc->more = 1;
@@ -459,12 +458,20 @@ page_cases(const struct web_req *r, struct web_reply *out)
 		char *end;
 
 		errno = 0;
-		lc.after = strtoll(after, &end, 10);
-		if (errno != 0 || *end != '\0' || lc.after < 0) {
+		f.after_id = strtoll(after, &end, 10);
+		if (errno != 0 || *end != '\0' || f.after_id < 0) {
 			mr_err_set(&err, MR_EINVAL, "after '%s': a case number "
 			    "is expected", after);
 			goto bad;
 		}
+	}
+	/* One page and one more row, to know whether there is a next page;
+	 * the scope goes into the query so that the page is filled. */
+	f.limit = CASES_PER_PAGE + 1;
+	if (f.tin == NULL && r->who->role != WEB_ADMIN && !r->who->all_tins &&
+	    r->who->ntins > 0) {
+		f.tins = r->who->tins;
+		f.ntins = (int)r->who->ntins;
 	}
 	begin(out, r, "Cases", WEB_NAV_CASES);
 	goto form;

@@ -1452,7 +1452,7 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
-	char sql[2048], *tins = NULL;
+	char sql[2048], *tins = NULL, *why = NULL;
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
 	if (f && f->ntins > 0) {
@@ -1465,23 +1465,46 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 		if (tins == NULL)
 			return mr_err_set(err, MR_EFAIL, "out of memory");
 	}
+	if (f && f->reasons) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; a != NULL && i < NREASONS; i++)
+			if (f->reasons & reasons[i].bit)
+				json_array_append_new(a,
+				    json_string(reasons[i].name));
+		why = a ? json_dumps(a, JSON_COMPACT) : NULL;
+		json_decref(a);
+		if (why == NULL) {
+			free(tins);
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		}
+	}
 	/* Only the filters given go into the query, so SQLite can use the
-	 * index for each (an "?1 IS NULL OR tin = ?1" term defeats it). */
+	 * index for each (an "?1 IS NULL OR tin = ?1" term defeats it).  The
+	 * reasons are matched here too, not after reading, so that LIMIT
+	 * counts matching cases only. */
 	snprintf(sql, sizeof sql, "SELECT " CASE_COLUMNS " FROM review_case "
-	    "WHERE 1%s%s%s%s%s%s%s ORDER BY id",
+	    "WHERE 1%s%s%s%s%s%s%s%s ORDER BY id%s",
 	    f && f->year ? " AND performance_year = ?1" : "",
 	    f && f->status ? " AND status = ?2" : "",
 	    f && f->tin ? " AND tin = ?3" : "",
 	    f && f->npi ? " AND npi = ?4" : "",
 	    f && f->open_only ? " AND status IN " MR_CASE_OPEN_SQL : "",
 	    f && f->after_id ? " AND id > ?5" : "",
-	    tins ? " AND tin IN (SELECT value FROM json_each(?6))" : "");
+	    tins ? " AND tin IN (SELECT value FROM json_each(?6))" : "",
+	    why ? " AND EXISTS (SELECT 1 FROM json_each(?7) AS r WHERE "
+	    "instr(',' || reasons || ',', ',' || r.value || ',') > 0)" : "",
+	    f && f->limit > 0 ? " LIMIT ?8" : "");
 	if (mr_store_prepare(st, sql, &stmt, err) == -1)
 		goto out;
 	if (f && f->after_id)
 		sqlite3_bind_int64(stmt, 5, f->after_id);
 	if (tins)
 		sqlite3_bind_text(stmt, 6, tins, -1, SQLITE_STATIC);
+	if (why)
+		sqlite3_bind_text(stmt, 7, why, -1, SQLITE_STATIC);
+	if (f && f->limit > 0)
+		sqlite3_bind_int(stmt, 8, f->limit);
 	if (f && f->year)
 		sqlite3_bind_int(stmt, 1, f->year);
 	if (f && f->status)
@@ -1508,5 +1531,6 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 out:
 	sqlite3_finalize(stmt);
 	free(tins);
+	free(why);
 	return rc;
 }

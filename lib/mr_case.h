@@ -145,6 +145,7 @@ struct mr_case_filter {
 	unsigned int	 reasons;	/* any of these bits; 0: any */
 	int		 open_only;	/* only draft..documents-requested */
 	int64_t		 after_id;	/* only ids above it (keyset pages); 0: all */
+	int		 limit;		/* at most this many, by id; 0: all */
 	const char *const *tins;	/* any of these (9 digits); ntins 0: any */
 	int		 ntins;
 };
@@ -245,7 +246,11 @@ int	mr_case_add_note(struct mr_store *, int64_t id, const char *text,
 int	mr_case_notes_each(struct mr_store *, int64_t id,
 	    int (*fn)(const char *at, const char *who, const char *body, void *),
 	    void *arg, struct mr_err *);
-/* Call fn for each matching case, by id.  A non-zero return stops. */
+/*
+ * Call fn for each matching case, by id.  A non-zero return stops.  Every
+ * filter (reasons too) is applied in the query, so after_id and limit page
+ * through a large store reading only the rows of one page.
+ */
 int	mr_case_list(struct mr_store *, const struct mr_case_filter *,
 	    int (*fn)(const struct mr_case *, void *), void *arg,
 	    struct mr_err *);

@@ -39,6 +39,8 @@ include tests/fuzz/local.mk
 E2E_TESTS += tests/e2e/http.sh
 # the office's pages under /app: as nobody, as every role, in a browser
 E2E_TESTS += tests/e2e/web.sh tests/e2e/web_roles.sh tests/browser/app.sh
+# many cases a page at a time, on the pages and in the API
+E2E_TESTS += tests/e2e/paging.sh
 EXTRA_DIST += tests/browser/app.py
 # the browser's screenshots, kept as artefacts of the last run
 clean-local: clean-browser

@@ -289,6 +289,68 @@ test_state_list_matches_the_workflow(void **state)
 	assert_false(mr_state_valid("pending"));
 }
 
+struct page {
+	int64_t	ids[16];
+	int	n;
+};
+
+static int
+page_row(const struct mr_case *c, void *arg)
+{
+	struct page *p = arg;
+
+	if (p->n == (int)(sizeof p->ids / sizeof p->ids[0]))
+		return 1;
+	p->ids[p->n++] = c->id;
+	return 0;
+}
+
+static void
+test_list_pages_by_id_with_a_limit(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_case_filter f = { .limit = 4 };
+	struct mr_err err = { 0 };
+	struct page p = { .n = 0 };
+	int64_t id;
+
+	/* Cases 1..12; the even ones also have the reason "other". */
+	for (int i = 1; i <= 12; i++) {
+		in.nreasons = i % 2 == 0 ? 2 : 1;
+		in.reasons[1] = "other";
+		assert_int_equal(mr_case_add(u->st, &in, 1, &id, &err), 0);
+	}
+	/* A page is exactly limit cases after the cursor... */
+	f.after_id = 5;
+	assert_int_equal(mr_case_list(u->st, &f, page_row, &p, &err), 0);
+	assert_int_equal(p.n, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(p.ids[i], 6 + i);
+	/* ...its last id is the next cursor, and the last page is short. */
+	f.after_id = p.ids[p.n - 1];
+	p.n = 0;
+	assert_int_equal(mr_case_list(u->st, &f, page_row, &p, &err), 0);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.ids[0], 10);
+	assert_int_equal(p.ids[2], 12);
+	/* The limit counts matching cases only, reasons included. */
+	f.after_id = 1;
+	f.reasons = MR_REASON_OTHER;
+	p.n = 0;
+	assert_int_equal(mr_case_list(u->st, &f, page_row, &p, &err), 0);
+	assert_int_equal(p.n, 4);
+	assert_int_equal(p.ids[0], 2);
+	assert_int_equal(p.ids[3], 8);
+	/* No limit: every case after the cursor. */
+	f.reasons = 0;
+	f.limit = 0;
+	f.after_id = 0;
+	p.n = 0;
+	assert_int_equal(mr_case_list(u->st, &f, page_row, &p, &err), 0);
+	assert_int_equal(p.n, 12);
+}
+
 int
 main(void)
 {
@@ -305,6 +367,7 @@ main(void)
 		T(test_adjustment_bounds_are_each_stores_own),
 		T(test_open_states_agree_in_sql_and_c),
 		T(test_state_list_matches_the_workflow),
+		T(test_list_pages_by_id_with_a_limit),
 	};
 #undef T
 
