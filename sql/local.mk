@@ -46,3 +46,5 @@ SQL_FILES += sql/021_euc_county.sql
 SQL_FILES += sql/022_alert_escalation.sql
 # -- calendar feeds made on the office's pages belong to their account
 SQL_FILES += sql/023_feed_account.sql
+# -- the cases list a page at a time by year or status
+SQL_FILES += sql/024_case_pages.sql
