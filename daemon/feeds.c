@@ -145,6 +145,10 @@ collect(const struct mr_feed *f, void *arg)
 	struct cached *nl;
 	size_t n = 0;
 
+	/* A disabled person's subscriptions stop with their sign-in: left
+	 * out of the table, the token answers as a revoked one does. */
+	if (f->account_disabled)
+		return 0;
 	while ((*list)[n].feed.id != 0)
 		n++;
 	if ((nl = realloc(*list, (n + 2) * sizeof *nl)) == NULL)

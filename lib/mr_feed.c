@@ -190,7 +190,9 @@ out:
 }
 
 #define FEED_COLUMNS "id, name, tin, performance_year, token_hash, " \
-	"created_at, revoked_at, account_id"
+	"created_at, revoked_at, account_id, " \
+	"(SELECT disabled_at IS NOT NULL FROM account " \
+	"WHERE account.id = calendar_feed.account_id)"
 
 static void
 feed_row(sqlite3_stmt *stmt, struct mr_feed *f)
@@ -210,6 +212,7 @@ feed_row(sqlite3_stmt *stmt, struct mr_feed *f)
 	if ((s = sqlite3_column_text(stmt, 6)) != NULL)
 		snprintf(f->revoked_at, sizeof f->revoked_at, "%s", s);
 	f->account_id = sqlite3_column_int64(stmt, 7);
+	f->account_disabled = sqlite3_column_int(stmt, 8);
 }
 
 int

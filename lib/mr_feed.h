@@ -30,6 +30,7 @@ struct mr_feed {
 	char		 created_at[24];
 	char		 revoked_at[24];	/* "" while active */
 	int64_t		 account_id;	/* the staff account's; 0: the CLI's */
+	int		 account_disabled;	/* that account is disabled */
 };
 
 /*
@@ -47,7 +48,11 @@ int	mr_feed_add_for(struct mr_store *, int64_t account_id,
 /* Revoke the active feed named name (or numbered "#N" / "N"). */
 int	mr_feed_revoke(struct mr_store *, const char *name_or_id,
 	    struct mr_feed *revoked, struct mr_err *);
-/* Call fn for each feed by id; revoked ones only with include_revoked. */
+/*
+ * Call fn for each feed by id; revoked ones only with include_revoked.  A
+ * feed whose staff account is disabled is listed (account_disabled set):
+ * the daemon does not serve it, the office's pages still show it.
+ */
 int	mr_feed_each(struct mr_store *, int include_revoked,
 	    int (*fn)(const struct mr_feed *, void *), void *arg,
 	    struct mr_err *);

@@ -41,6 +41,8 @@ E2E_TESTS += tests/e2e/http.sh
 E2E_TESTS += tests/e2e/web.sh tests/e2e/web_roles.sh tests/browser/app.sh
 # many cases a page at a time, on the pages and in the API
 E2E_TESTS += tests/e2e/paging.sh
+# feeds of a disabled staff account are not served
+E2E_TESTS += tests/e2e/feed_accounts.sh
 EXTRA_DIST += tests/browser/app.py
 # the browser's screenshots, kept as artefacts of the last run
 clean-local: clean-browser
