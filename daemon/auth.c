@@ -172,6 +172,43 @@ set_cookie(char *out, const char *value, long max_age)
 	    secure_cookies ? "; Secure" : "", max_age);
 }
 
+int
+auth_login_form(time_t now, char *out, char *csrf, struct mr_err *err)
+{
+	char nonce[MR_SECRET_LEN + 1], value[32 + MR_SECRET_LEN];
+
+	if (mr_secret_random(nonce, err) == -1)
+		return -1;
+	/* The time is inside the hashed value: it cannot be moved on. */
+	snprintf(value, sizeof value, "%lld.%s", (long long)now, nonce);
+	mr_session_csrf(value, csrf);
+	snprintf(out, AUTH_SET_COOKIE_LEN, "%s=%s; Path=/app/login; HttpOnly; "
+	    "SameSite=Strict%s; Max-Age=%d", AUTH_LOGIN_COOKIE, value,
+	    secure_cookies ? "; Secure" : "", AUTH_LOGIN_FORM_TTL);
+	memset(nonce, 0, sizeof nonce);
+	memset(value, 0, sizeof value);
+	return 0;
+}
+
+int
+auth_login_csrf_ok(struct MHD_Connection *c, time_t now, const char *presented)
+{
+	const char *value, *dot;
+	char *end;
+	long long made;
+
+	value = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+	    AUTH_LOGIN_COOKIE);
+	if (value == NULL || (dot = strchr(value, '.')) == NULL ||
+	    strlen(dot + 1) != MR_SECRET_LEN)
+		return 0;
+	made = strtoll(value, &end, 10);
+	if (end != dot || made > (long long)now ||
+	    (long long)now - made > AUTH_LOGIN_FORM_TTL)
+		return 0;
+	return mr_session_csrf_check(value, presented);
+}
+
 struct auth_login_job {
 	struct MHD_Connection	*c;
 	char			*db_path;

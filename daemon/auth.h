@@ -31,6 +31,29 @@ struct mr_store;
 #define AUTH_CSRF_FIELD		"csrf"
 #define AUTH_CSRF_HEADER	"X-CSRF-Token"
 
+/*
+ * The sign-in form has no session to bind its CSRF token to, so it gets
+ * one of its own: the short-lived cookie "mr_login" (the time it was made
+ * and a random nonce; HttpOnly, SameSite=Strict, Path=/app/login) and, in
+ * the form, a token derived from it.  POST /app/login goes on only with
+ * both, matching, and the cookie younger than AUTH_LOGIN_FORM_TTL seconds:
+ * a page of another site cannot sign a browser into an account of its
+ * choosing (login CSRF).
+ */
+#define AUTH_LOGIN_COOKIE	"mr_login"
+#define AUTH_LOGIN_FORM_TTL	(15 * 60)
+
+/*
+ * A sign-in form's cookie and token made at now: set_cookie
+ * (AUTH_SET_COOKIE_LEN) gets the Set-Cookie value, csrf
+ * (MR_SECRET_LEN + 1) the form's token.  -1 with *err without random bytes.
+ */
+int	auth_login_form(time_t now, char *set_cookie, char *csrf,
+	    struct mr_err *err);
+/* 1 if the request on c has a live sign-in cookie and presented its token. */
+int	auth_login_csrf_ok(struct MHD_Connection *c, time_t now,
+	    const char *presented);
+
 /* Cookies get Secure when base_url is https (set at start and SIGHUP). */
 void	auth_init(int secure);
 

@@ -156,7 +156,11 @@ page_login(const struct web_req *r, struct web_reply *out, const char *msg)
 	    "<p><label for=\"password\">Password</label>\n"
 	    "<input id=\"password\" name=\"password\" type=\"password\" "
 	    "autocomplete=\"current-password\" required></p>\n");
-	csrf_field(b, r);
+	web_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	    r->login_csrf ? r->login_csrf : "");
+	if (r->login_cookie != NULL)
+		snprintf(out->set_cookie, sizeof out->set_cookie, "%s",
+		    r->login_cookie);
 	web_printf(b, "<p><button type=\"submit\">Sign in</button></p>\n"
 	    "</form>\n");
 	web_page_end(b);

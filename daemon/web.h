@@ -53,6 +53,9 @@ struct web_req {
 	struct mr_store		*st;
 	const struct web_who	*who;	/* NULL: nobody signed in */
 	const char		*csrf;	/* the session's token, for forms */
+	/* The sign-in form's token and its cookie (daemon/auth.h). */
+	const char		*login_csrf;
+	const char		*login_cookie;
 	int			 post;	/* a form was sent (CSRF checked already) */
 	time_t			 now;
 	const char		*default_zone;	/* when the viewer names none */

@@ -502,6 +502,14 @@ sign_in_or_out(struct MHD_Connection *c, const char *url, struct web_req *r,
 		return send_reply(c, &out);
 	}
 	if (rs->login == NULL) {
+		if (!auth_login_csrf_ok(c, r->now,
+		    r->field(r->field_cls, AUTH_CSRF_FIELD))) {
+			web_login_page(r, "the sign-in form is stale or not "
+			    "from this site (CSRF token missing or wrong); "
+			    "sign in again with this form", &out);
+			out.status = 403;
+			return send_reply(c, &out);
+		}
 		if ((rs->login = auth_login_start(c, db_path,
 		    r->field(r->field_cls, "user"),
 		    r->field(r->field_cls, "password"))) == NULL) {
@@ -551,6 +559,7 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 	struct mr_err err = { 0 };
 	struct signed_in si;
 	enum MHD_Result rc;
+	char login_cookie[AUTH_SET_COOKIE_LEN], login_csrf[MR_SECRET_LEN + 1];
 
 	memset(&si, 0, sizeof si);
 	r.field_cls = &src;
@@ -572,6 +581,11 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 	r.now = mr_store_now(st);
 	mr_store_set_actor(st, "mipsreviewd");
 	r.who = signed_in(c, &si, &r.csrf);
+	if (auth_login_form(r.now, login_cookie, login_csrf, &err) == 0) {
+		r.login_csrf = login_csrf;
+		r.login_cookie = login_cookie;
+	} else
+		log_warnx("pages: %s", err.msg);
 	if (rs->upload_fd != -1) {
 		up.path = rs->upload_path;
 		up.name = rs->upload_name;

@@ -109,6 +109,17 @@ random_secret(char out[MR_SECRET_LEN + 1], unsigned char raw[MR_SECRET_BYTES],
 	return 0;
 }
 
+int
+mr_secret_random(char out[MR_SECRET_LEN + 1], struct mr_err *err)
+{
+	unsigned char raw[MR_SECRET_BYTES];
+	int rc;
+
+	rc = random_secret(out, raw, err);
+	OPENSSL_cleanse(raw, sizeof raw);
+	return rc;
+}
+
 /* SHA-256 of s in hex (65 bytes), as the database keeps a secret. */
 static void
 secret_hash(const char *s, size_t len, const char *domain, char hex[65])

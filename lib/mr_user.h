@@ -169,5 +169,11 @@ int	mr_session_end(struct mr_store *, const char *id, struct mr_err *);
 void	mr_session_csrf(const char *id, char out[MR_SECRET_LEN + 1]);
 /* 1 if presented is session id's CSRF token (constant time), else 0. */
 int	mr_session_csrf_check(const char *id, const char *presented);
+/*
+ * A fresh random secret (256 bits, MR_SECRET_LEN base64url characters):
+ * for what must be unguessable but is kept nowhere, such as the nonce that
+ * binds the sign-in form to the browser that asked for it.
+ */
+int	mr_secret_random(char out[MR_SECRET_LEN + 1], struct mr_err *);
 
 #endif /* MR_USER_H */

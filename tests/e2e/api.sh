@@ -48,6 +48,7 @@ call() {
 	curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' --max-time 10 -X "$m" "$@" "$base$p"
 }
 header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
+header_of() { sed -n "s/^$2: //Ip" "$1" | tr -d '\r'; }
 json='Content-Type: application/json'
 
 # -- nobody
@@ -150,8 +151,43 @@ call admin GET /api/v1/windows >/dev/null
 expect_eq "GET /api/v1/windows = window list --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
 
 # -- the session of the pages: cookie, CSRF, sign-out
-login() { curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -c "$T/jar" \
-	--data-urlencode "user=$1" --data-urlencode "password=$2" "$base/app/login"; }
+# form: fetch the sign-in form; its cookie to $T/lc, its token to $T/lt.
+form() {
+	curl -s -o "$T/lf" -D "$T/lh" "$base/app/login"
+	sed -n 's/^Set-Cookie: \(mr_login=[^;]*\);.*/\1/Ip' "$T/lh" | tr -d '\r' >"$T/lc"
+	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/lf" | head -n 1 >"$T/lt"
+}
+# post_login USER PASSWORD [curl args]: the form as it was sent, no more.
+post_login() {
+	u=$1 pw=$2; shift 2
+	curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' -c "$T/jar" "$@" \
+	--data-urlencode "user=$u" --data-urlencode "password=$pw" "$base/app/login"
+}
+login() { form; post_login "$1" "$2" -b "$(cat "$T/lc")" --data-urlencode "csrf=$(cat "$T/lt")"; }
+
+# -- the sign-in form is bound to the browser that fetched it
+form
+expect_eq "the sign-in form sets one mr_login cookie" "$(header_of "$T/lh" Set-Cookie | grep -c '^mr_login=')" "1"
+expect_match "its cookie's attributes" "$(header_of "$T/lh" Set-Cookie)" \
+	'^mr_login=[0-9]+\.[A-Za-z0-9_-]{43}; Path=/app/login; HttpOnly; SameSite=Strict; Max-Age=900$'
+expect_match "the form carries a token" "$(cat "$T/lt")" '^[A-Za-z0-9_-]{43}$'
+before=$(db_digest)
+: >"$T/jar"
+expect_eq "a sign-in without the form's token: 403" \
+	"$(post_login off 'correct horse battery' -b "$(cat "$T/lc")")" "403"
+expect_match "it says why and how to go on" "$(cat "$T/b")" 'stale or not from this site.*sign in again'
+expect_match "with a fresh form" "$(header Set-Cookie)" '^mr_login='
+expect_eq "a sign-in with the token but not the cookie: 403" \
+	"$(post_login off 'correct horse battery' --data-urlencode "csrf=$(cat "$T/lt")")" "403"
+cp "$T/lc" "$T/lc.first"
+form
+expect_eq "a token with another form's cookie: 403" \
+	"$(post_login off 'correct horse battery' -b "$(cat "$T/lc.first")" --data-urlencode "csrf=$(cat "$T/lt")")" "403"
+moved=$(sed 's/^mr_login=\([0-9]*\)\./mr_login=1\1./' "$T/lc")
+expect_eq "a cookie whose time was changed: 403" \
+	"$(post_login off 'correct horse battery' -b "$moved" --data-urlencode "csrf=$(cat "$T/lt")")" "403"
+expect_eq "no session cookie was given" "$(grep -c mr_session "$T/jar")" "0"
+expect_eq "nothing written by a refused sign-in" "$(db_digest)" "$before"
 expect_eq "sign in: 303" "$(login off 'correct horse battery')" "303"
 cookie=$(header Set-Cookie)
 expect_match "the cookie's attributes" "$cookie" '^mr_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=[0-9]+$'
@@ -202,6 +238,24 @@ until grep -q 'ready' "$T/d.log" 2>/dev/null; do
 done
 port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
 base="http://127.0.0.1:$port"
+# A form made at a time of our choosing (pages run on the real clock): the
+# token is the SHA-256 of the cookie's value, so only its holder has it.
+forged() {
+	v="$1.$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-43)"
+	t=$(printf 'mipsreview csrf\000%s' "$v" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | cut -c1-43)
+	printf 'mr_login=%s csrf=%s' "$v" "$t"
+}
+set -- $(forged $(($(date +%s) - 20 * 60)))
+expect_eq "a sign-in form older than 15 minutes: 403" \
+	"$(post_login admin 'correct horse battery' -b "$1" --data-urlencode "$2")" "403"
+set -- $(forged $(($(date +%s) + 5 * 60)))
+expect_eq "a sign-in form from the future: 403" \
+	"$(post_login admin 'correct horse battery' -b "$1" --data-urlencode "$2")" "403"
+set -- $(forged $(($(date +%s) - 60)))
+expect_eq "one a minute old: 303" \
+	"$(post_login admin 'correct horse battery' -b "$1" --data-urlencode "$2")" "303"
+form
+expect_match "the form's cookie is Secure too" "$(header_of "$T/lh" Set-Cookie)" '; HttpOnly; SameSite=Strict; Secure; Max-Age=900$'
 expect_eq "sign in under https: 303" "$(login admin 'correct horse battery')" "303"
 expect_match "the cookie is Secure" "$(header Set-Cookie)" '; HttpOnly; SameSite=Strict; Secure; Max-Age=[0-9]+$'
 

@@ -49,7 +49,10 @@ as() {
 }
 login() {
 	: >"$T/jar.$1"
-	as "$1" /app/login --data-urlencode "user=$1" --data-urlencode "password=$pw" >/dev/null
+	as "$1" /app/login >/dev/null
+	t=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/b" | head -n 1)
+	as "$1" /app/login --data-urlencode "user=$1" --data-urlencode "password=$pw" \
+		--data-urlencode "csrf=$t" >/dev/null
 	grep -q mr_session "$T/jar.$1" || fail "$1 could not sign in: $(head -c 300 "$T/b")"
 	as "$1" /app/due >/dev/null
 	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/b" | head -n 1 >"$T/csrf.$1"
