@@ -51,10 +51,15 @@ req() {
 header() { sed -n "s/^$1: //Ip" "$T/h" | tr -d '\r'; }
 bearer() { eval "printf 'Authorization: Bearer %s' \"\$tok_$1\""; }
 json='Content-Type: application/json'
-# login NAME JAR [curl args]: sign in; prints the status, headers in $T/h.
+# login NAME JAR [curl args]: sign in with a fresh form (and the cookie
+# $extra); prints the status, headers in $T/h.
 login() {
 	n=$1 jar=$2; shift 2
-	curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -c "$jar" "$@" \
+	curl -s -o "$T/lf" -D "$T/lh" "$base/app/login"
+	lc=$(sed -n 's/^Set-Cookie: \(mr_login=[^;]*\);.*/\1/Ip' "$T/lh" | tr -d '\r')
+	lt=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/lf" | head -n 1)
+	curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -c "$jar" -H "Cookie: $lc${extra:+; $extra}" "$@" \
+		--data-urlencode "csrf=$lt" \
 		--data-urlencode "user=$n" --data-urlencode "password=$pw" "$base/app/login"
 }
 csrf_of() { curl -s -b "$1" "$base/app/due" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }
@@ -132,7 +137,7 @@ expect_eq "nothing written by a crossed token" "$(db_digest)" "$before"
 
 # -- session fixation: an id the attacker chose is never taken
 fixed=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
-expect_eq "sign in carrying a chosen cookie" "$(login admin "$T/adm" -H "Cookie: mr_session=$fixed")" "303"
+expect_eq "sign in carrying a chosen cookie" "$(extra="mr_session=$fixed" login admin "$T/adm")" "303"
 expect_eq "a new id is set" "$(header Set-Cookie | grep -c "mr_session=$fixed")" "0"
 expect_eq "the chosen id is nobody" "$(req /app/due -H "Cookie: mr_session=$fixed")" "401"
 expect_eq "a short or odd cookie is nobody" "$(req /app/due -H 'Cookie: mr_session=../../x')" "401"
