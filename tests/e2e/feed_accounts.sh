@@ -42,7 +42,9 @@ get() {
 # its token.
 feed() {
 	: >"$T/jar.$1"
-	get /app/login -b "$T/jar.$1" -c "$T/jar.$1" --data-urlencode "user=$1" \
+	get /app/login -b "$T/jar.$1" -c "$T/jar.$1" >/dev/null
+	lt=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/b" | head -n 1)
+	get /app/login -b "$T/jar.$1" -c "$T/jar.$1" --data-urlencode "csrf=$lt" --data-urlencode "user=$1" \
 		--data-urlencode "password=$pw" >/dev/null
 	get /app/feeds -b "$T/jar.$1" >/dev/null
 	c=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/b" | head -n 1)

@@ -70,7 +70,9 @@ expect_eq "and no next" "$(next)" "null"
 
 # -- the pages: 50 cases a page and a link to the next
 : >"$T/jar"
-curl -s -o "$T/b" --max-time 20 -b "$T/jar" -c "$T/jar" \
+curl -s -o "$T/b" --max-time 20 -b "$T/jar" -c "$T/jar" "$base/app/login"
+lt=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/b" | head -n 1)
+curl -s -o "$T/b" --max-time 20 -b "$T/jar" -c "$T/jar" --data-urlencode "csrf=$lt" \
 	--data-urlencode "user=root" --data-urlencode "password=$pw" "$base/app/login"
 grep -q mr_session "$T/jar" || fail "could not sign in: $(head -c 300 "$T/b")"
 # page QUERY: the page in $T/b; prints the status.
