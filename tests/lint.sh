@@ -51,5 +51,12 @@ for ref in $(grep -rhoE 'mipsreview[a-z.-]*\([0-9]\)' lib cli daemon man \
 	page=${ref%(*}; sec=${ref#*(}; sec=${sec%)}
 	[ -f "man/$page.$sec" ] || { echo "$ref is cited but man/$page.$sec does not exist"; bad=1; }
 done
+# The manuals format without a warning from groff, as lintian requires.
+if command -v groff >/dev/null 2>&1; then
+	for page in man/*.[0-9]; do
+		hits=$(groff -mandoc -Tutf8 -ww -z "$page" 2>&1)
+		[ -z "$hits" ] || { echo "$page:"; echo "$hits"; bad=1; }
+	done
+fi
 [ "$bad" -eq 0 ] && echo "lint: ok"
 exit "$bad"
