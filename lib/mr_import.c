@@ -15,6 +15,7 @@
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_case.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_import.h"
 #include "lib/mr_input.h"
@@ -1211,8 +1212,7 @@ mr_import_file(struct mr_store *st, const char *path,
 		goto out;
 
 	EVP_DigestFinal_ex(md, digest, &dlen);
-	for (unsigned int i = 0; i < dlen; i++)
-		snprintf(stats->sha256 + 2 * i, 3, "%02x", digest[i]);
+	mr_hex(digest, dlen, stats->sha256);
 	if (stats->rejected > 0 && !o->skip_bad) {
 		mr_err_set(err, MR_EINVAL, "%s: %ld of %ld rows are bad; nothing "
 		    "was imported (fix them, or import the good rows with "

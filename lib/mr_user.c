@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
 #include "lib/mr_user.h"
@@ -136,8 +137,7 @@ secret_hash(const char *s, size_t len, const char *domain, char hex[65])
 		EVP_DigestFinal_ex(ctx, md, &n);
 	}
 	EVP_MD_CTX_free(ctx);
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	mr_hex(md, sizeof md, hex);
 }
 
 static int
