@@ -39,6 +39,7 @@ write_atomic(struct cli_ctx *ctx, const char *path,
 
 	if (mr_file_open(path, 0600, &file, &err) == -1)
 		return cli_fail(ctx, &err);
+	(void)setvbuf(mr_file_stream(file), NULL, _IOFBF, 1 << 16);
 	if (mr_ical_write(ctx->st, f, o, file_sink, mr_file_stream(file), count,
 	    &err) == -1) {
 		mr_file_abort(file);
@@ -89,6 +90,8 @@ cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 		goto done;
 	}
 	if (out == NULL || strcmp(out, "-") == 0) {
+		/* The calendar is one long stream: fewer, larger writes. */
+		(void)setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 		if (mr_ical_write(ctx->st, &f, &o, file_sink, stdout, &count,
 		    &err) == -1) {
 			rc = cli_fail(ctx, &err);

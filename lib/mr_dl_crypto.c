@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "lib/mr_dl_lazy.h"
@@ -36,3 +37,22 @@ MR_DL_LAZY(crypto, int, RAND_bytes, (unsigned char *buf, int num), (buf, num))
 MR_DL_LAZY(crypto, int, EVP_EncodeBlock,
     (unsigned char *out, const unsigned char *in, int len), (out, in, len))
 MR_DL_LAZY_VOID(crypto, OPENSSL_cleanse, (void *ptr, size_t len), (ptr, len))
+/* HMAC with the key set once, for many messages (calendar UIDs). */
+MR_DL_LAZY(crypto, EVP_MAC *, EVP_MAC_fetch,
+    (OSSL_LIB_CTX *libctx, const char *algorithm, const char *properties),
+    (libctx, algorithm, properties))
+MR_DL_LAZY_VOID(crypto, EVP_MAC_free, (EVP_MAC *mac), (mac))
+MR_DL_LAZY(crypto, EVP_MAC_CTX *, EVP_MAC_CTX_new, (EVP_MAC *mac), (mac))
+MR_DL_LAZY_VOID(crypto, EVP_MAC_CTX_free, (EVP_MAC_CTX *ctx), (ctx))
+MR_DL_LAZY(crypto, int, EVP_MAC_init,
+    (EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen,
+    const OSSL_PARAM params[]), (ctx, key, keylen, params))
+MR_DL_LAZY(crypto, int, EVP_MAC_update,
+    (EVP_MAC_CTX *ctx, const unsigned char *data, size_t datalen),
+    (ctx, data, datalen))
+MR_DL_LAZY(crypto, int, EVP_MAC_final,
+    (EVP_MAC_CTX *ctx, unsigned char *out, size_t *outl, size_t outsize),
+    (ctx, out, outl, outsize))
+MR_DL_LAZY(crypto, OSSL_PARAM, OSSL_PARAM_construct_utf8_string,
+    (const char *key, char *buf, size_t bsize), (key, buf, bsize))
+MR_DL_LAZY(crypto, OSSL_PARAM, OSSL_PARAM_construct_end, (void), ())

@@ -8,6 +8,7 @@
 #include <libical/ical.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <sqlite3.h>
 
 #include "lib/mr_buf.h"
@@ -31,13 +32,24 @@ struct mr_ical {
 	char			(*zones)[64];	/* VTIMEZONEs written so far */
 	int			 nzones, capzones;
 	long			 count;
-	/* The last wall-clock conversion: items sharing a window share it. */
+	/*
+	 * The last deadline's wall-clock time, as the description reads it
+	 * and as DTSTART and DUE write it: the items of a window share them.
+	 */
 	char			 last_zone[64];
 	time_t			 last_utc;
-	struct tm		 last_tm;
-	char			 last_abbrev[16];
 	int			 last_ambiguous;
+	char			 last_human[64];
+	char			 last_when[64];
+	char			 last_tzid[96];	/* ";TZID=zone" or "" */
+	/* The last DTSTAMP, from the item's last change. */
+	char			 last_updated[32];
+	char			 last_stamp[24];
+	/* The VALARMs of the last kind of window (they differ by its label). */
+	const char		*alarm_label;
+	struct mr_buf		 alarms;
 	struct mr_buf		 item;	/* one item's lines, reused */
+	EVP_MAC_CTX		*uidmac;	/* HMAC-SHA-256 under opts.key */
 };
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -102,20 +114,104 @@ out:
 	return rc;
 }
 
+/* The UID of "what:id:role" from the MAC of that text. */
+static void
+uid_format(const unsigned char *mac, char *buf, size_t len)
+{
+	char hex[33];
+
+	mr_hex(mac, 16, hex);
+	snprintf(buf, len, "%s@mipsreview", hex);
+}
+
 void
 mr_ical_uid(const unsigned char *key, const char *what, int64_t id,
     const char *role, char *buf, size_t len)
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
-	char msg[96], hex[33];
+	char msg[96];
 	int n;
 
 	n = snprintf(msg, sizeof msg, "%s:%lld:%s", what, (long long)id, role);
 	HMAC(EVP_sha256(), key, MR_ICAL_KEYLEN, (const unsigned char *)msg,
 	    (size_t)n, mac, &maclen);
-	mr_hex(mac, 16, hex);
-	snprintf(buf, len, "%s@mipsreview", hex);
+	uid_format(mac, buf, len);
+}
+
+/*
+ * The same UIDs from a MAC keyed once per calendar: the one-shot HMAC()
+ * looks up the algorithm and sets the key again for every call, which
+ * was a third of the time of writing a calendar.
+ */
+static EVP_MAC_CTX *
+uid_mac_new(const unsigned char *key)
+{
+	char digest[] = "SHA256";
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;
+
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	ctx = EVP_MAC_CTX_new(mac);	/* holds its own reference */
+	EVP_MAC_free(mac);
+	if (ctx == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key, MR_ICAL_KEYLEN, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* "what:id:role" into msg (>= 96 bytes), without printf: its length. */
+static size_t
+uid_message(const char *what, int64_t id, const char *role, char *msg)
+{
+	char digits[24], *d = digits + sizeof digits;
+	unsigned long long v = id < 0 ? 0 - (unsigned long long)id :
+	    (unsigned long long)id;
+	size_t n = 0, wl = strnlen(what, 32), rl = strnlen(role, 32);
+
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (id < 0)
+		*--d = '-';
+	memcpy(msg, what, wl);
+	n = wl;
+	msg[n++] = ':';
+	memcpy(msg + n, d, (size_t)(digits + sizeof digits - d));
+	n += (size_t)(digits + sizeof digits - d);
+	msg[n++] = ':';
+	memcpy(msg + n, role, rl);
+	n += rl;
+	msg[n] = '\0';
+	return n;
+}
+
+static int
+uid_keyed(EVP_MAC_CTX *ctx, const char *what, int64_t id, const char *role,
+    char *buf, size_t len, struct mr_err *err)
+{
+	static const char at[] = "@mipsreview";
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	size_t maclen = 0, n;
+	char msg[96];
+
+	n = uid_message(what, id, role, msg);
+	/* No key: start again with the one already set. */
+	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(ctx, (const unsigned char *)msg, n) != 1 ||
+	    EVP_MAC_final(ctx, mac, &maclen, sizeof mac) != 1 || maclen < 16 ||
+	    len < 32 + sizeof at)
+		return mr_err_set(err, MR_EFAIL, "HMAC-SHA-256 failed");
+	mr_hex(mac, 16, buf);
+	memcpy(buf + 32, at, sizeof at);
+	return 0;
 }
 
 static int
@@ -163,6 +259,8 @@ mr_ical_free(struct mr_ical *w)
 		return;
 	free(w->zones);
 	mr_buf_free(&w->item);
+	mr_buf_free(&w->alarms);
+	EVP_MAC_CTX_free(w->uidmac);
 	free(w);
 }
 
@@ -189,6 +287,12 @@ mr_ical_begin(const struct mr_ical_opts *o, mr_ical_sink sink, void *arg,
 	w->sink = sink;
 	w->arg = arg;
 	mr_buf_init(&w->item, ITEM_MAX);
+	mr_buf_init(&w->alarms, ITEM_MAX);
+	if ((w->uidmac = uid_mac_new(o->key)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "HMAC-SHA-256 is not available from "
+		    "OpenSSL's libcrypto");
+		goto fail;
+	}
 	for (int i = 0; i < o->nalarms; i++)
 		if (o->alarms[i] > w->maxalarm)
 			w->maxalarm = o->alarms[i];
@@ -356,16 +460,18 @@ out:
 	return rc;
 }
 
-static time_t
-parse_iso(const char *s, time_t fallback)
+/* An ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ" into *t; -1 if it is not one. */
+static int
+parse_iso(const char *s, time_t *t)
 {
 	struct tm tm = { 0 };
 	const char *end;
 
 	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
 	    *end != '\0')
-		return fallback;
-	return timegm(&tm);
+		return -1;
+	*t = timegm(&tm);
+	return 0;
 }
 
 /*
@@ -427,21 +533,34 @@ sb_line(struct mr_buf *b, const char *name, const char *value)
 static void
 escape_text(const char *in, char *out, size_t len)
 {
-	size_t o = 0;
+	/* What needs escaping or replacing: \ ; , and the control characters. */
+	static const char special[] = "\\;,\x7f"
+	    "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+	    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
+	size_t o = 0, run;
 
-	for (; in != NULL && *in != '\0' && o + 3 < len; in++) {
-		unsigned char c = (unsigned char)*in;
+	while (in != NULL && *in != '\0' && o + 3 < len) {
+		/* Plain text is copied a run at a time. */
+		run = strcspn(in, special);
+		if (run > len - 3 - o)
+			run = len - 3 - o;
+		memcpy(out + o, in, run);
+		o += run;
+		in += run;
+		if (*in == '\0' || o + 3 >= len)
+			break;
+		{
+			unsigned char c = (unsigned char)*in++;
 
-		if (c == '\\' || c == ';' || c == ',') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else if (c < 0x20 || c == 0x7f)
-			out[o++] = ' ';
-		else
-			out[o++] = (char)c;
+			if (c == '\\' || c == ';' || c == ',') {
+				out[o++] = '\\';
+				out[o++] = (char)c;
+			} else if (c == '\n') {
+				out[o++] = '\\';
+				out[o++] = 'n';
+			} else
+				out[o++] = ' ';
+		}
 	}
 	out[o] = '\0';
 }
@@ -503,47 +622,134 @@ fmt_before(long long secs, char *buf, size_t len)
 		(void)mr_buf_printf(&b, "%lldS", sec);
 }
 
+/* A line whose value needs neither escaping nor folding. */
+#define LINE(b, text)	(void)mr_buf_add((b), text "\r\n", sizeof text + 1)
+
+/*
+ * The wall-clock time of the item's deadline in its zone, with what the
+ * calendar writes from it; converted once per distinct deadline (the
+ * cases of a window share one).
+ */
+static int
+item_when(struct mr_ical *w, const struct mr_deadline_item *it,
+    const char *zone, struct mr_err *err)
+{
+	struct tm local;
+	char abbrev[16];
+
+	if (w->last_zone[0] != '\0' && w->last_utc == it->closes_at &&
+	    strcmp(w->last_zone, zone) == 0)
+		return 0;
+	w->last_zone[0] = '\0';
+	if (mr_when_local(it->closes_at, zone, &local, NULL, abbrev) == -1)
+		return mr_err_set(err, MR_EINVAL, "zone '%s' is not a known IANA "
+		    "time zone; use a name like America/Chicago", zone);
+	w->last_ambiguous = mr_when_ambiguous(it->closes_at, zone);
+	snprintf(w->last_human, sizeof w->last_human, "%s %d %d %d:%02d %s %s",
+	    months[local.tm_mon], local.tm_mday, local.tm_year + 1900,
+	    local.tm_hour % 12 == 0 ? 12 : local.tm_hour % 12, local.tm_min,
+	    local.tm_hour < 12 ? "AM" : "PM", abbrev);
+	/*
+	 * A wall-clock time the zone shows twice (1:30 on a fall-back
+	 * night) is the first one by RFC 5545 3.3.5, but ical.js,
+	 * python-icalendar and khal take the second: such a deadline is
+	 * written in UTC, the only form every client reads as one instant.
+	 * The description still gives it in the zone, with the abbreviation.
+	 */
+	if (is_utc_zone(zone) || w->last_ambiguous) {
+		fmt_utc(it->closes_at, w->last_when, sizeof w->last_when);
+		w->last_tzid[0] = '\0';
+	} else {
+		snprintf(w->last_when, sizeof w->last_when,
+		    "%04d%02d%02dT%02d%02d%02d", local.tm_year + 1900,
+		    local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min,
+		    local.tm_sec);
+		/* the TZID parameter: the plain IANA name, quoted if need be */
+		snprintf(w->last_tzid, sizeof w->last_tzid, strpbrk(zone, ":;,") ?
+		    ";TZID=\"%s\"" : ";TZID=%s", zone);
+	}
+	snprintf(w->last_zone, sizeof w->last_zone, "%s", zone);
+	w->last_utc = it->closes_at;
+	return 0;
+}
+
+/*
+ * Without METHOD, DTSTAMP is the time the item last changed
+ * (RFC 5545 3.8.7.2); using that keeps an unchanged calendar
+ * byte-for-byte identical, so its ETag holds.
+ */
+static const char *
+item_stamp(struct mr_ical *w, const struct mr_deadline_item *it)
+{
+	const char *u = it->updated_at;
+	time_t t;
+
+	if (u != NULL && w->last_updated[0] != '\0' &&
+	    strcmp(u, w->last_updated) == 0)
+		return w->last_stamp;
+	w->last_updated[0] = '\0';
+	if (parse_iso(u, &t) == -1)
+		t = it->closes_at;	/* no usable time: not kept */
+	else if (strlen(u) < sizeof w->last_updated)
+		snprintf(w->last_updated, sizeof w->last_updated, "%s", u);
+	fmt_utc(t, w->last_stamp, sizeof w->last_stamp);
+	return w->last_stamp;
+}
+
+/*
+ * The reminders of an open item, as VALARMs: the same for every item of a
+ * kind of window, so written once per kind.  Clients show the event's
+ * summary with a reminder; the alarm's own (required) DESCRIPTION stays
+ * short, as it repeats per reminder and per item (a quarter of a
+ * 10,000-item feed otherwise).
+ */
+static const struct mr_buf *
+item_alarms(struct mr_ical *w, const char *label)
+{
+	struct mr_buf *b = &w->alarms;
+	char alarm_text[128], esc_alarm[256], trig[40];
+
+	if (w->alarm_label != NULL && strcmp(w->alarm_label, label) == 0 &&
+	    !b->failed)
+		return b;
+	if (b->failed)
+		mr_buf_init(b, ITEM_MAX);
+	mr_buf_reset(b);
+	w->alarm_label = label;
+	snprintf(alarm_text, sizeof alarm_text, "Reminder: %s deadline", label);
+	escape_text(alarm_text, esc_alarm, sizeof esc_alarm);
+	for (int i = 0; i < w->opts.nalarms; i++) {
+		fmt_before(w->opts.alarms[i], trig, sizeof trig);
+		LINE(b, "BEGIN:VALARM");
+		LINE(b, "ACTION:DISPLAY");
+		sb_line(b, "DESCRIPTION", esc_alarm);
+		sb_line(b, "TRIGGER", trig);
+		LINE(b, "END:VALARM");
+	}
+	return b;
+}
+
 int
 mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
     struct mr_err *err)
 {
 	struct mr_buf *b = &w->item;
+	const struct mr_buf *alarms;
 	char uid_ev[64], uid_todo[64], masked[16], name[512], summary[700];
-	char human[64], desc[2048], abbrev[16], esc_sum[1500];
-	char esc_desc[4200], stamp[24], when[64], name_when[96], seq[24], trig[40];
-	char alarm_text[128], esc_alarm[256];
+	char desc[2048], esc_sum[1500], esc_desc[4200], seq[24], prop[112];
 	const char *zone = it->zone && *it->zone ? it->zone : "UTC";
-	int cancelled, completed, ambiguous, rc = -1;
-	struct tm local;
-	time_t modified;
+	const char *label = kind_label(it->kind), *stamp;
+	int cancelled, completed, rc = -1;
 
-	/*
-	 * libical finds a zone by a linear search of its list, which
-	 * dominated rendering: convert once per distinct deadline (the cases
-	 * of a window share one).
-	 */
-	if (w->last_zone[0] != '\0' && w->last_utc == it->closes_at &&
-	    strcmp(w->last_zone, zone) == 0) {
-		local = w->last_tm;
-		memcpy(abbrev, w->last_abbrev, sizeof abbrev);
-		ambiguous = w->last_ambiguous;
-	} else {
-		if (mr_when_local(it->closes_at, zone, &local, NULL, abbrev) == -1)
-			return mr_err_set(err, MR_EINVAL, "zone '%s' is not a "
-			    "known IANA time zone; use a name like "
-			    "America/Chicago", zone);
-		snprintf(w->last_zone, sizeof w->last_zone, "%s", zone);
-		w->last_utc = it->closes_at;
-		w->last_tm = local;
-		memcpy(w->last_abbrev, abbrev, sizeof abbrev);
-		ambiguous = w->last_ambiguous =
-		    mr_when_ambiguous(it->closes_at, zone);
-	}
-	if (!is_utc_zone(zone) && !ambiguous &&
+	if (item_when(w, it, zone, err) == -1)
+		return -1;
+	if (!is_utc_zone(zone) && !w->last_ambiguous &&
 	    emit_vtimezone(w, zone, it->closes_at, err) == -1)
 		return -1;
-	mr_ical_uid(w->opts.key, it->what, it->id, "event", uid_ev, sizeof uid_ev);
-	mr_ical_uid(w->opts.key, it->what, it->id, "todo", uid_todo, sizeof uid_todo);
+	if (uid_keyed(w->uidmac, it->what, it->id, "event", uid_ev,
+	    sizeof uid_ev, err) == -1 || uid_keyed(w->uidmac, it->what, it->id,
+	    "todo", uid_todo, sizeof uid_todo, err) == -1)
+		return -1;
 	mr_tin_mask(it->tin ? it->tin : "", masked, sizeof masked);
 	one_line(it->name, name, sizeof name);
 	cancelled = !it->open && it->status != NULL &&
@@ -552,58 +758,26 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	/* Summaries stay on one line: calcurse skips items whose summary breaks. */
 	snprintf(summary, sizeof summary, "%s%s%s%s deadline: %s (TIN %s)",
 	    it->open ? "" : "[", it->open ? "" : (it->status ? it->status : ""),
-	    it->open ? "" : "] ", kind_label(it->kind), name, masked);
-	snprintf(human, sizeof human, "%s %d %d %d:%02d %s %s",
-	    months[local.tm_mon], local.tm_mday, local.tm_year + 1900,
-	    local.tm_hour % 12 == 0 ? 12 : local.tm_hour % 12, local.tm_min,
-	    local.tm_hour < 12 ? "AM" : "PM", abbrev);
+	    it->open ? "" : "] ", label, name, masked);
 	/* The deadline's source (a CMS notice) is in "mipsreview show"; the
 	 * calendar keeps to what an officer acts on. */
 	snprintf(desc, sizeof desc, "%s, performance year %d, for %s (TIN %s).\n"
 	    "Closes %s (%s).\nStatus: %s.\n%s %lld in mipsreview.",
-	    kind_label(it->kind), it->performance_year, name, masked, human, zone,
+	    label, it->performance_year, name, masked, w->last_human, zone,
 	    it->status ? it->status : "",
 	    strcmp(it->what, "case") == 0 ? "Case" : "Filing", (long long)it->id);
 	escape_text(summary, esc_sum, sizeof esc_sum);
 	escape_text(desc, esc_desc, sizeof esc_desc);
-	/*
-	 * Without METHOD, DTSTAMP is the time the item last changed
-	 * (RFC 5545 3.8.7.2); using that keeps an unchanged calendar
-	 * byte-for-byte identical, so its ETag holds.
-	 */
-	modified = parse_iso(it->updated_at, it->closes_at);
-	fmt_utc(modified, stamp, sizeof stamp);
+	stamp = item_stamp(w, it);
 	snprintf(seq, sizeof seq, "%lld", (long long)it->sequence);
-	/*
-	 * A wall-clock time the zone shows twice (1:30 on a fall-back
-	 * night) is the first one by RFC 5545 3.3.5, but ical.js,
-	 * python-icalendar and khal take the second: such a deadline is
-	 * written in UTC, the only form every client reads as one instant.
-	 * The description still gives it in the zone, with the abbreviation.
-	 */
-	if (is_utc_zone(zone) || ambiguous) {
-		fmt_utc(it->closes_at, when, sizeof when);
-		snprintf(name_when, sizeof name_when, "%s", "");
-	} else {
-		snprintf(when, sizeof when, "%04d%02d%02dT%02d%02d%02d",
-		    local.tm_year + 1900, local.tm_mon + 1, local.tm_mday,
-		    local.tm_hour, local.tm_min, local.tm_sec);
-		/* the TZID parameter: the plain IANA name, quoted if need be */
-		snprintf(name_when, sizeof name_when, strpbrk(zone, ":;,") ?
-		    ";TZID=\"%s\"" : ";TZID=%s", zone);
-	}
 
-	(void)mr_buf_add(b, "BEGIN:VEVENT\r\n", 14);
+	LINE(b, "BEGIN:VEVENT");
 	sb_line(b, "UID", uid_ev);
 	sb_line(b, "DTSTAMP", stamp);
 	sb_line(b, "LAST-MODIFIED", stamp);
 	sb_line(b, "SEQUENCE", seq);
-	{
-		char prop[112];
-
-		snprintf(prop, sizeof prop, "DTSTART%s", name_when);
-		sb_line(b, prop, when);
-	}
+	snprintf(prop, sizeof prop, "DTSTART%s", w->last_tzid);
+	sb_line(b, prop, w->last_when);
 	if (w->opts.method != NULL && w->opts.organizer != NULL) {
 		/* PUBLISH requires an ORGANIZER on each event (RFC 5546 3.2.1). */
 		char org[300];
@@ -614,48 +788,43 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	}
 	sb_line(b, "SUMMARY", esc_sum);
 	sb_line(b, "DESCRIPTION", esc_desc);
-	sb_line(b, "CATEGORIES", "MIPS");
-	sb_line(b, "CLASS", "PRIVATE");
-	sb_line(b, "TRANSP", "TRANSPARENT");
+	LINE(b, "CATEGORIES:MIPS");
+	LINE(b, "CLASS:PRIVATE");
+	LINE(b, "TRANSP:TRANSPARENT");
 	/* VEVENT knows no COMPLETED; a decided item's event stays CONFIRMED. */
-	sb_line(b, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
-	/*
-	 * Clients show the event's summary with a reminder; the alarm's own
-	 * (required) DESCRIPTION stays short, as it repeats per reminder and
-	 * per item (a quarter of a 10,000-item feed otherwise).
-	 */
-	snprintf(alarm_text, sizeof alarm_text, "Reminder: %s deadline",
-	    kind_label(it->kind));
-	escape_text(alarm_text, esc_alarm, sizeof esc_alarm);
-	for (int i = 0; it->open && i < w->opts.nalarms; i++) {
-		fmt_before(w->opts.alarms[i], trig, sizeof trig);
-		(void)mr_buf_add(b, "BEGIN:VALARM\r\n", 14);
-		sb_line(b, "ACTION", "DISPLAY");
-		sb_line(b, "DESCRIPTION", esc_alarm);
-		sb_line(b, "TRIGGER", trig);
-		(void)mr_buf_add(b, "END:VALARM\r\n", 12);
+	if (cancelled)
+		LINE(b, "STATUS:CANCELLED");
+	else
+		LINE(b, "STATUS:CONFIRMED");
+	if (it->open && w->opts.nalarms > 0) {
+		alarms = item_alarms(w, label);
+		if (alarms->failed) {
+			mr_buf_free(b);
+			b->failed = 1;
+		} else
+			(void)mr_buf_add(b, alarms->data, alarms->len);
 	}
-	(void)mr_buf_add(b, "END:VEVENT\r\n", 12);
+	LINE(b, "END:VEVENT");
 
-	(void)mr_buf_add(b, "BEGIN:VTODO\r\n", 13);
+	LINE(b, "BEGIN:VTODO");
 	sb_line(b, "UID", uid_todo);
 	sb_line(b, "DTSTAMP", stamp);
 	sb_line(b, "LAST-MODIFIED", stamp);
 	sb_line(b, "SEQUENCE", seq);
-	{
-		char prop[112];
-
-		snprintf(prop, sizeof prop, "DUE%s", name_when);
-		sb_line(b, prop, when);
-	}
+	snprintf(prop, sizeof prop, "DUE%s", w->last_tzid);
+	sb_line(b, prop, w->last_when);
 	sb_line(b, "SUMMARY", esc_sum);
-	sb_line(b, "CLASS", "PRIVATE");
+	LINE(b, "CLASS:PRIVATE");
 	sb_line(b, "RELATED-TO", uid_ev);
-	sb_line(b, "STATUS", cancelled ? "CANCELLED" : completed ? "COMPLETED" :
-	    "NEEDS-ACTION");
+	if (cancelled)
+		LINE(b, "STATUS:CANCELLED");
+	else if (completed)
+		LINE(b, "STATUS:COMPLETED");
+	else
+		LINE(b, "STATUS:NEEDS-ACTION");
 	if (completed)
 		sb_line(b, "COMPLETED", stamp);
-	(void)mr_buf_add(b, "END:VTODO\r\n", 11);
+	LINE(b, "END:VTODO");
 
 	if (b->failed) {
 		mr_err_set(err, MR_EFAIL, "out of memory");

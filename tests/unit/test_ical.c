@@ -221,6 +221,54 @@ test_uids_are_stable_opaque_and_keyed(void **state)
 	assert_string_not_equal(a, e);
 }
 
+/*
+ * Items in a row that differ in kind, zone, deadline and last change: each
+ * gets its own UIDs (as mr_ical_uid makes them), reminders, time and
+ * DTSTAMP, not the previous item's.
+ */
+static void
+test_each_item_keeps_its_own_fields(void **state)
+{
+	struct mr_ical_opts o = seed_opts();
+	struct mr_deadline_item it[3];
+	char uid[64], line[128];
+	char *s;
+
+	(void)state;
+	it[0] = it[1] = it[2] = seed_item();
+	it[1].id = 43;
+	it[1].kind = "pi-hardship";
+	it[1].what = "hardship";
+	it[1].zone = "America/New_York";
+	it[1].updated_at = "2024-10-02T08:30:00Z";
+	it[2].id = 44;
+	it[2].closes_at = SEED_CLOSES + 86400;
+	s = render(&o, it, 3, NULL);
+	icalcomponent_free(parse_clean(s));
+	for (int i = 0; i < 3; i++) {
+		mr_ical_uid(o.key, it[i].what, it[i].id, "event", uid, sizeof uid);
+		snprintf(line, sizeof line, "UID:%s\r\n", uid);
+		assert_int_equal(count(s, line), 1);
+		snprintf(line, sizeof line, "RELATED-TO:%s\r\n", uid);
+		assert_int_equal(count(s, line), 1);
+		mr_ical_uid(o.key, it[i].what, it[i].id, "todo", uid, sizeof uid);
+		snprintf(line, sizeof line, "UID:%s\r\n", uid);
+		assert_int_equal(count(s, line), 1);
+	}
+	assert_int_equal(count(s, "DESCRIPTION:Reminder: Targeted review deadline\r\n"), 10);
+	assert_int_equal(count(s, "DESCRIPTION:Reminder: PI hardship exception deadline\r\n"), 5);
+	assert_int_equal(count(s, "DTSTART;TZID=America/Chicago:20241011T190000\r\n"), 1);
+	assert_int_equal(count(s, "DTSTART;TZID=America/New_York:20241011T200000\r\n"), 1);
+	assert_int_equal(count(s, "DTSTART;TZID=America/Chicago:20241012T190000\r\n"), 1);
+	assert_int_equal(count(s, "DTSTAMP:20241001T120000Z\r\n"), 4);
+	assert_int_equal(count(s, "DTSTAMP:20241002T083000Z\r\n"), 2);
+	assert_int_equal(count(s, "Closes Oct 11 2024 7:00 PM CDT"), 1);
+	assert_int_equal(count(s, "Closes Oct 11 2024 8:00 PM EDT"), 1);
+	assert_int_equal(count(s, "Closes Oct 12 2024 7:00 PM CDT"), 1);
+	assert_non_null(strstr(s, "Filing 43 in mipsreview"));
+	free(s);
+}
+
 static void
 test_summary_masks_tin_and_keeps_one_line(void **state)
 {
@@ -534,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_zone_without_daylight_time_and_utc),
 		cmocka_unit_test(test_alarms_ring_on_the_event_only),
 		cmocka_unit_test(test_uids_are_stable_opaque_and_keyed),
+		cmocka_unit_test(test_each_item_keeps_its_own_fields),
 		cmocka_unit_test(test_summary_masks_tin_and_keeps_one_line),
 		cmocka_unit_test(test_long_utf8_text_folds_and_reads_back),
 		cmocka_unit_test(test_overlong_name_is_cut_between_characters),
