@@ -108,6 +108,38 @@ def deadlines(lo, hi, extra=""):
     return DEADLINES % (lo, hi, extra, lo, hi, extra)
 
 
+# export ics: the query lib/mr_deadline.c runs for a calendar, as it is
+# (decided cases too, the same columns, the hardship filings' part, the
+# same order), with the bounds it binds when no --within is given.
+EXPORT = ("WITH tr AS (SELECT * FROM (SELECT id, performance_year, closes_at, "
+          "zone, source, updated_at, row_number() OVER (PARTITION BY "
+          "performance_year ORDER BY closes_at DESC, id DESC) AS rn FROM "
+          "review_window WHERE kind = 'targeted-review') WHERE rn = 1 AND "
+          "closes_at BETWEEN {lo} AND {hi}) SELECT 'case', c.id, "
+          "'targeted-review', c.name, c.tin, coalesce(c.npi, ''), c.status, "
+          "c.performance_year, w.closes_at, w.zone, w.source, w.id, "
+          "c.revision, max(c.updated_at, w.updated_at), c.owner FROM tr w "
+          "JOIN review_case c ON c.performance_year = w.performance_year "
+          "WHERE c.deadline_at IS NULL{case} UNION ALL SELECT 'case', c.id, "
+          "'targeted-review', c.name, c.tin, coalesce(c.npi, ''), c.status, "
+          "c.performance_year, c.deadline_at, c.deadline_zone, "
+          "coalesce(c.deadline_source, 'deadline set on the case'), 0, "
+          "c.revision, c.updated_at, c.owner FROM review_case c WHERE "
+          "c.deadline_at BETWEEN {lo} AND {hi}{case} UNION ALL SELECT "
+          "'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
+          "coalesce(f.npi, ''), f.status, f.performance_year, w.closes_at, "
+          "w.zone, w.source, w.id, f.revision, max(f.updated_at, "
+          "w.updated_at), f.owner FROM hardship_filing f JOIN review_window w "
+          "ON w.id = f.window_id WHERE w.closes_at BETWEEN {lo} AND {hi}"
+          "{filing} ORDER BY 9, 1, 2")
+
+
+def export(tin=None):
+    return EXPORT.format(lo=-(1 << 63), hi=(1 << 63) - 1,
+                         case=" AND c.tin = '%s'" % tin if tin else "",
+                         filing=" AND f.tin = '%s'" % tin if tin else "")
+
+
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
@@ -218,8 +250,7 @@ def commands(mr, db, now):
          shell(db, deadlines(lo, hi)), None),
         ("check", [mr, "check", str(mid)], shell(db, check_sql), None),
         ("export ics --tin", [mr, "export", "ics", "--tin", tin],
-         shell(db, deadlines(0, 1 << 40, "AND c.tin = '%s'" % tin), True),
-         None),
+         shell(db, export(tin), True), None),
     ]
 
 
@@ -240,8 +271,7 @@ def feed(mr, w, runs):
     con.commit()
     con.close()
     os.environ["MIPSREVIEW_DB"] = db
-    a, b = pair([mr, "export", "ics"], shell(db, deadlines(0, 1 << 40), True),
-                runs)
+    a, b = pair([mr, "export", "ics"], shell(db, export(), True), runs)
     del os.environ["MIPSREVIEW_DB"]
     return a, b
 
