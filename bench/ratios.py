@@ -12,6 +12,7 @@ Environment:
                   (5,414,210 is ten years of the national population)
   BENCH_CMD_RUNS  runs per command and side (default 21)
   BENCH_RUNS      import runs per side (default 3)
+  BENCH_BIG_RUNS  import runs per side above a million cases (default 1)
   BENCH_DIR       scratch folder (default: a fresh temporary one)
 Arguments: MIPSREVIEW MRGEN OUT.md
 """
@@ -29,6 +30,9 @@ GOAL_IMPORT_WALL = 1.0  # import vs .import with indexes built after
 GOAL_IMPORT_CPU = 1.5
 GOAL_IMPORT_MB = 32.0
 GOAL_FEED = 2.0         # export ics of 10,000 deadlines vs sqlite3 -json
+# Above this many cases an import takes minutes: BENCH_BIG_RUNS runs each
+# side, so that the whole bench, all sizes, fits in 20 minutes.
+BIG = 1000000
 
 DEVNULL = os.open(os.devnull, os.O_WRONLY)
 
@@ -59,9 +63,20 @@ def peak_mb(argv, env=None, prep=None):
         return int(f.read().split()[-1]) / 1024
 
 
+def spread(sa, sb):
+    """The 25th and 75th percentiles of the wall-time ratios of the runs
+    taken in turn (a's i-th run over b's i-th): how far a ratio moves
+    between neighbouring runs on a shared machine, the noise to read a
+    ratio near its goal against."""
+    rs = sorted(x[0] / y[0] for x, y in zip(sa, sb))
+    q = statistics.quantiles(rs, n=4) if len(rs) > 1 else rs * 3
+    return q[0], q[2]
+
+
 def pair(a, b, runs, prep=None):
     """Time a and b alternately runs times (after a warm-up of each);
-    return their median wall times, CPU times and peak RSS."""
+    return their median wall times, CPU times and peak RSS, and the
+    spread of the ratios of the runs taken in turn."""
     sa, sb = [], []
     for i in range(runs + 2):
         for argv, out in ((a, sa), (b, sb)):
@@ -71,7 +86,7 @@ def pair(a, b, runs, prep=None):
             if i >= 2:
                 out.append(r)
     med = lambda xs, k: statistics.median(x[k] for x in xs)
-    return ([med(sa, 0), med(sa, 1), peak_mb(a, prep=prep)],
+    return ([med(sa, 0), med(sa, 1), peak_mb(a, prep=prep), spread(sa, sb)],
             [med(sb, 0), med(sb, 1), peak_mb(b, prep=prep)])
 
 
@@ -287,6 +302,7 @@ def main():
         "BENCH_SIZES", "10000 100000 541421 5414210").split()]
     cmd_runs = int(os.environ.get("BENCH_CMD_RUNS", "21"))
     imp_runs = int(os.environ.get("BENCH_RUNS", "3"))
+    big_runs = int(os.environ.get("BENCH_BIG_RUNS", "1"))
     w = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="mrratio.")
     os.environ.pop("MIPSREVIEW_NOW", None)
     os.environ.pop("MIPSREVIEW_CONFIG", None)
@@ -301,10 +317,12 @@ def main():
             csv = os.path.join(w, "population.csv")
             with open(csv, "wb") as f:
                 subprocess.run([gen, str(n)], stdout=f, check=True)
-            a, b, db = import_runs(mr, csv, w, imp_runs)
+            runs_here = imp_runs if n <= BIG else big_runs
+            a, b, db = import_runs(mr, csv, w, runs_here)
             os.unlink(csv)
             r = a[0] / b[0]
-            table.add(n, "import", "%.0f ms" % a[0],
+            table.add(n, "import (%d run%s each)" % (
+                runs_here, "" if runs_here == 1 else "s"), "%.0f ms" % a[0],
                       "sqlite3 .import, indexes after: %.0f ms" % b[0],
                       "%.2fx" % r, "<= %.1fx" % GOAL_IMPORT_WALL,
                       verdict(r, GOAL_IMPORT_WALL))
@@ -321,9 +339,12 @@ def main():
                 a, b = pair(mine, theirs, cmd_runs, prep)
                 r = a[0] / b[0]
                 key = label.split(" (")[0]
-                table.add(n, "`%s`" % label, "%.2f ms, %.1f MB" % (a[0], a[2]),
-                          "%.2f ms" % b[0], "%.2fx" % r, "<= %.1fx" % GOAL_CMD,
-                          verdict(r, GOAL_CMD))
+                table.add(n, "`%s`" % label,
+                          "%.2f ms (CPU %.2f), %.1f MB" % (a[0], a[1], a[2]),
+                          "%.2f ms (CPU %.2f)" % (b[0], b[1]),
+                          "%.2fx (runs %.2f-%.2f; CPU %.2fx)" % (
+                              r, a[3][0], a[3][1], a[1] / b[1]),
+                          "<= %.1fx" % GOAL_CMD, verdict(r, GOAL_CMD))
                 growth_row[key] = a[0]
                 growth_row[key + " peak RSS"] = a[2]
             del os.environ["MIPSREVIEW_DB"]
@@ -339,8 +360,11 @@ def main():
                     os.unlink(db + s)
         a, b = feed(mr, w, max(5, cmd_runs // 3))
         r = a[0] / b[0]
-        table.add(10000, "`export ics` (10,000 deadlines)", "%.1f ms" % a[0],
-                  "sqlite3 -json, same rows: %.1f ms" % b[0], "%.2fx" % r,
+        table.add(10000, "`export ics` (10,000 deadlines)",
+                  "%.1f ms (CPU %.1f), %.1f MB" % (a[0], a[1], a[2]),
+                  "sqlite3 -json, same rows: %.1f ms (CPU %.1f)" % (b[0], b[1]),
+                  "%.2fx (runs %.2f-%.2f; CPU %.2fx)" % (
+                      r, a[3][0], a[3][1], a[1] / b[1]),
                   "<= %.1fx" % GOAL_FEED, verdict(r, GOAL_FEED))
     finally:
         if not os.environ.get("BENCH_DIR"):
@@ -366,12 +390,17 @@ def main():
             time.time() - started),
         "",
         "Each row's two sides ran alternately in the same run (medians of %d "
-        "whole processes each for commands, %d for imports); absolute times "
-        "vary 3-5x between machines, the ratios are what is compared. The "
-        "yardstick is the sqlite3 shell running the query the command runs "
-        "on the same database (for `add`, the same insert and an audit row "
-        "in one transaction; for `--version`, `sqlite3 -version`)."
-        % (cmd_runs, imp_runs),
+        "whole processes each for commands, %d for imports, %d above %d "
+        "cases); absolute times vary 3-5x between machines, the ratios are "
+        "what is compared. The yardstick is the sqlite3 shell running the "
+        "query the command runs on the same database (for `add`, the same "
+        "insert and an audit row in one transaction; for `export ics`, the "
+        "query of lib/mr_deadline.c as the calendar runs it; for "
+        "`--version`, `sqlite3 -version`). A command's ratio is of wall "
+        "times (the goal); \"runs\" gives the 25th-75th percentiles of the "
+        "ratios of the runs taken in turn, the noise of the shared machine "
+        "to read a ratio near its goal against, and CPU the ratio of user + "
+        "system time." % (cmd_runs, imp_runs, big_runs, BIG),
         "",
         table.markdown(["cases", "what", "mipsreview (median, peak RSS)",
                         "yardstick (median)", "ratio", "goal", "verdict"]),
