@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/render.h"
+#include "lib/mr_case.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_view.h"
@@ -93,7 +95,15 @@ cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 		    &err) == -1)
 			return cli_fail(ctx, &err);
 	}
-	printf("Case %lld", id);
+	{
+		struct mr_case c;
+
+		if (mr_case_get(ctx->st, id, &c, &err) == -1)
+			return cli_fail(ctx, &err);
+		printf("Case %lld\n", id);
+		render_autoeuc(ctx, c.performance_year, c.county, c.zip);
+		mr_case_release(&c);
+	}
 	if (checklist_text(ctx, id, &n, &err) == -1)
 		return cli_fail(ctx, &err);
 	return EXIT_OK;

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/render.h"
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
@@ -65,6 +66,8 @@ cmd_hardship_add(struct cli_ctx *ctx, struct cli_args *a)
 	in.confirmation = cli_opt(a, "confirmation");
 	in.owner = cli_opt(a, "owner");
 	in.notes = cli_opt(a, "notes");
+	in.county = cli_opt(a, "county");
+	in.zip = cli_opt(a, "zip");
 	in.force = cli_opt(a, "force") != NULL;
 	if (in.tin == NULL)
 		return cli_usage(ctx, "--tin is required");
@@ -197,6 +200,9 @@ show_text(struct cli_ctx *ctx, const struct mr_hardship *h)
 	printf("  Participation  %s\n", h->participation[0] ? h->participation : "-");
 	printf("  Event          %s\n", h->event ? h->event : "-");
 	printf("  Categories     %s\n", cats);
+	printf("  County, ZIP    %s%s%s\n", h->county[0] ? h->county : "-",
+	    h->zip[0] ? ", ZIP " : "", h->zip);
+	render_autoeuc(ctx, h->performance_year, h->county, h->zip);
 	if (h->window_id != 0 && mr_hardship_window(ctx->st, h->window_id, &win,
 	    &err) == 0) {
 		render_short_time((time_t)win.closes_at, win.zone, due,
@@ -216,6 +222,12 @@ show_text(struct cli_ctx *ctx, const struct mr_hardship *h)
 	if (h->notes != NULL)
 		printf("\nNotes\n  %s\n", h->notes);
 	mr_hardship_advise(h, &w);
+	if (h->county[0] != '\0' || h->zip[0] != '\0') {
+		struct mr_autoeuc_match m;
+
+		if (mr_hardship_place(ctx->st, h, &m, &w, &err) == -1)
+			fprintf(stderr, "%s: %s\n", ctx->prog, err.msg);
+	}
 	if (w.n > 0)
 		printf("\nAdvice\n");
 	for (int i = 0; i < w.n; i++)

@@ -115,7 +115,7 @@ static const struct cli_cmd hardship_subs[] = {
 	  .fn = cmd_hardship_add,
 	  .opts = "tin= npi= name= participation= year= type= categories= "
 	    "submitted= event= window= filed= confirmation= owner= "
-	    "notes= force",
+	    "notes= county= zip= force",
 	  .usage = "--tin TIN [--npi NPI] --year YEAR --type euc|pi "
 	    "--categories LIST --event TEXT [options]",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
@@ -557,6 +557,9 @@ static const struct cli_cmd commands[] = {
 	    "                          latest-closing hardship window of the year)\n"
 	    "    --filed DATE          filed with CMS on YYYY-MM-DD\n"
 	    "    --confirmation NUM, --owner EMAIL, --notes TEXT\n"
+	    "    --county \"NAME, ST\"   the practice's county, e.g. \"Kerr, TX\"\n"
+	    "    --zip ZIP             the practice's ZIP code (both tell whether\n"
+	    "                          CMS's automatic EUC policy covered it)\n"
 	    "    --force               file although one of the type is open\n"
 	    "                          for the TIN, NPI and year (audited)\n"
 	    "    --json                the whole filing instead of its id\n"
@@ -564,7 +567,8 @@ static const struct cli_cmd commands[] = {
 	    "  hardship show FILING\n"
 	    "  hardship set FILING FIELD=VALUE...   fields as the add options:\n"
 	    "      tin, npi, name, participation, year, type, categories,\n"
-	    "      submitted, event, window, filed, confirmation, owner, notes\n"
+	    "      submitted, event, window, filed, confirmation, owner, notes,\n"
+	    "      county, zip\n"
 	    "  hardship status FILING STATE [--note TEXT]\n"
 	    "      draft > submitted > approved | denied; withdrawn from draft or\n"
 	    "      submitted.  Warnings (published rules) go to stderr.\n",

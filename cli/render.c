@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/render.h"
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_view.h"
 #include "lib/mr_when.h"
@@ -139,6 +140,24 @@ render_program(struct cli_ctx *ctx, int year)
 	json_decref(p);
 }
 
+void
+render_autoeuc(struct cli_ctx *ctx, int year, const char *county,
+    const char *zip)
+{
+	struct mr_autoeuc_match m;
+	struct mr_err err = { 0 };
+	char line[512];
+
+	if (county[0] == '\0' && zip[0] == '\0')
+		return;
+	if (mr_autoeuc_find(ctx->st, year, county, zip, &m, &err) == -1) {
+		fprintf(stderr, "%s: %s\n", ctx->prog, err.msg);
+		return;
+	}
+	mr_autoeuc_summary(&m, year, line, sizeof line);
+	printf("  Automatic EUC  %s\n", line);
+}
+
 int
 render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 {
@@ -175,6 +194,7 @@ render_case_full(struct cli_ctx *ctx, const struct mr_case *c)
 	}
 	printf("  County, ZIP    %s%s%s\n", c->county[0] ? c->county : "-",
 	    c->zip[0] ? ", ZIP " : "", c->zip);
+	render_autoeuc(ctx, c->performance_year, c->county, c->zip);
 	printf("\n  Request (as CMS's targeted-review form asks)\n");
 	printf("  Legal name     %s\n", c->legal_name ? c->legal_name : "-");
 	if (c->apm_entity_id || strcmp(c->participation, "apm-entity") == 0)

@@ -28,6 +28,13 @@ int	render_case_deadline(struct cli_ctx *, const struct mr_case *,
 	    time_t *closes_at, const char **zone, const char **source);
 /* "2024-10-11 19:00 CDT": an instant in zone, compact, for tables. */
 void	render_short_time(time_t, const char *zone, char *out, size_t len);
+/*
+ * "  Automatic EUC  covered by automatic EUC in PY2024 (Kerr County, TX)":
+ * what CMS's automatic EUC lists say of a place; nothing when neither
+ * county nor zip is recorded.
+ */
+void	render_autoeuc(struct cli_ctx *, int year, const char *county,
+	    const char *zip);
 /* The full text view of one case (show); -1 as render_case_row(). */
 int	render_case_full(struct cli_ctx *, const struct mr_case *);
 /*

@@ -276,3 +276,50 @@ mr_autoeuc_finding_name(enum mr_autoeuc_finding f)
 		return "unknown";
 	}
 }
+
+void
+mr_autoeuc_summary(const struct mr_autoeuc_match *m, int year, char *buf,
+    size_t len)
+{
+	if (m->place[0] == '\0') {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	switch (m->finding) {
+	case MR_AUTOEUC_COVERED:
+		snprintf(buf, len, "covered by automatic EUC in PY%d (%s)", year,
+		    m->place);
+		break;
+	case MR_AUTOEUC_POSSIBLE:
+		snprintf(buf, len, "possibly covered by automatic EUC in PY%d "
+		    "(%s lies in %s; the county decides)", year, m->place,
+		    m->counties);
+		break;
+	case MR_AUTOEUC_NOT_COVERED:
+		snprintf(buf, len, "not covered by automatic EUC in PY%d (%s)",
+		    year, m->place);
+		break;
+	default:
+		snprintf(buf, len, "unknown: CMS's automatic EUC areas of PY%d "
+		    "are not in the reference data (%s)", year, m->place);
+		break;
+	}
+}
+
+json_t *
+mr_autoeuc_to_json(const struct mr_autoeuc_match *m, int year)
+{
+	char summary[512];
+
+	if (m->place[0] == '\0')
+		return json_null();
+	mr_autoeuc_summary(m, year, summary, sizeof summary);
+	return json_pack("{s:s, s:i, s:s, s:o, s:s, s:o, s:o}",
+	    "finding", mr_autoeuc_finding_name(m->finding),
+	    "performance_year", year,
+	    "place", m->place,
+	    "counties", m->counties[0] ? json_string(m->counties) : json_null(),
+	    "summary", summary,
+	    "source", m->year_listed ? json_string(m->source) : json_null(),
+	    "verified", m->year_listed ? json_boolean(m->verified) : json_null());
+}

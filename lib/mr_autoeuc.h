@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "lib/mr_err.h"
 
 struct mr_store;
@@ -56,5 +58,19 @@ int	mr_autoeuc_find(struct mr_store *, int year, const char *county,
 
 /* "covered", "possibly", "not-covered" or "unknown". */
 const char *mr_autoeuc_finding_name(enum mr_autoeuc_finding);
+
+/*
+ * The verdict in a line: "covered by automatic EUC in PY2024 (Kerr
+ * County, TX)", "possibly covered ... (ZIP 78624 lies in Kendall, TX;
+ * Kerr, TX)", "not covered ...", or why it is unknown.  "" when no place
+ * was given.
+ */
+void	mr_autoeuc_summary(const struct mr_autoeuc_match *, int year,
+	    char *buf, size_t len);
+/*
+ * The verdict as JSON (finding, performance_year, place, counties,
+ * summary, source, verified), or JSON null when no place was given.
+ */
+json_t	*mr_autoeuc_to_json(const struct mr_autoeuc_match *, int year);
 
 #endif /* MR_AUTOEUC_H */

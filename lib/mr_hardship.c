@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_hardship.h"
 #include "lib/mr_ident.h"
@@ -369,6 +370,20 @@ apply_input(struct mr_store *st, const struct mr_hardship_input *in,
 	if (in->notes != NULL && (mr_text_validate("notes", in->notes, 1,
 	    err) == -1 || mr_text_set(&h->notes, in->notes, err) == -1))
 		return -1;
+	/* Where the practice is: CMS's automatic EUC policy goes by county. */
+	if (in->county != NULL) {
+		if (*in->county == '\0')
+			h->county[0] = '\0';
+		else if (mr_autoeuc_county_parse(in->county, h->county,
+		    sizeof h->county, err) == -1)
+			return -1;
+	}
+	if (in->zip != NULL) {
+		if (*in->zip == '\0')
+			h->zip[0] = '\0';
+		else if (mr_autoeuc_zip_parse(in->zip, h->zip, err) == -1)
+			return -1;
+	}
 
 	/* Cross-field rules, on the result. */
 	if (strcmp(h->type, "pi") == 0 && h->categories != MR_CAT_PI) {
@@ -468,6 +483,33 @@ mr_hardship_advise(const struct mr_hardship *h, struct mr_hardship_warnings *w)
 		    "omb.report ICR 202412-0938-008)");
 }
 
+int
+mr_hardship_place(struct mr_store *st, const struct mr_hardship *h,
+    struct mr_autoeuc_match *m, struct mr_hardship_warnings *w,
+    struct mr_err *err)
+{
+	if (mr_autoeuc_find(st, h->performance_year, h->county, h->zip, m,
+	    err) == -1)
+		return -1;
+	/* An EUC filing for a place CMS covered anyway may not be needed. */
+	if (strcmp(h->type, "euc") != 0)
+		return 0;
+	if (m->finding == MR_AUTOEUC_COVERED)
+		warn(w, "%s was in an area CMS's automatic EUC policy covered "
+		    "for PY%d: CMS reweights its MIPS eligible clinicians "
+		    "without an application (submitted data is still scored), "
+		    "so this filing may not be needed; CMS's eligibility record "
+		    "shows whether it applied ('mipsreview lookup NPI')",
+		    m->place, h->performance_year);
+	else if (m->finding == MR_AUTOEUC_POSSIBLE)
+		warn(w, "%s lies in %.120s, covered by CMS's automatic EUC "
+		    "policy for PY%d; a ZIP code can span several counties: "
+		    "record the practice's county (county=\"NAME, ST\") to know "
+		    "whether CMS reweights without this filing", m->place,
+		    m->counties, h->performance_year);
+	return 0;
+}
+
 json_t *
 mr_hardship_to_json(const struct mr_hardship *h, int reveal)
 {
@@ -507,6 +549,10 @@ mr_hardship_to_json(const struct mr_hardship *h, int reveal)
 	    "revision", (json_int_t)h->revision,
 	    "created_at", h->created_at,
 	    "updated_at", h->updated_at);
+	if (o != NULL) {
+		json_object_set_new(o, "county", OPT(h->county));
+		json_object_set_new(o, "zip", OPT(h->zip));
+	}
 #undef OPT
 	return o;
 }
@@ -523,7 +569,8 @@ hardship_json_text(const struct mr_hardship *h)
 
 #define HARDSHIP_COLUMNS "id, tin, npi, name, participation, " \
 	"performance_year, type, event, window_id, filed_at, status, " \
-	"confirmation, owner, notes, revision, created_at, updated_at"
+	"confirmation, owner, notes, revision, created_at, updated_at, " \
+	"county, zip"
 
 static int
 opt_dup(sqlite3_stmt *stmt, int i, char **out)
@@ -551,6 +598,8 @@ hardship_from_row(sqlite3_stmt *stmt, struct mr_hardship *h)
 	h->revision = sqlite3_column_int64(stmt, 14);
 	snprintf(h->created_at, sizeof h->created_at, "%s", mr_store_col_text(stmt, 15));
 	snprintf(h->updated_at, sizeof h->updated_at, "%s", mr_store_col_text(stmt, 16));
+	snprintf(h->county, sizeof h->county, "%s", mr_store_col_text(stmt, 17));
+	snprintf(h->zip, sizeof h->zip, "%s", mr_store_col_text(stmt, 18));
 	if (opt_dup(stmt, 3, &h->name) == -1 || opt_dup(stmt, 7, &h->event) == -1 ||
 	    opt_dup(stmt, 11, &h->confirmation) == -1 ||
 	    opt_dup(stmt, 12, &h->owner) == -1 || opt_dup(stmt, 13, &h->notes) == -1)
@@ -624,14 +673,15 @@ hardship_write(struct mr_store *st, struct mr_hardship *h, struct mr_err *err)
 	if (mr_store_prepare(st, h->id == 0 ?
 	    "INSERT INTO hardship_filing (tin, npi, name, participation, "
 	    "performance_year, type, event, window_id, filed_at, status, "
-	    "confirmation, owner, notes, revision, created_at, updated_at) "
+	    "confirmation, owner, notes, revision, created_at, updated_at, "
+	    "county, zip) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, ?15, ?16)" :
+	    "?14, ?15, ?16, ?18, ?19)" :
 	    "UPDATE hardship_filing SET tin = ?1, npi = ?2, name = ?3, "
 	    "participation = ?4, performance_year = ?5, type = ?6, event = ?7, "
 	    "window_id = ?8, filed_at = ?9, status = ?10, confirmation = ?11, "
-	    "owner = ?12, notes = ?13, revision = ?14, updated_at = ?16 "
-	    "WHERE id = ?17", &stmt, err) == -1)
+	    "owner = ?12, notes = ?13, revision = ?14, updated_at = ?16, "
+	    "county = ?18, zip = ?19 WHERE id = ?17", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, h->tin, -1, SQLITE_STATIC);
 	mr_store_bind_text_or_null(stmt, 2, h->npi);
@@ -653,6 +703,8 @@ hardship_write(struct mr_store *st, struct mr_hardship *h, struct mr_err *err)
 	sqlite3_bind_text(stmt, 16, h->updated_at, -1, SQLITE_STATIC);
 	if (h->id != 0)
 		sqlite3_bind_int64(stmt, 17, h->id);
+	mr_store_bind_text_or_null(stmt, 18, h->county);
+	mr_store_bind_text_or_null(stmt, 19, h->zip);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, "saving the filing");
 		goto out;
@@ -803,6 +855,12 @@ mr_hardship_add(struct mr_store *st, const struct mr_hardship_input *in,
 	if (mr_store_commit(st, err) == -1)
 		goto out;
 	mr_hardship_advise(&h, warnings);
+	{
+		struct mr_autoeuc_match m;
+
+		/* Advice only: a failed look-up does not undo the change. */
+		(void)mr_hardship_place(st, &h, &m, warnings, NULL);
+	}
 	*id = h.id;
 	rc = 0;
 out:
@@ -836,6 +894,10 @@ assignment_to_input(char *a, struct mr_hardship_input *in, int *decided_ok,
 		{ { "confirmation", NULL }, offsetof(struct mr_hardship_input, confirmation), 1 },
 		{ { "owner", NULL }, offsetof(struct mr_hardship_input, owner), 1 },
 		{ { "notes", NULL }, offsetof(struct mr_hardship_input, notes), 1 },
+		/* Where the practice is stays a fact to record after CMS
+		 * decided: it says whether automatic EUC applied anyway. */
+		{ { "county", NULL }, offsetof(struct mr_hardship_input, county), 1 },
+		{ { "zip", "zipcode" }, offsetof(struct mr_hardship_input, zip), 1 },
 	};
 	char *eq = strchr(a, '=');
 
@@ -853,7 +915,8 @@ assignment_to_input(char *a, struct mr_hardship_input *in, int *decided_ok,
 			}
 	return mr_err_set(err, MR_EINVAL, "field '%s' cannot be set; settable: "
 	    "tin, npi, name, participation, year, type, categories, submitted, "
-	    "event, window, filed, confirmation, owner, notes (status: use "
+	    "event, window, filed, confirmation, owner, notes, county, zip "
+	    "(status: use "
 	    "'mipsreview hardship status')", a);
 }
 
@@ -894,7 +957,8 @@ mr_hardship_set(struct mr_store *st, int64_t id, const char *const *assignments,
 		goto out;
 	if (!mr_hardship_state_is_open(h.status) && !decided_ok) {
 		mr_err_set(err, MR_ECONFLICT, "filing %lld is %s: only "
-		    "confirmation, owner and notes can still change",
+		    "confirmation, owner, notes, county and zip can still "
+		    "change",
 		    (long long)id, h.status);
 		goto out;
 	}
@@ -917,6 +981,12 @@ mr_hardship_set(struct mr_store *st, int64_t id, const char *const *assignments,
 	if (mr_store_commit(st, err) == -1)
 		goto out;
 	mr_hardship_advise(&h, warnings);
+	{
+		struct mr_autoeuc_match m;
+
+		/* Advice only: a failed look-up does not undo the change. */
+		(void)mr_hardship_place(st, &h, &m, warnings, NULL);
+	}
 	rc = 0;
 out:
 	if (in_tx)

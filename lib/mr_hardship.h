@@ -19,6 +19,7 @@
 
 #include "lib/mr_err.h"
 
+struct mr_autoeuc_match;
 struct mr_store;
 
 #define MR_HARDSHIP_STATES "draft, submitted, approved, denied, withdrawn"
@@ -43,6 +44,8 @@ struct mr_hardship {
 	unsigned int	 submitted;		/* of those, data was submitted */
 	char		 created_at[24];
 	char		 updated_at[24];
+	char		 county[96];		/* the practice's county, "Kerr, TX", or "" */
+	char		 zip[6];		/* the practice's ZIP code, or "" */
 };
 
 /* The window a filing falls under, for display. */
@@ -71,6 +74,8 @@ struct mr_hardship_input {
 	const char	*confirmation;
 	const char	*owner;
 	const char	*notes;
+	const char	*county;	/* "NAME, ST" */
+	const char	*zip;
 	int		 force;		/* add: file although one is open */
 };
 
@@ -112,7 +117,7 @@ int	mr_hardship_get(struct mr_store *, int64_t id, struct mr_hardship *,
 /*
  * Apply "field=value" assignments, all or nothing.  Fields: tin, npi, name,
  * participation, year, type, categories, submitted, event, window, filed,
- * confirmation, owner, notes.  A decided or withdrawn filing takes only
+ * confirmation, owner, notes, county, zip.  A decided or withdrawn filing takes only
  * confirmation, owner and notes.
  */
 int	mr_hardship_set(struct mr_store *, int64_t id,
@@ -134,6 +139,15 @@ int	mr_hardship_window(struct mr_store *, int64_t window_id,
 /* The advice of the published EUC rules for a filing, recomputed. */
 void	mr_hardship_advise(const struct mr_hardship *,
 	    struct mr_hardship_warnings *);
+/*
+ * What CMS's automatic EUC lists say of the filing's county or ZIP for its
+ * performance year (*m; finding unknown when neither is recorded), and,
+ * for an EUC filing in a covered (or possibly covered) area, the advice
+ * that the filing may not be needed, appended to *w (may be NULL).
+ */
+int	mr_hardship_place(struct mr_store *, const struct mr_hardship *,
+	    struct mr_autoeuc_match *, struct mr_hardship_warnings *,
+	    struct mr_err *);
 
 /*
  * 0 if filing id exists and is for this TIN and performance year (a case

@@ -9,6 +9,7 @@
 #include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_audit.h"
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_case.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_deadline.h"
@@ -241,6 +242,11 @@ mr_view_case_full(struct mr_view *v, const struct mr_case *c,
 		goto fail;
 	if (json_object_set_new(o, "evidence", ev) == -1)
 		goto oom;
+	if ((ev = mr_view_autoeuc(v, c->performance_year, c->county, c->zip,
+	    err)) == NULL)
+		goto fail;
+	if (json_object_set_new(o, "automatic_euc", ev) == -1)
+		goto oom;
 	return o;
 oom:
 	mr_err_set(err, MR_EFAIL, "out of memory");
@@ -349,6 +355,7 @@ mr_view_filing(struct mr_view *v, const struct mr_hardship *h,
 	struct mr_hardship_warnings own;
 	const struct mr_hardship_warnings *w = given;
 	struct mr_hardship_window win;
+	struct mr_autoeuc_match m;
 	struct mr_err err = { 0 };
 	json_t *o = mr_hardship_to_json(h, v->o.reveal), *list;
 	char iso[32];
@@ -379,6 +386,20 @@ mr_view_filing(struct mr_view *v, const struct mr_hardship *h,
 	for (int i = 0; i < w->n; i++)
 		json_array_append_new(list, json_string(w->msg[i]));
 	json_object_set_new(o, "warnings", list);
+	/* What CMS's automatic EUC lists say of the practice's place. */
+	if (h->county[0] == '\0' && h->zip[0] == '\0')
+		json_object_set_new(o, "automatic_euc", json_null());
+	else if (mr_hardship_place(v->st, h, &m, given == NULL ? &own : NULL,
+	    &err) == 0) {
+		json_object_set_new(o, "automatic_euc", mr_autoeuc_to_json(&m,
+		    h->performance_year));
+		/* Advice recomputed here includes the place's. */
+		if (given == NULL)
+			for (int i = (int)json_array_size(list); i < own.n; i++)
+				json_array_append_new(list,
+				    json_string(own.msg[i]));
+	} else
+		json_object_set_new(o, "automatic_euc", json_null());
 	return o;
 }
 
@@ -446,10 +467,40 @@ json_t *
 mr_view_checklist(struct mr_view *v, int64_t case_id, bool with_id,
     struct mr_err *err)
 {
-	json_t *o = mr_checklist_json(v->st, case_id, err);
+	json_t *o = mr_checklist_json(v->st, case_id, err), *a;
+	struct mr_case c;
 
-	if (o != NULL && with_id)
-		json_object_set_new(o, "case_id", json_integer(case_id));
+	if (o == NULL || !with_id)
+		return o;
+	json_object_set_new(o, "case_id", json_integer(case_id));
+	/* Standing alone, the checklist says whether automatic EUC covered
+	 * the practice's place (show has it beside the case). */
+	if (mr_case_get(v->st, case_id, &c, err) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	a = mr_view_autoeuc(v, c.performance_year, c.county, c.zip, err);
+	mr_case_release(&c);
+	if (a == NULL || json_object_set_new(o, "automatic_euc", a) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+mr_view_autoeuc(struct mr_view *v, int year, const char *county,
+    const char *zip, struct mr_err *err)
+{
+	struct mr_autoeuc_match m;
+	json_t *o;
+
+	if ((county == NULL || *county == '\0') && (zip == NULL || *zip == '\0'))
+		return json_null();
+	if (mr_autoeuc_find(v->st, year, county, zip, &m, err) == -1)
+		return NULL;
+	if ((o = mr_autoeuc_to_json(&m, year)) == NULL)
+		mr_err_set(err, MR_EFAIL, "out of memory");
 	return o;
 }
 

@@ -136,6 +136,14 @@ json_t	*mr_view_evidence_problem(const struct mr_view *,
 json_t	*mr_view_evidence_verified(const struct mr_view *, int files,
 	    int problem_count, json_t *problems);
 /* The evidence checklist of a case (check); with_id adds case_id. */
+/*
+ * What CMS's automatic EUC lists say of a place (county "Name, ST" and/or
+ * ZIP, either may be NULL or "") in a performance year: the object of
+ * mr_autoeuc_to_json(), JSON null when no place is recorded; NULL on a
+ * database error.
+ */
+json_t	*mr_view_autoeuc(struct mr_view *, int year, const char *county,
+	    const char *zip, struct mr_err *);
 json_t	*mr_view_checklist(struct mr_view *, int64_t case_id, bool with_id,
 	    struct mr_err *);
 

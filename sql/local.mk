@@ -48,3 +48,5 @@ SQL_FILES += sql/022_alert_escalation.sql
 SQL_FILES += sql/023_feed_account.sql
 # -- the cases list a page at a time by year or status
 SQL_FILES += sql/024_case_pages.sql
+# -- the practice's county and ZIP on hardship filings
+SQL_FILES += sql/025_hardship_place.sql

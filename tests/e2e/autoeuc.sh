@@ -68,6 +68,58 @@ ok "grounds without a record" "$MR" grounds 2
 expect_match "says no record is kept" "$(cat "$T/out")" "No CMS eligibility record is kept \('mipsreview lookup 2' fetches it\)"
 expect_match "still the place" "$(cat "$T/out")" "GROUND  automatic-euc-area"
 
+# check and show give the county verdict beside the case.
+ok "Kerr County for check" "$MR" set 2 zip=78028
+ok "check" "$MR" check 2
+expect_match "check says covered" "$(cat "$T/out")" "Automatic EUC  covered by automatic EUC in PY2025 \(Kerr County, TX\)"
+ok "check --json" "$MR" check 2 --json
+expect_eq "check finding" "$(json_get automatic_euc.finding <"$T/out")" "covered"
+expect_eq "check place" "$(json_get automatic_euc.place <"$T/out")" "Kerr County, TX"
+expect_eq "check summary" "$(json_get automatic_euc.summary <"$T/out")" \
+	"covered by automatic EUC in PY2025 (Kerr County, TX)"
+expect_match "check source" "$(json_get automatic_euc.source <"$T/out")" "2025 MIPS Automatic EUC Policy"
+expect_match "show says covered" "$("$MR" show 2)" "Automatic EUC  covered by automatic EUC in PY2025 \(Kerr County, TX\)"
+expect_eq "show --json finding" "$("$MR" show 2 --json | json_get automatic_euc.finding)" "covered"
+ok "only a ZIP for check" "$MR" set 2 county= zip=78624
+expect_match "check says possibly" "$("$MR" check 2)" "possibly covered by automatic EUC in PY2025 \(ZIP 78624 lies in Kendall, TX; Kerr, TX"
+expect_eq "check --json possibly" "$("$MR" check 2 --json | json_get automatic_euc.finding)" "possibly"
+ok "no place" "$MR" set 2 zip=
+expect_eq "no place, null" "$("$MR" check 2 --json | json_get automatic_euc)" "null"
+ok "Kerr again" "$MR" set 2 "county=Kerr County, TX"
+
+# A hardship filing records the place too; an EUC filing for a covered
+# county is told that CMS reweights without it.
+ok "an EUC filing by ZIP" "$MR" hardship add --tin 12-3456789 --year 2025 \
+	--type euc --categories quality,ia,cost --event "Hill Country floods" --zip 78624
+expect_match "possibly, advised" "$(cat "$T/err")" "ZIP 78624 lies in Kendall, TX; Kerr, TX; Llano, TX; Mason, TX, covered by CMS's automatic EUC policy for PY2025"
+ok "show the filing" "$MR" hardship show 1
+expect_match "filing shows the place" "$(cat "$T/out")" "County, ZIP +-, ZIP 78624"
+expect_match "filing verdict possibly" "$(cat "$T/out")" "Automatic EUC  possibly covered by automatic EUC in PY2025"
+ok "its county" "$MR" hardship set 1 "county=Kerr, TX"
+expect_match "covered, advised" "$(cat "$T/err")" "Kerr County, TX was in an area CMS's automatic EUC policy covered for PY2025: .*this filing may not be needed"
+ok "filing --json" "$MR" hardship show 1 --json
+expect_eq "filing county" "$(json_get county <"$T/out")" "Kerr, TX"
+expect_eq "filing zip" "$(json_get zip <"$T/out")" "78624"
+expect_eq "filing finding" "$(json_get automatic_euc.finding <"$T/out")" "covered"
+expect_match "filing advice" "$(json_get warnings <"$T/out")" "this filing may not be needed"
+expect_eq "list carries it" "$("$MR" hardship list --json | json_get 0.automatic_euc.place)" "Kerr County, TX"
+refuses "filing: bad county" 3 "not a state or territory code" \
+	"$MR" hardship set 1 "county=Kerr, XX"
+refuses "filing: bad ZIP" 3 "five digits" "$MR" hardship set 1 zip=123
+refuses "filing add: bad ZIP" 3 "five digits" "$MR" hardship add --tin 12-3456789 \
+	--year 2024 --type pi --categories pi --event "EHR outage" --zip 1234
+ok "a PI filing in a covered county" "$MR" hardship add --tin 12-3456789 \
+	--year 2025 --type pi --categories pi --event "EHR outage" --county "Kerr, TX"
+expect_no_advice=$(grep -c "may not be needed" "$T/err")
+expect_eq "no EUC advice for a PI filing" "$expect_no_advice" "0"
+expect_eq "PI filing verdict shown" "$("$MR" hardship show 2 --json | json_get automatic_euc.finding)" "covered"
+ok "a decided filing still takes its place" "$MR" hardship status 2 submitted
+ok "decided" "$MR" hardship status 2 approved
+ok "county after the decision" "$MR" hardship set 2 "county=Bexar, TX"
+expect_eq "not covered" "$("$MR" hardship show 2 --json | json_get automatic_euc.finding)" "not-covered"
+ok "cleared" "$MR" hardship set 2 county=
+expect_eq "cleared, null" "$("$MR" hardship show 2 --json | json_get automatic_euc)" "null"
+
 # export and import carry the place (a county's comma is quoted in CSV).
 ok "export csv" "$MR" export csv --year 2025 -o "$T/cases.csv"
 ok "import it back" "$MR" import "$T/cases.csv" --force

@@ -60,7 +60,7 @@ ok "set confirmation and cost" "$MR" hardship set 1 confirmation=EUC-0042 catego
 expect_eq "no cost advice once cost is asked for" "$(grep -c 'cost is computed' "$T/err")" 0
 ok "approve" "$MR" hardship status 1 approved
 refuses "approved is final" 5 "final" "$MR" hardship status 1 withdrawn
-refuses "categories frozen once decided" 5 "only confirmation, owner and notes" \
+refuses "categories frozen once decided" 5 "only confirmation, owner, notes, county and zip" \
 	"$MR" hardship set 1 categories=pi
 ok "show after approval" "$MR" hardship show 1 --json
 J=$(cat "$T/out")
