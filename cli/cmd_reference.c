@@ -167,6 +167,11 @@ fact_text(json_t *o)
 	else if (strcmp(kind, "payment-scale") == 0)
 		snprintf(what, sizeof what, "+%g %% at 100",
 		    json_number_value(json_object_get(o, "max_positive_pct")));
+	else if (strcmp(kind, "euc-county") == 0)
+		snprintf(what, sizeof what, "automatic EUC: %s, %s (%zu ZIP codes)",
+		    json_string_value(json_object_get(o, "county")),
+		    json_string_value(json_object_get(o, "state")),
+		    json_array_size(json_object_get(o, "zips")));
 	else if (strcmp(kind, "window") == 0)
 		snprintf(what, sizeof what, "%s closes %s",
 		    json_string_value(json_object_get(o, "name")),

@@ -18,6 +18,20 @@ static const char states[] =
 #define COUNTY_MAX	80
 
 int
+mr_autoeuc_state_valid(const char *s)
+{
+	const char *p;
+
+	if (strlen(s) != 2 || !isupper((unsigned char)s[0]) ||
+	    !isupper((unsigned char)s[1]))
+		return 0;
+	for (p = states; (p = strstr(p, s)) != NULL; p++)
+		if ((p - states) % 3 == 0)
+			return 1;
+	return 0;
+}
+
+int
 mr_autoeuc_county_parse(const char *s, char *out, size_t outlen,
     struct mr_err *err)
 {

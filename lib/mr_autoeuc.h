@@ -4,9 +4,10 @@
  * disaster, CMS reweights MIPS eligible clinicians in the covered counties
  * without an application, and publishes the counties with a county-ZIP
  * crosswalk (CMS's Quality Payment Program, github.com/CMSgov/qpp-eu-data,
- * CC0).  Those lists are reference data (table euc_county, shipped by a
- * migration; reference packs do not carry them yet); this module answers
- * whether a practice's county or ZIP code was covered.
+ * CC0).  Those lists are reference data (table euc_county; reference
+ * facts of kind euc-county, shipped in the release's reference pack and
+ * updated by an office's); this module answers whether a practice's county
+ * or ZIP code was covered.
  *
  * A ZIP code may lie in several counties and the crosswalk lists only the
  * covered ones, so a ZIP alone says "possibly"; the county decides.
@@ -45,6 +46,8 @@ struct mr_autoeuc_match {
  */
 int	mr_autoeuc_county_parse(const char *s, char *out, size_t outlen,
 	    struct mr_err *);
+/* 1 when s is a state, DC or territory code in capitals ("TX", "PR"). */
+int	mr_autoeuc_state_valid(const char *s);
 /* Check a ZIP code: five digits (a ZIP+4's first five are kept in out[6]). */
 int	mr_autoeuc_zip_parse(const char *s, char out[6], struct mr_err *);
 

@@ -355,9 +355,10 @@ mr_grounds_place(struct mr_store *st, const struct mr_case *c,
 		else
 			g = add(&f, "automatic-euc-year-unknown", MR_GROUND_NOTE,
 			    "euc-not-applied", "", "CMS's list of automatic EUC "
-			    "areas for PY%d is not in the reference data "
-			    "(it holds PY2022 to PY2025): check CMS's automatic "
-			    "EUC policy for the year",
+			    "areas for PY%d is not in the reference data: "
+			    "check CMS's automatic EUC policy for the year, and "
+			    "import its county list as a reference pack (kind "
+			    "euc-county)",
 			    c->performance_year);
 		set_field(g, "county, zip");
 		break;

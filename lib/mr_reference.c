@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_autoeuc.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_evidence.h"
@@ -24,10 +26,12 @@
 #define PACK_FORMAT	"mipsreview-reference"
 #define PACK_VERSION	1
 #define MAX_FACTS	20000
+/* ZIP codes of one county: Los Angeles County has some 500. */
+#define MAX_ZIPS	5000
 
 static const char *const kinds[] = { "program-year", "weights",
 	"auto-reweight", "payment-scale", "bonus", "window",
-	"evidence-requirement", NULL };
+	"evidence-requirement", "euc-county", NULL };
 static const char *const bonus_names[] = { "complex-patient",
 	"small-practice", NULL };
 static const char *const bonus_applies[] = { "final-score", "quality", NULL };
@@ -74,6 +78,11 @@ struct fact {
 	int		 advice;	/* -1: absent, the row keeps its own */
 	const char	*one_of;	/* NULL: none */
 	int		 has_one_of;	/* 0: absent, the row keeps its own */
+	/* euc-county */
+	char		 state[3];
+	char		 county[88];	/* lower case, as CMS's crosswalk */
+	json_t		*zips;		/* checked: five-digit strings */
+	const char	*why;		/* what is wrong with it */
 };
 
 /*
@@ -97,6 +106,7 @@ static const struct {
 	    NULL } },
 	{ "evidence-requirement", { "reason", "evidence_kind", "advice",
 	    "one_of", NULL } },
+	{ "euc-county", { "state", "county", "zips", NULL } },
 };
 static const char *const pack_keys[] = { "format", "version", "date",
 	"publisher", "facts", NULL };
@@ -214,6 +224,99 @@ one_of_valid(const char *s)
 
 	return n > 0 && n <= 32 &&
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+static int
+zip_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * An automatic EUC county: the state (or territory) code, the county as
+ * CMS's crosswalk names it (kept lower case, blanks collapsed, so "Kerr"
+ * and "kerr" are one fact) and its ZIP codes, each five digits and once
+ * (none for an area the crosswalk lists without one).  -1 with f->why.
+ */
+static int
+check_euc_county(json_t *o, struct fact *f)
+{
+	const char *s = get_str(o, "state"), *c = get_str(o, "county");
+	const char **sorted = NULL;
+	json_t *v;
+	size_t n = 0, i;
+	int blank = 0, rc = -1;
+
+	if (s == NULL || !mr_autoeuc_state_valid(s)) {
+		f->why = "'state' must be a state or territory code in capitals "
+		    "(like TX or PR)";
+		return -1;
+	}
+	snprintf(f->state, sizeof f->state, "%s", s);
+	if (c == NULL || *c == '\0') {
+		f->why = "'county' (the county as CMS's list names it) is missing";
+		return -1;
+	}
+	for (; *c != '\0'; c++) {
+		unsigned char ch = (unsigned char)*c;
+
+		if (ch == ' ' || ch == '\t') {
+			blank = n > 0;
+			continue;
+		}
+		if (!isalpha(ch) && ch != '.' && ch != '\'' && ch != '-') {
+			f->why = "'county' has letters, blanks, periods, "
+			    "apostrophes and hyphens only";
+			return -1;
+		}
+		if (n + 2 >= 81) {
+			f->why = "'county' is longer than 80 characters";
+			return -1;
+		}
+		if (blank)
+			f->county[n++] = ' ';
+		blank = 0;
+		f->county[n++] = (char)tolower(ch);
+	}
+	f->county[n] = '\0';
+	if (n == 0) {
+		f->why = "'county' (the county as CMS's list names it) is missing";
+		return -1;
+	}
+	snprintf(f->key, sizeof f->key, "euc-county %d %s %s", f->year,
+	    f->state, f->county);
+	f->zips = json_object_get(o, "zips");
+	if (!json_is_array(f->zips) || json_array_size(f->zips) > MAX_ZIPS) {
+		f->why = "'zips' (a list of the county's five-digit ZIP codes, "
+		    "[] for none) is missing";
+		return -1;
+	}
+	n = json_array_size(f->zips);
+	if (n > 0 && (sorted = calloc(n, sizeof *sorted)) == NULL) {
+		f->why = "out of memory";
+		return -1;
+	}
+	json_array_foreach(f->zips, i, v) {
+		const char *z = json_is_string(v) ? json_string_value(v) : "";
+
+		if (strlen(z) != 5 || strspn(z, "0123456789") != 5) {
+			f->why = "'zips' holds five-digit ZIP codes as strings, "
+			    "like \"78028\"";
+			goto out;
+		}
+		sorted[i] = z;
+	}
+	if (n > 1)
+		qsort(sorted, n, sizeof *sorted, zip_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+			f->why = "'zips' names a ZIP code twice";
+			goto out;
+		}
+	rc = 0;
+out:
+	free(sorted);
+	return rc;
 }
 
 static int
@@ -394,6 +497,9 @@ check_fact(json_t *o, size_t i, long long now, struct fact *f,
 				return fail_fact(err, i, f, "the window closes "
 				    "before it opens%s", "");
 		}
+	} else if (strcmp(f->kind, "euc-county") == 0) {
+		if (check_euc_county(o, f) == -1)
+			return fail_fact(err, i, f, "%s", f->why);
 	} else {
 		f->reason = get_str(o, "reason");
 		f->evidence_kind = get_str(o, "evidence_kind");
@@ -610,6 +716,11 @@ static const char *const upsert_sql[] = {
 	"CASE WHEN ?6 THEN ?7 ELSE one_of END WHERE (source, verified, advice, "
 	"one_of) IS NOT (?3, ?4, coalesce(?5, advice), CASE WHEN ?6 THEN ?7 "
 	"ELSE one_of END)",
+
+	"INSERT INTO euc_county (performance_year, state, county, zips, "
+	"source, verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT "
+	"(performance_year, state, county) DO UPDATE SET zips = ?4, source = "
+	"?5, verified = ?6 WHERE (zips, source, verified) IS NOT (?4, ?5, ?6)",
 };
 
 static void	conflict_add(struct mr_reference_result *, const char *fmt, ...)
@@ -678,11 +789,41 @@ out:
 	return rc;
 }
 
+/* A checked list of ZIP codes as euc_county keeps it: "78003 78010". */
+static char *
+zips_text(json_t *zips)
+{
+	size_t n = json_array_size(zips), i;
+	const char **v;
+	char *out;
+	json_t *z;
+
+	if ((out = malloc(n * 6 + 1)) == NULL)
+		return NULL;
+	out[0] = '\0';
+	if (n == 0)
+		return out;
+	if ((v = calloc(n, sizeof *v)) == NULL) {
+		free(out);
+		return NULL;
+	}
+	json_array_foreach(zips, i, z)
+		v[i] = json_string_value(z);
+	qsort(v, n, sizeof *v, zip_cmp);
+	for (i = 0; i < n; i++) {
+		memcpy(out + i * 6, v[i], 5);
+		out[i * 6 + 5] = i + 1 < n ? ' ' : '\0';
+	}
+	free(v);
+	return out;
+}
+
 static int
 apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
     struct mr_reference_result *res, int *changed, struct mr_err *err)
 {
 	sqlite3_stmt *s = NULL;
+	char *zips = NULL;
 	int rc = -1, which;
 
 	if (strcmp(f->kind, "window") == 0)
@@ -691,7 +832,8 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 	    strcmp(f->kind, "weights") == 0 ? 1 :
 	    strcmp(f->kind, "auto-reweight") == 0 ? 2 :
 	    strcmp(f->kind, "payment-scale") == 0 ? 3 :
-	    strcmp(f->kind, "bonus") == 0 ? 4 : 5;
+	    strcmp(f->kind, "bonus") == 0 ? 4 :
+	    strcmp(f->kind, "euc-county") == 0 ? 6 : 5;
 	if (mr_store_prepare(st, upsert_sql[which], &s, err) == -1)
 		goto out;
 	switch (which) {
@@ -726,6 +868,19 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 		sqlite3_bind_text(s, 4, f->source, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 5, f->verified);
 		break;
+	case 6:
+		/* As the table keeps them: sorted, space-separated. */
+		if ((zips = zips_text(f->zips)) == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		sqlite3_bind_int(s, 1, f->year);
+		sqlite3_bind_text(s, 2, f->state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, f->county, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, zips, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, f->source, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 6, f->verified);
+		break;
 	case 4:
 		sqlite3_bind_int(s, 1, f->year);
 		sqlite3_bind_text(s, 2, f->bonus, -1, SQLITE_STATIC);
@@ -754,6 +909,7 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 	rc = 0;
 out:
 	sqlite3_finalize(s);
+	free(zips);
 	return rc;
 }
 
@@ -1064,6 +1220,9 @@ static const struct {
 	{ "evidence-requirement", "SELECT 0, reason, kind, source, verified, "
 	  "advice, one_of FROM evidence_requirement WHERE ?1 = 0 ORDER BY "
 	  "reason, kind" },
+	{ "euc-county", "SELECT performance_year, state, county, zips, source, "
+	  "verified FROM euc_county WHERE ?1 IN (0, performance_year) ORDER BY "
+	  "performance_year, state, county" },
 };
 
 static json_t *
@@ -1107,6 +1266,17 @@ export_row(const char *kind, sqlite3_stmt *s)
 		    "opens_at", utc_or_null(s, 3), "closes_at", utc_or_null(s, 4),
 		    "zone", mr_store_col_text(s, 5), "source",
 		    mr_store_col_text(s, 6), "verified", sqlite3_column_int(s, 7));
+	if (strcmp(kind, "euc-county") == 0) {
+		json_t *zips = json_array();
+		const char *p = mr_store_col_text(s, 3);
+
+		for (; zips != NULL && strlen(p) >= 5; p += p[5] ? 6 : 5)
+			json_array_append_new(zips, json_stringn(p, 5));
+		return json_pack("{s:s, s:i, s:s, s:s, s:o, s:s, s:b}", "kind",
+		    kind, "year", y, "state", mr_store_col_text(s, 1), "county",
+		    mr_store_col_text(s, 2), "zips", zips, "source",
+		    mr_store_col_text(s, 4), "verified", sqlite3_column_int(s, 5));
+	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "kind", kind,
 	    "reason", mr_store_col_text(s, 1), "evidence_kind",
 	    mr_store_col_text(s, 2), "source", mr_store_col_text(s, 3),

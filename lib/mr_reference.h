@@ -3,9 +3,10 @@
  * update without a new release — program years (thresholds, adjustment
  * range), category weights and redistribution rows, automatic
  * reweighting, payment scales (maximum adjustments, exceptional bonus),
- * the complex patient and small practice bonuses, windows, and evidence
- * requirements — each with its source and verified flag, as reference
- * packs.
+ * the complex patient and small practice bonuses, windows, evidence
+ * requirements, and the counties CMS's automatic EUC policy covered each
+ * year with their ZIP codes — each with its source and verified flag, as
+ * reference packs.
  *
  * A pack is one JSON document (format in mipsreview(1), under reference):
  *   { "format": "mipsreview-reference", "version": 1,
@@ -29,7 +30,7 @@ struct mr_store;
 
 /* The kinds of fact, as packs and --kind name them. */
 #define MR_REFERENCE_KINDS "program-year, weights, auto-reweight, " \
-	"payment-scale, bonus, window, evidence-requirement"
+	"payment-scale, bonus, window, evidence-requirement, euc-county"
 
 struct mr_reference_result {
 	int		 facts;		/* facts in the pack */

@@ -62,7 +62,7 @@ E2E_TESTS += tests/e2e/grounds.sh
 # -- CMS's eligibility records and the review grounds in them
 E2E_TESTS += tests/e2e/lookup.sh
 # -- CMS's automatic EUC areas by the practice's county and ZIP
-E2E_TESTS += tests/e2e/autoeuc.sh
+E2E_TESTS += tests/e2e/autoeuc.sh tests/e2e/reference_euc.sh
 E2E_TESTS += tests/e2e/lookup_many.sh
 # staff accounts of the daemon's pages and API
 E2E_TESTS += tests/e2e/users.sh tests/e2e/api.sh
