@@ -57,6 +57,8 @@ report_one(const struct mr_alert_report *r, void *arg)
 	char label[32], when[48], name[120];
 
 	mr_alert_offset_label(r->offset, label, sizeof label);
+	if (r->kind != NULL && strcmp(r->kind, "grounds") == 0)
+		snprintf(label, sizeof label, "grounds");
 	if (o->array != NULL)
 		json_array_append_new(o->array, mr_view_alert(o->ctx->view, r));
 	else {
@@ -190,6 +192,8 @@ list_entry(const struct mr_alert_entry *e, void *arg)
 	if (e->kind != NULL && strcmp(e->kind, "escalation") == 0)
 		snprintf(label + strlen(label), sizeof label - strlen(label),
 		    "!");
+	else if (e->kind != NULL && strcmp(e->kind, "grounds") == 0)
+		snprintf(label, sizeof label, "grounds");
 	printf("%-4lld %-8s %-4lld %-4s %-20s %-8s %-2d %s\n",
 	    (long long)e->ledger_id, e->what, (long long)e->id, label, closes,
 	    e->state, e->attempts, extra);

@@ -13,6 +13,8 @@ daemon_mipsreviewd_LDADD += -lpthread
 daemon_mipsreviewd_LDFLAGS = -Wl,--as-needed
 # alerts
 daemon_mipsreviewd_SOURCES += daemon/sched.c daemon/sched.h
+# the refresh of CMS's records of open cases (qpp_refresh)
+daemon_mipsreviewd_SOURCES += daemon/refresh.c daemon/refresh.h
 # the office's pages under /app
 daemon_mipsreviewd_SOURCES += daemon/web.c daemon/web.h daemon/web_html.c \
 	daemon/web_html.h daemon/web_http.c daemon/web_http.h

@@ -34,6 +34,7 @@
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "daemon/refresh.h"
 #include "daemon/sched.h"
 #include "daemon/web_http.h"
 #include "lib/mr_config.h"
@@ -386,6 +387,8 @@ main(int argc, char **argv)
 
 		/* Alerts: send what is due; sleep until the next one. */
 		timeout = sched_run(st, cfg, timeout);
+		/* CMS's records of the open cases, when qpp_refresh asks. */
+		timeout = refresh_run(st, cfg, timeout);
 		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR)
 			fatal("poll");
 		while (read(sigpipe_fds[0], buf, sizeof buf) > 0)
@@ -415,6 +418,7 @@ main(int argc, char **argv)
 				opts = nopts;
 				/* alerts */
 				sched_reload(cfg);
+				refresh_reload(cfg);
 				log_info("reloaded configuration %s",
 				    mr_config_path(cfg) ? mr_config_path(cfg) :
 				    "(defaults)");
@@ -433,6 +437,7 @@ main(int argc, char **argv)
 	log_info("stopping");
 	/* alerts */
 	sched_stop();
+	refresh_stop();
 	http_stop(DRAIN_MS);
 	feeds_free();
 	if (pidfile_written != NULL) {

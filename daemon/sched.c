@@ -36,6 +36,9 @@ report(const struct mr_alert_report *r, void *arg)
 
 	(void)arg;
 	mr_alert_offset_label(r->offset, label, sizeof label);
+	/* A grounds change's "offset" is its id. */
+	if (r->kind != NULL && strcmp(r->kind, "grounds") == 0)
+		snprintf(label, sizeof label, "grounds change %lld", r->offset);
 	/* "7d escalation of the reminder": an escalation is logged as one. */
 	if (r->kind != NULL && strcmp(r->kind, "escalation") == 0)
 		snprintf(label + strlen(label), sizeof label - strlen(label),

@@ -37,7 +37,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_
 # mail and alerts
 lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h \
 	lib/mr_alert_ledger.c lib/mr_alert_ledger.h \
-	lib/mr_alert_ack.c lib/mr_alert_ack.h
+	lib/mr_alert_ack.c lib/mr_alert_ack.h \
+	lib/mr_alert_grounds.c lib/mr_alert_grounds.h
 # cases in bulk
 lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
 	lib/mr_export.c lib/mr_export.h
@@ -47,7 +48,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_qpp.c lib/mr_qpp.h \
 	lib/mr_grounds.c lib/mr_grounds.h \
 	lib/mr_autoeuc.c lib/mr_autoeuc.h \
 	lib/mr_npilist.c lib/mr_npilist.h \
-	lib/mr_qpp_batch.c lib/mr_qpp_batch.h
+	lib/mr_qpp_batch.c lib/mr_qpp_batch.h \
+	lib/mr_grounds_watch.c lib/mr_grounds_watch.h
 MR_LIBS += $(CSV_LIBS)
 # reference packs
 lib_libmipsreview_a_SOURCES += lib/mr_reference.c lib/mr_reference.h

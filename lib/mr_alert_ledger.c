@@ -18,11 +18,13 @@
 
 #include "lib/mr_alert.h"
 #include "lib/mr_alert_ack.h"
+#include "lib/mr_alert_grounds.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
+#include "lib/mr_grounds_watch.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
@@ -35,7 +37,11 @@
 /* Slots of struct due's strs beyond the item's own strings. */
 #define S_ESC_TO	10	/* escalation: the recipients */
 #define S_ESC_SENT	11	/* escalation: the reminders sent, a line each */
-#define NSTRS		12
+#define S_GAINED	10	/* grounds: the grounds gained */
+#define S_LOST		11	/* grounds: the grounds lost */
+#define S_DETAIL	12	/* grounds: what the record says, a line each */
+#define S_RETRIEVED	13	/* grounds: when the record was retrieved */
+#define NSTRS		14
 
 struct due {
 	struct mr_deadline_item	 it;
@@ -43,6 +49,7 @@ struct due {
 	long long		 offset;	/* escalation: the reminder's */
 	int			 acked;		/* the owner has it in hand */
 	int			 escalation;	/* 0: a reminder */
+	int			 grounds;	/* a grounds change (offset: its id) */
 };
 
 struct collect {
@@ -137,7 +144,27 @@ collect_free(struct collect *c)
 static const char *
 kind_of(const struct due *d)
 {
-	return d->escalation ? "escalation" : "reminder";
+	return d->grounds ? "grounds" : d->escalation ? "escalation" :
+	    "reminder";
+}
+
+/* A grounds change not told yet: due now, to the owner and alert_to. */
+static int
+collect_change(const struct mr_grounds_change *g, void *arg)
+{
+	struct collect *c = arg;
+	struct due *d;
+
+	if (add_due(c, &g->item, (long long)g->id, 0) != 0)
+		return 1;
+	d = &c->v[c->n - 1];
+	d->grounds = 1;
+	if (keep(d, S_GAINED, g->gained) == NULL ||
+	    keep(d, S_LOST, g->lost) == NULL ||
+	    keep(d, S_DETAIL, g->detail) == NULL ||
+	    keep(d, S_RETRIEVED, g->record_retrieved_at) == NULL)
+		c->nomem = 1;
+	return c->nomem;
 }
 
 /*
@@ -229,7 +256,8 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 	memset(c, 0, sizeof *c);
 	c->set = set;
 	c->now = mr_store_now(st);
-	if (mr_deadline_each(st, NULL, collect_item, c, err) == -1)
+	if (mr_deadline_each(st, NULL, collect_item, c, err) == -1 ||
+	    mr_grounds_watch_pending(st, collect_change, c, err) == -1)
 		return -1;
 	if (c->nomem)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
@@ -243,6 +271,13 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 		char **rcpt = NULL;
 		int found, n = 0, go = 1;
 
+		if (d->grounds) {
+			/* Not a deadline: acknowledging one does not stop it. */
+			if (keep != i)
+				c->v[keep] = *d;
+			keep++;
+			continue;
+		}
 		if (mr_alert_ack_find(st, &d->it, NULL, &found, err) == -1 ||
 		    (!found && d->escalation && escalation_due(st, c, d, &go,
 		    err) == -1)) {
@@ -600,7 +635,10 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 	int rc = -1, in_tx = 0, nsent = 0, nrefused = 0;
 
 	mr_when_iso_utc(now, iso, sizeof iso);
-	mr_alert_offset_label(d->offset, label, sizeof label);
+	if (d->grounds)
+		snprintf(label, sizeof label, "grounds change %lld", d->offset);
+	else
+		mr_alert_offset_label(d->offset, label, sizeof label);
 	if ((sent = json_array()) == NULL || (refused = json_array()) == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
@@ -899,7 +937,10 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		size_t len = 0;
 		int nrcpt = 0, stop = 0, failed = 0, done_before;
 
-		if (d->escalation)
+		if (d->grounds)
+			mr_alert_grounds_message_id(&d->it, d->offset,
+			    set->from, mid, sizeof mid);
+		else if (d->escalation)
 			mr_alert_escalation_message_id(&d->it, d->offset,
 			    set->from, mid, sizeof mid);
 		else
@@ -970,10 +1011,12 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		if (why.code != MR_EOK)
 			failed = 1;
 		else {
-			evidence = d->escalation ? NULL :
+			evidence = d->escalation || d->grounds ? NULL :
 			    missing_evidence(st, &d->it);
-			undated = d->escalation ? NULL : undated_items(st);
-			ics = have_ical ? ics_of_item(st, &ical, &d->it) : NULL;
+			undated = d->escalation || d->grounds ? NULL :
+			    undated_items(st);
+			ics = have_ical && !d->grounds ? ics_of_item(st, &ical,
+			    &d->it) : NULL;
 			/* The mail carries the trail's head, to be kept. */
 			mset = *set;
 			if (mr_audit_head(st, &head, NULL) == 0) {
@@ -981,7 +1024,12 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 				    sizeof anchor);
 				mset.audit_anchor = anchor;
 			}
-			if (d->escalation ? mr_alert_compose_escalation(&d->it,
+			if (d->grounds ? mr_alert_compose_grounds(&d->it,
+			    d->offset, d->strs[S_GAINED], d->strs[S_LOST],
+			    d->strs[S_DETAIL], d->strs[S_RETRIEVED], &mset,
+			    (const char *const *)rcpt, nrcpt, &msg, &len,
+			    &why) == -1 :
+			    d->escalation ? mr_alert_compose_escalation(&d->it,
 			    d->offset, mr_store_now(st), &mset,
 			    (const char *const *)rcpt, nrcpt, d->strs[S_ESC_SENT],
 			    ics, &msg, &len, &why) == -1 :

@@ -90,6 +90,10 @@ const struct mr_config_key mr_config_keys[MR_CFG_NKEYS + 1] = {
 	  "fails the request" },
 	[MR_CFG_QPP_RATE_LIMIT] = { "qpp_rate_limit", MR_CONF_INT, "60", NULL,
 	  0, 6000, "requests per minute to the API at most (0: no limit)" },
+	[MR_CFG_QPP_REFRESH] = { "qpp_refresh", MR_CONF_OFFSETS, NULL, NULL, 0,
+	  0, "how often mipsreviewd asks CMS again for the records of open "
+	  "cases and tells of grounds gained or lost (e.g. 1d; at least 1h; "
+	  "unset: never)" },
 	[MR_CFG_NKEYS] = { NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 

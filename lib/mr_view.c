@@ -747,6 +747,9 @@ mr_view_alert(const struct mr_view *v, const struct mr_alert_report *r)
 	char label[32];
 
 	mr_alert_offset_label(r->offset, label, sizeof label);
+	/* A grounds change is no reminder before a deadline. */
+	if (r->kind != NULL && strcmp(r->kind, "grounds") == 0)
+		snprintf(label, sizeof label, "grounds");
 	return json_pack(
 	    "{s:s, s:s, s:I, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:s?, s:b, s:b}",
 	    "kind", r->kind ? r->kind : "reminder",
@@ -819,6 +822,8 @@ mr_view_alert_entry(const struct mr_view *v, const struct mr_alert_entry *e)
 
 	(void)v;
 	mr_alert_offset_label(e->offset, label, sizeof label);
+	if (e->kind != NULL && strcmp(e->kind, "grounds") == 0)
+		snprintf(label, sizeof label, "grounds");
 	mr_when_iso_utc(e->closes_at, closes, sizeof closes);
 	return json_pack(
 	    "{s:I, s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:s?, s:o, s:s?, "

@@ -50,3 +50,5 @@ SQL_FILES += sql/023_feed_account.sql
 SQL_FILES += sql/024_case_pages.sql
 # -- the practice's county and ZIP on hardship filings
 SQL_FILES += sql/025_hardship_place.sql
+# -- the daemon's refresh of CMS's records and the grounds changes it tells
+SQL_FILES += sql/026_grounds_watch.sql

@@ -62,7 +62,8 @@ E2E_TESTS += tests/e2e/grounds.sh
 # -- CMS's eligibility records and the review grounds in them
 E2E_TESTS += tests/e2e/lookup.sh
 # -- CMS's automatic EUC areas by the practice's county and ZIP
-E2E_TESTS += tests/e2e/autoeuc.sh tests/e2e/reference_euc.sh
+E2E_TESTS += tests/e2e/autoeuc.sh tests/e2e/reference_euc.sh \
+	tests/e2e/grounds_watch.sh
 E2E_TESTS += tests/e2e/lookup_many.sh
 # staff accounts of the daemon's pages and API
 E2E_TESTS += tests/e2e/users.sh tests/e2e/api.sh
@@ -138,6 +139,10 @@ tests_unit_test_mail_SOURCES = tests/unit/test_mail.c tests/unit/unit.h
 tests_unit_test_alert_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_alert_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_SOURCES = tests/unit/test_alert.c tests/unit/unit.h
+UNIT_TESTS += tests/unit/test_alert_grounds
+tests_unit_test_alert_grounds_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_alert_grounds_LDADD = $(UNIT_LDADD)
+tests_unit_test_alert_grounds_SOURCES = tests/unit/test_alert_grounds.c tests/unit/unit.h
 # import/export
 UNIT_TESTS += tests/unit/test_import
 tests_unit_test_import_CPPFLAGS = $(UNIT_CPPFLAGS)

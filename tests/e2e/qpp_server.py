@@ -1,10 +1,12 @@
 """A stand-in for CMS's QPP Eligibility API over HTTPS, for tests only.
 
-usage: qpp_server.py CERT KEY DATADIR PORTFILE LOGFILE
+usage: qpp_server.py CERT KEY DATADIR PORTFILE LOGFILE [OVERRIDEDIR]
 
 Listens on 127.0.0.1 (a free port, written to PORTFILE once serving) and
 answers GET /api/eligibility/npis/NPI?year=Y by the NPI asked for; every
-request line and its User-Agent and Accept headers go to LOGFILE.
+request line and its User-Agent and Accept headers go to LOGFILE.  While
+OVERRIDEDIR/NPI.json exists, it is the answer for that NPI (a record that
+changed at CMS).
 """
 import json
 import os
@@ -15,6 +17,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 cert, key, datadir, portfile, logfile = sys.argv[1:6]
+overridedir = sys.argv[6] if len(sys.argv) > 6 else None
 FULL = open(os.path.join(datadir, "record_full.json"), "rb").read()
 E404 = open(os.path.join(datadir, "sample_response_404.json"), "rb").read()
 E400 = open(os.path.join(datadir, "sample_response_400.json"), "rb").read()
@@ -69,6 +72,9 @@ class Handler(BaseHTTPRequestHandler):
                         self.headers.get("User-Agent"), self.headers.get("Accept")))
         if not path.startswith("/api/eligibility/npis/"):
             return self.send(404, b'{"error":{"message":"no such path"}}')
+        if overridedir and os.path.exists(os.path.join(overridedir, npi + ".json")):
+            with open(os.path.join(overridedir, npi + ".json"), "rb") as f:
+                return self.send(200, f.read())
         what = SCENARIOS.get(npi, "full-copy")
         if what == "full":
             return self.send(200, FULL)
