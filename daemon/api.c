@@ -168,13 +168,35 @@ headers(struct MHD_Response *r)
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 }
 
+/* Send body (len bytes, malloc'd, consumed) as the JSON answer. */
+static enum MHD_Result
+send_body(struct MHD_Connection *c, unsigned int status, char *body,
+    size_t len, const char *allow, int challenge)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	if ((r = MHD_create_response_from_buffer(len, body,
+	    MHD_RESPMEM_MUST_FREE)) == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	headers(r);
+	if (allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	if (challenge)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"mipsreviewd\"");
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* Send v (consumed) printed as the CLI's --json prints it. */
 static enum MHD_Result
 send_json(struct MHD_Connection *c, unsigned int status, json_t *v,
     const char *allow, int challenge)
 {
-	struct MHD_Response *r;
-	enum MHD_Result rc;
 	char *s = NULL, *body = NULL;
 	size_t len;
 
@@ -195,20 +217,7 @@ send_json(struct MHD_Connection *c, unsigned int status, json_t *v,
 	}
 	body[len++] = '\n';
 	body[len] = '\0';
-	if ((r = MHD_create_response_from_buffer(len, body,
-	    MHD_RESPMEM_MUST_FREE)) == NULL) {
-		free(body);
-		return MHD_NO;
-	}
-	headers(r);
-	if (allow != NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-	if (challenge)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		    "Bearer realm=\"mipsreviewd\"");
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return rc;
+	return send_body(c, status, body, len, allow, challenge);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *, unsigned int,
@@ -318,12 +327,53 @@ make_view(struct call *k, const char *view_zone)
 	return (k->view = mr_view_new(st, &o)) == NULL ? -1 : 0;
 }
 
+/*
+ * A TIN (9 digits) outside the caller's scope: refused, the TIN masked as
+ * everywhere it is shown, so that the answer repeats no whole identifier.
+ */
+static enum MHD_Result
+tin_refused(struct call *k, const char *tin)
+{
+	char masked[16];
+
+	mr_tin_mask(tin, masked, sizeof masked);
+	return send_error(k->c, 403, ST_REFUSED, "TIN %s is not among the "
+	    "TINs of account '%s'; an admin can widen it with 'mipsreview "
+	    "user set %s --tin TIN'", masked, k->p.name, k->p.name);
+}
+
 /* ---- due ---- */
+
+/* The most an undated list may take in memory before it is refused. */
+#define UNDATED_MAX	(256u << 20)
 
 struct due_out {
 	struct call	*k;
 	json_t		*array;
+	struct mr_buf	*stream;	/* undated: element by element */
+	long long	 n;
 };
+
+/*
+ * One element as due --undated --json prints it: compact, one a line,
+ * so that the API's bytes are the CLI's.
+ */
+static int
+stream_one(struct due_out *o, json_t *v)
+{
+	char *s;
+	int rc;
+
+	if (v == NULL)
+		return 1;
+	s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	if (s == NULL)
+		return 1;
+	rc = mr_buf_printf(o->stream, "%s%s", o->n++ > 0 ? ",\n" : "[\n", s);
+	free(s);
+	return rc == 0 ? 0 : 1;
+}
 
 static int
 due_one(const struct mr_deadline_item *it, void *arg_)
@@ -332,6 +382,8 @@ due_one(const struct mr_deadline_item *it, void *arg_)
 
 	if (!mr_user_scope_allows(&o->k->p, it->tin))
 		return 0;
+	if (o->stream != NULL)
+		return stream_one(o, mr_view_due_item(o->k->view, it));
 	return json_array_append_new(o->array, mr_view_due_item(o->k->view,
 	    it)) == 0 ? 0 : 1;
 }
@@ -345,28 +397,88 @@ due_group(const struct mr_deadline_group *g, void *arg_)
 	    g)) == 0 ? 0 : 1;
 }
 
+/* undated: every item with no known deadline, as due --undated --json. */
+static enum MHD_Result
+get_due_undated(struct call *k, struct mr_deadline_filter *f)
+{
+	struct mr_buf b;
+	struct due_out o = { .k = k, .stream = &b };
+	struct mr_err err = { 0 };
+	char *body;
+	size_t len;
+	int rc = 0;
+
+	mr_buf_init(&b, UNDATED_MAX);
+	if (k->p.all_tins)
+		rc = mr_deadline_each_undated(st, f, due_one, &o, &err);
+	else
+		for (int i = 0; rc == 0 && i < k->p.ntins; i++) {
+			f->tin = k->p.tins[i];
+			rc = mr_deadline_each_undated(st, f, due_one, &o, &err);
+		}
+	if (rc == -1) {
+		mr_buf_free(&b);
+		return send_err(k->c, &err);
+	}
+	mr_buf_printf(&b, "%s", o.n > 0 ? "\n]\n" : "[]\n");
+	if ((body = mr_buf_take(&b, &len)) == NULL) {
+		mr_buf_free(&b);
+		return send_error(k->c, 500, ST_FAIL, "the list of items with "
+		    "no deadline is too long for one answer; narrow it with "
+		    "'mipsreview due --undated --tin TIN'");
+	}
+	return send_body(k->c, 200, body, len, NULL, 0);
+}
+
 static enum MHD_Result
 get_due(struct call *k)
 {
-	static const char *const known[] = { "all", "zone", "reveal", NULL };
+	static const char *const known[] = { "all", "zone", "reveal", "within",
+	    "overdue", "undated", NULL };
 	struct mr_deadline_filter f = { 0 };
 	struct due_out o = { .k = k };
 	struct mr_err err = { 0 };
-	const char *z = arg(k, "zone");
+	const char *z = arg(k, "zone"), *v;
 	char bad[80];
-	int rc = 0;
+	int rc = 0, undated;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
-		    "'%s': due takes all, zone and reveal", bad);
+		    "'%s': due takes within, overdue, all, undated, zone and "
+		    "reveal", bad);
+	if ((v = arg(k, "within")) != NULL) {
+		if (mr_when_parse_duration(v, &f.within, &err) == -1)
+			return send_err(k->c, &err);
+		if (f.within == 0)
+			return send_error(k->c, 422, ST_INVALID, "within '%s': "
+			    "a span longer than zero is expected", v);
+	}
+	f.overdue_only = flag(k, "overdue");
+	undated = flag(k, "undated");
+	/* The CLI's usage errors, with the parameters' names. */
+	if (undated && (f.within || f.overdue_only))
+		return send_error(k->c, 400, ST_USAGE, "undated lists the "
+		    "items with no deadline: within and overdue do not apply");
+	if (f.overdue_only && f.within)
+		return send_error(k->c, 400, ST_USAGE, "overdue and within "
+		    "exclude each other");
 	if (z != NULL && mr_when_zone_valid(z, &err) == -1)
 		return send_err(k->c, &err);
 	f.include_closed = flag(k, "all");
-	if (make_view(k, z) == -1 || (o.array = json_array()) == NULL)
+	if (make_view(k, z) == -1)
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
-	if (mr_deadline_each(st, &f, due_one, &o, &err) == -1)
-		rc = -1;
-	else if (k->p.all_tins)
+	if (undated)
+		return get_due_undated(k, &f);
+	if ((o.array = json_array()) == NULL)
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	/* within and overdue count from the view's moment, as the CLI's
+	 * from its clock (MIPSREVIEW_NOW in tests). */
+	if (fixed_now)
+		mr_store_set_now(st, fixed_now);
+	rc = mr_deadline_each(st, &f, due_one, &o, &err);
+	if (fixed_now)
+		mr_store_unset_now(st);
+	if (rc == 0 && k->p.all_tins)
 		rc = mr_deadline_undated_summary(st, &f, due_group, due_one,
 		    &o, &err);
 	else
@@ -417,27 +529,27 @@ case_one(const struct mr_case *c, void *arg_)
 static enum MHD_Result
 get_cases(struct call *k)
 {
-	static const char *const known[] = { "tin", "status", "year", "after",
-	    "limit", "reveal", NULL };
+	static const char *const known[] = { "tin", "status", "year",
+	    "reason", "npi", "open", "after", "limit", "reveal", NULL };
 	struct mr_case_filter f = { 0 };
 	struct cases_out o = { .k = k, .limit = PAGE_DEFAULT };
 	struct mr_err err = { 0 };
 	const char *v;
 	const char **tins = NULL;
 	char tin[10], bad[80], next[24];
+	unsigned int bit;
 	long long n;
 	enum MHD_Result rc;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
-		    "'%s': cases takes tin, status, year, after, limit and "
-		    "reveal", bad);
+		    "'%s': cases takes tin, status, year, reason, npi, open, "
+		    "after, limit and reveal", bad);
 	if ((v = arg(k, "tin")) != NULL) {
 		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
 			return send_err(k->c, &err);
 		if (!mr_user_scope_allows(&k->p, tin))
-			return send_error(k->c, 403, ST_REFUSED, "TIN %s is "
-			    "not among this account's TINs", v);
+			return tin_refused(k, tin);
 		f.tin = tin;
 	}
 	if ((v = arg(k, "status")) != NULL) {
@@ -454,6 +566,26 @@ get_cases(struct call *k)
 			    "a performance year such as 2024 is expected", v);
 		f.year = (int)n;
 	}
+	/* Any of several reasons, as list's repeated --reason: a,b. */
+	if ((v = arg(k, "reason")) != NULL) {
+		char one[64];
+
+		for (const char *p = v;; p += strcspn(p, ",") + 1) {
+			snprintf(one, sizeof one, "%.*s", (int)strcspn(p, ","),
+			    p);
+			if (mr_reason_parse(one, &bit, &err) == -1)
+				return send_err(k->c, &err);
+			f.reasons |= bit;
+			if (p[strcspn(p, ",")] == '\0')
+				break;
+		}
+	}
+	if ((v = arg(k, "npi")) != NULL) {
+		if (mr_npi_validate(v, &err) == -1)
+			return send_err(k->c, &err);
+		f.npi = v;
+	}
+	f.open_only = flag(k, "open");
 	if ((v = arg(k, "after")) != NULL) {
 		if (parse_int(v, 0, INT64_MAX, &n) == -1)
 			return send_error(k->c, 422, ST_INVALID, "after '%s': "
@@ -571,8 +703,7 @@ get_hardship(struct call *k)
 		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
 			return send_err(k->c, &err);
 		if (!mr_user_scope_allows(&k->p, tin))
-			return send_error(k->c, 403, ST_REFUSED, "TIN %s is "
-			    "not among this account's TINs", v);
+			return tin_refused(k, tin);
 		f.tin = tin;
 	}
 	if ((v = arg(k, "year")) != NULL) {
@@ -765,6 +896,252 @@ fail:
 	return send_err(k->c, &err);
 }
 
+/*
+ * The case's own deadline, with where it comes from: what an officer
+ * limited to some TINs does instead of moving a review window, which
+ * would move every practice's deadline.
+ */
+static enum MHD_Result
+post_deadline(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "deadline", "source", NULL };
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	struct mr_buf a1, a2;
+	const char *set[2];
+	enum MHD_Result rc;
+
+	if (body_fields(k, known, "ss", &rc) == -1)
+		return rc;
+	if (field(k, "deadline") == NULL || field(k, "source") == NULL)
+		return send_error(k->c, 400, ST_USAGE, "fields 'deadline' and "
+		    "'source' are expected, e.g. {\"deadline\": \"2024-10-31 "
+		    "17:00 America/New_York\", \"source\": \"CMS e-mail of "
+		    "2024-10-01\"}");
+	mr_buf_init(&a1, BODY_MAX);
+	mr_buf_init(&a2, BODY_MAX);
+	mr_buf_printf(&a1, "deadline=%s", field(k, "deadline"));
+	mr_buf_printf(&a2, "deadline_source=%s", field(k, "source"));
+	set[0] = mr_buf_str(&a1);
+	set[1] = mr_buf_str(&a2);
+	if (mr_store_begin(st, &err) == -1)
+		goto fail_nt;
+	if (scoped_case(k, id, &c, &err) == -1)
+		goto fail;
+	mr_case_release(&c);
+	if (mr_case_set(st, id, set, 2, 0, &err) == -1)
+		goto fail;
+	if (mr_store_commit(st, &err) == -1)
+		goto fail_nt;
+	mr_buf_free(&a1);
+	mr_buf_free(&a2);
+	return send_case(k, id, 200);
+fail:
+	mr_store_rollback(st);
+fail_nt:
+	mr_buf_free(&a1);
+	mr_buf_free(&a2);
+	return send_err(k->c, &err);
+}
+
+/* ---- one filing, one window ---- */
+
+/* Filing id, if the caller may see it: else absent, in the same words. */
+static int
+scoped_filing(struct call *k, int64_t id, struct mr_hardship *h,
+    struct mr_err *err)
+{
+	if (mr_hardship_get(st, id, h, err) == -1)
+		return -1;
+	if (!mr_user_scope_allows(&k->p, h->tin)) {
+		mr_hardship_release(h);
+		return mr_err_set(err, MR_ENOTFOUND, "filing %lld does not "
+		    "exist; 'mipsreview hardship list' shows the filings",
+		    (long long)id);
+	}
+	return 0;
+}
+
+/* Answer with the filing as hardship show --json prints it. */
+static enum MHD_Result
+send_filing(struct call *k, int64_t id, unsigned int status)
+{
+	struct mr_hardship h;
+	struct mr_err err = { 0 };
+	json_t *o;
+
+	if (scoped_filing(k, id, &h, &err) == -1)
+		return send_err(k->c, &err);
+	if (make_view(k, NULL) == -1) {
+		mr_hardship_release(&h);
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	}
+	o = mr_view_filing(k->view, &h, NULL);
+	mr_hardship_release(&h);
+	return send_json(k->c, status, o, NULL, 0);
+}
+
+static enum MHD_Result
+get_filing(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "reveal", NULL };
+	char bad[80];
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': a filing takes reveal", bad);
+	return send_filing(k, id, 200);
+}
+
+/* hardship status FILING STATE [--note TEXT] */
+static enum MHD_Result
+post_filing_status(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "state", "note", NULL };
+	struct mr_hardship h;
+	struct mr_err err = { 0 };
+	enum MHD_Result rc;
+
+	if (body_fields(k, known, "ss", &rc) == -1)
+		return rc;
+	if (field(k, "state") == NULL)
+		return send_error(k->c, 400, ST_USAGE, "field 'state' is "
+		    "expected, e.g. {\"state\": \"submitted\"}");
+	if (mr_store_begin(st, &err) == -1)
+		return send_err(k->c, &err);
+	if (scoped_filing(k, id, &h, &err) == -1)
+		goto fail;
+	mr_hardship_release(&h);
+	if (mr_hardship_set_status(st, id, field(k, "state"), field(k, "note"),
+	    &err) == -1)
+		goto fail;
+	if (mr_store_commit(st, &err) == -1)
+		return send_err(k->c, &err);
+	return send_filing(k, id, 200);
+fail:
+	mr_store_rollback(st);
+	return send_err(k->c, &err);
+}
+
+/* hardship set FILING FIELD=VALUE...: the body's fields, all or nothing. */
+static const char *const filing_fields[] = {
+	"tin", "npi", "name", "participation", "year", "type", "categories",
+	"submitted", "event", "window", "filed", "confirmation", "owner",
+	"notes", NULL
+};
+
+static enum MHD_Result
+post_filing_set(struct call *k, int64_t id)
+{
+	struct mr_hardship h;
+	struct mr_err err = { 0 };
+	struct mr_buf text[14];
+	const char *set[14];
+	const char *key;
+	json_t *v;
+	char tin[10], num[24];
+	int n = 0;
+	enum MHD_Result rc;
+
+	/* Numbers may come as numbers, as hardship show --json prints them. */
+	json_object_foreach(k->body, key, v)
+		if (json_is_integer(v)) {
+			snprintf(num, sizeof num, "%lld",
+			    (long long)json_integer_value(v));
+			json_object_set_new(k->body, key, json_string(num));
+		}
+	if (body_fields(k, filing_fields, "ssssssssssssss", &rc) == -1)
+		return rc;
+	if (json_object_size(k->body) == 0)
+		return send_error(k->c, 400, ST_USAGE, "nothing to set: name "
+		    "fields, e.g. {\"confirmation\": \"EUC-2024-0042\"}");
+	if (field(k, "tin") != NULL && field(k, "tin")[0] != '\0') {
+		if (mr_tin_normalize(field(k, "tin"), tin, sizeof tin,
+		    &err) == -1)
+			return send_err(k->c, &err);
+		if (!mr_user_scope_allows(&k->p, tin))
+			return tin_refused(k, tin);
+	}
+	for (int i = 0; filing_fields[i] != NULL; i++) {
+		if (field(k, filing_fields[i]) == NULL)
+			continue;
+		mr_buf_init(&text[n], BODY_MAX);
+		mr_buf_printf(&text[n], "%s=%s", filing_fields[i],
+		    field(k, filing_fields[i]));
+		set[n] = mr_buf_str(&text[n]);
+		n++;
+	}
+	if (mr_store_begin(st, &err) == -1)
+		goto out;
+	if (scoped_filing(k, id, &h, &err) == -1) {
+		mr_store_rollback(st);
+		goto out;
+	}
+	mr_hardship_release(&h);
+	if (mr_hardship_set(st, id, set, n, NULL, &err) == -1) {
+		mr_store_rollback(st);
+		goto out;
+	}
+	mr_store_commit(st, &err);
+out:
+	for (int i = 0; i < n; i++)
+		mr_buf_free(&text[i]);
+	if (err.code != MR_EOK)
+		return send_err(k->c, &err);
+	return send_filing(k, id, 200);
+}
+
+static enum MHD_Result
+get_window(struct call *k, int64_t id)
+{
+	static const char *const known[] = { NULL };
+	struct mr_window w;
+	struct mr_err err = { 0 };
+	json_t *o;
+	char bad[80];
+
+	if (args_known(k, known, bad, sizeof bad) == -1)
+		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
+		    "'%s': a window takes none", bad);
+	if (mr_window_get(st, id, &w, &err) == -1)
+		return send_err(k->c, &err);
+	if (make_view(k, NULL) == -1) {
+		mr_window_release(&w);
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	}
+	o = mr_view_window(k->view, &w);
+	mr_window_release(&w);
+	return send_json(k->c, 200, o, NULL, 0);
+}
+
+/*
+ * window extend WINDOW --closes TIME --source TEXT.  A window is every
+ * practice's deadline: an account limited to some TINs is refused
+ * (mr_user_may_change_windows), and the source is required.
+ */
+static enum MHD_Result
+post_window_extend(struct call *k, int64_t id)
+{
+	static const char *const known[] = { "closes", "source", NULL };
+	struct mr_err err = { 0 };
+	int64_t moved = 0;
+	enum MHD_Result rc;
+
+	if (!mr_user_may_change_windows(k->p.role, k->p.all_tins, &err))
+		return send_error(k->c, 403, ST_REFUSED, "%s", err.msg);
+	if (body_fields(k, known, "ss", &rc) == -1)
+		return rc;
+	if (field(k, "closes") == NULL || field(k, "source") == NULL)
+		return send_error(k->c, 400, ST_USAGE, "fields 'closes' and "
+		    "'source' are expected, e.g. {\"closes\": \"2024-12-31 "
+		    "20:00 America/New_York\", \"source\": \"QPP notice of "
+		    "2024-11-20\"}");
+	if (mr_window_extend(st, id, field(k, "closes"), field(k, "source"),
+	    &moved, &err) == -1)
+		return send_err(k->c, &err);
+	return get_window(k, id);
+}
+
 /* The fields of a new case: the JSON names of show --json. */
 static const char *const case_fields[] = {
 	"tin", "npi", "name", "performance_year", "reasons", "final_score",
@@ -833,8 +1210,7 @@ post_case(struct call *k)
 	if (mr_tin_normalize(in.tin, tin, sizeof tin, &err) == -1)
 		return send_err(k->c, &err);
 	if (!mr_user_scope_allows(&k->p, tin))
-		return send_error(k->c, 403, ST_REFUSED, "TIN %s is not among "
-		    "this account's TINs", in.tin);
+		return tin_refused(k, tin);
 	if (mr_case_add(st, &in, json_is_true(json_object_get(k->body,
 	    "force")), &id, &err) == -1)
 		return send_err(k->c, &err);
@@ -867,8 +1243,9 @@ path_id(const char *path, const char *prefix, int64_t *id, const char **rest)
 }
 
 enum route {
-	R_NONE, R_DUE, R_CASES, R_CASE, R_STATUS, R_NOTES, R_HARDSHIP,
-	R_WINDOWS,
+	R_NONE, R_DUE, R_CASES, R_CASE, R_STATUS, R_NOTES, R_DEADLINE,
+	R_HARDSHIP, R_FILING, R_FILING_STATUS, R_WINDOWS, R_WINDOW,
+	R_WINDOW_EXTEND,
 };
 
 static enum route
@@ -895,6 +1272,24 @@ route_of(const char *url, int64_t *id, const char **allow)
 			return R_STATUS;
 		if (strcmp(rest, "/notes") == 0)
 			return R_NOTES;
+		if (strcmp(rest, "/deadline") == 0)
+			return R_DEADLINE;
+	}
+	if (path_id(url, API_PREFIX "hardship/", id, &rest)) {
+		*allow = "GET, HEAD, POST";
+		if (*rest == '\0')
+			return R_FILING;
+		*allow = "POST";
+		if (strcmp(rest, "/status") == 0)
+			return R_FILING_STATUS;
+	}
+	if (path_id(url, API_PREFIX "windows/", id, &rest)) {
+		*allow = "GET, HEAD";
+		if (*rest == '\0')
+			return R_WINDOW;
+		*allow = "POST";
+		if (strcmp(rest, "/extend") == 0)
+			return R_WINDOW_EXTEND;
 	}
 	*allow = NULL;
 	return R_NONE;
@@ -934,8 +1329,7 @@ answer(struct MHD_Connection *c, const char *url, const char *method,
 	if (!method_allowed(allow, method))
 		return send_json(c, 405, json_pack("{s:s, s:i}", "error",
 		    "method not allowed", "status", ST_USAGE), allow, 0);
-	if (post && (rt == R_CASES || rt == R_STATUS || rt == R_NOTES) &&
-	    rq->too_big)
+	if (post && rq->too_big)
 		return send_error(c, 413, ST_INVALID, "the body is larger than "
 		    "%d bytes", BODY_MAX);
 	if (st == NULL && (db_path == NULL ||
@@ -1000,11 +1394,26 @@ answer(struct MHD_Connection *c, const char *url, const char *method,
 	case R_NOTES:
 		rc = post_note(&k, id);
 		break;
+	case R_DEADLINE:
+		rc = post_deadline(&k, id);
+		break;
 	case R_HARDSHIP:
 		rc = get_hardship(&k);
 		break;
+	case R_FILING:
+		rc = post ? post_filing_set(&k, id) : get_filing(&k, id);
+		break;
+	case R_FILING_STATUS:
+		rc = post_filing_status(&k, id);
+		break;
 	case R_WINDOWS:
 		rc = get_windows(&k);
+		break;
+	case R_WINDOW:
+		rc = get_window(&k, id);
+		break;
+	case R_WINDOW_EXTEND:
+		rc = post_window_extend(&k, id);
 		break;
 	default:
 		rc = send_error(c, 404, ST_NOTFOUND, "no such route");

@@ -38,6 +38,12 @@ static const char *const all_states[] = {
 };
 /* As MR_FILING_OPEN_SQL. */
 static const char *const open_states[] = { "draft", "submitted", NULL };
+
+const char *const *
+mr_hardship_states(void)
+{
+	return all_states;
+}
 static const char *const participation_kinds[] = {
 	"individual", "group", "subgroup", "virtual-group", "apm-entity", NULL
 };

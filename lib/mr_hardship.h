@@ -96,6 +96,8 @@ struct mr_hardship_filter {
 
 void	mr_hardship_release(struct mr_hardship *);
 int	mr_hardship_state_valid(const char *);
+/* Every state of a filing, in workflow order, ended by NULL. */
+const char *const *mr_hardship_states(void);
 /* 1 while the filing awaits action (draft, submitted): it has a deadline. */
 /*
  * The states in which a filing still awaits action, for SQL ("status IN "

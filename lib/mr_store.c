@@ -593,6 +593,13 @@ mr_store_set_now(struct mr_store *st, time_t now)
 	st->now_fixed = 1;
 }
 
+void
+mr_store_unset_now(struct mr_store *st)
+{
+	st->now = 0;
+	st->now_fixed = 0;
+}
+
 time_t
 mr_store_now(const struct mr_store *st)
 {

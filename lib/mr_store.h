@@ -48,6 +48,8 @@ const char *mr_store_actor(const struct mr_store *);
 /* The clock used by every rule; fixed by mr_store_set_now() (tests, --now). */
 void	mr_store_set_now(struct mr_store *, time_t);
 time_t	mr_store_now(const struct mr_store *);
+/* Back to the real clock after mr_store_set_now(). */
+void	mr_store_unset_now(struct mr_store *);
 
 /*
  * Transactions: BEGIN IMMEDIATE (takes the write lock at once, so a write

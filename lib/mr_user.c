@@ -83,6 +83,24 @@ mr_user_may_write(const struct mr_principal *p)
 	    (p->role == MR_ROLE_OFFICER || p->role == MR_ROLE_ADMIN);
 }
 
+int
+mr_user_may_change_windows(enum mr_role role, bool all_tins, struct mr_err *err)
+{
+	if (role == MR_ROLE_ADMIN || (role == MR_ROLE_OFFICER && all_tins))
+		return 1;
+	if (role != MR_ROLE_OFFICER)
+		mr_err_set(err, MR_ECONFLICT, "a viewer may read but not change "
+		    "review windows; an officer or administrator can");
+	else
+		mr_err_set(err, MR_ECONFLICT, "a review window applies to every "
+		    "practice: extending it moves the deadline of every "
+		    "practice's cases of its year, so it needs an admin or an "
+		    "officer not limited to some TINs; to move one case's "
+		    "deadline, set that case's own deadline with its source "
+		    "(the case page, or POST /api/v1/cases/ID/deadline)");
+	return 0;
+}
+
 void
 mr_user_clear(struct mr_user *u)
 {

@@ -57,6 +57,16 @@ int	mr_user_scope_allows(const struct mr_principal *p, const char *tin);
 /* 1 if p may change records (officer or admin), else 0. */
 int	mr_user_may_write(const struct mr_principal *p);
 
+/*
+ * A review window belongs to a performance year and sets the deadline of
+ * every practice's cases of that year, so only an account that sees every
+ * TIN (an admin, or an officer given no TINs) may extend or change one.
+ * 1 if an account of role, all_tins or not, may; 0 with *err (MR_ECONFLICT)
+ * saying why and how one case's deadline is moved instead.
+ */
+int	mr_user_may_change_windows(enum mr_role role, bool all_tins,
+	    struct mr_err *);
+
 /* An account as listed (never its password hash). */
 struct mr_user {
 	int64_t		 id;

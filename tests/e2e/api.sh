@@ -126,6 +126,108 @@ expect_eq "officer opens a TIN A case: 201" "$(call off POST /api/v1/cases -H "$
 new=$(json_get id <"$T/b")
 expect_eq "officer moves it: 200" "$(call off POST /api/v1/cases/$new/status -H "$json" -d '{"state":"withdrawn","note":"duplicate"}') $(json_get status <"$T/b")" "200 withdrawn"
 
+# -- a TIN outside the account's scope is refused without repeating it whole
+expect_eq "viewer asks for TIN B's cases: 403" "$(call view GET "/api/v1/cases?tin=$B")" "403"
+expect_match "the refusal masks the TIN" "$(json_get error <"$T/b")" '^TIN \*\*\*\*\*4321 is not among'
+expect_eq "and never shows it whole" "$(grep -c -e 987654321 -e 98-7654321 "$T/b")" "0"
+expect_eq "nor in the hardship list's refusal" \
+	"$(call view GET "/api/v1/hardship?tin=98-7654321") $(grep -c -e 987654321 -e 98-7654321 "$T/b")" "403 0"
+expect_eq "nor when opening a case" "$(call off POST /api/v1/cases -H "$json" \
+	-d "{\"tin\":\"$B\",\"name\":\"X\",\"performance_year\":2023,\"reasons\":[\"other\"]}") $(grep -c "$B" "$T/b")" "403 0"
+
+# -- due with the CLI's filters, byte for byte
+for q in "within=30d:--within 30d" "overdue=1:--overdue" "undated=1:--undated" \
+    "all=1&undated=1:--all --undated" "within=400d&all=1:--within 400d --all"; do
+	call admin GET "/api/v1/due?${q%%:*}&zone=America/Chicago" >/dev/null
+	"$MR" due ${q#*:} --zone America/Chicago --json >"$T/cli.json"
+	expect_eq "GET due?${q%%:*} = due ${q#*:} --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+done
+expect_match "undated lists TIN B's undated case one by one" "$(call admin GET '/api/v1/due?undated=1'; cat "$T/b")" 'Dee Undated'
+expect_eq "a limited account's undated list shows nothing of TIN B" \
+	"$(call view GET '/api/v1/due?undated=1') $(grep -c -e Bea -e Dee -e 4321 "$T/b")" "200 0"
+expect_eq "within=0: 422 with the CLI's words" "$(call admin GET '/api/v1/due?within=0') $(json_get status <"$T/b")" "422 3"
+"$MR" due --within 0 2>"$T/cli.err" >/dev/null
+expect_eq "the same message as the CLI" "mipsreview: $(json_get error <"$T/b")" "$(cat "$T/cli.err")"
+expect_eq "within=soon: 422" "$(call admin GET '/api/v1/due?within=soon')" "422"
+expect_eq "overdue with within: 400" "$(call admin GET '/api/v1/due?overdue=1&within=3d') $(json_get status <"$T/b")" "400 2"
+expect_eq "undated with overdue: 400" "$(call admin GET '/api/v1/due?undated=1&overdue=1')" "400"
+
+# -- cases by reason, NPI, open, as list's filters
+call admin GET '/api/v1/cases?reason=scoring-error' >/dev/null
+expect_eq "by reason: the one scoring-error case" "$(json_get cases.0.id <"$T/b") $(json_get cases.1.id <"$T/b")" "1 "
+call admin GET '/api/v1/cases?reason=scoring-error,other' >/dev/null
+expect_eq "any of two reasons" "$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["cases"]))' <"$T/b")" "5"
+expect_eq "an unknown reason: 422" "$(call admin GET '/api/v1/cases?reason=bad-luck') $(json_get status <"$T/b")" "422 3"
+"$MR" list --reason bad-luck 2>"$T/cli.err" >/dev/null
+expect_eq "with list's message" "mipsreview: $(json_get error <"$T/b")" "$(cat "$T/cli.err")"
+call admin GET "/api/v1/cases?npi=$SEED_NPI" >/dev/null
+expect_eq "by NPI" "$(json_get cases.0.id <"$T/b") $(json_get next <"$T/b")" "1 null"
+
+# -- hardship filings: status moves and fields, in scope, with the CLI's rules
+ok "a filing of TIN A" "$MR" hardship add --tin $A --year 2023 --type euc \
+	--categories quality --event "a storm closed the office"
+fa=$(cat "$T/out")
+ok "a filing of TIN B" "$MR" hardship add --tin $B --year 2023 --type euc \
+	--categories quality --event "a flood"
+fb=$(cat "$T/out")
+before=$(db_digest)
+expect_eq "viewer moves a filing: 403" "$(call view POST /api/v1/hardship/$fa/status -H "$json" -d '{"state":"submitted"}')" "403"
+expect_eq "officer moves TIN B's filing: 404" "$(call off POST /api/v1/hardship/$fb/status -H "$json" -d '{"state":"submitted"}')" "404"
+expect_eq "in the words of a missing filing" "$(json_get error <"$T/b")" \
+	"filing $fb does not exist; 'mipsreview hardship list' shows the filings"
+expect_eq "officer reads TIN B's filing: 404" "$(call off GET /api/v1/hardship/$fb)" "404"
+expect_eq "an illegal move: 409" "$(call off POST /api/v1/hardship/$fa/status -H "$json" -d '{"state":"approved"}') $(json_get status <"$T/b")" "409 5"
+"$MR" hardship status "$fa" approved 2>"$T/cli.err" >/dev/null
+expect_eq "with hardship status's message" "mipsreview: $(json_get error <"$T/b")" "$(cat "$T/cli.err")"
+expect_eq "an unknown field: 400" "$(call off POST /api/v1/hardship/$fa -H "$json" -d '{"confirmaton":"x"}')" "400"
+expect_eq "moving the filing to TIN B: 403" "$(call off POST /api/v1/hardship/$fa -H "$json" -d "{\"tin\":\"$B\"}") $(grep -c "$B" "$T/b")" "403 0"
+expect_eq "an invalid value: 422" "$(call off POST /api/v1/hardship/$fa -H "$json" -d '{"categories":"cooking"}')" "422"
+"$MR" hardship set "$fa" categories=cooking 2>"$T/cli.err" >/dev/null
+expect_eq "with hardship set's message" "mipsreview: $(json_get error <"$T/b")" "$(cat "$T/cli.err")"
+expect_eq "refused moves and fields wrote nothing" "$(db_digest)" "$before"
+expect_eq "officer submits TIN A's filing: 200" \
+	"$(call off POST /api/v1/hardship/$fa/status -H "$json" -d '{"state":"submitted","note":"sent by portal"}') $(json_get status <"$T/b")" "200 submitted"
+"$MR" hardship show "$fa" --json >"$T/cli.json"
+expect_eq "the answer is hardship show --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+expect_eq "officer sets its confirmation: 200" \
+	"$(call off POST /api/v1/hardship/$fa -H "$json" -d '{"confirmation":"EUC-2024-0042"}') $(json_get confirmation <"$T/b")" "200 EUC-2024-0042"
+ok "the audit trail" "$MR" audit --json
+expect_eq "the filing's changes are audited under the account" "$(/usr/bin/python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin) if r.get("entity") == "hardship" and r.get("entity_id") == int(sys.argv[1]) and r.get("who") == "off"))' "$fa" <"$T/out")" "2"
+
+# -- review windows are every practice's: only an unlimited account extends one
+ok "a window" "$MR" window add --kind targeted-review --year 2025 \
+	--closes "2026-01-15 20:00 America/New_York" --name "PY2025 targeted review"
+w=$(cat "$T/out")
+before=$(db_digest)
+expect_eq "viewer extends: 403" "$(call view POST /api/v1/windows/$w/extend -H "$json" \
+	-d '{"closes":"2026-02-15 20:00 America/New_York","source":"QPP notice"}')" "403"
+expect_eq "an officer limited to TIN A extends: 403" "$(call off POST /api/v1/windows/$w/extend -H "$json" \
+	-d '{"closes":"2026-02-15 20:00 America/New_York","source":"QPP notice"}') $(json_get status <"$T/b")" "403 5"
+expect_match "it says why and what to do instead" "$(json_get error <"$T/b")" \
+	"^a review window applies to every practice: .* needs an admin or an officer not limited to some TINs; to move one case's deadline, set that case's own deadline"
+expect_eq "admin without a source: 400" "$(call admin POST /api/v1/windows/$w/extend -H "$json" \
+	-d '{"closes":"2026-02-15 20:00 America/New_York"}')" "400"
+expect_eq "admin with an earlier time: 422 or 409" "$(call admin POST /api/v1/windows/$w/extend -H "$json" \
+	-d '{"closes":"2025-01-15 20:00 America/New_York","source":"x"}' | grep -c -e 422 -e 409)" "1"
+expect_eq "nothing moved" "$(db_digest)" "$before"
+expect_eq "admin extends with a source: 200" "$(call admin POST /api/v1/windows/$w/extend -H "$json" \
+	-d '{"closes":"2026-02-15 20:00 America/New_York","source":"QPP notice of 2026-01-10"}')" "200"
+"$MR" window show "$w" --json >"$T/cli.json"
+expect_eq "the answer is window show --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+expect_match "the source is kept" "$(cat "$T/cli.json")" '"source": "QPP notice of 2026-01-10"'
+expect_eq "GET a window" "$(call view GET /api/v1/windows/$w)" "200"
+
+# -- an officer limited to some TINs sets one case's own deadline instead
+expect_eq "officer sets TIN A's case deadline: 200" "$(call off POST /api/v1/cases/3/deadline -H "$json" \
+	-d '{"deadline":"2024-10-31 17:00 America/New_York","source":"CMS e-mail of 2024-10-01"}') $(json_get deadline.source <"$T/b")" \
+	"200 CMS e-mail of 2024-10-01"
+expect_eq "the deadline is the case's own" "$(json_get deadline.closes_at <"$T/b")" "2024-10-31T21:00:00Z"
+expect_eq "not TIN B's: 404" "$(call off POST /api/v1/cases/2/deadline -H "$json" \
+	-d '{"deadline":"2024-10-31 17:00 America/New_York","source":"x"}')" "404"
+expect_eq "without a source: 400" "$(call off POST /api/v1/cases/3/deadline -H "$json" -d '{"deadline":"2024-10-31"}')" "400"
+
 # -- admin: every TIN; keyset pages
 expect_eq "admin sees TIN B's case" "$(call admin GET /api/v1/cases/2)" "200"
 call admin GET '/api/v1/cases?limit=2' >/dev/null

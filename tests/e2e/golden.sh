@@ -203,6 +203,15 @@ golden api-due-all-tokyo api 'due?all=1&zone=Asia/Tokyo'
 expect_eq "the API's due is due --json's bytes" \
 	"$(cmp -s "$T/raw" "$T/cli.json" && echo same)" "same"
 golden api-cases-page api 'cases?limit=2&after=1'
+golden api-due-within api 'due?within=60d&zone=Asia/Tokyo'
+"$MR" due --within 60d --zone Asia/Tokyo --json >"$T/cli.json"
+expect_eq "the API's due within is due --within's bytes" \
+	"$(cmp -s "$T/raw" "$T/cli.json" && echo same)" "same"
+golden api-due-undated api 'due?undated=1'
+"$MR" due --undated --json >"$T/cli.json"
+expect_eq "the API's undated list is due --undated --json's bytes" \
+	"$(cmp -s "$T/raw" "$T/cli.json" && echo same)" "same"
+golden api-cases-reason api 'cases?reason=wrong-tin-npi,qp-status'
 kill "$dpid"
 
 # Every file in tests/golden belongs to a command above (a renamed or

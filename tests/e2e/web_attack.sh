@@ -90,10 +90,15 @@ done
 C=111111119
 for p in /app/cases /api/v1/cases; do
 	case $p in /api/*) set -- -H "$(bearer off)" ;; *) set -- -b "$T/off" ;; esac
-	sb=$(req "$p?tin=$B" "$@"); sed "s/$B/TIN/g" "$T/b" >"$T/b.B"
-	sc=$(req "$p?tin=$C" "$@"); sed "s/$C/TIN/g" "$T/b" >"$T/b.C"
+	# The TIN as given and as masked (*****4321) in a refusal.
+	sb=$(req "$p?tin=$B" "$@"); sed "s/$B/TIN/g; s/[*]\{5\}${B#?????}/TIN/g" "$T/b" >"$T/b.B"
+	sc=$(req "$p?tin=$C" "$@"); sed "s/$C/TIN/g; s/[*]\{5\}${C#?????}/TIN/g" "$T/b" >"$T/b.C"
 	expect_eq "$p?tin=B answers as an unused TIN" "$sb $(cmp -s "$T/b.B" "$T/b.C" && echo same)" "$sc same"
 	expect_eq "$p?tin=B shows none of its cases" "$(grep -c -e Bea -e 'private note' "$T/b.B")" "0"
+	case $p in /api/*)
+		req "$p?tin=$B" "$@" >/dev/null
+		expect_eq "$p?tin=B: the refusal repeats no whole TIN" "$(grep -c "$B" "$T/b")" "0" ;;
+	esac
 done
 before=$(db_digest)
 printf 'receipt\n' >"$T/receipt.txt"

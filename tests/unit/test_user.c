@@ -222,6 +222,23 @@ test_session_expires_idle_absolute_and_ended(void **state)
 	}
 }
 
+static void
+test_only_an_unlimited_account_changes_windows(void **state)
+{
+	struct mr_err err = { 0 };
+
+	(void)state;
+	assert_true(mr_user_may_change_windows(MR_ROLE_ADMIN, true, &err));
+	assert_true(mr_user_may_change_windows(MR_ROLE_OFFICER, true, &err));
+	assert_false(mr_user_may_change_windows(MR_ROLE_OFFICER, false, &err));
+	assert_int_equal(err.code, MR_ECONFLICT);
+	/* a window is every practice's deadline; one case has its own */
+	assert_non_null(strstr(err.msg, "applies to every practice"));
+	assert_non_null(strstr(err.msg, "case's own deadline"));
+	assert_false(mr_user_may_change_windows(MR_ROLE_VIEWER, true, &err));
+	assert_non_null(strstr(err.msg, "viewer"));
+}
+
 int
 main(void)
 {
@@ -244,6 +261,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_session_expires_idle_absolute_and_ended,
 		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test(
+		    test_only_an_unlimited_account_changes_windows),
 	};
 	return cmocka_run_group_tests_name("user", tests, NULL, NULL);
 }
