@@ -13,6 +13,7 @@
 #include "daemon/web_html.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
+#include "lib/mr_checklist.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_feed.h"
@@ -20,6 +21,7 @@
 #include "lib/mr_ident.h"
 #include "lib/mr_packet.h"
 #include "lib/mr_store.h"
+#include "lib/mr_user.h"
 #include "lib/mr_view.h"
 #include "lib/mr_whatif.h"
 #include "lib/mr_when.h"
@@ -674,6 +676,12 @@ case_forms(struct mr_buf *b, const struct web_req *r, const struct mr_case *c)
 			web_printf(b, "<p><label for=\"requested-on\">CMS asked "
 			    "on</label>\n<input id=\"requested-on\" "
 			    "name=\"requested_on\" type=\"date\"></p>\n");
+		if (strcmp(states[i], "ready") == 0)
+			web_printf(b, "<p><input id=\"force-ready\" "
+			    "name=\"force\" type=\"checkbox\" value=\"1\"> "
+			    "<label for=\"force-ready\">Even with required "
+			    "evidence missing (the history records it)</label>"
+			    "</p>\n");
 		web_printf(b, "<p><button type=\"submit\" name=\"move\" "
 		    "value=\"%s\">Move to %s</button></p>\n</form>\n",
 		    states[i], states[i]);
@@ -688,6 +696,20 @@ case_forms(struct mr_buf *b, const struct web_req *r, const struct mr_case *c)
 	    "id=\"note-text\" name=\"text\" rows=\"3\" cols=\"50\" required>"
 	    "</textarea></p>\n<p><button type=\"submit\">Add note</button>"
 	    "</p>\n</form>\n");
+
+	web_printf(b, "<h2 id=\"own-deadline\">Set this case's own deadline"
+	    "</h2>\n<p>When CMS gives this case a date of its own (e.g. for "
+	    "documents it asked for), it replaces the review window's "
+	    "deadline for this case only.</p>\n<form method=\"post\" "
+	    "action=\"/app/cases/%lld/deadline\">\n", (long long)c->id);
+	csrf_field(b, r);
+	web_printf(b, "<p><label for=\"deadline\">Deadline</label>\n<input "
+	    "id=\"deadline\" name=\"deadline\" required placeholder="
+	    "\"2024-10-31 17:00 America/New_York\"></p>\n<p><label "
+	    "for=\"deadline-source\">Source</label>\n<input "
+	    "id=\"deadline-source\" name=\"source\" required placeholder="
+	    "\"CMS e-mail of 2024-10-01\"></p>\n<p><button type=\"submit\">"
+	    "Set deadline</button></p>\n</form>\n");
 
 	web_printf(b, "<h2 id=\"upload\">Attach a document</h2>\n"
 	    "<form method=\"post\" action=\"/app/cases/%lld/evidence\" "
@@ -743,7 +765,9 @@ page_case(const struct web_req *r, struct web_reply *out, int64_t id,
 	else if (done != NULL)
 		web_message(b, "ok", strcmp(done, "status") == 0 ?
 		    "The status was changed." : strcmp(done, "note") == 0 ?
-		    "The note was added." : strcmp(done, "evidence") == 0 ?
+		    "The note was added." : strcmp(done, "deadline") == 0 ?
+		    "The case's deadline was set." :
+		    strcmp(done, "evidence") == 0 ?
 		    "The document was attached." : "Done.");
 	web_printf(b, "<p>%s, TIN %s</p>\n", jstr(o, "name"), jstr(o, "tin"));
 	case_fields(b, o);
@@ -847,12 +871,53 @@ post_status(const struct web_req *r, struct web_reply *out, int64_t id)
 		    "missing");
 	}
 	mr_store_set_actor(r->st, r->who->name);
-	if (mr_case_move(r->st, id, state, field(r, "note"),
-	    field(r, "requested_on"), &err) == -1) {
+	/* The move and the evidence gate before ready are one transaction,
+	 * as the CLI's status. */
+	if (mr_store_begin(r->st, &err) == -1 ||
+	    mr_case_move(r->st, id, state, field(r, "note"),
+	    field(r, "requested_on"), &err) == -1 ||
+	    (strcmp(state, "ready") == 0 && mr_checklist_gate_ready(r->st, id,
+	    field(r, "force") != NULL, &err) == -1) ||
+	    mr_store_commit(r->st, &err) == -1) {
+		mr_store_rollback(r->st);
 		out->status = status_of(&err);
 		return page_case(r, out, id, err.msg);
 	}
 	return see_case(out, id, "status");
+}
+
+static int
+post_deadline(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct mr_err err = { 0 };
+	const char *deadline = field(r, "deadline"), *source = field(r, "source");
+	struct mr_buf a1, a2;
+	const char *set[2];
+	int rc;
+
+	if (!writable_case(r, out, id))
+		return 0;
+	if (deadline == NULL || source == NULL) {
+		out->status = 400;
+		return page_case(r, out, id, deadline == NULL ? "deadline: the "
+		    "date and time CMS gave is missing" : "source: name the "
+		    "CMS notice or message that set this deadline");
+	}
+	mr_buf_init(&a1, 4096);
+	mr_buf_init(&a2, 4096);
+	mr_buf_printf(&a1, "deadline=%s", deadline);
+	mr_buf_printf(&a2, "deadline_source=%s", source);
+	set[0] = mr_buf_str(&a1);
+	set[1] = mr_buf_str(&a2);
+	mr_store_set_actor(r->st, r->who->name);
+	rc = mr_case_set(r->st, id, set, 2, 0, &err);
+	mr_buf_free(&a1);
+	mr_buf_free(&a2);
+	if (rc == -1) {
+		out->status = status_of(&err);
+		return page_case(r, out, id, err.msg);
+	}
+	return see_case(out, id, "deadline");
 }
 
 static int
@@ -944,6 +1009,41 @@ struct filing_ctx {
 	int			 shown;
 };
 
+/* The status moves the filing's workflow allows, as one small form. */
+static void
+filing_moves(struct mr_buf *b, const struct web_req *r,
+    const struct mr_hardship *h)
+{
+	const char *const *states = mr_hardship_states();
+	int any = 0;
+
+	web_printf(b, "<td>");
+	for (size_t i = 0; states[i] != NULL; i++) {
+		if (mr_hardship_transition_allowed(h->status, states[i],
+		    NULL) != 0)
+			continue;
+		if (!any++) {
+			web_printf(b, "<form method=\"post\" action=\"/app/"
+			    "hardship/%lld/status\">\n", (long long)h->id);
+			csrf_field(b, r);
+			web_printf(b, "<p><label for=\"filing-state-%lld\">"
+			    "Move to</label>\n<select id=\"filing-state-%lld\" "
+			    "name=\"state\">\n", (long long)h->id,
+			    (long long)h->id);
+		}
+		web_printf(b, "<option>%s</option>\n", states[i]);
+	}
+	if (any)
+		web_printf(b, "</select></p>\n<p><label for=\"filing-note-%lld\">"
+		    "Note</label>\n<input id=\"filing-note-%lld\" "
+		    "name=\"note\"></p>\n<p><button type=\"submit\">Move "
+		    "filing %lld</button></p>\n</form>", (long long)h->id,
+		    (long long)h->id, (long long)h->id);
+	else
+		web_printf(b, "no move from %s", h->status);
+	web_printf(b, "</td>");
+}
+
 static int
 filing_row(const struct mr_hardship *h, void *arg)
 {
@@ -962,20 +1062,23 @@ filing_row(const struct mr_hardship *h, void *arg)
 	    jstr(o, "tin"), h->performance_year, h->type, h->status);
 	if (json_is_object(d))
 		web_printf(b, "<td>%s<br><small>%s</small></td><td class=\"%s\">"
-		    "%s</td></tr>\n", jstr(d, "closes_local"), jstr(d, "zone"),
+		    "%s</td>", jstr(d, "closes_local"), jstr(d, "zone"),
 		    mr_hardship_state_is_open(h->status) &&
 		    jint(d, "seconds_left") < 0 ? "overdue" : "",
 		    jstr(d, "time_left"));
 	else
 		web_printf(b, "<td colspan=\"2\" class=\"undated\">no deadline "
-		    "known</td></tr>\n");
+		    "known</td>");
+	if (fc->r->who->role != WEB_VIEWER)
+		filing_moves(b, fc->r, h);
+	web_printf(b, "</tr>\n");
 	json_decref(o);
 	fc->shown++;
 	return b->failed;
 }
 
 static int
-page_hardship(const struct web_req *r, struct web_reply *out)
+page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 {
 	struct mr_hardship_filter f = { .tin = only_tin(r->who) };
 	struct mr_view_opts vo = { .now = r->now, .zone = "UTC" };
@@ -984,17 +1087,25 @@ page_hardship(const struct web_req *r, struct web_reply *out)
 	struct mr_buf *b = &out->body;
 	int rc;
 
+	const char *done = field(r, "done");
+
 	if ((fc.view = mr_view_new(r->st, &vo)) == NULL)
 		return error_page(r, out, 500, "out of memory");
+	mr_buf_reset(b);
 	begin(out, r, "Hardship filings", WEB_NAV_HARDSHIP);
+	if (msg != NULL)
+		web_message(b, "error", msg);
+	else if (done != NULL)
+		web_message(b, "ok", "The filing's status was changed.");
 	web_printf(b, "<p>Extreme and uncontrollable circumstances (EUC) and "
 	    "Promoting Interoperability hardship-exception applications "
 	    "(CMS EUC Application Guide).</p>\n<div class=\"table\"><table>\n"
 	    "<thead><tr><th scope=\"col\">Filing</th><th scope=\"col\">"
 	    "Clinician</th><th scope=\"col\">TIN</th><th scope=\"col\">Year"
 	    "</th><th scope=\"col\">Type</th><th scope=\"col\">Status</th>"
-	    "<th scope=\"col\">Closes</th><th scope=\"col\">Left</th></tr>"
-	    "</thead>\n<tbody>\n");
+	    "<th scope=\"col\">Closes</th><th scope=\"col\">Left</th>%s"
+	    "</tr></thead>\n<tbody>\n", r->who->role != WEB_VIEWER ?
+	    "<th scope=\"col\">Status move</th>" : "");
 	rc = mr_store_begin_read(r->st, &err);
 	if (rc == 0)
 		rc = mr_hardship_list(r->st, &f, filing_row, &fc, &err);
@@ -1016,7 +1127,18 @@ struct window_ctx {
 	const struct web_req	*r;
 	struct mr_view		*view;
 	struct mr_buf		*b;
+	int			 may_change;
 };
+
+/* 1 if who may extend review windows; else 0 with the reason in *err. */
+static int
+may_change_windows(const struct web_who *who, struct mr_err *err)
+{
+	enum mr_role role = who->role == WEB_ADMIN ? MR_ROLE_ADMIN :
+	    who->role == WEB_OFFICER ? MR_ROLE_OFFICER : MR_ROLE_VIEWER;
+
+	return mr_user_may_change_windows(role, who->all_tins != 0, err);
+}
 
 static int
 window_row(const struct mr_window *w, void *arg)
@@ -1034,7 +1156,7 @@ window_row(const struct mr_window *w, void *arg)
 	    (long long)w->id, w->kind, w->performance_year, w->name,
 	    jstr(d, "closes_local"), jstr(d, "zone"), jstr(d, "time_left"),
 	    w->source);
-	if (wc->r->who->role != WEB_VIEWER) {
+	if (wc->may_change) {
 		web_printf(b, "<td><form method=\"post\" action=\"/app/windows/"
 		    "%lld/extend\">\n", (long long)w->id);
 		csrf_field(b, wc->r);
@@ -1063,20 +1185,26 @@ page_windows(const struct web_req *r, struct web_reply *out, const char *msg,
 	const char *done = field(r, "done");
 	int rc;
 
+	struct mr_err why = { 0 };
+
 	if ((wc.view = mr_view_new(r->st, &vo)) == NULL)
 		return error_page(r, out, 500, "out of memory");
+	wc.may_change = may_change_windows(r->who, &why);
 	mr_buf_reset(b);
 	begin(out, r, "Review windows", WEB_NAV_WINDOWS);
 	if (msg != NULL)
 		web_message(b, kind, msg);
 	else if (done != NULL)
 		web_message(b, "ok", "The window was extended.");
+	/* An officer limited to some TINs is told why there is no form. */
+	if (!wc.may_change && r->who->role == WEB_OFFICER && msg == NULL)
+		web_printf(b, "<p id=\"windows-scope\">%s.</p>\n", why.msg);
 	web_printf(b, "<div class=\"table\"><table>\n<thead><tr>"
 	    "<th scope=\"col\">Window</th><th scope=\"col\">Kind</th>"
 	    "<th scope=\"col\">Year</th><th scope=\"col\">Name</th>"
 	    "<th scope=\"col\">Closes</th><th scope=\"col\">Left</th>"
 	    "<th scope=\"col\">Source</th>%s</tr></thead>\n<tbody>\n",
-	    r->who->role != WEB_VIEWER ? "<th scope=\"col\">Extend</th>" : "");
+	    wc.may_change ? "<th scope=\"col\">Extend</th>" : "");
 	rc = mr_store_begin_read(r->st, &err);
 	if (rc == 0)
 		rc = mr_window_each(r->st, 0, NULL, window_row, &wc, &err);
@@ -1099,9 +1227,12 @@ post_extend(const struct web_req *r, struct web_reply *out, int64_t id)
 	const char *closes = field(r, "closes"), *source = field(r, "source");
 	int64_t moved;
 
-	if (r->who->role == WEB_VIEWER)
-		return error_page(r, out, 403, "your account may read but not "
-		    "change review windows; an officer or administrator can");
+	if (!may_change_windows(r->who, &err)) {
+		out->status = 403;
+		if (r->who->role == WEB_VIEWER)
+			return error_page(r, out, 403, err.msg);
+		return page_windows(r, out, err.msg, "error");
+	}
 	if (closes == NULL || source == NULL) {
 		out->status = 400;
 		return page_windows(r, out, closes == NULL ? "closes: the new "
@@ -1116,6 +1247,46 @@ post_extend(const struct web_req *r, struct web_reply *out, int64_t id)
 	out->status = 303;
 	snprintf(out->location, sizeof out->location,
 	    "/app/windows?done=extended#window-%lld", (long long)id);
+	return 0;
+}
+
+/* hardship status FILING STATE [--note TEXT], from the filings page. */
+static int
+post_filing_status(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct mr_err err = { 0 };
+	struct mr_hardship h;
+	const char *state = field(r, "state");
+	int ok;
+
+	if (r->who->role == WEB_VIEWER)
+		return error_page(r, out, 403, "your account may read but not "
+		    "change filings; an officer or administrator can");
+	if (mr_hardship_get(r->st, id, &h, &err) == -1)
+		return db_error(r, out, &err);
+	ok = web_scope_allows(r->who, h.tin);
+	mr_hardship_release(&h);
+	if (!ok) {
+		/* Another practice's filing reads as one that does not exist. */
+		mr_err_set(&err, MR_ENOTFOUND, "filing %lld does not exist; "
+		    "'mipsreview hardship list' shows the filings",
+		    (long long)id);
+		return db_error(r, out, &err);
+	}
+	if (state == NULL) {
+		out->status = 400;
+		return page_hardship(r, out, "state: the status to move to is "
+		    "missing");
+	}
+	mr_store_set_actor(r->st, r->who->name);
+	if (mr_hardship_set_status(r->st, id, state, field(r, "note"),
+	    &err) == -1) {
+		out->status = status_of(&err);
+		return page_hardship(r, out, err.msg);
+	}
+	out->status = 303;
+	snprintf(out->location, sizeof out->location,
+	    "/app/hardship?done=status#filing-%lld", (long long)id);
 	return 0;
 }
 
@@ -1498,7 +1669,7 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 		if (strcmp(path, "/app/cases") == 0)
 			return page_cases(r, out);
 		if (strcmp(path, "/app/hardship") == 0)
-			return page_hardship(r, out);
+			return page_hardship(r, out, NULL);
 		if (strcmp(path, "/app/windows") == 0)
 			return page_windows(r, out, NULL, NULL);
 		if (strcmp(path, "/app/feeds") == 0)
@@ -1519,7 +1690,12 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 				return post_note(r, out, id);
 			if (strcmp(rest, "/evidence") == 0)
 				return post_evidence(r, out, id);
+			if (strcmp(rest, "/deadline") == 0)
+				return post_deadline(r, out, id);
 		}
+		if (parse_id(path, "/app/hardship/", &id, &rest) &&
+		    strcmp(rest, "/status") == 0)
+			return post_filing_status(r, out, id);
 		if (parse_id(path, "/app/windows/", &id, &rest) &&
 		    strcmp(rest, "/extend") == 0)
 			return post_extend(r, out, id);

@@ -40,7 +40,7 @@ static struct mr_store *st;
 static const char *const known_fields[] = {
 	"csrf", "state", "note", "requested_on", "move", "text", "kind",
 	"closes", "source", "file", "user", "password", "next", "name",
-	"tin", "year", NULL
+	"tin", "year", "force", "deadline", NULL
 };
 
 struct form_field {

@@ -129,6 +129,80 @@ expect_eq "an empty note: the library's message" \
 expect_eq "nothing written" "$(db_digest)" "$before"
 expect_eq "no upload left in /tmp" "$(ls "$T"/tmp/mipsreviewd-upload.* 2>/dev/null | wc -l)" "0"
 
+# -- review windows are every practice's deadline: an officer limited to
+# some TINs is shown why there is no form, and is refused with it
+ok "a window" "$MR" window add --kind other --year "$year" --name "office review" \
+	--closes "$((year + 2))-01-15 20:00 America/New_York"
+w=$(cat "$T/out")
+expect_eq "ofa: windows page" "$(as ofa /app/windows)" "200"
+expect_eq "ofa: no extension form" "$(grep -c "action=\"/app/windows/$w/extend\"" "$T/b")" "0"
+expect_match "ofa: told why" "$(cat "$T/b")" 'id="windows-scope">a review window applies to every practice'
+expect_eq "root: the extension form" "$(as root /app/windows; grep -c "action=\"/app/windows/$w/extend\"" "$T/b")" "2001"
+before=$(db_digest)
+expect_eq "ofa: window extension refused" \
+	"$(as ofa /app/windows/$w/extend --data "closes=$((year + 2))-02-15 20:00&source=QPP notice&csrf=$(csrf ofa)")" "403"
+expect_match "with the reason and what to do instead" "$(cat "$T/b")" "needs an admin or an officer not limited to some TINs; to move one case&#39;s deadline, set that case&#39;s own deadline"
+expect_eq "root: without a source: 400" \
+	"$(as root /app/windows/$w/extend --data "closes=$((year + 2))-02-15 20:00&csrf=$(csrf root)")" "400"
+expect_eq "nothing moved" "$(db_digest)" "$before"
+expect_eq "root: extension with a source: 303" \
+	"$(as root /app/windows/$w/extend --data "closes=$((year + 2))-02-15 20:00 America/New_York&source=QPP notice&csrf=$(csrf root)")" "303"
+ok "window show" "$MR" window show "$w" --json
+expect_match "the source is kept" "$(cat "$T/out")" '"source": "QPP notice"'
+
+# -- a case's own deadline, set on its page with its source
+expect_match "ofa: case 1 offers its own deadline" "$(as ofa /app/cases/1; cat "$T/b")" 'action="/app/cases/1/deadline"'
+before=$(db_digest)
+expect_eq "without a source: 400" \
+	"$(as ofa /app/cases/1/deadline --data "deadline=$((year + 1))-03-01 17:00 America/New_York&csrf=$(csrf ofa)")" "400"
+expect_eq "a date the calendar lacks: 400 with the library's words" \
+	"$(as ofa /app/cases/1/deadline --data "deadline=$((year + 1))-02-30 17:00&source=x&csrf=$(csrf ofa)")" "400"
+expect_eq "ofb: on A's case, absent" \
+	"$(as ofb /app/cases/1/deadline --data "deadline=$((year + 1))-03-01 17:00&source=x&csrf=$(csrf ofb)")" "404"
+expect_eq "nothing written" "$(db_digest)" "$before"
+expect_eq "ofa: sets it: 303" \
+	"$(as ofa /app/cases/1/deadline --data "deadline=$((year + 1))-03-01 17:00 America/New_York&source=CMS e-mail&csrf=$(csrf ofa)")" "303"
+ok "show" "$MR" show 1 --json
+expect_match "the case has its own deadline and source" "$(cat "$T/out")" '"source": "CMS e-mail"'
+
+# -- ready waits for the required evidence, as the CLI's status does
+ok "a case ready for its request but for evidence" "$MR" add --tin "$SEED_TIN" \
+	--name "Dr. Ready Example" --year "$year" --reason scoring-error \
+	--legal-name "Ready MD" --requester-role clinician --explanation "scored twice"
+c3=$(cat "$T/out")
+as ofa "/app/cases/$c3" >/dev/null
+expect_match "the ready form offers to go on without it" "$(cat "$T/b")" 'name="force" type="checkbox"'
+before=$(db_digest)
+expect_eq "ready with evidence missing: 409" \
+	"$(as ofa "/app/cases/$c3/status" --data "state=ready&csrf=$(csrf ofa)")" "409"
+expect_match "with the CLI's message" "$(cat "$T/b")" "cannot become ready: required evidence is missing"
+expect_eq "nothing written" "$(db_digest)" "$before"
+expect_eq "ready with force: 303" \
+	"$(as ofa "/app/cases/$c3/status" --data "state=ready&force=1&csrf=$(csrf ofa)")" "303"
+ok "audit" "$MR" audit "$c3"
+expect_match "the forced move is in the history" "$(cat "$T/out")" "ready --force despite missing evidence"
+
+# -- hardship filings: the status moves their workflow allows
+ok "a filing of A" "$MR" hardship add --tin "$SEED_TIN" --year "$year" --type euc \
+	--categories quality --event "a storm"
+fa=$(cat "$T/out")
+ok "a filing of B" "$MR" hardship add --tin 98-7654321 --year "$year" --type euc \
+	--categories quality --event "a flood"
+fb=$(cat "$T/out")
+expect_match "ofa: the filing's move form" "$(as ofa /app/hardship; cat "$T/b")" "action=\"/app/hardship/$fa/status\""
+expect_eq "via: no move form" "$(as via /app/hardship; grep -c 'action="/app/hardship/' "$T/b")" "2000"
+before=$(db_digest)
+expect_eq "via: move refused" "$(as via /app/hardship/$fa/status --data "state=submitted&csrf=$(csrf via)")" "403"
+expect_eq "ofb: A's filing, absent" "$(as ofb /app/hardship/$fa/status --data "state=submitted&csrf=$(csrf ofb)")" "404"
+expect_eq "no CSRF token: refused" "$(as ofa /app/hardship/$fa/status --data "state=submitted")" "403"
+expect_eq "a move the workflow forbids: 409" "$(as ofa /app/hardship/$fa/status --data "state=approved&csrf=$(csrf ofa)")" "409"
+"$MR" hardship status "$fa" approved 2>"$T/cli.err" >/dev/null
+expect_match "with hardship status's message" "$(cat "$T/b")" "$(sed 's/^mipsreview: //; s/[][\.*^$]/./g; s/'"'"'/\&#39;/g' "$T/cli.err")"
+expect_eq "nothing written" "$(db_digest)" "$before"
+expect_eq "ofa: submits it: 303" "$(as ofa /app/hardship/$fa/status --data "state=submitted&note=by portal&csrf=$(csrf ofa)")" "303"
+ok "hardship show" "$MR" hardship show "$fa" --json
+expect_match "submitted" "$(cat "$T/out")" '"status": "submitted"'
+
 # -- a good upload and a good move, audited under the account
 expect_eq "upload: 303 back to the case" \
 	"$(as ofa /app/cases/1/evidence -F "csrf=$(csrf ofa)" -F kind=submission-receipt \
