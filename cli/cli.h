@@ -219,6 +219,8 @@ CLI_COMMAND(cmd_user_add);
 CLI_COMMAND(cmd_user_list);
 CLI_COMMAND(cmd_user_passwd);
 CLI_COMMAND(cmd_user_disable);
+CLI_COMMAND(cmd_user_enable);
+CLI_COMMAND(cmd_user_set);
 CLI_COMMAND(cmd_user_token);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);

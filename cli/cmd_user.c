@@ -1,5 +1,5 @@
 /*
- * mipsreview user add|list|passwd|disable|token: the accounts with which
+ * mipsreview user add|list|passwd|disable|enable|set|token: the accounts with which
  * the office's staff use mipsreviewd's pages and JSON API.  Passwords are
  * read from the terminal without echo, or from standard input with
  * --password-stdin; they never appear on a command line, where any user
@@ -278,6 +278,81 @@ cmd_user_disable(struct cli_ctx *ctx, struct cli_args *a)
 	printf("account '%s' disabled; its password, tokens and sessions no "
 	    "longer work\n", a->argv[0]);
 	return EXIT_OK;
+}
+
+int
+cmd_user_enable(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_err err = { 0 };
+	struct mr_user u = { 0 };
+	int rc;
+
+	if ((rc = cli_open_store(ctx)) != EXIT_OK)
+		return rc;
+	if (mr_user_enable(ctx->st, a->argv[0], &err) == -1 ||
+	    mr_user_get(ctx->st, a->argv[0], &u, &err) == -1)
+		return cli_fail(ctx, &err);
+	printf("account '%s' enabled; its password works again", a->argv[0]);
+	if (u.ntokens > 0)
+		printf(", and so do its %d API token%s (revoke one with "
+		    "'mipsreview user token revoke ID')", u.ntokens,
+		    u.ntokens == 1 ? "" : "s");
+	printf("\n");
+	mr_user_clear(&u);
+	return EXIT_OK;
+}
+
+/* user set NAME [--role R] [--tin TIN...|--no-tin] */
+int
+cmd_user_set(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct mr_err err = { 0 };
+	struct mr_user u = { 0 };
+	enum mr_role role;
+	const char **tins = NULL, *r = cli_opt(a, "role");
+	int rc, changed, ntins = cli_opt_count(a, "tin"),
+	    no_tin = cli_opt(a, "no-tin") != NULL;
+
+	if (r == NULL && ntins == 0 && !no_tin)
+		return cli_usage(ctx, "nothing to set: --role, --tin or "
+		    "--no-tin is expected");
+	if (ntins > 0 && no_tin)
+		return cli_usage(ctx, "--tin and --no-tin exclude each other");
+	if (r != NULL && mr_role_parse(r, &role, &err) == -1)
+		return cli_fail(ctx, &err);
+	if (ntins > 0 && (tins = calloc((size_t)ntins, sizeof *tins)) == NULL)
+		return cli_print_json(NULL);
+	for (int i = 0; i < ntins; i++)
+		tins[i] = cli_opt_nth(a, "tin", i);
+	if ((rc = cli_open_store(ctx)) != EXIT_OK)
+		goto out;
+	if (mr_user_set(ctx->st, a->argv[0], r != NULL ? &role : NULL,
+	    ntins > 0 || no_tin, tins, ntins, &changed, &err) == -1 ||
+	    mr_user_get(ctx->st, a->argv[0], &u, &err) == -1) {
+		rc = cli_fail(ctx, &err);
+		goto out;
+	}
+	if (ctx->json)
+		rc = cli_print_json(cli_view(ctx) ? mr_view_user(ctx->view, &u) :
+		    NULL);
+	else {
+		char tin[16];
+
+		printf("account '%s' %s: %s, ", u.name, changed ? "changed" :
+		    "unchanged", mr_role_name(u.role));
+		if (u.ntins == 0)
+			printf("every TIN");
+		for (int i = 0; i < u.ntins; i++) {
+			render_tin(ctx, u.tins[i], tin, sizeof tin);
+			printf("%s%s", i ? ", " : "TINs ", tin);
+		}
+		printf("\n");
+		rc = EXIT_OK;
+	}
+out:
+	mr_user_clear(&u);
+	free(tins);
+	return rc;
 }
 
 int

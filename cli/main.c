@@ -279,6 +279,22 @@ static const struct cli_cmd user_subs[] = {
 	  .usage = "NAME",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
 	},
+	{ .name = "enable",
+	  .fn = cmd_user_enable,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one account NAME is expected",
+	  .usage = "NAME",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "set",
+	  .fn = cmd_user_set,
+	  .opts = "role= tin= no-tin",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one account NAME is expected",
+	  .usage = "NAME [--role viewer|officer|admin] [--tin TIN...|--no-tin] "
+	    "[--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
 	{ .name = "token",
 	  .fn = cmd_user_token,
 	  .min_args = 2, .max_args = 2,
@@ -749,7 +765,7 @@ static const struct cli_cmd commands[] = {
 	},
 	{ .name = "user",
 	  .subs = user_subs,
-	  .usage = "add|list|passwd|disable|token ...",
+	  .usage = "add|list|passwd|disable|enable|set|token ...",
 	  .summary = "staff accounts of mipsreviewd's pages and API",
 	  .help =
 	    "  user add NAME --role viewer|officer|admin [--tin TIN...]\n"
@@ -762,6 +778,12 @@ static const struct cli_cmd commands[] = {
 	    "  user passwd NAME [--password-stdin]\n"
 	    "                        set the password (ends the account's sessions)\n"
 	    "  user disable NAME     its password, tokens and sessions stop working\n"
+	    "                        at once\n"
+	    "  user enable NAME      its password and unrevoked tokens work again\n"
+	    "  user set NAME [--role ROLE] [--tin TIN...|--no-tin]\n"
+	    "                        change the role or the TINs (--tin replaces\n"
+	    "                        them, --no-tin: every TIN); from the\n"
+	    "                        account's next request on\n"
 	    "  user token add NAME   a new API token, printed once\n"
 	    "  user token revoke ID  the token stops working\n"
 	    "  Passwords (8 characters at least) are read from the terminal\n"

@@ -368,6 +368,38 @@ out:
 	return rc;
 }
 
+/* tins as given into *out (9 digits each, sorted, no repeats; caller frees). */
+static int
+normalize_tins(const char *const *tins, int ntins, char (**out)[10], int *nout,
+    struct mr_err *err)
+{
+	char (*norm)[10] = NULL;
+	int n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (ntins > 0 && (norm = calloc((size_t)ntins, sizeof *norm)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	for (int i = 0; i < ntins; i++) {
+		char t[10];
+
+		if (mr_tin_normalize(tins[i], t, sizeof t, err) == -1) {
+			free(norm);
+			return -1;
+		}
+		for (int j = 0; j < n; j++)
+			if (strcmp(norm[j], t) == 0)
+				goto dup;
+		memcpy(norm[n++], t, sizeof t);
+dup:		;
+	}
+	if (n > 1)
+		qsort(norm, (size_t)n, sizeof norm[0], tin_cmp);
+	*out = norm;
+	*nout = n;
+	return 0;
+}
+
 int
 mr_user_add(struct mr_store *st, const char *name, enum mr_role role,
     const char *const *tins, int ntins, const char *password, int64_t *id,
@@ -386,21 +418,8 @@ mr_user_add(struct mr_store *st, const char *name, enum mr_role role,
 		    "role");
 	if (password != NULL && password_validate(password, err) == -1)
 		return -1;
-	if (ntins > 0 && (norm = calloc((size_t)ntins, sizeof *norm)) == NULL)
-		return mr_err_set(err, MR_EFAIL, "out of memory");
-	for (int i = 0; i < ntins; i++) {
-		char t[10];
-
-		if (mr_tin_normalize(tins[i], t, sizeof t, err) == -1)
-			goto out;
-		for (int j = 0; j < n; j++)
-			if (strcmp(norm[j], t) == 0)
-				goto dup;
-		memcpy(norm[n++], t, sizeof t);
-dup:		;
-	}
-	if (n > 1)
-		qsort(norm, (size_t)n, sizeof norm[0], tin_cmp);
+	if (normalize_tins(tins, ntins, &norm, &n, err) == -1)
+		goto out;
 	if (password != NULL && password_hash(password, &hash, err) == -1)
 		goto out;
 	mr_when_iso_utc(mr_store_now(st), now, sizeof now);
@@ -767,6 +786,190 @@ out:
 	if (in_tx)
 		mr_store_rollback(st);
 	sqlite3_finalize(stmt);
+	free(before);
+	mr_user_clear(&u);
+	return rc;
+}
+
+int
+mr_user_enable(struct mr_store *st, const char *name, struct mr_err *err)
+{
+	struct mr_user u = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	char *before = NULL;
+	int rc = -1, in_tx = 0, had;
+
+	if (mr_store_begin(st, err) == -1)
+		return -1;
+	in_tx = 1;
+	if (get_user(st, name, &u, err) == -1)
+		goto out;
+	if (u.disabled_at[0] == '\0') {
+		mr_err_set(err, MR_ECONFLICT, "account '%s' is not disabled",
+		    name);
+		goto out;
+	}
+	had = u.password_changed_at[0] != '\0';
+	if ((before = account_json(u.id, u.name, u.role, u.tins, u.ntins,
+	    u.disabled_at, had)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_store_prepare(st, "UPDATE account SET disabled_at = NULL WHERE "
+	    "id = ?1", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, u.id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "enabling the account");
+		goto out;
+	}
+	u.disabled_at[0] = '\0';
+	if (audit_account(st, &u, "enable", before, had, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (in_tx)
+		mr_store_rollback(st);
+	sqlite3_finalize(stmt);
+	free(before);
+	mr_user_clear(&u);
+	return rc;
+}
+
+/* 1 if the account of id is the only active admin, 0 if not, -1 on error. */
+static int
+last_admin(struct mr_store *st, int64_t id, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT count(*) FROM account WHERE "
+	    "role = 'admin' AND disabled_at IS NULL AND id <> ?1", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		rc = sqlite3_column_int(stmt, 0) == 0;
+	else
+		mr_store_dberr(st, err, "counting the admins");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_user_set(struct mr_store *st, const char *name, const enum mr_role *role,
+    bool set_tins, const char *const *tins, int ntins, int *changed,
+    struct mr_err *err)
+{
+	struct mr_user u = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	char (*norm)[10] = NULL, *before = NULL;
+	enum mr_role to;
+	int rc = -1, in_tx = 0, n = 0, had, last;
+
+	*changed = 0;
+	if (role != NULL && mr_role_parse(mr_role_name(*role), &to, err) == -1)
+		return -1;
+	if (set_tins && normalize_tins(tins, ntins, &norm, &n, err) == -1)
+		return -1;
+	if (mr_store_begin(st, err) == -1)
+		goto out;
+	in_tx = 1;
+	if (get_user(st, name, &u, err) == -1)
+		goto out;
+	to = role != NULL ? *role : u.role;
+	if (!set_tins && u.ntins > 0) {
+		/* The TINs it has stay. */
+		if ((norm = malloc((size_t)u.ntins * sizeof *norm)) == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		memcpy(norm, u.tins, (size_t)u.ntins * sizeof *norm);
+		n = u.ntins;
+	}
+	if (to == MR_ROLE_ADMIN && n > 0) {
+		mr_err_set(err, MR_EINVAL, "an admin sees every TIN: account "
+		    "'%s' %s limited to some; add --no-tin to lift the limit, "
+		    "or give it the officer or viewer role", name, set_tins ?
+		    "would be" : "is");
+		goto out;
+	}
+	if (to == u.role && n == u.ntins && (n == 0 ||
+	    memcmp(norm, u.tins, (size_t)n * sizeof norm[0]) == 0)) {
+		rc = 0;		/* nothing to change */
+		goto out;
+	}
+	if (u.role == MR_ROLE_ADMIN && to != MR_ROLE_ADMIN &&
+	    u.disabled_at[0] == '\0') {
+		if ((last = last_admin(st, u.id, err)) == -1)
+			goto out;
+		if (last) {
+			mr_err_set(err, MR_ECONFLICT, "account '%s' is the last "
+			    "active admin; add another admin first", name);
+			goto out;
+		}
+	}
+	had = u.password_changed_at[0] != '\0';
+	if ((before = account_json(u.id, u.name, u.role, u.tins, u.ntins,
+	    u.disabled_at, had)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
+	if (mr_store_prepare(st, "UPDATE account SET role = ?1 WHERE id = ?2",
+	    &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, mr_role_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, u.id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "changing the account's role");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	if (mr_store_prepare(st, "DELETE FROM account_tin WHERE account_id = "
+	    "?1", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, u.id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		mr_store_dberr(st, err, "changing the account's TINs");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	if (mr_store_prepare(st, "INSERT INTO account_tin (account_id, tin) "
+	    "VALUES (?1, ?2)", &stmt, err) == -1)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, u.id);
+		sqlite3_bind_text(stmt, 2, norm[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			mr_store_dberr(st, err, "changing the account's TINs");
+			goto out;
+		}
+	}
+	free(u.tins);
+	u.tins = norm;
+	u.ntins = n;
+	norm = NULL;
+	u.role = to;
+	if (audit_account(st, &u, "set", before, had, err) == -1)
+		goto out;
+	in_tx = 0;
+	if (mr_store_commit(st, err) == -1)
+		goto out;
+	*changed = 1;
+	rc = 0;
+out:
+	if (in_tx) {
+		if (rc == 0)
+			rc = mr_store_commit(st, err) == 0 ? 0 : -1;
+		else
+			mr_store_rollback(st);
+	}
+	sqlite3_finalize(stmt);
+	free(norm);
 	free(before);
 	mr_user_clear(&u);
 	return rc;

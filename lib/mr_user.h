@@ -113,6 +113,21 @@ int	mr_user_passwd(struct mr_store *, const char *name,
  * working at once.  Refused for the last active admin.
  */
 int	mr_user_disable(struct mr_store *, const char *name, struct mr_err *);
+/*
+ * Enable the disabled account named name again: its password and its API
+ * tokens not revoked work again; the sessions it had stay ended.
+ */
+int	mr_user_enable(struct mr_store *, const char *name, struct mr_err *);
+/*
+ * Change the role (role NULL: keep it) and, when set_tins, the TINs of
+ * the account named name (tins, ntins as mr_user_add() takes them; none:
+ * every TIN).  An admin takes no TINs; the last active admin keeps the
+ * role.  Every request reads the account anew, so the change holds from
+ * its next request on.  *changed is 0 when it had that role and TINs.
+ */
+int	mr_user_set(struct mr_store *, const char *name, const enum mr_role *role,
+	    bool set_tins, const char *const *tins, int ntins, int *changed,
+	    struct mr_err *);
 /* Call fn for each account by name; a non-zero return from fn stops. */
 int	mr_user_each(struct mr_store *,
 	    int (*fn)(const struct mr_user *, void *), void *arg,

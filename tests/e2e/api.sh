@@ -361,8 +361,26 @@ expect_match "the form's cookie is Secure too" "$(header_of "$T/lh" Set-Cookie)"
 expect_eq "sign in under https: 303" "$(login admin 'correct horse battery')" "303"
 expect_match "the cookie is Secure" "$(header Set-Cookie)" '; HttpOnly; SameSite=Strict; Secure; Max-Age=[0-9]+$'
 
-# -- a disabled account's token stops at once
+# -- an account's changes hold from its next request on: role, TINs,
+# disabling (token and session at once) and enabling (the token only)
+form
+expect_eq "off signs in" "$(post_login off 'correct horse battery' -b "$(cat "$T/lc")" --data-urlencode "csrf=$(cat "$T/lt")")" "303"
+osid=$(header Set-Cookie | sed 's/^mr_session=\([^;]*\);.*/\1/')
+ocookie="Cookie: mr_session=$osid"
+expect_eq "off's session reads TIN A" "$(call nobody GET "/api/v1/cases?tin=$A" -H "$ocookie")" "200"
+ok "off moves to TIN B" "$MR" user set off --tin $B
+expect_eq "the session no longer reads TIN A" "$(call nobody GET "/api/v1/cases?tin=$A" -H "$ocookie")" "403"
+expect_eq "nor its case" "$(call nobody GET /api/v1/cases/1 -H "$ocookie")" "404"
+expect_eq "but TIN B's" "$(call off GET /api/v1/cases/2)" "200"
+ok "off becomes a viewer" "$MR" user set off --role viewer
+expect_eq "its token may no longer change anything" \
+	"$(call off POST /api/v1/cases/2/notes -H "$json" -d '{"text":"x"}')" "403"
 ok "disable off" "$MR" user disable off
 expect_eq "its token: 401" "$(call off GET /api/v1/due)" "401"
+expect_eq "its session: 401" "$(call nobody GET /api/v1/due -H "$ocookie")" "401"
+ok "enable off" "$MR" user enable off
+expect_match "enable says the token works again" "$(cat "$T/out")" "its 1 API token"
+expect_eq "its token works again" "$(call off GET /api/v1/due)" "200"
+expect_eq "the session it had stays ended" "$(call nobody GET /api/v1/due -H "$ocookie")" "401"
 
 finish

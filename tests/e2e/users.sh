@@ -73,6 +73,35 @@ refuses "the last admin stays" 5 "last active admin" "$MR" user disable alice
 ok "disable bob" "$MR" user disable bob
 refuses "disable twice" 5 "disabled already" "$MR" user disable bob
 refuses "no token for a disabled account" 5 "is disabled" "$MR" user token add bob
+
+# -- enable, and role and TIN changes, audited
+ok "enable bob" "$MR" user enable bob
+expect_match "it says what works again" "$(cat "$T/out")" "account 'bob' enabled"
+refuses "enable an active account" 5 "is not disabled" "$MR" user enable bob
+refuses "enable nobody" 4 "no account 'nobody'" "$MR" user enable nobody
+ok "bob logs in again" "$MR" user token add bob
+REFUSE_LINES=2 refuses "set nothing" 2 "nothing to set" "$MR" user set bob
+REFUSE_LINES=2 refuses "--tin with --no-tin" 2 "exclude each other" "$MR" user set bob --tin 123456789 --no-tin
+refuses "set a bad role" 3 "role 'boss'" "$MR" user set bob --role boss
+refuses "an admin limited to TINs" 3 "an admin sees every TIN" "$MR" user set bob --role admin
+refuses "a bad TIN" 3 "tin '" "$MR" user set bob --tin 12345
+refuses "the last admin keeps the role" 5 "last active admin" "$MR" user set alice --role officer
+ok "bob's TINs replaced" "$MR" user set bob --tin 11-1111111 --json
+expect_eq "one TIN, masked" "$(json_get tins <"$T/out")" '["*****1111"]'
+ok "bob becomes a viewer of every TIN" "$MR" user set bob --role viewer --no-tin
+expect_eq "it says what it is now" "$(cat "$T/out")" "account 'bob' changed: viewer, every TIN"
+ok "the same again" "$MR" user set bob --role viewer
+expect_match "nothing changed" "$(cat "$T/out")" "unchanged"
+ok "bob becomes an admin" "$MR" user set bob --role admin
+ok "so alice may step down" "$MR" user set alice --role officer --tin 123456789
+ok "audit" "$MR" audit --json
+expect_eq "each change is audited, before and after" "$(/usr/bin/python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin) if r["entity"] == "account"]
+print(" ".join(r["action"] for r in rows if r["action"] in ("enable", "set")))
+s = [r for r in rows if r["action"] == "set"][0]
+print(s["before"]["tins"], s["after"]["tins"])' <"$T/out")" "enable set set set set
+['*****6789', '*****4321'] ['*****1111']"
 ok "audit verify after all" "$MR" audit --verify
 
 finish

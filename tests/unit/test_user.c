@@ -223,6 +223,62 @@ test_session_expires_idle_absolute_and_ended(void **state)
 }
 
 static void
+test_set_role_and_tins_and_enable_again(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_principal p;
+	struct mr_err err = { 0 };
+	char tok[MR_TOKEN_LEN + 1];
+	const enum mr_role admin = MR_ROLE_ADMIN, viewer = MR_ROLE_VIEWER;
+	const char *const one[] = { "111111111" };
+	int64_t id, tid;
+	int changed;
+
+	assert_int_equal(mr_user_add(u->st, "root", MR_ROLE_ADMIN, NULL, 0,
+	    "long enough", &id, &err), 0);
+	assert_int_equal(mr_user_add(u->st, "bob", MR_ROLE_OFFICER, two_tins,
+	    2, "long enough", &id, &err), 0);
+	assert_int_equal(mr_user_token_add(u->st, "bob", tok, sizeof tok, &tid,
+	    &err), 0);
+	/* new TINs replace the old, from the next lookup on */
+	assert_int_equal(mr_user_set(u->st, "bob", NULL, true, one, 1,
+	    &changed, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(mr_user_by_token(u->st, tok, &p, &err), 0);
+	assert_false(mr_user_scope_allows(&p, "123456789"));
+	assert_true(mr_user_scope_allows(&p, "111111111"));
+	assert_int_equal(p.role, MR_ROLE_OFFICER);
+	mr_principal_clear(&p);
+	/* an admin takes no TINs; the same again changes nothing */
+	assert_int_equal(mr_user_set(u->st, "bob", &admin, false, NULL, 0,
+	    &changed, &err), -1);
+	assert_int_equal(err.code, MR_EINVAL);
+	assert_int_equal(mr_user_set(u->st, "bob", NULL, true, one, 1,
+	    &changed, &err), 0);
+	assert_int_equal(changed, 0);
+	assert_int_equal(mr_user_set(u->st, "bob", &viewer, true, NULL, 0,
+	    &changed, &err), 0);
+	assert_int_equal(mr_user_by_token(u->st, tok, &p, &err), 0);
+	assert_true(p.all_tins);
+	assert_false(mr_user_may_write(&p));
+	mr_principal_clear(&p);
+	/* the last active admin keeps the role */
+	assert_int_equal(mr_user_set(u->st, "root", &viewer, false, NULL, 0,
+	    &changed, &err), -1);
+	assert_int_equal(err.code, MR_ECONFLICT);
+	/* disabled: nothing works; enabled: password and token again */
+	assert_int_equal(mr_user_disable(u->st, "bob", &err), 0);
+	assert_int_equal(mr_user_by_token(u->st, tok, &p, &err), -1);
+	assert_int_equal(mr_user_enable(u->st, "bob", &err), 0);
+	assert_int_equal(mr_user_by_token(u->st, tok, &p, &err), 0);
+	mr_principal_clear(&p);
+	assert_int_equal(mr_user_login(u->st, "bob", "long enough", &p, &err), 0);
+	mr_principal_clear(&p);
+	assert_int_equal(mr_user_enable(u->st, "bob", &err), -1);
+	assert_int_equal(err.code, MR_ECONFLICT);
+}
+
+static void
 test_only_an_unlimited_account_changes_windows(void **state)
 {
 	struct mr_err err = { 0 };
@@ -260,6 +316,9 @@ main(void)
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_session_expires_idle_absolute_and_ended,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_set_role_and_tins_and_enable_again,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test(
 		    test_only_an_unlimited_account_changes_windows),
