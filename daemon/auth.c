@@ -18,11 +18,32 @@
 #include "lib/mr_user.h"
 
 static int secure_cookies;
+/* Read by the server's thread and the sign-in threads; set at SIGHUP. */
+static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mr_session_limits limits = {
+	.idle = MR_SESSION_IDLE_DEFAULT,
+	.absolute = MR_SESSION_ABSOLUTE_DEFAULT,
+};
 
 void
-auth_init(int secure)
+auth_init(int secure, time_t idle, time_t absolute)
 {
+	pthread_mutex_lock(&limits_lock);
 	secure_cookies = secure;
+	limits.idle = idle;
+	limits.absolute = absolute;
+	pthread_mutex_unlock(&limits_lock);
+}
+
+static struct mr_session_limits
+session_limits(void)
+{
+	struct mr_session_limits l;
+
+	pthread_mutex_lock(&limits_lock);
+	l = limits;
+	pthread_mutex_unlock(&limits_lock);
+	return l;
 }
 
 /*
@@ -118,10 +139,7 @@ int
 auth_principal(struct MHD_Connection *c, struct mr_store *st,
     struct mr_principal *p, char *sid, struct mr_err *err)
 {
-	static const struct mr_session_limits lim = {
-		.idle = MR_SESSION_IDLE_DEFAULT,
-		.absolute = MR_SESSION_ABSOLUTE_DEFAULT,
-	};
+	const struct mr_session_limits lim = session_limits();
 	struct mr_err lerr = { 0 };
 	const char *h, *cookie;
 	char token[MR_TOKEN_LEN + 2];
@@ -278,7 +296,7 @@ check(struct auth_login_job *j)
 		fa->count = 0;
 	pthread_mutex_unlock(&fail_lock);
 	log_info("auth: %s signed in from %s", p.name, j->addr);
-	set_cookie(j->cookie, sid, (long)MR_SESSION_ABSOLUTE_DEFAULT);
+	set_cookie(j->cookie, sid, (long)session_limits().absolute);
 	memset(sid, 0, sizeof sid);
 	mr_principal_clear(&p);
 	j->result = AUTH_LOGIN_OK;

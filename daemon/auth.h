@@ -7,9 +7,9 @@
  *
  * The cookie is "mr_session": HttpOnly (no script reads it),
  * SameSite=Strict (no other site's page sends it), Path=/, and Secure
- * when base_url is https.  Sessions end after MR_SESSION_IDLE_DEFAULT
- * seconds unused or MR_SESSION_ABSOLUTE_DEFAULT after sign-in
- * (lib/mr_user.h), and at sign-out on the server.
+ * when base_url is https.  Sessions end after session_idle seconds
+ * unused or session_lifetime after sign-in (mipsreviewd.conf(5)), and at
+ * sign-out on the server.
  */
 #ifndef DAEMON_AUTH_H
 #define DAEMON_AUTH_H
@@ -54,8 +54,12 @@ int	auth_login_form(time_t now, char *set_cookie, char *csrf,
 int	auth_login_csrf_ok(struct MHD_Connection *c, time_t now,
 	    const char *presented);
 
-/* Cookies get Secure when base_url is https (set at start and SIGHUP). */
-void	auth_init(int secure);
+/*
+ * Cookies get Secure when base_url is https; sessions end after idle
+ * seconds unused or absolute seconds after sign-in (set at start and
+ * SIGHUP).
+ */
+void	auth_init(int secure, time_t idle, time_t absolute);
 
 /* How the principal was found. */
 enum auth_via {

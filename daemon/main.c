@@ -131,7 +131,8 @@ load_config(struct mr_err *err)
 		return NULL;
 	/* Session cookies travel only over TLS when the site is https. */
 	auth_init(strncasecmp(mr_config_get(cfg, MR_CFG_BASE_URL), "https://",
-	    8) == 0);
+	    8) == 0, (time_t)mr_config_int(cfg, MR_CFG_SESSION_IDLE),
+	    (time_t)mr_config_int(cfg, MR_CFG_SESSION_LIFETIME));
 	if ((opt_db && mr_config_set(cfg, "database", opt_db, &why) == -1) ||
 	    (opt_listen && mr_config_set(cfg, "listen", opt_listen, &why) == -1) ||
 	    (opt_pidfile && mr_config_set(cfg, "pidfile", opt_pidfile, &why) == -1)) {

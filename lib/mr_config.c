@@ -38,6 +38,12 @@ const struct mr_config_key mr_config_keys[MR_CFG_NKEYS + 1] = {
 	  "seconds clients should wait between fetches of a feed" },
 	[MR_CFG_PIDFILE] = { "pidfile", MR_CONF_PATH, NULL, NULL, 0, 0,
 	  "file mipsreviewd writes its process id to (for --daemon)" },
+	/* the office's pages: sessions of a signed-in browser */
+	[MR_CFG_SESSION_IDLE] = { "session_idle", MR_CONF_INT, "1800", NULL,
+	  60, 86400, "seconds a browser session may go unused before it ends" },
+	[MR_CFG_SESSION_LIFETIME] = { "session_lifetime", MR_CONF_INT, "43200",
+	  NULL, 300, 86400, "seconds after signing in that a browser session "
+	  "ends, however much it is used" },
 	/* alerts */
 	[MR_CFG_SMTP_URL] = { "smtp_url", MR_CONF_URL, NULL, NULL, 0, 0,
 	  "mail server: smtp://host:587 (STARTTLS) or smtps://host:465" },
@@ -340,6 +346,17 @@ mr_config_load(const char *path, int missing_ok, struct mr_config **out,
 	}
 	if (ferror(fp)) {
 		mr_err_set(err, MR_EINVAL, "reading '%s' failed", path);
+		goto out;
+	}
+	/* A session ends at its lifetime whatever its use: a longer idle
+	 * limit would promise what never happens. */
+	if (mr_config_int(cfg, MR_CFG_SESSION_IDLE) >
+	    mr_config_int(cfg, MR_CFG_SESSION_LIFETIME)) {
+		mr_err_set(err, MR_EINVAL, "%s: session_idle (%lld) is longer "
+		    "than session_lifetime (%lld); make session_idle at most "
+		    "session_lifetime", path,
+		    mr_config_int(cfg, MR_CFG_SESSION_IDLE),
+		    mr_config_int(cfg, MR_CFG_SESSION_LIFETIME));
 		goto out;
 	}
 done:

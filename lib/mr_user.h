@@ -167,7 +167,10 @@ struct mr_session_limits {
 };
 #define MR_SESSION_IDLE_DEFAULT		(30 * 60)
 #define MR_SESSION_ABSOLUTE_DEFAULT	(12 * 60 * 60)
-/* A session begun or ended this long ago is removed at the next sign-in. */
+/*
+ * A session begun or ended this long ago is removed at the next sign-in:
+ * no absolute limit is longer (session_lifetime is at most a day).
+ */
 #define MR_SESSION_SWEEP_AFTER		(24 * 60 * 60)
 
 /*

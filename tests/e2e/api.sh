@@ -383,4 +383,41 @@ expect_match "enable says the token works again" "$(cat "$T/out")" "its 1 API to
 expect_eq "its token works again" "$(call off GET /api/v1/due)" "200"
 expect_eq "the session it had stays ended" "$(call nobody GET /api/v1/due -H "$ocookie")" "401"
 
+# -- session limits from the configuration
+kill "$dpid"; wait "$dpid" 2>/dev/null
+printf 'listen = 127.0.0.1:0\nsession_idle = 600\nsession_lifetime = 300\n' >"$T/bad.conf"
+expect_eq "an idle limit past the lifetime is refused" \
+	"$("$MRD" --config "$T/bad.conf" --db "$MIPSREVIEW_DB" --check 2>&1 >/dev/null | grep -c 'session_idle (600) is longer than session_lifetime (300)')" "1"
+printf 'listen = 127.0.0.1:0\nsession_idle = 59\n' >"$T/bad.conf"
+expect_match "a limit out of range is refused" \
+	"$("$MRD" --config "$T/bad.conf" --db "$MIPSREVIEW_DB" --check 2>&1 >/dev/null)" 'session_idle.*60'
+printf 'listen = 127.0.0.1:0\nsession_idle = 60\nsession_lifetime = 300\n' >"$T/mr.conf"
+"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+dpid=$!
+at_exit "kill $dpid 2>/dev/null"
+i=0
+until grep -q 'ready' "$T/d.log" 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+base="http://127.0.0.1:$port"
+# signed-in ACCOUNT: a fresh session's cookie header in $T/sc.
+signed_in() {
+	form
+	expect_eq "$1 signs in" "$(post_login "$1" 'correct horse battery' -b "$(cat "$T/lc")" --data-urlencode "csrf=$(cat "$T/lt")")" "303"
+	printf 'Cookie: mr_session=%s' "$(header Set-Cookie | sed 's/^mr_session=\([^;]*\);.*/\1/')" >"$T/sc"
+}
+# aged SECONDS COLUMN: the open sessions' COLUMN moved SECONDS into the past.
+aged() { sqlite3 "$MIPSREVIEW_DB" "UPDATE account_session SET $2 = CAST(strftime('%s','now') AS INTEGER) - $1 WHERE ended_at IS NULL"; }
+signed_in admin
+expect_match "the cookie lives session_lifetime seconds" "$(header Set-Cookie)" '; Max-Age=300$'
+aged 45 last_seen_at
+expect_eq "unused 45 s of 60: alive" "$(call nobody GET /api/v1/due -H "$(cat "$T/sc")")" "200"
+aged 75 last_seen_at
+expect_eq "unused 75 s of 60: ended" "$(call nobody GET /api/v1/due -H "$(cat "$T/sc")")" "401"
+signed_in admin
+aged 310 created_at
+expect_eq "used, but begun 310 s ago of 300: ended" "$(call nobody GET /api/v1/due -H "$(cat "$T/sc")")" "401"
+
 finish

@@ -83,6 +83,34 @@ test_values_are_read_by_key(void **state)
 	unlink(path);
 }
 
+static void
+test_session_limits_are_checked_alone_and_together(void **state)
+{
+	struct mr_config *cfg = NULL;
+	struct mr_err err = { 0 };
+	char path[64];
+
+	(void)state;
+	assert_non_null(cfg = mr_config_new());
+	assert_int_equal(mr_config_int(cfg, MR_CFG_SESSION_IDLE), 1800);
+	assert_int_equal(mr_config_int(cfg, MR_CFG_SESSION_LIFETIME), 43200);
+	mr_config_free(cfg);
+	cfg = NULL;
+	write_conf(path, sizeof path, "session_idle = 300\n"
+	    "session_lifetime = 3600\n");
+	assert_int_equal(mr_config_load(path, 0, &cfg, &err), 0);
+	assert_int_equal(mr_config_int(cfg, MR_CFG_SESSION_IDLE), 300);
+	assert_int_equal(mr_config_int(cfg, MR_CFG_SESSION_LIFETIME), 3600);
+	mr_config_free(cfg);
+	unlink(path);
+	refused("session_idle = 59\n", ":1: session_idle");
+	refused("session_lifetime = 86401\n", ":1: session_lifetime");
+	refused("session_lifetime = 1h\n", ":1: session_lifetime");
+	/* an idle limit never reached is refused, naming both */
+	refused("session_idle = 7200\nsession_lifetime = 3600\n",
+	    "session_idle (7200) is longer than session_lifetime (3600)");
+}
+
 /* An empty choice once read past the end of the table's choices. */
 static void
 test_an_empty_choice_is_an_error_naming_the_key(void **state)
@@ -113,6 +141,8 @@ main(void)
 		cmocka_unit_test(test_every_key_has_its_row),
 		cmocka_unit_test(test_values_are_read_by_key),
 		cmocka_unit_test(test_an_empty_choice_is_an_error_naming_the_key),
+		cmocka_unit_test(
+		    test_session_limits_are_checked_alone_and_together),
 		cmocka_unit_test(test_malformed_lines_are_refused_with_their_line),
 	};
 
