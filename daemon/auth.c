@@ -82,19 +82,31 @@ fail_find(struct fail *t, const char *key, int create)
 	return stalest;
 }
 
-/* Seconds still to wait after f's failures, 0 when none. */
+/* Seconds still to wait after count failures, the last at last; 0: none. */
 static time_t
-fail_wait(const struct fail *f, time_t now)
+count_wait(int count, time_t last, time_t now)
 {
 	time_t wait;
 
-	if (f == NULL || f->count <= FAIL_FREE)
+	if (count <= FAIL_FREE)
 		return 0;
-	wait = f->count - FAIL_FREE >= 8 ? FAIL_MAX_WAIT :
-	    (time_t)FAIL_FIRST_WAIT << (f->count - FAIL_FREE - 1);
+	wait = count - FAIL_FREE >= 8 ? FAIL_MAX_WAIT :
+	    (time_t)FAIL_FIRST_WAIT << (count - FAIL_FREE - 1);
 	if (wait > FAIL_MAX_WAIT)
 		wait = FAIL_MAX_WAIT;
-	return f->last + wait > now ? f->last + wait - now : 0;
+	return last + wait > now ? last + wait - now : 0;
+}
+
+static time_t
+fail_wait(const struct fail *f, time_t now)
+{
+	return f == NULL ? 0 : count_wait(f->count, f->last, now);
+}
+
+static time_t
+longest(time_t a, time_t b)
+{
+	return a > b ? a : b;
 }
 
 void
@@ -249,23 +261,30 @@ check(struct auth_login_job *j)
 {
 	struct mr_store *st = NULL;
 	struct mr_principal p;
+	struct mr_login_failures kept;
 	struct mr_err lerr = { 0 };
 	struct fail *fn, *fa;
 	char sid[MR_SECRET_LEN + 1];
 	time_t now = time(NULL), wn, wa;
 
+	j->result = AUTH_LOGIN_ERROR;
+	if (mr_store_open(j->db_path, &st, &j->err) == -1)
+		return;
+	/* The counts in memory (any name) and those kept across restarts
+	 * (accounts, addresses): the larger wait holds. */
+	if (mr_login_failures_get(st, j->name, j->addr, &kept, &j->err) == -1)
+		goto out;
 	pthread_mutex_lock(&fail_lock);
 	wn = fail_wait(fail_find(by_name, j->name, 0), now);
 	wa = fail_wait(fail_find(by_addr, j->addr, 0), now);
 	pthread_mutex_unlock(&fail_lock);
+	wn = longest(wn, count_wait(kept.name_count, kept.name_last, now));
+	wa = longest(wa, count_wait(kept.addr_count, kept.addr_last, now));
 	if (wn > 0 || wa > 0) {
-		j->retry_after = wn > wa ? wn : wa;
+		j->retry_after = longest(wn, wa);
 		j->result = AUTH_LOGIN_SLOWED;
-		return;
+		goto out;
 	}
-	j->result = AUTH_LOGIN_ERROR;
-	if (mr_store_open(j->db_path, &st, &j->err) == -1)
-		return;
 	if (mr_user_login(st, j->name, j->password, &p, &lerr) == -1) {
 		if (lerr.code != MR_ENOTFOUND) {
 			j->err = lerr;
@@ -279,6 +298,8 @@ check(struct auth_login_job *j)
 		fa->count++;
 		fa->last = now;
 		pthread_mutex_unlock(&fail_lock);
+		if (mr_login_failed(st, j->name, j->addr, &lerr) == -1)
+			log_warnx("auth: %s", lerr.msg);
 		/* The name as given may be anything: only its length is logged. */
 		log_warnx("auth: failed sign-in from %s (%zu-character name)",
 		    j->addr, strlen(j->name));
@@ -295,6 +316,8 @@ check(struct auth_login_job *j)
 	if ((fa = fail_find(by_addr, j->addr, 0)) != NULL)
 		fa->count = 0;
 	pthread_mutex_unlock(&fail_lock);
+	if (mr_login_succeeded(st, p.user_id, j->addr, &lerr) == -1)
+		log_warnx("auth: %s", lerr.msg);
 	log_info("auth: %s signed in from %s", p.name, j->addr);
 	set_cookie(j->cookie, sid, (long)session_limits().absolute);
 	memset(sid, 0, sizeof sid);

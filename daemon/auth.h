@@ -102,7 +102,9 @@ enum auth_login_result {
  * Sign in name with password from the client at c.  After failures of
  * the account or of the address, attempts are refused, without checking
  * the password, for a time that doubles with each failure (30 s after the
- * fifth, up to 15 minutes).  Checking a password costs argon2id's time
+ * fifth, up to 15 minutes).  Failures are counted in memory for any name
+ * and, for accounts and addresses, in the database too
+ * (mr_login_failed()), so that a restart does not clear them.  Checking a password costs argon2id's time
  * and memory, so it runs in a thread of its own with a connection to the
  * database at db_path of its own, while c is suspended: the server's
  * thread goes on answering everyone else.

@@ -1181,6 +1181,100 @@ mr_user_by_token(struct mr_store *st, const char *token,
 	return 0;
 }
 
+/* A day after its last failure an address starts afresh. */
+#define LOGIN_FAILURE_KEEP	86400
+#define LOGIN_FAILURE_KEEP_SQL	"86400"
+
+int
+mr_login_failures_get(struct mr_store *st, const char *name,
+    const char *address, struct mr_login_failures *f, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int step;
+
+	memset(f, 0, sizeof *f);
+	if (mr_store_prepare(st, "SELECT failed_logins, last_failed_at FROM "
+	    "account WHERE name = ?1", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name ? name : "", -1, SQLITE_STATIC);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		f->name_count = sqlite3_column_int(stmt, 0);
+		f->name_last = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return mr_store_dberr(st, err, "reading failed sign-ins");
+	if (mr_store_prepare(st, "SELECT count, last_at FROM login_failure "
+	    "WHERE address = ?1 AND last_at >= ?2", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, address ? address : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)mr_store_now(st) -
+	    LOGIN_FAILURE_KEEP);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		f->addr_count = sqlite3_column_int(stmt, 0);
+		f->addr_last = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return mr_store_dberr(st, err, "reading failed sign-ins");
+	return 0;
+}
+
+/* Run sql with ?1 text a (else id), ?2 the store's clock if it has one. */
+static int
+login_exec(struct mr_store *st, const char *sql, const char *a, int64_t id,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int step;
+
+	if (mr_store_prepare(st, sql, &stmt, err) == -1)
+		return -1;
+	if (a != NULL)
+		sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)mr_store_now(st));
+	step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return mr_store_dberr(st, err, "counting failed sign-ins");
+	return 0;
+}
+
+int
+mr_login_failed(struct mr_store *st, const char *name, const char *address,
+    struct mr_err *err)
+{
+	if (login_exec(st, "UPDATE account SET failed_logins = "
+	    "failed_logins + 1, last_failed_at = ?2 WHERE name = ?1",
+	    name ? name : "", 0, err) == -1)
+		return -1;
+	if (address == NULL || *address == '\0' || strlen(address) > 64)
+		return 0;
+	/* A stale count starts again from one. */
+	return login_exec(st, "INSERT INTO login_failure (address, count, "
+	    "last_at) VALUES (?1, 1, ?2) ON CONFLICT (address) DO UPDATE SET "
+	    "count = CASE WHEN last_at < ?2 - " LOGIN_FAILURE_KEEP_SQL " THEN 1 "
+	    "ELSE count + 1 END, "
+	    "last_at = ?2", address, 0, err) == -1 ||
+	    login_exec(st, "DELETE FROM login_failure WHERE last_at < ?2 - "
+	    LOGIN_FAILURE_KEEP_SQL " AND address <> ?1", address, 0,
+	    err) == -1 ? -1 : 0;
+}
+
+int
+mr_login_succeeded(struct mr_store *st, int64_t user_id, const char *address,
+    struct mr_err *err)
+{
+	if (login_exec(st, "UPDATE account SET failed_logins = 0, "
+	    "last_failed_at = NULL WHERE id = ?1 AND failed_logins > 0",
+	    NULL, user_id, err) == -1)
+		return -1;
+	return login_exec(st, "DELETE FROM login_failure WHERE address = ?1",
+	    address ? address : "", 0, err);
+}
+
 int
 mr_session_create(struct mr_store *st, int64_t user_id, char *id,
     size_t idlen, struct mr_err *err)

@@ -158,6 +158,26 @@ int	mr_user_by_token(struct mr_store *, const char *token,
 	    struct mr_principal *p, struct mr_err *);
 
 /*
+ * Failed sign-ins, kept so that a restart of the daemon does not clear
+ * them: per account (only a name that is an account) and per client
+ * address.  The counts and the time of the last failure (0 when none)
+ * of name and address; a failure adds one to both; a success clears
+ * both.  Each is one statement of its own.
+ */
+struct mr_login_failures {
+	int	 name_count;
+	time_t	 name_last;
+	int	 addr_count;
+	time_t	 addr_last;
+};
+int	mr_login_failures_get(struct mr_store *, const char *name,
+	    const char *address, struct mr_login_failures *, struct mr_err *);
+int	mr_login_failed(struct mr_store *, const char *name,
+	    const char *address, struct mr_err *);
+int	mr_login_succeeded(struct mr_store *, int64_t user_id,
+	    const char *address, struct mr_err *);
+
+/*
  * Sessions of the browser pages.  A session lasts until it has been idle
  * for idle seconds, or absolute seconds after it began, or it is ended.
  */

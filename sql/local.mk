@@ -52,3 +52,5 @@ SQL_FILES += sql/024_case_pages.sql
 SQL_FILES += sql/025_hardship_place.sql
 # -- the daemon's refresh of CMS's records and the grounds changes it tells
 SQL_FILES += sql/026_grounds_watch.sql
+# -- failed sign-ins counted across restarts of the daemon
+SQL_FILES += sql/027_login_failures.sql

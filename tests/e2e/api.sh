@@ -340,6 +340,18 @@ until grep -q 'ready' "$T/d.log" 2>/dev/null; do
 done
 port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
 base="http://127.0.0.1:$port"
+# The failures above were counted in the database: a restart (a crash
+# loop, say) gives no fresh allowance, to the account or to the address.
+expect_eq "after a restart the account still waits: 429" "$(login view 'correct horse battery')" "429"
+expect_eq "and so does its address, for any account" "$(login admin 'correct horse battery')" "429"
+expect_eq "the count is the account's" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT failed_logins FROM account WHERE name = 'view'")" "5"
+# The waits are over in 30 s; the test does not sleep through them.
+sqlite3 "$MIPSREVIEW_DB" "UPDATE account SET failed_logins = 0, last_failed_at = NULL; DELETE FROM login_failure"
+expect_eq "a name that is no account: 401" "$(login nosuchname wrong-password)" "401"
+expect_eq "its address's failure is kept" "$(sqlite3 "$MIPSREVIEW_DB" "SELECT count FROM login_failure")" "1"
+expect_eq "but the name is written nowhere" \
+	"$(sqlite3 "$MIPSREVIEW_DB" .dump | grep -c -e wrong-password -e nosuchname)" "0"
 # A form made at a time of our choosing (pages run on the real clock): the
 # token is the SHA-256 of the cookie's value, so only its holder has it.
 forged() {

@@ -279,6 +279,48 @@ test_set_role_and_tins_and_enable_again(void **state)
 }
 
 static void
+test_failed_logins_are_kept_per_account_and_address(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_login_failures f;
+	struct mr_err err = { 0 };
+	int64_t id;
+
+	assert_int_equal(mr_user_add(u->st, "bob", MR_ROLE_OFFICER, NULL, 0,
+	    "long enough", &id, &err), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mr_login_failed(u->st, "bob", "192.0.2.7",
+		    &err), 0);
+	assert_int_equal(mr_login_failed(u->st, "no such one", "192.0.2.7",
+	    &err), 0);
+	assert_int_equal(mr_login_failures_get(u->st, "bob", "192.0.2.7", &f,
+	    &err), 0);
+	assert_int_equal(f.name_count, 3);
+	assert_int_equal(f.name_last, UNIT_NOW);
+	assert_int_equal(f.addr_count, 4);
+	/* a name that is no account has no count that outlives the daemon */
+	assert_int_equal(mr_login_failures_get(u->st, "no such one", "x", &f,
+	    &err), 0);
+	assert_int_equal(f.name_count, 0);
+	assert_int_equal(f.addr_count, 0);
+	/* a day later the address starts afresh */
+	mr_store_set_now(u->st, UNIT_NOW + 86401);
+	assert_int_equal(mr_login_failures_get(u->st, "bob", "192.0.2.7", &f,
+	    &err), 0);
+	assert_int_equal(f.addr_count, 0);
+	assert_int_equal(mr_login_failed(u->st, "bob", "192.0.2.7", &err), 0);
+	assert_int_equal(mr_login_failures_get(u->st, "bob", "192.0.2.7", &f,
+	    &err), 0);
+	assert_int_equal(f.addr_count, 1);
+	assert_int_equal(f.name_count, 4);
+	/* a success clears both */
+	assert_int_equal(mr_login_succeeded(u->st, id, "192.0.2.7", &err), 0);
+	assert_int_equal(mr_login_failures_get(u->st, "bob", "192.0.2.7", &f,
+	    &err), 0);
+	assert_int_equal(f.name_count + f.addr_count, 0);
+}
+
+static void
 test_only_an_unlimited_account_changes_windows(void **state)
 {
 	struct mr_err err = { 0 };
@@ -319,6 +361,9 @@ main(void)
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_set_role_and_tins_and_enable_again,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_failed_logins_are_kept_per_account_and_address,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test(
 		    test_only_an_unlimited_account_changes_windows),
