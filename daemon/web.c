@@ -222,8 +222,9 @@ due_row(const struct mr_deadline_item *it, void *arg)
 	if ((o = mr_view_due_item(dc->view, it)) == NULL)
 		return 1;
 	d = json_object_get(o, "deadline");
-	web_printf(b, "<tr%s>\n", it->open && it->closes_at < dc->r->now ?
-	    " class=\"overdue-row\"" : "");
+	/* Markup in the format: web_printf's arguments are text. */
+	web_printf(b, it->open && it->closes_at < dc->r->now ?
+	    "<tr class=\"overdue-row\">\n" : "<tr>\n");
 	item_link(b, o);
 	web_printf(b, "<td>%s</td><td>%s</td><td>%d</td><td>%s</td>"
 	    "<td>%s</td>\n", jstr(o, "name"), jstr(o, "tin"),
@@ -1103,9 +1104,11 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	    "<thead><tr><th scope=\"col\">Filing</th><th scope=\"col\">"
 	    "Clinician</th><th scope=\"col\">TIN</th><th scope=\"col\">Year"
 	    "</th><th scope=\"col\">Type</th><th scope=\"col\">Status</th>"
-	    "<th scope=\"col\">Closes</th><th scope=\"col\">Left</th>%s"
-	    "</tr></thead>\n<tbody>\n", r->who->role != WEB_VIEWER ?
-	    "<th scope=\"col\">Status move</th>" : "");
+	    "<th scope=\"col\">Closes</th><th scope=\"col\">Left</th>");
+	/* web_printf's arguments are text: markup goes in the format. */
+	if (r->who->role != WEB_VIEWER)
+		web_printf(b, "<th scope=\"col\">Status move</th>");
+	web_printf(b, "</tr></thead>\n<tbody>\n");
 	rc = mr_store_begin_read(r->st, &err);
 	if (rc == 0)
 		rc = mr_hardship_list(r->st, &f, filing_row, &fc, &err);
@@ -1203,8 +1206,10 @@ page_windows(const struct web_req *r, struct web_reply *out, const char *msg,
 	    "<th scope=\"col\">Window</th><th scope=\"col\">Kind</th>"
 	    "<th scope=\"col\">Year</th><th scope=\"col\">Name</th>"
 	    "<th scope=\"col\">Closes</th><th scope=\"col\">Left</th>"
-	    "<th scope=\"col\">Source</th>%s</tr></thead>\n<tbody>\n",
-	    wc.may_change ? "<th scope=\"col\">Extend</th>" : "");
+	    "<th scope=\"col\">Source</th>");
+	if (wc.may_change)
+		web_printf(b, "<th scope=\"col\">Extend</th>");
+	web_printf(b, "</tr></thead>\n<tbody>\n");
 	rc = mr_store_begin_read(r->st, &err);
 	if (rc == 0)
 		rc = mr_window_each(r->st, 0, NULL, window_row, &wc, &err);

@@ -67,7 +67,11 @@ for p in /app/due /app/cases /app/hardship /app/windows /app/feeds; do
 		expect_eq "$u: GET $p" "$(as "$u" "$p")" "200"
 	done
 	expect_eq "ofa: $p shows nothing of B" "$(grep -c "Bo Other\|B's private\|4321" "$T/b")" "0"
+	as root "$p" >/dev/null
+	expect_eq "root: $p holds no markup shown as text" "$(grep -c '&lt;t[hdr]\|=&quot;' "$T/b")" "0"
 done
+as root /app/hardship >/dev/null
+expect_eq "root: the filings table has its status-move column" "$(grep -c '<th scope="col">Status move</th>' "$T/b")" "1"
 as ofa /app/due >/dev/null
 expect_match "ofa: due counts A's case with no deadline known" "$(cat "$T/b")" ">1 case</a>"
 as ofb /app/cases >/dev/null
