@@ -13,7 +13,8 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -46,12 +47,41 @@ def shot(name):
 
 
 def navigates(action):
-    """Do action and wait until the page it leads to has replaced this one."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    """Do action and wait until the page it leads to has replaced this one.
+
+    The old page is marked with a script variable; the new page has none.
+    No element of the old page is held meanwhile: under load chromedriver
+    may answer a question about one with "Node ... does not belong to the
+    document" instead of calling it stale, and a wait that only expects
+    staleness then fails.
+    """
+    driver.execute_script("window.mrOldPage = true;")
     action()
-    WebDriverWait(driver, 15).until(EC.staleness_of(old))
-    WebDriverWait(driver, 15).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def arrived(d):
+        try:
+            return d.execute_script(
+                "return window.mrOldPage === undefined && "
+                "document.readyState === 'complete';")
+        except WebDriverException:
+            return False    # between the two pages
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)
+                  ).until(arrived)
+
+
+def find(css):
+    """The element of the current page, waited for (never an old one)."""
+    return WebDriverWait(driver, 15).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def fits(where):
+    """At this width nothing but the tables' own boxes scrolls sideways."""
+    wide, room = driver.execute_script(
+        "return [document.documentElement.scrollWidth, "
+        "document.documentElement.clientWidth];")
+    check(f"{where} at 375 px: no sideways scroll ({wide} <= {room})",
+          wide <= room)
 
 
 def submit(form):
@@ -80,7 +110,7 @@ try:
     navigates(lambda: driver.find_element(By.ID, "password").send_keys(
         password + Keys.ENTER))
     driver.get(base + "/app/due")
-    h1 = driver.find_element(By.TAG_NAME, "h1").text
+    h1 = find("h1").text
     check("signed in: the due list", h1 == "What is due")
     # by keyboard: the first Tab reaches the skip link, which leads to main
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
@@ -103,23 +133,37 @@ try:
     check("due: an overdue or undated item is marked",
           len(driver.find_elements(By.CSS_SELECTOR, ".overdue, .undated")) > 0)
     shot("due")
-    # at 375 px wide nothing but the tables' own boxes scrolls sideways
+    # at 375 px wide (a phone) every main page fits: nothing but the
+    # tables' own boxes scrolls sideways
     driver.set_window_size(375, 800)
-    time.sleep(0.3)
-    width = driver.execute_script(
-        "return document.documentElement.scrollWidth")
-    check(f"due at 375 px: the page is no wider ({width})", width <= 375)
-    shot("due-375px")
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "return window.innerWidth") <= 375)
+    for path, name in (("/app/due", "due"), ("/app/cases", "cases"),
+                       (f"/app/cases/{case_id}", "case"),
+                       (f"/app/cases/{case_id}/whatif", "whatif"),
+                       ("/app/hardship", "hardship"),
+                       ("/app/windows", "windows"), ("/app/feeds", "feeds")):
+        driver.get(base + path)
+        find("h1")
+        fits(name)
+        shot(f"{name}-375px")
+    # the measure itself: a page that is too wide is seen to be
+    wide, room = driver.execute_script(
+        "var d = document.createElement('div'); d.style.width = '600px';"
+        "d.style.height = '1px'; document.body.appendChild(d);"
+        "return [document.documentElement.scrollWidth,"
+        " document.documentElement.clientWidth];")
+    check(f"a 600 px element is seen to scroll sideways ({wide} > {room})",
+          wide > room)
     driver.set_window_size(1280, 900)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "return window.innerWidth") > 375)
 
     # -- cases, then the case page
     driver.get(base + "/app/cases")
     shot("cases")
-    link = driver.find_element(By.CSS_SELECTOR,
-                               f'a[href="/app/cases/{case_id}"]')
-    navigates(link.click)
-    check("case page opened",
-          driver.find_element(By.TAG_NAME, "h1").text == f"Case {case_id}")
+    navigates(find(f'a[href="/app/cases/{case_id}"]').click)
+    check("case page opened", find("h1").text == f"Case {case_id}")
     body = driver.find_element(By.TAG_NAME, "body").text
     check("case: the note with a script payload is shown as text",
           "<img src=x onerror=alert('note')>" in body)
@@ -132,7 +176,7 @@ try:
     driver.find_element(By.ID, "file").send_keys(upload)
     driver.find_element(By.ID, "ev-note").send_keys("portal receipt")
     submit(driver.find_element(By.ID, "file").find_element(By.XPATH, "./ancestor::form"))
-    body = driver.find_element(By.TAG_NAME, "body").text
+    body = find("body").text
     check("upload: the page says it was attached",
           "The document was attached." in body)
     check("upload: the file is listed with its hash",
@@ -141,17 +185,30 @@ try:
     shot("case-uploaded")
 
     # -- a status move the workflow allows
-    move = driver.find_element(By.CSS_SELECTOR,
-                               'button[name=move][value=submitted]')
-    navigates(move.click)
-    body = driver.find_element(By.TAG_NAME, "body").text
+    navigates(find('button[name=move][value=submitted]').click)
+    body = find("body").text
     check("status move: the page says so", "The status was changed." in body)
     check("status move: the case is submitted",
           "submitted" in driver.find_element(By.CSS_SELECTOR, "dl dd").text)
     shot("case-submitted")
 
+    # -- a hardship filing moved on the filings page, by keyboard
+    driver.get(base + "/app/hardship")
+    state = find("select[name=state]")
+    state.send_keys("submitted")
+    note = find("input[name=note]")
+    note.send_keys("sent by portal")
+    navigates(lambda: note.send_keys(Keys.ENTER))
+    body = find("body").text
+    check("filing move: the page says so",
+          "The filing's status was changed." in body)
+    check("filing move: the filing is submitted",
+          "submitted" in find("tr[id^=filing-]").text)
+    shot("hardship-moved")
+
     # -- the packet download
-    driver.find_element(By.CSS_SELECTOR, 'a[href$="/packet"]').click()
+    driver.get(base + f"/app/cases/{case_id}")
+    find('a[href$="/packet"]').click()
     want = os.path.join(downloads, f"case-{case_id}-packet.zip")
     for _ in range(100):
         if os.path.exists(want) and not os.path.exists(want + ".crdownload"):
@@ -164,11 +221,10 @@ try:
             check("packet: a zip archive", f.read(2) == b"PK")
 
     # -- sign out: the session is over
-    submit(driver.find_element(By.CSS_SELECTOR, "form.signout"))
-    check("signed out: back at the sign-in form",
-          driver.find_element(By.TAG_NAME, "h1").text == "Sign in")
+    submit(find("form.signout"))
+    check("signed out: back at the sign-in form", find("h1").text == "Sign in")
     driver.get(base + "/app/due")
-    h1 = driver.find_element(By.TAG_NAME, "h1").text
+    h1 = find("h1").text
     check(f"signed out: the due list asks to sign in again ({h1})",
           h1 == "Sign in")
     shot("signed-out")

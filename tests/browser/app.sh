@@ -35,6 +35,8 @@ ok "another practice's case" "$MR" add --tin 98-7654321 --name "Other Practice" 
 	--year "$year" --reason other
 pw="correct horse battery staple"
 echo "$pw" >"$T/pw"
+ok "a hardship filing of the first practice" "$MR" hardship add --tin "$SEED_TIN" \
+	--year "$year" --type euc --categories quality --event "a storm closed the office"
 ok "an officer of the first practice" "$MR" user add ofc --role officer \
 	--tin "$SEED_TIN" --password-stdin <"$T/pw"
 printf 'receipt from the QPP portal\n' >"$T/receipt.txt"
@@ -58,9 +60,12 @@ fi
 cat "$T/browser.log"
 ok "the move is in the audit trail under the account" "$MR" audit 1
 expect_match "audited as ofc" "$(cat "$T/out")" "ofc"
+ok "the filing's move" "$MR" hardship show 1 --json
+expect_match "is the browser's" "$(cat "$T/out")" '"status": "submitted"'
 ok "the upload is evidence of the case" "$MR" evidence list 1
 expect_match "receipt attached" "$(cat "$T/out")" "receipt.txt"
-for s in login due due-375px cases case case-uploaded case-submitted; do
+for s in login due cases case case-uploaded case-submitted hardship-moved \
+    due-375px cases-375px case-375px whatif-375px hardship-375px windows-375px feeds-375px; do
 	expect_eq "screenshot $s" "$(test -s "$art/$s.png" && echo yes)" "yes"
 done
 expect_eq "the other practice never showed" "$(grep -c 'Other Practice' "$T/browser.log")" "0"
