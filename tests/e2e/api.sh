@@ -28,16 +28,27 @@ for u in "admin admin" "off officer --tin $A" "view viewer --tin $A"; do
 	eval "tok_$n=\$(cat \"\$T/out\")"
 done
 
-"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
-dpid=$!
-at_exit "kill $dpid 2>/dev/null"
-i=0
-until grep -q 'ready' "$T/d.log" 2>/dev/null; do
-	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
-	sleep 0.05
-done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
-base="http://127.0.0.1:$port"
+# start_daemon: mipsreviewd with $T/mr.conf, ready and answering at $base.
+start_daemon() {
+	"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
+	dpid=$!
+	at_exit "kill $dpid 2>/dev/null"
+	i=0
+	until grep -q ': ready' "$T/d.log" 2>/dev/null; do
+		i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
+		sleep 0.05
+	done
+	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
+	base="http://127.0.0.1:$port"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/healthz")
+	[ "$code" = 200 ] || fail "daemon on port '$port' answers $code: $(cat "$T/d.log")"
+}
+# stop_daemon: it stops, and said nothing of memory errors.
+stop_daemon() {
+	kill "$dpid"; wait "$dpid" 2>/dev/null
+	expect_eq "no memory error in the daemon" "$(grep -c 'Sanitizer' "$T/d.log")" "0"
+}
+start_daemon
 
 # call WHO METHOD PATH [curl args]: body in $T/b, headers in $T/h; prints the status.
 call() {
@@ -52,14 +63,16 @@ header_of() { sed -n "s/^$2: //Ip" "$1" | tr -d '\r'; }
 json='Content-Type: application/json'
 
 # -- nobody
-for p in /api/v1/due /api/v1/cases /api/v1/cases/1 /api/v1/hardship /api/v1/windows; do
+for p in /api/v1/due /api/v1/cases /api/v1/cases/1 /api/v1/hardship /api/v1/hardship/1 \
+    /api/v1/windows /api/v1/windows/1; do
 	expect_eq "nobody GET $p: 401" "$(call nobody GET $p)" "401"
 	expect_eq "nobody GET $p: nothing shown" "$(grep -c 'Dr\.' "$T/b")" "0"
 done
 expect_eq "401 asks for a bearer token" "$(header WWW-Authenticate)" 'Bearer realm="mipsreviewd"'
 expect_eq "401 is JSON with the CLI's status" "$(json_get status <"$T/b")" "5"
 before=$(db_digest)
-for p in /api/v1/cases /api/v1/cases/1/status /api/v1/cases/1/notes; do
+for p in /api/v1/cases /api/v1/cases/1/status /api/v1/cases/1/notes /api/v1/cases/1/deadline \
+    /api/v1/hardship/1 /api/v1/hardship/1/status /api/v1/windows/1/extend; do
 	expect_eq "nobody POST $p: 401" "$(call nobody POST $p -H "$json" -d '{"text":"x"}')" "401"
 done
 expect_eq "a wrong token is nobody" "$(call nobody GET /api/v1/due -H 'Authorization: Bearer mrt_xyz')" "401"
@@ -98,6 +111,9 @@ expect_eq "viewer POST note: 403" "$(call view POST /api/v1/cases/1/notes -H "$j
 expect_eq "viewer POST status: 403" "$(call view POST /api/v1/cases/1/status -H "$json" -d '{"state":"withdrawn"}')" "403"
 expect_eq "viewer POST case: 403" "$(call view POST /api/v1/cases -H "$json" \
 	-d "{\"tin\":\"$A\",\"name\":\"X\",\"performance_year\":2023,\"reasons\":[\"other\"]}")" "403"
+for p in /api/v1/cases/1/deadline /api/v1/hardship/1 /api/v1/hardship/1/status /api/v1/windows/1/extend; do
+	expect_eq "viewer POST $p: 403" "$(call view POST $p -H "$json" -d '{"state":"submitted"}')" "403"
+done
 expect_eq "viewer wrote nothing" "$(db_digest)" "$before"
 
 # -- officer of TIN A: changes its cases, not TIN B's
@@ -180,6 +196,12 @@ expect_eq "an illegal move: 409" "$(call off POST /api/v1/hardship/$fa/status -H
 "$MR" hardship status "$fa" approved 2>"$T/cli.err" >/dev/null
 expect_eq "with hardship status's message" "mipsreview: $(json_get error <"$T/b")" "$(cat "$T/cli.err")"
 expect_eq "an unknown field: 400" "$(call off POST /api/v1/hardship/$fa -H "$json" -d '{"confirmaton":"x"}')" "400"
+expect_match "it names the field" "$(json_get error <"$T/b")" "unknown field 'confirmaton'"
+expect_eq "a wrong type: 400" "$(call off POST /api/v1/hardship/$fa/status -H "$json" -d '{"state":["submitted"]}')" "400"
+expect_eq "it says what is expected" "$(json_get error <"$T/b")" "field 'state': a string is expected"
+expect_eq "a field twice: 400" "$(call off POST /api/v1/hardship/$fa/status -H "$json" -d '{"state":"submitted","state":"draft"}')" "400"
+expect_eq "nothing to set: 400" "$(call off POST /api/v1/hardship/$fa -H "$json" -d '{}')" "400"
+expect_eq "a form instead of JSON: 415" "$(call off POST /api/v1/windows/1/extend -d 'closes=x&source=y')" "415"
 expect_eq "moving the filing to TIN B: 403" "$(call off POST /api/v1/hardship/$fa -H "$json" -d "{\"tin\":\"$B\"}") $(grep -c "$B" "$T/b")" "403 0"
 expect_eq "an invalid value: 422" "$(call off POST /api/v1/hardship/$fa -H "$json" -d '{"categories":"cooking"}')" "422"
 "$MR" hardship set "$fa" categories=cooking 2>"$T/cli.err" >/dev/null
@@ -328,18 +350,9 @@ expect_eq "while the server answers others" "$(call admin GET /api/v1/windows)" 
 expect_eq "no password in the log" "$(grep -c -e wrong-password -e 'correct horse' "$T/d.log")" "0"
 
 # -- under an https base_url the cookie travels over TLS only
-kill "$dpid"; wait "$dpid" 2>/dev/null
+stop_daemon
 printf 'listen = 127.0.0.1:0\nbase_url = https://office.example.org/\n' >"$T/mr.conf"
-"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
-dpid=$!
-at_exit "kill $dpid 2>/dev/null"
-i=0
-until grep -q 'ready' "$T/d.log" 2>/dev/null; do
-	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
-	sleep 0.05
-done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
-base="http://127.0.0.1:$port"
+start_daemon
 # The failures above were counted in the database: a restart (a crash
 # loop, say) gives no fresh allowance, to the account or to the address.
 expect_eq "after a restart the account still waits: 429" "$(login view 'correct horse battery')" "429"
@@ -396,7 +409,7 @@ expect_eq "its token works again" "$(call off GET /api/v1/due)" "200"
 expect_eq "the session it had stays ended" "$(call nobody GET /api/v1/due -H "$ocookie")" "401"
 
 # -- session limits from the configuration
-kill "$dpid"; wait "$dpid" 2>/dev/null
+stop_daemon
 printf 'listen = 127.0.0.1:0\nsession_idle = 600\nsession_lifetime = 300\n' >"$T/bad.conf"
 expect_eq "an idle limit past the lifetime is refused" \
 	"$("$MRD" --config "$T/bad.conf" --db "$MIPSREVIEW_DB" --check 2>&1 >/dev/null | grep -c 'session_idle (600) is longer than session_lifetime (300)')" "1"
@@ -404,16 +417,7 @@ printf 'listen = 127.0.0.1:0\nsession_idle = 59\n' >"$T/bad.conf"
 expect_match "a limit out of range is refused" \
 	"$("$MRD" --config "$T/bad.conf" --db "$MIPSREVIEW_DB" --check 2>&1 >/dev/null)" 'session_idle.*60'
 printf 'listen = 127.0.0.1:0\nsession_idle = 60\nsession_lifetime = 300\n' >"$T/mr.conf"
-"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
-dpid=$!
-at_exit "kill $dpid 2>/dev/null"
-i=0
-until grep -q 'ready' "$T/d.log" 2>/dev/null; do
-	i=$((i + 1)); [ "$i" -lt 200 ] || { fail "daemon not ready: $(cat "$T/d.log")"; finish; }
-	sleep 0.05
-done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/d.log")
-base="http://127.0.0.1:$port"
+start_daemon
 # signed-in ACCOUNT: a fresh session's cookie header in $T/sc.
 signed_in() {
 	form
@@ -431,5 +435,6 @@ expect_eq "unused 75 s of 60: ended" "$(call nobody GET /api/v1/due -H "$(cat "$
 signed_in admin
 aged 310 created_at
 expect_eq "used, but begun 310 s ago of 300: ended" "$(call nobody GET /api/v1/due -H "$(cat "$T/sc")")" "401"
+stop_daemon
 
 finish

@@ -78,6 +78,10 @@ expect_eq "upload without a session: 401" \
 	"$(get /app/cases/1/evidence -F "file=@$T/receipt.txt" -F kind=other)" "401"
 expect_eq "window extension without a session: 401" \
 	"$(get /app/windows/1/extend --data 'closes=2030-01-01&source=x')" "401"
+expect_eq "a case's own deadline without a session: 401" \
+	"$(get /app/cases/1/deadline --data 'deadline=2030-01-01&source=x')" "401"
+expect_eq "a filing's move without a session: 401" \
+	"$(get /app/hardship/1/status --data 'state=submitted')" "401"
 expect_eq "nothing written" "$(db_digest)" "$before"
 expect_eq "no upload left behind" "$(ls "$T/tmp" | wc -l)" "0"
 expect_eq "no 'internal error' logged" "$(grep -c 'internal error' "$T/d.log")" "0"
