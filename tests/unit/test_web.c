@@ -280,6 +280,67 @@ test_status_move_is_audited_under_the_account(void **state)
 }
 
 static void
+test_only_an_account_of_every_tin_extends_a_window(void **state)
+{
+	struct unit_db *u = *state;
+	struct fields ext = { { "closes", "source" },
+	    { "2024-11-11 20:00 America/New_York", "QPP notice" } };
+	struct fields nosource = { { "closes" },
+	    { "2024-11-11 20:00 America/New_York" } };
+	const struct web_who officer_all = { .account_id = 5, .name = "all",
+	    .role = WEB_OFFICER, .all_tins = 1 };
+	struct fields none = { { NULL }, { NULL } };
+	struct mr_err err = { 0 };
+	struct web_reply out;
+	struct mr_window_input in = { .kind = "other", .year = "2024",
+	    .name = "office review", .closes = "2024-11-01 20:00 America/New_York",
+	    .source = "CMS notice" };
+	struct mr_window w;
+	char path[64], action[96];
+	int64_t wid;
+
+	seed(u);
+	assert_int_equal(mr_window_add(u->st, &in, &wid, &err), 0);
+	snprintf(path, sizeof path, "/app/windows/%lld/extend", (long long)wid);
+	snprintf(action, sizeof action, "action=\"%s\"", path);
+	/* the page offers the form only to who may use it, and says why */
+	out = route(u, &officer_a, 0, "/app/windows", &none);
+	assert_int_equal(out.status, 200);
+	assert_null(strstr(mr_buf_str(&out.body), "/extend\""));
+	assert_null(strstr(mr_buf_str(&out.body), action));
+	assert_non_null(strstr(mr_buf_str(&out.body),
+	    "a review window applies to every practice"));
+	mr_buf_free(&out.body);
+	out = route(u, &officer_all, 0, "/app/windows", &none);
+	assert_non_null(strstr(mr_buf_str(&out.body), action));
+	assert_non_null(strstr(mr_buf_str(&out.body),
+	    "<th scope=\"col\">Extend</th>"));
+	mr_buf_free(&out.body);
+	/* a limited officer is refused, whatever the form says */
+	out = route(u, &officer_a, 1, path, &ext);
+	assert_int_equal(out.status, 403);
+	assert_non_null(strstr(mr_buf_str(&out.body), "case&#39;s own deadline"));
+	mr_buf_free(&out.body);
+	out = route(u, &viewer_a, 1, path, &ext);
+	assert_int_equal(out.status, 403);
+	mr_buf_free(&out.body);
+	out = route(u, &admin, 1, path, &nosource);
+	assert_int_equal(out.status, 400);
+	mr_buf_free(&out.body);
+	assert_int_equal(mr_window_get(u->st, wid, &w, &err), 0);
+	assert_string_equal(w.source, "CMS notice");
+	mr_window_release(&w);
+	/* an officer of every TIN extends it, with its source */
+	out = route(u, &officer_all, 1, path, &ext);
+	assert_int_equal(out.status, 303);
+	mr_buf_free(&out.body);
+	assert_int_equal(mr_window_get(u->st, wid, &w, &err), 0);
+	assert_string_equal(w.source, "QPP notice");
+	mr_window_release(&w);
+	assert_string_equal(mr_store_actor(u->st), "all");
+}
+
+static void
 test_cases_filters_and_refuses_bad_ones(void **state)
 {
 	struct unit_db *u = *state;
@@ -387,6 +448,9 @@ main(void)
 		cmocka_unit_test(test_esc_turns_markup_into_text),
 		cmocka_unit_test(test_printf_escapes_every_string_argument),
 		cmocka_unit_test(test_page_frame_has_skip_link_nav_and_csrf),
+		cmocka_unit_test_setup_teardown(
+		    test_only_an_account_of_every_tin_extends_a_window,
+		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_due_shows_in_scope_items_escaped_in_both_zones,
 		    unit_db_setup, unit_db_teardown),
