@@ -30,6 +30,10 @@ done
 
 # start_daemon: mipsreviewd with $T/mr.conf, ready and answering at $base.
 start_daemon() {
+	# The last daemon's log goes first: its ': ready' line, read before
+	# the new daemon's shell truncates the file, would be taken for this
+	# one's.
+	rm -f "$T/d.log"
 	"$MRD" --config "$T/mr.conf" --db "$MIPSREVIEW_DB" 2>"$T/d.log" &
 	dpid=$!
 	at_exit "kill $dpid 2>/dev/null"
