@@ -4,7 +4,9 @@
  * input is the bytes a client sends on one connection, handed to the
  * server through a socket pair; the harness reads whatever comes back
  * until the server closes.  One feed is published, so inputs naming its
- * token reach the calendar responses.
+ * token reach the calendar responses; the JSON API has a database with an
+ * admin whose token (FUZZ_API_TOKEN, the seeds' bearer token) opens every
+ * route and a case, so inputs reach its query and body parsers.
  */
 #include "config.h"
 
@@ -19,9 +21,17 @@
 
 #include <microhttpd.h>
 
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "daemon/api.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
+#include "lib/mr_case.h"
 #include "lib/mr_feed.h"
+#include "lib/mr_hex.h"
+#include "lib/mr_store.h"
+#include "lib/mr_user.h"
 #include "tests/fuzz/fuzz.h"
 
 /* The seed corpus asks for /calendar/FUZZ_TOKEN.ics. */
@@ -39,6 +49,47 @@ void
 log_info(const char *fmt, ...)
 {
 	(void)fmt;
+}
+
+/* The bearer token of the seed corpus's API requests. */
+#define FUZZ_API_TOKEN	"mrt_s5GsQXNHpWu_vXe12M2mt14j9n2F0HbBVMf2PL2TDhc"
+
+/* A database for the API: an admin with FUZZ_API_TOKEN, and case 1. */
+static void
+api_database(void)
+{
+	struct mr_case_input in = { .tin = "123456789", .name = "Dr. Fuzz",
+	    .year = "2023", .reasons = { "other" }, .nreasons = 1 };
+	struct mr_store *st = NULL;
+	struct mr_err err = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	char path[512], hex[65];
+	int64_t id;
+
+	if (fuzz_scratch("api.db", path, sizeof path) == NULL ||
+	    mr_store_open(path, &st, &err) == -1 ||
+	    mr_user_add(st, "fuzz", MR_ROLE_ADMIN, NULL, 0, NULL, &id,
+	    &err) == -1 || mr_case_add(st, &in, 1, &id, &err) == -1 ||
+	    EVP_Digest(FUZZ_API_TOKEN, strlen(FUZZ_API_TOKEN), md, &mdlen,
+	    EVP_sha256(), NULL) != 1) {
+		fprintf(stderr, "fuzz_http: %s\n", err.msg);
+		abort();
+	}
+	/* The token as mipsreview keeps one: the SHA-256 of it, in hex. */
+	mr_hex(md, sizeof md, hex);
+	if (mr_store_prepare(st, "INSERT INTO account_token (account_id, "
+	    "token_hash, created_at) VALUES (1, ?1, '2024-10-01T12:00:00Z')",
+	    &stmt, &err) == -1)
+		abort();
+	sqlite3_bind_text(stmt, 1, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		abort();
+	sqlite3_finalize(stmt);
+	mr_store_close(st);
+	if (api_init(path, "UTC", 0) == -1)
+		abort();
 }
 
 static void
@@ -62,6 +113,7 @@ start(void)
 	MHD_add_response_header(f.not_modified, MHD_HTTP_HEADER_ETAG, f.etag);
 	if (http_publish(&f, 1) == -1)
 		abort();
+	api_database();
 }
 
 int
