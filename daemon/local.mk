@@ -17,6 +17,7 @@ daemon_mipsreviewd_SOURCES += daemon/sched.c daemon/sched.h
 daemon_mipsreviewd_SOURCES += daemon/refresh.c daemon/refresh.h
 # the office's pages under /app
 daemon_mipsreviewd_SOURCES += daemon/web.c daemon/web.h daemon/web_html.c \
-	daemon/web_html.h daemon/web_http.c daemon/web_http.h
+	daemon/web_html.h daemon/web_http.c daemon/web_http.h \
+	daemon/web_ack.c daemon/web_ack.h
 # accounts: sessions, tokens, CSRF, sign-in; the JSON API
 daemon_mipsreviewd_SOURCES += daemon/auth.c daemon/auth.h daemon/api.c daemon/api.h

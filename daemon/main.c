@@ -365,6 +365,7 @@ main(int argc, char **argv)
 	    api_init(db, mr_config_get(cfg, MR_CFG_ALERT_ZONE),
 	    fixed_clock()) == -1)
 		fatalx("out of memory");
+	web_http_set_now(fixed_clock());
 	if (http_start(mr_config_get(cfg, MR_CFG_LISTEN), bound, sizeof bound, why,
 	    sizeof why) == -1)
 		fatalx("%s", why);

@@ -15,6 +15,7 @@
 #include "daemon/auth.h"
 #include "daemon/log.h"
 #include "daemon/web.h"
+#include "daemon/web_ack.h"
 #include "daemon/web_http.h"
 #include "lib/mr_store.h"
 #include "lib/mr_user.h"
@@ -35,12 +36,14 @@ static char *zone;
 static char *base_url;
 static const char *tmpdir = "/tmp";
 static struct mr_store *st;
+/* MIPSREVIEW_NOW for the acknowledgement links' expiry (0: the clock). */
+static time_t fixed_now;
 
 /* The fields the pages' forms send; any other is refused by name. */
 static const char *const known_fields[] = {
 	"csrf", "state", "note", "requested_on", "move", "text", "kind",
 	"closes", "source", "file", "user", "password", "next", "name",
-	"tin", "year", "force", "deadline", NULL
+	"tin", "year", "force", "deadline", "t", "address", NULL
 };
 
 struct form_field {
@@ -92,6 +95,12 @@ web_http_init(const char *path, const char *default_zone, const char *base)
 	zone = z;
 	base_url = u;
 	return 0;
+}
+
+void
+web_http_set_now(time_t now)
+{
+	fixed_now = now;
 }
 
 void
@@ -606,6 +615,24 @@ answer(struct MHD_Connection *c, const char *url, struct req_state *rs)
 			signed_in_clear(&si);
 			return rc;
 		}
+	}
+	/* A mail's acknowledgement link: its signature is the authority. */
+	if (strcmp(url, "/app/ack") == 0) {
+		if (fixed_now != 0)
+			r.now = fixed_now;
+		if (rs->pp != NULL) {
+			if (MHD_destroy_post_processor(rs->pp) != MHD_YES)
+				refuse(rs, 400, "the form's body is malformed "
+				    "or cut short");
+			rs->pp = NULL;
+		}
+		if (rs->bad_status != 0)
+			web_error_page(&r, rs->bad_status, rs->bad, &out);
+		else
+			web_ack(&r, &out);
+		rc = send_reply(c, &out);
+		signed_in_clear(&si);
+		return rc;
 	}
 	if (rs->post && r.who == NULL) {
 		web_login_page(&r, "sign in first", &out);

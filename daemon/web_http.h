@@ -8,6 +8,7 @@
 #define DAEMON_WEB_HTTP_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -17,6 +18,11 @@
  */
 int	web_http_init(const char *db_path, const char *default_zone,
 	    const char *base_url);
+/*
+ * A fixed moment (MIPSREVIEW_NOW) at which acknowledgement links expire
+ * or not; 0: the clock.
+ */
+void	web_http_set_now(time_t);
 /* 1 if url is one of the pages' (under /app). */
 int	web_http_owns(const char *url);
 /*

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 
+#include "lib/mr_acklink.h"
 #include "lib/mr_alert.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_config.h"
@@ -50,6 +51,9 @@ mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
 	if (mr_ical_opts_from_config(cfg, &set->ical, err) == -1)
 		return -1;
 	set->have_ical = 1;
+	/* The default base_url is loopback: no use in a mail. */
+	set->link_base = mr_config_is_set(cfg, MR_CFG_BASE_URL) ?
+	    mr_config_get(cfg, MR_CFG_BASE_URL) : NULL;
 	set->escalate_to = mr_config_get(cfg, MR_CFG_ESCALATE_TO);
 	set->escalate_to_tin = mr_config_get(cfg, MR_CFG_ESCALATE_TO_TIN);
 	if (mr_config_offsets(cfg, MR_CFG_ESCALATE_AFTER, &set->escalate_after,
@@ -407,6 +411,41 @@ body_line(struct mr_buf *body, const char *fmt, ...)
 }
 
 /*
+ * The signed link acknowledging the item's current deadline, for a mail
+ * to the addresses in to, into buf; -1 (and no link) when links are off
+ * or it cannot be made.
+ */
+static int
+ack_link(const struct mr_deadline_item *it, time_t now,
+    const struct mr_alert_settings *set, const char *const *to, int nto,
+    char *buf, size_t len)
+{
+	struct mr_acklink l;
+	struct mr_buf tb;
+	char token[MR_ACKLINK_TOKEN_MAX + 1];
+
+	if (set->link_base == NULL || set->link_key == NULL || it->undated ||
+	    nto <= 0)
+		return -1;
+	memset(&l, 0, sizeof l);
+	snprintf(l.what, sizeof l.what, "%s", it->what);
+	l.id = it->id;
+	l.closes_at = it->closes_at;
+	snprintf(l.status, sizeof l.status, "%s", it->status);
+	/* Until the deadline, and not for ever. */
+	l.expires = it->closes_at;
+	if ((long long)l.expires > (long long)now + MR_ACKLINK_TTL)
+		l.expires = (time_t)((long long)now + MR_ACKLINK_TTL);
+	mr_buf_init_fixed(&tb, l.to, sizeof l.to);
+	for (int i = 0; i < nto; i++)
+		(void)mr_buf_printf(&tb, "%s%s", i ? "," : "", to[i]);
+	if (tb.failed || mr_acklink_sign(set->link_key, &l, token,
+	    sizeof token, NULL) == -1)
+		return -1;
+	return mr_acklink_url(set->link_base, token, buf, len);
+}
+
+/*
  * A reminder, or with sent not NULL the escalation of one: the reminders
  * sent (one "  - " line each) went unacknowledged.
  */
@@ -419,6 +458,7 @@ compose(const struct mr_deadline_item *it, long long offset,
 {
 	char subject[400], mid[200], name[200], tin[16], when[80], left[40];
 	char utc[32], label[32], attach[64];
+	char link[MR_ACKLINK_TOKEN_MAX + 512];
 	struct mr_buf body;
 	struct mr_mail m = { 0 };
 	int documents, rc = -1;
@@ -500,9 +540,19 @@ compose(const struct mr_deadline_item *it, long long offset,
 	}
 	body_line(&body, "Details: mipsreview %s %lld", strcmp(it->what,
 	    "case") == 0 ? "show" : "hardship show", (long long)it->id);
-	body_line(&body, "In hand? Acknowledge it and the reminders to the "
-	    "owner stop: mipsreview alerts ack %s%lld", strcmp(it->what,
-	    "case") == 0 ? "" : "--hardship ", (long long)it->id);
+	if (ack_link(it, now, set, to, nto, link, sizeof link) == 0) {
+		body_line(&body, "In hand? Acknowledge it and the reminders to "
+		    "the owner stop%s:", sent != NULL ? " and nobody else is "
+		    "told" : "");
+		body_line(&body, "  %s", link);
+		body_line(&body, "(or run: mipsreview alerts ack %s%lld)",
+		    strcmp(it->what, "case") == 0 ? "" : "--hardship ",
+		    (long long)it->id);
+	} else
+		body_line(&body, "In hand? Acknowledge it and the reminders to "
+		    "the owner stop: mipsreview alerts ack %s%lld",
+		    strcmp(it->what, "case") == 0 ? "" : "--hardship ",
+		    (long long)it->id);
 	body_line(&body, "%s", "");
 	body_line(&body, "-- ");
 	if (sent != NULL) {

@@ -56,6 +56,14 @@ struct mr_alert_settings {
 	const char	*escalate_to_tin;
 	long long	 escalate_after;	/* seconds */
 	long long	 escalate_within;	/* seconds */
+	/*
+	 * The one-click acknowledgement link (lib/mr_acklink.h): base_url
+	 * when it is configured, else NULL and the mail names the command
+	 * instead; mr_alert_run() fills link_key from the database's key
+	 * file.
+	 */
+	const char		*link_base;
+	const unsigned char	*link_key;
 };
 
 /*

@@ -116,16 +116,65 @@ check_note(const char *note, struct mr_err *err)
 	return 0;
 }
 
+/* The item's deadline as it is now: o->found 0 when there is no item. */
+static int
+item_now(struct mr_store *st, const char *what, int64_t id, struct one *o,
+    struct mr_err *err)
+{
+	struct mr_deadline_filter f = { .include_closed = 1, .what = what,
+	    .id = id, .case_id = strcmp(what, "case") == 0 ? id : 0 };
+
+	memset(o, 0, sizeof *o);
+	if (mr_deadline_each(st, &f, one_item, o, err) == -1)
+		return -1;
+	if (!o->found && mr_deadline_each_undated(st, &f, one_item, o,
+	    err) == -1)
+		return -1;
+	return 0;
+}
+
+int
+mr_alert_ack_current(struct mr_store *st, const char *what, int64_t id,
+    struct mr_alert_ack *out, int *found, int *it_open, int *it_undated,
+    time_t *closes_at, char *status, size_t status_len, struct mr_err *err)
+{
+	struct one o;
+
+	*found = 0;
+	if (item_now(st, what, id, &o, err) == -1)
+		return -1;
+	if (!o.found)
+		return mr_err_set(err, MR_ENOTFOUND, "no %s %lld", label(what),
+		    (long long)id);
+	if (it_open != NULL)
+		*it_open = o.open;
+	if (it_undated != NULL)
+		*it_undated = o.undated;
+	if (closes_at != NULL)
+		*closes_at = o.closes_at;
+	if (status != NULL)
+		snprintf(status, status_len, "%s", o.status);
+	if (o.undated)
+		return 0;
+	return find_row(st, what, id, o.closes_at, o.status, out, found, err);
+}
+
 int
 mr_alert_ack_add(struct mr_store *st, const char *what, int64_t id,
     const char *note, struct mr_alert_ack *out, struct mr_err *err)
 {
-	struct mr_deadline_filter f = { .include_closed = 1, .what = what,
-	    .id = id, .case_id = strcmp(what, "case") == 0 ? id : 0 };
+	return mr_alert_ack_add_expect(st, what, id, NULL, note, out, err);
+}
+
+int
+mr_alert_ack_add_expect(struct mr_store *st, const char *what, int64_t id,
+    const struct mr_alert_ack_expect *ex, const char *note,
+    struct mr_alert_ack *out, struct mr_err *err)
+{
 	struct mr_alert_ack row;
 	struct one o = { 0 };
 	sqlite3_stmt *stmt = NULL;
-	char iso[32], closes[32];
+	char iso[32], closes[32], was[32];
 	json_t *after = NULL;
 	char *text = NULL;
 	int rc = -1, in_tx = 0, found;
@@ -137,14 +186,25 @@ mr_alert_ack_add(struct mr_store *st, const char *what, int64_t id,
 	if (mr_store_begin(st, err) == -1)
 		goto out;
 	in_tx = 1;
-	if (mr_deadline_each(st, &f, one_item, &o, err) == -1)
-		goto out;
-	if (!o.found && mr_deadline_each_undated(st, &f, one_item, &o,
-	    err) == -1)
+	if (item_now(st, what, id, &o, err) == -1)
 		goto out;
 	if (!o.found) {
 		mr_err_set(err, MR_ENOTFOUND, "no %s %lld", label(what),
 		    (long long)id);
+		goto out;
+	}
+	/* A mail's link is for the deadline and state the mail told of. */
+	if (ex != NULL && (ex->closes_at != o.closes_at ||
+	    strcmp(ex->status, o.status) != 0)) {
+		mr_when_iso_utc(ex->closes_at, was, sizeof was);
+		mr_err_set(err, MR_ECONFLICT, "this link is stale: the mail was "
+		    "about the deadline of %s %lld at %s while it was %s, and "
+		    "since then %s; nothing was recorded (a later reminder "
+		    "carries a current link, or run 'mipsreview alerts ack "
+		    "%s%lld')", label(what), (long long)id, was, ex->status,
+		    ex->closes_at != o.closes_at ? "the deadline has moved" :
+		    "its state has changed", strcmp(what, "case") == 0 ? "" :
+		    "--hardship ", (long long)id);
 		goto out;
 	}
 	if (!o.open) {
@@ -187,9 +247,11 @@ mr_alert_ack_add(struct mr_store *st, const char *what, int64_t id,
 		mr_store_dberr(st, err, "recording the acknowledgement");
 		goto out;
 	}
-	if ((after = json_pack("{s:I, s:s, s:s, s:s?}", "ack_id",
+	if ((after = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?}", "ack_id",
 	    (json_int_t)sqlite3_last_insert_rowid(mr_store_db(st)),
-	    "closes_at", closes, "status", o.status, "note", note)) == NULL ||
+	    "closes_at", closes, "status", o.status, "note", note, "via",
+	    ex ? ex->via : NULL, "recipient", ex ? ex->recipient : NULL)) ==
+	    NULL ||
 	    (text = json_dumps(after, JSON_SORT_KEYS | JSON_COMPACT)) == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;

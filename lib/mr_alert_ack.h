@@ -42,6 +42,38 @@ int	mr_alert_ack_add(struct mr_store *, const char *what, int64_t id,
 	    const char *note, struct mr_alert_ack *out, struct mr_err *);
 
 /*
+ * What an acknowledgement given from a mail expects of the item, and how
+ * it came: the deadline and state the mail was about (a link is stale
+ * once either changed), and the address it was given from.
+ */
+struct mr_alert_ack_expect {
+	time_t		 closes_at;
+	const char	*status;
+	const char	*via;		/* "mail link", for the audit */
+	const char	*recipient;	/* the address that acknowledged */
+};
+
+/*
+ * As mr_alert_ack_add, and when ex is not NULL refused (MR_ECONFLICT,
+ * nothing written) unless the item's deadline and state are still the
+ * ones ex names; ex's via and recipient go into the audit row.
+ */
+int	mr_alert_ack_add_expect(struct mr_store *, const char *what, int64_t id,
+	    const struct mr_alert_ack_expect *ex, const char *note,
+	    struct mr_alert_ack *out, struct mr_err *);
+
+/*
+ * The item's deadline as it is now, and the acknowledgement that holds
+ * for it: *found 1 and *out filled, or *found 0.  *it_open, *it_undated,
+ * *closes_at and status (>= 32 bytes) describe the item (any may be NULL).
+ * MR_ENOTFOUND when there is no such item.
+ */
+int	mr_alert_ack_current(struct mr_store *, const char *what, int64_t id,
+	    struct mr_alert_ack *out, int *found, int *it_open, int *it_undated,
+	    time_t *closes_at, char *status, size_t status_len,
+	    struct mr_err *);
+
+/*
  * The acknowledgement that holds for the item as it is now (its deadline
  * and state): *found 1 and *out filled (out may be NULL), or *found 0.
  */

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <libical/ical.h>
 
+#include "lib/mr_acklink.h"
 #include "lib/mr_alert.h"
 #include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_grounds.h"
@@ -898,8 +899,9 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 	struct mr_alert_settings mset;
 	struct mr_audit_head head;
 	char token[160], mid[200], anchor[MR_AUDIT_ANCHOR_LEN];
+	unsigned char link_key[MR_ACKLINK_KEY_BYTES];
 	time_t started;
-	int rc = -1, stopped = 0, have_ical;
+	int rc = -1, stopped = 0, have_ical, have_link = 0;
 
 	memset(tot, 0, sizeof *tot);
 	make_token(token, sizeof token);
@@ -916,6 +918,10 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		if (mr_ical_key(st, &ical, NULL) == -1)
 			have_ical = 0;
 	}
+	/* Without its key a mail names the command instead of a link. */
+	if (set->link_base != NULL && mailer != NULL)
+		have_link = mr_acklink_key(mr_store_path(st), link_key,
+		    NULL) == 0;
 	if (collect_due(st, set, &c, err) == -1)
 		goto out;
 	started = time(NULL);
@@ -1019,6 +1025,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			    &d->it) : NULL;
 			/* The mail carries the trail's head, to be kept. */
 			mset = *set;
+			mset.link_key = have_link ? link_key : NULL;
 			if (mr_audit_head(st, &head, NULL) == 0) {
 				mr_audit_anchor_format(&head, anchor,
 				    sizeof anchor);
@@ -1140,6 +1147,7 @@ next_fail:
 	}
 	rc = 0;
 out:
+	explicit_bzero(link_key, sizeof link_key);
 	collect_free(&c);
 	return rc;
 }

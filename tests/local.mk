@@ -30,7 +30,7 @@ EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
 	tests/e2e/icaljs/check.mjs tests/e2e/clients.sh
 # alerts
 E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_race.sh \
-	tests/e2e/alerts_ack.sh tests/e2e/alerts_escalate.sh
+	tests/e2e/alerts_ack.sh tests/e2e/alerts_escalate.sh tests/e2e/alerts_link.sh
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
 # import and export
 E2E_TESTS += tests/e2e/import.sh
@@ -192,6 +192,10 @@ UNIT_TESTS += tests/unit/test_file
 tests_unit_test_file_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_file_LDADD = $(UNIT_LDADD)
 tests_unit_test_file_SOURCES = tests/unit/test_file.c
+UNIT_TESTS += tests/unit/test_acklink
+tests_unit_test_acklink_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_acklink_LDADD = $(UNIT_LDADD)
+tests_unit_test_acklink_SOURCES = tests/unit/test_acklink.c
 UNIT_TESTS += tests/unit/test_buf
 tests_unit_test_buf_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)

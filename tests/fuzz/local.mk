@@ -20,7 +20,7 @@ fuzz_ldadd = $(MR_LIBS) -lm
 FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
 	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http \
 	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference tests/fuzz/fuzz_auth \
-	tests/fuzz/fuzz_npilist tests/fuzz/fuzz_place
+	tests/fuzz/fuzz_npilist tests/fuzz/fuzz_place tests/fuzz/fuzz_acklink
 check_PROGRAMS += $(FUZZ_HARNESSES)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
@@ -47,6 +47,7 @@ tests_fuzz_fuzz_import_jsonl_LDFLAGS = $(fuzz_ldflags)
 tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz_http.c daemon/http.c daemon/http.h \
 	daemon/web.c daemon/web.h daemon/web_html.c daemon/web_html.h \
 	daemon/web_http.c daemon/web_http.h daemon/auth.c daemon/auth.h \
+	daemon/web_ack.c daemon/web_ack.h \
 	daemon/api.c daemon/api.h $(fuzz_common)
 tests_fuzz_fuzz_http_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
 tests_fuzz_fuzz_http_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
@@ -58,6 +59,10 @@ tests_fuzz_fuzz_qpp_LDADD = $(fuzz_ldadd)
 tests_fuzz_fuzz_qpp_LDFLAGS = $(fuzz_ldflags)
 
 # lookup --file's NPI lists; a practice's county and ZIP code
+tests_fuzz_fuzz_acklink_SOURCES = tests/fuzz/fuzz_acklink.c $(fuzz_common)
+tests_fuzz_fuzz_acklink_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_acklink_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_acklink_LDFLAGS = $(fuzz_ldflags)
 tests_fuzz_fuzz_npilist_SOURCES = tests/fuzz/fuzz_npilist.c $(fuzz_common)
 tests_fuzz_fuzz_npilist_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_fuzz_npilist_LDADD = $(fuzz_ldadd)
