@@ -11,6 +11,7 @@
 
 #include "daemon/web.h"
 #include "daemon/web_html.h"
+#include "lib/mr_alert_ack.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_case.h"
 #include "lib/mr_checklist.h"
@@ -625,6 +626,55 @@ case_deadline(struct mr_buf *b, const json_t *o)
 	    jstr(d, "time_left"), jstr(d, "source"));
 }
 
+/*
+ * Whether the item's current deadline is acknowledged (who, when, the
+ * note) and, for an account that may change it, the button that
+ * acknowledges it (action: where the form goes).
+ */
+static int
+ack_block(struct mr_buf *b, const struct web_req *r, const char *what,
+    int64_t id, const char *action, int heading, struct mr_err *err)
+{
+	struct mr_alert_ack ack;
+	int found, open = 0, undated = 0;
+
+	if (mr_alert_ack_current(r->st, what, id, &ack, &found, &open,
+	    &undated, NULL, NULL, 0, err) == -1)
+		return -1;
+	if (heading)
+		web_printf(b, "<h2 id=\"ack\">Acknowledgement</h2>\n");
+	if (found) {
+		web_printf(b, "<p class=\"acked\">Acknowledged by %s at "
+		    "<time datetime=\"%s\">%s</time>", ack.acked_by,
+		    ack.acked_at, ack.acked_at);
+		if (ack.note[0] != '\0')
+			web_printf(b, ": <span class=\"note\">%s</span>",
+			    ack.note);
+		web_printf(b, "</p>\n");
+		return 0;
+	}
+	if (!open || undated) {
+		if (heading)
+			web_printf(b, "<p>%s</p>\n", !open ? "Closed: nothing "
+			    "to acknowledge." : "No deadline known: nothing to "
+			    "acknowledge yet.");
+		return 0;
+	}
+	if (heading)
+		web_printf(b, "<p>Not acknowledged: the reminders go to the "
+		    "owner, and escalate when configured.</p>\n");
+	if (r->who == NULL || r->who->role == WEB_VIEWER)
+		return 0;
+	web_printf(b, "<form method=\"post\" action=\"%s\" class=\"ack\">\n",
+	    action);
+	csrf_field(b, r);
+	web_printf(b, "<label for=\"ack-note-%s-%lld\">Note</label>\n<input "
+	    "id=\"ack-note-%s-%lld\" name=\"note\" maxlength=\"%d\">\n"
+	    "<button type=\"submit\">Acknowledge</button>\n</form>\n", what,
+	    (long long)id, what, (long long)id, MR_ALERT_ACK_NOTE_MAX);
+	return 0;
+}
+
 static void
 case_checklist(struct mr_buf *b, const json_t *o)
 {
@@ -738,7 +788,7 @@ page_case(const struct web_req *r, struct web_reply *out, int64_t id,
 	struct mr_buf *b = &out->body;
 	struct audit_ctx ac = { .b = b };
 	json_t *o = NULL, *v;
-	char title[64];
+	char title[64], action[64];
 	const char *done = field(r, "done");
 	size_t i;
 	int rc = -1;
@@ -769,10 +819,15 @@ page_case(const struct web_req *r, struct web_reply *out, int64_t id,
 		    "The note was added." : strcmp(done, "deadline") == 0 ?
 		    "The case's deadline was set." :
 		    strcmp(done, "evidence") == 0 ?
-		    "The document was attached." : "Done.");
+		    "The document was attached." : strcmp(done, "ack") == 0 ?
+		    "The deadline was acknowledged: the reminders to the owner "
+		    "stop until it moves or the case changes state." : "Done.");
 	web_printf(b, "<p>%s, TIN %s</p>\n", jstr(o, "name"), jstr(o, "tin"));
 	case_fields(b, o);
 	case_deadline(b, o);
+	snprintf(action, sizeof action, "/app/cases/%lld/ack", (long long)id);
+	if (ack_block(b, r, "case", id, action, 1, &err) == -1)
+		goto out;
 	case_checklist(b, o);
 
 	web_printf(b, "<h2 id=\"evidence\">Evidence</h2>\n<div class=\"table\">"
@@ -938,6 +993,22 @@ post_note(const struct web_req *r, struct web_reply *out, int64_t id)
 }
 
 static int
+post_case_ack(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct mr_err err = { 0 };
+
+	if (!writable_case(r, out, id))
+		return 0;
+	mr_store_set_actor(r->st, r->who->name);
+	if (mr_alert_ack_add(r->st, "case", id, field(r, "note"), NULL,
+	    &err) == -1) {
+		out->status = status_of(&err);
+		return page_case(r, out, id, err.msg);
+	}
+	return see_case(out, id, "ack");
+}
+
+static int
 post_evidence(const struct web_req *r, struct web_reply *out, int64_t id)
 {
 	struct mr_evidence_file file;
@@ -1008,6 +1079,7 @@ struct filing_ctx {
 	struct mr_view		*view;
 	struct mr_buf		*b;
 	int			 shown;
+	struct mr_err		 err;
 };
 
 /* The status moves the filing's workflow allows, as one small form. */
@@ -1051,6 +1123,7 @@ filing_row(const struct mr_hardship *h, void *arg)
 	struct filing_ctx *fc = arg;
 	struct mr_buf *b = fc->b;
 	json_t *o, *d;
+	char action[64];
 
 	if (!web_scope_allows(fc->r->who, h->tin))
 		return 0;
@@ -1072,8 +1145,13 @@ filing_row(const struct mr_hardship *h, void *arg)
 		    "known</td>");
 	if (fc->r->who->role != WEB_VIEWER)
 		filing_moves(b, fc->r, h);
-	web_printf(b, "</tr>\n");
 	json_decref(o);
+	web_printf(b, "<td>");
+	snprintf(action, sizeof action, "/app/hardship/%lld/ack",
+	    (long long)h->id);
+	if (ack_block(b, fc->r, "hardship", h->id, action, 0, &fc->err) == -1)
+		return 1;
+	web_printf(b, "</td></tr>\n");
 	fc->shown++;
 	return b->failed;
 }
@@ -1086,9 +1164,8 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	struct filing_ctx fc = { .r = r, .b = &out->body };
 	struct mr_err err = { 0 };
 	struct mr_buf *b = &out->body;
-	int rc;
-
 	const char *done = field(r, "done");
+	int rc;
 
 	if ((fc.view = mr_view_new(r->st, &vo)) == NULL)
 		return error_page(r, out, 500, "out of memory");
@@ -1096,6 +1173,10 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	begin(out, r, "Hardship filings", WEB_NAV_HARDSHIP);
 	if (msg != NULL)
 		web_message(b, "error", msg);
+	else if (done != NULL && strcmp(done, "ack") == 0)
+		web_message(b, "ok", "The deadline was acknowledged: the "
+		    "reminders to the owner stop until it moves or the filing "
+		    "changes state.");
 	else if (done != NULL)
 		web_message(b, "ok", "The filing's status was changed.");
 	web_printf(b, "<p>Extreme and uncontrollable circumstances (EUC) and "
@@ -1108,10 +1189,13 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	/* web_printf's arguments are text: markup goes in the format. */
 	if (r->who->role != WEB_VIEWER)
 		web_printf(b, "<th scope=\"col\">Status move</th>");
-	web_printf(b, "</tr></thead>\n<tbody>\n");
+	web_printf(b, "<th scope=\"col\">Acknowledged</th></tr></thead>\n"
+	    "<tbody>\n");
 	rc = mr_store_begin_read(r->st, &err);
 	if (rc == 0)
 		rc = mr_hardship_list(r->st, &f, filing_row, &fc, &err);
+	if (rc == -1 && fc.err.code != MR_EOK)
+		err = fc.err;
 	if (rc == 0)
 		mr_store_commit(r->st, &err);
 	else
@@ -1123,6 +1207,40 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	if (fc.shown == 0)
 		web_printf(b, "<p>No filings.</p>\n");
 	web_page_end(b);
+	return 0;
+}
+
+/* Acknowledge a filing's deadline from the filings page. */
+static int
+post_filing_ack(const struct web_req *r, struct web_reply *out, int64_t id)
+{
+	struct mr_err err = { 0 };
+	struct mr_hardship h;
+	int ok;
+
+	if (r->who->role == WEB_VIEWER)
+		return error_page(r, out, 403, "your account may read but not "
+		    "change filings; an officer or administrator can");
+	memset(&h, 0, sizeof h);
+	ok = mr_hardship_get(r->st, id, &h, &err) == 0 &&
+	    web_scope_allows(r->who, h.tin);
+	mr_hardship_release(&h);
+	if (!ok) {
+		/* Another practice's filing reads as one that does not exist. */
+		mr_err_set(&err, MR_ENOTFOUND, "hardship filing %lld does not "
+		    "exist", (long long)id);
+		out->status = 404;
+		return page_hardship(r, out, err.msg);
+	}
+	mr_store_set_actor(r->st, r->who->name);
+	if (mr_alert_ack_add(r->st, "hardship", id, field(r, "note"), NULL,
+	    &err) == -1) {
+		out->status = status_of(&err);
+		return page_hardship(r, out, err.msg);
+	}
+	out->status = 303;
+	snprintf(out->location, sizeof out->location,
+	    "/app/hardship?done=ack#filing-%lld", (long long)id);
 	return 0;
 }
 
@@ -1697,10 +1815,15 @@ web_route(const struct web_req *r, const char *path, struct web_reply *out)
 				return post_evidence(r, out, id);
 			if (strcmp(rest, "/deadline") == 0)
 				return post_deadline(r, out, id);
+			if (strcmp(rest, "/ack") == 0)
+				return post_case_ack(r, out, id);
 		}
 		if (parse_id(path, "/app/hardship/", &id, &rest) &&
 		    strcmp(rest, "/status") == 0)
 			return post_filing_status(r, out, id);
+		if (parse_id(path, "/app/hardship/", &id, &rest) &&
+		    strcmp(rest, "/ack") == 0)
+			return post_filing_ack(r, out, id);
 		if (parse_id(path, "/app/windows/", &id, &rest) &&
 		    strcmp(rest, "/extend") == 0)
 			return post_extend(r, out, id);

@@ -38,7 +38,7 @@ include tests/fuzz/local.mk
 # the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh
 # the office's pages under /app: as nobody, as every role, in a browser
-E2E_TESTS += tests/e2e/web.sh tests/e2e/web_roles.sh tests/browser/app.sh
+E2E_TESTS += tests/e2e/web.sh tests/e2e/web_roles.sh tests/e2e/web_ack.sh tests/browser/app.sh
 # many cases a page at a time, on the pages and in the API
 E2E_TESTS += tests/e2e/paging.sh
 # feeds of a disabled staff account are not served
