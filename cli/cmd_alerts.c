@@ -59,6 +59,22 @@ report_one(const struct mr_alert_report *r, void *arg)
 	mr_alert_offset_label(r->offset, label, sizeof label);
 	if (r->kind != NULL && strcmp(r->kind, "grounds") == 0)
 		snprintf(label, sizeof label, "grounds");
+	if (r->kind != NULL && strcmp(r->kind, "digest") == 0) {
+		/* A recipient's digest of the day: when it was due, to whom. */
+		if (o->array != NULL)
+			json_array_append_new(o->array,
+			    mr_view_alert(o->ctx->view, r));
+		else {
+			render_short_time(r->closes_at, r->zone, when,
+			    sizeof when);
+			printf("%-10s digest   %-22s -> %s\n", r->outcome, when,
+			    r->recipients);
+		}
+		if (r->error != NULL && strcmp(r->outcome, "deferred") != 0)
+			fprintf(stderr, "%s: digest to %s: %s\n", o->ctx->prog,
+			    r->recipients, r->error);
+		return;
+	}
 	if (o->array != NULL)
 		json_array_append_new(o->array, mr_view_alert(o->ctx->view, r));
 	else {

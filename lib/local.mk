@@ -39,7 +39,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr
 	lib/mr_alert_ledger.c lib/mr_alert_ledger.h \
 	lib/mr_alert_ack.c lib/mr_alert_ack.h \
 	lib/mr_alert_grounds.c lib/mr_alert_grounds.h \
-	lib/mr_acklink.c lib/mr_acklink.h
+	lib/mr_acklink.c lib/mr_acklink.h \
+	lib/mr_alert_digest.c lib/mr_alert_digest.h
 # cases in bulk
 lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
 	lib/mr_export.c lib/mr_export.h

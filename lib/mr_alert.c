@@ -10,6 +10,7 @@
 
 #include "lib/mr_acklink.h"
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_digest.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_config.h"
 #include "lib/mr_ident.h"
@@ -59,6 +60,13 @@ mr_alert_config(const struct mr_config *cfg, struct mr_alert_settings *set,
 	if (mr_config_offsets(cfg, MR_CFG_ESCALATE_AFTER, &set->escalate_after,
 	    1, err) == -1 || mr_config_offsets(cfg, MR_CFG_ESCALATE_WITHIN,
 	    &set->escalate_within, 1, err) == -1)
+		return -1;
+	set->digest_to = mr_config_get(cfg, MR_CFG_DIGEST_TO);
+	set->digest_hour = (int)mr_config_int(cfg, MR_CFG_DIGEST_HOUR);
+	set->digest_instead = strcmp(mr_config_get(cfg, MR_CFG_DIGEST_MODE),
+	    "instead") == 0;
+	if (mr_config_offsets(cfg, MR_CFG_DIGEST_WITHIN, &set->digest_within,
+	    1, err) == -1 || mr_alert_digest_check(set, err) == -1)
 		return -1;
 	/* A malformed per-TIN list is refused before anything is sent. */
 	if (mr_alert_escalation_to(set, "000000000", (char[8]){ 0 }, 8,

@@ -64,6 +64,16 @@ struct mr_alert_settings {
 	 */
 	const char		*link_base;
 	const unsigned char	*link_key;
+	/*
+	 * Daily digests (lib/mr_alert_digest.h): digest_to as configured
+	 * ("ADDRESS [HOUR] [ZONE], ..."), the hour where it names none, the
+	 * horizon of "due soon", and whether its addresses get the digest
+	 * instead of the per-deadline reminders.
+	 */
+	const char	*digest_to;
+	int		 digest_hour;
+	long long	 digest_within;	/* seconds */
+	int		 digest_instead;
 };
 
 /*

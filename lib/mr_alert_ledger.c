@@ -20,6 +20,7 @@
 #include "lib/mr_alert.h"
 #include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_grounds.h"
+#include "lib/mr_alert_digest.h"
 #include "lib/mr_alert_ledger.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
@@ -270,7 +271,7 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 	for (size_t i = 0; i < c->n; i++) {
 		struct due *d = &c->v[i];
 		char **rcpt = NULL;
-		int found, n = 0, go = 1;
+		int found, n = 0, go = 1, nobody = 0;
 
 		if (d->grounds) {
 			/* Not a deadline: acknowledging one does not stop it. */
@@ -288,17 +289,21 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 			return -1;
 		}
 		d->acked = found;
-		if (found && !d->escalation) {
+		if ((found || set->digest_instead) && !d->escalation) {
 			struct mr_deadline_item rest = d->it;
 
-			rest.owner = NULL;
+			/* Those who get the digest instead are not told. */
+			if (found)
+				rest.owner = NULL;
 			if (mr_alert_recipients(&rest, set->alert_to, &rcpt, &n,
-			    NULL) == 0)
+			    NULL) == 0) {
+				mr_alert_digest_drop(set, rcpt, &n);
 				mr_alert_strv_free(rcpt);
-			else
+			} else
 				n = 1;	/* a bad alert_to is reported when sending */
+			nobody = n == 0;
 		}
-		if ((found && (d->escalation || n == 0)) || !go) {
+		if ((found && d->escalation) || nobody || !go) {
 			for (int k = 0; k < NSTRS; k++)
 				free(d->strs[k]);
 			continue;
@@ -965,7 +970,9 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			rit.owner = NULL;
 		if (mr_alert_recipients(&rit, d->escalation ?
 		    d->strs[S_ESC_TO] : set->alert_to, &rcpt, &nrcpt,
-		    &why) == 0 && nrcpt == 0)
+		    &why) == 0 && !d->escalation)
+			mr_alert_digest_drop(set, rcpt, &nrcpt);
+		if (why.code == MR_EOK && nrcpt == 0)
 			mr_err_set(&why, MR_EINVAL, "%s %lld has no recipient: "
 			    "give it an owner ('mipsreview set %lld owner=ADDRESS') "
 			    "or set alert_to", d->it.what, (long long)d->it.id,
@@ -1145,6 +1152,10 @@ next_fail:
 		free(ics);
 		goto out;
 	}
+	/* And each recipient's digest of the day, through its own ledger. */
+	if ((mailer == NULL || !stopped) && mr_alert_digest_run(st, set,
+	    mailer, report, arg, tot, err) == -1)
+		goto out;
 	rc = 0;
 out:
 	explicit_bzero(link_key, sizeof link_key);
@@ -1209,6 +1220,10 @@ mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 	nm.best = best;
 	if (mr_deadline_each(st, NULL, next_item, &nm, err) == -1)
 		goto out;
+	if (mr_alert_digest_next_wake(st, set, &t, err) == -1)
+		goto out;
+	if (t != 0 && (nm.best == 0 || t < nm.best))
+		nm.best = t;
 	*when = nm.best;
 	rc = 0;
 out:

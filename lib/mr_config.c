@@ -75,6 +75,17 @@ const struct mr_config_key mr_config_keys[MR_CFG_NKEYS + 1] = {
 	  "how long a reminder may go unacknowledged before escalation" },
 	[MR_CFG_ESCALATE_WITHIN] = { "escalate_within", MR_CONF_OFFSETS, "7d", NULL, 0, 0,
 	  "only reminders this close to the deadline are escalated" },
+	[MR_CFG_DIGEST_TO] = { "digest_to", MR_CONF_STRING, NULL, NULL, 0, 0,
+	  "who gets one digest a day: 'ADDRESS [HOUR] [ZONE], ...' (unset: "
+	  "nobody)" },
+	[MR_CFG_DIGEST_HOUR] = { "digest_hour", MR_CONF_INT, "7", NULL, 0, 23,
+	  "the local hour of the digest, where digest_to names none" },
+	[MR_CFG_DIGEST_WITHIN] = { "digest_within", MR_CONF_OFFSETS, "14d", NULL, 0, 0,
+	  "the digest lists the deadlines this close as due soon" },
+	[MR_CFG_DIGEST_MODE] = { "digest_mode", MR_CONF_ENUM, "besides",
+	  "besides instead", 0, 0,
+	  "'instead': digest_to gets no per-deadline reminders, only the "
+	  "digest" },
 	/* CMS's QPP Eligibility API */
 	[MR_CFG_QPP_API_URL] = { "qpp_api_url", MR_CONF_URL,
 	  "https://qpp.cms.gov", NULL, 0, 0,

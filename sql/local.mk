@@ -54,3 +54,5 @@ SQL_FILES += sql/025_hardship_place.sql
 SQL_FILES += sql/026_grounds_watch.sql
 # -- failed sign-ins counted across restarts of the daemon
 SQL_FILES += sql/027_login_failures.sql
+# -- one digest a day per recipient goes through the alert ledger
+SQL_FILES += sql/028_alert_digest.sql

@@ -2,6 +2,7 @@
 
 /usr/bin/python3 mailcheck.py MAILDIR            one line per message:
     MESSAGE-ID|RCPT TO (comma-separated)|SUBJECT (decoded)|DTSTART of the .ics in UTC
+    (a daily digest is text only: "-" for DTSTART)
 /usr/bin/python3 mailcheck.py MAILDIR headers    header names, one message a line
 /usr/bin/python3 mailcheck.py MAILDIR uid ID     the attached event's UID
 /usr/bin/python3 mailcheck.py MAILDIR body [ID]  the decoded text parts (of the
@@ -22,6 +23,10 @@ import icalendar
 REQUIRED = ("Date", "From", "To", "Subject", "Message-ID", "MIME-Version")
 
 
+def is_digest(msg):
+    return ".digest-" in (msg["Message-ID"] or "")
+
+
 def check(key, msg):
     for h in REQUIRED:
         if msg[h] is None:
@@ -31,6 +36,12 @@ def check(key, msg):
     for part in msg.walk():
         if part.defects:
             return "defects: %r" % part.defects
+    if is_digest(msg):
+        # A digest lists many deadlines: text only, no calendar entry.
+        text = msg.get_body(preferencelist=("plain",))
+        if text is None or not text.get_content().strip():
+            return "no text part"
+        return None
     if msg.get_content_type() != "multipart/mixed":
         return "content type %s" % msg.get_content_type()
     text = msg.get_body(preferencelist=("plain",))
@@ -80,6 +91,9 @@ def main():
             if len(sys.argv) > 3 and sys.argv[3] not in msg["Message-ID"]:
                 continue
             rows.append(msg.get_body(preferencelist=("plain",)).get_content())
+        elif is_digest(msg):
+            rows.append("%s|%s|%s|-" % (
+                msg["Message-ID"], msg["X-RcptTo"], msg["Subject"]))
         else:
             cal = icalendar.Calendar.from_ical(
                 [p for p in msg.iter_attachments()

@@ -7,6 +7,7 @@
 
 #include "tests/unit/unit.h"
 #include "lib/mr_alert.h"
+#include "lib/mr_alert_digest.h"
 #include "lib/mr_config.h"
 #include "lib/mr_mail.h"
 
@@ -299,6 +300,95 @@ test_settings_default_offsets_and_lease(void **state)
 	mr_config_free(cfg);
 }
 
+static void
+test_digest_instant_across_chicago_dst(void **state)
+{
+	(void)state;
+	/* An ordinary day: 07:00 CST is 13:00Z. */
+	assert_int_equal(mr_alert_digest_instant(2024, 3, 9, 7,
+	    "America/Chicago"), 1710000000 - 1710000000 % 86400 + 13 * 3600);
+	/* Spring forward: 02:00 does not exist; 03:00 CDT (08:00Z) is next. */
+	assert_int_equal(mr_alert_digest_instant(2024, 3, 10, 2,
+	    "America/Chicago"), 1710057600);
+	/* 07:00 CDT is 12:00Z that day. */
+	assert_int_equal(mr_alert_digest_instant(2024, 3, 10, 7,
+	    "America/Chicago"), 1710072000);
+	/* Fall back: the first of the two 01:00s, CDT (06:00Z). */
+	assert_int_equal(mr_alert_digest_instant(2024, 11, 3, 1,
+	    "America/Chicago"), 1730613600);
+	/* 02:00 comes once, in CST (08:00Z). */
+	assert_int_equal(mr_alert_digest_instant(2024, 11, 3, 2,
+	    "America/Chicago"), 1730620800);
+	/* Midnight and UTC. */
+	assert_int_equal(mr_alert_digest_instant(2024, 6, 1, 0, "UTC"),
+	    1717200000);
+}
+
+static void
+test_digest_day_is_the_recipients_local_day(void **state)
+{
+	char day[11];
+	time_t due;
+
+	(void)state;
+	/* 2024-03-10T04:00Z is still Mar 9, 22:00 CST, in Chicago. */
+	assert_int_equal(mr_alert_digest_day(1710043200, 7, "America/Chicago",
+	    day, &due), 0);
+	assert_string_equal(day, "2024-03-09");
+	assert_int_equal(due, 1709989200);
+	assert_int_equal(mr_alert_digest_day(1710043200, 7, "Asia/Tokyo", day,
+	    &due), 0);
+	assert_string_equal(day, "2024-03-10");
+}
+
+static void
+test_digest_to_is_checked(void **state)
+{
+	struct mr_alert_settings set = { .digest_hour = 7, .zone = "America/Chicago" };
+	struct mr_digest_rcpt *v;
+	struct mr_err err = { 0 };
+	int n;
+
+	(void)state;
+	set.digest_to = "Ada@Practice.example 6 Asia/Tokyo, bo@practice.example";
+	assert_int_equal(mr_alert_digest_recipients(&set, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].addr, "ada@practice.example");
+	assert_int_equal(v[0].hour, 6);
+	assert_string_equal(v[0].zone, "Asia/Tokyo");
+	assert_int_equal(v[1].hour, 7);
+	assert_string_equal(v[1].zone, "America/Chicago");
+	free(v);
+	set.digest_to = "bo@practice.example America/Chicago 7";
+	assert_int_equal(mr_alert_digest_check(&set, &err), -1);
+	set.digest_to = "bo@practice.example 7 8";
+	assert_int_equal(mr_alert_digest_check(&set, &err), -1);
+	set.digest_to = "bo@practice.example 7 UTC extra";
+	assert_int_equal(mr_alert_digest_check(&set, &err), -1);
+	set.digest_to = "bo@practice.example -1";
+	assert_int_equal(mr_alert_digest_check(&set, &err), -1);
+}
+
+static void
+test_digest_instead_drops_its_addresses_from_reminders(void **state)
+{
+	struct mr_alert_settings set = { .digest_hour = 7, .digest_instead = 1,
+	    .digest_to = "ada@practice.example" };
+	char *v[4];
+	int n = 3;
+
+	(void)state;
+	v[0] = strdup("Ada@practice.example");
+	v[1] = strdup("officer@practice.example");
+	v[2] = strdup("ada@practice.example");
+	v[3] = NULL;
+	mr_alert_digest_drop(&set, v, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "officer@practice.example");
+	assert_null(v[1]);
+	free(v[0]);
+}
+
 int
 main(void)
 {
@@ -314,6 +404,10 @@ main(void)
 		cmocka_unit_test(test_composed_message_masks_the_tin_and_carries_the_ics),
 		cmocka_unit_test(test_footer_says_the_true_lead_time_and_date_is_real),
 		cmocka_unit_test(test_settings_default_offsets_and_lease),
+		cmocka_unit_test(test_digest_instant_across_chicago_dst),
+		cmocka_unit_test(test_digest_day_is_the_recipients_local_day),
+		cmocka_unit_test(test_digest_to_is_checked),
+		cmocka_unit_test(test_digest_instead_drops_its_addresses_from_reminders),
 	};
 	return cmocka_run_group_tests_name("alert", tests, NULL, NULL);
 }
