@@ -192,11 +192,25 @@ try:
           "submitted" in driver.find_element(By.CSS_SELECTOR, "dl dd").text)
     shot("case-submitted")
 
+    # -- acknowledge the deadline with the button
+    check("ack: the case says it is not acknowledged",
+          "Not acknowledged" in find("body").text)
+    find("form.ack input[name=note]").send_keys("Ada is on it")
+    submit(find("form.ack"))
+    body = find("body").text
+    check("ack: the page says it was acknowledged",
+          "The deadline was acknowledged" in body)
+    check("ack: by whom, with the note",
+          "Acknowledged by ofc at" in body and "Ada is on it" in body)
+    check("ack: no button any more",
+          len(driver.find_elements(By.CSS_SELECTOR, "form.ack")) == 0)
+    shot("case-acknowledged")
+
     # -- a hardship filing moved on the filings page, by keyboard
     driver.get(base + "/app/hardship")
     state = find("select[name=state]")
     state.send_keys("submitted")
-    note = find("input[name=note]")
+    note = find("input[id^=filing-note-]")
     note.send_keys("sent by portal")
     navigates(lambda: note.send_keys(Keys.ENTER))
     body = find("body").text
