@@ -35,6 +35,16 @@ report(const struct mr_alert_report *r, void *arg)
 	char label[32];
 
 	(void)arg;
+	if (r->kind != NULL && strcmp(r->kind, "digest") == 0) {
+		if (strcmp(r->outcome, "sent") == 0)
+			log_info("digest sent to %s <%s>%s", r->recipients,
+			    r->message_id, r->maybe_duplicate ? " (resent after "
+			    "an interrupted delivery)" : "");
+		else if (r->error != NULL)
+			log_warnx("digest %s to %s: %s", r->outcome,
+			    r->recipients, r->error);
+		return;
+	}
 	mr_alert_offset_label(r->offset, label, sizeof label);
 	/* A grounds change's "offset" is its id. */
 	if (r->kind != NULL && strcmp(r->kind, "grounds") == 0)

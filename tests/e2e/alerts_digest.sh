@@ -224,5 +224,6 @@ expect_eq "cron sent them not again" "$(digests daemon) $(dup_ids daemon)" "2 "
 expect_match "the audit trail names the daemon" "$(sqlite3 "$MIPSREVIEW_DB" \
 	"SELECT DISTINCT who FROM audit WHERE entity = 'digest' AND action = 'sent'")" \
 	"^mipsreviewd$"
+expect_match "and logs them" "$(cat "$T/daemon.log")" "digest sent to a@practice\.example <mipsreview\.digest-"
 kill "$DPID"; wait "$DPID" 2>/dev/null
 alerts_finish
