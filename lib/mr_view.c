@@ -746,10 +746,12 @@ mr_view_alert(const struct mr_view *v, const struct mr_alert_report *r)
 {
 	char label[32];
 
-	mr_alert_offset_label(r->offset, label, sizeof label);
-	/* A grounds change is no reminder before a deadline. */
-	if (r->kind != NULL && strcmp(r->kind, "grounds") == 0)
-		snprintf(label, sizeof label, "grounds");
+	/* A grounds change or a digest is no reminder before a deadline. */
+	if (r->kind != NULL && (strcmp(r->kind, "grounds") == 0 ||
+	    strcmp(r->kind, "digest") == 0))
+		snprintf(label, sizeof label, "%s", r->kind);
+	else
+		mr_alert_offset_label(r->offset, label, sizeof label);
 	return json_pack(
 	    "{s:s, s:s, s:I, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:s?, s:b, s:b}",
 	    "kind", r->kind ? r->kind : "reminder",

@@ -159,6 +159,8 @@ expect_match "it leaves the claimed digest alone" "$(cat "$T/out")" "^busy +dige
 ok "a run after the lease" $MR alerts send --now 2024-06-01T08:01:40Z --json
 expect_eq "taken over and sent" "$(json_get reminders.0.outcome <"$T/out") $(json_get reminders.0.taken_over <"$T/out") $(json_get reminders.0.maybe_duplicate <"$T/out")" \
 	"sent True False"
+expect_eq "JSON names it a digest" "$(json_get reminders.0.kind <"$T/out") $(json_get reminders.0.reminder <"$T/out") $(json_get reminders.0.recipients.0 <"$T/out")" \
+	"digest digest ada@practice.example"
 expect_eq "delivered once" "$(digests after1) $(count_mails stall1)" "1 0"
 expect_match "the take-over is audited as not delivered" "$(sqlite3 "$MIPSREVIEW_DB" \
 	"SELECT after FROM audit WHERE entity = 'digest' AND action = 'taken-over'")" \
