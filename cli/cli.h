@@ -209,6 +209,11 @@ CLI_COMMAND(cmd_alerts_send);
 CLI_COMMAND(cmd_alerts_list);
 CLI_COMMAND(cmd_alerts_ack);
 CLI_COMMAND(cmd_alerts_status);
+CLI_COMMAND(cmd_alerts_log);
+CLI_COMMAND(cmd_webhook_add);
+CLI_COMMAND(cmd_webhook_list);
+CLI_COMMAND(cmd_webhook_remove);
+CLI_COMMAND(cmd_webhook_test);
 CLI_COMMAND(cmd_import);
 CLI_COMMAND(cmd_lookup);
 CLI_COMMAND(cmd_grounds);
@@ -224,5 +229,15 @@ CLI_COMMAND(cmd_user_set);
 CLI_COMMAND(cmd_user_token);
 /* The evidence checklist of a case, for show (cli/cmd_check.c). */
 void	evidence_show_text(struct cli_ctx *, long long case_id);
+
+/*
+ * Post the due alerts to the webhooks (cli/cmd_webhook.c), for 'alerts
+ * send': a line per delivery and a summary, or with array the reports as
+ * JSON there.  *problems counts deliveries that failed or were refused.
+ */
+struct mr_alert_settings;
+struct mr_config;
+int	cli_webhook_send(struct cli_ctx *, const struct mr_config *,
+	    const struct mr_alert_settings *, json_t **array, int *problems);
 
 #endif /* CLI_H */

@@ -20,6 +20,7 @@
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
 #include "lib/mr_view.h"
+#include "lib/mr_webhook.h"
 #include "lib/mr_when.h"
 
 /* The settings from the configuration; cfg keeps their strings alive. */
@@ -120,7 +121,8 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 	struct mr_when when;
 	struct out o = { ctx, NULL, { 0 } };
 	const char *now_text = cli_opt(a, "now");
-	int rc, dry = cli_opt(a, "dry-run") != NULL;
+	json_t *hooked = NULL;
+	int rc, dry = cli_opt(a, "dry-run") != NULL, hooks = 0, hook_problems = 0;
 
 	if (now_text != NULL) {
 		if (mr_when_parse_as("--now", now_text, "UTC", &when,
@@ -142,7 +144,23 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 	 * silent; a person running it by hand reads how to turn them on.
 	 */
 	if (!dry && srv.url == NULL) {
-		rc = alerts_off(ctx, cfg);
+		/* Webhooks alone still get their alerts. */
+		if (mr_webhook_count(ctx->st, &hooks, &err) == -1) {
+			rc = cli_fail(ctx, &err);
+			goto out;
+		}
+		if (hooks == 0) {
+			rc = alerts_off(ctx, cfg);
+			goto out;
+		}
+		rc = cli_webhook_send(ctx, cfg, &set, ctx->json ? &hooked : NULL,
+		    &hook_problems);
+		if (rc == EXIT_OK && hooked != NULL) {
+			rc = cli_print_json(json_pack("{s:o}", "webhooks", hooked));
+			hooked = NULL;
+		}
+		if (rc == EXIT_OK && hook_problems > 0)
+			rc = EXIT_SEND;
 		goto out;
 	}
 	if ((!dry && set.from == NULL && mr_err_set(&err, MR_EINVAL, "smtp_from "
@@ -166,9 +184,20 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 		fprintf(stderr, "%s: %d more reminder%s not tried after the mail "
 		    "server failed; the next run retries\n", ctx->prog,
 		    tot.deferred, tot.deferred == 1 ? "" : "s");
+	/* The same alerts to every webhook in their scope. */
+	if (!dry && (rc = cli_webhook_send(ctx, cfg, &set, o.array != NULL ?
+	    &hooked : NULL, &hook_problems)) != EXIT_OK)
+		goto out;
 	if (o.array != NULL) {
-		rc = cli_print_json(mr_view_alert_run(ctx->view, srv.url != NULL,
-		    dry, o.array, &tot));
+		json_t *run = mr_view_alert_run(ctx->view, srv.url != NULL, dry,
+		    o.array, &tot);
+
+		if (run != NULL && hooked != NULL)
+			json_object_set_new(run, "webhooks", hooked);
+		else
+			json_decref(hooked);
+		hooked = NULL;
+		rc = cli_print_json(run);
 		o.array = NULL;
 	} else {
 		if (dry)
@@ -180,9 +209,10 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 			    tot.deferred, tot.busy);
 		rc = EXIT_OK;
 	}
-	if (rc == EXIT_OK && tot.failed + tot.deferred > 0)
+	if (rc == EXIT_OK && tot.failed + tot.deferred + hook_problems > 0)
 		rc = EXIT_SEND;
 out:
+	json_decref(hooked);
 	json_decref(o.array);
 	mr_mailer_free(mailer);
 	mr_config_free(cfg);

@@ -18,6 +18,8 @@ cli_mipsreview_SOURCES += cli/cmd_hardship.c cli/cmd_whatif.c
 cli_mipsreview_SOURCES += cli/cmd_export_ics.c cli/cmd_feed.c
 # alerts
 cli_mipsreview_SOURCES += cli/cmd_alerts.c
+# chat channels and signed webhooks
+cli_mipsreview_SOURCES += cli/cmd_webhook.c
 # import and export
 cli_mipsreview_SOURCES += cli/cmd_import.c cli/cmd_export.c
 # -- CMS's eligibility records and the review grounds in them

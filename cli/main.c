@@ -201,6 +201,43 @@ static const struct cli_cmd alerts_subs[] = {
 	  .usage = "[--json]",
 	  .flags = CMD_NEEDS_DB
 	},
+	{ .name = "log",
+	  .fn = cmd_alerts_log,
+	  .usage = "[--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = NULL }
+};
+
+static const struct cli_cmd webhook_subs[] = {
+	{ .name = "add",
+	  .fn = cmd_webhook_add,
+	  .opts = "kind= url= tin= zone= secret-file=",
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one NAME is expected",
+	  .usage = "NAME --kind slack|teams|generic --url URL [--tin TIN...] "
+	    "[--zone ZONE] [--secret-file FILE]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "list",
+	  .fn = cmd_webhook_list,
+	  .usage = "[--json]",
+	  .flags = CMD_NEEDS_DB
+	},
+	{ .name = "remove",
+	  .fn = cmd_webhook_remove,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one NAME is expected",
+	  .usage = "NAME",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "test",
+	  .fn = cmd_webhook_test,
+	  .min_args = 1, .max_args = 1,
+	  .missing = "one NAME is expected",
+	  .usage = "NAME [--json]",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
 	{ .name = NULL }
 };
 
@@ -636,7 +673,8 @@ static const struct cli_cmd commands[] = {
 	{ .name = "alerts",
 	  .subs = alerts_subs,
 	  .usage = "send [--dry-run] [--now TIME] [--json] | list [--json] | "
-	    "ack CASE|--hardship FILING [--note TEXT] | status [--json]",
+	    "ack CASE|--hardship FILING [--note TEXT] | status [--json] | "
+	    "log [--json]",
 	  .summary = "e-mail the reminders that are due (for cron); list what was "
 	    "sent; acknowledge a deadline",
 	  .help =
@@ -657,9 +695,34 @@ static const struct cli_cmd commands[] = {
 	    "  --note TEXT            why, or who is on it (one line)\n"
 	    "  alerts status          each open deadline: last reminder sent and\n"
 	    "                         whether it is acknowledged\n"
+	    "  alerts log             every attempt to post to a webhook: time,\n"
+	    "                         endpoint, HTTP status, outcome, error\n"
 	    "  exit 8 if a reminder could not be sent; the next run retries it.\n"
 	    "  Settings (smtp_url, smtp_from, alert_to, ...) come from --config or\n"
 	    "  $MIPSREVIEW_CONFIG; see mipsreviewd.conf(5).\n",
+	  .flags = CMD_NEEDS_DB | CMD_WRITES
+	},
+	{ .name = "webhook",
+	  .subs = webhook_subs,
+	  .usage = "add NAME --kind slack|teams|generic --url URL [--tin TIN...] "
+	    "[--zone ZONE] [--secret-file FILE] | list [--json] | remove NAME | "
+	    "test NAME",
+	  .summary = "chat channels and signed webhooks told of every alert",
+	  .help =
+	    "  webhook add NAME --kind K --url URL\n"
+	    "                        slack: a Slack incoming webhook; teams: a\n"
+	    "                        Microsoft Teams Workflows webhook (Office 365\n"
+	    "                        connectors are retired, not supported);\n"
+	    "                        generic: JSON signed as Standard Webhooks do\n"
+	    "                        URL: https:// (http:// only to the loopback)\n"
+	    "  --tin TIN             only alerts of this TIN (repeatable; none: all)\n"
+	    "  --zone ZONE           the channel's zone, shown beside the announced\n"
+	    "  --secret-file FILE    generic: the whsec_ secret (mode 0600)\n"
+	    "  webhook list [--json] the endpoints, enabled or disabled (410 Gone)\n"
+	    "  webhook remove NAME   stop posting to it; its log stays\n"
+	    "  webhook test NAME     post a test message now (exit 8 if it fails)\n"
+	    "  'alerts send' and mipsreviewd post each alert to each endpoint once;\n"
+	    "  'alerts log' shows every attempt.\n",
 	  .flags = CMD_NEEDS_DB | CMD_WRITES
 	},
 	{ .name = "import",

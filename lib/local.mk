@@ -41,6 +41,9 @@ lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr
 	lib/mr_alert_grounds.c lib/mr_alert_grounds.h \
 	lib/mr_acklink.c lib/mr_acklink.h \
 	lib/mr_alert_digest.c lib/mr_alert_digest.h
+# chat channels and signed webhooks
+lib_libmipsreview_a_SOURCES += lib/mr_webhook.c lib/mr_webhook.h \
+	lib/mr_webhook_int.h lib/mr_webhook_deliver.c
 # cases in bulk
 lib_libmipsreview_a_SOURCES += lib/mr_import.c lib/mr_import.h \
 	lib/mr_export.c lib/mr_export.h

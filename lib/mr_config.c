@@ -111,6 +111,12 @@ const struct mr_config_key mr_config_keys[MR_CFG_NKEYS + 1] = {
 	  0, "how often mipsreviewd asks CMS again for the records of open "
 	  "cases and tells of grounds gained or lost (e.g. 1d; at least 1h; "
 	  "unset: never)" },
+	/* webhooks */
+	[MR_CFG_WEBHOOK_TIMEOUT] = { "webhook_timeout", MR_CONF_INT, "15", NULL,
+	  1, 120, "seconds one post to a webhook may take in all" },
+	[MR_CFG_WEBHOOK_CA_FILE] = { "webhook_ca_file", MR_CONF_PATH, NULL, NULL,
+	  0, 0, "CA certificates to verify webhook receivers with (unset: the "
+	  "system's)" },
 	[MR_CFG_NKEYS] = { NULL, 0, NULL, NULL, 0, 0, NULL }
 };
 

@@ -56,3 +56,5 @@ SQL_FILES += sql/026_grounds_watch.sql
 SQL_FILES += sql/027_login_failures.sql
 # -- one digest a day per recipient goes through the alert ledger
 SQL_FILES += sql/028_alert_digest.sql
+# -- chat channels and signed webhooks told of every alert
+SQL_FILES += sql/029_webhooks.sql
