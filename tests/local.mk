@@ -33,6 +33,9 @@ E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_rac
 	tests/e2e/alerts_ack.sh tests/e2e/alerts_escalate.sh tests/e2e/alerts_link.sh \
 	tests/e2e/alerts_digest.sh
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
+# chat channels and signed webhooks, emulated on loopback
+E2E_TESTS += tests/e2e/webhooks.sh
+EXTRA_DIST += tests/e2e/webhook_receiver.py
 # import and export
 E2E_TESTS += tests/e2e/import.sh
 include tests/fuzz/local.mk
@@ -144,6 +147,11 @@ UNIT_TESTS += tests/unit/test_alert_grounds
 tests_unit_test_alert_grounds_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_alert_grounds_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_grounds_SOURCES = tests/unit/test_alert_grounds.c tests/unit/unit.h
+# webhooks: the Standard Webhooks signature, secrets, URLs, messages
+UNIT_TESTS += tests/unit/test_webhook
+tests_unit_test_webhook_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_webhook_LDADD = $(UNIT_LDADD)
+tests_unit_test_webhook_SOURCES = tests/unit/test_webhook.c tests/unit/unit.h
 # import/export
 UNIT_TESTS += tests/unit/test_import
 tests_unit_test_import_CPPFLAGS = $(UNIT_CPPFLAGS)

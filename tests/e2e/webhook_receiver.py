@@ -127,7 +127,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     fast[0] += 1
                 else:
                     last_slack[self.path] = now
-            entry = {"path": self.path, "n": i, "bad": bad,
+            entry = {"path": self.path, "n": i, "bad": bad, "t": now,
                      "too_fast": too_fast,
                      "webhook_id": self.headers.get("webhook-id"),
                      "timestamp": self.headers.get("webhook-timestamp"),

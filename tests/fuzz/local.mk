@@ -20,7 +20,8 @@ fuzz_ldadd = $(MR_LIBS) -lm
 FUZZ_HARNESSES = tests/fuzz/fuzz_config tests/fuzz/fuzz_when \
 	tests/fuzz/fuzz_import_csv tests/fuzz/fuzz_import_jsonl tests/fuzz/fuzz_http \
 	tests/fuzz/fuzz_qpp tests/fuzz/fuzz_reference tests/fuzz/fuzz_auth \
-	tests/fuzz/fuzz_npilist tests/fuzz/fuzz_place tests/fuzz/fuzz_acklink
+	tests/fuzz/fuzz_npilist tests/fuzz/fuzz_place tests/fuzz/fuzz_acklink \
+	tests/fuzz/fuzz_webhook
 check_PROGRAMS += $(FUZZ_HARNESSES)
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(fuzz_common)
@@ -71,6 +72,12 @@ tests_fuzz_fuzz_place_SOURCES = tests/fuzz/fuzz_place.c $(fuzz_common)
 tests_fuzz_fuzz_place_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_fuzz_place_LDADD = $(fuzz_ldadd)
 tests_fuzz_fuzz_place_LDFLAGS = $(fuzz_ldflags)
+
+# a webhook's secret file and URL
+tests_fuzz_fuzz_webhook_SOURCES = tests/fuzz/fuzz_webhook.c $(fuzz_common)
+tests_fuzz_fuzz_webhook_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_webhook_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_webhook_LDFLAGS = $(fuzz_ldflags)
 
 tests_fuzz_fuzz_reference_SOURCES = tests/fuzz/fuzz_reference.c $(fuzz_common)
 tests_fuzz_fuzz_reference_CPPFLAGS = $(fuzz_cppflags)

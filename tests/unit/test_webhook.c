@@ -1,0 +1,210 @@
+/*
+ * Webhooks: the Standard Webhooks signature against the specification's
+ * own vector, the whsec_ secret form, the URL rules and what a message
+ * shows (masked TIN, both zones, the acknowledgement command).
+ */
+#include "config.h"
+
+#include "tests/unit/unit.h"
+
+#include <jansson.h>
+
+#include "lib/mr_deadline.h"
+#include "lib/mr_webhook.h"
+
+/*
+ * The vector of the Standard Webhooks reference libraries' signing test
+ * (standard-webhooks/standard-webhooks, libraries/go/webhook_test.go,
+ * TestWebhookSign): secret, id, timestamp and body give this signature.
+ */
+static void
+test_sign_matches_the_specification_vector(void **state)
+{
+	unsigned char key[MR_WEBHOOK_KEY_MAX];
+	size_t keylen = 0;
+	char sig[MR_WEBHOOK_SIG_LEN];
+	const char *body = "{\"test\": 2432232314}";
+	struct mr_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(mr_webhook_secret_parse(
+	    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 38, key, &keylen, &err), 0);
+	assert_int_equal(keylen, 24);
+	assert_int_equal(mr_webhook_sign(key, keylen,
+	    "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, strlen(body), sig,
+	    sizeof sig), 0);
+	assert_string_equal(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+	/* One byte of the body, the id or the time changes it. */
+	assert_int_equal(mr_webhook_sign(key, keylen,
+	    "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265331, body, strlen(body), sig,
+	    sizeof sig), 0);
+	assert_string_not_equal(sig,
+	    "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+	assert_int_equal(mr_webhook_sign(key, keylen, "x", 1, body, strlen(body),
+	    sig, MR_WEBHOOK_SIG_LEN - 1), -1);
+}
+
+static void
+test_secret_form_is_whsec_and_24_to_64_bytes(void **state)
+{
+	unsigned char key[MR_WEBHOOK_KEY_MAX];
+	size_t keylen = 0;
+	struct mr_err err = { 0 };
+	const char *ok = "  whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n";
+
+	(void)state;
+	assert_int_equal(mr_webhook_secret_parse(ok, strlen(ok), key, &keylen,
+	    &err), 0);
+	/* No prefix (the spec's libraries accept it; a file we keep must say
+	   what it is), too short, not base64, two lines, too long. */
+	assert_int_equal(mr_webhook_secret_parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+	    32, key, &keylen, &err), -1);
+	assert_non_null(strstr(err.msg, "whsec_"));
+	assert_int_equal(mr_webhook_secret_parse("whsec_c2hvcnQ=", 14, key,
+	    &keylen, &err), -1);
+	assert_int_equal(mr_webhook_secret_parse("whsec_!!!!", 10, key, &keylen,
+	    &err), -1);
+	assert_int_equal(mr_webhook_secret_parse("whsec_MfKQ\nr8GK", 16, key,
+	    &keylen, &err), -1);
+	{
+		char big[200];
+
+		memcpy(big, "whsec_", 6);
+		memset(big + 6, 'A', 92);	/* 69 bytes */
+		big[98] = '\0';
+		assert_int_equal(mr_webhook_secret_parse(big, strlen(big), key,
+		    &keylen, &err), -1);
+	}
+}
+
+static void
+test_base64_round_trip_and_strictness(void **state)
+{
+	unsigned char in[64], out[64];
+	char text[100];
+	size_t n;
+
+	(void)state;
+	for (size_t len = 0; len < 40; len++) {
+		for (size_t i = 0; i < len; i++)
+			in[i] = (unsigned char)(i * 37 + len);
+		mr_webhook_base64_encode(in, len, text);
+		assert_int_equal(strlen(text), (len + 2) / 3 * 4);
+		assert_int_equal(mr_webhook_base64_decode(text, strlen(text), out,
+		    sizeof out, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(in, out, len);
+	}
+	assert_int_equal(mr_webhook_base64_decode("QQ", 2, out, 64, &n), -1);
+	assert_int_equal(mr_webhook_base64_decode("Q=QQ", 4, out, 64, &n), -1);
+	assert_int_equal(mr_webhook_base64_decode("QQ==QQ==", 8, out, 64, &n), -1);
+	assert_int_equal(mr_webhook_base64_decode("QUJD", 4, out, 2, &n), -1);
+}
+
+static void
+test_url_https_or_loopback_http_only(void **state)
+{
+	struct mr_err err = { 0 };
+	char shown[300];
+
+	(void)state;
+	assert_int_equal(mr_webhook_url_check("slack",
+	    "https://hooks.slack.com/services/T0/B0/XXXX", &err), 0);
+	assert_int_equal(mr_webhook_url_check("generic",
+	    "http://127.0.0.1:8080/hook", &err), 0);
+	assert_int_equal(mr_webhook_url_check("generic",
+	    "http://localhost/hook", &err), 0);
+	assert_int_equal(mr_webhook_url_check("generic", "http://[::1]:9/x",
+	    &err), 0);
+	assert_int_equal(mr_webhook_url_check("generic",
+	    "http://hooks.example.org/x", &err), -1);
+	assert_non_null(strstr(err.msg, "not https"));
+	assert_int_equal(mr_webhook_url_check("generic",
+	    "http://127.0.0.1.example.org/x", &err), -1);
+	assert_int_equal(mr_webhook_url_check("generic", "ftp://x/y", &err), -1);
+	assert_int_equal(mr_webhook_url_check("generic",
+	    "https://user:pw@example.org/x", &err), -1);
+	assert_int_equal(mr_webhook_url_check("generic", "https:///x", &err), -1);
+	assert_int_equal(mr_webhook_url_check("generic", "https://a:99999/",
+	    &err), -1);
+	assert_int_equal(mr_webhook_url_check("generic", "https://a b/", &err),
+	    -1);
+	assert_int_equal(mr_webhook_url_check("teams",
+	    "https://contoso.webhook.office.com/webhookb2/abc", &err), -1);
+	assert_non_null(strstr(err.msg, "Workflows"));
+	assert_int_equal(mr_webhook_url_check("teams", "https://prod-01.westus."
+	    "logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=x",
+	    &err), 0);
+	mr_webhook_url_shown("https://hooks.slack.com/services/T0/B0/XXXX", shown,
+	    sizeof shown);
+	assert_string_equal(shown, "https://hooks.slack.com/...");
+	mr_webhook_url_shown("https://example.org", shown, sizeof shown);
+	assert_string_equal(shown, "https://example.org/");
+}
+
+static struct mr_deadline_item
+item(void)
+{
+	struct mr_deadline_item it = { 0 };
+
+	it.what = "case";
+	it.id = 7;
+	it.kind = "targeted-review";
+	it.name = "Dr. Ada <Example> & Co";
+	it.tin = "123456789";
+	it.npi = "";
+	it.status = "draft";
+	it.open = 1;
+	it.performance_year = 2023;
+	it.closes_at = 1728691200;	/* 2024-10-11 7:00 PM CDT */
+	it.zone = "America/Chicago";
+	it.source = "";
+	return it;
+}
+
+static void
+test_messages_show_masked_tin_both_zones_and_the_ack_command(void **state)
+{
+	struct mr_deadline_item it = item();
+	const char *kinds[] = { "slack", "teams", "generic" };
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		char *m = mr_webhook_message(kinds[k], "reminder", &it, 14 * 86400,
+		    UNIT_NOW, "Europe/Berlin", "msg_x");
+		json_error_t je;
+		json_t *j;
+
+		assert_non_null(m);
+		assert_non_null(j = json_loads(m, 0, &je));
+		json_decref(j);
+		assert_null(strstr(m, "123456789"));
+		assert_non_null(strstr(m, "*****6789"));
+		assert_non_null(strstr(m, "mipsreview alerts ack 7"));
+		assert_non_null(strstr(m, "America/Chicago"));
+		assert_non_null(strstr(m, "Europe/Berlin"));
+		if (k == 0)	/* Slack's mrkdwn escapes & < > */
+			assert_non_null(strstr(m, "Dr. Ada &lt;Example&gt; &amp; Co"));
+		if (k == 1)
+			assert_non_null(strstr(m,
+			    "application/vnd.microsoft.card.adaptive"));
+		if (k == 2)
+			assert_non_null(strstr(m, "\"type\":\"deadline.reminder\""));
+		free(m);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sign_matches_the_specification_vector),
+		cmocka_unit_test(test_secret_form_is_whsec_and_24_to_64_bytes),
+		cmocka_unit_test(test_base64_round_trip_and_strictness),
+		cmocka_unit_test(test_url_https_or_loopback_http_only),
+		cmocka_unit_test(
+		    test_messages_show_masked_tin_both_zones_and_the_ack_command),
+	};
+
+	return cmocka_run_group_tests_name("webhook", tests, NULL, NULL);
+}
