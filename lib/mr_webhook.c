@@ -291,10 +291,14 @@ cred_path(struct mr_store *st, const char *file, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* Read a small file that neither group nor others may read. */
+/*
+ * Read a small regular file that none of the mode bits in deny allow:
+ * 077 for a secret handed to us, 007 for our own credentials files (a
+ * group sharing the database reads them).
+ */
 static int
-read_private(const char *path, const char *what, char *buf, size_t len,
-    struct mr_err *err)
+read_private(const char *path, const char *what, mode_t deny, char *buf,
+    size_t len, struct mr_err *err)
 {
 	struct stat sb;
 	size_t got = 0;
@@ -312,6 +316,15 @@ read_private(const char *path, const char *what, char *buf, size_t len,
 	if (!S_ISREG(sb.st_mode)) {
 		mr_err_set(err, MR_EINVAL, "%s '%s': not a regular file", what,
 		    path);
+		goto out;
+	}
+	if ((sb.st_mode & deny) != 0) {
+		mr_err_set(err, MR_EINVAL, "%s '%s': %s may read it (mode %04o), "
+		    "so it is no secret any more; run chmod %s '%s'%s", what, path,
+		    deny == 077 ? "group or others" : "others",
+		    (unsigned)(sb.st_mode & 07777), deny == 077 ? "600" : "o-rwx",
+		    path, deny == 077 ? ", and if others could have read it, make "
+		    "a new secret" : "");
 		goto out;
 	}
 	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) != 0) {
@@ -346,7 +359,7 @@ mr_webhook_creds_read(struct mr_store *st, const char *file,
 	memset(c, 0, sizeof *c);
 	if (cred_path(st, file, path, sizeof path) == -1)
 		return mr_err_set(err, MR_EFAIL, "path too long");
-	if (read_private(path, "webhook credentials", text, sizeof text,
+	if (read_private(path, "webhook credentials", 007, text, sizeof text,
 	    err) == -1)
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
@@ -483,16 +496,7 @@ mr_webhook_add(struct mr_store *st, const struct mr_webhook_input *in,
 		    "are not signed (their URL is the key); give it only with "
 		    "--kind generic", in->kind);
 	if (in->secret_file != NULL) {
-		struct stat sb;
-
-		if (stat(in->secret_file, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (sb.st_mode & 077) != 0)
-			return mr_err_set(err, MR_EINVAL, "--secret-file '%s': "
-			    "group or others may read it (mode %04o), so it is no "
-			    "secret any more; run chmod 600 '%s', and if others "
-			    "could have read it, make a new secret", in->secret_file,
-			    (unsigned)(sb.st_mode & 07777), in->secret_file);
-		if (read_private(in->secret_file, "--secret-file", secret,
+		if (read_private(in->secret_file, "--secret-file", 077, secret,
 		    sizeof secret, err) == -1)
 			goto out;
 		if (mr_webhook_secret_parse(secret, strlen(secret), key, &keylen,

@@ -1187,6 +1187,7 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 		    mr_store_now(st), r->attempts + 1, -1), 0 };
 		rep->outcome = "failed";
 		rep->retry_at = o.retry_at;
+		rep->error = a->error;
 		return record(st, e, d, r, token, a, &o, 0, err);
 	}
 	for (int k = 0;; k++) {

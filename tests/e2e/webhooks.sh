@@ -231,6 +231,22 @@ expect_eq "the log marks the resend" "$(attempts kill)" "200 sent 1;"
 expect_eq "the takeover is audited" "$(sqlite3 "$MIPSREVIEW_DB" "SELECT count(*) FROM audit WHERE entity = 'webhook_delivery' AND action = 'taken-over'")" 1
 ok "remove" $MR webhook remove kill
 
+# --- kill -9 between tries, before a request went out whole: not a duplicate
+plan '{"/generic/kill2": [{"status": 503}]}'
+ok "a receiver failing once" $MR webhook add kill2 --kind generic \
+	--url "$U/generic/kill2" --secret-file "$T/secret" --tin "$SEED_TIN"
+$MR alerts send --now 2024-10-01T19:00:00Z >"$T/kill2.out" 2>&1 &
+KPID=$!
+q="SELECT d.state || ' ' || d.attempts FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id WHERE e.name = 'kill2'"
+n=0
+while [ "$(sqlite3 "$MIPSREVIEW_DB" "$q" 2>/dev/null)" != "claimed 1" ] && [ "$n" -lt 400 ]; do sleep 0.02; n=$((n + 1)); done
+kill -9 "$KPID"; wait "$KPID" 2>/dev/null
+expect_eq "killed while waiting to try again" "$(sqlite3 "$MIPSREVIEW_DB" "$q")" "claimed 1"
+ok "a run after the lease" $MR alerts send --now 2024-10-01T20:00:00Z
+expect_eq "delivered: the 503 and the 200" "$(count /generic/kill2)" 2
+expect_eq "not marked as a duplicate: nothing had arrived whole" "$(attempts kill2)" "503 retry 0;200 sent 0;"
+ok "remove" $MR webhook remove kill2
+
 # --- TLS is verified: a self-signed receiver fails until its CA is named
 if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
@@ -261,6 +277,19 @@ expect_eq "and the webhook" "$(count /teams/both)" 1
 expect_eq "JSON: the reminders and the webhooks" \
 	"$(json_get sent <"$T/out") $(json_get webhooks.0.endpoint <"$T/out") $(json_get webhooks.0.outcome <"$T/out")" \
 	"1 both sent"
+# An escalation the mail ledger sent goes to the webhooks too, once.
+write_config "$PORT" "escalate_to = boss@practice.example" "escalate_after = 2d"
+ok "the 7d reminder" $MR alerts send --now 2024-10-05T00:00:30Z
+ok "two days unacknowledged" $MR alerts send --now 2024-10-07T00:01:00Z
+expect_match "the escalation is mailed" "$(mails mail)" "escalation"
+expect_match "and posted" "$(cat "$T/out")" "webhook both \(teams\), escalation"
+ok "again" $MR alerts send --now 2024-10-07T00:05:00Z
+expect_eq "the Teams channel: 14d, 7d, the escalation, each once" "$(count /teams/both)" 3
+expect_match "it says nobody acknowledged" "$(get /teams/both 2 body)" "Not acknowledged"
+# An acknowledged deadline is in hand: channels are not told again.
+MIPSREVIEW_NOW=2024-10-07T01:00:00Z ok "acknowledge" $MR alerts ack 1
+ok "the 3d reminder's moment" $MR alerts send --now 2024-10-09T00:01:00Z
+expect_eq "no post for an acknowledged deadline" "$(count /teams/both)" 3
 
 # --- the daemon and cron side by side: each alert once per endpoint
 real() { env -u MIPSREVIEW_NOW "$@"; }
