@@ -547,7 +547,7 @@ mr_webhook_add(struct mr_store *st, const struct mr_webhook_input *in,
 	f = NULL;
 	placed = 1;
 
-	mr_when_iso_utc(time(NULL), iso, sizeof iso);
+	mr_when_iso_utc(mr_store_now(st), iso, sizeof iso);
 	if (mr_store_begin(st, err) == -1)
 		goto out;
 	in_tx = 1;
@@ -767,7 +767,7 @@ mr_webhook_json(const struct mr_webhook *w)
 		}
 	}
 	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:b, s:s, s:s, "
-	    "s:s, s:s?, s:s?, s:I, s:I, s:s?, s:i}",
+	    "s:s, s:s?, s:s?, s:I, s:I, s:s?, s:o?}",
 	    "id", (json_int_t)w->id, "name", w->name, "kind", w->kind,
 	    "url", w->url_shown, "tins", tins, "zone", w->zone,
 	    "signed", w->signed_, "state", w->disabled_at ? "disabled" :
@@ -775,5 +775,6 @@ mr_webhook_json(const struct mr_webhook *w)
 	    "disabled_at", w->disabled_at, "disabled_reason", w->disabled_reason,
 	    "delivered", (json_int_t)w->delivered, "pending",
 	    (json_int_t)w->pending, "last_attempt_at", w->last_attempt_at,
-	    "last_status", w->last_status);
+	    "last_status", w->last_attempt_at != NULL && w->last_status != 0 ?
+	    json_integer(w->last_status) : NULL);
 }

@@ -136,6 +136,12 @@ golden export-csv-file "$MR" export csv --year 2023 -o "$T/cases.csv" --json
 golden export-ics-file "$MR" export ics --case 1 -o "$T/deadlines.ics" --json
 golden import "$MR" import "$T/cases.csv" --force --json
 golden alerts-ack "$MR" alerts ack 1 --note "the officer files Thursday" --json
+printf 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n' >"$T/hook.secret"
+chmod 600 "$T/hook.secret"
+golden webhook-add "$MR" webhook add ops --kind generic \
+	--url https://hooks.example.org/mips/abc --secret-file "$T/hook.secret" \
+	--tin "$SEED_TIN" --zone Europe/Berlin --json
+golden webhook-list "$MR" webhook list --json
 golden feed-revoke "$MR" feed revoke office --json
 # The office's window (its id follows the reference windows).
 wid=$("$MR" window list --kind other --year 2024 --json | json_get 0.id)
