@@ -642,6 +642,32 @@ reserve_slot(struct mr_store *st, const struct endpoint *e, long long *slot,
 	return rc;
 }
 
+/*
+ * After a post to Slack: the next one no sooner than a gap after this one
+ * really started, however late it started after its slot.
+ */
+static int
+pace_after(struct mr_store *st, const struct endpoint *e, long long started,
+    struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (strcmp(e->kind, "slack") != 0)
+		return 0;
+	if (mr_store_prepare(st, "UPDATE webhook_endpoint SET next_post_ms = "
+	    "max(next_post_ms, ?2) WHERE id = ?1", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, e->id);
+	sqlite3_bind_int64(stmt, 2, started + SLACK_GAP_MS);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		mr_store_dberr(st, err, "pacing the webhook");
+	else
+		rc = 0;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 enum claim_result { CLAIMED, DONE_BEFORE, BUSY, RETRY_LATER };
 
 /*
@@ -1191,7 +1217,7 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 		return record(st, e, d, r, token, a, &o, 0, err);
 	}
 	for (int k = 0;; k++) {
-		long long wait;
+		long long wait, started;
 		int retryable;
 
 		sleep_ms(slot - now_ms());
@@ -1199,8 +1225,9 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 		snd.st = st;
 		snd.id = r->id;
 		snd.token = token;
+		started = now_ms();
 		if (post(ws, &cr, r->webhook_id, r->body, mark_sending, &snd, a,
-		    err) == -1) {
+		    err) == -1 || pace_after(st, e, started, err) == -1) {
 			explicit_bzero(&cr, sizeof cr);
 			return -1;
 		}

@@ -12,8 +12,9 @@ Teams Workflows webhook and a generic Standard Webhooks receiver.
       The plan (a JSON file, read at each request) maps a path to a list
       of answers, used in turn (then 200): {"status": 500},
       {"status": 429, "retry_after": "1"}, {"sleep": 5}, {"status": 410}.
-      Slack's pace: a second message to one Slack path within a second is
-      answered 429 with Retry-After: 1, as Slack does, and counted.
+      Slack's pace: a second message to one Slack path within a second
+      (0.9 s, for scheduling) is answered 429 with Retry-After: 1, as Slack
+      does, and counted.
   count LOG PREFIX | ids LOG PREFIX | get LOG PREFIX N KEY | bad LOG | fast LOG
       Read the log back for the tests.
 """
@@ -122,7 +123,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             too_fast = False
             if kind == "slack":
                 prev = last_slack.get(self.path)
-                if prev is not None and now - prev < 1.0:
+                # 0.1 s for scheduling on a loaded machine: the sender
+                # keeps 1.05 s between the starts of its posts.
+                if prev is not None and now - prev < 0.9:
                     too_fast = True
                     fast[0] += 1
                 else:
