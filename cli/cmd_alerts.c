@@ -156,8 +156,17 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_webhook_send(ctx, cfg, &set, ctx->json ? &hooked : NULL,
 		    &hook_problems);
 		if (rc == EXIT_OK && hooked != NULL) {
-			rc = cli_print_json(json_pack("{s:o}", "webhooks", hooked));
+			/* As with mail off, and what the webhooks had. */
+			json_t *run = cli_view(ctx) ? mr_view_alert_run(ctx->view,
+			    false, false, json_array(), &(struct mr_alert_totals){ 0 }) :
+			    NULL;
+
+			if (run != NULL)
+				json_object_set_new(run, "webhooks", hooked);
+			else
+				json_decref(hooked);
 			hooked = NULL;
+			rc = cli_print_json(run);
 		}
 		if (rc == EXIT_OK && hook_problems > 0)
 			rc = EXIT_SEND;
