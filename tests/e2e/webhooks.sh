@@ -332,4 +332,31 @@ wait "$DPID"
 expect_eq "the daemon stops cleanly" "$?" 0
 expect_eq "every request was what its receiver accepts" "$($PY "$RX" bad "$LOG")" ""
 
+# --- an office whose group shares the database: its members (the daemon
+# among them) read the credentials, others do not
+if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1; then
+	G=mrw$$
+	if groupadd "$G" && useradd -M -N -g "$G" -s /bin/sh "${G}a" &&
+	    useradd -M -N -g "$G" -s /bin/sh "${G}b"; then
+		at_exit "userdel ${G}a; userdel ${G}b; groupdel $G 2>/dev/null"
+		chmod 711 "$T"
+		chmod 644 "$MIPSREVIEW_CONFIG"
+		install -m 755 "$MR" "$T/mipsreview"
+		O="$T/office"
+		install -d -g "$G" -m 2770 "$O"
+		install -m 600 -o "${G}a" "$T/secret" "$T/asecret"
+		as() { u=$1; shift; runuser -u "$u" -- env MIPSREVIEW_NOW="$MIPSREVIEW_NOW" \
+			MIPSREVIEW_CONFIG="$MIPSREVIEW_CONFIG" NO_COLOR=1 "$@"; }
+		ok "a member adds a webhook" as "${G}a" "$T/mipsreview" --db "$O/mr.db" \
+			webhook add grp --kind generic --url "$U/generic/grp" --secret-file "$T/asecret"
+		expect_eq "the credentials: a setgid folder, a file only the group reads" \
+			"$(stat -c '%a %G' "$O/webhooks") $(stat -c '%a %G' "$O"/webhooks/*)" "2770 $G 640 $G"
+		ok "another member posts with them" as "${G}b" "$T/mipsreview" --db "$O/mr.db" \
+			webhook test grp
+		expect_eq "the signed test arrived" "$(count /generic/grp)" 1
+	else
+		fail "cannot create throwaway users"
+	fi
+fi
+
 alerts_finish
