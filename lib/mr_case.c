@@ -1453,7 +1453,7 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
 	char sql[2048], *tins = NULL, *why = NULL;
-	int rc = -1, step = SQLITE_DONE, stop = 0;
+	int rc = -1, step = SQLITE_DONE, stop = 0, by_who;
 
 	if (f && f->ntins > 0) {
 		json_t *a = json_array();
@@ -1483,13 +1483,20 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 	 * index for each (an "?1 IS NULL OR tin = ?1" term defeats it).  The
 	 * reasons are matched here too, not after reading, so that LIMIT
 	 * counts matching cases only. */
+	/* A TIN or an NPI selects far fewer cases than a year or a status,
+	 * but without statistics SQLite may take the index by year or by
+	 * status instead; a unary + keeps an index from serving a term. */
+	by_who = f && (f->tin || f->npi || tins);
 	snprintf(sql, sizeof sql, "SELECT " CASE_COLUMNS " FROM review_case "
 	    "WHERE 1%s%s%s%s%s%s%s%s ORDER BY id%s",
-	    f && f->year ? " AND performance_year = ?1" : "",
-	    f && f->status ? " AND status = ?2" : "",
+	    !(f && f->year) ? "" : f->npi ? " AND +performance_year = ?1" :
+	    " AND performance_year = ?1",
+	    !(f && f->status) ? "" : by_who ? " AND +status = ?2" :
+	    " AND status = ?2",
 	    f && f->tin ? " AND tin = ?3" : "",
 	    f && f->npi ? " AND npi = ?4" : "",
-	    f && f->open_only ? " AND status IN " MR_CASE_OPEN_SQL : "",
+	    !(f && f->open_only) ? "" : by_who ? " AND +status IN "
+	    MR_CASE_OPEN_SQL : " AND status IN " MR_CASE_OPEN_SQL,
 	    f && f->after_id ? " AND id > ?5" : "",
 	    tins ? " AND tin IN (SELECT value FROM json_each(?6))" : "",
 	    why ? " AND EXISTS (SELECT 1 FROM json_each(?7) AS r WHERE "

@@ -30,12 +30,21 @@ mr_deadline_json(time_t closes_at, const char *zone, time_t now)
  * the filter asks for: a condition such as "(:tin IS NULL OR c.tin = :tin)"
  * keeps SQLite from using the index on tin, and then one TIN's calendar
  * reads every case of the year.  Values are always bound, never pasted.
+ *
+ * Most cases are open, so "status IN (open states)" selects little; yet
+ * without statistics SQLite takes any index it can use for it (by status,
+ * or by year and status) over a better one, and reads every open case to
+ * find one TIN's or the few with a deadline of their own.  status_indexed
+ * 0 writes "+c.status", which no index serves, so the selective index
+ * (by TIN, by own deadline) is taken; the callers say when.
  */
 static void
-case_filter(struct mr_buf *b, const struct mr_deadline_filter *f)
+case_filter(struct mr_buf *b, const struct mr_deadline_filter *f,
+    int status_indexed)
 {
 	if (!f->include_closed)
-		mr_buf_printf(b, " AND c.status IN %s", MR_CASE_OPEN_SQL);
+		mr_buf_printf(b, " AND %sc.status IN %s",
+		    status_indexed ? "" : "+", MR_CASE_OPEN_SQL);
 	if (f->case_id != 0)
 		mr_buf_printf(b, " AND c.id = :case");
 	if (f->tin != NULL)
@@ -130,14 +139,16 @@ deadline_query(struct mr_store *st, const struct mr_deadline_filter *f,
 	    "w.zone, w.source, w.id, c.revision, max(c.updated_at, w.updated_at), "
 	    "c.owner FROM tr w JOIN review_case c ON c.performance_year = "
 	    "w.performance_year WHERE c.deadline_at IS NULL");
-	case_filter(&b, f);
+	/* by year, status and no deadline; for one TIN, by TIN and year */
+	case_filter(&b, f, f->tin == NULL);
 	mr_buf_printf(&b, " UNION ALL "
 	    "SELECT 'case', c.id, 'targeted-review', c.name, c.tin, "
 	    "coalesce(c.npi, ''), c.status, c.performance_year, c.deadline_at, "
 	    "c.deadline_zone, coalesce(c.deadline_source, 'deadline set on the "
 	    "case'), 0, c.revision, c.updated_at, c.owner FROM review_case c "
 	    "WHERE c.deadline_at BETWEEN :from AND :to");
-	case_filter(&b, f);
+	/* by own deadline; for one year, by year, status and deadline */
+	case_filter(&b, f, f->tin == NULL && f->year != 0);
 	/* hardship filings: the window they fall under */
 	mr_buf_printf(&b, " UNION ALL "
 	    "SELECT 'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
@@ -246,7 +257,8 @@ undated_query(struct mr_store *st, const struct mr_deadline_filter *f,
 		    "(SELECT 1 FROM review_window w WHERE w.kind = "
 		    "'targeted-review' AND w.performance_year = "
 		    "c.performance_year)");
-		case_filter(&b, f);
+		/* in the order of review_case_undated, or by TIN */
+		case_filter(&b, f, 0);
 		mr_buf_printf(&b, " ORDER BY c.performance_year, c.id");
 	} else {
 		mr_buf_printf(&b, "SELECT 'hardship', f.id, CASE f.type WHEN "
@@ -362,7 +374,7 @@ group_query(struct mr_store *st, const struct mr_deadline_filter *f,
 	    "WHERE c.performance_year > y.v%s) FROM y WHERE y.v IS NOT NULL) "
 	    "SELECT y.v, (SELECT count(*) FROM review_case c WHERE "
 	    "c.performance_year = y.v AND c.deadline_at IS NULL", tin, tin);
-	case_filter(&b, f);
+	case_filter(&b, f, f->tin == NULL);
 	mr_buf_printf(&b, ") FROM y WHERE y.v IS NOT NULL AND NOT EXISTS (SELECT "
 	    "1 FROM review_window w WHERE w.kind = 'targeted-review' AND "
 	    "w.performance_year = y.v) ORDER BY 1");

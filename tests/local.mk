@@ -184,6 +184,11 @@ tests_unit_test_store_SOURCES = tests/unit/test_store.c tests/unit/unit.h
 tests_unit_test_case_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_case_LDADD = $(UNIT_LDADD)
 tests_unit_test_case_SOURCES = tests/unit/test_case.c tests/unit/unit.h
+# query plans: the selective index for one TIN, one NPI, own deadlines
+UNIT_TESTS += tests/unit/test_plans
+tests_unit_test_plans_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_plans_LDADD = $(UNIT_LDADD)
+tests_unit_test_plans_SOURCES = tests/unit/test_plans.c tests/unit/unit.h
 tests_unit_test_audit_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 tests_unit_test_audit_SOURCES = tests/unit/test_audit.c tests/unit/unit.h
