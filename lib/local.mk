@@ -37,6 +37,7 @@ lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_
 # mail and alerts
 lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h \
 	lib/mr_alert_ledger.c lib/mr_alert_ledger.h \
+	lib/mr_lease.c lib/mr_lease.h \
 	lib/mr_alert_ack.c lib/mr_alert_ack.h \
 	lib/mr_alert_grounds.c lib/mr_alert_grounds.h \
 	lib/mr_acklink.c lib/mr_acklink.h \

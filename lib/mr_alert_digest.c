@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -23,6 +21,7 @@
 #include "lib/mr_deadline.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_lease.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -552,8 +551,7 @@ out:
 static int
 held(const struct row *w, time_t now)
 {
-	return w->id != 0 && (strcmp(w->state, "claimed") == 0 ||
-	    strcmp(w->state, "sending") == 0) && w->lease_until > now;
+	return w->id != 0 && mr_lease_held(w->state, w->lease_until, now);
 }
 
 static int
@@ -677,53 +675,6 @@ out:
 	return rc;
 }
 
-struct sending {
-	struct mr_store	*st;
-	int64_t		 id;
-	const char	*token;
-	struct mr_err	 err;
-};
-
-/* The whole message is with libcurl: record it before the final ".". */
-static int
-mark_sending(void *arg)
-{
-	struct sending *s = arg;
-	sqlite3_stmt *stmt = NULL;
-	char iso[32];
-	int rc = -1, in_tx = 0;
-
-	mr_when_iso_utc(mr_store_now(s->st), iso, sizeof iso);
-	if (mr_store_begin(s->st, &s->err) == -1)
-		goto out;
-	in_tx = 1;
-	if (mr_store_prepare(s->st, "UPDATE alert_digest SET state = 'sending', "
-	    "updated_at = ?3 WHERE id = ?1 AND claim_token = ?2 AND "
-	    "state = 'claimed'", &stmt, &s->err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, s->id);
-	sqlite3_bind_text(stmt, 2, s->token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		mr_store_dberr(s->st, &s->err, "updating the digest ledger");
-		goto out;
-	}
-	if (sqlite3_changes(mr_store_db(s->st)) != 1) {
-		mr_err_set(&s->err, MR_ESEND, "the claim on the digest was lost "
-		    "(another sender took it over); not sending it twice");
-		goto out;
-	}
-	in_tx = 0;
-	if (mr_store_commit(s->st, &s->err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	if (in_tx)
-		mr_store_rollback(s->st);
-	return rc;
-}
-
 /* The outcome, with its audit row, in one transaction. */
 static int
 finish(struct mr_store *st, const struct mr_digest_rcpt *r, const char *day,
@@ -786,20 +737,6 @@ out:
 	return rc;
 }
 
-static void
-make_token(char *buf, size_t len)
-{
-	char host[64] = "localhost";
-	unsigned int x = 0;
-
-	if (gethostname(host, sizeof host) == -1)
-		snprintf(host, sizeof host, "localhost");
-	host[sizeof host - 1] = '\0';
-	if (getrandom(&x, sizeof x, GRND_NONBLOCK) != (ssize_t)sizeof x)
-		x = (unsigned int)time(NULL) ^ (unsigned int)getpid() << 16;
-	snprintf(buf, len, "%s:%ld:%08x", host, (long)getpid(), x);
-}
-
 /* ---- a run ---- */
 
 int
@@ -818,7 +755,7 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 		return 0;
 	if (mr_alert_digest_recipients(set, &v, &nv, err) == -1)
 		return -1;
-	make_token(token, sizeof token);
+	mr_lease_token(token, sizeof token);
 	mset.link_key = NULL;
 	if (set->link_base != NULL && mailer != NULL &&
 	    mr_acklink_key(mr_store_path(st), link_key, NULL) == 0)
@@ -827,7 +764,7 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 		const struct mr_digest_rcpt *r = &v[i];
 		struct mr_alert_report rep = { 0 };
 		struct mr_err why = { 0 };
-		struct sending snd;
+		struct mr_lease_sending snd;
 		struct claim cl;
 		enum claimed res;
 		struct row w;
@@ -890,10 +827,12 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 		else {
 			memset(&snd, 0, sizeof snd);
 			snd.st = st;
+			snd.table = "alert_digest";
+			snd.what = "digest";
 			snd.id = cl.id;
 			snd.token = token;
 			if (mr_mailer_send(mailer, set->from, to, 1, refused,
-			    msg, len, mark_sending, &snd, &stop, &why) == -1) {
+			    msg, len, mr_lease_mark_sending, &snd, &stop, &why) == -1) {
 				failed = 1;
 				if (snd.err.code != MR_EOK)
 					why = snd.err;

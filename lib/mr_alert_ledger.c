@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <libical/ical.h>
@@ -28,6 +26,7 @@
 #include "lib/mr_evidence.h"
 #include "lib/mr_grounds_watch.h"
 #include "lib/mr_ident.h"
+#include "lib/mr_lease.h"
 #include "lib/mr_mail.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -367,8 +366,7 @@ out:
 static int
 held(const struct ledger *l, time_t now)
 {
-	return l->id != 0 && (strcmp(l->state, "claimed") == 0 ||
-	    strcmp(l->state, "sending") == 0) && l->lease_until > now;
+	return l->id != 0 && mr_lease_held(l->state, l->lease_until, now);
 }
 
 enum claim_result { CLAIMED, ALREADY_SENT, BUSY, RETRY_LATER };
@@ -498,54 +496,6 @@ out:
 	sqlite3_finalize(stmt);
 	if (in_tx)
 		mr_store_rollback(st);
-	return rc;
-}
-
-struct sending {
-	struct mr_store	*st;
-	int64_t		 ledger_id;
-	const char	*token;
-	struct mr_err	 err;
-};
-
-/* libcurl has the whole message: record it before the final "." goes out. */
-static int
-mark_sending(void *arg)
-{
-	struct sending *s = arg;
-	sqlite3_stmt *stmt = NULL;
-	char iso[32];
-	int rc = -1, in_tx = 0;
-
-	mr_when_iso_utc(mr_store_now(s->st), iso, sizeof iso);
-	if (mr_store_begin(s->st, &s->err) == -1)
-		goto out;
-	in_tx = 1;
-	if (mr_store_prepare(s->st, "UPDATE alert_ledger SET state = 'sending', "
-	    "updated_at = ?3 WHERE id = ?1 AND claim_token = ?2 AND "
-	    "state = 'claimed'", &stmt, &s->err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, s->ledger_id);
-	sqlite3_bind_text(stmt, 2, s->token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		mr_store_dberr(s->st, &s->err, "updating the alert ledger");
-		goto out;
-	}
-	if (sqlite3_changes(mr_store_db(s->st)) != 1) {
-		/* Our lease ran out and another sender has it: let it send. */
-		mr_err_set(&s->err, MR_ESEND, "the claim on the reminder was lost "
-		    "(another sender took it over); not sending it twice");
-		goto out;
-	}
-	in_tx = 0;
-	if (mr_store_commit(s->st, &s->err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	if (in_tx)
-		mr_store_rollback(s->st);
 	return rc;
 }
 
@@ -734,21 +684,6 @@ out:
 	return rc;
 }
 
-/* Who is sending: host, process and a random part, unique per run. */
-static void
-make_token(char *buf, size_t len)
-{
-	char host[64] = "localhost";
-	unsigned int r = 0;
-
-	if (gethostname(host, sizeof host) == -1)
-		snprintf(host, sizeof host, "localhost");
-	host[sizeof host - 1] = '\0';
-	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
-		r = (unsigned int)time(NULL) ^ (unsigned int)getpid() << 16;
-	snprintf(buf, len, "%s:%ld:%08x", host, (long)getpid(), r);
-}
-
 /*
  * The evidence a case still lacks (mr_evidence's checklist), one "  - "
  * line per kind (malloc'd), or NULL when nothing is missing, for filings,
@@ -909,7 +844,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 	int rc = -1, stopped = 0, have_ical, have_link = 0;
 
 	memset(tot, 0, sizeof *tot);
-	make_token(token, sizeof token);
+	mr_lease_token(token, sizeof token);
 	/*
 	 * The attachment is the item as the feed and export write it (one
 	 * writer, one UID), sent as PUBLISH; without the database's UID key
@@ -938,7 +873,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		struct ledger l;
 		struct claim cl;
 		enum claim_result res;
-		struct sending snd;
+		struct mr_lease_sending snd;
 		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
 		char *undated = NULL;
 		char *ics = NULL, refusal[512];
@@ -1073,11 +1008,13 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		if (!failed && at.n > 0) {
 			memset(&snd, 0, sizeof snd);
 			snd.st = st;
-			snd.ledger_id = cl.ledger_id;
+			snd.table = "alert_ledger";
+			snd.what = "reminder";
+			snd.id = cl.ledger_id;
 			snd.token = token;
 			if (mr_mailer_send(mailer, set->from,
 			    (const char *const *)todo, at.n, refused, msg, len,
-			    mark_sending, &snd, &stop, &why) == -1) {
+			    mr_lease_mark_sending, &snd, &stop, &why) == -1) {
 				failed = 1;
 				at.whole_failed = 1;
 				if (snd.err.code != MR_EOK)
