@@ -89,6 +89,8 @@ cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx, &err);
 		goto done;
 	}
+	/* The next export of these zones then needs no libical. */
+	o.keep_zones = 1;
 	if (out == NULL || strcmp(out, "-") == 0) {
 		/* The calendar is one long stream: fewer, larger writes. */
 		(void)setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -33,7 +33,8 @@ lib_libmipsreview_a_SOURCES += lib/mr_score.c lib/mr_score.h \
 	lib/mr_hardship.c lib/mr_hardship.h \
 	lib/mr_whatif.c lib/mr_whatif.h
 # calendars
-lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h
+lib_libmipsreview_a_SOURCES += lib/mr_ical.c lib/mr_ical.h lib/mr_feed.c lib/mr_feed.h \
+	lib/mr_tzcache.c lib/mr_tzcache.h
 # mail and alerts
 lib_libmipsreview_a_SOURCES += lib/mr_mail.c lib/mr_mail.h lib/mr_alert.c lib/mr_alert.h \
 	lib/mr_alert_ledger.c lib/mr_alert_ledger.h \

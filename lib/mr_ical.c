@@ -17,6 +17,7 @@
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
+#include "lib/mr_tzcache.h"
 #include "lib/mr_when.h"
 
 #define PRODID	"-//mipsreview//mipsreview " PACKAGE_VERSION "//EN"
@@ -50,6 +51,16 @@ struct mr_ical {
 	struct mr_buf		 alarms;
 	struct mr_buf		 item;	/* one item's lines, reused */
 	EVP_MAC_CTX		*uidmac;	/* HMAC-SHA-256 under opts.key */
+	/*
+	 * Where VTIMEZONEs are kept (mr_ical_write; NULL: made each time by
+	 * libical), and those libical made, to keep when the calendar is done.
+	 */
+	struct mr_store		*st;
+	struct made_zone {
+		struct mr_tzcache_key	 key;
+		char			*text;
+	}			*made;
+	int			 nmade;
 };
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
@@ -222,19 +233,6 @@ emit(struct mr_ical *w, const char *s, struct mr_err *err)
 	return 0;
 }
 
-static int
-emit_component(struct mr_ical *w, icalcomponent *c, struct mr_err *err)
-{
-	char *s = icalcomponent_as_ical_string_r(c);
-	int rc;
-
-	if (s == NULL)
-		return mr_err_set(err, MR_EFAIL, "out of memory");
-	rc = emit(w, s, err);
-	free(s);
-	return rc;
-}
-
 static int	emit_text_line(struct mr_ical *, const char *, const char *,
 		    struct mr_err *);
 
@@ -258,6 +256,9 @@ mr_ical_free(struct mr_ical *w)
 	if (w == NULL)
 		return;
 	free(w->zones);
+	for (int i = 0; i < w->nmade; i++)
+		free(w->made[i].text);
+	free(w->made);
 	mr_buf_free(&w->item);
 	mr_buf_free(&w->alarms);
 	EVP_MAC_CTX_free(w->uidmac);
@@ -401,6 +402,38 @@ join_split_rules(icalcomponent *vtz)
  * name as TZID: libical's own "/freeassociation.sourceforge.net/" prefix
  * breaks python-icalendar (khal) and makes calcurse ignore the zone.
  */
+/* Remember that the calendar has zone's VTIMEZONE. */
+static int
+zone_written(struct mr_ical *w, const char *zone, struct mr_err *err)
+{
+	if (w->nzones == w->capzones) {
+		int cap = w->capzones ? 2 * w->capzones : 8;
+		void *nz = realloc(w->zones, (size_t)cap * sizeof *w->zones);
+
+		if (nz == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		w->zones = nz;
+		w->capzones = cap;
+	}
+	snprintf(w->zones[w->nzones++], sizeof w->zones[0], "%s", zone);
+	return 0;
+}
+
+/* Hold the text libical made under key, to keep once the calendar is done. */
+static void
+zone_made(struct mr_ical *w, const struct mr_tzcache_key *key, char *text)
+{
+	struct made_zone *m;
+
+	if ((m = realloc(w->made, (size_t)(w->nmade + 1) * sizeof *m)) == NULL) {
+		free(text);	/* not kept: made again next time */
+		return;
+	}
+	w->made = m;
+	m[w->nmade].key = *key;
+	m[w->nmade++].text = text;
+}
+
 static int
 emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
     struct mr_err *err)
@@ -409,13 +442,27 @@ emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
 	icalcomponent *vtz = NULL;
 	icalproperty *p;
 	struct icaltimetype start;
+	struct mr_tzcache_key key;
 	struct tm tm;
 	time_t from = first - (time_t)w->maxalarm - 86400;
-	int rc = -1;
+	char *text = NULL;
+	int rc = -1, keyed = 0;
 
 	for (int i = 0; i < w->nzones; i++)
 		if (strcmp(w->zones[i], zone) == 0)
 			return 0;
+	gmtime_r(&from, &tm);
+	/* The text kept for this zone, year and tzdata: libical stays unloaded. */
+	if (w->st != NULL && mr_tzcache_key(MR_TZCACHE_ZONEINFO, zone,
+	    tm.tm_year + 1900, &key) == 0) {
+		keyed = 1;
+		if ((text = mr_tzcache_get(w->st, &key)) != NULL) {
+			rc = emit(w, text, err) == -1 ? -1 :
+			    zone_written(w, zone, err);
+			free(text);
+			return rc;
+		}
+	}
 	if ((z = icaltimezone_get_builtin_timezone(zone)) == NULL ||
 	    icaltimezone_get_component(z) == NULL)
 		return mr_err_set(err, MR_EINVAL, "zone '%s' is not a known IANA "
@@ -424,7 +471,6 @@ emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	gmtime_r(&from, &tm);
 	start = icaltime_null_time();
 	start.year = tm.tm_year + 1900;
 	start.month = 1;
@@ -439,22 +485,19 @@ emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
 		icalproperty_free(p);
 	}
 	join_split_rules(vtz);
-	if (emit_component(w, vtz, err) == -1)
+	if ((text = icalcomponent_as_ical_string_r(vtz)) == NULL) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
-	if (w->nzones == w->capzones) {
-		int cap = w->capzones ? 2 * w->capzones : 8;
-		void *nz = realloc(w->zones, (size_t)cap * sizeof *w->zones);
-
-		if (nz == NULL) {
-			mr_err_set(err, MR_EFAIL, "out of memory");
-			goto out;
-		}
-		w->zones = nz;
-		w->capzones = cap;
 	}
-	snprintf(w->zones[w->nzones++], sizeof w->zones[0], "%s", zone);
+	if (emit(w, text, err) == -1 || zone_written(w, zone, err) == -1)
+		goto out;
+	if (keyed && w->opts.keep_zones) {
+		zone_made(w, &key, text);
+		text = NULL;
+	}
 	rc = 0;
 out:
+	free(text);
 	if (vtz != NULL)
 		icalcomponent_free(vtz);
 	return rc;
@@ -880,10 +923,14 @@ mr_ical_write(struct mr_store *st, const struct mr_deadline_filter *f,
 
 	if (mr_ical_begin(o, sink, arg, &c.w, err) == -1)
 		return -1;
+	c.w->st = st;
 	if (mr_deadline_each(st, f, write_one, &c, err) == -1 || c.failed) {
 		mr_ical_free(c.w);
 		return -1;
 	}
+	/* The query is done: keep the zones libical made (best-effort). */
+	for (int i = 0; i < c.w->nmade; i++)
+		(void)mr_tzcache_put(st, &c.w->made[i].key, c.w->made[i].text);
 	if (count != NULL)
 		*count = mr_ical_count(c.w);
 	return mr_ical_end(c.w, err);

@@ -13,8 +13,9 @@
  * clinician's name and the masked TIN; never the whole TIN.  No METHOD
  * (a subscription is not an iTIP message).
  *
- * libical supplies the zones (VTIMEZONE from the system's tzdata) and is
- * the parser every test reads the output back with; the items themselves
+ * libical supplies the zones (VTIMEZONE from the system's tzdata, kept
+ * in the database for the next calendar) and is the parser every test
+ * reads the output back with; the items themselves
  * are written as content lines (escaped and folded per RFC 5545), which
  * is ten times faster than building libical components.  The calendar is
  * streamed: each item goes to the sink as soon as it is written, so
@@ -47,6 +48,12 @@ struct mr_ical_opts {
 	 */
 	const char	*method;
 	const char	*organizer;
+	/*
+	 * mr_ical_write takes each zone's VTIMEZONE from the database when
+	 * one is kept for it (lib/mr_tzcache.h); with keep_zones it also
+	 * keeps those libical had to make, once the calendar is written.
+	 */
+	int		 keep_zones;
 };
 
 /* Called with each piece of the calendar in order; non-zero stops. */

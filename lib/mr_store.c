@@ -100,6 +100,12 @@ mr_store_dberr(struct mr_store *st, struct mr_err *err, const char *what)
 	return mr_err_set(err, MR_EFAIL, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
+void
+mr_store_busy_default(struct mr_store *st)
+{
+	sqlite3_busy_timeout(st->db, MR_BUSY_TIMEOUT_MS);
+}
+
 int
 mr_store_prepare(struct mr_store *st, const char *sql, sqlite3_stmt **stmt,
     struct mr_err *err)

@@ -84,6 +84,8 @@ int	mr_store_row_by_id(struct mr_store *, const char *sql, int64_t id,
 void	mr_store_bind_num(sqlite3_stmt *, int i, double v);
 /* Bind s, or NULL when it is NULL or empty; s must outlive the step. */
 void	mr_store_bind_text_or_null(sqlite3_stmt *, int i, const char *s);
+/* The store's own busy timeout again, after a caller chose not to wait. */
+void	mr_store_busy_default(struct mr_store *);
 /* Changes committed by other connections since the last call (PRAGMA data_version). */
 int64_t	mr_store_data_version(struct mr_store *);
 

@@ -58,3 +58,5 @@ SQL_FILES += sql/027_login_failures.sql
 SQL_FILES += sql/028_alert_digest.sql
 # -- chat channels and signed webhooks told of every alert
 SQL_FILES += sql/029_webhooks.sql
+# -- the VTIMEZONEs of calendars kept, so a calendar written again needs no libical
+SQL_FILES += sql/030_zone_vtimezone.sql

@@ -54,6 +54,8 @@ clean-browser:
 	-rm -rf tests/browser/artefacts
 # -- calendars across zones: fall-back hours, abbreviations, escaping
 E2E_TESTS += tests/e2e/calendar_zones.sh
+# -- the zones of a calendar written again come from the database, not libical
+E2E_TESTS += tests/e2e/calendar_kept_zones.sh
 EXTRA_DIST += tests/e2e/slow_clients.py
 # The JSON of every command, pinned byte for byte (tests/golden/*.json).
 E2E_TESTS += tests/e2e/golden.sh
@@ -135,6 +137,11 @@ UNIT_TESTS += tests/unit/test_ical
 tests_unit_test_ical_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_ical_LDADD = $(UNIT_LDADD)
 tests_unit_test_ical_SOURCES = tests/unit/test_ical.c tests/unit/unit.h
+# the VTIMEZONEs kept in the database: keys, checks, the calendar's use
+UNIT_TESTS += tests/unit/test_tzcache
+tests_unit_test_tzcache_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_tzcache_LDADD = $(UNIT_LDADD)
+tests_unit_test_tzcache_SOURCES = tests/unit/test_tzcache.c tests/unit/unit.h
 # mail and alerts
 UNIT_TESTS += tests/unit/test_mail tests/unit/test_alert
 tests_unit_test_mail_CPPFLAGS = $(UNIT_CPPFLAGS)
