@@ -15,6 +15,8 @@
 
 static struct mr_dl_lib crypto = { "libcrypto.so.3", "libssl3", NULL };
 
+MR_DL_LAZY(crypto, int, OPENSSL_init_crypto,
+    (uint64_t opts, const OPENSSL_INIT_SETTINGS *settings), (opts, settings))
 MR_DL_LAZY(crypto, int, CRYPTO_memcmp,
     (const void *a, const void *b, size_t len), (a, b, len))
 MR_DL_LAZY(crypto, int, EVP_Digest,

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <libical/ical.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/params.h>
@@ -123,6 +124,13 @@ mr_ical_key(struct mr_store *st, struct mr_ical_opts *o, struct mr_err *err)
 out:
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+void
+mr_ical_crypto_lean(void)
+{
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+	    OPENSSL_INIT_NO_ADD_ALL_DIGESTS, NULL);
 }
 
 /* The UID of "what:id:role" from the MAC of that text. */

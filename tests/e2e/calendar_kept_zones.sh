@@ -37,6 +37,13 @@ expect_eq "both are kept, with the year and the zone file's SHA-256" "$(kept)" \
 Europe/London 2024 $(sha /usr/share/zoneinfo/Europe/London)"
 loads "the next calendar takes them from the database" no "$MR" export ics
 same "the same calendar, byte for byte" "$T/first.ics"
+# export ics starts OpenSSL without its legacy name tables: the UIDs are
+# still HMAC-SHA-256 of "case:ID:event" under the database's key.
+expect_eq "the first UID is the HMAC under the calendar key" \
+	"$(tr -d '\r' <"$T/out" | sed -n 's/^UID://p' | head -1)" \
+	"$(/usr/bin/python3 -c 'import hmac, hashlib, sqlite3, sys
+k = sqlite3.connect(sys.argv[1]).execute("SELECT secret FROM calendar_key").fetchone()[0]
+print(hmac.new(k, b"case:1:event", hashlib.sha256).hexdigest()[:32] + "@mipsreview")' "$MIPSREVIEW_DB")"
 loads "one TIN's calendar needs no libical either" no "$MR" export ics --tin "$SEED_TIN"
 expect_match "its zone is there" "$(cat "$T/out")" "TZID:America/Chicago"
 loads "nor a calendar written to a file" no "$MR" export ics -o "$T/again.ics"
