@@ -253,6 +253,16 @@ def commands(mr, db, now):
         c.commit()
         c.close()
 
+    def forget_zones():
+        # A calendar keeps each zone's VTIMEZONE in the database, and the
+        # runs above measure a calendar written again; this one, the first
+        # calendar of a zone (and again after a tzdata update), has libical
+        # make it and keeps it.
+        c = sqlite3.connect(db)
+        c.execute("DELETE FROM zone_vtimezone")
+        c.commit()
+        c.close()
+
     return [
         ("--version", [mr, "--version"], ["sqlite3", "-version"], None),
         ("add", [mr, "add", "--tin", "999999999", "--npi", "1234567893",
@@ -266,6 +276,9 @@ def commands(mr, db, now):
         ("check", [mr, "check", str(mid)], shell(db, check_sql), None),
         ("export ics --tin", [mr, "export", "ics", "--tin", tin],
          shell(db, export(tin), True), None),
+        ("export ics --tin, zones not yet kept", [mr, "export", "ics",
+                                                   "--tin", tin],
+         shell(db, export(tin), True), forget_zones),
     ]
 
 
@@ -339,12 +352,19 @@ def main():
                 a, b = pair(mine, theirs, cmd_runs, prep)
                 r = a[0] / b[0]
                 key = label.split(" (")[0]
-                table.add(n, "`%s`" % label,
+                # Once per zone and year: reported, not an everyday command.
+                once = label.endswith(", zones not yet kept")
+                table.add(n, "`%s`" % label if not once else
+                          "`%s`, zones not yet kept" % label.split(",")[0],
                           "%.2f ms (CPU %.2f), %.1f MB" % (a[0], a[1], a[2]),
                           "%.2f ms (CPU %.2f)" % (b[0], b[1]),
                           "%.2fx (runs %.2f-%.2f; CPU %.2fx)" % (
                               r, a[3][0], a[3][1], a[1] / b[1]),
-                          "<= %.1fx" % GOAL_CMD, verdict(r, GOAL_CMD))
+                          "-" if once else "<= %.1fx" % GOAL_CMD,
+                          "once per zone and year" if once else
+                          verdict(r, GOAL_CMD))
+                if once:
+                    continue
                 growth_row[key] = a[0]
                 growth_row[key + " peak RSS"] = a[2]
             del os.environ["MIPSREVIEW_DB"]
