@@ -996,7 +996,15 @@ audit_import(struct imp *im)
 	return rc;
 }
 
-#define INSERT_HEAD "INSERT INTO review_case (" MR_CASE_ROW_COLUMNS \
+/*
+ * OR FAIL: a row that broke a constraint would end the statement with the
+ * rows before it kept, rather than undo the statement's own rows first.
+ * Any failure rolls the whole import back, so that changes nothing; but
+ * a statement that may undo itself has SQLite copy every page it touches
+ * into a statement journal first, which for a many-row INSERT spills to a
+ * temporary file: the pages of the whole load written once more.
+ */
+#define INSERT_HEAD "INSERT OR FAIL INTO review_case (" MR_CASE_ROW_COLUMNS \
 	", created_at, updated_at) VALUES "
 
 /*
@@ -1158,7 +1166,7 @@ mr_import_file(struct mr_store *st, const char *path,
 	unsigned int dlen = 0;
 	char **defs = NULL;
 	long long existing = 0, guess;
-	int ndefs = 0, rc = -1, in_tx = 0, checks_off = 0;
+	int ndefs = 0, rc = -1, in_tx = 0, checks_off = 0, fks_off = 0;
 
 	memset(stats, 0, sizeof *stats);
 	mr_when_iso_utc(mr_store_now(st), im.now, sizeof im.now);
@@ -1179,6 +1187,16 @@ mr_import_file(struct mr_store *st, const char *path,
 		mr_err_set(err, MR_EFAIL, "SHA-256 is not available");
 		goto out;
 	}
+	/*
+	 * The same holds of a foreign key checked by a many-row INSERT, so
+	 * they are off for the import's transaction (the pragma takes effect
+	 * only outside one): a case's filing was checked by
+	 * mr_case_validate(), as add checks it, and each note's case is the
+	 * row just inserted.
+	 */
+	if (mr_store_exec(st, "PRAGMA foreign_keys = OFF", err) == -1)
+		goto out;
+	fks_off = 1;
 	if (mr_store_begin(st, err) == -1)
 		goto out;
 	in_tx = 1;
@@ -1263,6 +1281,8 @@ out:
 		mr_store_rollback(st);
 	if (checks_off)
 		(void)mr_store_exec(st, "PRAGMA ignore_check_constraints = OFF", NULL);
+	if (fks_off)
+		(void)mr_store_exec(st, "PRAGMA foreign_keys = ON", NULL);
 	if (ndefs > 0)
 		(void)mr_store_exec(st, "PRAGMA threads = 0", NULL);
 	for (int i = 0; i < ndefs; i++)

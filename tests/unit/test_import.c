@@ -75,6 +75,21 @@ count_cases(struct unit_db *u)
 	return n;
 }
 
+/* The store's own setting, which an import turns off for its transaction. */
+static int
+foreign_keys_on(struct unit_db *u)
+{
+	sqlite3_stmt *stmt;
+	int on;
+
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st),
+	    "PRAGMA foreign_keys", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	on = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return on;
+}
+
 static int
 first_note(const char *at, const char *who, const char *body, void *arg)
 {
@@ -206,6 +221,7 @@ test_duplicates_within_the_file_and_against_the_database(void **state)
 	assert_int_equal(seen.line[1], 4);
 	assert_non_null(strstr(seen.why[1], "case 1 is already open"));
 	assert_non_null(strstr(seen.why[1], "--force"));
+	assert_true(foreign_keys_on(u));
 	/* --force opens them all, as add --force does. */
 	assert_int_equal(import_text(u, "d2.csv", HEADER
 	    "223456789,,G,2023,other,,,\n"
@@ -497,6 +513,7 @@ test_large_load_rebuilds_indexes_and_audits_once(void **state)
 	assert_non_null(strstr(after, "\"imported\":12000"));
 	assert_int_equal(mr_audit_verify(u->st, &bad, &rows, &err), 0);
 	assert_int_equal(rows, 1);
+	assert_true(foreign_keys_on(u));
 	free(text);
 }
 
