@@ -19,6 +19,7 @@
 #include "lib/mr_file.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_input.h"
+#include "lib/mr_place.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
@@ -197,10 +198,13 @@ hexval(int c)
 
 /*
  * Read the key file: "key HEX" and "from-row N" lines, '#' comments.
- * *have is 0 when there is no key file yet.
+ * *have is 0 when there is no key file yet.  A key that others may read
+ * (or anyone outside the group of a shared database) seals nothing: who
+ * reads it can rewrite the trail and seal it again, so it is refused.
  */
 static int
-key_load(const char *path, struct audit_key *k, int *have, struct mr_err *err)
+key_load(const struct mr_place *pl, const char *path, struct audit_key *k,
+    int *have, struct mr_err *err)
 {
 	char buf[1024], *line, *save = NULL;
 	int fd, rc = -1, got_key = 0, got_from = 0;
@@ -215,6 +219,9 @@ key_load(const char *path, struct audit_key *k, int *have, struct mr_err *err)
 		}
 		return -1;
 	}
+	if (mr_place_check_secret(pl, path, "audit key file", "could rewrite "
+	    "the audit trail and seal it again", fd, err) == -1)
+		goto out;
 	while (len < sizeof buf - 1 &&
 	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
 		len += (size_t)n;
@@ -258,28 +265,24 @@ out:
 
 /*
  * Create the key file, covering rows from from_row on.  It takes the
- * database's privacy: 0600, or 0640 in the database's group when the
- * database is shared with a group.  Written whole to a temporary, synced,
+ * database's sharing (mr_place): 0600, or 0640 in the folder's group when
+ * the database is shared with a group.  Written whole to a temporary, synced,
  * then linked into place, so a crash leaves no half key, and a second
  * process creating it at the same time loses the race cleanly.
  */
 static int
-key_create(const char *db_path, const char *path, int64_t from_row,
-    struct audit_key *k, struct mr_err *err)
+key_create(const struct mr_place *pl, const char *db_path, const char *path,
+    int64_t from_row, struct audit_key *k, struct mr_err *err)
 {
-	struct stat sb;
 	struct mr_file *f = NULL;
 	struct mr_err ferr = { 0 };
 	char *dcopy = NULL, *prefix = NULL, text[256];
 	char keyhex[2 * KEY_BYTES + 1];
 	const char *base = strrchr(path, '/');
 	struct mr_buf tb;
-	int rc = -1, have, shared;
+	int rc = -1, have, shared = pl->sharing == MR_SHARE_GROUP;
 	size_t n;
 
-	if (stat(db_path, &sb) == -1)
-		return mr_err_set(err, MR_EFAIL, "audit key: cannot stat the "
-		    "database '%s': %s", db_path, strerror(errno));
 	if (RAND_bytes(k->key, sizeof k->key) != 1)
 		return mr_err_set(err, MR_EFAIL, "audit key: no random bytes "
 		    "from the system");
@@ -290,14 +293,13 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	shared = (sb.st_mode & 0070) != 0;
 	if (mr_file_open_unnamed(dirname(dcopy), prefix, shared ? 0640 : 0600,
 	    &f, &ferr) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
 		    "'%s': %s", path, ferr.msg);
 		goto out;
 	}
-	if (shared && fchown(mr_file_fd(f), (uid_t)-1, sb.st_gid) == -1) {
+	if (shared && fchown(mr_file_fd(f), (uid_t)-1, pl->gid) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot give the audit key file '%s' "
 		    "the database's group: %s", path, strerror(errno));
 		goto out;
@@ -336,7 +338,7 @@ key_create(const char *db_path, const char *path, int64_t from_row,
 		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
 		    "'%s': %s", path, strerror(errno));
 		goto out;
-	} else if (key_load(path, k, &have, err) == -1)	/* theirs, then */
+	} else if (key_load(pl, path, k, &have, err) == -1) /* theirs, then */
 		goto out;
 	(void)mr_file_sync_dir(path, 0, NULL);
 	rc = 0;
@@ -418,6 +420,7 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 	struct mr_audit_row r = { 0 };
 	struct mr_audit_head hd;
 	struct audit_key k;
+	struct mr_place pl;
 	char at[32], prev[65], hash[65], mac[65], *kpath = NULL;
 	int64_t id;
 	int rc = -1, have;
@@ -435,7 +438,8 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	if (key_load(kpath, &k, &have, err) == -1)
+	if (mr_place_sharing_of(mr_store_path(st), &pl, err) == -1 ||
+	    key_load(&pl, kpath, &k, &have, err) == -1)
 		goto out;
 	if (!have) {
 		/* A sealed head without its key: a new key would hide that. */
@@ -443,7 +447,8 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 			missing_key(kpath, err);
 			goto out;
 		}
-		if (key_create(mr_store_path(st), kpath, id, &k, err) == -1)
+		if (key_create(&pl, mr_store_path(st), kpath, id, &k,
+		    err) == -1)
 			goto out;
 	}
 
@@ -611,6 +616,7 @@ mr_audit_verify_anchor(struct mr_store *st, const struct mr_audit_head *anchor,
 	struct mr_audit_row r;
 	struct mr_audit_head stored;
 	struct audit_key k;
+	struct mr_place pl;
 	char prev[65], want[65], mac[65], want_mac[65], *kpath = NULL;
 	int64_t last_id = 0, seq;
 	int rc = -1, step, have = 0, seen_keyed = 0, anchor_met = 0;
@@ -621,7 +627,8 @@ mr_audit_verify_anchor(struct mr_store *st, const struct mr_audit_head *anchor,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	if (key_load(kpath, &k, &have, err) == -1)
+	if (mr_place_sharing_of(mr_store_path(st), &pl, err) == -1 ||
+	    key_load(&pl, kpath, &k, &have, err) == -1)
 		goto out;
 	v->have_key = have;
 	if (head_get(st, &stored, mac, err) == -1)

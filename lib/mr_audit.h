@@ -6,8 +6,9 @@
  *
  * The chain is sealed with a secret kept outside the database, in the key
  * file <database>.audit-key (created on the first write, with the
- * database's privacy: 0600, or 0640 in its group when the database is
- * group-shared).  Each row's hash is then an HMAC-SHA-256 under that key,
+ * database's sharing: 0600, or 0640 in its group when the database is
+ * group-shared; refused, so nothing is written, while anyone else may
+ * read it, as a key others know seals nothing).  Each row's hash is then an HMAC-SHA-256 under that key,
  * and the head (row count and newest hash) carries one too, so whoever
  * can write the database but not read the key cannot rewrite, cut short
  * or wipe the trail unseen.  Rows written by a release without the key

@@ -137,6 +137,75 @@ check_entry(const struct mr_place *pl, const char *path, const char *what,
 }
 
 int
+mr_place_sharing_of(const char *path, struct mr_place *pl, struct mr_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	mode_t perm;
+	int n;
+
+	memset(pl, 0, sizeof *pl);
+	if (slash == NULL)
+		n = snprintf(pl->folder, sizeof pl->folder, ".");
+	else if (slash == path)
+		n = snprintf(pl->folder, sizeof pl->folder, "/");
+	else
+		n = snprintf(pl->folder, sizeof pl->folder, "%.*s",
+		    (int)(slash - path), path);
+	if (n < 0 || (size_t)n >= sizeof pl->folder)
+		return mr_err_set(err, MR_EDB, "the database path '%s' is too "
+		    "long", path);
+	if (stat(pl->folder, &sb) == -1)
+		return mr_err_set(err, MR_EDB, "cannot use the database folder "
+		    "'%s': %s", pl->folder, strerror(errno));
+	perm = sb.st_mode & 07777;
+	pl->gid = sb.st_gid;
+	group_name(sb.st_gid, pl->group, sizeof pl->group);
+	pl->sharing = (perm & S_ISGID) && (perm & S_IWGRP) ? MR_SHARE_GROUP :
+	    MR_SHARE_PRIVATE;
+	pl->exists = access(path, F_OK) == 0;
+	return 0;
+}
+
+int
+mr_place_check_secret(const struct mr_place *pl, const char *path,
+    const char *what, const char *risk, int fd, struct mr_err *err)
+{
+	struct stat sb;
+	char grp[64];
+	mode_t perm, others;
+
+	if (fstat(fd, &sb) == -1)
+		return mr_err_set(err, MR_EDB, "cannot check the %s '%s': %s",
+		    what, path, strerror(errno));
+	perm = sb.st_mode & 07777;
+	others = perm & 007;
+	if (pl->sharing == MR_SHARE_PRIVATE && (perm & 077)) {
+		mode_t bits = others ? others : (perm & 070) >> 3;
+
+		return mr_err_set(err, MR_EDB, "refusing the %s '%s': %s may "
+		    "%s it (mode %04o): with it one %s; fix it with 'chmod 600 "
+		    "%s'", what, path, others ? "other users" : "its group",
+		    (bits & 4) ? "read" : "write", (unsigned)perm, risk, path);
+	}
+	if (pl->sharing == MR_SHARE_PRIVATE)
+		return 0;
+	if (others)
+		return mr_err_set(err, MR_EDB, "refusing the %s '%s': users "
+		    "outside group %s may %s it (mode %04o): with it one %s; fix "
+		    "it with 'chmod 640 %s'", what, path, pl->group, (others & 4) ?
+		    "read" : "write", (unsigned)perm, risk, path);
+	if ((perm & 070) && sb.st_gid != pl->gid) {
+		group_name(sb.st_gid, grp, sizeof grp);
+		return mr_err_set(err, MR_EDB, "refusing the %s '%s': group %s "
+		    "may read it (mode %04o), not group %s, which shares the "
+		    "database: with it one %s; fix it with 'chgrp %s %s'", what,
+		    path, grp, (unsigned)perm, pl->group, risk, pl->group, path);
+	}
+	return 0;
+}
+
+int
 mr_place_check(const char *path, struct mr_place *pl, struct mr_err *err)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };

@@ -47,6 +47,23 @@ struct mr_place {
  */
 int	mr_place_check(const char *path, struct mr_place *out, struct mr_err *);
 
+/*
+ * The sharing of the database at path as its folder decides it (the rule
+ * of mr_place_check, without checking the files), with the folder's group:
+ * for the files kept beside a database already opened.
+ */
+int	mr_place_sharing_of(const char *path, struct mr_place *out,
+	    struct mr_err *);
+/*
+ * A secret kept beside the database (a key file; what names it, risk says
+ * what a reader could do with it), open as fd: refused (MR_EDB, the file
+ * and the command that fixes it in the message) when anyone the database
+ * is not shared with may read or write it: anyone but its owner for a
+ * private database, anyone outside the folder's group for a shared one.
+ */
+int	mr_place_check_secret(const struct mr_place *, const char *path,
+	    const char *what, const char *risk, int fd, struct mr_err *);
+
 /* The modes new files and folders get under a sharing. */
 mode_t	mr_place_file_mode(enum mr_sharing);	/* 0600 or 0660 */
 mode_t	mr_place_evidence_mode(enum mr_sharing);	/* 0600 or 0640 */

@@ -72,6 +72,21 @@ refuses "key missing: a write" 7 "restore that file" "$MR" note 1 "x"
 mv "$T/key" "$KEY"
 ok "key back" "$MR" audit --verify
 
+# A key others may read seals nothing (whoever reads it can rewrite the
+# trail and seal it again): refused, and with it every write.
+chmod 644 "$KEY"
+refuses "key readable by all: a write" 6 \
+	"audit key file '$KEY': other users may read it (mode 0644).*chmod 600 $KEY" \
+	"$MR" note 1 "x"
+refuses "key readable by all: verify" 6 "chmod 600 $KEY" "$MR" audit --verify
+chmod 640 "$KEY"
+refuses "key readable by the group of a private database: a write" 6 \
+	"its group may read it (mode 0640).*chmod 600 $KEY" "$MR" note 1 "x"
+expect_eq "the refused key is left as it was" "$(stat -c %a "$KEY")" 640
+chmod 600 "$KEY"
+ok "key private again: a write" "$MR" note 1 "x"
+ok "and the trail verifies" "$MR" audit --verify
+
 # An office database (a setgid folder shared by its group) gets a key its
 # group can read, so every officer's changes are sealed.
 mkdir "$T/office"; chmod 2770 "$T/office"
@@ -81,6 +96,15 @@ expect_eq "key follows the database's group mode" \
 	"$(stat -c %a "$T/office/mr.db.audit-key")" 640
 expect_eq "key in the database's group" "$(stat -c %g "$T/office/mr.db.audit-key")" \
 	"$(stat -c %g "$T/office/mr.db")"
+ok "an officer's second change, sealed with the group's key" env \
+	MIPSREVIEW_DB="$T/office/mr.db" "$MR" note 1 "group-readable key"
+chmod 644 "$T/office/mr.db.audit-key"
+main_db=$MIPSREVIEW_DB
+MIPSREVIEW_DB="$T/office/mr.db"
+refuses "office key readable outside its group: a write" 6 \
+	"users outside group [^ ]* may read it (mode 0644).*chmod 640 $T/office/mr.db.audit-key" \
+	"$MR" note 1 "x"
+MIPSREVIEW_DB=$main_db
 
 # A database of the release before the key: the old rows keep their plain
 # chain, rows from the upgrade on are sealed.
