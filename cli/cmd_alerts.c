@@ -189,6 +189,8 @@ cmd_alerts_send(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx, &err);
 		goto out;
 	}
+	if (tot.link_warning[0] != '\0')
+		fprintf(stderr, "%s: %s\n", ctx->prog, tot.link_warning);
 	if (tot.deferred > 0)
 		fprintf(stderr, "%s: %d more reminder%s not tried after the mail "
 		    "server failed; the next run retries\n", ctx->prog,

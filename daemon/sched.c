@@ -192,6 +192,8 @@ send_due(struct mr_store *st, const struct mr_alert_settings *set,
 	} else
 		failed = tot.failed + tot.deferred > 0;
 	mr_mailer_free(mailer);
+	if (tot.link_warning[0] != '\0')
+		log_warnx("alerts: %s", tot.link_warning);
 	if (tot.deferred > 0)
 		log_warnx("alerts: %d more reminders not tried after the mail "
 		    "server failed", tot.deferred);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/log.h"
 #include "daemon/web_ack.h"
 #include "daemon/web_html.h"
 #include "lib/mr_acklink.h"
@@ -86,7 +87,13 @@ status_of(const struct mr_err *err)
 	}
 }
 
-/* The link, checked: 0 and *l, or an answer already in *out. */
+/*
+ * The link, checked: 0 and *l, or an answer already in *out.  The key is
+ * only read here, never made: without one no link can be valid, and a
+ * visitor must not be able to make the key appear.  A key that cannot be
+ * used is the administrator's to fix: logged, and the visitor is told no
+ * more than that links do not work now.
+ */
 static int
 checked_link(const struct web_req *r, struct web_reply *out,
     struct mr_acklink *l)
@@ -102,8 +109,22 @@ checked_link(const struct web_req *r, struct web_reply *out,
 		    "it");
 		return -1;
 	}
-	if (mr_acklink_key(mr_store_path(r->st), key, &err) == -1) {
-		answer(out, 500, "Something went wrong", "error", err.msg);
+	if (mr_acklink_key_read(mr_store_path(r->st), key, &err) == -1) {
+		if (err.code == MR_ENOTFOUND) {
+			answer(out, 400, "Acknowledgement link not valid",
+			    "error", "this acknowledgement link is not valid: "
+			    "it was changed or cut short, or it was not made by "
+			    "this service; open the link exactly as the mail has "
+			    "it");
+			return -1;
+		}
+		log_warnx("acknowledgement links refused: %s", err.msg);
+		answer(out, 503, "Acknowledgement links unavailable", "error",
+		    "acknowledgement links do not work on this service at the "
+		    "moment, and its administrator has been told; nothing was "
+		    "recorded.  Acknowledge the deadline in the office's pages "
+		    "or with 'mipsreview alerts ack', or try the link again "
+		    "later");
 		return -1;
 	}
 	rc = mr_acklink_verify(key, field(r, "t"), r->now, l, &err);

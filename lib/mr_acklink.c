@@ -21,6 +21,7 @@
 #include "lib/mr_file.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_input.h"
+#include "lib/mr_place.h"
 
 #define KEY_SUFFIX	".link-key"
 #define MAC_CONTEXT	"mipsreview acknowledgement link\n"
@@ -60,9 +61,14 @@ unhex(const char *s, size_t n, unsigned char *out)
 	return 0;
 }
 
-/* The key file: a "key HEX" line and '#' comments.  *have 0: none yet. */
+/*
+ * The key file: a "key HEX" line and '#' comments.  *have 0: none yet.
+ * A key that others may read signs for them too: refused, as is one that
+ * anyone outside the database's group may read when it is shared.
+ */
 static int
-key_load(const char *path, unsigned char *key, int *have, struct mr_err *err)
+key_load(const struct mr_place *pl, const char *path, unsigned char *key,
+    int *have, struct mr_err *err)
 {
 	char buf[512], *line, *save = NULL;
 	struct mr_err why = { 0 };
@@ -77,6 +83,11 @@ key_load(const char *path, unsigned char *key, int *have, struct mr_err *err)
 			return 0;
 		if (err != NULL)
 			*err = why;
+		return -1;
+	}
+	if (mr_place_check_secret(pl, path, "acknowledgement link key file",
+	    "could forge acknowledgement links with it", fd, err) == -1) {
+		close(fd);
 		return -1;
 	}
 	while (len < sizeof buf - 1 &&
@@ -104,25 +115,21 @@ key_load(const char *path, unsigned char *key, int *have, struct mr_err *err)
 /*
  * Make the key file: written whole to a temporary, synced, then linked
  * into place without replacing one another process made meanwhile (then
- * that one is read).  It takes the database's privacy, as the audit key.
+ * that one is read).  It takes the database's sharing (mr_place), as the
+ * audit key: 0600, or 0640 in the folder's group.
  */
 static int
-key_create(const char *db_path, const char *path, unsigned char *key,
+key_create(const struct mr_place *pl, const char *path, unsigned char *key,
     struct mr_err *err)
 {
-	struct stat sb;
 	struct mr_file *f = NULL;
 	struct mr_err ferr = { 0 };
 	char *dcopy = NULL, *prefix = NULL, text[256];
 	char keyhex[2 * MR_ACKLINK_KEY_BYTES + 1];
 	const char *base = strrchr(path, '/');
 	struct mr_buf tb;
-	int rc = -1, have, shared;
+	int rc = -1, have, shared = pl->sharing == MR_SHARE_GROUP;
 
-	if (stat(db_path, &sb) == -1)
-		return mr_err_set(err, MR_EFAIL, "acknowledgement link key: "
-		    "cannot stat the database '%s': %s", db_path,
-		    strerror(errno));
 	if (RAND_bytes(key, MR_ACKLINK_KEY_BYTES) != 1)
 		return mr_err_set(err, MR_EFAIL, "acknowledgement link key: no "
 		    "random bytes from the system");
@@ -132,14 +139,13 @@ key_create(const char *db_path, const char *path, unsigned char *key,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	shared = (sb.st_mode & 0070) != 0;
 	if (mr_file_open_unnamed(dirname(dcopy), prefix, shared ? 0640 : 0600,
 	    &f, &ferr) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot create the acknowledgement "
 		    "link key file '%s': %s", path, ferr.msg);
 		goto out;
 	}
-	if (shared && fchown(mr_file_fd(f), (uid_t)-1, sb.st_gid) == -1) {
+	if (shared && fchown(mr_file_fd(f), (uid_t)-1, pl->gid) == -1) {
 		mr_err_set(err, MR_EFAIL, "cannot give the acknowledgement link "
 		    "key file '%s' the database's group: %s", path,
 		    strerror(errno));
@@ -168,7 +174,7 @@ key_create(const char *db_path, const char *path, unsigned char *key,
 		mr_err_set(err, MR_EFAIL, "cannot create the acknowledgement "
 		    "link key file '%s': %s", path, strerror(errno));
 		goto out;
-	} else if (key_load(path, key, &have, err) == -1)
+	} else if (key_load(pl, path, key, &have, err) == -1)
 		goto out;
 	(void)mr_file_sync_dir(path, 0, NULL);
 	rc = 0;
@@ -181,23 +187,44 @@ out:
 	return rc;
 }
 
-int
-mr_acklink_key(const char *db_path, unsigned char key[MR_ACKLINK_KEY_BYTES],
-    struct mr_err *err)
+/* The key of the database at db_path; made when make is set and none is. */
+static int
+key_get(const char *db_path, int make, unsigned char *key, struct mr_err *err)
 {
+	struct mr_place pl;
 	char *path = mr_acklink_key_path(db_path);
 	int rc = -1, have;
 
 	if (path == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
-	if (key_load(path, key, &have, err) == -1)
+	if (mr_place_sharing_of(db_path, &pl, err) == -1 ||
+	    key_load(&pl, path, key, &have, err) == -1)
 		goto out;
-	if (!have && key_create(db_path, path, key, err) == -1)
+	if (!have && !make) {
+		mr_err_set(err, MR_ENOTFOUND, "acknowledgement link key file "
+		    "'%s' does not exist: no link was sent yet", path);
+		goto out;
+	}
+	if (!have && key_create(&pl, path, key, err) == -1)
 		goto out;
 	rc = 0;
 out:
 	free(path);
 	return rc;
+}
+
+int
+mr_acklink_key(const char *db_path, unsigned char key[MR_ACKLINK_KEY_BYTES],
+    struct mr_err *err)
+{
+	return key_get(db_path, 1, key, err);
+}
+
+int
+mr_acklink_key_read(const char *db_path,
+    unsigned char key[MR_ACKLINK_KEY_BYTES], struct mr_err *err)
+{
+	return key_get(db_path, 0, key, err);
 }
 
 static int

@@ -6,8 +6,9 @@
  * closes and the item's workflow state when the mail was written), the
  * addresses the mail went to and when the link expires, and carries an
  * HMAC-SHA-256 of all of it under a secret kept outside the database, in
- * the key file beside it (<database>.link-key, made on first use with the
- * database's privacy, as the audit key is).  Whoever holds the link may
+ * the key file beside it (<database>.link-key, made by the first sender
+ * with the database's sharing, as the audit key is, and refused while
+ * anyone the database is not shared with may read it).  Whoever holds the link may
  * acknowledge that one deadline and nothing else: the signature is the
  * authority, no account is needed.  A link whose deadline has since
  * moved, or whose item changed state, no longer matches the item and is
@@ -47,11 +48,20 @@ struct mr_acklink {
 /* The key file's path for a database (malloc'd), or NULL. */
 char	*mr_acklink_key_path(const char *db_path);
 /*
- * The link key of the database at db_path: read from its key file, or
- * made and written there (0600, or 0640 in the database's group when the
- * database is shared with one) when there is none yet.
+ * The link key of the database at db_path, for signing: read from its key
+ * file, or made and written there (0600, or 0640 in the folder's group
+ * when the database is shared with one, lib/mr_place.h) when there is
+ * none yet.  A key file others may read (or, for a shared database,
+ * anyone outside its group) is refused (MR_EDB, the chmod that fixes it
+ * in the message); a damaged one is MR_EINTEGRITY.
  */
 int	mr_acklink_key(const char *db_path,
+	    unsigned char key[MR_ACKLINK_KEY_BYTES], struct mr_err *);
+/*
+ * The same for checking a link: the key is never made.  MR_ENOTFOUND when
+ * there is no key file yet (then no link can be valid).
+ */
+int	mr_acklink_key_read(const char *db_path,
 	    unsigned char key[MR_ACKLINK_KEY_BYTES], struct mr_err *);
 
 /*

@@ -747,7 +747,6 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 	struct mr_digest_rcpt *v = NULL;
 	struct mr_alert_settings mset = *set;
 	struct mr_audit_head head;
-	unsigned char link_key[MR_ACKLINK_KEY_BYTES];
 	char token[160], anchor[MR_AUDIT_ANCHOR_LEN];
 	int nv = 0, rc = -1, stopped = 0;
 
@@ -756,10 +755,9 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 	if (mr_alert_digest_recipients(set, &v, &nv, err) == -1)
 		return -1;
 	mr_lease_token(token, sizeof token);
-	mset.link_key = NULL;
-	if (set->link_base != NULL && mailer != NULL &&
-	    mr_acklink_key(mr_store_path(st), link_key, NULL) == 0)
-		mset.link_key = link_key;
+	/* The link key as mr_alert_run loaded it (and told why not). */
+	if (mailer == NULL)
+		mset.link_key = NULL;
 	for (int i = 0; i < nv; i++) {
 		const struct mr_digest_rcpt *r = &v[i];
 		struct mr_alert_report rep = { 0 };
@@ -861,7 +859,6 @@ report:
 	}
 	rc = 0;
 out:
-	explicit_bzero(link_key, sizeof link_key);
 	free(v);
 	return rc;
 }

@@ -69,7 +69,9 @@ void	mr_alert_digest_drop(const struct mr_alert_settings *, char **rcpt,
 /*
  * Send each recipient's digest that is due and not yet sent (mailer
  * NULL: a dry run); reported as kind "digest", counted into *tot (which
- * it adds to).  -1 only when the database or the system failed.
+ * it adds to).  Each digest carries acknowledgement links when the
+ * settings' link_key is set (mr_alert_run loads it).  -1 only when the
+ * database or the system failed.
  */
 int	mr_alert_digest_run(struct mr_store *, const struct mr_alert_settings *,
 	    struct mr_mailer *, void (*report)(const struct mr_alert_report *,

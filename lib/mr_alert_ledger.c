@@ -839,6 +839,8 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 	struct mr_alert_settings mset;
 	struct mr_audit_head head;
 	char token[160], mid[200], anchor[MR_AUDIT_ANCHOR_LEN];
+	struct mr_alert_settings dset;
+	struct mr_err link_why = { 0 };
 	unsigned char link_key[MR_ACKLINK_KEY_BYTES];
 	time_t started;
 	int rc = -1, stopped = 0, have_ical, have_link = 0;
@@ -858,10 +860,16 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		if (mr_ical_key(st, &ical, NULL) == -1)
 			have_ical = 0;
 	}
-	/* Without its key a mail names the command instead of a link. */
+	/*
+	 * Without its key a mail names the command instead of a link; why is
+	 * told once at the end, if any mail went out so.  The digests sign
+	 * under the same key.
+	 */
 	if (set->link_base != NULL && mailer != NULL)
 		have_link = mr_acklink_key(mr_store_path(st), link_key,
-		    NULL) == 0;
+		    &link_why) == 0;
+	dset = *set;
+	dset.link_key = have_link ? link_key : NULL;
 	if (collect_due(st, set, &c, err) == -1)
 		goto out;
 	started = time(NULL);
@@ -1090,11 +1098,15 @@ next_fail:
 		goto out;
 	}
 	/* And each recipient's digest of the day, through its own ledger. */
-	if ((mailer == NULL || !stopped) && mr_alert_digest_run(st, set,
+	if ((mailer == NULL || !stopped) && mr_alert_digest_run(st, &dset,
 	    mailer, report, arg, tot, err) == -1)
 		goto out;
 	rc = 0;
 out:
+	if (link_why.code != MR_EOK && tot->sent + tot->failed > 0)
+		snprintf(tot->link_warning, sizeof tot->link_warning, "the "
+		    "mails of this run name the 'mipsreview alerts ack' command "
+		    "instead of their acknowledgement link: %s", link_why.msg);
 	explicit_bzero(link_key, sizeof link_key);
 	collect_free(&c);
 	return rc;

@@ -72,6 +72,13 @@ struct mr_alert_totals {
 	int	 failed;	/* tried and failed */
 	int	 deferred;	/* not tried: the server failed for an earlier one */
 	int	 busy;		/* another sender holds them */
+	/*
+	 * Why the mails of the run carry the 'alerts ack' command instead of
+	 * their acknowledgement link (the link key cannot be used: damaged,
+	 * or readable by others), for the caller to warn once; "" when they
+	 * carry it or no mail went out.
+	 */
+	char	 link_warning[768];
 };
 
 /*

@@ -31,6 +31,7 @@ EXTRA_DIST += tests/e2e/icaljs/package.json tests/e2e/icaljs/package-lock.json \
 # alerts
 E2E_TESTS += tests/e2e/alerts.sh tests/e2e/alerts_faults.sh tests/e2e/alerts_race.sh \
 	tests/e2e/alerts_ack.sh tests/e2e/alerts_escalate.sh tests/e2e/alerts_link.sh \
+	tests/e2e/alerts_link_key.sh \
 	tests/e2e/alerts_digest.sh
 EXTRA_DIST += tests/e2e/alerts_lib.sh tests/e2e/smtp_sink.py tests/e2e/mailcheck.py
 # chat channels and signed webhooks, emulated on loopback

@@ -188,8 +188,23 @@ expect_eq "the filing is acknowledged through the link" \
 	"hardy@practice.example (mail link)"
 stop_daemon
 
-# --- another database's key does not sign for this one
+# --- no key (not sent yet, or removed): no link is valid, and checking
+# one makes no key, which only a sender does
 mv "$MIPSREVIEW_DB.link-key" "$T/old-key"
+start_daemon 2024-10-05T06:00:00Z
+before=$(db_digest)
+expect_eq "GET a link without a key: 400" "$(get "$l3")" 400
+expect_match "the page says it is not valid" "$(cat "$T/b")" "not valid"
+expect_eq "GET made no key" "$(ls "$MIPSREVIEW_DB.link-key" 2>/dev/null)" ""
+expect_eq "POST a link without a key: 400" \
+	"$(post "$(tok "$l3")" --data-urlencode address=cy@practice.example)" 400
+expect_eq "POST made no key" "$(ls "$MIPSREVIEW_DB.link-key" 2>/dev/null)" ""
+expect_eq "nothing written" "$(db_digest)" "$before"
+stop_daemon
+
+# --- another database's key does not sign for this one
+ok "a sender makes a new key" $MR alerts send --now 2025-04-14T00:00:30Z
+expect_eq "the sender made it" "$(stat -c %a "$MIPSREVIEW_DB.link-key")" 600
 start_daemon 2024-10-05T06:00:00Z
 expect_eq "a link signed under another key: 400" "$(get "$l3")" 400
 stop_daemon

@@ -2,7 +2,8 @@
  * Unit tests of lib/mr_acklink: a signed acknowledgement link verifies
  * as it was made; any changed byte, another key, a cut token or an
  * expired one is refused; the key file is made once, private, and read
- * back the same.
+ * back the same, only by a sender (checking a link never makes it); a key
+ * file others may read is refused with the chmod that fixes it.
  */
 #include "config.h"
 
@@ -193,6 +194,87 @@ test_the_key_file_is_made_once_and_private(void **state)
 	free(kp);
 }
 
+/* A private folder holding an empty database file; db gets its path. */
+static void
+private_db(char *dir, char *db, size_t len)
+{
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, len, "%s/mr.db", dir);
+	assert_non_null(f = fopen(db, "w"));
+	fclose(f);
+	assert_int_equal(chmod(db, 0600), 0);
+}
+
+static void
+test_checking_a_link_never_makes_the_key(void **state)
+{
+	char dir[64] = "/tmp/mrunit.XXXXXX", db[128], *kp;
+	unsigned char k1[MR_ACKLINK_KEY_BYTES], k2[MR_ACKLINK_KEY_BYTES];
+	struct mr_err err = { 0 };
+	struct stat sb;
+
+	(void)state;
+	private_db(dir, db, sizeof db);
+	assert_non_null(kp = mr_acklink_key_path(db));
+	assert_int_equal(mr_acklink_key_read(db, k1, &err), -1);
+	assert_int_equal(err.code, MR_ENOTFOUND);
+	assert_int_equal(stat(kp, &sb), -1);
+	/* The sender makes it; then the checker reads the same key. */
+	assert_int_equal(mr_acklink_key(db, k1, &err), 0);
+	assert_int_equal(mr_acklink_key_read(db, k2, &err), 0);
+	assert_memory_equal(k1, k2, sizeof k1);
+	unlink(kp);
+	unlink(db);
+	rmdir(dir);
+	free(kp);
+}
+
+static void
+test_a_key_others_may_read_is_refused(void **state)
+{
+	char dir[64] = "/tmp/mrunit.XXXXXX", db[128], *kp;
+	unsigned char k[MR_ACKLINK_KEY_BYTES];
+	struct mr_err err = { 0 };
+	char want[300], before[512], after[512];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	private_db(dir, db, sizeof db);
+	assert_non_null(kp = mr_acklink_key_path(db));
+	assert_int_equal(mr_acklink_key(db, k, &err), 0);
+	assert_non_null(f = fopen(kp, "r"));
+	n = fread(before, 1, sizeof before - 1, f);
+	before[n] = '\0';
+	fclose(f);
+	assert_int_equal(chmod(kp, 0644), 0);
+	assert_int_equal(mr_acklink_key(db, k, &err), -1);
+	assert_int_equal(err.code, MR_EDB);
+	snprintf(want, sizeof want, "chmod 600 %s", kp);
+	assert_non_null(strstr(err.msg, want));
+	assert_non_null(strstr(err.msg, "other users may read it"));
+	assert_int_equal(mr_acklink_key_read(db, k, &err), -1);
+	assert_int_equal(err.code, MR_EDB);
+	/* Nor may its group, the database being private. */
+	assert_int_equal(chmod(kp, 0640), 0);
+	assert_int_equal(mr_acklink_key(db, k, &err), -1);
+	assert_non_null(strstr(err.msg, want));
+	/* The refused file is left for its owner to fix, not replaced. */
+	assert_non_null(f = fopen(kp, "r"));
+	n = fread(after, 1, sizeof after - 1, f);
+	after[n] = '\0';
+	fclose(f);
+	assert_string_equal(after, before);
+	assert_int_equal(chmod(kp, 0600), 0);
+	assert_int_equal(mr_acklink_key(db, k, &err), 0);
+	unlink(kp);
+	unlink(db);
+	rmdir(dir);
+	free(kp);
+}
+
 int
 main(void)
 {
@@ -204,6 +286,8 @@ main(void)
 		cmocka_unit_test(test_what_a_link_cannot_carry_is_refused),
 		cmocka_unit_test(test_the_url_has_one_slash_before_app),
 		cmocka_unit_test(test_the_key_file_is_made_once_and_private),
+		cmocka_unit_test(test_checking_a_link_never_makes_the_key),
+		cmocka_unit_test(test_a_key_others_may_read_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
