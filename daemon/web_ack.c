@@ -275,13 +275,16 @@ confirm(const struct web_req *r, struct web_reply *out)
 	struct mr_err err = { 0 };
 	const char *addr = field(r, "address");
 	char actor[MR_ACKLINK_TO_MAX + 32], msg[1200];
+	char rcpt[MR_ACKLINK_TO_MAX + 1];
 
 	if (checked_link(r, out, &l) == -1)
 		return 0;
-	if (addr == NULL || !mr_acklink_names(&l, addr))
+	/* Recorded as the mail was sent to it, however it was typed back. */
+	if (addr == NULL || !mr_acklink_recipient(&l, addr, rcpt, sizeof rcpt))
 		return answer(out, 400, "Not acknowledged", "error", "address: "
 		    "acknowledge as one of the addresses the mail went to, as "
 		    "the page offers them");
+	addr = rcpt;
 	ex.closes_at = l.closes_at;
 	ex.status = l.status;
 	ex.via = "mail link";

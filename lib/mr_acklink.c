@@ -401,20 +401,30 @@ mr_acklink_url(const char *base_url, const char *token, char *buf, size_t len)
 }
 
 int
-mr_acklink_names(const struct mr_acklink *l, const char *addr)
+mr_acklink_recipient(const struct mr_acklink *l, const char *addr, char *buf,
+    size_t len)
 {
 	const char *p = l->to, *comma;
-	size_t n = strlen(addr);
+	size_t n = strlen(addr), one;
 
 	if (n == 0)
 		return 0;
 	for (;;) {
 		comma = strchr(p, ',');
-		if ((size_t)((comma ? comma : p + strlen(p)) - p) == n &&
-		    strncasecmp(p, addr, n) == 0)
+		one = (size_t)((comma ? comma : p + strlen(p)) - p);
+		if (one == n && strncasecmp(p, addr, n) == 0) {
+			if (buf != NULL && len > 0)
+				snprintf(buf, len, "%.*s", (int)one, p);
 			return 1;
+		}
 		if (comma == NULL)
 			return 0;
 		p = comma + 1;
 	}
+}
+
+int
+mr_acklink_names(const struct mr_acklink *l, const char *addr)
+{
+	return mr_acklink_recipient(l, addr, NULL, 0);
 }

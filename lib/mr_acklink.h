@@ -84,5 +84,11 @@ int	mr_acklink_url(const char *base_url, const char *token, char *buf,
 	    size_t len);
 /* 1 if addr (case-insensitive) is one of the link's recipients. */
 int	mr_acklink_names(const struct mr_acklink *, const char *addr);
+/*
+ * The same, and that recipient as the link spells it (as the mail was
+ * sent to it) into buf (may be NULL).
+ */
+int	mr_acklink_recipient(const struct mr_acklink *, const char *addr,
+	    char *buf, size_t len);
 
 #endif /* MR_ACKLINK_H */

@@ -124,8 +124,9 @@ expect_match "the POST says it is stale" "$(cat "$T/b")" "stale"
 expect_eq "a stale link wrote nothing" "$(db_digest)" "$before"
 
 # --- POST from the page: acknowledged, audited as the mail link
+# Typed back in another case: recorded as the mail was sent to it.
 expect_eq "POST the confirmation: 200" \
-	"$(post "$t1" --data-urlencode address=ada@practice.example --data-urlencode 'note=Ada files it Thursday')" 200
+	"$(post "$t1" --data-urlencode address=ADA@Practice.Example --data-urlencode 'note=Ada files it Thursday')" 200
 expect_match "the page says it is done" "$(cat "$T/b")" "is acknowledged by ada@practice.example \(mail link\)"
 expect_eq "recorded by the recipient through the link" \
 	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT acked_by || '|' || note || '|' || closes_at FROM alert_ack WHERE what = 'case' AND item_id = 1")" \

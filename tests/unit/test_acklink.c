@@ -3,7 +3,8 @@
  * as it was made; any changed byte, another key, a cut token or an
  * expired one is refused; the key file is made once, private, and read
  * back the same, only by a sender (checking a link never makes it); a key
- * file others may read is refused with the chmod that fixes it.
+ * file others may read is refused with the chmod that fixes it; the
+ * recipient acknowledging is spelled as the mail was sent to it.
  */
 #include "config.h"
 
@@ -275,6 +276,24 @@ test_a_key_others_may_read_is_refused(void **state)
 	free(kp);
 }
 
+static void
+test_the_recipient_is_spelled_as_the_mail_was_sent(void **state)
+{
+	struct mr_acklink l;
+	char buf[MR_ACKLINK_TO_MAX + 1];
+
+	(void)state;
+	sample(&l);
+	assert_int_equal(mr_acklink_recipient(&l, "ADA@Practice.example", buf,
+	    sizeof buf), 1);
+	assert_string_equal(buf, "ada@practice.example");
+	assert_int_equal(mr_acklink_recipient(&l, "officer@PRACTICE.EXAMPLE",
+	    buf, sizeof buf), 1);
+	assert_string_equal(buf, "officer@practice.example");
+	assert_int_equal(mr_acklink_recipient(&l, "mallory@evil.example", buf,
+	    sizeof buf), 0);
+}
+
 int
 main(void)
 {
@@ -288,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_the_key_file_is_made_once_and_private),
 		cmocka_unit_test(test_checking_a_link_never_makes_the_key),
 		cmocka_unit_test(test_a_key_others_may_read_is_refused),
+		cmocka_unit_test(test_the_recipient_is_spelled_as_the_mail_was_sent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
