@@ -652,6 +652,45 @@ audit_account(struct mr_store *st, const struct mr_user *u, const char *action,
 	return rc;
 }
 
+/* End the open browser sessions of the account of id. */
+static int
+end_sessions(struct mr_store *st, int64_t id, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int step;
+
+	if (mr_store_prepare(st, "UPDATE account_session SET ended_at = ?1 "
+	    "WHERE account_id = ?2 AND ended_at IS NULL", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)mr_store_now(st));
+	sqlite3_bind_int64(stmt, 2, id);
+	step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return mr_store_dberr(st, err, "ending the account's sessions");
+	return 0;
+}
+
+/* 1 if the account of id is the only active admin, 0 if not, -1 on error. */
+static int
+last_admin(struct mr_store *st, int64_t id, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (mr_store_prepare(st, "SELECT count(*) FROM account WHERE "
+	    "role = 'admin' AND disabled_at IS NULL AND id <> ?1", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		rc = sqlite3_column_int(stmt, 0) == 0;
+	else
+		mr_store_dberr(st, err, "counting the admins");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int
 mr_user_passwd(struct mr_store *st, const char *name, const char *password,
     struct mr_err *err)
@@ -692,16 +731,10 @@ mr_user_passwd(struct mr_store *st, const char *name, const char *password,
 		goto out;
 	}
 	sqlite3_finalize(stmt);
+	stmt = NULL;
 	/* A new password ends the sessions the old one opened. */
-	if (mr_store_prepare(st, "UPDATE account_session SET ended_at = ?1 "
-	    "WHERE account_id = ?2 AND ended_at IS NULL", &stmt, err) == -1)
+	if (end_sessions(st, u.id, err) == -1)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)mr_store_now(st));
-	sqlite3_bind_int64(stmt, 2, u.id);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		mr_store_dberr(st, err, "ending the account's sessions");
-		goto out;
-	}
 	if (audit_account(st, &u, "passwd", before, 1, err) == -1)
 		goto out;
 	in_tx = 0;
@@ -725,7 +758,7 @@ mr_user_disable(struct mr_store *st, const char *name, struct mr_err *err)
 	struct mr_user u = { 0 };
 	sqlite3_stmt *stmt = NULL;
 	char *before = NULL;
-	int rc = -1, in_tx = 0, had;
+	int rc = -1, in_tx = 0, had, last;
 
 	if (mr_store_begin(st, err) == -1)
 		return -1;
@@ -737,18 +770,11 @@ mr_user_disable(struct mr_store *st, const char *name, struct mr_err *err)
 		    "already (since %s)", name, u.disabled_at);
 		goto out;
 	}
-	if (u.role == MR_ROLE_ADMIN) {
-		if (mr_store_prepare(st, "SELECT count(*) FROM account WHERE "
-		    "role = 'admin' AND disabled_at IS NULL", &stmt, err) == -1)
-			goto out;
-		if (sqlite3_step(stmt) == SQLITE_ROW &&
-		    sqlite3_column_int(stmt, 0) <= 1) {
+	if (u.role == MR_ROLE_ADMIN && (last = last_admin(st, u.id, err)) != 0) {
+		if (last == 1)
 			mr_err_set(err, MR_ECONFLICT, "account '%s' is the last "
 			    "active admin; add another admin first", name);
-			goto out;
-		}
-		sqlite3_finalize(stmt);
-		stmt = NULL;
+		goto out;
 	}
 	had = u.password_changed_at[0] != '\0';
 	if ((before = account_json(u.id, u.name, u.role, u.tins, u.ntins,
@@ -767,15 +793,9 @@ mr_user_disable(struct mr_store *st, const char *name, struct mr_err *err)
 		goto out;
 	}
 	sqlite3_finalize(stmt);
-	if (mr_store_prepare(st, "UPDATE account_session SET ended_at = ?1 "
-	    "WHERE account_id = ?2 AND ended_at IS NULL", &stmt, err) == -1)
+	stmt = NULL;
+	if (end_sessions(st, u.id, err) == -1)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)mr_store_now(st));
-	sqlite3_bind_int64(stmt, 2, u.id);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		mr_store_dberr(st, err, "ending the account's sessions");
-		goto out;
-	}
 	if (audit_account(st, &u, "disable", before, had, err) == -1)
 		goto out;
 	in_tx = 0;
@@ -836,26 +856,6 @@ out:
 	sqlite3_finalize(stmt);
 	free(before);
 	mr_user_clear(&u);
-	return rc;
-}
-
-/* 1 if the account of id is the only active admin, 0 if not, -1 on error. */
-static int
-last_admin(struct mr_store *st, int64_t id, struct mr_err *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1;
-
-	if (mr_store_prepare(st, "SELECT count(*) FROM account WHERE "
-	    "role = 'admin' AND disabled_at IS NULL AND id <> ?1", &stmt,
-	    err) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		rc = sqlite3_column_int(stmt, 0) == 0;
-	else
-		mr_store_dberr(st, err, "counting the admins");
-	sqlite3_finalize(stmt);
 	return rc;
 }
 
