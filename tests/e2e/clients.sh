@@ -5,12 +5,6 @@
 
 ICAL_CHECK="$top_builddir/tests/e2e/ical-check"
 
-need_tool() {
-	command -v "$1" >/dev/null 2>&1 || {
-		fail "$1 is not installed: run contrib/install-deps.sh --test"
-		finish
-	}
-}
 
 # libical (the C library itself, as a client would parse)
 libical_items() { "$ICAL_CHECK" "$1"; }

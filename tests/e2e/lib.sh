@@ -16,6 +16,15 @@ checks=0
 E2E_CLEANUP=
 trap 'eval "$E2E_CLEANUP"; rm -rf "$T"' EXIT
 
+# need_tool NAME: a tool the test drives; missing, the test fails (the
+# project's scripts install every one: contrib/install-deps.sh --test).
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 || {
+		fail "$1 is not installed: run contrib/install-deps.sh --test"
+		finish
+	}
+}
+
 # Register a shell command to run when the test exits (servers, ...).
 at_exit() { E2E_CLEANUP="$1; $E2E_CLEANUP"; }
 

@@ -4,7 +4,6 @@
 # security headers, methods, and forms refused without a session with
 # nothing written.
 . "$top_srcdir/tests/e2e/lib.sh"
-need_tool() { command -v "$1" >/dev/null 2>&1 || { echo "SKIP: no $1"; exit 77; }; }
 need_tool curl
 
 cat >"$T/mr.conf" <<EOT
