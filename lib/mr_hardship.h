@@ -92,6 +92,10 @@ struct mr_hardship_filter {
 	const char	*type;		/* NULL: any */
 	const char	*tin;		/* 9 digits, NULL: any */
 	int		 open_only;	/* draft and submitted only */
+	int64_t		 after_id;	/* only ids above it (keyset pages); 0: all */
+	int		 limit;		/* at most this many, by id; 0: all */
+	const char *const *tins;	/* any of these (9 digits); ntins 0: any */
+	int		 ntins;
 };
 
 void	mr_hardship_release(struct mr_hardship *);

@@ -381,6 +381,59 @@ test_failed_get_leaves_nothing_to_free(void **state)
 	assert_null(h.event);
 }
 
+static int
+collect_id(const struct mr_hardship *h, void *arg)
+{
+	int64_t *ids = arg;
+	int i = 0;
+
+	while (ids[i] != 0)
+		i++;
+	ids[i] = h->id;
+	return 0;
+}
+
+/* A page starts after the cursor, holds at most limit, and only the TINs asked. */
+static void
+test_list_pages_by_id_within_tins(void **state)
+{
+	struct unit_db *u = *state;
+	static const char *const tins[] = { "123456789", "111111119", "222222228" };
+	const char *const scope[] = { "123456789", "222222228" };
+	struct mr_hardship_input in = seed_input();
+	struct mr_hardship_filter f = { 0 };
+	struct mr_err err = { 0 };
+	int64_t id[6], got[8];
+
+	for (int i = 0; i < 6; i++) {
+		in.tin = tins[i % 3];
+		in.year = i < 3 ? "2023" : "2022";
+		assert_int_equal(mr_hardship_add(u->st, &in, &id[i], NULL,
+		    &err), 0);
+	}
+	f.tins = scope;
+	f.ntins = 2;
+	memset(got, 0, sizeof got);
+	assert_int_equal(mr_hardship_list(u->st, &f, collect_id, got, &err), 0);
+	assert_true(got[0] == id[0] && got[1] == id[2] && got[2] == id[3] &&
+	    got[3] == id[5] && got[4] == 0);
+	f.after_id = id[2];
+	f.limit = 1;
+	memset(got, 0, sizeof got);
+	assert_int_equal(mr_hardship_list(u->st, &f, collect_id, got, &err), 0);
+	assert_true(got[0] == id[3] && got[1] == 0);
+	f.after_id = id[5];
+	f.limit = 0;
+	memset(got, 0, sizeof got);
+	assert_int_equal(mr_hardship_list(u->st, &f, collect_id, got, &err), 0);
+	assert_true(got[0] == 0);
+	memset(&f, 0, sizeof f);
+	f.limit = 2;
+	memset(got, 0, sizeof got);
+	assert_int_equal(mr_hardship_list(u->st, &f, collect_id, got, &err), 0);
+	assert_true(got[0] == id[0] && got[1] == id[1] && got[2] == 0);
+}
+
 int
 main(void)
 {
@@ -396,6 +449,7 @@ main(void)
 		T(test_set_year_moves_window),
 		T(test_case_points_at_matching_filing),
 		T(test_failed_get_leaves_nothing_to_free),
+		T(test_list_pages_by_id_within_tins),
 #undef T
 	};
 
