@@ -30,7 +30,7 @@
 #define API_PREFIX	"/api/v1/"
 /* A change is a small JSON object: notes and explanations fit. */
 #define BODY_MAX	(64 * 1024)
-/* Cases per page of /api/v1/cases: by default, and at most. */
+/* Items per page of a list (cases, filings, windows): by default, and at most. */
 #define PAGE_DEFAULT	100
 #define PAGE_MAX	1000
 
@@ -303,6 +303,61 @@ parse_int(const char *s, long long lo, long long hi, long long *out)
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	return errno == 0 && *out >= lo && *out <= hi ? 0 : -1;
+}
+
+/*
+ * A list's page: limit (1 to PAGE_MAX, default PAGE_DEFAULT) and after,
+ * the "next" of the previous page, as text for the list to read.  -1
+ * after answering: a malformed page is a usage error, as an option the
+ * CLI does not know.
+ */
+static int
+page_args(struct call *k, int *limit, const char **after,
+    enum MHD_Result *rc)
+{
+	const char *v;
+	long long n;
+
+	*limit = PAGE_DEFAULT;
+	*after = arg(k, "after");
+	if ((v = arg(k, "limit")) != NULL) {
+		if (parse_int(v, 1, PAGE_MAX, &n) == -1) {
+			*rc = send_error(k->c, 400, ST_USAGE, "limit '%s': a "
+			    "number of items from 1 to %d is expected",
+			    v, PAGE_MAX);
+			return -1;
+		}
+		*limit = (int)n;
+	}
+	return 0;
+}
+
+/* A cursor of ids: after=ID, the last id of the previous page. */
+static int
+page_after_id(struct call *k, const char *after, int64_t *id,
+    enum MHD_Result *rc)
+{
+	long long n;
+
+	*id = 0;
+	if (after == NULL)
+		return 0;
+	if (parse_int(after, 0, INT64_MAX, &n) == -1) {
+		*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the "
+		    "\"next\" of the previous page is expected; leave it out "
+		    "for the first page", after);
+		return -1;
+	}
+	*id = n;
+	return 0;
+}
+
+/* {"NAME": items, "next": "CURSOR" or null}: every list's page. */
+static enum MHD_Result
+send_page(struct call *k, const char *name, json_t *items, const char *next)
+{
+	return send_json(k->c, 200, json_pack("{s:o, s:o}", name, items,
+	    "next", next != NULL ? json_string(next) : json_null()), NULL, 0);
 }
 
 /* A yes/no parameter: absent, "0" or "false" is no. */
@@ -586,18 +641,9 @@ get_cases(struct call *k)
 		f.npi = v;
 	}
 	f.open_only = flag(k, "open");
-	if ((v = arg(k, "after")) != NULL) {
-		if (parse_int(v, 0, INT64_MAX, &n) == -1)
-			return send_error(k->c, 422, ST_INVALID, "after '%s': "
-			    "the \"next\" of the previous page is expected", v);
-		f.after_id = n;
-	}
-	if ((v = arg(k, "limit")) != NULL) {
-		if (parse_int(v, 1, PAGE_MAX, &n) == -1)
-			return send_error(k->c, 422, ST_INVALID, "limit '%s': "
-			    "1 to %d is expected", v, PAGE_MAX);
-		o.limit = (int)n;
-	}
+	if (page_args(k, &o.limit, &v, &rc) == -1 ||
+	    page_after_id(k, v, &f.after_id, &rc) == -1)
+		return rc;
 	if (!k->p.all_tins && f.tin == NULL) {
 		if ((tins = calloc((size_t)k->p.ntins, sizeof *tins)) == NULL)
 			return send_error(k->c, 500, ST_FAIL, "out of memory");
@@ -619,9 +665,7 @@ get_cases(struct call *k)
 	}
 	free(tins);
 	snprintf(next, sizeof next, "%lld", (long long)o.last);
-	rc = send_json(k->c, 200, json_pack("{s:o, s:o}", "cases", o.array,
-	    "next", o.more ? json_string(next) : json_null()), NULL, 0);
-	return rc;
+	return send_page(k, "cases", o.array, o.more ? next : NULL);
 }
 
 /*
@@ -671,6 +715,11 @@ get_case(struct call *k, int64_t id)
 struct filings_out {
 	struct call	*k;
 	json_t		*array;
+	int		 limit;
+	int		 n;
+	int64_t		 last;
+	int		 more;
+	int		 failed;
 };
 
 static int
@@ -678,27 +727,44 @@ filing_one(const struct mr_hardship *h, void *arg_)
 {
 	struct filings_out *o = arg_;
 
+	/* The query holds the scope; this is its second lock. */
 	if (!mr_user_scope_allows(&o->k->p, h->tin))
 		return 0;
-	return json_array_append_new(o->array, mr_view_filing(o->k->view, h,
-	    NULL)) == 0 ? 0 : 1;
+	if (o->n == o->limit) {
+		o->more = 1;
+		return 1;
+	}
+	if (json_array_append_new(o->array, mr_view_filing(o->k->view, h,
+	    NULL)) != 0) {
+		o->failed = 1;
+		return 1;
+	}
+	o->n++;
+	o->last = h->id;
+	return 0;
 }
 
 static enum MHD_Result
 get_hardship(struct call *k)
 {
 	static const char *const known[] = { "year", "status", "tin",
-	    "reveal", NULL };
+	    "after", "limit", "reveal", NULL };
 	struct mr_hardship_filter f = { 0 };
 	struct filings_out o = { .k = k };
 	struct mr_err err = { 0 };
-	char tin[10], bad[80];
+	const char **tins = NULL;
+	char tin[10], bad[80], next[24];
 	const char *v;
 	long long n;
+	enum MHD_Result rc;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
-		    "'%s': hardship takes year, status, tin and reveal", bad);
+		    "'%s': hardship takes year, status, tin, after, limit and "
+		    "reveal", bad);
+	if (page_args(k, &o.limit, &v, &rc) == -1 ||
+	    page_after_id(k, v, &f.after_id, &rc) == -1)
+		return rc;
 	if ((v = arg(k, "tin")) != NULL) {
 		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
 			return send_err(k->c, &err);
@@ -719,18 +785,51 @@ get_hardship(struct call *k)
 			    "is expected", v);
 		f.status = v;
 	}
-	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL)
+	/* The scope goes into the query, so that every page is filled. */
+	if (!k->p.all_tins && f.tin == NULL) {
+		if ((tins = calloc((size_t)k->p.ntins, sizeof *tins)) == NULL)
+			return send_error(k->c, 500, ST_FAIL, "out of memory");
+		for (int i = 0; i < k->p.ntins; i++)
+			tins[i] = k->p.tins[i];
+		f.tins = tins;
+		f.ntins = k->p.ntins;
+	}
+	/* One more than the page, to know whether there is a next one. */
+	f.limit = o.limit + 1;
+	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL) {
+		free(tins);
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
-	if (mr_hardship_list(st, &f, filing_one, &o, &err) == -1) {
+	}
+	if (mr_hardship_list(st, &f, filing_one, &o, &err) == -1 ||
+	    o.failed) {
+		free(tins);
 		json_decref(o.array);
+		if (o.failed)
+			return send_error(k->c, 500, ST_FAIL, "out of memory");
 		return send_err(k->c, &err);
 	}
-	return send_json(k->c, 200, o.array, NULL, 0);
+	free(tins);
+	snprintf(next, sizeof next, "%lld", (long long)o.last);
+	return send_page(k, "filings", o.array, o.more ? next : NULL);
 }
 
+/*
+ * Windows come in window list's order, soonest closing first (then by
+ * id), so a page's cursor is the last one's closing instant and id:
+ * "EPOCH-ID".  A year has a handful of windows: the list is read from the
+ * start and the rows up to the cursor skipped.
+ */
 struct windows_out {
 	struct call	*k;
 	json_t		*array;
+	int		 limit;
+	int		 n;
+	long long	 after_at;	/* the cursor; after_id 0: none */
+	int64_t		 after_id;
+	long long	 last_at;
+	int64_t		 last_id;
+	int		 more;
+	int		 failed;
 };
 
 static int
@@ -738,23 +837,71 @@ window_one(const struct mr_window *w, void *arg_)
 {
 	struct windows_out *o = arg_;
 
-	return json_array_append_new(o->array, mr_view_window(o->k->view,
-	    w)) == 0 ? 0 : 1;
+	if (o->after_id != 0 && ((long long)w->closes_at < o->after_at ||
+	    ((long long)w->closes_at == o->after_at && w->id <= o->after_id)))
+		return 0;
+	if (o->n == o->limit) {
+		o->more = 1;
+		return 1;
+	}
+	if (json_array_append_new(o->array, mr_view_window(o->k->view,
+	    w)) != 0) {
+		o->failed = 1;
+		return 1;
+	}
+	o->n++;
+	o->last_at = (long long)w->closes_at;
+	o->last_id = w->id;
+	return 0;
+}
+
+/* after=EPOCH-ID: the "next" of the previous page of windows. */
+static int
+window_cursor(struct call *k, const char *after, struct windows_out *o,
+    enum MHD_Result *rc)
+{
+	char at[24], id[24];
+	size_t dash;
+	long long a, i;
+
+	if (after == NULL)
+		return 0;
+	dash = strcspn(after, "-");
+	if (after[dash] == '-' && dash < sizeof at &&
+	    strlen(after + dash + 1) < sizeof id) {
+		snprintf(at, sizeof at, "%.*s", (int)dash, after);
+		snprintf(id, sizeof id, "%s", after + dash + 1);
+		if (parse_int(at, 0, INT64_MAX, &a) == 0 &&
+		    parse_int(id, 1, INT64_MAX, &i) == 0) {
+			o->after_at = a;
+			o->after_id = i;
+			return 0;
+		}
+	}
+	*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the \"next\" "
+	    "of the previous page is expected; leave it out for the first "
+	    "page", after);
+	return -1;
 }
 
 static enum MHD_Result
 get_windows(struct call *k)
 {
-	static const char *const known[] = { "year", "kind", NULL };
+	static const char *const known[] = { "year", "kind", "after",
+	    "limit", NULL };
 	struct windows_out o = { .k = k };
 	struct mr_err err = { 0 };
 	const char *kind = arg(k, "kind"), *v;
-	char bad[80];
+	char bad[80], next[48];
 	long long n = 0;
+	enum MHD_Result rc;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
-		    "'%s': windows takes year and kind", bad);
+		    "'%s': windows takes year, kind, after and limit", bad);
+	if (page_args(k, &o.limit, &v, &rc) == -1 ||
+	    window_cursor(k, v, &o, &rc) == -1)
+		return rc;
 	if ((v = arg(k, "year")) != NULL && parse_int(v, 2017, 9999, &n) == -1)
 		return send_error(k->c, 422, ST_INVALID, "year '%s': a "
 		    "performance year such as 2024 is expected", v);
@@ -762,11 +909,16 @@ get_windows(struct call *k)
 		return send_err(k->c, &err);
 	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL)
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
-	if (mr_window_each(st, (int)n, kind, window_one, &o, &err) == -1) {
+	if (mr_window_each(st, (int)n, kind, window_one, &o, &err) == -1 ||
+	    o.failed) {
 		json_decref(o.array);
+		if (o.failed)
+			return send_error(k->c, 500, ST_FAIL, "out of memory");
 		return send_err(k->c, &err);
 	}
-	return send_json(k->c, 200, o.array, NULL, 0);
+	snprintf(next, sizeof next, "%lld-%lld", o.last_at,
+	    (long long)o.last_id);
+	return send_page(k, "windows", o.array, o.more ? next : NULL);
 }
 
 /* ---- changes ---- */

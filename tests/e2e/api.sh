@@ -245,6 +245,90 @@ expect_eq "the answer is window show --json" "$(cmp -s "$T/b" "$T/cli.json" && e
 expect_match "the source is kept" "$(cat "$T/cli.json")" '"source": "QPP notice of 2026-01-10"'
 expect_eq "GET a window" "$(call view GET /api/v1/windows/$w)" "200"
 
+# -- every list pages by keyset, as cases does: limit, and after = the
+# "next" of the previous page (null on the last)
+# walk WHO PATH KEY LIMIT: every page from the first to the last, their
+# items as one array in $T/walk.json; prints the number of pages.  Fails
+# on a page of another shape, longer than LIMIT, or a cursor seen before.
+walk() {
+	eval "wt=\$tok_$1"
+	/usr/bin/python3 - "$base" "$wt" "$2" "$3" "$4" "$T/walk.json" <<'EOF'
+import json, sys, urllib.parse, urllib.request
+base, tok, path, key, limit, out = sys.argv[1:7]
+items, after, pages, seen = [], None, 0, set()
+while True:
+    q = path + ("&" if "?" in path else "?") + "limit=" + limit
+    if after is not None:
+        q += "&after=" + urllib.parse.quote(after)
+    req = urllib.request.Request(base + q, headers={"Authorization": "Bearer " + tok})
+    page = json.load(urllib.request.urlopen(req, timeout=10))
+    if list(page) != [key, "next"] or len(page[key]) > int(limit):
+        sys.exit("walk: a page of another shape: %r" % page)
+    items += page[key]
+    pages += 1
+    after = page["next"]
+    if after is None:
+        break
+    if after in seen or not page[key]:
+        sys.exit("walk: cursor %r repeats" % after)
+    seen.add(after)
+json.dump(items, open(out, "w"))
+print(pages)
+EOF
+}
+# same_items KEY PAGE CLI: "same" if PAGE's KEY holds CLI's array.
+same_items() {
+	/usr/bin/python3 -c 'import json, sys
+a, b = json.load(open(sys.argv[2]))[sys.argv[1]], json.load(open(sys.argv[3]))
+print("same" if a == b else "differ")' "$@"
+}
+ok "a second filing of TIN B" "$MR" hardship add --tin $B --year 2022 --type euc \
+	--categories cost --event "a fire"
+fb2=$(cat "$T/out")
+ok "a second filing of TIN A" "$MR" hardship add --tin $A --year 2022 --type pi \
+	--categories pi --event "a vendor's outage"
+fa2=$(cat "$T/out")
+ok "a third filing of TIN B" "$MR" hardship add --tin $B --year 2021 --type euc \
+	--categories quality --event "a storm"
+ok "hardship list --json" "$MR" hardship list --json
+cp "$T/out" "$T/filings.json"
+expect_eq "admin: the filings in three pages of two" "$(walk admin /api/v1/hardship filings 2)" "3"
+expect_eq "and together they are hardship list --json" \
+	"$(/usr/bin/python3 -c 'import json,sys; print("same" if json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else "differ")' "$T/walk.json" "$T/filings.json")" "same"
+call admin GET '/api/v1/hardship?limit=2' >/dev/null
+expect_eq "first page: two filings and a cursor" \
+	"$(json_get filings.0.id <"$T/b") $(json_get filings.1.id <"$T/b") $(json_get next <"$T/b")" "$fa $fb $fb"
+call admin GET "/api/v1/hardship?limit=2&after=$fb" >/dev/null
+expect_eq "next page from the cursor" "$(json_get filings.0.id <"$T/b") $(json_get next <"$T/b")" "$fb2 $fa2"
+call admin GET "/api/v1/hardship?limit=2&after=$fa2" >/dev/null
+expect_eq "last page: next is null" "$(json_get next <"$T/b")" "null"
+expect_eq "a filter holds across pages" "$(walk admin '/api/v1/hardship?year=2022' filings 1) $(json_get 1.id <"$T/walk.json")" "2 $fa2"
+expect_eq "officer of TIN A: its two filings, a page each" "$(walk off /api/v1/hardship filings 1)" "2"
+expect_eq "its pages hold TIN A's filings only" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(" ".join(str(f["id"]) for f in json.load(sys.stdin)))' <"$T/walk.json")" "$fa $fa2"
+expect_eq "and never another TIN's" "$(grep -c -e 4321 -e flood -e fire "$T/walk.json")" "0"
+call view GET "/api/v1/hardship?limit=1&after=$fb" >/dev/null
+expect_eq "a cursor at another TIN's filing still shows only its own" \
+	"$(json_get filings.0.id <"$T/b") $(json_get next <"$T/b") $(grep -c 4321 "$T/b")" "$fa2 null 0"
+call view GET "/api/v1/hardship?after=$fa2" >/dev/null
+expect_eq "past the last: an empty page" "$(json_get filings <"$T/b") $(json_get next <"$T/b")" "[] null"
+for q in limit=0 limit=1001 after=x after=-3 'after=1%200'; do
+	expect_eq "hardship?$q: 400 with the status of a usage error" \
+		"$(call view GET "/api/v1/hardship?$q") $(json_get status <"$T/b")" "400 2"
+done
+expect_eq "windows: every page in window list's order" "$(walk view /api/v1/windows windows 5)" \
+	"$("$MR" window list --json | /usr/bin/python3 -c 'import json,sys; print(-(-len(json.load(sys.stdin)) // 5))')"
+"$MR" window list --json >"$T/cli.json"
+expect_eq "and together they are window list --json" \
+	"$(/usr/bin/python3 -c 'import json,sys; print("same" if json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else "differ")' "$T/walk.json" "$T/cli.json")" "same"
+expect_eq "a filter holds across pages" "$(walk view '/api/v1/windows?year=2024' windows 2)" "3"
+call view GET '/api/v1/windows?limit=1' >/dev/null
+expect_match "a window cursor is its closing instant and id" "$(json_get next <"$T/b")" '^[0-9]+-[0-9]+$'
+for q in limit=0 after=x after=12 after=1-x after=-1-2 after=1-0; do
+	expect_eq "windows?$q: 400 with the status of a usage error" \
+		"$(call view GET "/api/v1/windows?$q") $(json_get status <"$T/b")" "400 2"
+done
+
 # -- an officer limited to some TINs sets one case's own deadline instead
 expect_eq "officer sets TIN A's case deadline: 200" "$(call off POST /api/v1/cases/3/deadline -H "$json" \
 	-d '{"deadline":"2024-10-31 17:00 America/New_York","source":"CMS e-mail of 2024-10-01"}') $(json_get deadline.source <"$T/b")" \
@@ -265,7 +349,12 @@ expect_eq "last page" "$(json_get cases.0.id <"$T/b") $(json_get next <"$T/b")" 
 call off GET '/api/v1/cases?limit=1&after=1' >/dev/null
 expect_eq "a limited account's pages skip other TINs" "$(json_get cases.0.id <"$T/b")" "3"
 expect_eq "an unknown parameter: 400" "$(call admin GET '/api/v1/cases?tin_=1')" "400"
-expect_eq "a bad limit: 422" "$(call admin GET '/api/v1/cases?limit=0')" "422"
+for q in limit=0 limit=1001 limit=ten limit= after=x after=-1 after=2.5; do
+	expect_eq "cases?$q: 400 with the status of a usage error" \
+		"$(call admin GET "/api/v1/cases?$q") $(json_get status <"$T/b")" "400 2"
+done
+expect_match "a bad cursor says what to send" "$(call admin GET '/api/v1/cases?after=x'; json_get error <"$T/b")" \
+	"^400after 'x': the \"next\" of the previous page is expected"
 
 # -- the API's objects are the CLI's, byte for byte
 call admin GET /api/v1/cases/1 >/dev/null
@@ -276,7 +365,8 @@ call admin GET '/api/v1/due?zone=America/Chicago' >/dev/null
 expect_eq "GET /api/v1/due = due --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
 call admin GET /api/v1/windows >/dev/null
 "$MR" window list --json >"$T/cli.json"
-expect_eq "GET /api/v1/windows = window list --json" "$(cmp -s "$T/b" "$T/cli.json" && echo same)" "same"
+expect_eq "GET /api/v1/windows: window list --json's objects, one page" \
+	"$(same_items windows "$T/b" "$T/cli.json") $(json_get next <"$T/b")" "same null"
 
 # -- the session of the pages: cookie, CSRF, sign-out
 # form: fetch the sign-in form; its cookie to $T/lc, its token to $T/lt.
