@@ -149,10 +149,13 @@ def sign_in(port, user):
     c.request("GET", "/app/login")
     r = c.getresponse()
     m = re.search(rb'name="csrf" value="([^"]*)"', r.read())
+    # The form's token is bound to the mr_login cookie that came with it.
+    login = (r.getheader("Set-Cookie") or "").split(";", 1)[0]
     form = {"user": user, "password": PASSWORD,
             "csrf": m.group(1).decode() if m else ""}
     c.request("POST", "/app/login", body=urllib.parse.urlencode(form),
-              headers={"Content-Type": "application/x-www-form-urlencoded"})
+              headers={"Content-Type": "application/x-www-form-urlencoded",
+                       "Cookie": login})
     r = c.getresponse()
     r.read()
     c.close()
