@@ -33,6 +33,8 @@
 #define PAGE_MAX	(8u << 20)
 /* Cases per page of the case list (keyset: "after" the last id shown). */
 #define CASES_PER_PAGE	50
+/* Filings per page of the filings page, likewise. */
+#define FILINGS_PER_PAGE	50
 
 int
 web_scope_allows(const struct web_who *who, const char *tin)
@@ -1079,6 +1081,8 @@ struct filing_ctx {
 	struct mr_view		*view;
 	struct mr_buf		*b;
 	int			 shown;
+	int64_t			 last;
+	int			 more;
 	struct mr_err		 err;
 };
 
@@ -1127,6 +1131,10 @@ filing_row(const struct mr_hardship *h, void *arg)
 
 	if (!web_scope_allows(fc->r->who, h->tin))
 		return 0;
+	if (fc->shown == FILINGS_PER_PAGE) {
+		fc->more = 1;
+		return 1;
+	}
 	if ((o = mr_view_filing(fc->view, h, NULL)) == NULL)
 		return 1;
 	d = json_object_get(o, "deadline");
@@ -1153,6 +1161,7 @@ filing_row(const struct mr_hardship *h, void *arg)
 		return 1;
 	web_printf(b, "</td></tr>\n");
 	fc->shown++;
+	fc->last = h->id;
 	return b->failed;
 }
 
@@ -1164,9 +1173,31 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	struct filing_ctx fc = { .r = r, .b = &out->body };
 	struct mr_err err = { 0 };
 	struct mr_buf *b = &out->body;
-	const char *done = field(r, "done");
+	const char *done = field(r, "done"), *after = field(r, "after");
+	char *end;
 	int rc;
 
+	/* A page, by keyset: the filings after the last one shown. */
+	if (after != NULL && msg == NULL) {
+		errno = 0;
+		f.after_id = strtoll(after, &end, 10);
+		if (errno != 0 || end == after || *end != '\0' ||
+		    f.after_id < 0) {
+			f.after_id = 0;
+			out->status = 400;
+			msg = "after: the number of the last filing of the "
+			    "previous page is expected; the page's own link "
+			    "has it";
+		}
+	}
+	/* One page and one more row, to know whether there is a next page;
+	 * the scope goes into the query so that the page is filled. */
+	f.limit = FILINGS_PER_PAGE + 1;
+	if (f.tin == NULL && r->who->role != WEB_ADMIN && !r->who->all_tins &&
+	    r->who->ntins > 0) {
+		f.tins = r->who->tins;
+		f.ntins = (int)r->who->ntins;
+	}
 	if ((fc.view = mr_view_new(r->st, &vo)) == NULL)
 		return error_page(r, out, 500, "out of memory");
 	mr_buf_reset(b);
@@ -1205,7 +1236,12 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 		return db_error(r, out, &err);
 	web_printf(b, "</tbody>\n</table></div>\n");
 	if (fc.shown == 0)
-		web_printf(b, "<p>No filings.</p>\n");
+		web_printf(b, f.after_id ? "<p>No more filings.</p>\n" :
+		    "<p>No filings.</p>\n");
+	if (fc.more)
+		web_printf(b, "<p><a rel=\"next\" href=\"/app/hardship?"
+		    "after=%lld\">Next %d filings</a></p>\n",
+		    (long long)fc.last, FILINGS_PER_PAGE);
 	web_page_end(b);
 	return 0;
 }
@@ -1240,7 +1276,8 @@ post_filing_ack(const struct web_req *r, struct web_reply *out, int64_t id)
 	}
 	out->status = 303;
 	snprintf(out->location, sizeof out->location,
-	    "/app/hardship?done=ack#filing-%lld", (long long)id);
+	    "/app/hardship?after=%lld&done=ack#filing-%lld",
+	    (long long)id - 1, (long long)id);
 	return 0;
 }
 
@@ -1409,7 +1446,8 @@ post_filing_status(const struct web_req *r, struct web_reply *out, int64_t id)
 	}
 	out->status = 303;
 	snprintf(out->location, sizeof out->location,
-	    "/app/hardship?done=status#filing-%lld", (long long)id);
+	    "/app/hardship?after=%lld&done=status#filing-%lld",
+	    (long long)id - 1, (long long)id);
 	return 0;
 }
 

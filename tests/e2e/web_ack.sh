@@ -103,7 +103,8 @@ expect_eq "ofb: another practice's filing" "$(as ofb /app/hardship/1/ack --data-
 expect_eq "ofa: without the token" "$(as ofa /app/hardship/1/ack --data-urlencode note=x)" 403
 expect_eq "nothing written" "$(db_digest)" "$before"
 expect_eq "ofa acknowledges the filing: 303" "$(as ofa /app/hardship/1/ack --data-urlencode "csrf=$(csrf ofa)")" 303
-expect_eq "back to the filings" "$(header Location)" "/app/hardship?done=ack#filing-1"
+expect_eq "back to the filings, on the page that begins with it" "$(header Location)" \
+	"/app/hardship?after=0&done=ack#filing-1"
 expect_eq "recorded under the account's name" \
 	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT acked_by FROM alert_ack WHERE what = 'hardship' AND item_id = 1")" ofa
 as ofa '/app/hardship?done=ack' >/dev/null

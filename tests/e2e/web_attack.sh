@@ -232,11 +232,15 @@ done
 for p in /api/v1/cases/0 /api/v1/cases/-1 /api/v1/cases/99999999999999999999; do
 	expect_eq "API $p: 404" "$(req "$p" -H "$(bearer off)")" "404"
 done
-for q in after=-5 after=abc after=99999999999999999999 limit=-1 limit=99999999999 limit=1e3; do
-	expect_eq "API cases?$q: 422" "$(req "/api/v1/cases?$q" -H "$(bearer admin)")" "422"
-	expect_match "with a clear word" "$(json_get error <"$T/b")" '^(after|limit) '
+for l in cases hardship windows; do
+	for q in after=-5 after=abc after=99999999999999999999 limit=-1 limit=99999999999 limit=1e3; do
+		expect_eq "API $l?$q: 400, a usage error" \
+			"$(req "/api/v1/$l?$q" -H "$(bearer admin)") $(json_get status <"$T/b")" "400 2"
+		expect_match "with a clear word" "$(json_get error <"$T/b")" '^(after|limit) '
+	done
 done
 expect_eq "page cases?after=abc: 400" "$(req '/app/cases?after=abc' -b "$T/off")" "400"
+expect_eq "page hardship?after=abc: 400" "$(req '/app/hardship?after=abc' -b "$T/off")" "400"
 expect_eq "nothing written by bad ids" "$(db_digest)" "$before"
 
 # -- bad bodies and uploads: a clear error, nothing written, nothing left

@@ -204,8 +204,50 @@ expect_eq "a move the workflow forbids: 409" "$(as ofa /app/hardship/$fa/status 
 expect_match "with hardship status's message" "$(cat "$T/b")" "$(sed 's/^mipsreview: //; s/[][\.*^$]/./g; s/'"'"'/\&#39;/g' "$T/cli.err")"
 expect_eq "nothing written" "$(db_digest)" "$before"
 expect_eq "ofa: submits it: 303" "$(as ofa /app/hardship/$fa/status --data "state=submitted&note=by portal&csrf=$(csrf ofa)")" "303"
+expect_eq "back to the page that begins with the filing" "$(sed -n "s/^Location: //Ip" "$T/h" | tr -d "\r")" \
+	"/app/hardship?after=$((fa - 1))&done=status#filing-$fa"
 ok "hardship show" "$MR" hardship show "$fa" --json
 expect_match "submitted" "$(cat "$T/out")" '"status": "submitted"'
+
+# -- the filings page shows 50 at a time, by keyset, and only the
+# account's: every third of 90 more filings is B's
+i=0
+while [ "$i" -lt 90 ]; do
+	if [ $((i % 3)) -eq 0 ]; then t=98-7654321 e="B's outage $i"; else t=$SEED_TIN e="A's outage $i"; fi
+	"$MR" hardship add --tin "$t" --year "$year" --type pi --categories pi --event "$e" \
+		--force >/dev/null 2>&1 || fail "filing $i"
+	i=$((i + 1))
+done
+# pages WHO: every page of /app/hardship from the first, following its
+# "next" link; their filing numbers in $T/ids, one a line; prints the
+# number of rows of each page.
+pages() {
+	: >"$T/ids"
+	p=/app/hardship n=
+	while [ -n "$p" ]; do
+		[ "$(as "$1" "$p")" = 200 ] || { fail "$1: GET $p"; break; }
+		grep -o '<tr id="filing-[0-9]*"' "$T/b" | sed 's/[^0-9]//g' >"$T/page"
+		cat "$T/page" >>"$T/ids"
+		n="$n$(wc -l <"$T/page" | tr -d ' ') "
+		grep -c -e "B's outage" -e 4321 -e flood "$T/b" >>"$T/leaks.$1"
+		p=$(sed -n 's/.*<a rel="next" href="\(\/app\/hardship?after=[0-9]*\)".*/\1/p' "$T/b")
+	done
+	echo $n
+}
+expect_eq "root: 92 filings in pages of 50 and 42" "$(pages root)" "50 42"
+expect_eq "each filing once, in order" "$(sort -n "$T/ids" | uniq | tr '\n' ' ')" "$(tr '\n' ' ' <"$T/ids")"
+expect_eq "all of them" "$(sort -u "$T/ids" | wc -l | tr -d ' ')" \
+	"$(sqlite3 "$MIPSREVIEW_DB" 'SELECT count(*) FROM hardship_filing')"
+: >"$T/leaks.ofa"
+expect_eq "ofa: A's 61 filings in pages of 50 and 11" "$(pages ofa)" "50 11"
+expect_eq "no page shows any of B's" "$(sort -u "$T/leaks.ofa")" "0"
+expect_eq "they are A's filings, each once" "$(sort -u "$T/ids" | wc -l | tr -d ' ')" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT count(*) FROM hardship_filing WHERE tin = '123456789'")"
+b1=$(sqlite3 "$MIPSREVIEW_DB" "SELECT max(id) FROM hardship_filing WHERE tin = '987654321'")
+expect_eq "ofa: a cursor at B's filing shows none of B's" \
+	"$(as ofa "/app/hardship?after=$((b1 - 1))") $(grep -c -e "B's outage" -e 4321 "$T/b")" "200 0"
+expect_eq "a cursor that is no number: 400" "$(as ofa '/app/hardship?after=x1')" "400"
+expect_match "saying what is expected" "$(cat "$T/b")" "after: the number of the last filing of the previous page is expected"
 
 # -- a good upload and a good move, audited under the account
 expect_eq "upload: 303 back to the case" \
