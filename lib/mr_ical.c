@@ -404,12 +404,6 @@ join_split_rules(icalcomponent *vtz)
 	}
 }
 
-/*
- * The zone's VTIMEZONE, cut to the rules in force from the first of
- * January of the year of the earliest reminder on, with the plain IANA
- * name as TZID: libical's own "/freeassociation.sourceforge.net/" prefix
- * breaks python-icalendar (khal) and makes calcurse ignore the zone.
- */
 /* Remember that the calendar has zone's VTIMEZONE. */
 static int
 zone_written(struct mr_ical *w, const char *zone, struct mr_err *err)
@@ -442,6 +436,15 @@ zone_made(struct mr_ical *w, const struct mr_tzcache_key *key, char *text)
 	m[w->nmade++].text = text;
 }
 
+/*
+ * The zone's VTIMEZONE, cut to the rules in force from the first of
+ * January of the year of the earliest reminder on, with the plain IANA
+ * name as TZID: libical's own "/freeassociation.sourceforge.net/" prefix
+ * breaks python-icalendar (khal) and makes calcurse ignore the zone.
+ * The text is taken from the database when it was kept there for this
+ * zone, year and TZif file (lib/mr_tzcache.h), so that libical, with
+ * ICU, is loaded only to make a zone's text the first time.
+ */
 static int
 emit_vtimezone(struct mr_ical *w, const char *zone, time_t first,
     struct mr_err *err)
