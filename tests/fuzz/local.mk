@@ -91,8 +91,9 @@ tests_fuzz_fuzz_auth_CPPFLAGS = $(fuzz_cppflags) $(MHD_CFLAGS)
 tests_fuzz_fuzz_auth_LDADD = $(fuzz_ldadd) $(MHD_LIBS) -lpthread
 tests_fuzz_fuzz_auth_LDFLAGS = $(fuzz_ldflags)
 
-TESTS += tests/fuzz/smoke.sh
-EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/run.sh tests/fuzz/corpus
+TESTS += tests/fuzz/smoke.sh tests/fuzz/http_reach.sh
+EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/http_reach.sh tests/fuzz/run.sh \
+	tests/fuzz/corpus
 
 .PHONY: fuzz
 fuzz:
