@@ -132,6 +132,23 @@ _Static_assert(sizeof REASON_NAMES <= MR_NAMES_BUFLEN,
 _Static_assert(sizeof MR_SPECIAL_NAMES <= MR_NAMES_BUFLEN,
     "MR_NAMES_BUFLEN holds every special status");
 
+/* Append ",name" (or "name" first) whole or not at all, without printf:
+ * the import formats the reasons of every row it writes. */
+static void
+names_add(struct mr_buf *b, const char *name)
+{
+	char piece[MR_NAMES_BUFLEN];
+	size_t n = strlen(name), sep = b->len ? 1 : 0;
+
+	if (sep + n >= sizeof piece) {
+		(void)mr_buf_printf(b, "%s%s", sep ? "," : "", name);
+		return;
+	}
+	piece[0] = ',';
+	memcpy(piece + sep, name, n);
+	(void)mr_buf_add(b, piece, sep + n);
+}
+
 int
 mr_reasons_format(unsigned int bits, char *buf, size_t len)
 {
@@ -140,8 +157,7 @@ mr_reasons_format(unsigned int bits, char *buf, size_t len)
 	mr_buf_init_fixed(&b, buf, len);
 	for (size_t i = 0; i < NREASONS; i++)
 		if (bits & reasons[i].bit)
-			(void)mr_buf_printf(&b, "%s%s", b.len ? "," : "",
-			    reasons[i].name);
+			names_add(&b, reasons[i].name);
 	return b.failed ? -1 : 0;
 }
 
@@ -181,8 +197,7 @@ mr_special_statuses_format(unsigned int bits, char *buf, size_t len)
 	mr_buf_init_fixed(&b, buf, len);
 	for (size_t i = 0; i < NSPECIALS; i++)
 		if (bits & specials[i].bit)
-			(void)mr_buf_printf(&b, "%s%s", b.len ? "," : "",
-			    specials[i].name);
+			names_add(&b, specials[i].name);
 	return b.failed ? -1 : 0;
 }
 
@@ -983,55 +998,91 @@ out:
 	return rc;
 }
 
-void
-mr_case_bind_row(sqlite3_stmt *stmt, int first, const struct mr_case *c,
-    char *buf)
+/* Bind text, or NULL for NULL or "", unless the NULL is there already. */
+static void
+bind_text(sqlite3_stmt *stmt, int i, const char *s, int cleared)
+{
+	if (s != NULL && *s != '\0')
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+	else if (!cleared)
+		sqlite3_bind_null(stmt, i);
+}
+
+static void
+bind_num(sqlite3_stmt *stmt, int i, double v, int cleared)
+{
+	if (!isnan(v))
+		sqlite3_bind_double(stmt, i, v);
+	else if (!cleared)
+		sqlite3_bind_null(stmt, i);
+}
+
+static void
+bind_row(sqlite3_stmt *stmt, int first, const struct mr_case *c, char *buf,
+    int cleared)
 {
 	char *rbuf = buf, *sbuf = buf + MR_CASE_ROW_BUFLEN / 2;
 	int b = first;
 
 	mr_reasons_format(c->reasons, rbuf, MR_CASE_ROW_BUFLEN / 2);
-	mr_special_statuses_format(c->special_statuses, sbuf,
-	    MR_CASE_ROW_BUFLEN / 2);
+	if (c->special_statuses != 0)
+		mr_special_statuses_format(c->special_statuses, sbuf,
+		    MR_CASE_ROW_BUFLEN / 2);
+	else
+		sbuf[0] = '\0';
 	sqlite3_bind_text(stmt, b + 1, c->tin, -1, SQLITE_STATIC);
-	mr_store_bind_text_or_null(stmt, b + 2, c->npi);
+	bind_text(stmt, b + 2, c->npi, cleared);
 	sqlite3_bind_text(stmt, b + 3, c->name, -1, SQLITE_STATIC);
-	mr_store_bind_text_or_null(stmt, b + 4, c->practice);
-	mr_store_bind_text_or_null(stmt, b + 5, c->participation);
+	bind_text(stmt, b + 4, c->practice, cleared);
+	bind_text(stmt, b + 5, c->participation, cleared);
 	sqlite3_bind_int(stmt, b + 6, c->performance_year);
 	sqlite3_bind_text(stmt, b + 7, c->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, b + 8, rbuf, -1, SQLITE_STATIC);
-	mr_store_bind_num(stmt, b + 9, c->final_score);
-	mr_store_bind_num(stmt, b + 10, c->payment_adjustment);
-	mr_store_bind_num(stmt, b + 11, c->quality_score);
-	mr_store_bind_num(stmt, b + 12, c->cost_score);
-	mr_store_bind_num(stmt, b + 13, c->ia_score);
-	mr_store_bind_num(stmt, b + 14, c->pi_score);
-	mr_store_bind_text_or_null(stmt, b + 15, c->owner);
+	bind_num(stmt, b + 9, c->final_score, cleared);
+	bind_num(stmt, b + 10, c->payment_adjustment, cleared);
+	bind_num(stmt, b + 11, c->quality_score, cleared);
+	bind_num(stmt, b + 12, c->cost_score, cleared);
+	bind_num(stmt, b + 13, c->ia_score, cleared);
+	bind_num(stmt, b + 14, c->pi_score, cleared);
+	bind_text(stmt, b + 15, c->owner, cleared);
 	if (c->has_deadline) {
 		sqlite3_bind_int64(stmt, b + 16, (sqlite3_int64)c->deadline_at);
 		sqlite3_bind_text(stmt, b + 17, c->deadline_zone, -1,
 		    SQLITE_STATIC);
-		mr_store_bind_text_or_null(stmt, b + 18, c->deadline_source);
-	} else {
+		bind_text(stmt, b + 18, c->deadline_source, cleared);
+	} else if (!cleared) {
 		sqlite3_bind_null(stmt, b + 16);
 		sqlite3_bind_null(stmt, b + 17);
 		sqlite3_bind_null(stmt, b + 18);
 	}
 	if (c->filing_id != 0)
 		sqlite3_bind_int64(stmt, b + 19, c->filing_id);
-	else
+	else if (!cleared)
 		sqlite3_bind_null(stmt, b + 19);
-	mr_store_bind_text_or_null(stmt, b + 20, sbuf);
-	mr_store_bind_text_or_null(stmt, b + 21, c->legal_name);
-	mr_store_bind_text_or_null(stmt, b + 22, c->apm_entity_id);
-	mr_store_bind_text_or_null(stmt, b + 23, c->virtual_group_id);
-	mr_store_bind_text_or_null(stmt, b + 24, c->requester_role);
-	mr_store_bind_text_or_null(stmt, b + 25, c->request_number);
-	mr_store_bind_text_or_null(stmt, b + 26, c->explanation);
-	mr_store_bind_text_or_null(stmt, b + 27, c->documents_requested_on);
-	mr_store_bind_text_or_null(stmt, b + 28, c->county);
-	mr_store_bind_text_or_null(stmt, b + 29, c->zip);
+	bind_text(stmt, b + 20, sbuf, cleared);
+	bind_text(stmt, b + 21, c->legal_name, cleared);
+	bind_text(stmt, b + 22, c->apm_entity_id, cleared);
+	bind_text(stmt, b + 23, c->virtual_group_id, cleared);
+	bind_text(stmt, b + 24, c->requester_role, cleared);
+	bind_text(stmt, b + 25, c->request_number, cleared);
+	bind_text(stmt, b + 26, c->explanation, cleared);
+	bind_text(stmt, b + 27, c->documents_requested_on, cleared);
+	bind_text(stmt, b + 28, c->county, cleared);
+	bind_text(stmt, b + 29, c->zip, cleared);
+}
+
+void
+mr_case_bind_row(sqlite3_stmt *stmt, int first, const struct mr_case *c,
+    char *buf)
+{
+	bind_row(stmt, first, c, buf, 0);
+}
+
+void
+mr_case_bind_row_cleared(sqlite3_stmt *stmt, int first,
+    const struct mr_case *c, char *buf)
+{
+	bind_row(stmt, first, c, buf, 1);
 }
 
 /* Write every column of c (insert when c->id == 0, else update). */

@@ -175,6 +175,10 @@ struct sqlite3_stmt;
  */
 void	mr_case_bind_row(struct sqlite3_stmt *, int first,
 	    const struct mr_case *, char *buf);
+/* The same into a statement whose parameters were just cleared to NULL
+ * (sqlite3_clear_bindings()): absent values are left as they are. */
+void	mr_case_bind_row_cleared(struct sqlite3_stmt *, int first,
+	    const struct mr_case *, char *buf);
 void	mr_case_release(struct mr_case *);
 
 /* Reason and state names: name <-> bit, and validity checks. */

@@ -110,7 +110,7 @@ case_key(const char *tin, const char *npi)
  */
 #define BATCH_JOBS	1024
 #define ROWS_PER_INSERT	32
-#define COLS_PER_ROW	(MR_CASE_ROW_NCOLS + 1)	/* the case and the time */
+#define COLS_PER_ROW	MR_CASE_ROW_NCOLS	/* then one time for every row */
 #define NBATCHES	4
 
 struct job {
@@ -136,6 +136,15 @@ struct imp {
 	sqlite3			*seen;		/* the open cases seen so far */
 	sqlite3_stmt		*seen_add, *seen_get, *seen_del;
 	int			 dups_have_db;	/* the database's open cases are in dups */
+	/* the check in bulk (keys_*), while no row has been turned down */
+	int			 bulk;
+	int			 restart;	/* two keys alike: start over row by row */
+	int64_t			 max_before;	/* the largest case id before the import */
+	struct key_rec		*keys;		/* keys_chunk, the run being gathered */
+	size_t			 nkeys, keys_chunk;
+	struct key_run		*runs;
+	size_t			 nruns;
+	sqlite3_stmt		*run_add;
 	char			 now[24];
 	long long		 total, done;
 	/* the header */
@@ -167,6 +176,8 @@ struct imp {
 	char			 specials[256];
 };
 
+static int	bulk_end(struct imp *);
+
 static int
 imp_fatal(struct imp *im)
 {
@@ -181,6 +192,8 @@ imp_reject(struct imp *im, long line, const char *why, int nnames,
 {
 	struct mr_import_reject r = { line, why, nnames, names, nvalues, values };
 
+	if (im->bulk && bulk_end(im) == -1)
+		return -1;
 	im->stats->rejected++;
 	if (!im->o->skip_bad)
 		im->inserting = 0;
@@ -240,6 +253,7 @@ seen_open(struct imp *im)
 	    "CREATE TABLE seen (key INTEGER NOT NULL, year INTEGER NOT NULL, "
 	    "ref INTEGER NOT NULL, in_db INTEGER NOT NULL, "
 	    "PRIMARY KEY (key, year)) WITHOUT ROWID;"
+	    "CREATE TABLE run (data BLOB NOT NULL);"
 	    "BEGIN";
 
 	/* Only the thread reading the file uses this connection. */
@@ -251,7 +265,9 @@ seen_open(struct imp *im)
 	    sqlite3_prepare_v2(im->seen, "SELECT ref, in_db FROM seen WHERE "
 	    "key = ?1 AND year = ?2", -1, &im->seen_get, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(im->seen, "DELETE FROM seen WHERE key = ?1 AND "
-	    "year = ?2", -1, &im->seen_del, NULL) != SQLITE_OK) {
+	    "year = ?2", -1, &im->seen_del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(im->seen, "INSERT INTO run (data) VALUES (?1)",
+	    -1, &im->run_add, NULL) != SQLITE_OK) {
 		if (im->seen == NULL)
 			return mr_err_set(im->err, MR_EFAIL, "out of memory");
 		return seen_fail(im);
@@ -265,7 +281,10 @@ seen_close(struct imp *im)
 	sqlite3_finalize(im->seen_add);
 	sqlite3_finalize(im->seen_get);
 	sqlite3_finalize(im->seen_del);
+	sqlite3_finalize(im->run_add);
 	sqlite3_close(im->seen);	/* deletes its file */
+	free(im->keys);
+	free(im->runs);
 }
 
 static void
@@ -296,6 +315,318 @@ seen_put(struct imp *im, uint64_t key, int year, long long *ref, int *in_db)
 	*ref = sqlite3_column_int64(im->seen_get, 0);
 	*in_db = sqlite3_column_int(im->seen_get, 1);
 	sqlite3_reset(im->seen_get);
+	return 0;
+}
+
+/*
+ * The rule against a second open case, checked in bulk.  While no row has
+ * been turned down, the TIN, NPI and year of each open case read (and of
+ * each the database holds) go to a log instead of into the table above
+ * one by one, where each went to a place of its own in a B-tree far larger
+ * than its cache once the file is large: runs of keys are sorted in memory
+ * and kept in the scratch database, and when the file has been read, one
+ * merge of the runs finds any two keys alike.  A file without any is
+ * checked at the cost of a sort.  If two are alike, the import starts over
+ * with the check row by row, which names each duplicate in file order as
+ * it always did.  At the first row turned down for another reason, the
+ * keys logged so far go into the table in order (a B-tree built from the
+ * left) and the check row by row takes over from that row on, so the bad
+ * rows are handed over in file order as before.
+ */
+struct key_rec {
+	uint64_t	 key;		/* case_key() */
+	int32_t		 year;
+	uint32_t	 line;		/* 0: an open case of the database */
+};
+
+struct key_run {
+	sqlite3_int64	 first;		/* the rowid of its first block */
+	size_t		 n;		/* keys */
+};
+
+/* Keys sorted in memory at a time (4 MiB), and per block of a run (64 KiB). */
+#define KEY_CHUNK	((size_t)1 << 18)
+#define BLOCK_KEYS	((size_t)4096)
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct key_rec *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->year > y->year) - (x->year < y->year);
+}
+
+/* Sort the keys gathered and keep them as a run of blocks. */
+static int
+keys_flush(struct imp *im)
+{
+	struct key_run *r;
+
+	if (im->nkeys == 0)
+		return 0;
+	if ((r = realloc(im->runs, (im->nruns + 1) * sizeof *r)) == NULL) {
+		mr_err_set(im->err, MR_EFAIL, "out of memory");
+		return imp_fatal(im);
+	}
+	im->runs = r;
+	r = &im->runs[im->nruns];
+	r->n = im->nkeys;
+	qsort(im->keys, im->nkeys, sizeof *im->keys, key_cmp);
+	for (size_t i = 0; i < im->nkeys; i += BLOCK_KEYS) {
+		size_t n = im->nkeys - i < BLOCK_KEYS ? im->nkeys - i : BLOCK_KEYS;
+
+		sqlite3_reset(im->run_add);
+		sqlite3_bind_blob(im->run_add, 1, im->keys + i,
+		    (int)(n * sizeof *im->keys), SQLITE_STATIC);
+		if (sqlite3_step(im->run_add) != SQLITE_DONE)
+			return seen_fail(im);
+		if (i == 0)
+			r->first = sqlite3_last_insert_rowid(im->seen);
+	}
+	im->nruns++;
+	im->nkeys = 0;
+	return 0;
+}
+
+static int
+keys_add(struct imp *im, uint64_t key, int year, long line)
+{
+	struct key_rec *k;
+
+	if (im->nkeys == im->keys_chunk && keys_flush(im) == -1)
+		return -1;
+	k = &im->keys[im->nkeys++];
+	k->key = key;
+	k->year = year;
+	k->line = (uint32_t)line;
+	return 0;
+}
+
+/* The database's open cases, among the keys. */
+static int
+keys_load(struct imp *im)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step;
+
+	if (mr_store_prepare(im->st, "SELECT tin, coalesce(npi, ''), "
+	    "performance_year FROM review_case WHERE status IN "
+	    MR_CASE_OPEN_SQL, &stmt, im->err) == -1)
+		goto out;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (keys_add(im, case_key((const char *)sqlite3_column_text(stmt,
+		    0), (const char *)sqlite3_column_text(stmt, 1)),
+		    sqlite3_column_int(stmt, 2), 0) == -1)
+			goto out;
+	if (step != SQLITE_DONE) {
+		mr_store_dberr(im->st, im->err, "reading open cases");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* One run's keys, a block's slice at a time. */
+struct run_reader {
+	sqlite3_blob	*blob;
+	sqlite3_int64	 block;
+	size_t		 off;		/* keys read of that block */
+	size_t		 left;		/* keys of the run not yet read */
+	struct key_rec	*buf;
+	size_t		 cap, n, pos;
+};
+
+static int
+reader_fill(struct imp *im, struct run_reader *r)
+{
+	size_t want;
+
+	r->n = r->pos = 0;
+	if (r->left == 0)
+		return 0;
+	if (r->off == BLOCK_KEYS) {
+		r->block++;
+		r->off = 0;
+		if (sqlite3_blob_reopen(r->blob, r->block) != SQLITE_OK)
+			return seen_fail(im);
+	}
+	want = BLOCK_KEYS - r->off;
+	if (want > r->left)
+		want = r->left;
+	if (want > r->cap)
+		want = r->cap;
+	if (sqlite3_blob_read(r->blob, r->buf, (int)(want * sizeof *r->buf),
+	    (int)(r->off * sizeof *r->buf)) != SQLITE_OK)
+		return seen_fail(im);
+	r->off += want;
+	r->left -= want;
+	r->n = want;
+	return 0;
+}
+
+static int
+reader_less(const struct run_reader *a, const struct run_reader *b)
+{
+	return key_cmp(&a->buf[a->pos], &b->buf[b->pos]) < 0;
+}
+
+static void
+heap_down(struct run_reader **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct run_reader *t;
+
+		if (l < n && reader_less(h[l], h[m]))
+			m = l;
+		if (l + 1 < n && reader_less(h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * Merge every key logged, in order: *alike is set when an open case of
+ * the file shares its TIN, NPI and year with another open case (of the
+ * file or the database).  With fill, the file's keys also go into the
+ * table of those seen, in order, each with its line.
+ */
+static int
+keys_merge(struct imp *im, int fill, int *alike)
+{
+	struct run_reader *rd = NULL, **heap = NULL, one;
+	struct key_rec prev = { 0 };
+	size_t nheap = 0, group = 0, cap;
+	int file_in_group = 0, rc = -1;
+
+	*alike = 0;
+	if (im->nruns == 0) {
+		/* All in memory: one sorted run, read in place. */
+		qsort(im->keys, im->nkeys, sizeof *im->keys, key_cmp);
+		memset(&one, 0, sizeof one);
+		one.buf = im->keys;
+		one.n = one.cap = im->nkeys;
+		rd = NULL;
+		heap = malloc(sizeof *heap);
+		if (heap == NULL)
+			goto oom;
+		if (one.n > 0)
+			heap[nheap++] = &one;
+	} else {
+		if (keys_flush(im) == -1)
+			goto out;
+		/* The chunk's memory, shared out among the runs' readers. */
+		cap = im->keys_chunk / im->nruns;
+		if (cap == 0)
+			cap = 1;
+		if (cap * im->nruns > im->keys_chunk) {
+			struct key_rec *k = realloc(im->keys, cap * im->nruns *
+			    sizeof *k);
+
+			if (k == NULL)
+				goto oom;
+			im->keys = k;
+		}
+		if ((rd = calloc(im->nruns, sizeof *rd)) == NULL ||
+		    (heap = calloc(im->nruns, sizeof *heap)) == NULL)
+			goto oom;
+		for (size_t i = 0; i < im->nruns; i++) {
+			rd[i].block = im->runs[i].first;
+			rd[i].left = im->runs[i].n;
+			rd[i].buf = im->keys + i * cap;
+			rd[i].cap = cap;
+			if (sqlite3_blob_open(im->seen, "main", "run", "data",
+			    rd[i].block, 0, &rd[i].blob) != SQLITE_OK) {
+				seen_fail(im);
+				goto out;
+			}
+			if (reader_fill(im, &rd[i]) == -1)
+				goto out;
+			heap[nheap++] = &rd[i];
+		}
+		for (size_t i = nheap / 2; i-- > 0; )
+			heap_down(heap, nheap, i);
+	}
+	while (nheap > 0) {
+		struct run_reader *r = heap[0];
+		const struct key_rec *k = &r->buf[r->pos];
+
+		if (group == 0 || k->key != prev.key || k->year != prev.year) {
+			group = 0;
+			file_in_group = 0;
+		}
+		prev = *k;
+		group++;
+		file_in_group |= k->line != 0;
+		if (group > 1 && file_in_group) {
+			*alike = 1;
+			break;
+		}
+		if (fill && k->line != 0) {
+			seen_bind(im->seen_add, k->key, k->year);
+			sqlite3_bind_int64(im->seen_add, 3, k->line);
+			sqlite3_bind_int(im->seen_add, 4, 0);
+			if (sqlite3_step(im->seen_add) != SQLITE_DONE) {
+				seen_fail(im);
+				goto out;
+			}
+		}
+		if (++r->pos == r->n) {
+			if (r->blob != NULL && reader_fill(im, r) == -1)
+				goto out;
+			if (r->n == 0 || r->blob == NULL)
+				heap[0] = heap[--nheap];
+		}
+		heap_down(heap, nheap, 0);
+	}
+	rc = 0;
+	goto out;
+oom:
+	mr_err_set(im->err, MR_EFAIL, "out of memory");
+	imp_fatal(im);
+out:
+	for (size_t i = 0; rd != NULL && i < im->nruns; i++)
+		sqlite3_blob_close(rd[i].blob);
+	free(rd);
+	free(heap);
+	return rc;
+}
+
+static int	dups_load(struct imp *, int64_t);
+
+/*
+ * A row is being turned down: from here on, check row by row.  The keys
+ * logged go into the table of those seen; if two were alike, start over.
+ */
+static int
+bulk_end(struct imp *im)
+{
+	int alike;
+
+	im->bulk = 0;
+	if (sqlite3_exec(im->seen, "PRAGMA cache_size = -4096", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return seen_fail(im);
+	if (dups_load(im, im->max_before) == -1)
+		return imp_fatal(im);
+	if (keys_merge(im, 1, &alike) == -1)
+		return -1;
+	free(im->keys);
+	im->keys = NULL;
+	im->nkeys = im->nruns = 0;
+	if (alike) {
+		im->restart = 1;
+		return imp_fatal(im);
+	}
 	return 0;
 }
 
@@ -356,9 +687,16 @@ insert_cases(struct imp *im, struct job *jobs, int n)
 	sqlite3_stmt *stmt = n == 1 ? im->ins : im->insn;
 	int64_t last;
 
+	/*
+	 * Cleared to NULL in one call, the absent values (about half of a
+	 * row's columns) need no binding each.
+	 */
 	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	sqlite3_bind_text(stmt, n * COLS_PER_ROW + 1, im->now, -1,
+	    SQLITE_STATIC);
 	for (int r = 0; r < n; r++) {
-		mr_case_bind_row(stmt, r * COLS_PER_ROW, &jobs[r].c,
+		mr_case_bind_row_cleared(stmt, r * COLS_PER_ROW, &jobs[r].c,
 		    im->rbuf[r]);
 	}
 	if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -562,9 +900,18 @@ imp_row(struct imp *im, long line, const char *const *v, int nnames,
 		}
 		snprintf(c.status, sizeof c.status, "%s", v[MR_COL_STATUS]);
 	}
-	if (!im->o->force && mr_state_is_open(c.status) &&
-	    dup_check(im, &c, line, &why) == -1)
-		goto out;
+	if (!im->o->force && mr_state_is_open(c.status)) {
+		/* A line number beyond 32 bits ends the bulk check. */
+		if (im->bulk && (unsigned long)line > UINT32_MAX &&
+		    bulk_end(im) == -1)
+			goto out;
+		if (im->bulk) {
+			if (keys_add(im, case_key(c.tin, c.npi),
+			    c.performance_year, line) == -1)
+				goto out;
+		} else if (dup_check(im, &c, line, &why) == -1)
+			goto out;
+	}
 	bad = 0;
 	if (im->inserting && !im->wfailed)
 		rc = enqueue(im, &c, in.note);
@@ -915,36 +1262,39 @@ out:
 }
 
 static int
-count_rows(struct mr_store *st, long long *n, struct mr_err *err)
+count_rows(struct mr_store *st, long long *n, int64_t *max_id,
+    struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 
-	if (mr_store_prepare(st, "SELECT count(*) FROM review_case", &stmt,
-	    err) == -1)
+	if (mr_store_prepare(st, "SELECT count(*), coalesce(max(id), 0) FROM "
+	    "review_case", &stmt, err) == -1)
 		goto out;
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		mr_store_dberr(st, err, "counting cases");
 		goto out;
 	}
 	*n = sqlite3_column_int64(stmt, 0);
+	*max_id = sqlite3_column_int64(stmt, 1);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
 	return rc;
 }
 
-/* Put the database's open cases among those seen. */
+/* Put the database's open cases (up to case max_id) among those seen. */
 static int
-dups_load(struct imp *im)
+dups_load(struct imp *im, int64_t max_id)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1, step;
 
 	if (mr_store_prepare(im->st, "SELECT tin, coalesce(npi, ''), "
-	    "performance_year, id FROM review_case WHERE status IN " MR_CASE_OPEN_SQL,
-	    &stmt, im->err) == -1)
+	    "performance_year, id FROM review_case WHERE status IN " MR_CASE_OPEN_SQL
+	    " AND id <= ?1", &stmt, im->err) == -1)
 		goto out;
+	sqlite3_bind_int64(stmt, 1, max_id);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		uint64_t key = case_key((const char *)sqlite3_column_text(stmt, 0),
 		    (const char *)sqlite3_column_text(stmt, 1));
@@ -1008,15 +1358,15 @@ audit_import(struct imp *im)
 	", created_at, updated_at) VALUES "
 
 /*
- * An INSERT of n rows: row r takes the case's columns and then the time,
- * ?(Kr+1) .. ?(Kr+K) with K = COLS_PER_ROW, the time twice.
+ * An INSERT of n rows: row r takes the case's columns, ?(Kr+1) .. ?(Kr+K)
+ * with K = COLS_PER_ROW, then the time, ?(Kn+1) in every row, twice.
  */
 static char *
 insert_sql(int n)
 {
 	struct mr_buf sql;
 
-	mr_buf_init(&sql, sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 1) * 8);
+	mr_buf_init(&sql, sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 2) * 8);
 	(void)mr_buf_add(&sql, INSERT_HEAD, sizeof INSERT_HEAD - 1);
 	for (int r = 0; r < n; r++) {
 		int b = r * COLS_PER_ROW;
@@ -1024,7 +1374,8 @@ insert_sql(int n)
 		(void)mr_buf_add(&sql, r ? ",(" : "(", r ? 2 : 1);
 		for (int k = 1; k <= COLS_PER_ROW; k++)
 			(void)mr_buf_printf(&sql, "?%d,", b + k);
-		(void)mr_buf_printf(&sql, "?%d)", b + COLS_PER_ROW);
+		(void)mr_buf_printf(&sql, "?%d,?%d)", n * COLS_PER_ROW + 1,
+		    n * COLS_PER_ROW + 1);
 	}
 	return mr_buf_take(&sql, NULL);	/* NULL: out of memory */
 }
@@ -1048,11 +1399,6 @@ prepare_statements(struct imp *im)
 	    "AND coalesce(npi, '') = ?2 AND performance_year = ?3 AND +status "
 	    "IN " MR_CASE_OPEN_SQL " LIMIT 1", &im->dupq, im->err) == -1)
 		goto out;
-	/* The time is bound once: reset keeps bindings. */
-	sqlite3_bind_text(im->ins, COLS_PER_ROW, im->now, -1, SQLITE_STATIC);
-	for (int r = 0; r < ROWS_PER_INSERT; r++)
-		sqlite3_bind_text(im->insn, r * COLS_PER_ROW + COLS_PER_ROW,
-		    im->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->note, 3, im->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->note, 4, mr_store_actor(im->st), -1, SQLITE_STATIC);
 	rc = 0;
@@ -1152,9 +1498,14 @@ out:
 	return rc;
 }
 
-int
-mr_import_file(struct mr_store *st, const char *path,
-    const struct mr_import_opts *o, struct mr_import_stats *stats,
+/*
+ * One reading of the file: 0 when the import is in, -1 on error, 1 when
+ * the bulk check found two open cases alike and nothing was done (start
+ * over without it).
+ */
+static int
+import_once(struct mr_store *st, const char *path,
+    const struct mr_import_opts *o, struct mr_import_stats *stats, int bulk,
     struct mr_err *err)
 {
 	struct imp im = { .st = st, .o = o, .stats = stats, .path = path,
@@ -1209,7 +1560,8 @@ mr_import_file(struct mr_store *st, const char *path,
 	if (mr_store_exec(st, "PRAGMA ignore_check_constraints = ON", err) == -1)
 		goto out;
 	checks_off = 1;
-	if (count_rows(st, &existing, err) == -1 || prepare_statements(&im) == -1)
+	if (count_rows(st, &existing, &im.max_before, err) == -1 ||
+	    prepare_statements(&im) == -1)
 		goto out;
 	/*
 	 * Duplicates against the database: a small table's open cases are
@@ -1219,10 +1571,32 @@ mr_import_file(struct mr_store *st, const char *path,
 	 */
 	if (!o->force && seen_open(&im) == -1)
 		goto out;
-	if (!o->force && existing <= 4 * guess && dups_load(&im) == -1)
+	/*
+	 * In bulk when the file can be read again from the start: a file
+	 * (not standard input) and a database whose open cases are worth
+	 * reading whole.
+	 */
+	im.bulk = bulk && !o->force && S_ISREG(sb.st_mode) &&
+	    strcmp(path, "-") != 0 && existing <= 4 * guess;
+	if (im.bulk) {
+		im.keys_chunk = o->key_chunk > 0 ? o->key_chunk : KEY_CHUNK;
+		if ((im.keys = malloc(im.keys_chunk * sizeof *im.keys)) == NULL) {
+			mr_err_set(err, MR_EFAIL, "out of memory");
+			goto out;
+		}
+		/* The runs are written once, front to back: no cache to speak of. */
+		if (sqlite3_exec(im.seen, "PRAGMA cache_size = -256", NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			seen_fail(&im);
+			goto out;
+		}
+		if (keys_load(&im) == -1)
+			goto out;
+	} else if (!o->force && existing <= 4 * guess &&
+	    dups_load(&im, im.max_before) == -1)
 		goto out;
 	if (guess >= REBUILD_MIN_ROWS && existing <= guess &&
-	    (im.dups_have_db || o->force)) {
+	    (im.dups_have_db || im.bulk || o->force)) {
 		if (indexes_drop(st, &defs, &ndefs, err) == -1)
 			goto out;
 		/* The statements were prepared against the old schema. */
@@ -1236,7 +1610,20 @@ mr_import_file(struct mr_store *st, const char *path,
 	}
 	if (writer_start(&im) == -1)
 		goto out;
-	if (read_file(&im, fp, md) == -1 || writer_stop(&im) == -1)
+	if (read_file(&im, fp, md) == -1)
+		goto out;
+	/* While the writer catches up. */
+	if (im.bulk) {
+		int alike;
+
+		if (keys_merge(&im, 0, &alike) == -1)
+			goto out;
+		if (alike) {
+			im.restart = 1;
+			goto out;
+		}
+	}
+	if (writer_stop(&im) == -1)
 		goto out;
 
 	EVP_DigestFinal_ex(md, digest, &dlen);
@@ -1295,5 +1682,17 @@ out:
 	EVP_MD_CTX_free(md);
 	if (fp != NULL)
 		fclose(fp);
+	return im.restart ? 1 : rc;
+}
+
+int
+mr_import_file(struct mr_store *st, const char *path,
+    const struct mr_import_opts *o, struct mr_import_stats *stats,
+    struct mr_err *err)
+{
+	int rc = import_once(st, path, o, stats, 1, err);
+
+	if (rc == 1)
+		rc = import_once(st, path, o, stats, 0, err);
 	return rc;
 }

@@ -71,6 +71,9 @@ struct mr_import_opts {
 	void		(*progress)(long long done, long long total, long rows,
 			    void *);
 	void		*arg;
+	/* Keys of open cases sorted in memory at a time by the check for
+	 * duplicates (0: 262,144, 4 MiB); a small number tests the merge. */
+	size_t		 key_chunk;
 };
 
 struct mr_import_stats {

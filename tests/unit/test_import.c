@@ -45,13 +45,16 @@ write_file(const struct unit_db *u, const char *name, const char *text,
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* Keys sorted in memory at a time by the check for duplicates (0: its own). */
+static size_t key_chunk;
+
 static int
 import_text(struct unit_db *u, const char *name, const char *text, int skip_bad,
     int force, struct seen *seen, struct mr_import_stats *stats,
     struct mr_err *err)
 {
 	struct mr_import_opts o = { .reject = collect, .arg = seen,
-	    .skip_bad = skip_bad, .force = force };
+	    .skip_bad = skip_bad, .force = force, .key_chunk = key_chunk };
 	char path[256];
 
 	if (strstr(name, ".jsonl") != NULL)
@@ -229,6 +232,109 @@ test_duplicates_within_the_file_and_against_the_database(void **state)
 	    "123456789,1234567893,A again,2023,other,,,\n",
 	    0, 1, &seen, &st, &err), 0);
 	assert_int_equal(count_cases(u), 4);
+}
+
+/*
+ * With two keys sorted in memory at a time, the open cases' keys of a
+ * file make many sorted runs, merged once the file is read: a duplicate
+ * in another run than its first, one against the database, and two open
+ * cases the database already held (opened with --force) are told apart.
+ */
+static void
+test_duplicates_across_sorted_runs(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+	const char *file = HEADER
+	    "300000001,,P1,2023,other,,,\n"
+	    "300000002,,P2,2023,other,,,\n"
+	    "300000003,,P3,2023,other,,,\n"
+	    "300000004,,P4,2023,other,,,\n"
+	    "300000001,,P1 again,2023,other,,,\n"
+	    "123456789,1234567893,A again,2023,other,,,\n"
+	    "300000005,,P5,2022,other,,,\n";
+
+	assert_int_equal(import_text(u, "d1.csv", HEADER
+	    "123456789,1234567893,A,2023,other,,,\n"
+	    "123456789,1234567893,A twice,2023,other,,,\n",
+	    0, 1, &seen, &st, &err), 0);
+	key_chunk = 2;
+	assert_int_equal(import_text(u, "d2.csv", file, 0, 0, &seen, &st, &err),
+	    -1);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.line[0], 6);
+	assert_non_null(strstr(seen.why[0], "line 2 already opens a case for "
+	    "this TIN and performance year 2023"));
+	assert_int_equal(seen.line[1], 7);
+	assert_non_null(strstr(seen.why[1], "case 1 is already open for this "
+	    "TIN, NPI and performance year 2023"));
+	assert_int_equal(count_cases(u), 2);
+	/* The same rows but the two duplicates: all in, ids in file order. */
+	assert_int_equal(import_text(u, "d3.csv", HEADER
+	    "300000001,,P1,2023,other,,,\n"
+	    "300000002,,P2,2023,other,,,\n"
+	    "300000003,,P3,2023,other,,,\n"
+	    "300000004,,P4,2023,other,,,\n"
+	    "300000005,,P5,2022,other,,,\n",
+	    0, 0, &seen, &st, &err), 0);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(st.imported, 5);
+	assert_int_equal(st.first_id, 3);
+	assert_int_equal(st.last_id, 7);
+	key_chunk = 0;
+}
+
+/*
+ * A bad row ends the check in bulk: the keys logged before it are moved
+ * into the check row by row, which then finds a later duplicate of one of
+ * them and names its first line; the rows turned down come in file order
+ * and the good ones take consecutive ids.  A duplicate before the bad
+ * row is found as well, and named before it.
+ */
+static void
+test_bad_row_between_duplicates_keeps_file_order(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+
+	key_chunk = 2;
+	assert_int_equal(import_text(u, "e1.csv", HEADER
+	    "300000001,,P1,2023,other,,,\n"
+	    "300000002,,P2,2023,other,,,\n"
+	    "300000003,,P3,2023,other,,,\n"
+	    "300000009,,Bad,2023,nonsense,,,\n"
+	    "300000002,,P2 again,2023,other,,,\n"
+	    "300000004,,P4,2023,other,,,\n",
+	    1, 0, &seen, &st, &err), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.line[0], 5);
+	assert_non_null(strstr(seen.why[0], "reason 'nonsense'"));
+	assert_int_equal(seen.line[1], 6);
+	assert_non_null(strstr(seen.why[1], "line 3 already opens a case"));
+	assert_int_equal(st.imported, 4);
+	assert_int_equal(st.rejected, 2);
+	assert_int_equal(st.last_id - st.first_id, 3);
+	assert_int_equal(count_cases(u), 4);
+	assert_int_equal(import_text(u, "e2.csv", HEADER
+	    "400000001,,Q1,2023,other,,,\n"
+	    "400000001,,Q1 again,2023,other,,,\n"
+	    "400000002,,Q2,2023,other,,,\n"
+	    "400000009,,Bad,2023,nonsense,,,\n"
+	    "400000003,,Q3,2023,other,,,\n",
+	    1, 0, &seen, &st, &err), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.line[0], 3);
+	assert_non_null(strstr(seen.why[0], "line 2 already opens a case"));
+	assert_int_equal(seen.line[1], 5);
+	assert_non_null(strstr(seen.why[1], "reason 'nonsense'"));
+	assert_int_equal(st.imported, 3);
+	assert_int_equal(st.last_id - st.first_id, 2);
+	assert_int_equal(count_cases(u), 7);
+	key_chunk = 0;
 }
 
 static void
@@ -526,6 +632,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_crlf_and_byte_order_mark_keep_line_numbers, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_skip_bad_imports_the_good_rows, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_within_the_file_and_against_the_database, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates_across_sorted_runs, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_row_between_duplicates_keeps_file_order, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_non_utf8_is_rejected_with_its_line, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_csv_nul_byte_is_rejected_not_truncated, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_failing_finish_rolls_the_import_back, unit_db_setup, unit_db_teardown),
