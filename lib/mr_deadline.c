@@ -203,6 +203,9 @@ mr_deadline_each(struct mr_store *st, const struct mr_deadline_filter *f,
 		from = (sqlite3_int64)now;
 		to = (sqlite3_int64)now + f->within;
 	}
+	/* A page starts at its cursor's instant: the indexes skip the rest. */
+	if (f->closing_from != 0 && (sqlite3_int64)f->closing_from > from)
+		from = (sqlite3_int64)f->closing_from;
 	if (deadline_query(st, f, &stmt, err) == -1)
 		goto out;
 	bind_int64(stmt, ":from", from);

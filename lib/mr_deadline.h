@@ -50,6 +50,8 @@ struct mr_deadline_filter {
 	int		 year;			/* 0: any */
 	const char	*what;			/* "case", "hardship" or NULL */
 	int64_t		 id;			/* with what: one item */
+	/* keyset pages: only deadlines closing at or after it; 0: any */
+	time_t		 closing_from;
 };
 
 /* Call fn for each item with a deadline, soonest first.  Non-zero stops. */

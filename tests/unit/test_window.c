@@ -172,6 +172,32 @@ test_due_orders_by_closing_instant_across_zones(void **state)
 	assert_int_equal(g.ids[1], a);
 }
 
+/* A page of due starts at its cursor's instant: earlier deadlines are left out. */
+static void
+test_due_from_a_closing_instant(void **state)
+{
+	struct unit_db *u = *state;
+	struct got g = { 0 };
+	struct mr_deadline_filter f = { .closing_from = 1729465200 };
+	struct mr_err err = { 0 };
+	const char *early[] = { "deadline=2024-10-20 19:00 America/New_York" };
+	const char *late[] = { "deadline=2024-10-20 17:00 America/Los_Angeles" };
+	int64_t a = add_case(u, "2023"), b = add_case(u, "2023");
+
+	/* 23:00Z on the 20th and 00:00Z on the 21st; the cursor is the first. */
+	assert_int_equal(mr_case_set(u->st, a, early, 1, 0, &err), 0);
+	assert_int_equal(mr_case_set(u->st, b, late, 1, 0, &err), 0);
+	assert_int_equal(mr_deadline_each(u->st, &f, collect, &g, &err), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.ids[0], a);
+	assert_int_equal(g.ids[1], b);
+	memset(&g, 0, sizeof g);
+	f.closing_from = 1729465201;
+	assert_int_equal(mr_deadline_each(u->st, &f, collect, &g, &err), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.ids[0], b);
+}
+
 static void
 test_closed_cases_leave_due_unless_all(void **state)
 {
@@ -220,6 +246,7 @@ main(void)
 		T(test_extension_must_move_later),
 		T(test_own_deadline_wins_over_the_window),
 		T(test_due_orders_by_closing_instant_across_zones),
+		T(test_due_from_a_closing_instant),
 		T(test_closed_cases_leave_due_unless_all),
 		T(test_window_closing_before_opening_refused),
 	};
