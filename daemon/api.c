@@ -407,7 +407,67 @@ struct due_out {
 	json_t		*array;
 	struct mr_buf	*stream;	/* undated: element by element */
 	long long	 n;
+	/*
+	 * A page (limit or after given): the dated items soonest first, then
+	 * what has no deadline, as due --json orders them.  The cursor is the
+	 * last dated item's "EPOCH-WHAT-ID", or "undated-N" once N of the
+	 * entries with no deadline (a handful of groups and filings) are shown.
+	 */
+	int		 paged;
+	int		 limit;
+	int		 shown;
+	int		 more;
+	int		 failed;
+	long long	 after_at;	/* cursor of a dated item; after_id 0: none */
+	char		 after_what[12];
+	int64_t		 after_id;
+	long long	 after_undated;	/* entries with no deadline already shown */
+	long long	 undated;	/* of them, met so far */
+	char		 next[64];
 };
+
+/*
+ * In a page: 1 if v (consumed) was added, 0 if it is before the cursor or
+ * the page is full (more set), -1 out of memory.  at/what/id say what v
+ * is: a dated item, or (what NULL) an entry with no deadline.
+ */
+static int
+page_add(struct due_out *o, json_t *v, long long at, const char *what,
+    int64_t id)
+{
+	int c;
+
+	if (what != NULL && o->after_id != 0) {
+		c = at < o->after_at ? -1 : at > o->after_at ? 1 :
+		    strcmp(what, o->after_what) != 0 ?
+		    strcmp(what, o->after_what) : id < o->after_id ? -1 :
+		    id > o->after_id ? 1 : 0;
+		if (c <= 0) {
+			json_decref(v);
+			return 0;
+		}
+	}
+	if (o->shown == o->limit) {
+		json_decref(v);
+		o->more = 1;
+		return 0;
+	}
+	if (what == NULL && ++o->undated <= o->after_undated) {
+		json_decref(v);
+		return 0;
+	}
+	if (v == NULL || json_array_append_new(o->array, v) != 0) {
+		o->failed = 1;
+		return -1;
+	}
+	o->shown++;
+	if (what != NULL)
+		snprintf(o->next, sizeof o->next, "%lld-%s-%lld", at, what,
+		    (long long)id);
+	else
+		snprintf(o->next, sizeof o->next, "undated-%lld", o->undated);
+	return 1;
+}
 
 /*
  * One element as due --undated --json prints it: compact, one a line,
@@ -439,6 +499,10 @@ due_one(const struct mr_deadline_item *it, void *arg_)
 		return 0;
 	if (o->stream != NULL)
 		return stream_one(o, mr_view_due_item(o->k->view, it));
+	if (o->paged)
+		return page_add(o, mr_view_due_item(o->k->view, it),
+		    it->undated ? 0 : (long long)it->closes_at,
+		    it->undated ? NULL : it->what, it->id) == -1 || o->more;
 	return json_array_append_new(o->array, mr_view_due_item(o->k->view,
 	    it)) == 0 ? 0 : 1;
 }
@@ -448,8 +512,42 @@ due_group(const struct mr_deadline_group *g, void *arg_)
 {
 	struct due_out *o = arg_;
 
+	if (o->paged)
+		return page_add(o, mr_view_due_group(o->k->view, g), 0, NULL,
+		    0) == -1 || o->more;
 	return json_array_append_new(o->array, mr_view_due_group(o->k->view,
 	    g)) == 0 ? 0 : 1;
+}
+
+/* after=EPOCH-WHAT-ID or undated-N: the "next" of the previous page of due. */
+static int
+due_cursor(struct call *k, const char *after, struct due_out *o,
+    enum MHD_Result *rc)
+{
+	char at[24], what[12], id[24];
+	long long a, i;
+
+	if (after == NULL)
+		return 0;
+	if (strncmp(after, "undated-", 8) == 0) {
+		if (parse_int(after + 8, 1, INT64_MAX, &a) == 0) {
+			o->after_undated = a;
+			return 0;
+		}
+	} else if (sscanf(after, "%23[0-9]-%11[a-z]-%23[0-9]", at, what,
+	    id) == 3 && strlen(at) + strlen(what) + strlen(id) + 2 ==
+	    strlen(after) && (strcmp(what, "case") == 0 ||
+	    strcmp(what, "hardship") == 0) && parse_int(at, 0, INT64_MAX,
+	    &a) == 0 && parse_int(id, 1, INT64_MAX, &i) == 0) {
+		o->after_at = a;
+		snprintf(o->after_what, sizeof o->after_what, "%s", what);
+		o->after_id = i;
+		return 0;
+	}
+	*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the \"next\" "
+	    "of the previous page is expected; leave it out for the first "
+	    "page", after);
+	return -1;
 }
 
 /* undated: every item with no known deadline, as due --undated --json. */
@@ -489,18 +587,28 @@ static enum MHD_Result
 get_due(struct call *k)
 {
 	static const char *const known[] = { "all", "zone", "reveal", "within",
-	    "overdue", "undated", NULL };
+	    "overdue", "undated", "after", "limit", NULL };
 	struct mr_deadline_filter f = { 0 };
 	struct due_out o = { .k = k };
 	struct mr_err err = { 0 };
 	const char *z = arg(k, "zone"), *v;
 	char bad[80];
 	int rc = 0, undated;
+	enum MHD_Result sent;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
-		    "'%s': due takes within, overdue, all, undated, zone and "
-		    "reveal", bad);
+		    "'%s': due takes within, overdue, all, undated, zone, "
+		    "after, limit and reveal", bad);
+	/* Pages only when asked: without them, due --json's bytes. */
+	o.paged = arg(k, "limit") != NULL || arg(k, "after") != NULL;
+	if (o.paged && (page_args(k, &o.limit, &v, &sent) == -1 ||
+	    due_cursor(k, v, &o, &sent) == -1))
+		return sent;
+	if (o.paged && flag(k, "undated"))
+		return send_error(k->c, 400, ST_USAGE, "undated lists the "
+		    "items with no deadline whole: after and limit page the "
+		    "due list, which ends with them");
 	if ((v = arg(k, "within")) != NULL) {
 		if (mr_when_parse_duration(v, &f.within, &err) == -1)
 			return send_err(k->c, &err);
@@ -530,24 +638,35 @@ get_due(struct call *k)
 	 * from its clock (MIPSREVIEW_NOW in tests). */
 	if (fixed_now)
 		mr_store_set_now(st, fixed_now);
-	rc = mr_deadline_each(st, &f, due_one, &o, &err);
+	/* A page's cursor: the indexes start at its instant. */
+	f.closing_from = (time_t)o.after_at;
+	/* Past the dated items, a page begins with those with no deadline. */
+	if (o.after_undated == 0)
+		rc = mr_deadline_each(st, &f, due_one, &o, &err);
 	if (fixed_now)
 		mr_store_unset_now(st);
-	if (rc == 0 && k->p.all_tins)
+	if (o.more || o.failed)
+		;
+	else if (rc == 0 && k->p.all_tins)
 		rc = mr_deadline_undated_summary(st, &f, due_group, due_one,
 		    &o, &err);
 	else
 		/* Groups count cases: one TIN at a time, so counts of other
 		 * TINs never show. */
-		for (int i = 0; rc == 0 && i < k->p.ntins; i++) {
+		for (int i = 0; rc == 0 && !o.more && !o.failed &&
+		    i < k->p.ntins; i++) {
 			f.tin = k->p.tins[i];
 			rc = mr_deadline_undated_summary(st, &f, due_group,
 			    due_one, &o, &err);
 		}
-	if (rc == -1) {
+	if (rc == -1 || o.failed) {
 		json_decref(o.array);
-		return send_err(k->c, &err);
+		if (rc == -1)
+			return send_err(k->c, &err);
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
 	}
+	if (o.paged)
+		return send_page(k, "due", o.array, o.more ? o.next : NULL);
 	return send_json(k->c, 200, o.array, NULL, 0);
 }
 

@@ -329,6 +329,30 @@ for q in limit=0 after=x after=12 after=1-x after=-1-2 after=1-0; do
 		"$(call view GET "/api/v1/windows?$q") $(json_get status <"$T/b")" "400 2"
 done
 
+# due pages when asked (limit or after): the dated items soonest first,
+# then those with no deadline, the pages together the unpaged answer
+for who in admin off view; do
+	for q in "zone=America/Chicago" "all=1" "overdue=1" "within=400d&all=1"; do
+		call "$who" GET "/api/v1/due?$q" >/dev/null
+		cp "$T/b" "$T/whole.json"
+		pages=$(walk "$who" "/api/v1/due?$q" due 1)
+		expect_eq "$who: due?$q in pages of one ($pages) is the unpaged answer" \
+			"$(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); print("same" if a == b and len(a) > 0 else "differ: %d %d" % (len(a), len(b)))' "$T/walk.json" "$T/whole.json")" "same"
+	done
+done
+expect_eq "a limited account's due pages show nothing of TIN B" \
+	"$(walk view '/api/v1/due?all=1' due 2 >/dev/null; grep -c -e Bea -e Dee -e 4321 -e '"count"' "$T/walk.json")" "0"
+call admin GET '/api/v1/due?all=1&limit=1' >/dev/null
+expect_match "a dated item's cursor: its closing instant, kind of item and id" "$(json_get next <"$T/b")" '^[0-9]+-(case|hardship)-[0-9]+$'
+n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T/whole.json")
+call view GET "/api/v1/due?within=400d&all=1&limit=$n" >/dev/null
+expect_eq "one page holding all: next is null" "$(json_get next <"$T/b")" "null"
+for q in after=x after=12 after=1-case after=1-note-2 after=1-case-0 after=undated-0 \
+    after=undated-x limit=0 'undated=1&limit=5'; do
+	expect_eq "due?$q: 400 with the status of a usage error" \
+		"$(call view GET "/api/v1/due?$q") $(json_get status <"$T/b")" "400 2"
+done
+
 # -- an officer limited to some TINs sets one case's own deadline instead
 expect_eq "officer sets TIN A's case deadline: 200" "$(call off POST /api/v1/cases/3/deadline -H "$json" \
 	-d '{"deadline":"2024-10-31 17:00 America/New_York","source":"CMS e-mail of 2024-10-01"}') $(json_get deadline.source <"$T/b")" \

@@ -232,7 +232,7 @@ done
 for p in /api/v1/cases/0 /api/v1/cases/-1 /api/v1/cases/99999999999999999999; do
 	expect_eq "API $p: 404" "$(req "$p" -H "$(bearer off)")" "404"
 done
-for l in cases hardship windows; do
+for l in cases hardship windows due; do
 	for q in after=-5 after=abc after=99999999999999999999 limit=-1 limit=99999999999 limit=1e3; do
 		expect_eq "API $l?$q: 400, a usage error" \
 			"$(req "/api/v1/$l?$q" -H "$(bearer admin)") $(json_get status <"$T/b")" "400 2"
