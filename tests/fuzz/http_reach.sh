@@ -1,7 +1,8 @@
 #!/bin/sh
 # The seeds of fuzz_http that carry a signed-in session reach the pages'
-# handlers: each input, alone against a fresh database, is answered by
-# the page, the form or the refusal it names (fuzz_http.c's database: an
+# handlers, and those of the API's list pages theirs: each input, alone
+# against a fresh database, is answered by the page, the form or the
+# refusal it names (fuzz_http.c's database: an
 # admin and an officer of TIN 123456789, whose other-TIN records answer
 # as absent), never with "sign in" (401), a refused CSRF token or a
 # missing database.  A seed that stopped reaching its handler would leave
@@ -55,6 +56,11 @@ app-o-filing-other 404
 app-o-extend 403
 app-o-feed-add 200
 app-o-feed-revoke 303
+# the API's pages, with their cursors
+api-due-page 200
+api-due-page-undated 200
+api-hardship-page 200
+api-windows-page 200
 SEEDS
 echo "$checks seeds checked, $fails failed"
 [ "$fails" -eq 0 ] && [ "$checks" -gt 0 ]
