@@ -22,6 +22,48 @@ seed_input(void)
 	return in;
 }
 
+/*
+ * Scores and adjustments read as the very doubles strtod() gives, however
+ * many digits and wherever the point (up to 15 digits, and beyond them).
+ */
+static void
+test_numbers_read_as_strtod_reads_them(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = seed_input();
+	struct mr_case c;
+	struct mr_err err = { 0 };
+	char score[24], digits[24], adj[48];
+	unsigned long x = 12345;
+
+	for (int i = 0; i < 20000; i++) {
+		int len, point, o = 0, n = 0;
+		double want;
+
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		len = 1 + (int)((x >> 33) % 17);	/* digits, 1 .. 17 */
+		point = 1 + (int)((x >> 45) % 2);	/* at most 99 before it */
+		for (int d = 0; d < len; d++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			score[o++] = digits[n++] = (char)('0' + (x >> 40) % 10);
+			if (d + 1 == point && d + 1 < len)
+				score[o++] = '.';
+		}
+		score[o] = digits[n] = '\0';
+		/* "-d.ddd%": a penalty under 9 percent, as many digits */
+		snprintf(adj, sizeof adj, "-%c.%s%%", '0' + (int)(x >> 50) % 9,
+		    digits);
+		in.score = score;
+		in.adjustment = adj;
+		assert_int_equal(mr_case_validate(u->st, &in, &c, &err), 0);
+		want = strtod(score, NULL);
+		assert_memory_equal(&c.final_score, &want, sizeof want);
+		want = strtod(adj, NULL);
+		assert_memory_equal(&c.payment_adjustment, &want, sizeof want);
+		mr_case_release(&c);
+	}
+}
+
 static void
 test_add_then_get_round_trips(void **state)
 {
@@ -356,7 +398,8 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, unit_db_setup, unit_db_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_add_then_get_round_trips),
+		T(test_numbers_read_as_strtod_reads_them),
+	T(test_add_then_get_round_trips),
 		T(test_second_open_case_refused_unless_forced),
 		T(test_validation_names_field_and_value),
 		T(test_names_with_sql_metacharacters_are_stored_verbatim),
