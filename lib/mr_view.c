@@ -595,8 +595,24 @@ audit_snapshot(const struct mr_view *v, const char *text)
 		mr_tin_mask(json_string_value(tin), masked, sizeof masked);
 		json_object_set_new(s, "tin", json_string(masked));
 	}
-	/* An account's snapshot lists the TINs it is limited to. */
+	/*
+	 * An account's snapshot lists the TINs it is limited to; a webhook's
+	 * older rows name them comma-separated in one string.
+	 */
 	if (!v->o.reveal && json_is_object(s) &&
+	    (tin = json_object_get(s, "tins")) != NULL && json_is_string(tin)) {
+		char list[1024], *tok, *save = NULL;
+		json_t *a = json_array();
+
+		snprintf(list, sizeof list, "%s", json_string_value(tin));
+		for (tok = strtok_r(list, ",", &save); a != NULL && tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			mr_tin_mask(tok, masked, sizeof masked);
+			json_array_append_new(a, json_string(masked));
+		}
+		if (a != NULL)
+			json_object_set_new(s, "tins", a);
+	} else if (!v->o.reveal && json_is_object(s) &&
 	    (tin = json_object_get(s, "tins")) != NULL && json_is_array(tin)) {
 		size_t i;
 		json_t *t;

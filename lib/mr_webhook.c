@@ -575,10 +575,22 @@ mr_webhook_add(struct mr_store *st, const struct mr_webhook_input *in,
 	}
 	*id = sqlite3_last_insert_rowid(mr_store_db(st));
 	{
-		json_t *a = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b}", "name",
-		    in->name, "kind", in->kind, "url", shown, "tins", tins[0] ?
-		    tins : NULL, "zone", in->zone, "signed", secret[0] != '\0');
+		/*
+		 * The TINs as a list, as an account's: the trail keeps them
+		 * whole and every view of it masks them (--reveal shows them).
+		 */
+		json_t *tlist = NULL, *a;
+		char tb[sizeof tins], *tok, *save = NULL;
 
+		if (tins[0] != '\0' && (tlist = json_array()) != NULL) {
+			snprintf(tb, sizeof tb, "%s", tins);
+			for (tok = strtok_r(tb, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save))
+				json_array_append_new(tlist, json_string(tok));
+		}
+		a = json_pack("{s:s, s:s, s:s, s:o?, s:s?, s:b}", "name",
+		    in->name, "kind", in->kind, "url", shown, "tins", tlist,
+		    "zone", in->zone, "signed", secret[0] != '\0');
 		after = a ? json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
 		json_decref(a);
 	}

@@ -86,6 +86,13 @@ ok "generic endpoint for case 1's TIN" $MR webhook add gen --kind generic \
 	--url "$U/generic/gen" --secret-file "$T/secret" --tin "$SEED_TIN"
 ok "generic endpoint for another TIN" $MR webhook add other --kind generic \
 	--url "$U/generic/other" --secret-file "$T/secret" --tin 111-22-3333
+ok "the audit trail" $MR audit --json
+expect_eq "names the endpoints' TINs masked" \
+	"$($PY -c 'import json,sys; print(" ".join(t for r in json.load(sys.stdin) if r["action"] == "add webhook" for t in (r["after"].get("tins") or [])))' <"$T/out")" \
+	"*****6789 *****3333"
+if grep -q -e '"123456789"' -e '"111223333"' "$T/out"; then fail "the audit shows an endpoint's whole TIN"; else pass; fi
+ok "the audit trail revealed" $MR audit --json --reveal
+expect_match "--reveal shows it whole" "$(cat "$T/out")" '"123456789"'
 ok "send" $MR alerts send
 expect_match "send reports each post" "$(cat "$T/out")" "^posted +case 1 +14d .*webhook gen \(generic\)"
 expect_match "and a summary" "$(cat "$T/out")" "^webhooks: 5 due: 5 posted, 0 failed"
