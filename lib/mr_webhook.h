@@ -203,13 +203,19 @@ int	mr_webhook_log_each(struct mr_store *, int (*fn)(
 	    struct mr_err *);
 json_t	*mr_webhook_attempt_json(const struct mr_webhook_attempt *);
 
+/* Longest one-click acknowledgement link a message carries. */
+#define MR_WEBHOOK_ACK_URL_MAX	2400
+
 /*
  * The messages, for the tests: the body posted to an endpoint of kind
- * for an alert (malloc'd JSON text).
+ * for an alert (malloc'd JSON text), with the one-click acknowledgement
+ * link ack_url, or with NULL the command only.  Every text taken from
+ * data is escaped for the channel's markup (Slack's mrkdwn, the Adaptive
+ * Card's Markdown), so none can make a link or a mention.
  */
 struct mr_deadline_item;
 char	*mr_webhook_message(const char *kind, const char *alert_kind,
 	    const struct mr_deadline_item *, long long offset, time_t now,
-	    const char *zone, const char *webhook_id);
+	    const char *zone, const char *webhook_id, const char *ack_url);
 
 #endif /* MR_WEBHOOK_H */

@@ -148,7 +148,12 @@ facts_of(const struct mr_deadline_item *it, long long offset, time_t now,
 	return n;
 }
 
-/* Slack's mrkdwn: &, < and > are control characters there. */
+/*
+ * Slack's mrkdwn: &, < and > are its only control characters (a link or
+ * a mention is written <...>), escaped as Slack asks; *, _ and ~ can only
+ * set a style, and the texts taken from data are sent verbatim (no
+ * automatic links or mentions).
+ */
 static void
 slack_escape(const char *s, char *out, size_t len)
 {
@@ -167,11 +172,35 @@ slack_escape(const char *s, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/*
+ * A URL inside Slack's <URL|text>: & < > escaped as everywhere, and a '|'
+ * (which would end the URL) percent-encoded.
+ */
+static void
+slack_url(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 6 < len; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "%3C" :
+		    *s == '>' ? "%3E" : *s == '|' ? "%7C" : NULL;
+
+		if (rep != NULL) {
+			memcpy(out + o, rep, strlen(rep));
+			o += strlen(rep);
+		} else
+			out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
 static json_t *
-slack_message(const char *title, const struct fact *f, int n, const char *ack)
+slack_message(const char *title, const struct fact *f, int n, const char *ack,
+    const char *ack_url)
 {
 	json_t *fields = json_array(), *blocks;
-	char esc[700], head[160], text[800], ackline[200];
+	char esc[700], head[160], text[MR_WEBHOOK_ACK_URL_MAX + 900];
+	char ackline[MR_WEBHOOK_ACK_URL_MAX + 300], url[MR_WEBHOOK_ACK_URL_MAX + 100];
 
 	for (int i = 0; i < n; i++) {
 		char v[700];
@@ -180,15 +209,24 @@ slack_message(const char *title, const struct fact *f, int n, const char *ack)
 			continue;
 		slack_escape(f[i].value, v, sizeof v);
 		snprintf(esc, sizeof esc, "*%.40s*\n%.600s", f[i].title, v);
-		json_array_append_new(fields, json_pack("{s:s, s:s}", "type",
-		    "mrkdwn", "text", esc));
+		json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "type",
+		    "mrkdwn", "text", esc, "verbatim", 1));
 	}
 	/* A header holds 150 characters of plain text. */
 	snprintf(head, sizeof head, "%.146s%s", title, strlen(title) > 146 ?
 	    "..." : "");
 	slack_escape(title, esc, sizeof esc);
-	snprintf(text, sizeof text, "%s. In hand? %s", esc, ack);
-	snprintf(ackline, sizeof ackline, "In hand? Acknowledge it: `%s`", ack);
+	if (ack_url != NULL) {
+		slack_url(ack_url, url, sizeof url);
+		snprintf(text, sizeof text, "%s. In hand? Acknowledge it: %s", esc,
+		    url);
+		snprintf(ackline, sizeof ackline, "In hand? <%s|Acknowledge it>",
+		    url);
+	} else {
+		snprintf(text, sizeof text, "%s. In hand? %s", esc, ack);
+		snprintf(ackline, sizeof ackline, "In hand? Acknowledge it: `%s`",
+		    ack);
+	}
 	blocks = json_pack("[{s:s, s:{s:s, s:s}}, {s:s, s:o}, {s:s, s:[{s:s, "
 	    "s:s}]}]",
 	    "type", "header", "text", "type", "plain_text", "text", head,
@@ -197,26 +235,69 @@ slack_message(const char *title, const struct fact *f, int n, const char *ack)
 	return json_pack("{s:s, s:o}", "text", text, "blocks", blocks);
 }
 
-static json_t *
-teams_message(const char *title, const struct fact *f, int n, const char *ack)
+/*
+ * The Markdown of an Adaptive Card's TextBlock and Fact (a CommonMark
+ * subset: emphasis, lists and [links](url)): every character that could
+ * start markup is escaped with a backslash, as CommonMark allows for any
+ * ASCII punctuation, so a name shows as typed and never becomes a link.
+ */
+static void
+teams_escape(const char *s, char *out, size_t len)
 {
-	json_t *facts = json_array(), *card;
-	char ackline[200];
+	size_t o = 0;
+	const char *start = s;
 
-	for (int i = 0; i < n; i++)
-		if (strcmp(f[i].title, "Acknowledge") != 0)
-			json_array_append_new(facts, json_pack("{s:s, s:s}",
-			    "title", f[i].title, "value", f[i].value));
-	snprintf(ackline, sizeof ackline, "In hand? Acknowledge it: %s", ack);
-	card = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:b}, "
-	    "{s:s, s:o}, {s:s, s:s, s:b, s:s}]}",
-	    "$schema", "http://adaptivecards.io/schemas/adaptive-card.json",
-	    "type", "AdaptiveCard", "version", "1.4", "body",
-	    "type", "TextBlock", "text", title, "weight", "Bolder", "size",
+	for (; *s && o + 3 < len; s++) {
+		int esc = strchr("\\*_[]()`~<>", *s) != NULL;
+
+		/* A list item: "- x", "+ x" or "1. x" at the start. */
+		if (s == start && (*s == '-' || *s == '+'))
+			esc = 1;
+		if (*s == '.' && s > start && strspn(start, "0123456789") ==
+		    (size_t)(s - start))
+			esc = 1;
+		if (esc)
+			out[o++] = '\\';
+		out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
+static json_t *
+teams_message(const char *title, const struct fact *f, int n, const char *ack,
+    const char *ack_url)
+{
+	json_t *facts = json_array(), *card, *body;
+	char ackline[900], head[900], v[700];
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(f[i].title, "Acknowledge") == 0)
+			continue;
+		teams_escape(f[i].value, v, sizeof v);
+		json_array_append_new(facts, json_pack("{s:s, s:s}", "title",
+		    f[i].title, "value", v));
+	}
+	teams_escape(title, head, sizeof head);
+	teams_escape(ack, v, sizeof v);
+	if (ack_url != NULL)
+		snprintf(ackline, sizeof ackline, "In hand? Acknowledge it with "
+		    "the button below, or: %s", v);
+	else
+		snprintf(ackline, sizeof ackline, "In hand? Acknowledge it: %s", v);
+	body = json_pack("[{s:s, s:s, s:s, s:s, s:b}, {s:s, s:o}, "
+	    "{s:s, s:s, s:b}]",
+	    "type", "TextBlock", "text", head, "weight", "Bolder", "size",
 	    "Medium", "wrap", 1,
 	    "type", "FactSet", "facts", facts,
-	    "type", "TextBlock", "text", ackline, "wrap", 1, "fontType",
-	    "Monospace");
+	    "type", "TextBlock", "text", ackline, "wrap", 1);
+	card = json_pack("{s:s, s:s, s:s, s:o}",
+	    "$schema", "http://adaptivecards.io/schemas/adaptive-card.json",
+	    "type", "AdaptiveCard", "version", "1.4", "body", body);
+	/* The one-click link as the card's button (a URL, not Markdown). */
+	if (card != NULL && ack_url != NULL)
+		json_object_set_new(card, "actions", json_pack("[{s:s, s:s, "
+		    "s:s}]", "type", "Action.OpenUrl", "title", "Acknowledge",
+		    "url", ack_url));
 	return json_pack("{s:s, s:[{s:s, s:n, s:o}]}", "type", "message",
 	    "attachments", "contentType",
 	    "application/vnd.microsoft.card.adaptive", "contentUrl", "content",
@@ -226,8 +307,10 @@ teams_message(const char *title, const struct fact *f, int n, const char *ack)
 static json_t *
 generic_message(const char *alert_kind, const struct mr_deadline_item *it,
     long long offset, time_t now, const char *zone, const char *title,
-    const char *ack)
+    const char *ack, const char *ack_url)
 {
+	json_t *m;
+
 	char tin[16], utc[32], nowiso[32], label[32], ann[80], rec[80];
 	char type[40];
 
@@ -244,7 +327,7 @@ generic_message(const char *alert_kind, const struct mr_deadline_item *it,
 		snprintf(type, sizeof type, "webhook.test");
 	else
 		snprintf(type, sizeof type, "deadline.%s", alert_kind);
-	return json_pack("{s:s, s:s, s:{s:s, s:s, s:I, s:s, s:s, s:i, s:s, "
+	m = json_pack("{s:s, s:s, s:{s:s, s:s, s:I, s:s, s:s, s:i, s:s, "
 	    "s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}}",
 	    "type", type, "timestamp", nowiso, "data",
 	    "what", it->what, "kind", it->kind, "id", (json_int_t)it->id,
@@ -254,12 +337,16 @@ generic_message(const char *alert_kind, const struct mr_deadline_item *it,
 	    ann, "recipient_zone", zone ? zone : it->zone,
 	    "closes_at_recipient", rec, "reminder", label,
 	    "offset_secs", (json_int_t)offset, "ack_command", ack, "text", title);
+	if (m != NULL && ack_url != NULL)
+		json_object_set_new(json_object_get(m, "data"), "ack_url",
+		    json_string(ack_url));
+	return m;
 }
 
 char *
 mr_webhook_message(const char *kind, const char *alert_kind,
     const struct mr_deadline_item *it, long long offset, time_t now,
-    const char *zone, const char *webhook_id)
+    const char *zone, const char *webhook_id, const char *ack_url)
 {
 	struct fact f[NFACTS];
 	char title[420], ack[64], *s;
@@ -270,11 +357,12 @@ mr_webhook_message(const char *kind, const char *alert_kind,
 	n = facts_of(it, offset, now, zone, f, title, sizeof title, alert_kind,
 	    ack, sizeof ack);
 	if (strcmp(kind, "slack") == 0)
-		m = slack_message(title, f, n, ack);
+		m = slack_message(title, f, n, ack, ack_url);
 	else if (strcmp(kind, "teams") == 0)
-		m = teams_message(title, f, n, ack);
+		m = teams_message(title, f, n, ack, ack_url);
 	else
-		m = generic_message(alert_kind, it, offset, now, zone, title, ack);
+		m = generic_message(alert_kind, it, offset, now, zone, title, ack,
+		    ack_url);
 	if (m == NULL)
 		return NULL;
 	s = json_dumps(m, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
@@ -715,7 +803,7 @@ claim(struct mr_store *st, const struct endpoint *e, const struct due *d,
 	if (r->id == 0) {
 		webhook_id_of(d, r->webhook_id, sizeof r->webhook_id);
 		if ((r->body = mr_webhook_message(e->kind, d->kind, &d->it,
-		    d->offset, now, zone, r->webhook_id)) == NULL) {
+		    d->offset, now, zone, r->webhook_id, NULL)) == NULL) {
 			mr_err_set(err, MR_EFAIL, "out of memory");
 			goto out;
 		}
@@ -1475,7 +1563,8 @@ mr_webhook_test(struct mr_store *st, const struct mr_webhook_settings *ws,
 	it.zone = ev[0].zone[0] ? ev[0].zone : "UTC";
 	it.source = "";
 	if ((body = mr_webhook_message(ev[0].kind, "test", &it, 7 * 86400,
-	    mr_store_now(st), ev[0].zone[0] ? ev[0].zone : NULL, wid)) == NULL) {
+	    mr_store_now(st), ev[0].zone[0] ? ev[0].zone : NULL, wid,
+	    NULL)) == NULL) {
 		explicit_bzero(&cr, sizeof cr);
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;

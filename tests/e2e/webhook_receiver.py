@@ -17,6 +17,12 @@ Teams Workflows webhook and a generic Standard Webhooks receiver.
       does, and counted.
   count LOG PREFIX | ids LOG PREFIX | get LOG PREFIX N KEY | bad LOG | fast LOG
       Read the log back for the tests.
+  links LOG PREFIX N
+      The links request N would show, as its channel renders the markup:
+      Slack's <URL|text> (and <!here>-style mentions) in mrkdwn texts, an
+      Adaptive Card's Markdown [text](URL) and <URL> (a backslash escapes
+      the next character, as CommonMark has it) and its Action.OpenUrl
+      buttons; one per line.
 """
 import base64
 import hashlib
@@ -24,6 +30,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import ssl
 import sys
 import threading
@@ -182,6 +189,71 @@ def serve(args):
     srv.serve_forever()
 
 
+def unescaped(text):
+    """The text with each backslash-escaped character masked as '.'."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append("..")
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def slack_links(m):
+    found = []
+
+    def scan(t):
+        found.extend(re.findall(r"<([^<>]*)>", t))
+
+    if isinstance(m.get("text"), str):
+        scan(m["text"])
+    for b in m.get("blocks", []):
+        for f in b.get("fields", []):
+            if f.get("type") == "mrkdwn":
+                scan(f["text"])
+        t = b.get("text")
+        if isinstance(t, dict) and t.get("type") == "mrkdwn":
+            scan(t["text"])
+        for e in b.get("elements", []):
+            if e.get("type") == "mrkdwn":
+                scan(e["text"])
+            if e.get("url"):
+                found.append(e["url"])
+    return found
+
+
+def teams_links(m):
+    found = []
+    card = m["attachments"][0]["content"]
+
+    def scan(t):
+        u = unescaped(t)
+        for mo in re.finditer(r"\[[^\]]*\]\(([^)]*)\)|<([a-zA-Z][^<> ]*)>", u):
+            found.append(t[mo.start():mo.end()])
+
+    def walk(x):
+        if isinstance(x, dict):
+            if x.get("type") == "TextBlock":
+                scan(x.get("text", ""))
+            if x.get("type") == "FactSet":
+                for f in x.get("facts", []):
+                    scan(f.get("title", ""))
+                    scan(f.get("value", ""))
+            if x.get("type") == "Action.OpenUrl":
+                found.append(x["url"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(card)
+    return found
+
+
 def entries(log, prefix):
     if not os.path.exists(log):
         return []
@@ -204,6 +276,11 @@ def main():
         for k in args[3].split("."):
             v = v[int(k)] if isinstance(v, list) else v[k]
         print(v if isinstance(v, str) else json.dumps(v))
+    elif cmd == "links":
+        e = entries(args[0], args[1])[int(args[2])]
+        kind = e["path"].split("/")[1]
+        for u in (slack_links if kind == "slack" else teams_links)(e["body"]):
+            print(u)
     elif cmd == "bad":
         for e in entries(args[0], "/"):
             if e["bad"]:

@@ -43,7 +43,8 @@ U="http://127.0.0.1:$RXPORT"
 } >"$MIPSREVIEW_CONFIG"
 add_case --name "Dr. Ada <Example> & Co" --owner ada@practice.example
 $MR add --tin 98-7654321 --npi 1234567893 --year 2023 --reason euc-not-applied \
-	--force --name "Dr. Bea Second" >/dev/null || fail "add case 2"
+	--force --name "Dr. Bea [Open](https://evil.example) <https://evil.example|Open> <!here> _Second_" \
+	>/dev/null || fail "add case 2"
 
 # --- bad input: one line, a status, nothing written (no row, no file)
 REFUSE_LINES=1
@@ -119,6 +120,13 @@ expect_eq "the webhook-id names the alert" "$(ids /generic/gen)" \
 expect_match "Teams: the endpoint's own zone" "$(get /teams/tm 0 body)" \
 	"Europe/Berlin"
 expect_match "Slack: the ack command" "$(get /slack/ops 0 body)" "mipsreview alerts ack"
+# A name is shown as typed, never as a link or a mention.
+expect_eq "no link nor mention in Slack's messages, no link in Teams' cards" \
+	"$(for p in /slack/ops /teams/tm; do for i in 0 1; do $PY "$RX" links "$LOG" $p $i; done; done)" ""
+expect_match "Teams: the name's Markdown is escaped" "$(get /teams/tm 0 body)$(get /teams/tm 1 body)" \
+	'Dr. Bea \\\\\[Open\\\\\]\\\\\(https://evil.example\\\\\)'
+expect_match "Slack: its <, > and & are escaped" "$(get /slack/ops 0 body)$(get /slack/ops 1 body)" \
+	'Dr. Bea \[Open\]\(https://evil.example\) &lt;https://evil.example\|Open&gt; &lt;!here&gt;'
 for i in 1 2 3; do ok "send again ($i)" $MR alerts send; done
 expect_eq "nothing twice" "$(count /)" 5
 ok "log" $MR alerts log

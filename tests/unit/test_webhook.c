@@ -171,7 +171,7 @@ test_messages_show_masked_tin_both_zones_and_the_ack_command(void **state)
 	(void)state;
 	for (int k = 0; k < 3; k++) {
 		char *m = mr_webhook_message(kinds[k], "reminder", &it, 14 * 86400,
-		    UNIT_NOW, "Europe/Berlin", "msg_x");
+		    UNIT_NOW, "Europe/Berlin", "msg_x", NULL);
 		json_error_t je;
 		json_t *j;
 
@@ -179,7 +179,9 @@ test_messages_show_masked_tin_both_zones_and_the_ack_command(void **state)
 		assert_non_null(j = json_loads(m, 0, &je));
 		json_decref(j);
 		assert_null(strstr(m, "123456789"));
-		assert_non_null(strstr(m, "*****6789"));
+		/* In a card's Markdown each '*' is escaped. */
+		assert_non_null(strstr(m, k == 1 ?
+		    "\\\\*\\\\*\\\\*\\\\*\\\\*6789" : "*****6789"));
 		assert_non_null(strstr(m, "mipsreview alerts ack 7"));
 		assert_non_null(strstr(m, "America/Chicago"));
 		assert_non_null(strstr(m, "Europe/Berlin"));
@@ -194,6 +196,80 @@ test_messages_show_masked_tin_both_zones_and_the_ack_command(void **state)
 	}
 }
 
+/* A Fact's value of the card in m by its title. */
+static const char *
+teams_fact(json_t *m, const char *title)
+{
+	json_t *facts = json_object_get(json_array_get(json_object_get(
+	    json_object_get(json_array_get(json_object_get(m, "attachments"),
+	    0), "content"), "body"), 1), "facts"), *f;
+	size_t i;
+
+	json_array_foreach(facts, i, f)
+		if (strcmp(json_string_value(json_object_get(f, "title")),
+		    title) == 0)
+			return json_string_value(json_object_get(f, "value"));
+	return NULL;
+}
+
+static void
+test_teams_markdown_and_slack_markup_in_names_are_escaped(void **state)
+{
+	struct mr_deadline_item it = item();
+	json_t *j;
+	char *m;
+
+	(void)state;
+	it.name = "[Open](https://evil.example) <https://x.example> *b* _i_ ~s~ "
+	    "`c` \\ 1. two";
+	m = mr_webhook_message("teams", "reminder", &it, 14 * 86400, UNIT_NOW,
+	    NULL, "msg_x", NULL);
+	assert_non_null(j = json_loads(m, 0, NULL));
+	assert_string_equal(teams_fact(j, "Clinician"),
+	    "\\[Open\\]\\(https://evil.example\\) \\<https://x.example\\> "
+	    "\\*b\\* \\_i\\_ \\~s\\~ \\`c\\` \\\\ 1. two");
+	json_decref(j);
+	free(m);
+	/* A list marker at the start of a value. */
+	it.name = "12. Smith";
+	m = mr_webhook_message("teams", "reminder", &it, 14 * 86400, UNIT_NOW,
+	    NULL, "msg_x", NULL);
+	assert_non_null(j = json_loads(m, 0, NULL));
+	assert_string_equal(teams_fact(j, "Clinician"), "12\\. Smith");
+	json_decref(j);
+	free(m);
+	it.name = "- Smith";
+	m = mr_webhook_message("teams", "reminder", &it, 14 * 86400, UNIT_NOW,
+	    NULL, "msg_x", NULL);
+	assert_non_null(j = json_loads(m, 0, NULL));
+	assert_string_equal(teams_fact(j, "Clinician"), "\\- Smith");
+	json_decref(j);
+	free(m);
+	/* Slack: & < > escaped, so <URL|text> and <!here> cannot be made. */
+	it.name = "<https://evil.example|Open> <!here> & co";
+	m = mr_webhook_message("slack", "reminder", &it, 14 * 86400, UNIT_NOW,
+	    NULL, "msg_x", NULL);
+	assert_non_null(strstr(m, "&lt;https://evil.example|Open&gt; "
+	    "&lt;!here&gt; &amp; co"));
+	assert_non_null(j = json_loads(m, 0, NULL));
+	/* The notification's text and the fields (the header is plain text). */
+	assert_null(strchr(json_string_value(json_object_get(j, "text")), '<'));
+	{
+		json_t *fields = json_object_get(json_array_get(json_object_get(j,
+		    "blocks"), 1), "fields"), *f;
+		size_t i;
+
+		assert_true(json_array_size(fields) > 0);
+		json_array_foreach(fields, i, f) {
+			assert_null(strchr(json_string_value(json_object_get(f,
+			    "text")), '<'));
+			assert_true(json_is_true(json_object_get(f, "verbatim")));
+		}
+	}
+	json_decref(j);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -204,6 +280,8 @@ main(void)
 		cmocka_unit_test(test_url_https_or_loopback_http_only),
 		cmocka_unit_test(
 		    test_messages_show_masked_tin_both_zones_and_the_ack_command),
+		cmocka_unit_test(
+		    test_teams_markdown_and_slack_markup_in_names_are_escaped),
 	};
 
 	return cmocka_run_group_tests_name("webhook", tests, NULL, NULL);
