@@ -241,7 +241,13 @@ page(const struct web_req *r, struct web_reply *out)
 	    "state.</p>\n<form method=\"post\" action=\"/app/ack\">\n"
 	    "<input type=\"hidden\" name=\"t\" value=\"%s\">\n", label(l.what),
 	    field(r, "t"));
-	if (strchr(l.to, ',') == NULL)
+	if (strcmp(l.via, "webhook") == 0)
+		/* Whoever reads the channel has the link: it is the channel. */
+		web_printf(b, "<input type=\"hidden\" name=\"address\" "
+		    "value=\"%s\">\n<p>Acknowledging from the channel of "
+		    "webhook %s: the audit trail records that channel, not who "
+		    "you are, so say who you are in the note.</p>\n", l.to, l.to);
+	else if (strchr(l.to, ',') == NULL)
 		web_printf(b, "<input type=\"hidden\" name=\"address\" "
 		    "value=\"%s\">\n<p>Acknowledging as %s.</p>\n", l.to, l.to);
 	else {
@@ -275,7 +281,7 @@ confirm(const struct web_req *r, struct web_reply *out)
 	struct mr_err err = { 0 };
 	const char *addr = field(r, "address");
 	char actor[MR_ACKLINK_TO_MAX + 32], msg[1200];
-	char rcpt[MR_ACKLINK_TO_MAX + 1];
+	char rcpt[MR_ACKLINK_TO_MAX + 1], channel[MR_ACKLINK_TO_MAX + 16];
 
 	if (checked_link(r, out, &l) == -1)
 		return 0;
@@ -289,7 +295,12 @@ confirm(const struct web_req *r, struct web_reply *out)
 	ex.status = l.status;
 	ex.via = "mail link";
 	ex.recipient = addr;
-	snprintf(actor, sizeof actor, "%s (mail link)", addr);
+	if (strcmp(l.via, "webhook") == 0) {
+		snprintf(channel, sizeof channel, "webhook %s", l.to);
+		ex.via = "webhook link";
+		ex.recipient = channel;
+	}
+	snprintf(actor, sizeof actor, "%s (%s)", ex.recipient, ex.via);
 	mr_store_set_actor(r->st, actor);
 	if (mr_alert_ack_add_expect(r->st, l.what, l.id, &ex, field(r, "note"),
 	    &ack, &err) == -1)

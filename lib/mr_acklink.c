@@ -25,6 +25,8 @@
 
 #define KEY_SUFFIX	".link-key"
 #define MAC_CONTEXT	"mipsreview acknowledgement link\n"
+/* The prefix of a link posted to a webhook; a mail's is "v1.". */
+#define V2_WEBHOOK	"v2.webhook."
 
 char *
 mr_acklink_key_path(const char *db_path)
@@ -269,6 +271,7 @@ mr_acklink_sign(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 	char tohex[2 * MR_ACKLINK_TO_MAX + 1], mac[65];
 	size_t tolen = strlen(l->to);
 	struct mr_buf b;
+	int hook = strcmp(l->via, "webhook") == 0;
 
 	if (strcmp(l->what, "case") != 0 && strcmp(l->what, "hardship") != 0)
 		return mr_err_set(err, MR_EINVAL, "acknowledgement link: '%s' is "
@@ -282,7 +285,11 @@ mr_acklink_sign(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 		    MR_ACKLINK_TO_MAX);
 	mr_hex((const unsigned char *)l->to, tolen, tohex);
 	mr_buf_init_fixed(&b, buf, len);
-	if (mr_buf_printf(&b, "v1.%s.%lld.%lld.%s.%lld.%s", l->what,
+	if (l->via[0] != '\0' && !hook && strcmp(l->via, "mail") != 0)
+		return mr_err_set(err, MR_EINVAL, "acknowledgement link: sent "
+		    "by '%s', neither mail nor webhook", l->via);
+	if (mr_buf_printf(&b, "%s%s.%lld.%lld.%s.%lld.%s", hook ? V2_WEBHOOK :
+	    "v1.", l->what,
 	    (long long)l->id, (long long)l->closes_at, l->status,
 	    (long long)l->expires, tohex) == -1 ||
 	    mac_of(key, buf, b.len, mac) == -1 ||
@@ -335,7 +342,8 @@ mr_acklink_verify(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 
 	memset(&l, 0, sizeof l);
 	if (token == NULL || (n = strlen(token)) < 70 ||
-	    n > MR_ACKLINK_TOKEN_MAX || strncmp(token, "v1.", 3) != 0)
+	    n > MR_ACKLINK_TOKEN_MAX || (strncmp(token, "v1.", 3) != 0 &&
+	    strncmp(token, V2_WEBHOOK, sizeof V2_WEBHOOK - 1) != 0))
 		goto bad;
 	mac = token + n - 64;
 	if (mac[-1] != '.')
@@ -348,7 +356,13 @@ mr_acklink_verify(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 		return mr_err_set(err, MR_EINVAL, "this acknowledgement link is "
 		    "not valid: it was changed or cut short, or it was not made "
 		    "by this service; open the link exactly as the mail has it");
-	p = token + 3;
+	if (strncmp(token, "v1.", 3) == 0) {
+		p = token + 3;
+		snprintf(l.via, sizeof l.via, "mail");
+	} else {
+		p = token + sizeof V2_WEBHOOK - 1;
+		snprintf(l.via, sizeof l.via, "webhook");
+	}
 	if ((dot = strchr(p, '.')) == NULL || (size_t)(dot - p) >= sizeof l.what)
 		goto bad;
 	memcpy(l.what, p, (size_t)(dot - p));

@@ -19,6 +19,11 @@
  * WHAT "case" or "hardship", CLOSES_AT and EXPIRES UTC epoch seconds,
  * STATUS the state's word, TO the comma-separated addresses in hex, MAC
  * 64 hex digits over "mipsreview acknowledgement link\n" and the rest.
+ *
+ * A link posted to a chat channel or webhook (lib/mr_webhook.h) goes to
+ * whoever reads the channel, not to an address: it names the endpoint
+ * instead, as "v2.webhook." and then the same fields, TO being the
+ * endpoint's name, and is acknowledged as that channel.
  */
 #ifndef MR_ACKLINK_H
 #define MR_ACKLINK_H
@@ -43,6 +48,11 @@ struct mr_acklink {
 	char		 status[32];	/* the item's state then */
 	time_t		 expires;
 	char		 to[MR_ACKLINK_TO_MAX + 1];	/* comma-separated */
+	/*
+	 * How the link was sent: "mail" ("" too, when signing), to the
+	 * addresses in to, or "webhook", to the endpoint named in to.
+	 */
+	char		 via[8];
 };
 
 /* The key file's path for a database (malloc'd), or NULL. */

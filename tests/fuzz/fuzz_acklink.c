@@ -26,7 +26,8 @@ check(const char *tok)
 	if (mr_acklink_verify(key, tok, 1000000000, &l, &err) == 0) {
 		if ((strcmp(l.what, "case") != 0 &&
 		    strcmp(l.what, "hardship") != 0) || l.id <= 0 ||
-		    strlen(l.to) == 0 || strlen(l.to) > MR_ACKLINK_TO_MAX)
+		    strlen(l.to) == 0 || strlen(l.to) > MR_ACKLINK_TO_MAX ||
+		    (strcmp(l.via, "mail") != 0 && strcmp(l.via, "webhook") != 0))
 			__builtin_trap();
 	}
 }
