@@ -287,7 +287,7 @@ log_one(const struct mr_webhook_attempt *at, void *arg)
 		snprintf(status, sizeof status, "%d", at->status);
 	else
 		snprintf(status, sizeof status, "-");
-	printf("%-20s %-16s %-18s %-4s %-8s %s%s%s\n", at->at, at->endpoint,
+	printf("%-20s %-16s %-18s %-4s %-11s %s%s%s\n", at->at, at->endpoint,
 	    alert, status, at->outcome, at->maybe_duplicate ? "(may be a "
 	    "duplicate: same webhook-id) " : "", at->error ? at->error : "",
 	    "");
@@ -304,7 +304,7 @@ cmd_alerts_log(struct cli_ctx *ctx, struct cli_args *a)
 	if (ctx->json && (l.array = json_array()) == NULL)
 		return cli_fail(ctx, &(struct mr_err){ MR_EFAIL, "out of memory" });
 	if (l.array == NULL)
-		printf("%-20s %-16s %-18s %-4s %-8s %s\n", "TIME (UTC)", "ENDPOINT",
+		printf("%-20s %-16s %-18s %-4s %-11s %s\n", "TIME (UTC)", "ENDPOINT",
 		    "ALERT", "HTTP", "OUTCOME", "ERROR");
 	if (mr_webhook_log_each(ctx->st, log_one, &l, &err) == -1) {
 		json_decref(l.array);

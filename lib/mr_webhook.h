@@ -160,8 +160,10 @@ struct mr_webhook_totals {
 
 /*
  * Post every due alert (lib/mr_alert.h's plan: the most urgent reminder of
- * each open, unacknowledged deadline, and the escalations the mail ledger
- * sent) to every enabled endpoint in its scope that does not have it yet.
+ * each open, unacknowledged deadline, and its escalation when a reminder
+ * that went out - by mail or to an endpoint - went unacknowledged for
+ * escalate_after, mail server or none) to every enabled endpoint in its
+ * scope that does not have it yet.
  * Failures are reported and counted; -1 is the database or the system.
  */
 int	mr_webhook_run(struct mr_store *, const struct mr_alert_settings *,
@@ -193,7 +195,8 @@ struct mr_webhook_attempt {
 	int64_t		 item_id;
 	long long	 offset;
 	int		 status;	/* 0: no answer */
-	const char	*outcome;	/* sent, retry, failed, rejected, gone */
+	const char	*outcome;	/* sent, retry, failed, rejected, gone,
+					   interrupted, busy */
 	const char	*error;		/* or NULL */
 	int		 maybe_duplicate;
 };

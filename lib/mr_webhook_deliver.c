@@ -38,6 +38,7 @@
 
 #include <jansson.h>
 
+#include "lib/mr_acklink.h"
 #include "lib/mr_alert.h"
 #include "lib/mr_alert_ack.h"
 #include "lib/mr_audit.h"
@@ -220,8 +221,8 @@ slack_message(const char *title, const struct fact *f, int n, const char *ack,
 		slack_url(ack_url, url, sizeof url);
 		snprintf(text, sizeof text, "%s. In hand? Acknowledge it: %s", esc,
 		    url);
-		snprintf(ackline, sizeof ackline, "In hand? <%s|Acknowledge it>",
-		    url);
+		snprintf(ackline, sizeof ackline, "In hand? <%s|Acknowledge it> "
+		    "(or run `%s`)", url, ack);
 	} else {
 		snprintf(text, sizeof text, "%s. In hand? %s", esc, ack);
 		snprintf(ackline, sizeof ackline, "In hand? Acknowledge it: `%s`",
@@ -439,7 +440,7 @@ collect_item(const struct mr_deadline_item *it, void *arg)
 		c->next = t;
 	if (i >= 0 && add_due(c, it, c->set->offsets[i], "reminder") != 0)
 		return 1;
-	/* An escalation the mail ledger sent: a candidate, checked below. */
+	/* A candidate for escalation, checked below. */
 	if (it->open && c->now < it->closes_at && c->set->escalate_after > 0 &&
 	    (c->set->escalate_to != NULL || c->set->escalate_to_tin != NULL) &&
 	    (long long)(it->closes_at - c->now) <= c->set->escalate_within &&
@@ -458,36 +459,72 @@ collect_free(struct collect *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* The escalation of the item the mail ledger sent: *offset, or *found 0. */
+/*
+ * Whether the deadline's escalation is due, on the rule of the mail's
+ * (lib/mr_alert_ledger.c) but whatever told the owner: the first reminder
+ * within escalate_within of the deadline that went out - mailed, or posted
+ * to any endpoint - went unacknowledged for escalate_after, before the
+ * deadline, and the TIN has someone to escalate to.  *go 1 and the
+ * reminder's offset in d, or *go 0 and, when it is still to come, the
+ * moment in c->next.  Without a mail server the channels are still told.
+ */
 static int
-escalation_sent(struct mr_store *st, const struct mr_deadline_item *it,
-    long long *offset, int *found, struct mr_err *err)
+escalation_due(struct mr_store *st, struct collect *c, struct due *d,
+    int *go, struct mr_err *err)
 {
+	const struct mr_alert_settings *set = c->set;
 	sqlite3_stmt *stmt = NULL;
+	char to[1024];
+	time_t first, moment;
+	long long off;
 	int step;
 
-	*found = 0;
-	if (mr_store_prepare(st, "SELECT offset_secs FROM alert_ledger WHERE "
-	    "kind = 'escalation' AND what = ?1 AND item_id = ?2 AND "
-	    "closes_at = ?3 AND state = 'sent'", &stmt, err) == -1)
+	*go = 0;
+	if (mr_alert_escalation_to(set, d->it.tin, to, sizeof to, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, it->what, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, it->id);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)it->closes_at);
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*found = 1;
-		*offset = sqlite3_column_int64(stmt, 0);
-	}
+	if (to[0] == '\0')
+		return 0;
+	/* Both clocks are the deadlines' (mr_store_now) when they were sent. */
+	if (mr_store_prepare(st, "SELECT offset_secs, t FROM ("
+	    "SELECT offset_secs, CAST(strftime('%s', sent_at) AS INTEGER) AS t "
+	    "FROM alert_ledger WHERE kind = 'reminder' AND what = ?1 AND "
+	    "item_id = ?2 AND closes_at = ?3 AND state = 'sent' AND "
+	    "offset_secs <= ?4 UNION ALL "
+	    "SELECT offset_secs, CAST(strftime('%s', updated_at) AS INTEGER) "
+	    "FROM webhook_delivery WHERE kind = 'reminder' AND what = ?1 AND "
+	    "item_id = ?2 AND closes_at = ?3 AND state = 'sent' AND "
+	    "offset_secs <= ?4) ORDER BY t, offset_secs DESC LIMIT 1", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, d->it.id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
+	sqlite3_bind_int64(stmt, 4, set->escalate_within);
+	step = sqlite3_step(stmt);
+	off = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	first = step == SQLITE_ROW ? (time_t)sqlite3_column_int64(stmt, 1) : 0;
 	sqlite3_finalize(stmt);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return mr_store_dberr(st, err, "reading the alert ledger");
+		return mr_store_dberr(st, err, "reading what reminders went out");
+	if (step != SQLITE_ROW || first <= 0)
+		return 0;
+	moment = first + (time_t)set->escalate_after;
+	if (moment >= d->it.closes_at)
+		return 0;
+	if (moment > c->now) {
+		if (c->next == 0 || moment < c->next)
+			c->next = moment;
+		return 0;
+	}
+	d->offset = off;
+	*go = 1;
 	return 0;
 }
 
 /*
  * The alerts due now: the most urgent reminder of each open deadline not
  * acknowledged (an acknowledged deadline is in hand: channels are not
- * told again), and each escalation the mail ledger sent.
+ * told again), and each escalation that is due (escalation_due()).
  */
 static int
 collect_due(struct mr_store *st, const struct mr_alert_settings *set,
@@ -508,7 +545,7 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 
 		if (mr_alert_ack_find(st, &d->it, NULL, &acked, err) == -1 ||
 		    (strcmp(d->kind, "escalation") == 0 && !acked &&
-		    escalation_sent(st, &d->it, &d->offset, &found, err) == -1)) {
+		    escalation_due(st, c, d, &found, err) == -1)) {
 			c->n = keep + (c->n - i);
 			memmove(&c->v[keep], d, (c->n - keep) * sizeof *d);
 			return -1;
@@ -618,8 +655,10 @@ struct row {
 	time_t	 retry_at;
 	int	 attempts;
 	int	 maybe_delivered;	/* an earlier try may have arrived */
+	int	 maybe_sent;		/* so before the current one began */
 	char	*body;
 	char	 webhook_id[160];
+	char	 posting_at[32];	/* when the current try began, or "" */
 };
 
 static void
@@ -631,6 +670,11 @@ webhook_id_of(const struct due *d, char *buf, size_t len)
 	    d->offset);
 }
 
+/*
+ * The delivery of the alert to the endpoint.  A deadline is escalated to
+ * an endpoint once, whatever reminder it escalates: its escalation row is
+ * found by the deadline alone.
+ */
 static int
 row_get(struct mr_store *st, int64_t endpoint_id, const struct due *d,
     struct row *r, struct mr_err *err)
@@ -642,9 +686,11 @@ row_get(struct mr_store *st, int64_t endpoint_id, const struct due *d,
 	memset(r, 0, sizeof *r);
 	if (mr_store_prepare(st, "SELECT id, state, coalesce(lease_until, 0), "
 	    "coalesce(retry_at, 0), attempts, body, webhook_id, "
-	    "state = 'sending' OR maybe_sent FROM webhook_delivery WHERE "
+	    "state = 'sending' OR maybe_sent, maybe_sent, "
+	    "coalesce(posting_at, updated_at) FROM webhook_delivery WHERE "
 	    "endpoint_id = ?1 AND kind = ?2 AND what = ?3 AND item_id = ?4 AND "
-	    "closes_at = ?5 AND offset_secs = ?6", &stmt, err) == -1)
+	    "closes_at = ?5 AND (offset_secs = ?6 OR kind = 'escalation') "
+	    "ORDER BY id LIMIT 1", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, endpoint_id);
 	sqlite3_bind_text(stmt, 2, d->kind, -1, SQLITE_STATIC);
@@ -666,6 +712,9 @@ row_get(struct mr_store *st, int64_t endpoint_id, const struct due *d,
 		snprintf(r->webhook_id, sizeof r->webhook_id, "%s",
 		    mr_store_col_text(stmt, 6));
 		r->maybe_delivered = sqlite3_column_int(stmt, 7);
+		r->maybe_sent = sqlite3_column_int(stmt, 8);
+		snprintf(r->posting_at, sizeof r->posting_at, "%s",
+		    mr_store_col_text(stmt, 9));
 	} else if (step != SQLITE_DONE) {
 		mr_store_dberr(st, err, "reading the webhook deliveries");
 		goto out;
@@ -758,6 +807,53 @@ pace_after(struct mr_store *st, const struct endpoint *e, long long started,
 
 enum claim_result { CLAIMED, DONE_BEFORE, BUSY, RETRY_LATER };
 
+struct answer;
+static int	log_attempt(struct mr_store *, const struct endpoint *, int64_t,
+		    const char *, const char *, const struct due *,
+		    const struct answer *, const char *, int, const char *,
+		    struct mr_err *);
+static int	log_interrupted(struct mr_store *, const struct endpoint *,
+		    const struct due *, const struct row *, struct mr_err *);
+
+/* What a message needs besides the alert: the zone and the link's means. */
+struct compose {
+	const char		*zone;
+	const char		*link_base;	/* NULL: no links */
+	const unsigned char	*link_key;
+};
+
+/*
+ * The signed one-click link acknowledging the alert's deadline from the
+ * endpoint's channel (lib/mr_acklink.h: it names the endpoint, not an
+ * address), into buf; -1 (and no link) when links are off or it cannot
+ * be made.
+ */
+static int
+ack_url_of(const struct compose *cm, const struct endpoint *e,
+    const struct due *d, time_t now, char *buf, size_t len)
+{
+	struct mr_acklink l;
+	char token[MR_ACKLINK_TOKEN_MAX + 1];
+
+	if (cm == NULL || cm->link_base == NULL || cm->link_key == NULL ||
+	    d->it.undated || d->it.id <= 0)
+		return -1;
+	memset(&l, 0, sizeof l);
+	snprintf(l.what, sizeof l.what, "%s", d->it.what);
+	l.id = d->it.id;
+	l.closes_at = d->it.closes_at;
+	snprintf(l.status, sizeof l.status, "%s", d->it.status);
+	/* Until the deadline, and not for ever, as a mail's. */
+	l.expires = d->it.closes_at;
+	if ((long long)l.expires > (long long)now + MR_ACKLINK_TTL)
+		l.expires = (time_t)((long long)now + MR_ACKLINK_TTL);
+	snprintf(l.to, sizeof l.to, "%s", e->name);
+	snprintf(l.via, sizeof l.via, "webhook");
+	if (mr_acklink_sign(cm->link_key, &l, token, sizeof token, NULL) == -1)
+		return -1;
+	return mr_acklink_url(cm->link_base, token, buf, len);
+}
+
 /*
  * Claim the delivery (creating its row with the body) or, with
  * r->id set and ours, claim it again for another try; reserve the
@@ -765,13 +861,13 @@ enum claim_result { CLAIMED, DONE_BEFORE, BUSY, RETRY_LATER };
  */
 static int
 claim(struct mr_store *st, const struct endpoint *e, const struct due *d,
-    const struct mr_webhook_settings *ws, const char *token, const char *zone,
-    int again, struct row *r, enum claim_result *res, long long *slot,
-    int *takeover, struct mr_err *err)
+    const struct mr_webhook_settings *ws, const char *token,
+    const struct compose *cm, int again, struct row *r,
+    enum claim_result *res, long long *slot, int *takeover, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	time_t now = mr_store_now(st);
-	char iso[32];
+	char iso[32], url[MR_WEBHOOK_ACK_URL_MAX];
 	int rc = -1, in_tx = 0;
 
 	*takeover = 0;
@@ -803,7 +899,8 @@ claim(struct mr_store *st, const struct endpoint *e, const struct due *d,
 	if (r->id == 0) {
 		webhook_id_of(d, r->webhook_id, sizeof r->webhook_id);
 		if ((r->body = mr_webhook_message(e->kind, d->kind, &d->it,
-		    d->offset, now, zone, r->webhook_id, NULL)) == NULL) {
+		    d->offset, now, cm->zone, r->webhook_id, ack_url_of(cm, e, d,
+		    now, url, sizeof url) == 0 ? url : NULL)) == NULL) {
 			mr_err_set(err, MR_EFAIL, "out of memory");
 			goto out;
 		}
@@ -832,9 +929,14 @@ claim(struct mr_store *st, const struct endpoint *e, const struct due *d,
 		r->id = sqlite3_last_insert_rowid(mr_store_db(st));
 		snprintf(r->state, sizeof r->state, "claimed");
 	} else {
+		/* The attempt its dead sender left: logged before the next. */
+		if (*takeover && strcmp(r->state, "sending") == 0 &&
+		    log_interrupted(st, e, d, r, err) == -1)
+			goto out;
 		if (mr_store_prepare(st, "UPDATE webhook_delivery SET state = "
 		    "'claimed', claim_token = ?2, lease_until = ?3, updated_at = "
-		    "?4, maybe_sent = maybe_sent OR state = 'sending' WHERE "
+		    "?4, attempts = attempts + (state = 'sending'), "
+		    "maybe_sent = maybe_sent OR state = 'sending' WHERE "
 		    "id = ?1", &stmt, err) == -1)
 			goto out;
 		sqlite3_bind_int64(stmt, 1, r->id);
@@ -873,6 +975,7 @@ struct sending {
 	struct mr_store	*st;
 	int64_t		 id;
 	const char	*token;
+	const char	*began;		/* when the attempt began (UTC) */
 	struct mr_err	 err;
 };
 
@@ -890,12 +993,13 @@ mark_sending(void *arg)
 		return -1;
 	in_tx = 1;
 	if (mr_store_prepare(s->st, "UPDATE webhook_delivery SET state = "
-	    "'sending', updated_at = ?3 WHERE id = ?1 AND claim_token = ?2 AND "
-	    "state = 'claimed'", &stmt, &s->err) == -1)
+	    "'sending', updated_at = ?3, posting_at = ?4 WHERE id = ?1 AND "
+	    "claim_token = ?2 AND state = 'claimed'", &stmt, &s->err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, s->id);
 	sqlite3_bind_text(stmt, 2, s->token, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, s->began, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(s->st, &s->err, "updating a webhook delivery");
 		goto out;
@@ -1108,14 +1212,17 @@ static int
 log_attempt(struct mr_store *st, const struct endpoint *e, int64_t delivery,
     const char *webhook_id, const char *kind, const struct due *d,
     const struct answer *a, const char *outcome, int maybe_duplicate,
-    struct mr_err *err)
+    const char *at, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	char iso[32];
 	int rc = -1;
 
 	/* The real time of the attempt, whatever clock deadlines use. */
-	mr_when_iso_utc(time(NULL), iso, sizeof iso);
+	if (at != NULL && *at != '\0')
+		snprintf(iso, sizeof iso, "%s", at);
+	else
+		mr_when_iso_utc(time(NULL), iso, sizeof iso);
 	if (mr_store_prepare(st, "INSERT INTO webhook_attempt (at, endpoint, "
 	    "endpoint_id, delivery_id, webhook_id, kind, what, item_id, "
 	    "offset_secs, status, outcome, error, maybe_duplicate) VALUES (?1, "
@@ -1145,6 +1252,25 @@ log_attempt(struct mr_store *st, const struct endpoint *e, int64_t delivery,
 		rc = 0;
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/*
+ * The attempt of a sender that died with the delivery 'sending': the whole
+ * request had gone out and no answer was recorded, so it may have arrived.
+ * Logged as it began, inside the taking over's transaction.
+ */
+static int
+log_interrupted(struct mr_store *st, const struct endpoint *e,
+    const struct due *d, const struct row *r, struct mr_err *err)
+{
+	struct answer a;
+
+	memset(&a, 0, sizeof a);
+	snprintf(a.error, sizeof a.error, "interrupted: its sender stopped "
+	    "(killed, or the machine went down) after the whole request went "
+	    "out; no answer was recorded, so it may have arrived");
+	return log_attempt(st, e, r->id, r->webhook_id, d->kind, d, &a,
+	    "interrupted", r->maybe_sent, r->posting_at, err);
 }
 
 static int
@@ -1224,7 +1350,7 @@ record(struct mr_store *st, const struct endpoint *e, const struct due *d,
 		goto out;
 	}
 	if (log_attempt(st, e, r->id, r->webhook_id, d->kind, d, a, o->log,
-	    maybe_duplicate, err) == -1)
+	    maybe_duplicate, NULL, err) == -1)
 		goto out;
 	if (o->gone && disable_endpoint(st, e, a, err) == -1)
 		goto out;
@@ -1280,6 +1406,22 @@ make_token(char *buf, size_t len)
 	snprintf(buf, len, "%s:%ld:%s", host, (long)getpid(), hex);
 }
 
+/* An attempt abandoned because the claim was lost, in a transaction. */
+static int
+log_busy(struct mr_store *st, const struct endpoint *e, const struct due *d,
+    const struct row *r, const struct answer *a, int maybe_dup,
+    struct mr_err *err)
+{
+	if (mr_store_begin(st, err) == -1)
+		return -1;
+	if (log_attempt(st, e, r->id, r->webhook_id, d->kind, d, a, "busy",
+	    maybe_dup, NULL, err) == -1) {
+		mr_store_rollback(st);
+		return -1;
+	}
+	return mr_store_commit(st, err);
+}
+
 /* Deliver one due alert to one endpoint (claimed already). */
 static int
 deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
@@ -1290,6 +1432,7 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 	struct mr_webhook_creds cr;
 	struct outcome o;
 	struct sending snd;
+	char began[32];
 	int takeover;
 
 	if (mr_webhook_creds_read(st, e->cred, &cr, err) == -1) {
@@ -1314,6 +1457,8 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 		snd.id = r->id;
 		snd.token = token;
 		started = now_ms();
+		mr_when_iso_utc((time_t)(started / 1000), began, sizeof began);
+		snd.began = began;
 		if (post(ws, &cr, r->webhook_id, r->body, mark_sending, &snd, a,
 		    err) == -1 || pace_after(st, e, started, err) == -1) {
 			explicit_bzero(&cr, sizeof cr);
@@ -1322,12 +1467,17 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 		rep->attempts++;
 		rep->status = (int)a->status;
 		if (a->aborted) {
-			/* Another sender has it now: leave it to them. */
-			snprintf(a->error, sizeof a->error, "%.390s", snd.err.msg);
+			/*
+			 * Another sender has it now: this attempt stopped before
+			 * its last byte (it did not arrive), logged as busy, and
+			 * the delivery is left to them.
+			 */
+			snprintf(a->error, sizeof a->error, "abandoned before its "
+			    "last byte (it did not arrive): %.300s", snd.err.msg);
 			rep->outcome = "busy";
 			rep->error = NULL;
 			explicit_bzero(&cr, sizeof cr);
-			return 0;
+			return log_busy(st, e, d, r, a, maybe_dup, err);
 		}
 		if (a->status >= 200 && a->status <= 299) {
 			o = (struct outcome){ "sent", "sent", 0, 0 };
@@ -1382,6 +1532,8 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 	struct collect c = { 0 };
 	struct endpoint *ev = NULL;
 	struct row r = { 0 };
+	struct compose cm = { 0 };
+	unsigned char link_key[MR_ACKLINK_KEY_BYTES];
 	size_t ne = 0;
 	char token[160];
 	time_t started = time(NULL);
@@ -1395,6 +1547,12 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 		goto out;
 	}
 	make_token(token, sizeof token);
+	/* Without its key a message names the command instead of a link. */
+	if (set->link_base != NULL && mr_acklink_key(mr_store_path(st),
+	    link_key, NULL) == 0) {
+		cm.link_base = set->link_base;
+		cm.link_key = link_key;
+	}
 	/* Loaded before the first slot is taken, so a post starts on time. */
 	if (mr_curl_load(err) == -1 || collect_due(st, set, &c, err) == -1)
 		goto out;
@@ -1421,8 +1579,9 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 			rep.offset = d->offset;
 			rep.closes_at = d->it.closes_at;
 			rep.zone = d->it.zone;
-			if (claim(st, e, d, ws, token, e->zone[0] ? e->zone :
-			    set->zone, 0, &r, &res, &slot, &takeover, err) == -1)
+			cm.zone = e->zone[0] ? e->zone : set->zone;
+			if (claim(st, e, d, ws, token, &cm, 0, &r, &res, &slot,
+			    &takeover, err) == -1)
 				goto out;
 			rep.webhook_id = r.webhook_id;
 			if (res == DONE_BEFORE)
@@ -1458,6 +1617,7 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 done:
 	rc = 0;
 out:
+	explicit_bzero(link_key, sizeof link_key);
 	free(r.body);
 	collect_free(&c);
 	free(ev);
@@ -1604,7 +1764,7 @@ mr_webhook_test(struct mr_store *st, const struct mr_webhook_settings *ws,
 		goto out;
 	in_tx = 1;
 	if (log_attempt(st, &ev[0], 0, wid, "test", NULL, &a, a.status == 410 ?
-	    "gone" : tr->r.outcome, 0, err) == -1 ||
+	    "gone" : tr->r.outcome, 0, NULL, err) == -1 ||
 	    (a.status == 410 && disable_endpoint(st, &ev[0], &a, err) == -1))
 		goto out;
 	in_tx = 0;

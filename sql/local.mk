@@ -60,3 +60,5 @@ SQL_FILES += sql/028_alert_digest.sql
 SQL_FILES += sql/029_webhooks.sql
 # -- the VTIMEZONEs of calendars kept, so a calendar written again needs no libical
 SQL_FILES += sql/030_zone_vtimezone.sql
+# -- the webhooks' delivery log lists interrupted and abandoned attempts
+SQL_FILES += sql/031_webhook_attempts.sql

@@ -12,6 +12,8 @@ Teams Workflows webhook and a generic Standard Webhooks receiver.
       The plan (a JSON file, read at each request) maps a path to a list
       of answers, used in turn (then 200): {"status": 500},
       {"status": 429, "retry_after": "1"}, {"sleep": 5}, {"status": 410}.
+      A request cut short (fewer bytes than its Content-Length) is not
+      logged: no receiver can act on it.
       Slack's pace: a second message to one Slack path within a second
       (0.9 s, for scheduling) is answered 429 with Retry-After: 1, as Slack
       does, and counted.
@@ -105,6 +107,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
+        if len(body) < n:
+            # Cut short (the sender stopped before its last byte): not a
+            # request a receiver can act on; nothing is logged.
+            self.close_connection = True
+            return
         kind = self.path.split("/")[1] if self.path.count("/") >= 1 else ""
         try:
             if kind == "slack":

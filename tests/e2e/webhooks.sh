@@ -115,6 +115,7 @@ expect_eq "the recipient's zone (alert_zone)" "$(get /generic/gen 0 body.data.re
 	"America/New_York"
 expect_eq "the acknowledgement command" "$(get /generic/gen 0 body.data.ack_command)" \
 	"mipsreview alerts ack 1"
+expect_eq "no base_url: no link" "$(grep -c '/app/ack' "$LOG")" 0
 expect_eq "the webhook-id names the alert" "$(ids /generic/gen)" \
 	"msg_mipsreview_reminder_case_1_1728691200_1209600"
 expect_match "Teams: the endpoint's own zone" "$(get /teams/tm 0 body)" \
@@ -228,6 +229,7 @@ ok "remove" $MR webhook remove slow
 plan '{"/generic/kill": [{"sleep": 30}]}'
 ok "a receiver that holds the request" $MR webhook add kill --kind generic \
 	--url "$U/generic/kill" --secret-file "$T/secret" --tin "$SEED_TIN"
+kill_began=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 $MR alerts send >"$T/kill.out" 2>&1 &
 KPID=$!
 n=0
@@ -242,7 +244,13 @@ ok "a run after the lease" $MR alerts send --now 2024-10-01T18:00:00Z
 expect_match "it is posted again, said so" "$(cat "$T/out")" "again after an interrupted delivery \(same webhook-id\)"
 expect_eq "two arrivals, one webhook-id (the receiver deduplicates)" \
 	"$(count /generic/kill) $(ids /generic/kill | sort -u | wc -l)" "2 1"
-expect_eq "the log marks the resend" "$(attempts kill)" "200 sent 1;"
+expect_eq "the log has the interrupted attempt, then the resend" "$(attempts kill)" \
+	"- interrupted 0;200 sent 1;"
+expect_eq "the interrupted attempt is logged as it began, before the resend" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT count(*) FROM webhook_attempt a JOIN webhook_attempt b ON b.id = a.id + 1 WHERE a.endpoint = 'kill' AND a.outcome = 'interrupted' AND a.at <= b.at AND a.at >= '$kill_began'")" 1
+ok "log" $MR alerts log
+expect_match "the log says it may have arrived" "$(grep ' kill ' "$T/out" | grep ' interrupted ')" \
+	"its sender stopped .* it may have arrived"
 expect_eq "the takeover is audited" "$(sqlite3 "$MIPSREVIEW_DB" "SELECT count(*) FROM audit WHERE entity = 'webhook_delivery' AND action = 'taken-over'")" 1
 ok "remove" $MR webhook remove kill
 
@@ -261,6 +269,30 @@ ok "a run after the lease" $MR alerts send --now 2024-10-01T20:00:00Z
 expect_eq "delivered: the 503 and the 200" "$(count /generic/kill2)" 2
 expect_eq "not marked as a duplicate: nothing had arrived whole" "$(attempts kill2)" "503 retry 0;200 sent 0;"
 ok "remove" $MR webhook remove kill2
+
+# --- a sender that lost its claim stops before the last byte: logged busy
+ok "a Slack endpoint for case 2" $MR webhook add lost --kind slack \
+	--url "$U/slack/lost" --tin 98-7654321
+# Its next free second is 6 s away: the first sender claims and waits.
+sqlite3 "$MIPSREVIEW_DB" "UPDATE webhook_endpoint SET next_post_ms = \
+	CAST(1000 * (julianday('now') - 2440587.5) * 86400 AS INTEGER) + 6000 WHERE name = 'lost'"
+$MR alerts send --now 2024-10-01T21:00:00Z >"$T/lost.out" 2>&1 &
+LPID=$!
+q="SELECT count(*) FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id WHERE e.name = 'lost' AND d.state = 'claimed'"
+n=0
+while [ "$(sqlite3 "$MIPSREVIEW_DB" "$q" 2>/dev/null)" != 1 ] && [ "$n" -lt 200 ]; do sleep 0.02; n=$((n + 1)); done
+expect_eq "the first sender holds it" "$(sqlite3 "$MIPSREVIEW_DB" "$q")" 1
+ok "a second sender after the first one's lease takes it over" \
+	$MR alerts send --now 2024-10-01T23:00:00Z
+wait "$LPID"
+expect_eq "it arrived once" "$(count /slack/lost)" 1
+expect_eq "the log: the first sender's attempt abandoned, then the second's" \
+	"$(attempts lost)" "- busy 0;200 sent 0;"
+ok "log" $MR alerts log
+expect_match "the log says it did not arrive" "$(grep ' lost ' "$T/out" | grep ' busy ' | head -1)" \
+	"abandoned before its last byte \(it did not arrive\)"
+ok "remove" $MR webhook remove lost
+
 
 # --- TLS is verified: a self-signed receiver fails until its CA is named
 if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
@@ -305,6 +337,103 @@ expect_match "it says nobody acknowledged" "$(get /teams/both 2 body)" "Not ackn
 MIPSREVIEW_NOW=2024-10-07T01:00:00Z ok "acknowledge" $MR alerts ack 1
 ok "the 3d reminder's moment" $MR alerts send --now 2024-10-09T00:01:00Z
 expect_eq "no post for an acknowledged deadline" "$(count /teams/both)" 3
+
+# --- escalation without a mail server: the channels are told on the
+# mail's rule (a reminder that went out, unacknowledged for
+# escalate_after), once each; acknowledging stops it
+export MIPSREVIEW_DB="$T/esc.db"
+{
+	echo "alert_zone = America/New_York"
+	echo "escalate_to = boss@practice.example"
+	echo "escalate_after = 2d"
+} >"$MIPSREVIEW_CONFIG"
+add_case --name "Dr. Esc One" --owner one@practice.example
+add_case --name "Dr. Esc Two" --owner two@practice.example
+ok "an endpoint" $MR webhook add esc --kind generic --url "$U/generic/esc" \
+	--secret-file "$T/secret"
+ok "the 14d reminders" $MR alerts send
+ok "the 7d reminders" $MR alerts send --now 2024-10-05T00:00:30Z
+expect_eq "four reminders posted, no mail server" "$(count /generic/esc)" 4
+MIPSREVIEW_NOW=2024-10-05T01:00:00Z ok "case 2 is acknowledged" $MR alerts ack 2
+ok "a day later" $MR alerts send --now 2024-10-06T00:01:00Z
+expect_eq "not yet escalated" "$(count /generic/esc)" 4
+ok "two days unacknowledged" $MR alerts send --now 2024-10-07T00:01:00Z
+expect_match "the escalation is posted" "$(cat "$T/out")" "webhook esc \(generic\), escalation"
+expect_eq "one escalation: case 1's, the 7d reminder's" \
+	"$(get /generic/esc 4 body.type) $(ids /generic/esc | sed -n 5p)" \
+	"deadline.escalation msg_mipsreview_escalation_case_1_1728691200_604800"
+for n in 2024-10-07T00:05:00Z 2024-10-08T00:00:00Z; do
+	ok "again at $n" $MR alerts send --now "$n"
+done
+expect_eq "each once; the acknowledged case is not escalated" "$(count /generic/esc)" 5
+expect_eq "no mail ledger was needed" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT count(*) FROM alert_ledger")" 0
+
+# --- the one-click link in each message: it names the channel, and
+# acknowledging from it is recorded as that channel, not as a person
+export MIPSREVIEW_DB="$T/link.db"
+{
+	echo "alert_zone = America/New_York"
+	echo "base_url = https://office.practice.example/mr/"
+} >"$MIPSREVIEW_CONFIG"
+add_case --name "Dr. Link" --owner link@practice.example
+ok "a Slack endpoint" $MR webhook add lslack --kind slack --url "$U/slack/link"
+ok "a Teams endpoint" $MR webhook add lteams --kind teams --url "$U/teams/link"
+ok "a generic endpoint" $MR webhook add lgen --kind generic --url "$U/generic/link" \
+	--secret-file "$T/secret"
+ok "send" $MR alerts send
+tok_re='t=v2\.webhook\.case\.1\.1728691200\.draft\.1728691200'
+lg=$(get /generic/link 0 body.data.ack_url)
+expect_match "generic: the link, naming the endpoint" "$lg" \
+	"^https://office\\.practice\\.example/mr/app/ack\\?$tok_re\\.$(printf lgen | od -An -tx1 | tr -d ' \n')\\.[0-9a-f]{64}\$"
+expect_eq "and the command beside it" "$(get /generic/link 0 body.data.ack_command)" \
+	"mipsreview alerts ack 1"
+expect_match "Teams: the link is the card's one link (a button)" \
+	"$($PY "$RX" links "$LOG" /teams/link 0 | tr '\n' ' ')" \
+	"^https://office\\.practice\\.example/mr/app/ack\\?$tok_re\\.[0-9a-f.]+ \$"
+expect_match "Slack: the link is the message's one link" \
+	"$($PY "$RX" links "$LOG" /slack/link 0 | tr '\n' ' ')" \
+	"^https://office\\.practice\\.example/mr/app/ack\\?$tok_re\\.[0-9a-f.]+\\|Acknowledge it \$"
+expect_eq "the link key file is private" "$(stat -c %a "$MIPSREVIEW_DB.link-key")" 600
+expect_eq "every request was what its receiver accepts" "$($PY "$RX" bad "$LOG")" ""
+
+cat >"$T/d.conf" <<EOT
+listen = 127.0.0.1:0
+EOT
+MIPSREVIEW_NOW=2024-10-01T13:00:00Z $MRD --config "$T/d.conf" --db "$MIPSREVIEW_DB" \
+	2>"$T/ld.log" &
+LDPID=$!
+at_exit "kill $LDPID 2>/dev/null"
+n=0
+until grep -q 'ready' "$T/ld.log" 2>/dev/null; do
+	n=$((n + 1)); [ "$n" -lt 200 ] || { fail "daemon not ready: $(cat "$T/ld.log")"; finish; }
+	sleep 0.05
+done
+lbase="http://127.0.0.1:$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/ld.log")"
+lt=${lg#*t=}
+lpost() { t=$1; shift; curl -s -o "$T/b" -w '%{http_code}' --max-time 10 \
+	--data-urlencode "t=$t" "$lbase/app/ack" "$@"; }
+expect_eq "GET the channel's link: 200" \
+	"$(curl -s -o "$T/b" -w '%{http_code}' --max-time 10 "$lbase/app/ack?t=$lt")" 200
+expect_match "the page says it acknowledges as the channel" "$(cat "$T/b")" \
+	"Acknowledging from the channel of webhook lgen"
+before=$(db_digest)
+expect_eq "POST as an address: refused" "$(lpost "$lt" --data-urlencode address=link@practice.example)" 400
+expect_eq "POST as another endpoint: refused" "$(lpost "$lt" --data-urlencode address=lslack)" 400
+expect_eq "POST it as a mail's link: not valid" \
+	"$(lpost "v1.${lt#v2.webhook.}" --data-urlencode address=lgen)" 400
+expect_eq "nothing written" "$(db_digest)" "$before"
+expect_eq "POST from the page: 200" \
+	"$(lpost "$lt" --data-urlencode address=lgen --data-urlencode "note=Ada, from the channel")" 200
+expect_eq "recorded as the channel, through its link" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT acked_by || '|' || note FROM alert_ack WHERE what = 'case' AND item_id = 1")" \
+	"webhook lgen (webhook link)|Ada, from the channel"
+audit=$(sqlite3 "$MIPSREVIEW_DB" "SELECT after FROM audit WHERE entity = 'case' AND entity_id = 1 AND action = 'acknowledge deadline'")
+expect_match "audited as the webhook's link" "$audit" '"via":"webhook link"'
+expect_match "with the channel as the recipient" "$audit" '"recipient":"webhook lgen"'
+kill "$LDPID"; wait "$LDPID" 2>/dev/null
+ok "the 7d reminder's moment" $MR alerts send --now 2024-10-05T00:01:00Z
+expect_eq "an acknowledged deadline is not posted again" "$(count /generic/link)" 1
 
 # --- the daemon and cron side by side: each alert once per endpoint
 real() { env -u MIPSREVIEW_NOW "$@"; }
@@ -373,5 +502,27 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1; then
 		fail "cannot create throwaway users"
 	fi
 fi
+
+# --- a database of the schema before the log listed every attempt keeps
+# its log on upgrade
+old="$T/old.db"
+for f in $(sed -n 's|^SQL_FILES +\?= ||p' "$top_srcdir/sql/local.mk"); do
+	case $f in *_webhook_attempts.sql) break ;; esac
+	cat "$top_srcdir/$f"
+done | sqlite3 "$old" || fail "building a database of the previous schema"
+prev=$(sed -n 's|^SQL_FILES +\?= ||p' "$top_srcdir/sql/local.mk" | grep -n '_webhook_attempts.sql' | cut -d: -f1)
+prev=$((prev - 1))
+chmod 600 "$old"
+sqlite3 "$old" "PRAGMA user_version = $prev; PRAGMA application_id = 1296650323;
+INSERT INTO webhook_attempt (id, at, endpoint, endpoint_id, delivery_id,
+ webhook_id, kind, what, item_id, offset_secs, status, outcome, error,
+ maybe_duplicate) VALUES (7, '2024-10-01T12:00:00Z', 'ops', 1, 3, 'msg_x',
+ 'reminder', 'case', 1, 1209600, 503, 'retry', 'HTTP 503', 0)"
+MIPSREVIEW_DB="$old" $MR alerts log --json >"$T/out" 2>"$T/err" || fail "upgrade: $(cat "$T/err")"
+expect_eq "upgrade: the log is kept" \
+	"$(json_get 0.id <"$T/out") $(json_get 0.outcome <"$T/out") $(json_get 0.status <"$T/out")" "7 retry 503"
+expect_eq "upgrade: an interrupted attempt can be logged" \
+	"$(sqlite3 "$old" "INSERT INTO webhook_attempt (at, endpoint, webhook_id, kind, outcome) VALUES ('x', 'ops', 'msg_y', 'reminder', 'interrupted'); SELECT max(id) FROM webhook_attempt")" 8
+expect_eq "upgrade: integrity" "$(sqlite3 "$old" "PRAGMA foreign_key_check; PRAGMA integrity_check")" "ok"
 
 alerts_finish

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "lib/mr_acklink.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_webhook.h"
 
@@ -270,6 +271,87 @@ test_teams_markdown_and_slack_markup_in_names_are_escaped(void **state)
 	free(m);
 }
 
+/*
+ * A link posted to a channel names the endpoint, not an address, and says
+ * so under the signature: turning it into a mail's link (or back) breaks
+ * the signature; a mail's link still verifies as a mail's.
+ */
+static void
+test_channel_link_names_the_endpoint_under_the_signature(void **state)
+{
+	static const unsigned char key[MR_ACKLINK_KEY_BYTES] =
+	    "0123456789abcdef0123456789abcde";
+	struct mr_acklink l, got;
+	struct mr_err err = { 0 };
+	char tok[MR_ACKLINK_TOKEN_MAX + 1], bad[MR_ACKLINK_TOKEN_MAX + 16];
+
+	(void)state;
+	memset(&l, 0, sizeof l);
+	snprintf(l.what, sizeof l.what, "case");
+	l.id = 7;
+	l.closes_at = 1728691200;
+	snprintf(l.status, sizeof l.status, "draft");
+	l.expires = 1728691200;
+	snprintf(l.to, sizeof l.to, "ops");
+	snprintf(l.via, sizeof l.via, "webhook");
+	assert_int_equal(mr_acklink_sign(key, &l, tok, sizeof tok, &err), 0);
+	assert_int_equal(strncmp(tok, "v2.webhook.case.7.1728691200.draft."
+	    "1728691200.6f7073.", 53), 0);
+	assert_int_equal(mr_acklink_verify(key, tok, 1728000000, &got, &err), 0);
+	assert_string_equal(got.via, "webhook");
+	assert_string_equal(got.to, "ops");
+	assert_true(mr_acklink_names(&got, "ops"));
+	/* The same fields as a mail's link: the signature no longer holds. */
+	snprintf(bad, sizeof bad, "v1.%s", tok + strlen("v2.webhook."));
+	assert_int_equal(mr_acklink_verify(key, bad, 1728000000, &got, &err), -1);
+	assert_int_equal(err.code, MR_EINVAL);
+	snprintf(bad, sizeof bad, "v2.mail.%s", tok + strlen("v2.webhook."));
+	assert_int_equal(mr_acklink_verify(key, bad, 1728000000, &got, &err), -1);
+	/* A mail's link is as it was, and verifies as a mail's. */
+	memset(l.via, 0, sizeof l.via);
+	snprintf(l.to, sizeof l.to, "ada@practice.example");
+	assert_int_equal(mr_acklink_sign(key, &l, tok, sizeof tok, &err), 0);
+	assert_int_equal(strncmp(tok, "v1.case.7.", 10), 0);
+	assert_int_equal(mr_acklink_verify(key, tok, 1728000000, &got, &err), 0);
+	assert_string_equal(got.via, "mail");
+	snprintf(bad, sizeof bad, "v2.webhook.%s", tok + 3);
+	assert_int_equal(mr_acklink_verify(key, bad, 1728000000, &got, &err), -1);
+	/* Sent some other way: refused. */
+	snprintf(l.via, sizeof l.via, "fax");
+	assert_int_equal(mr_acklink_sign(key, &l, tok, sizeof tok, &err), -1);
+}
+
+static void
+test_messages_carry_the_link_when_there_is_one(void **state)
+{
+	struct mr_deadline_item it = item();
+	const char *url = "https://office.example/mr/app/ack?t=v2.webhook.x";
+	const char *kinds[] = { "slack", "teams", "generic" };
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		char *m = mr_webhook_message(kinds[k], "reminder", &it, 14 * 86400,
+		    UNIT_NOW, NULL, "msg_x", url);
+
+		assert_non_null(m);
+		assert_non_null(strstr(m, url));
+		assert_non_null(strstr(m, "mipsreview alerts ack 7"));
+		if (k == 0)
+			assert_non_null(strstr(m, "<https://office.example/mr/app/"
+			    "ack?t=v2.webhook.x|Acknowledge it>"));
+		if (k == 1)
+			assert_non_null(strstr(m, "\"type\":\"Action.OpenUrl\""));
+		if (k == 2)
+			assert_non_null(strstr(m, "\"ack_url\":"));
+		free(m);
+		m = mr_webhook_message(kinds[k], "reminder", &it, 14 * 86400,
+		    UNIT_NOW, NULL, "msg_x", NULL);
+		assert_null(strstr(m, "/app/ack"));
+		assert_null(strstr(m, "ack_url"));
+		free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -282,6 +364,9 @@ main(void)
 		    test_messages_show_masked_tin_both_zones_and_the_ack_command),
 		cmocka_unit_test(
 		    test_teams_markdown_and_slack_markup_in_names_are_escaped),
+		cmocka_unit_test(
+		    test_channel_link_names_the_endpoint_under_the_signature),
+		cmocka_unit_test(test_messages_carry_the_link_when_there_is_one),
 	};
 
 	return cmocka_run_group_tests_name("webhook", tests, NULL, NULL);
