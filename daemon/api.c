@@ -640,6 +640,10 @@ get_due(struct call *k)
 		mr_store_set_now(st, fixed_now);
 	/* A page's cursor: the indexes start at its instant. */
 	f.closing_from = (time_t)o.after_at;
+	/* An account of one TIN reads that TIN's deadlines only (its index);
+	 * of several, every deadline in order, the others left out. */
+	if (!k->p.all_tins && k->p.ntins == 1)
+		f.tin = k->p.tins[0];
 	/* Past the dated items, a page begins with those with no deadline. */
 	if (o.after_undated == 0)
 		rc = mr_deadline_each(st, &f, due_one, &o, &err);
