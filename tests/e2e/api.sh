@@ -372,6 +372,10 @@ call admin GET '/api/v1/cases?limit=2&after=4' >/dev/null
 expect_eq "last page" "$(json_get cases.0.id <"$T/b") $(json_get next <"$T/b")" "$new null"
 call off GET '/api/v1/cases?limit=1&after=1' >/dev/null
 expect_eq "a limited account's pages skip other TINs" "$(json_get cases.0.id <"$T/b")" "3"
+call off GET /api/v1/cases >/dev/null
+expect_eq "officer of TIN A: a page of one case at a time, each of TIN A" \
+	"$(walk off /api/v1/cases cases 1) $(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1])) == json.load(sys.stdin)["cases"])' "$T/walk.json" <"$T/b")" "3 True"
+expect_eq "no page holds TIN B's" "$(grep -c -e Bea -e Dee -e 4321 "$T/walk.json")" "0"
 expect_eq "an unknown parameter: 400" "$(call admin GET '/api/v1/cases?tin_=1')" "400"
 for q in limit=0 limit=1001 limit=ten limit= after=x after=-1 after=2.5; do
 	expect_eq "cases?$q: 400 with the status of a usage error" \
