@@ -202,8 +202,8 @@ mr_alert_digest_day(time_t now, int hour, const char *zone, char *day,
 
 	if (mr_when_local(now, zone, &tm, NULL, (char[16]){ 0 }) == -1)
 		return -1;
-	snprintf(day, 11, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-	    tm.tm_mday);
+	if (strftime(day, 11, "%Y-%m-%d", &tm) != 10)
+		return -1;
 	*due = mr_alert_digest_instant(tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday, hour, zone);
 	return 0;
