@@ -34,7 +34,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -48,6 +47,7 @@
 #include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_input.h"
+#include "lib/mr_lease.h"
 #include "lib/mr_store.h"
 #include "lib/mr_webhook.h"
 #include "lib/mr_webhook_int.h"
@@ -728,8 +728,7 @@ out:
 static int
 held(const struct row *r, time_t now)
 {
-	return r->id != 0 && (strcmp(r->state, "claimed") == 0 ||
-	    strcmp(r->state, "sending") == 0) && r->lease_until > now;
+	return r->id != 0 && mr_lease_held(r->state, r->lease_until, now);
 }
 
 static long long
@@ -1392,20 +1391,6 @@ later_retry(time_t now, int attempts, long long retry_after)
 	return now + (time_t)wait;
 }
 
-static void
-make_token(char *buf, size_t len)
-{
-	unsigned char r[8];
-	char hex[17], host[64] = "host";
-
-	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-		memset(r, 0, sizeof r);
-	mr_hex(r, sizeof r, hex);
-	(void)gethostname(host, sizeof host - 1);
-	host[sizeof host - 1] = '\0';
-	snprintf(buf, len, "%s:%ld:%s", host, (long)getpid(), hex);
-}
-
 /* An attempt abandoned because the claim was lost, in a transaction. */
 static int
 log_busy(struct mr_store *st, const struct endpoint *e, const struct due *d,
@@ -1546,7 +1531,7 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 		rc = 0;
 		goto out;
 	}
-	make_token(token, sizeof token);
+	mr_lease_token(token, sizeof token);
 	/* Without its key a message names the command instead of a link. */
 	if (set->link_base != NULL && mr_acklink_key(mr_store_path(st),
 	    link_key, NULL) == 0) {
