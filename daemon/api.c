@@ -479,15 +479,31 @@ stream_one(struct due_out *o, json_t *v)
 	char *s;
 	int rc;
 
-	if (v == NULL)
+	if (v == NULL) {
+		o->failed = 1;
 		return 1;
+	}
 	s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(v);
-	if (s == NULL)
+	if (s == NULL) {
+		o->failed = 1;
 		return 1;
+	}
 	rc = mr_buf_printf(o->stream, "%s%s", o->n++ > 0 ? ",\n" : "[\n", s);
 	free(s);
+	o->failed |= rc != 0;
 	return rc == 0 ? 0 : 1;
+}
+
+/* Append an element whole, or stop the walk with the answer failed: a
+ * list cut short must never go out as if it were all. */
+static int
+array_one(struct due_out *o, json_t *v)
+{
+	if (json_array_append_new(o->array, v) == 0)
+		return 0;
+	o->failed = 1;
+	return 1;
 }
 
 static int
@@ -503,8 +519,7 @@ due_one(const struct mr_deadline_item *it, void *arg_)
 		return page_add(o, mr_view_due_item(o->k->view, it),
 		    it->undated ? 0 : (long long)it->closes_at,
 		    it->undated ? NULL : it->what, it->id) == -1 || o->more;
-	return json_array_append_new(o->array, mr_view_due_item(o->k->view,
-	    it)) == 0 ? 0 : 1;
+	return array_one(o, mr_view_due_item(o->k->view, it));
 }
 
 static int
@@ -515,8 +530,7 @@ due_group(const struct mr_deadline_group *g, void *arg_)
 	if (o->paged)
 		return page_add(o, mr_view_due_group(o->k->view, g), 0, NULL,
 		    0) == -1 || o->more;
-	return json_array_append_new(o->array, mr_view_due_group(o->k->view,
-	    g)) == 0 ? 0 : 1;
+	return array_one(o, mr_view_due_group(o->k->view, g));
 }
 
 /* after=EPOCH-WHAT-ID or undated-N: the "next" of the previous page of due. */
@@ -569,9 +583,13 @@ get_due_undated(struct call *k, struct mr_deadline_filter *f)
 			f->tin = k->p.tins[i];
 			rc = mr_deadline_each_undated(st, f, due_one, &o, &err);
 		}
-	if (rc == -1) {
+	if (rc == -1 || o.failed) {
 		mr_buf_free(&b);
-		return send_err(k->c, &err);
+		if (rc == -1)
+			return send_err(k->c, &err);
+		return send_error(k->c, 500, ST_FAIL, "the list of items with "
+		    "no deadline is too long for one answer; narrow it with "
+		    "'mipsreview due --undated --tin TIN'");
 	}
 	mr_buf_printf(&b, "%s", o.n > 0 ? "\n]\n" : "[]\n");
 	if ((body = mr_buf_take(&b, &len)) == NULL) {
