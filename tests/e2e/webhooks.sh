@@ -368,6 +368,29 @@ done
 expect_eq "each once; the acknowledged case is not escalated" "$(count /generic/esc)" 5
 expect_eq "no mail ledger was needed" \
 	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT count(*) FROM alert_ledger")" 0
+# The daemon and cron escalating side by side: once per endpoint.
+export MIPSREVIEW_DB="$T/escd.db"
+for i in 1 2 3; do add_case --name "Dr. Esc D$i" --owner "d$i@practice.example"; done
+ok "endpoint 1" $MR webhook add escd1 --kind generic --url "$U/generic/escd1" \
+	--secret-file "$T/secret"
+ok "endpoint 2" $MR webhook add escd2 --kind generic --url "$U/generic/escd2" \
+	--secret-file "$T/secret"
+ok "the 14d reminders" $MR alerts send
+ok "the 7d reminders" $MR alerts send --now 2024-10-05T00:00:30Z
+MIPSREVIEW_NOW=2024-10-07T00:01:00Z $MRD --config "$MIPSREVIEW_CONFIG" \
+	--db "$MIPSREVIEW_DB" --listen 127.0.0.1:0 2>"$T/escd.log" &
+EPID=$!
+at_exit "kill $EPID 2>/dev/null"
+ok "cron beside the daemon" $MR alerts send --now 2024-10-07T00:01:00Z
+q="SELECT count(*) FROM webhook_delivery WHERE kind = 'escalation' AND state = 'sent'"
+n=0
+while [ "$(sqlite3 "$MIPSREVIEW_DB" "$q")" -lt 6 ] && [ "$n" -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+ok "cron again" $MR alerts send --now 2024-10-07T00:01:00Z
+kill -TERM "$EPID"; wait "$EPID"
+expect_eq "three escalations to each endpoint" \
+	"$(for e in escd1 escd2; do ids /generic/$e | grep -c escalation; done | tr '\n' ' ')" "3 3 "
+expect_eq "none twice to one endpoint" \
+	"$(for e in escd1 escd2; do ids /generic/$e | sort | uniq -d; done)" ""
 
 # --- the one-click link in each message: it names the channel, and
 # acknowledging from it is recorded as that channel, not as a person
