@@ -39,30 +39,6 @@ mr_acklink_key_path(const char *db_path)
 	return p;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* n bytes from 2n hex digits; -1 when one is not a lowercase hex digit. */
-static int
-unhex(const char *s, size_t n, unsigned char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hi < 0 ? -1 : hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 /*
  * The key file: a "key HEX" line and '#' comments.  *have 0: none yet.
  * A key that others may read signs for them too: refused, as is one that
@@ -101,7 +77,7 @@ key_load(const struct mr_place *pl, const char *path, unsigned char *key,
 	    line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, "key ", 4) == 0 &&
 		    strlen(line + 4) == 2 * MR_ACKLINK_KEY_BYTES &&
-		    unhex(line + 4, MR_ACKLINK_KEY_BYTES, key) == 0)
+		    mr_unhex(line + 4, MR_ACKLINK_KEY_BYTES, key) == 0)
 			got = 1;
 	explicit_bzero(buf, sizeof buf);
 	if (!got)
@@ -383,7 +359,7 @@ mr_acklink_verify(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 	l.expires = (time_t)v;
 	tohex = (size_t)(mac - 1 - p);
 	if (tohex == 0 || tohex % 2 != 0 || tohex / 2 > MR_ACKLINK_TO_MAX ||
-	    unhex(p, tohex / 2, (unsigned char *)l.to) == -1)
+	    mr_unhex(p, tohex / 2, (unsigned char *)l.to) == -1)
 		goto bad;
 	l.to[tohex / 2] = '\0';
 	if (strlen(l.to) != tohex / 2)

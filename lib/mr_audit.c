@@ -186,16 +186,6 @@ mr_audit_key_path(const char *db_path)
 	return p;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Read the key file: "key HEX" and "from-row N" lines, '#' comments.
  * *have is 0 when there is no key file yet.  A key that others may read
@@ -231,17 +221,9 @@ key_load(const struct mr_place *pl, const char *path, struct audit_key *k,
 		if (line[0] == '#')
 			continue;
 		if (strncmp(line, "key ", 4) == 0 && strlen(line + 4) ==
-		    2 * KEY_BYTES) {
-			got_key = 1;
-			for (int i = 0; i < KEY_BYTES; i++) {
-				int hi = hexval(line[4 + 2 * i]);
-				int lo = hexval(line[5 + 2 * i]);
-
-				if (hi < 0 || lo < 0)
-					got_key = 0;
-				k->key[i] = (unsigned char)(hi << 4 | lo);
-			}
-		} else if (strncmp(line, "from-row ", 9) == 0) {
+		    2 * KEY_BYTES)
+			got_key = mr_unhex(line + 4, KEY_BYTES, k->key) == 0;
+		else if (strncmp(line, "from-row ", 9) == 0) {
 			char *end;
 
 			errno = 0;

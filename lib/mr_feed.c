@@ -41,21 +41,6 @@ mr_feed_token_wellformed(const char *s, size_t len)
 	return 1;
 }
 
-static int
-unhex(const char *s, unsigned char *out, size_t n)
-{
-	unsigned int v;
-
-	if (s == NULL || strlen(s) != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
-
 /* The feed as audited: never the token or its hash. */
 static char *
 feed_json(const struct mr_feed *f)
@@ -205,8 +190,10 @@ feed_row(sqlite3_stmt *stmt, struct mr_feed *f)
 	if ((s = sqlite3_column_text(stmt, 2)) != NULL)
 		snprintf(f->tin, sizeof f->tin, "%s", s);
 	f->year = sqlite3_column_int(stmt, 3);
-	(void)unhex((const char *)sqlite3_column_text(stmt, 4), f->token_hash,
-	    MR_FEED_HASH_LEN);
+	/* The hash as mr_hex wrote it. */
+	if ((s = sqlite3_column_text(stmt, 4)) != NULL &&
+	    strlen((const char *)s) == 2 * MR_FEED_HASH_LEN)
+		(void)mr_unhex((const char *)s, MR_FEED_HASH_LEN, f->token_hash);
 	snprintf(f->created_at, sizeof f->created_at, "%s",
 	    sqlite3_column_text(stmt, 5));
 	if ((s = sqlite3_column_text(stmt, 6)) != NULL)

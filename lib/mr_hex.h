@@ -10,5 +10,11 @@
 
 /* n bytes as lowercase hex into out, which holds 2 * n + 1 bytes. */
 void	mr_hex(const unsigned char *in, size_t n, char *out);
+/*
+ * The n bytes of exactly 2 * n lowercase hex digits at s (what mr_hex
+ * writes; the string may go on after them); -1 when one is not such a
+ * digit, out then undefined.
+ */
+int	mr_unhex(const char *s, size_t n, unsigned char *out);
 
 #endif /* MR_HEX_H */

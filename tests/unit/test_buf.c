@@ -1,4 +1,5 @@
-/* Unit tests of lib/mr_buf: growth, the cap, and failure that sticks. */
+/* Unit tests of lib/mr_buf (growth, the cap, failure that sticks) and of
+ * lib/mr_hex, the small encoders beside it. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "lib/mr_buf.h"
+#include "lib/mr_hex.h"
 
 static void
 test_appends_grow_the_text(void **state)
@@ -81,6 +83,26 @@ test_a_fixed_buffer_reports_what_does_not_fit(void **state)
 	assert_string_equal(text, "42");
 }
 
+/* mr_unhex reads back what mr_hex wrote, and nothing else. */
+static void
+test_hex_round_trips_and_refuses_what_is_not_hex(void **state)
+{
+	const unsigned char in[4] = { 0x00, 0x7f, 0xa5, 0xff };
+	unsigned char out[4];
+	char hex[9];
+
+	(void)state;
+	mr_hex(in, sizeof in, hex);
+	assert_string_equal(hex, "007fa5ff");
+	assert_int_equal(mr_unhex(hex, sizeof out, out), 0);
+	assert_memory_equal(in, out, sizeof in);
+	/* Capitals, other letters, a short string: refused. */
+	assert_int_equal(mr_unhex("007FA5FF", sizeof out, out), -1);
+	assert_int_equal(mr_unhex("007fa5fg", sizeof out, out), -1);
+	assert_int_equal(mr_unhex("007fa5", sizeof out, out), -1);
+	assert_int_equal(mr_unhex("007fa5f", sizeof out, out), -1);
+}
+
 int
 main(void)
 {
@@ -88,6 +110,7 @@ main(void)
 		cmocka_unit_test(test_appends_grow_the_text),
 		cmocka_unit_test(test_the_cap_fails_the_buffer_for_good),
 		cmocka_unit_test(test_a_fixed_buffer_reports_what_does_not_fit),
+		cmocka_unit_test(test_hex_round_trips_and_refuses_what_is_not_hex),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
