@@ -8,6 +8,18 @@
 # no secret in the clear in the database, the log or the audit trail.
 . "$top_srcdir/tests/e2e/lib.sh"
 need_tool curl
+need_tool sqlite3
+
+# What an attack must not change: every record, every session and when it
+# began or ended.  A session's last use is written once a minute of use
+# (the idle timeout reads it), which a run on a slow machine crosses.
+db_digest() {
+	{
+		sqlite3 "$MIPSREVIEW_DB" .dump | grep -v '^INSERT INTO account_session '
+		sqlite3 "$MIPSREVIEW_DB" "SELECT id_hash, account_id, created_at, ended_at \
+			FROM account_session ORDER BY id_hash"
+	} | sha256sum | cut -d' ' -f1
+}
 
 cat >"$T/mr.conf" <<EOT
 listen = 127.0.0.1:0
