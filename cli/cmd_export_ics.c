@@ -82,8 +82,6 @@ cmd_export_ics(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage(ctx, "--case selects one case; it does not mix "
 		    "with --tin or --year");
 
-	/* This process uses libcrypto for the calendar alone (no TLS). */
-	mr_ical_crypto_lean();
 	if (mr_config_load(ctx->config_path, 0, &cfg, &err) == -1)
 		return cli_fail(ctx, &err);
 	if (mr_ical_opts_from_config(cfg, &o, &err) == -1 ||

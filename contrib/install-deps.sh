@@ -14,6 +14,8 @@ build="build-essential autoconf automake pkg-config tzdata
 build="$build libcsv-dev"
 # staff accounts: argon2id password hashes
 build="$build libargon2-dev"
+# SHA-256 and HMAC of short messages (audit chain, calendar UIDs, tokens)
+build="$build nettle-dev"
 test="python3 python3-aiosmtpd calcurse khal curl openssl file libarchive-tools"
 # the office's pages in a real browser (tests/browser)
 test="$test chromium chromium-driver python3-selenium"

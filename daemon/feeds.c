@@ -7,11 +7,11 @@
 #include <time.h>
 
 #include <microhttpd.h>
-#include <openssl/evp.h>
 
 #include "daemon/feeds.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_feed.h"
 #include "lib/mr_ical.h"
@@ -87,8 +87,7 @@ render(struct mr_store *st, const struct mr_ical_opts *o, struct cached *c,
 	struct mr_deadline_filter f = { .include_closed = 1 };
 	struct mr_err err = { 0 };
 	struct buf b = { 0 };
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[MR_SHA256_LEN];
 	char *body;
 	long count = 0;
 
@@ -103,7 +102,7 @@ render(struct mr_store *st, const struct mr_ical_opts *o, struct cached *c,
 	/* Keep only what the body needs: the feed lives as long as it is served. */
 	if ((body = realloc(b.p, b.len ? b.len : 1)) == NULL)
 		body = b.p;
-	EVP_Digest(body, b.len, md, &mdlen, EVP_sha256(), NULL);
+	mr_sha256(body, b.len, md);
 	memset(s, 0, sizeof *s);
 	memcpy(s->token_hash, c->feed.token_hash, sizeof s->token_hash);
 	s->id = c->feed.id;

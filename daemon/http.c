@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
-#include <openssl/crypto.h>
 
 #include "daemon/api.h"
 #include "daemon/auth.h"
@@ -21,6 +20,7 @@
 #include "daemon/log.h"
 #include "daemon/web_http.h"
 #include "lib/mr_buf.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_feed.h"
 
 #define CALENDAR_PREFIX	"/calendar/"
@@ -121,8 +121,8 @@ find_feed(const unsigned char hash[MR_FEED_HASH_LEN])
 	const struct http_feed *hit = NULL;
 
 	for (size_t i = 0; i < ntable; i++) {
-		int same = CRYPTO_memcmp(table[i].token_hash, hash,
-		    MR_FEED_HASH_LEN) == 0;
+		int same = mr_equal_ct(table[i].token_hash, hash,
+		    MR_FEED_HASH_LEN);
 
 		if (same)
 			hit = &table[i];

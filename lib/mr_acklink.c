@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-
 #include "lib/mr_acklink.h"
 #include "lib/mr_buf.h"
-#include "lib/mr_file.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_hex.h"
-#include "lib/mr_input.h"
+#include "lib/mr_keyfile.h"
 #include "lib/mr_place.h"
 
 #define KEY_SUFFIX	".link-key"
@@ -39,96 +34,52 @@ mr_acklink_key_path(const char *db_path)
 	return p;
 }
 
-/*
- * The key file: a "key HEX" line and '#' comments.  *have 0: none yet.
- * A key that others may read signs for them too: refused, as is one that
- * anyone outside the database's group may read when it is shared.
- */
+static const struct mr_keyfile link_keyfile = {
+	"acknowledgement link key file",
+	"could forge acknowledgement links with it"
+};
+
+/* The key file: a "key HEX" line and '#' comments.  *have 0: none yet. */
 static int
 key_load(const struct mr_place *pl, const char *path, unsigned char *key,
     int *have, struct mr_err *err)
 {
-	char buf[512], *line, *save = NULL;
-	struct mr_err why = { 0 };
-	int fd, got = 0;
-	ssize_t n;
-	size_t len = 0;
+	char text[512], *line, *save = NULL;
+	int got = 0;
 
-	*have = 0;
-	if (mr_input_open(path, "acknowledgement link key file", &fd,
-	    &why) == -1) {
-		if (why.code == MR_ENOTFOUND)
-			return 0;
-		if (err != NULL)
-			*err = why;
+	if (mr_keyfile_read(&link_keyfile, pl, path, text, sizeof text, have,
+	    err) == -1)
 		return -1;
-	}
-	if (mr_place_check_secret(pl, path, "acknowledgement link key file",
-	    "could forge acknowledgement links with it", fd, err) == -1) {
-		close(fd);
-		return -1;
-	}
-	while (len < sizeof buf - 1 &&
-	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	if (!*have)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
-		if (strncmp(line, "key ", 4) == 0 &&
-		    strlen(line + 4) == 2 * MR_ACKLINK_KEY_BYTES &&
-		    mr_unhex(line + 4, MR_ACKLINK_KEY_BYTES, key) == 0)
-			got = 1;
-	explicit_bzero(buf, sizeof buf);
-	if (!got)
+		got |= mr_keyfile_key_line(line, key, MR_ACKLINK_KEY_BYTES);
+	explicit_bzero(text, sizeof text);
+	if (!got) {
+		*have = 0;
 		return mr_err_set(err, MR_EINTEGRITY, "acknowledgement link key "
 		    "file '%s' is damaged (it needs a 'key' line of %d hex "
 		    "digits): restore it from the backup of the database's "
 		    "folder, or remove it to make a new one (links already "
 		    "mailed then stop working)", path, 2 * MR_ACKLINK_KEY_BYTES);
-	*have = 1;
+	}
 	return 0;
 }
 
-/*
- * Make the key file: written whole to a temporary, synced, then linked
- * into place without replacing one another process made meanwhile (then
- * that one is read).  It takes the database's sharing (mr_place), as the
- * audit key: 0600, or 0640 in the folder's group.
- */
+/* Make the key file; when another process made one meanwhile, read that. */
 static int
 key_create(const struct mr_place *pl, const char *path, unsigned char *key,
     struct mr_err *err)
 {
-	struct mr_file *f = NULL;
-	struct mr_err ferr = { 0 };
-	char *dcopy = NULL, *prefix = NULL, text[256];
-	char keyhex[2 * MR_ACKLINK_KEY_BYTES + 1];
-	const char *base = strrchr(path, '/');
+	char text[256], keyhex[2 * MR_ACKLINK_KEY_BYTES + 1];
 	struct mr_buf tb;
-	int rc = -1, have, shared = pl->sharing == MR_SHARE_GROUP;
+	int rc = -1, raced, have;
 
-	if (RAND_bytes(key, MR_ACKLINK_KEY_BYTES) != 1)
+	if (mr_random_bytes(key, MR_ACKLINK_KEY_BYTES) == -1)
 		return mr_err_set(err, MR_EFAIL, "acknowledgement link key: no "
 		    "random bytes from the system");
-	if ((dcopy = strdup(path)) == NULL ||
-	    asprintf(&prefix, "%s.", base ? base + 1 : path) == -1) {
-		prefix = NULL;
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	if (mr_file_open_unnamed(dirname(dcopy), prefix, shared ? 0640 : 0600,
-	    &f, &ferr) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot create the acknowledgement "
-		    "link key file '%s': %s", path, ferr.msg);
-		goto out;
-	}
-	if (shared && fchown(mr_file_fd(f), (uid_t)-1, pl->gid) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot give the acknowledgement link "
-		    "key file '%s' the database's group: %s", path,
-		    strerror(errno));
-		goto out;
-	}
+	/* On the stack and wiped: a growing buffer would leave copies. */
 	mr_buf_init_fixed(&tb, text, sizeof text);
 	mr_hex(key, MR_ACKLINK_KEY_BYTES, keyhex);
 	if (mr_buf_printf(&tb, "# The key signing mipsreview's one-click "
@@ -138,30 +89,13 @@ key_create(const struct mr_place *pl, const char *path, unsigned char *key,
 		    "does not fit");
 		goto out;
 	}
-	errno = 0;
-	if (write(mr_file_fd(f), text, tb.len) != (ssize_t)tb.len ||
-	    mr_file_finish(f) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot write the acknowledgement "
-		    "link key file '%s': %s", path, errno ? strerror(errno) :
-		    "short write");
+	if (mr_keyfile_create(&link_keyfile, pl, path, text, tb.len, &raced,
+	    err) == -1 || (raced && key_load(pl, path, key, &have, err) == -1))
 		goto out;
-	}
-	if (mr_file_place_new(f, path) == 0)
-		f = NULL;
-	else if (errno != EEXIST) {
-		mr_err_set(err, MR_EFAIL, "cannot create the acknowledgement "
-		    "link key file '%s': %s", path, strerror(errno));
-		goto out;
-	} else if (key_load(pl, path, key, &have, err) == -1)
-		goto out;
-	(void)mr_file_sync_dir(path, 0, NULL);
 	rc = 0;
 out:
 	explicit_bzero(text, sizeof text);
 	explicit_bzero(keyhex, sizeof keyhex);
-	mr_file_abort(f);
-	free(prefix);
-	free(dcopy);
 	return rc;
 }
 
@@ -217,27 +151,18 @@ state_word(const char *s)
 }
 
 /* The MAC of the signed part, as 64 hex digits. */
-static int
+static void
 mac_of(const unsigned char *key, const char *part, size_t n, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char *text;
-	size_t clen = sizeof MAC_CONTEXT - 1;
-	int ok;
+	struct mr_hmac_sha256 h;
+	unsigned char md[MR_SHA256_LEN];
 
-	if ((text = malloc(clen + n)) == NULL)
-		return -1;
-	memcpy(text, MAC_CONTEXT, clen);
-	memcpy(text + clen, part, n);
-	ok = HMAC(EVP_sha256(), key, MR_ACKLINK_KEY_BYTES,
-	    (const unsigned char *)text, clen + n, md, &mdlen) != NULL &&
-	    mdlen == 32;
-	free(text);
-	if (!ok)
-		return -1;
-	mr_hex(md, 32, out);
-	return 0;
+	mr_hmac_sha256_init(&h, key, MR_ACKLINK_KEY_BYTES);
+	mr_hmac_sha256_update(&h, MAC_CONTEXT, sizeof MAC_CONTEXT - 1);
+	mr_hmac_sha256_update(&h, part, n);
+	mr_hmac_sha256_final(&h, md);
+	mr_hmac_sha256_wipe(&h);
+	mr_hex(md, sizeof md, out);
 }
 
 int
@@ -267,12 +192,13 @@ mr_acklink_sign(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 	if (mr_buf_printf(&b, "%s%s.%lld.%lld.%s.%lld.%s", hook ? V2_WEBHOOK :
 	    "v1.", l->what,
 	    (long long)l->id, (long long)l->closes_at, l->status,
-	    (long long)l->expires, tohex) == -1 ||
-	    mac_of(key, buf, b.len, mac) == -1 ||
-	    mr_buf_printf(&b, ".%s", mac) == -1)
-		return mr_err_set(err, MR_EFAIL, "acknowledgement link: cannot "
-		    "sign it (out of room or HMAC-SHA-256 failed)");
-	return 0;
+	    (long long)l->expires, tohex) == 0) {
+		mac_of(key, buf, b.len, mac);
+		if (mr_buf_printf(&b, ".%s", mac) == 0)
+			return 0;
+	}
+	return mr_err_set(err, MR_EFAIL, "acknowledgement link: cannot sign "
+	    "it (out of room)");
 }
 
 /* A decimal field; NULL when it is not one. */
@@ -295,17 +221,6 @@ number(const char *p, long long *v)
 	return *p == '.' ? p + 1 : NULL;
 }
 
-/* Constant time: the MAC is compared without telling where it differs. */
-static int
-same(const char *a, const char *b, size_t n)
-{
-	unsigned char d = 0;
-
-	for (size_t i = 0; i < n; i++)
-		d |= (unsigned char)(a[i] ^ b[i]);
-	return d == 0;
-}
-
 int
 mr_acklink_verify(const unsigned char key[MR_ACKLINK_KEY_BYTES],
     const char *token, time_t now, struct mr_acklink *out, struct mr_err *err)
@@ -325,10 +240,9 @@ mr_acklink_verify(const unsigned char key[MR_ACKLINK_KEY_BYTES],
 	if (mac[-1] != '.')
 		goto bad;
 	/* The signature first: nothing unsigned is read further. */
-	if (mac_of(key, token, (size_t)(mac - 1 - token), want) == -1)
-		return mr_err_set(err, MR_EFAIL, "acknowledgement link: "
-		    "HMAC-SHA-256 failed");
-	if (!same(want, mac, 64))
+	mac_of(key, token, (size_t)(mac - 1 - token), want);
+	/* In constant time: where it differs is not told. */
+	if (!mr_equal_ct(want, mac, 64))
 		return mr_err_set(err, MR_EINVAL, "this acknowledgement link is "
 		    "not valid: it was changed or cut short, or it was not made "
 		    "by this service; open the link exactly as the mail has it");

@@ -11,13 +11,13 @@
 #include <strings.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "lib/mr_acklink.h"
 #include "lib/mr_alert_ack.h"
 #include "lib/mr_alert_digest.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_deadline.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
@@ -402,15 +402,13 @@ static void
 message_id(const struct mr_digest_rcpt *r, const char *day, const char *from,
     char *buf, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char hex[2 * EVP_MAX_MD_SIZE + 1] = "0";
+	unsigned char md[MR_SHA256_LEN];
+	char hex[17];
 	const char *at = from ? strrchr(from, '@') : NULL;
 
 	/* The address is not spelt out in a header that may be forwarded. */
-	if (EVP_Digest(r->addr, strlen(r->addr), md, &mdlen, EVP_sha256(),
-	    NULL) == 1 && mdlen >= 8)
-		mr_hex(md, 8, hex);
+	mr_sha256(r->addr, strlen(r->addr), md);
+	mr_hex(md, 8, hex);
 	snprintf(buf, len, "mipsreview.digest-%s.%s@%s", day, hex,
 	    at && at[1] ? at + 1 : "mipsreview.invalid");
 }

@@ -1,24 +1,16 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
-#include "lib/mr_file.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_hex.h"
-#include "lib/mr_input.h"
+#include "lib/mr_keyfile.h"
 #include "lib/mr_place.h"
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
@@ -35,58 +27,46 @@ struct audit_key {
 };
 
 /*
- * The text a hash covers, built whole and hashed at once: SHA-256 for
- * plain rows, HMAC-SHA-256 under the key for sealed ones.
+ * The text a hash covers, fed as it is built: SHA-256 for plain rows,
+ * HMAC-SHA-256 under the key for sealed ones.
  */
 struct hasher {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
+	struct mr_sha256	sha;
+	struct mr_hmac_sha256	mac;
+	int			keyed;
 };
+
+static void
+hasher_init(struct hasher *h, const struct audit_key *k)
+{
+	h->keyed = k != NULL;
+	if (h->keyed)
+		mr_hmac_sha256_init(&h->mac, k->key, sizeof k->key);
+	else
+		mr_sha256_init(&h->sha);
+}
 
 static void
 hasher_update(struct hasher *h, const void *p, size_t n)
 {
-	char *np;
-	size_t cap;
-
-	if (h->failed)
-		return;
-	if (h->len + n > h->cap) {
-		cap = (h->cap ? h->cap * 2 : 1024) + n;
-		if ((np = realloc(h->p, cap)) == NULL) {
-			h->failed = 1;
-			return;
-		}
-		h->p = np;
-		h->cap = cap;
-	}
-	memcpy(h->p + h->len, p, n);
-	h->len += n;
+	if (h->keyed)
+		mr_hmac_sha256_update(&h->mac, p, n);
+	else
+		mr_sha256_update(&h->sha, p, n);
 }
 
-/* Hash what was added into 64 hex digits; frees the text either way. */
-static int
-hasher_final(struct hasher *h, const struct audit_key *k, char out[65])
+/* What was fed, as 64 hex digits; the key's state is wiped. */
+static void
+hasher_final(struct hasher *h, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	int ok = !h->failed;
+	unsigned char md[MR_SHA256_LEN];
 
-	if (ok && k == NULL)
-		ok = EVP_Digest(h->p ? h->p : "", h->len, md, &mdlen,
-		    EVP_sha256(), NULL);
-	else if (ok)
-		ok = HMAC(EVP_sha256(), k->key, (int)sizeof k->key,
-		    (const unsigned char *)(h->p ? h->p : ""), h->len, md,
-		    &mdlen) != NULL;
-	free(h->p);
-	memset(h, 0, sizeof *h);
-	if (!ok || mdlen != 32)
-		return -1;
-	mr_hex(md, mdlen, out);
-	return 0;
+	if (h->keyed) {
+		mr_hmac_sha256_final(&h->mac, md);
+		mr_hmac_sha256_wipe(&h->mac);
+	} else
+		mr_sha256_final(&h->sha, md);
+	mr_hex(md, sizeof md, out);
 }
 
 static void
@@ -103,13 +83,14 @@ hash_field(struct hasher *h, const char *s)
 }
 
 /* The hash of a row over the previous hash and every field, in hex. */
-static int
+static void
 row_hash(const struct mr_audit_row *r, const struct audit_key *k,
     char out[65])
 {
-	struct hasher h = { 0 };
+	struct hasher h;
 	char num[48];
 
+	hasher_init(&h, k);
 	hash_field(&h, r->prev_hash);
 	snprintf(num, sizeof num, "%lld", (long long)r->id);
 	hash_field(&h, num);
@@ -121,22 +102,23 @@ row_hash(const struct mr_audit_row *r, const struct audit_key *k,
 	hash_field(&h, r->action);
 	hash_field(&h, r->before);
 	hash_field(&h, r->after);
-	return hasher_final(&h, k, out);
+	hasher_final(&h, out);
 }
 
 /* The seal of the head: HMAC over the row count and the newest hash. */
-static int
+static void
 head_mac(const struct mr_audit_head *hd, const struct audit_key *k,
     char out[65])
 {
-	struct hasher h = { 0 };
+	struct hasher h;
 	char num[48];
 
+	hasher_init(&h, k);
 	hash_field(&h, "audit head");
 	snprintf(num, sizeof num, "%lld", (long long)hd->rows);
 	hash_field(&h, num);
 	hash_field(&h, hd->hash);
-	return hasher_final(&h, k, out);
+	hasher_final(&h, out);
 }
 
 void
@@ -186,6 +168,11 @@ mr_audit_key_path(const char *db_path)
 	return p;
 }
 
+static const struct mr_keyfile audit_keyfile = {
+	"audit key file",
+	"could rewrite the audit trail and seal it again"
+};
+
 /*
  * Read the key file: "key HEX" and "from-row N" lines, '#' comments.
  * *have is 0 when there is no key file yet.  A key that others may read
@@ -196,33 +183,18 @@ static int
 key_load(const struct mr_place *pl, const char *path, struct audit_key *k,
     int *have, struct mr_err *err)
 {
-	char buf[1024], *line, *save = NULL;
-	int fd, rc = -1, got_key = 0, got_from = 0;
-	ssize_t n;
-	size_t len = 0;
+	char text[1024], *line, *save = NULL;
+	int got_key = 0, got_from = 0;
 
-	*have = 0;
-	if (mr_input_open(path, "audit key file", &fd, err) == -1) {
-		if (err != NULL && err->code == MR_ENOTFOUND) {
-			mr_err_clear(err);
-			return 0;
-		}
+	if (mr_keyfile_read(&audit_keyfile, pl, path, text, sizeof text, have,
+	    err) == -1)
 		return -1;
-	}
-	if (mr_place_check_secret(pl, path, "audit key file", "could rewrite "
-	    "the audit trail and seal it again", fd, err) == -1)
-		goto out;
-	while (len < sizeof buf - 1 &&
-	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	if (!*have)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#')
-			continue;
-		if (strncmp(line, "key ", 4) == 0 && strlen(line + 4) ==
-		    2 * KEY_BYTES)
-			got_key = mr_unhex(line + 4, KEY_BYTES, k->key) == 0;
+		if (mr_keyfile_key_line(line, k->key, KEY_BYTES))
+			got_key = 1;
 		else if (strncmp(line, "from-row ", 9) == 0) {
 			char *end;
 
@@ -231,61 +203,32 @@ key_load(const struct mr_place *pl, const char *path, struct audit_key *k,
 			got_from = errno == 0 && *end == '\0' && k->from_row > 0;
 		}
 	}
-	explicit_bzero(buf, sizeof buf);
+	explicit_bzero(text, sizeof text);
 	if (!got_key || !got_from) {
-		mr_err_set(err, MR_EINTEGRITY, "audit key file '%s' is damaged "
-		    "(it needs a 'key' and a 'from-row' line): restore it from "
-		    "the backup of the database's folder", path);
-		goto out;
+		*have = 0;
+		return mr_err_set(err, MR_EINTEGRITY, "audit key file '%s' is "
+		    "damaged (it needs a 'key' and a 'from-row' line): restore "
+		    "it from the backup of the database's folder", path);
 	}
-	*have = 1;
-	rc = 0;
-out:
-	close(fd);
-	return rc;
+	return 0;
 }
 
 /*
- * Create the key file, covering rows from from_row on.  It takes the
- * database's sharing (mr_place): 0600, or 0640 in the folder's group when
- * the database is shared with a group.  Written whole to a temporary, synced,
- * then linked into place, so a crash leaves no half key, and a second
- * process creating it at the same time loses the race cleanly.
+ * Create the key file, covering rows from from_row on; when another
+ * process made one meanwhile, read that one.
  */
 static int
 key_create(const struct mr_place *pl, const char *db_path, const char *path,
     int64_t from_row, struct audit_key *k, struct mr_err *err)
 {
-	struct mr_file *f = NULL;
-	struct mr_err ferr = { 0 };
-	char *dcopy = NULL, *prefix = NULL, text[256];
-	char keyhex[2 * KEY_BYTES + 1];
-	const char *base = strrchr(path, '/');
+	char text[256], keyhex[2 * KEY_BYTES + 1];
 	struct mr_buf tb;
-	int rc = -1, have, shared = pl->sharing == MR_SHARE_GROUP;
-	size_t n;
+	int rc = -1, raced, have;
 
-	if (RAND_bytes(k->key, sizeof k->key) != 1)
+	if (mr_random_bytes(k->key, sizeof k->key) == -1)
 		return mr_err_set(err, MR_EFAIL, "audit key: no random bytes "
 		    "from the system");
 	k->from_row = from_row;
-	if ((dcopy = strdup(path)) == NULL ||
-	    asprintf(&prefix, "%s.", base ? base + 1 : path) == -1) {
-		prefix = NULL;
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	if (mr_file_open_unnamed(dirname(dcopy), prefix, shared ? 0640 : 0600,
-	    &f, &ferr) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
-		    "'%s': %s", path, ferr.msg);
-		goto out;
-	}
-	if (shared && fchown(mr_file_fd(f), (uid_t)-1, pl->gid) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot give the audit key file '%s' "
-		    "the database's group: %s", path, strerror(errno));
-		goto out;
-	}
 	/*
 	 * A fixed buffer on the stack, wiped at the end: a growing one would
 	 * leave copies of the key behind in freed memory.
@@ -306,30 +249,13 @@ key_create(const struct mr_place *pl, const char *db_path, const char *path,
 		    "not fit in %zu bytes", sizeof text);
 		goto out;
 	}
-	n = tb.len;
-	errno = 0;
-	if (write(mr_file_fd(f), text, n) != (ssize_t)n || mr_file_finish(f) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot write the audit key file "
-		    "'%s': %s", path, errno ? strerror(errno) : "short write");
+	if (mr_keyfile_create(&audit_keyfile, pl, path, text, tb.len, &raced,
+	    err) == -1 || (raced && key_load(pl, path, k, &have, err) == -1))
 		goto out;
-	}
-	/* Never over another's key: a second process may have made it. */
-	if (mr_file_place_new(f, path) == 0)
-		f = NULL;
-	else if (errno != EEXIST) {
-		mr_err_set(err, MR_EFAIL, "cannot create the audit key file "
-		    "'%s': %s", path, strerror(errno));
-		goto out;
-	} else if (key_load(pl, path, k, &have, err) == -1) /* theirs, then */
-		goto out;
-	(void)mr_file_sync_dir(path, 0, NULL);
 	rc = 0;
 out:
 	explicit_bzero(text, sizeof text);
 	explicit_bzero(keyhex, sizeof keyhex);
-	mr_file_abort(f);
-	free(prefix);
-	free(dcopy);
 	return rc;
 }
 
@@ -445,11 +371,9 @@ mr_audit_append(struct mr_store *st, const char *entity, int64_t entity_id,
 	r.after = after;
 	r.prev_hash = prev;
 	hd.rows++;
-	if (row_hash(&r, &k, hash) == -1 ||
-	    (memcpy(hd.hash, hash, sizeof hash), head_mac(&hd, &k, mac)) == -1) {
-		mr_err_set(err, MR_EFAIL, "audit: HMAC-SHA-256 failed");
-		goto out;
-	}
+	row_hash(&r, &k, hash);
+	memcpy(hd.hash, hash, sizeof hash);
+	head_mac(&hd, &k, mac);
 	if (mr_store_prepare(st, "INSERT INTO audit (id, at, who, entity, "
 	    "entity_id, action, before, after, prev_hash, hash, keyed) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", &stmt, err) == -1)
@@ -641,8 +565,8 @@ mr_audit_verify_anchor(struct mr_store *st, const struct mr_audit_head *anchor,
 			missing_key(kpath, err);
 			goto out;
 		}
-		if (row_hash(&r, r.keyed ? &k : NULL, want) == -1 ||
-		    r.hash == NULL || strcmp(r.hash, want) != 0) {
+		row_hash(&r, r.keyed ? &k : NULL, want);
+		if (r.hash == NULL || strcmp(r.hash, want) != 0) {
 			v->bad_id = r.id;
 			mr_err_set(err, MR_EINTEGRITY, "audit row %lld was altered "
 			    "after it was written (its content no longer matches "
@@ -698,8 +622,8 @@ mr_audit_verify_anchor(struct mr_store *st, const struct mr_audit_head *anchor,
 		goto out;
 	}
 	if (have && (mac[0] != '\0' || seen_keyed)) {
-		if (head_mac(&stored, &k, want_mac) == -1 ||
-		    strcmp(mac, want_mac) != 0) {
+		head_mac(&stored, &k, want_mac);
+		if (strcmp(mac, want_mac) != 0) {
 			v->bad_id = last_id + 1;
 			mr_err_set(err, MR_EINTEGRITY, "the audit trail's head "
 			    "(%lld rows) lacks the seal of the audit key: rows "

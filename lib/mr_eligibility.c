@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
+#include "lib/mr_crypto.h"
 #include "lib/mr_eligibility.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_qpp.h"
@@ -293,18 +293,6 @@ mr_elig_kept_release(struct mr_elig_kept *k)
 	k->len = 0;
 }
 
-static int
-sha256_hex(const void *p, size_t n, char out[65], struct mr_err *err)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
-		return mr_err_set(err, MR_EFAIL, "SHA-256 failed");
-	mr_hex(md, 32, out);
-	return 0;
-}
-
 int
 mr_elig_keep(struct mr_store *st, const char *npi, int year, int run,
     int api_version, const struct mr_qpp_answer *ans, int *changed,
@@ -315,8 +303,7 @@ mr_elig_keep(struct mr_store *st, const char *npi, int year, int run,
 	int rc = -1, began = 0;
 
 	*changed = 1;
-	if (sha256_hex(ans->body, ans->len, sha, err) == -1)
-		return -1;
+	mr_sha256_hex(ans->body, ans->len, sha);
 	mr_when_iso_utc(ans->retrieved_at, at, sizeof at);
 	if (mr_store_begin(st, err) == -1)
 		return -1;

@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_feed.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
@@ -25,9 +24,7 @@ void
 mr_feed_hash_token(const char *token, size_t len,
     unsigned char out[MR_FEED_HASH_LEN])
 {
-	unsigned int n = 0;
-
-	EVP_Digest(token, len, out, &n, EVP_sha256(), NULL);
+	mr_sha256(token, len, out);
 }
 
 int
@@ -83,7 +80,6 @@ mr_feed_add_for(struct mr_store *st, int64_t account_id, const char *name,
 	char hashhex[2 * MR_FEED_HASH_LEN + 1], *after = NULL;
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1, in_tx = 0;
-	size_t i;
 
 	if (tokenlen < MR_FEED_TOKEN_LEN + 1)
 		return mr_err_set(err, MR_EFAIL, "token buffer too small");
@@ -103,21 +99,11 @@ mr_feed_add_for(struct mr_store *st, int64_t account_id, const char *name,
 	if (year != 0 && mr_year_check(year, mr_store_now(st), err) == -1)
 		return -1;
 	f.year = year;
-	if (RAND_bytes(raw, sizeof raw) != 1)
+	if (mr_random_bytes(raw, sizeof raw) == -1)
 		return mr_err_set(err, MR_EFAIL, "no random bytes for the feed "
-		    "token (OpenSSL RAND_bytes failed)");
+		    "token: %s", strerror(errno));
 	/* 24 bytes = 32 base64url characters, no padding. */
-	for (i = 0; i < sizeof raw; i += 3) {
-		unsigned long v = (unsigned long)raw[i] << 16 |
-		    (unsigned long)raw[i + 1] << 8 | raw[i + 2];
-		char *o = token + i / 3 * 4;
-
-		o[0] = b64url[v >> 18 & 63];
-		o[1] = b64url[v >> 12 & 63];
-		o[2] = b64url[v >> 6 & 63];
-		o[3] = b64url[v & 63];
-	}
-	token[MR_FEED_TOKEN_LEN] = '\0';
+	mr_base64url(raw, sizeof raw, token);
 	mr_feed_hash_token(token, MR_FEED_TOKEN_LEN, f.token_hash);
 	mr_hex(f.token_hash, MR_FEED_HASH_LEN, hashhex);
 	mr_when_iso_utc(mr_store_now(st), f.created_at, sizeof f.created_at);

@@ -2,7 +2,7 @@
  * mr_feed: calendar subscriptions served by mipsreviewd.
  *
  * A feed has a name, an optional filter (TIN, performance year) and a
- * random token (192 bits from OpenSSL's RAND_bytes, base64url) that is
+ * random token (192 bits from the kernel's getrandom, base64url) that is
  * its URL's only secret.  The token is returned once, by mr_feed_add();
  * the database keeps its SHA-256 only.  Revoking keeps the row (and its
  * audit trail) but the token no longer matches anything.

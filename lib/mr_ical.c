@@ -6,14 +6,11 @@
 #include <time.h>
 
 #include <libical/ical.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/params.h>
 #include <sqlite3.h>
 
 #include "lib/mr_buf.h"
 #include "lib/mr_config.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_ical.h"
 #include "lib/mr_ident.h"
@@ -51,7 +48,7 @@ struct mr_ical {
 	const char		*alarm_label;
 	struct mr_buf		 alarms;
 	struct mr_buf		 item;	/* one item's lines, reused */
-	EVP_MAC_CTX		*uidmac;	/* HMAC-SHA-256 under opts.key */
+	struct mr_hmac_sha256	 uidmac;	/* keyed with opts.key */
 	/*
 	 * Where VTIMEZONEs are kept (mr_ical_write; NULL: made each time by
 	 * libical), and those libical made, to keep when the calendar is done.
@@ -126,13 +123,6 @@ out:
 	return rc;
 }
 
-void
-mr_ical_crypto_lean(void)
-{
-	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
-	    OPENSSL_INIT_NO_ADD_ALL_DIGESTS, NULL);
-}
-
 /* The UID of "what:id:role" from the MAC of that text. */
 static void
 uid_format(const unsigned char *mac, char *buf, size_t len)
@@ -147,43 +137,13 @@ void
 mr_ical_uid(const unsigned char *key, const char *what, int64_t id,
     const char *role, char *buf, size_t len)
 {
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
+	unsigned char mac[MR_SHA256_LEN];
 	char msg[96];
 	int n;
 
 	n = snprintf(msg, sizeof msg, "%s:%lld:%s", what, (long long)id, role);
-	HMAC(EVP_sha256(), key, MR_ICAL_KEYLEN, (const unsigned char *)msg,
-	    (size_t)n, mac, &maclen);
+	mr_hmac_sha256(key, MR_ICAL_KEYLEN, msg, (size_t)n, mac);
 	uid_format(mac, buf, len);
-}
-
-/*
- * The same UIDs from a MAC keyed once per calendar: the one-shot HMAC()
- * looks up the algorithm and sets the key again for every call, which
- * was a third of the time of writing a calendar.
- */
-static EVP_MAC_CTX *
-uid_mac_new(const unsigned char *key)
-{
-	char digest[] = "SHA256";
-	OSSL_PARAM params[2];
-	EVP_MAC *mac;
-	EVP_MAC_CTX *ctx;
-
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
-		return NULL;
-	ctx = EVP_MAC_CTX_new(mac);	/* holds its own reference */
-	EVP_MAC_free(mac);
-	if (ctx == NULL)
-		return NULL;
-	params[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(ctx, key, MR_ICAL_KEYLEN, params) != 1) {
-		EVP_MAC_CTX_free(ctx);
-		return NULL;
-	}
-	return ctx;
 }
 
 /* "what:id:role" into msg (>= 96 bytes), without printf: its length. */
@@ -212,22 +172,25 @@ uid_message(const char *what, int64_t id, const char *role, char *msg)
 	return n;
 }
 
+/*
+ * The same UIDs as mr_ical_uid from the MAC keyed once per calendar:
+ * setting the key hashes it twice, as much as the message itself.
+ */
 static int
-uid_keyed(EVP_MAC_CTX *ctx, const char *what, int64_t id, const char *role,
-    char *buf, size_t len, struct mr_err *err)
+uid_keyed(struct mr_hmac_sha256 *h, const char *what, int64_t id,
+    const char *role, char *buf, size_t len, struct mr_err *err)
 {
 	static const char at[] = "@mipsreview";
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	size_t maclen = 0, n;
+	unsigned char mac[MR_SHA256_LEN];
 	char msg[96];
+	size_t n;
 
+	if (len < 32 + sizeof at)
+		return mr_err_set(err, MR_EFAIL, "a calendar UID needs %zu "
+		    "bytes", 32 + sizeof at);
 	n = uid_message(what, id, role, msg);
-	/* No key: start again with the one already set. */
-	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(ctx, (const unsigned char *)msg, n) != 1 ||
-	    EVP_MAC_final(ctx, mac, &maclen, sizeof mac) != 1 || maclen < 16 ||
-	    len < 32 + sizeof at)
-		return mr_err_set(err, MR_EFAIL, "HMAC-SHA-256 failed");
+	mr_hmac_sha256_update(h, msg, n);
+	mr_hmac_sha256_final(h, mac);
 	mr_hex(mac, 16, buf);
 	memcpy(buf + 32, at, sizeof at);
 	return 0;
@@ -269,7 +232,7 @@ mr_ical_free(struct mr_ical *w)
 	free(w->made);
 	mr_buf_free(&w->item);
 	mr_buf_free(&w->alarms);
-	EVP_MAC_CTX_free(w->uidmac);
+	mr_hmac_sha256_wipe(&w->uidmac);
 	free(w);
 }
 
@@ -297,11 +260,7 @@ mr_ical_begin(const struct mr_ical_opts *o, mr_ical_sink sink, void *arg,
 	w->arg = arg;
 	mr_buf_init(&w->item, ITEM_MAX);
 	mr_buf_init(&w->alarms, ITEM_MAX);
-	if ((w->uidmac = uid_mac_new(o->key)) == NULL) {
-		mr_err_set(err, MR_EFAIL, "HMAC-SHA-256 is not available from "
-		    "OpenSSL's libcrypto");
-		goto fail;
-	}
+	mr_hmac_sha256_init(&w->uidmac, o->key, MR_ICAL_KEYLEN);
 	for (int i = 0; i < o->nalarms; i++)
 		if (o->alarms[i] > w->maxalarm)
 			w->maxalarm = o->alarms[i];
@@ -800,8 +759,8 @@ mr_ical_add(struct mr_ical *w, const struct mr_deadline_item *it,
 	if (!is_utc_zone(zone) && !w->last_ambiguous &&
 	    emit_vtimezone(w, zone, it->closes_at, err) == -1)
 		return -1;
-	if (uid_keyed(w->uidmac, it->what, it->id, "event", uid_ev,
-	    sizeof uid_ev, err) == -1 || uid_keyed(w->uidmac, it->what, it->id,
+	if (uid_keyed(&w->uidmac, it->what, it->id, "event", uid_ev,
+	    sizeof uid_ev, err) == -1 || uid_keyed(&w->uidmac, it->what, it->id,
 	    "todo", uid_todo, sizeof uid_todo, err) == -1)
 		return -1;
 	mr_tin_mask(it->tin ? it->tin : "", masked, sizeof masked);
@@ -948,16 +907,16 @@ mr_ical_write(struct mr_store *st, const struct mr_deadline_filter *f,
 }
 
 static void
-digest_str(EVP_MD_CTX *md, const char *s)
+digest_str(struct mr_sha256 *md, const char *s)
 {
 	/* With the terminating NUL, so "ab","c" and "a","bc" differ. */
 	if (s == NULL)
 		s = "";
-	EVP_DigestUpdate(md, s, strlen(s) + 1);
+	mr_sha256_update(md, s, strlen(s) + 1);
 }
 
 static void
-digest_int(EVP_MD_CTX *md, long long v)
+digest_int(struct mr_sha256 *md, long long v)
 {
 	char buf[32];
 
@@ -968,7 +927,7 @@ digest_int(EVP_MD_CTX *md, long long v)
 static int
 digest_one(const struct mr_deadline_item *it, void *arg)
 {
-	EVP_MD_CTX *md = arg;
+	struct mr_sha256 *md = arg;
 
 	digest_str(md, it->what);
 	digest_int(md, it->id);
@@ -990,30 +949,18 @@ int
 mr_ical_digest(struct mr_store *st, const struct mr_deadline_filter *f,
     const struct mr_ical_opts *o, unsigned char out[32], struct mr_err *err)
 {
-	EVP_MD_CTX *md;
-	unsigned int len = 0;
-	int rc = -1;
+	struct mr_sha256 md;
 
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 is not available");
-		goto out;
-	}
-	digest_str(md, PRODID);
+	mr_sha256_init(&md);
+	digest_str(&md, PRODID);
 	for (int i = 0; i < o->nalarms; i++)
-		digest_int(md, o->alarms[i]);
-	digest_str(md, "alarms-end");
-	digest_str(md, o->calname);
-	digest_int(md, o->refresh);
-	EVP_DigestUpdate(md, o->key, sizeof o->key);
-	if (mr_deadline_each(st, f, digest_one, md, err) == -1)
-		goto out;
-	if (EVP_DigestFinal_ex(md, out, &len) != 1) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 failed");
-		goto out;
-	}
-	rc = 0;
-out:
-	EVP_MD_CTX_free(md);
-	return rc;
+		digest_int(&md, o->alarms[i]);
+	digest_str(&md, "alarms-end");
+	digest_str(&md, o->calname);
+	digest_int(&md, o->refresh);
+	mr_sha256_update(&md, o->key, sizeof o->key);
+	if (mr_deadline_each(st, f, digest_one, &md, err) == -1)
+		return -1;
+	mr_sha256_final(&md, out);
+	return 0;
 }

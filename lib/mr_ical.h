@@ -75,16 +75,6 @@ int	mr_ical_key(struct mr_store *, struct mr_ical_opts *, struct mr_err *);
 void	mr_ical_uid(const unsigned char *key, const char *what, int64_t id,
 	    const char *role, char *buf, size_t len);
 
-/*
- * For a process whose only use of libcrypto is writing calendars (export
- * ics): OpenSSL starts without filling its tables of legacy algorithm
- * names, which the calendar's HMAC and SHA-256, fetched by name from the
- * provider, never consult; that was a third of libcrypto's start-up.
- * OpenSSL's configuration is read as usual.  Call it before anything else
- * in the process uses libcrypto; a process that also speaks TLS must not.
- */
-void	mr_ical_crypto_lean(void);
-
 /* Start a calendar: writes the VCALENDAR header.  Free with mr_ical_end/free. */
 int	mr_ical_begin(const struct mr_ical_opts *, mr_ical_sink, void *arg,
 	    struct mr_ical **out, struct mr_err *);

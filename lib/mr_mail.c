@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include "lib/mr_buf.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_curl.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_mail.h"
@@ -35,19 +35,19 @@ buf_str(struct mr_buf *b, const char *s)
 #define B64_LINE_IN	57
 
 /*
- * Base64 of n bytes (OpenSSL's encoder), a line at a time; wrap: end
- * every line of 76 characters, and the last, with CRLF.
+ * Base64 of n bytes, a line at a time; wrap: end every line of 76
+ * characters, and the last, with CRLF.
  */
 static void
 base64(struct mr_buf *b, const unsigned char *s, size_t n, int wrap)
 {
-	unsigned char line[4 * B64_LINE_IN / 3 + 1];
+	char line[MR_BASE64_LEN(B64_LINE_IN) + 1];
 
 	for (size_t i = 0; i < n; i += B64_LINE_IN) {
 		size_t take = n - i < B64_LINE_IN ? n - i : B64_LINE_IN;
-		int len = EVP_EncodeBlock(line, s + i, (int)take);
+		size_t len = mr_base64(s + i, take, line);
 
-		mr_buf_add(b, line, (size_t)len);
+		mr_buf_add(b, line, len);
 		if (wrap && i + take < n)
 			mr_buf_add(b, "\r\n", 2);
 	}

@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
 #include "lib/mr_autoeuc.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_case.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_reference.h"
@@ -913,19 +913,6 @@ out:
 	return rc;
 }
 
-static void
-sha256_hex(const char *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	out[0] = '\0';
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return;
-	mr_hex(md, mdlen, out);
-}
-
 /*
  * Count a conflict and add its name to the result's list.  A name that
  * does not fit ends the list with "; ..." (the count stays exact), so
@@ -1048,7 +1035,7 @@ reference_apply(struct mr_store *st, const char *data, size_t len,
 	if (digest != NULL)
 		snprintf(res->digest, sizeof res->digest, "%s", digest);
 	else
-		sha256_hex(data, len, res->digest);
+		mr_sha256_hex(data, len, res->digest);
 	mr_when_iso_utc(mr_store_now(st), now_iso, sizeof now_iso);
 	if (mr_store_begin(st, err) == -1)
 		goto out;

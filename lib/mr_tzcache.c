@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include <libical/ical.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "lib/mr_crypto.h"
 #include "lib/mr_store.h"
 #include "lib/mr_tzcache.h"
 #include "lib/mr_when.h"
@@ -86,7 +86,6 @@ mr_tzcache_key(const char *zoneinfo, const char *zone, int first_year,
 {
 	char path[PATH_MAX];
 	unsigned char *data = NULL;
-	unsigned int mdlen = 0;
 	struct stat sb;
 	size_t got = 0;
 	ssize_t n;
@@ -108,10 +107,9 @@ mr_tzcache_key(const char *zoneinfo, const char *zone, int first_year,
 			goto out;
 		got += (size_t)n;
 	}
-	if (memcmp(data, "TZif", 4) != 0 ||
-	    EVP_Digest(data, got, k->tzif, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != sizeof k->tzif)
+	if (memcmp(data, "TZif", 4) != 0)
 		goto out;
+	mr_sha256(data, got, k->tzif);
 	snprintf(k->zone, sizeof k->zone, "%s", zone);
 	k->first_year = first_year;
 	pthread_once(&maker_once, maker_init);
@@ -125,28 +123,22 @@ out:
 }
 
 /* SHA-256 over the key and the text: what a kept row must carry. */
-static int
+static void
 check_digest(const struct mr_tzcache_key *k, const char *text, size_t len,
     unsigned char out[32])
 {
+	struct mr_sha256 md;
 	char year[24];
-	EVP_MD_CTX *md;
-	unsigned int mdlen = 0;
-	int ok;
 
 	snprintf(year, sizeof year, "%d", k->first_year);
-	if ((md = EVP_MD_CTX_new()) == NULL)
-		return -1;
 	/* Each part with its NUL, so that no two keys run together alike. */
-	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(md, k->maker, strlen(k->maker) + 1) == 1 &&
-	    EVP_DigestUpdate(md, k->zone, strlen(k->zone) + 1) == 1 &&
-	    EVP_DigestUpdate(md, year, strlen(year) + 1) == 1 &&
-	    EVP_DigestUpdate(md, k->tzif, sizeof k->tzif) == 1 &&
-	    EVP_DigestUpdate(md, text, len) == 1 &&
-	    EVP_DigestFinal_ex(md, out, &mdlen) == 1 && mdlen == 32;
-	EVP_MD_CTX_free(md);
-	return ok ? 0 : -1;
+	mr_sha256_init(&md);
+	mr_sha256_update(&md, k->maker, strlen(k->maker) + 1);
+	mr_sha256_update(&md, k->zone, strlen(k->zone) + 1);
+	mr_sha256_update(&md, year, strlen(year) + 1);
+	mr_sha256_update(&md, k->tzif, sizeof k->tzif);
+	mr_sha256_update(&md, text, len);
+	mr_sha256_final(&md, out);
 }
 
 /*
@@ -202,9 +194,10 @@ mr_tzcache_get(struct mr_store *st, const struct mr_tzcache_key *k)
 		goto out;
 	text = (const char *)sqlite3_column_text(stmt, 0);
 	len = sqlite3_column_bytes(stmt, 0);
-	if (text == NULL || len <= 0 || len > TEXT_MAX ||
-	    check_digest(k, text, (size_t)len, want) == -1 ||
-	    memcmp(want, sqlite3_column_blob(stmt, 1), sizeof want) != 0 ||
+	if (text == NULL || len <= 0 || len > TEXT_MAX)
+		goto out;
+	check_digest(k, text, (size_t)len, want);
+	if (memcmp(want, sqlite3_column_blob(stmt, 1), sizeof want) != 0 ||
 	    !well_formed(k->zone, text, (size_t)len))
 		goto out;
 	if ((copy = malloc((size_t)len + 1)) != NULL) {
@@ -232,9 +225,9 @@ mr_tzcache_put(struct mr_store *st, const struct mr_tzcache_key *k,
 	 * read snapshot cannot become a write), not on a read-only file.
 	 */
 	if (len > TEXT_MAX || !well_formed(k->zone, text, len) ||
-	    sqlite3_get_autocommit(db) == 0 || sqlite3_db_readonly(db, "main") != 0 ||
-	    check_digest(k, text, len, sum) == -1)
+	    sqlite3_get_autocommit(db) == 0 || sqlite3_db_readonly(db, "main") != 0)
 		return -1;
+	check_digest(k, text, len, sum);
 	mr_when_iso_utc(mr_store_now(st), now, sizeof now);
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO zone_vtimezone (zone, "
 	    "first_year, tzif_sha256, maker, vtimezone, check_sha256, made_at) "

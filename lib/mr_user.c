@@ -1,17 +1,16 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <argon2.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
 #include "lib/mr_store.h"
@@ -114,17 +113,15 @@ static int
 random_secret(char out[MR_SECRET_LEN + 1], unsigned char raw[MR_SECRET_BYTES],
     struct mr_err *err)
 {
-	unsigned char b64[4 * ((MR_SECRET_BYTES + 2) / 3) + 1];
+	char b64[MR_BASE64_LEN(MR_SECRET_BYTES) + 1];
 
-	if (RAND_bytes(raw, MR_SECRET_BYTES) != 1)
-		return mr_err_set(err, MR_EFAIL, "no random bytes for a secret "
-		    "(OpenSSL RAND_bytes failed)");
-	EVP_EncodeBlock(b64, raw, MR_SECRET_BYTES);
-	for (int i = 0; i < MR_SECRET_LEN; i++)
-		out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' :
-		    (char)b64[i];
+	if (mr_random_bytes(raw, MR_SECRET_BYTES) == -1)
+		return mr_err_set(err, MR_EFAIL, "no random bytes for a secret: "
+		    "%s", strerror(errno));
+	mr_base64url(raw, MR_SECRET_BYTES, b64);
+	memcpy(out, b64, MR_SECRET_LEN);
 	out[MR_SECRET_LEN] = '\0';
-	OPENSSL_cleanse(b64, sizeof b64);
+	explicit_bzero(b64, sizeof b64);
 	return 0;
 }
 
@@ -135,7 +132,7 @@ mr_secret_random(char out[MR_SECRET_LEN + 1], struct mr_err *err)
 	int rc;
 
 	rc = random_secret(out, raw, err);
-	OPENSSL_cleanse(raw, sizeof raw);
+	explicit_bzero(raw, sizeof raw);
 	return rc;
 }
 
@@ -143,18 +140,14 @@ mr_secret_random(char out[MR_SECRET_LEN + 1], struct mr_err *err)
 static void
 secret_hash(const char *s, size_t len, const char *domain, char hex[65])
 {
-	unsigned char md[32];
-	unsigned int n = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	struct mr_sha256 ctx;
+	unsigned char md[MR_SHA256_LEN];
 
-	memset(md, 0, sizeof md);
-	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1) {
-		if (domain != NULL)
-			EVP_DigestUpdate(ctx, domain, strlen(domain) + 1);
-		EVP_DigestUpdate(ctx, s, len);
-		EVP_DigestFinal_ex(ctx, md, &n);
-	}
-	EVP_MD_CTX_free(ctx);
+	mr_sha256_init(&ctx);
+	if (domain != NULL)
+		mr_sha256_update(&ctx, domain, strlen(domain) + 1);
+	mr_sha256_update(&ctx, s, len);
+	mr_sha256_final(&ctx, md);
 	mr_hex(md, sizeof md, hex);
 }
 
@@ -209,9 +202,9 @@ password_hash(const char *pw, char **out, struct mr_err *err)
 	int rc;
 
 	*out = NULL;
-	if (RAND_bytes(salt, sizeof salt) != 1)
+	if (mr_random_bytes(salt, sizeof salt) == -1)
 		return mr_err_set(err, MR_EFAIL, "no random bytes for the "
-		    "password's salt (OpenSSL RAND_bytes failed)");
+		    "password's salt: %s", strerror(errno));
 	if ((enc = calloc(1, len)) == NULL)
 		return mr_err_set(err, MR_EFAIL, "out of memory");
 	rc = argon2id_hash_encoded(ARGON2_T, ARGON2_M, ARGON2_P, pw, strlen(pw),
@@ -484,7 +477,7 @@ out:
 		mr_store_rollback(st);
 	sqlite3_finalize(stmt);
 	if (hash != NULL) {
-		OPENSSL_cleanse(hash, strlen(hash));
+		explicit_bzero(hash, strlen(hash));
 		free(hash);
 	}
 	free(norm);
@@ -745,7 +738,7 @@ out:
 	if (in_tx)
 		mr_store_rollback(st);
 	sqlite3_finalize(stmt);
-	OPENSSL_cleanse(hash, strlen(hash));
+	explicit_bzero(hash, strlen(hash));
 	free(hash);
 	free(before);
 	mr_user_clear(&u);
@@ -1046,10 +1039,10 @@ out:
 	if (in_tx)
 		mr_store_rollback(st);
 	sqlite3_finalize(stmt);
-	OPENSSL_cleanse(raw, sizeof raw);
+	explicit_bzero(raw, sizeof raw);
 	mr_user_clear(&u);
 	if (rc == -1)
-		OPENSSL_cleanse(token, tokenlen);
+		explicit_bzero(token, tokenlen);
 	return rc;
 }
 
@@ -1288,7 +1281,7 @@ mr_session_create(struct mr_store *st, int64_t user_id, char *id,
 		return mr_err_set(err, MR_EFAIL, "session buffer too small");
 	if (random_secret(id, raw, err) == -1)
 		return -1;
-	OPENSSL_cleanse(raw, sizeof raw);
+	explicit_bzero(raw, sizeof raw);
 	secret_hash(id, MR_SECRET_LEN, NULL, hex);
 	/*
 	 * Sessions past any limit are of no use to anyone: each sign-in
@@ -1320,7 +1313,7 @@ mr_session_create(struct mr_store *st, int64_t user_id, char *id,
 out:
 	sqlite3_finalize(stmt);
 	if (rc == -1)
-		OPENSSL_cleanse(id, idlen);
+		explicit_bzero(id, idlen);
 	return rc;
 }
 
@@ -1406,22 +1399,14 @@ mr_session_end(struct mr_store *st, const char *id, struct mr_err *err)
 void
 mr_session_csrf(const char *id, char out[MR_SECRET_LEN + 1])
 {
-	char hex[65];
-	unsigned char raw[32];
-	unsigned char b64[45];
+	char hex[65], b64[MR_BASE64_LEN(MR_SHA256_LEN) + 1];
+	unsigned char raw[MR_SHA256_LEN];
 
 	/* A separate hash of the identifier: the page may show it. */
 	secret_hash(id, strlen(id), "mipsreview csrf", hex);
-	for (int i = 0; i < 32; i++) {
-		unsigned int v;
-
-		sscanf(hex + 2 * i, "%2x", &v);
-		raw[i] = (unsigned char)v;
-	}
-	EVP_EncodeBlock(b64, raw, sizeof raw);
-	for (int i = 0; i < MR_SECRET_LEN; i++)
-		out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' :
-		    (char)b64[i];
+	(void)mr_unhex(hex, sizeof raw, raw);
+	mr_base64url(raw, sizeof raw, b64);
+	memcpy(out, b64, MR_SECRET_LEN);
 	out[MR_SECRET_LEN] = '\0';
 }
 
@@ -1434,5 +1419,5 @@ mr_session_csrf_check(const char *id, const char *presented)
 	    strlen(presented) != MR_SECRET_LEN)
 		return 0;
 	mr_session_csrf(id, want);
-	return CRYPTO_memcmp(want, presented, MR_SECRET_LEN) == 0;
+	return mr_equal_ct(want, presented, MR_SECRET_LEN);
 }

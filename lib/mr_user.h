@@ -9,8 +9,8 @@
  *
  * Secrets are never kept in clear.  A password is kept as an argon2id PHC
  * string (libargon2; RFC 9106), whose parameters travel with the hash.
- * An API token and a session identifier are 256 random bits (OpenSSL's
- * RAND_bytes), shown to their holder once as base64url and kept only as
+ * An API token and a session identifier are 256 random bits (the
+ * kernel's getrandom), shown to their holder once as base64url and kept only as
  * their SHA-256.  Every change to an account is audited (entity
  * "account"), never with a secret or its hash.
  */

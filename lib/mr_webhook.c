@@ -14,10 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "lib/mr_audit.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_file.h"
 #include "lib/mr_hex.h"
 #include "lib/mr_ident.h"
@@ -25,79 +24,6 @@
 #include "lib/mr_webhook.h"
 #include "lib/mr_webhook_int.h"
 #include "lib/mr_when.h"
-
-/* ---- base64 (RFC 4648, the standard alphabet, padded) ---- */
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void
-mr_webhook_base64_encode(const unsigned char *in, size_t len, char *out)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < len; i += 3) {
-		out[o++] = b64[in[i] >> 2];
-		out[o++] = b64[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-		out[o++] = b64[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-		out[o++] = b64[in[i + 2] & 63];
-	}
-	if (len - i == 1) {
-		out[o++] = b64[in[i] >> 2];
-		out[o++] = b64[(in[i] & 3) << 4];
-		out[o++] = '=';
-		out[o++] = '=';
-	} else if (len - i == 2) {
-		out[o++] = b64[in[i] >> 2];
-		out[o++] = b64[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-		out[o++] = b64[(in[i + 1] & 15) << 2];
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-}
-
-static int
-b64val(int c)
-{
-	const char *p;
-
-	if (c == '\0' || (p = strchr(b64, c)) == NULL)
-		return -1;
-	return (int)(p - b64);
-}
-
-int
-mr_webhook_base64_decode(const char *in, size_t len, unsigned char *out,
-    size_t cap, size_t *outlen)
-{
-	size_t o = 0;
-
-	*outlen = 0;
-	if (len % 4 != 0)
-		return -1;
-	for (size_t i = 0; i < len; i += 4) {
-		int v[4], pad = 0;
-
-		for (int k = 0; k < 4; k++) {
-			if (in[i + k] == '=' && i + 4 == len && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad > 0 || (v[k] = b64val((unsigned char)in[i + k])) < 0)
-				return -1;
-		}
-		if (o + 3 - (size_t)pad > cap)
-			return -1;
-		out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		if (pad < 2)
-			out[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-		if (pad < 1)
-			out[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-	}
-	*outlen = o;
-	return 0;
-}
 
 int
 mr_webhook_secret_parse(const char *text, size_t len, unsigned char *key,
@@ -118,7 +44,7 @@ mr_webhook_secret_parse(const char *text, size_t len, unsigned char *key,
 	if (memchr(text, '\0', len) != NULL || memchr(text, '\n', len) != NULL)
 		return mr_err_set(err, MR_EINVAL, "the secret is not one line: "
 		    "%s", hint);
-	if (mr_webhook_base64_decode(text + 6, len - 6, key, MR_WEBHOOK_KEY_MAX,
+	if (mr_base64_decode(text + 6, len - 6, key, MR_WEBHOOK_KEY_MAX,
 	    keylen) == -1 || *keylen < MR_WEBHOOK_KEY_MIN) {
 		*keylen = 0;
 		return mr_err_set(err, MR_EINVAL, "the secret after 'whsec_' is "
@@ -132,28 +58,24 @@ mr_webhook_sign(const unsigned char *key, size_t keylen, const char *id,
     long long timestamp, const char *body, size_t len, char *out,
     size_t outlen)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char head[160], *msg;
+	struct mr_hmac_sha256 h;
+	unsigned char md[MR_SHA256_LEN];
+	char head[160];
 	int n;
 
 	if (outlen < MR_WEBHOOK_SIG_LEN)
 		return -1;
 	/* The content signed is "{id}.{timestamp}.{body}". */
 	n = snprintf(head, sizeof head, "%s.%lld.", id, timestamp);
-	if (n < 0 || (size_t)n >= sizeof head ||
-	    (msg = malloc((size_t)n + len + 1)) == NULL)
+	if (n < 0 || (size_t)n >= sizeof head)
 		return -1;
-	memcpy(msg, head, (size_t)n);
-	memcpy(msg + n, body, len);
-	if (HMAC(EVP_sha256(), key, (int)keylen, (unsigned char *)msg,
-	    (size_t)n + len, md, &mdlen) == NULL || mdlen != 32) {
-		free(msg);
-		return -1;
-	}
-	free(msg);
+	mr_hmac_sha256_init(&h, key, keylen);
+	mr_hmac_sha256_update(&h, head, (size_t)n);
+	mr_hmac_sha256_update(&h, body, len);
+	mr_hmac_sha256_final(&h, md);
+	mr_hmac_sha256_wipe(&h);
 	memcpy(out, "v1,", 3);
-	mr_webhook_base64_encode(md, mdlen, out + 3);
+	mr_base64(md, sizeof md, out + 3);
 	return 0;
 }
 

@@ -106,10 +106,6 @@ int	mr_webhook_secret_parse(const char *text, size_t len,
 int	mr_webhook_sign(const unsigned char *key, size_t keylen, const char *id,
 	    long long timestamp, const char *body, size_t len, char *out,
 	    size_t outlen);
-/* Standard base64 with padding; -1 on anything else. */
-int	mr_webhook_base64_decode(const char *in, size_t len, unsigned char *out,
-	    size_t cap, size_t *outlen);
-void	mr_webhook_base64_encode(const unsigned char *in, size_t len, char *out);
 
 /* ---- delivery (lib/mr_webhook_deliver.c) ---- */
 

@@ -222,4 +222,9 @@ UNIT_TESTS += tests/unit/test_buf
 tests_unit_test_buf_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+# SHA-256, HMAC, random bytes and base64 for short messages
+UNIT_TESTS += tests/unit/test_crypto
+tests_unit_test_crypto_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_crypto_LDADD = $(UNIT_LDADD)
+tests_unit_test_crypto_SOURCES = tests/unit/test_crypto.c
 endif

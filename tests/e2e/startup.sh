@@ -16,7 +16,9 @@ loads() {
 loads "--version does not load libcrypto" libcrypto no "$MR" --version
 loads "--version does not load libmagic" libmagic no "$MR" --version
 loads "--version does not load libical (nor ICU)" libical no "$MR" --version
-loads "add hashes its audit row with libcrypto" libcrypto yes \
+# Short messages (the audit chain, calendar UIDs) are hashed by nettle,
+# linked in; libcrypto only for files.
+loads "add seals its audit row without libcrypto" libcrypto no \
 	"$MR" add --tin "$SEED_TIN" --npi "$SEED_NPI" --name "Dr. Lazy" --year 2023 --reason other
 loads "list does not load libcrypto" libcrypto no "$MR" list
 loads "show does not load libmagic" libmagic no "$MR" show 1
@@ -30,8 +32,13 @@ loads "due in another zone without libical" libical no "$MR" due --zone Asia/Tok
 expect_match "the viewer's zone" "$(cat "$T/out")" "JST"
 loads "export ics writes the calendar with libical" libical yes "$MR" export ics
 expect_match "the calendar names the announced zone" "$(cat "$T/out")" "TZID:America/Chicago"
+loads "export ics makes its UIDs without libcrypto" libcrypto no "$MR" export ics
+expect_match "with UIDs" "$(cat "$T/out")" "^UID:[0-9a-f]{32}@mipsreview"
 printf '%%PDF-1.4\n%%EOF\n' >"$T/a.pdf"
 loads "attach asks libmagic for the file's type" libmagic yes \
 	"$MR" attach 1 "$T/a.pdf" --kind other
+printf '%%PDF-1.4\n%% another\n%%EOF\n' >"$T/b.pdf"
+loads "attach hashes the file with libcrypto" libcrypto yes \
+	"$MR" attach 1 "$T/b.pdf" --kind other
 expect_match "the type libmagic found is kept" "$("$MR" evidence list 1)" "application/pdf"
 finish

@@ -35,7 +35,6 @@
 
 #include <microhttpd.h>
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "daemon/api.h"
@@ -43,9 +42,9 @@
 #include "daemon/log.h"
 #include "daemon/web_http.h"
 #include "lib/mr_case.h"
+#include "lib/mr_crypto.h"
 #include "lib/mr_feed.h"
 #include "lib/mr_hardship.h"
-#include "lib/mr_hex.h"
 #include "lib/mr_store.h"
 #include "lib/mr_user.h"
 #include "tests/fuzz/fuzz.h"
@@ -83,13 +82,7 @@ log_info(const char *fmt, ...)
 static void
 secret_hex(const char *secret, char hex[65])
 {
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-
-	if (EVP_Digest(secret, strlen(secret), md, &mdlen, EVP_sha256(),
-	    NULL) != 1)
-		abort();
-	mr_hex(md, sizeof md, hex);
+	mr_sha256_hex(secret, strlen(secret), hex);
 }
 
 static void
