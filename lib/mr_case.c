@@ -1550,19 +1550,10 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_case c;
-	char sql[2048], *tins = NULL, *why = NULL;
-	int rc = -1, step = SQLITE_DONE, stop = 0, by_who;
+	char sql[2048], *why = NULL;
+	int rc = -1, step = SQLITE_DONE, stop = 0, by_who, tins;
 
-	if (f && f->ntins > 0) {
-		json_t *a = json_array();
-
-		for (int i = 0; a != NULL && i < f->ntins; i++)
-			json_array_append_new(a, json_string(f->tins[i]));
-		tins = a ? json_dumps(a, JSON_COMPACT) : NULL;
-		json_decref(a);
-		if (tins == NULL)
-			return mr_err_set(err, MR_EFAIL, "out of memory");
-	}
+	tins = f && f->ntins > 0;
 	if (f && f->reasons) {
 		json_t *a = json_array();
 
@@ -1572,10 +1563,8 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 				    json_string(reasons[i].name));
 		why = a ? json_dumps(a, JSON_COMPACT) : NULL;
 		json_decref(a);
-		if (why == NULL) {
-			free(tins);
+		if (why == NULL)
 			return mr_err_set(err, MR_EFAIL, "out of memory");
-		}
 	}
 	/* Only the filters given go into the query, so SQLite can use the
 	 * index for each (an "?1 IS NULL OR tin = ?1" term defeats it).  The
@@ -1604,8 +1593,10 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 		goto out;
 	if (f && f->after_id)
 		sqlite3_bind_int64(stmt, 5, f->after_id);
-	if (tins)
-		sqlite3_bind_text(stmt, 6, tins, -1, SQLITE_STATIC);
+	if (tins && mr_store_bind_list(stmt, 6, f->tins, f->ntins) == -1) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
 	if (why)
 		sqlite3_bind_text(stmt, 7, why, -1, SQLITE_STATIC);
 	if (f && f->limit > 0)
@@ -1635,7 +1626,6 @@ mr_case_list(struct mr_store *st, const struct mr_case_filter *f,
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
-	free(tins);
 	free(why);
 	return rc;
 }

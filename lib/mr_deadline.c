@@ -38,6 +38,13 @@ mr_deadline_json(time_t closes_at, const char *zone, time_t now)
  * 0 writes "+c.status", which no index serves, so the selective index
  * (by TIN, by own deadline) is taken; the callers say when.
  */
+/* 1 if the filter names its TINs: their index is the selective one. */
+static int
+by_tin(const struct mr_deadline_filter *f)
+{
+	return f->tin != NULL || f->ntins > 0;
+}
+
 static void
 case_filter(struct mr_buf *b, const struct mr_deadline_filter *f,
     int status_indexed)
@@ -49,6 +56,9 @@ case_filter(struct mr_buf *b, const struct mr_deadline_filter *f,
 		mr_buf_printf(b, " AND c.id = :case");
 	if (f->tin != NULL)
 		mr_buf_printf(b, " AND c.tin = :tin");
+	if (f->ntins > 0)
+		mr_buf_printf(b, " AND c.tin IN (SELECT value FROM "
+		    "json_each(:tins))");
 	if (f->year != 0)
 		mr_buf_printf(b, " AND c.performance_year = :year");
 	if (f->what != NULL && strcmp(f->what, "case") != 0)
@@ -66,6 +76,9 @@ filing_filter(struct mr_buf *b, const struct mr_deadline_filter *f)
 		mr_buf_printf(b, " AND 0");
 	if (f->tin != NULL)
 		mr_buf_printf(b, " AND f.tin = :tin");
+	if (f->ntins > 0)
+		mr_buf_printf(b, " AND f.tin IN (SELECT value FROM "
+		    "json_each(:tins))");
 	if (f->year != 0)
 		mr_buf_printf(b, " AND f.performance_year = :year");
 	if (f->what != NULL && strcmp(f->what, "hardship") != 0)
@@ -84,7 +97,8 @@ bind_int64(sqlite3_stmt *stmt, const char *name, int64_t v)
 		sqlite3_bind_int64(stmt, i, v);
 }
 
-static void
+/* -1 out of memory. */
+static int
 bind_filter(sqlite3_stmt *stmt, const struct mr_deadline_filter *f)
 {
 	int i;
@@ -94,6 +108,9 @@ bind_filter(sqlite3_stmt *stmt, const struct mr_deadline_filter *f)
 	bind_int64(stmt, ":id", f->id);
 	if ((i = sqlite3_bind_parameter_index(stmt, ":tin")) > 0)
 		sqlite3_bind_text(stmt, i, f->tin, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(stmt, ":tins")) > 0)
+		return mr_store_bind_list(stmt, i, f->tins, f->ntins);
+	return 0;
 }
 
 /* Prepare the text of b, which is freed; -1 if it could not be built. */
@@ -109,15 +126,18 @@ prepare_built(struct mr_store *st, struct mr_buf *b, sqlite3_stmt **stmt,
 	}
 	rc = mr_store_prepare(st, mr_buf_str(b), stmt, err);
 	mr_buf_free(b);
-	if (rc == 0)
-		bind_filter(*stmt, f);
+	if (rc == 0 && bind_filter(*stmt, f) == -1) {
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	}
 	return rc;
 }
 
 /*
  * The items, as one query in three parts so that each uses an index: cases
  * on their year's latest targeted-review window (few windows, then
- * review_case_year_status_deadline, or review_case_tin for one TIN), cases
+ * review_case_year_status_deadline, or review_case_tin for TINs), cases
  * with a deadline of their own (review_case_deadline), and hardship
  * filings on their window (hardship_filing_window).  :from and :to bound
  * the closing instants.
@@ -139,8 +159,8 @@ deadline_query(struct mr_store *st, const struct mr_deadline_filter *f,
 	    "w.zone, w.source, w.id, c.revision, max(c.updated_at, w.updated_at), "
 	    "c.owner FROM tr w JOIN review_case c ON c.performance_year = "
 	    "w.performance_year WHERE c.deadline_at IS NULL");
-	/* by year, status and no deadline; for one TIN, by TIN and year */
-	case_filter(&b, f, f->tin == NULL);
+	/* by year, status and no deadline; for TINs, by TIN and year */
+	case_filter(&b, f, !by_tin(f));
 	mr_buf_printf(&b, " UNION ALL "
 	    "SELECT 'case', c.id, 'targeted-review', c.name, c.tin, "
 	    "coalesce(c.npi, ''), c.status, c.performance_year, c.deadline_at, "
@@ -148,7 +168,7 @@ deadline_query(struct mr_store *st, const struct mr_deadline_filter *f,
 	    "case'), 0, c.revision, c.updated_at, c.owner FROM review_case c "
 	    "WHERE c.deadline_at BETWEEN :from AND :to");
 	/* by own deadline; for one year, by year, status and deadline */
-	case_filter(&b, f, f->tin == NULL && f->year != 0);
+	case_filter(&b, f, !by_tin(f) && f->year != 0);
 	/* hardship filings: the window they fall under */
 	mr_buf_printf(&b, " UNION ALL "
 	    "SELECT 'hardship', f.id, w.kind, coalesce(f.name, f.event), f.tin, "
@@ -361,7 +381,7 @@ mr_deadline_each_undated(struct mr_store *st, const struct mr_deadline_filter *f
  * its count of cases without a deadline.  The years are found by walking
  * the index one year at a time (min of the years after the last), so the
  * walk costs one search per year, and each count reads the index
- * review_case_year_status_deadline (or review_case_tin for one TIN) only.
+ * review_case_year_status_deadline (or review_case_tin for TINs) only.
  */
 static int
 group_query(struct mr_store *st, const struct mr_deadline_filter *f,
@@ -377,7 +397,7 @@ group_query(struct mr_store *st, const struct mr_deadline_filter *f,
 	    "WHERE c.performance_year > y.v%s) FROM y WHERE y.v IS NOT NULL) "
 	    "SELECT y.v, (SELECT count(*) FROM review_case c WHERE "
 	    "c.performance_year = y.v AND c.deadline_at IS NULL", tin, tin);
-	case_filter(&b, f, f->tin == NULL);
+	case_filter(&b, f, !by_tin(f));
 	mr_buf_printf(&b, ") FROM y WHERE y.v IS NOT NULL AND NOT EXISTS (SELECT "
 	    "1 FROM review_window w WHERE w.kind = 'targeted-review' AND "
 	    "w.performance_year = y.v) ORDER BY 1");

@@ -47,6 +47,9 @@ struct mr_deadline_filter {
 	long long	 within;		/* seconds from now; 0: no limit */
 	int64_t		 case_id;		/* 0: any */
 	const char	*tin;			/* 9 digits; NULL: any */
+	/* any of these TINs (9 digits each), as tin by its index; 0: any */
+	const char *const *tins;
+	int		 ntins;
 	int		 year;			/* 0: any */
 	const char	*what;			/* "case", "hardship" or NULL */
 	int64_t		 id;			/* with what: one item */
@@ -64,7 +67,7 @@ int	mr_deadline_each(struct mr_store *, const struct mr_deadline_filter *,
  * window and no deadline of its own, a filing with no window.  closes_at
  * is 0 and zone and source are ""; reason says what is missing and
  * set_with the command that gives the item a deadline.  The filter's
- * case, tin, year and what/id apply (include_closed too); the time
+ * case, tin, tins, year and what/id apply (include_closed too); the time
  * bounds do not.  Cases by year, then id, then filings likewise; one row
  * at a time in constant memory, but the time grows with the items:
  * mr_deadline_undated_summary() does not.

@@ -1085,20 +1085,8 @@ mr_hardship_list(struct mr_store *st, const struct mr_hardship_filter *f,
 {
 	sqlite3_stmt *stmt = NULL;
 	struct mr_hardship h;
-	json_t *a = NULL;
-	char *tins = NULL;
 	int rc = -1, step = SQLITE_DONE, stop = 0;
 
-	/* The scope's TINs as one JSON array: one statement for any number. */
-	if (f != NULL && f->ntins > 0) {
-		if ((a = json_array()) == NULL)
-			goto nomem;
-		for (int i = 0; i < f->ntins; i++)
-			if (json_array_append_new(a, json_string(f->tins[i])) != 0)
-				goto nomem;
-		if ((tins = json_dumps(a, JSON_COMPACT)) == NULL)
-			goto nomem;
-	}
 	/* By id, from after_id on: a page reads only its own rows. */
 	if (mr_store_prepare(st, "SELECT " HARDSHIP_COLUMNS " FROM "
 	    "hardship_filing WHERE (?1 = 0 OR performance_year = ?1) "
@@ -1115,8 +1103,13 @@ mr_hardship_list(struct mr_store *st, const struct mr_hardship_filter *f,
 	sqlite3_bind_text(stmt, 4, f ? f->tin : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 5, f ? f->open_only : 0);
 	sqlite3_bind_int64(stmt, 6, f ? f->after_id : 0);
-	sqlite3_bind_text(stmt, 7, tins, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 8, f && f->limit > 0 ? f->limit : -1);
+	/* The scope's TINs as one list: one statement for any number. */
+	if (mr_store_bind_list(stmt, 7, f ? f->tins : NULL, f ? f->ntins : 0)
+	    == -1) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
 	while (!stop && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (hardship_from_row(stmt, &h) == -1) {
 			mr_hardship_release(&h);
@@ -1135,13 +1128,8 @@ mr_hardship_list(struct mr_store *st, const struct mr_hardship_filter *f,
 		goto out;
 	}
 	rc = 0;
-	goto out;
-nomem:
-	mr_err_set(err, MR_EFAIL, "out of memory");
 out:
 	sqlite3_finalize(stmt);
-	json_decref(a);
-	free(tins);
 	return rc;
 }
 

@@ -12,6 +12,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "lib/mr_migrate.h"
 #include "lib/mr_place.h"
 #include "lib/mr_reference.h"
@@ -147,6 +149,30 @@ mr_store_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *s)
 		sqlite3_bind_null(stmt, i);
 	else
 		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+}
+
+int
+mr_store_bind_list(sqlite3_stmt *stmt, int i, const char *const *v, int n)
+{
+	json_t *a = NULL;
+	char *s = NULL;
+	int rc = -1;
+
+	if (n == 0)
+		return sqlite3_bind_null(stmt, i) == SQLITE_OK ? 0 : -1;
+	if ((a = json_array()) == NULL)
+		goto out;
+	for (int k = 0; k < n; k++)
+		if (json_array_append_new(a, json_string(v[k])) != 0)
+			goto out;
+	if ((s = json_dumps(a, JSON_COMPACT)) == NULL)
+		goto out;
+	rc = sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT) ==
+	    SQLITE_OK ? 0 : -1;
+out:
+	json_decref(a);
+	free(s);
+	return rc;
 }
 
 int

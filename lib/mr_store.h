@@ -84,6 +84,12 @@ int	mr_store_row_by_id(struct mr_store *, const char *sql, int64_t id,
 void	mr_store_bind_num(sqlite3_stmt *, int i, double v);
 /* Bind s, or NULL when it is NULL or empty; s must outlive the step. */
 void	mr_store_bind_text_or_null(sqlite3_stmt *, int i, const char *s);
+/*
+ * Bind the n strings of v as one JSON array, for "x IN (SELECT value FROM
+ * json_each(?))": one statement serves a list of any length, every value
+ * bound.  n 0 binds NULL.  -1 out of memory.
+ */
+int	mr_store_bind_list(sqlite3_stmt *, int i, const char *const *v, int n);
 /* The store's own busy timeout again, after a caller chose not to wait. */
 void	mr_store_busy_default(struct mr_store *);
 /* Changes committed by other connections since the last call (PRAGMA data_version). */

@@ -153,6 +153,36 @@ test_due_of_one_tin_reads_that_tin(void **state)
 	assert_true(steps < FEW_STEPS);
 }
 
+/*
+ * An account limited to several TINs: the list of its TINs is part of
+ * the query, so it reads those TINs' cases and not every deadline of the
+ * store, as the same due without them does.
+ */
+static void
+test_due_of_several_tins_reads_those(void **state)
+{
+	static const char *const tins[] = { "999999999", "100000007" };
+	struct mr_deadline_filter f = { .tins = tins, .ntins = 2 };
+	long long steps;
+	int n;
+
+	/* Own A, B and C, and the crowd's cases 7, 2007 and 4007 on
+	 * PY2024's window: a search of the index by TIN for each TIN of
+	 * the list, in each part of the query, so a handful's steps twice. */
+	steps = steps_of_due(*state, &f, &n);
+	assert_int_equal(n, 6);
+	assert_true(steps < 2 * FEW_STEPS);
+	f.year = 2024;
+	steps = steps_of_due(*state, &f, &n);
+	assert_int_equal(n, 5);
+	assert_true(steps < 2 * FEW_STEPS);
+	/* Without the list, every deadline is read. */
+	f = (struct mr_deadline_filter){ 0 };
+	steps = steps_of_due(*state, &f, &n);
+	assert_int_equal(n, CROWD + 3);
+	assert_true(steps > 4 * FEW_STEPS);
+}
+
 static void
 test_case_list_by_tin_or_npi_reads_those(void **state)
 {
@@ -196,6 +226,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_due_finds_own_deadlines_by_their_index),
 		T(test_due_of_one_tin_reads_that_tin),
+		T(test_due_of_several_tins_reads_those),
 		T(test_case_list_by_tin_or_npi_reads_those),
 		T(test_reading_the_crowd_takes_many_steps),
 	};
