@@ -306,20 +306,106 @@ parse_int(const char *s, long long lo, long long hi, long long *out)
 }
 
 /*
- * A list's page: limit (1 to PAGE_MAX, default PAGE_DEFAULT) and after,
- * the "next" of the previous page, as text for the list to read.  -1
- * after answering: a malformed page is a usage error, as an option the
- * CLI does not know.
+ * Where a page begins: just after the item of this cursor, the "next" of
+ * the previous page.  All zero: the first page.
+ */
+struct cursor {
+	long long	 at;		/* the item's closing instant */
+	char		 what[12];	/* "case" or "hardship"; "" in a list of one kind */
+	int64_t		 id;		/* 0: no item */
+	long long	 undated;	/* due: entries with no deadline already shown */
+};
+
+/* The cursors, one for each order a list comes in. */
+enum cursor_shape {
+	BY_ID,		/* ID: cases, filings */
+	BY_CLOSING,	/* EPOCH-ID: windows, soonest closing first */
+	BY_DUE,		/* EPOCH-WHAT-ID, then undated-N: due */
+};
+
+/*
+ * A list's page: what was asked (limit, after) and what is answered.  A
+ * list stops at the first item past the page (or reads one more than the
+ * page), which says that there is a next page.
+ */
+struct page {
+	int		 limit;		/* 1 to PAGE_MAX, default PAGE_DEFAULT */
+	struct cursor	 after;
+	int		 shown;
+	int		 more;		/* an item follows the page */
+	char		 next[64];	/* the cursor of the last item shown */
+};
+
+/* s as a cursor of shape into *c; -1 if it is none. */
+static int
+cursor_read(const char *s, enum cursor_shape shape, struct cursor *c)
+{
+	char at[24], what[12] = "", id[24];
+	long long a, i;
+	int ok;
+
+	switch (shape) {
+	case BY_ID:
+		if (parse_int(s, 0, INT64_MAX, &i) == -1)
+			return -1;
+		c->id = i;
+		return 0;
+	case BY_DUE:
+		if (strncmp(s, "undated-", 8) == 0) {
+			if (parse_int(s + 8, 1, INT64_MAX, &i) == -1)
+				return -1;
+			c->undated = i;
+			return 0;
+		}
+		ok = sscanf(s, "%23[0-9]-%11[a-z]-%23[0-9]", at, what, id) == 3 &&
+		    (strcmp(what, "case") == 0 || strcmp(what, "hardship") == 0);
+		break;
+	default:
+		ok = sscanf(s, "%23[0-9]-%23[0-9]", at, id) == 2;
+		break;
+	}
+	/* Whole: nothing may follow the id. */
+	if (!ok || strlen(at) + strlen(what) + strlen(id) + (what[0] ? 2 : 1)
+	    != strlen(s) || parse_int(at, 0, INT64_MAX, &a) == -1 ||
+	    parse_int(id, 1, INT64_MAX, &i) == -1)
+		return -1;
+	c->at = a;
+	snprintf(c->what, sizeof c->what, "%s", what);
+	c->id = i;
+	return 0;
+}
+
+/*
+ * The item closing at at (of kind what, "" in a list of one kind), id,
+ * against the cursor c: <= 0 if it is at or before it, on a page shown.
  */
 static int
-page_args(struct call *k, int *limit, const char **after,
+cursor_cmp(const struct cursor *c, long long at, const char *what,
+    int64_t id)
+{
+	int w;
+
+	if (at != c->at)
+		return at < c->at ? -1 : 1;
+	if ((w = strcmp(what, c->what)) != 0)
+		return w;
+	return id < c->id ? -1 : id > c->id;
+}
+
+/*
+ * The page asked for: limit (1 to PAGE_MAX, default PAGE_DEFAULT) and
+ * after, a cursor of shape.  -1 after answering: a malformed page is a
+ * usage error, as an option the CLI does not know.
+ */
+static int
+page_args(struct call *k, enum cursor_shape shape, struct page *pg,
     enum MHD_Result *rc)
 {
 	const char *v;
 	long long n;
 
-	*limit = PAGE_DEFAULT;
-	*after = arg(k, "after");
+	memset(pg, 0, sizeof *pg);
+	pg->limit = PAGE_DEFAULT;
 	if ((v = arg(k, "limit")) != NULL) {
 		if (parse_int(v, 1, PAGE_MAX, &n) == -1) {
 			*rc = send_error(k->c, 400, ST_USAGE, "limit '%s': a "
@@ -327,37 +413,53 @@ page_args(struct call *k, int *limit, const char **after,
 			    v, PAGE_MAX);
 			return -1;
 		}
-		*limit = (int)n;
+		pg->limit = (int)n;
+	}
+	if ((v = arg(k, "after")) != NULL &&
+	    cursor_read(v, shape, &pg->after) == -1) {
+		*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the "
+		    "\"next\" of the previous page is expected; leave it out "
+		    "for the first page", v);
+		return -1;
 	}
 	return 0;
 }
 
-/* A cursor of ids: after=ID, the last id of the previous page. */
+/*
+ * 1 once the page holds its limit, the item met now marking that there
+ * is a next page; 0 while there is room.
+ */
 static int
-page_after_id(struct call *k, const char *after, int64_t *id,
-    enum MHD_Result *rc)
+page_full(struct page *pg)
 {
-	long long n;
-
-	*id = 0;
-	if (after == NULL)
+	if (pg->shown < pg->limit)
 		return 0;
-	if (parse_int(after, 0, INT64_MAX, &n) == -1) {
-		*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the "
-		    "\"next\" of the previous page is expected; leave it out "
-		    "for the first page", after);
-		return -1;
-	}
-	*id = n;
-	return 0;
+	pg->more = 1;
+	return 1;
+}
+
+static void page_took(struct page *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* An item shown on the page, its cursor written by fmt. */
+static void
+page_took(struct page *pg, const char *fmt, ...)
+{
+	va_list ap;
+
+	pg->shown++;
+	va_start(ap, fmt);
+	vsnprintf(pg->next, sizeof pg->next, fmt, ap);
+	va_end(ap);
 }
 
 /* {"NAME": items, "next": "CURSOR" or null}: every list's page. */
 static enum MHD_Result
-send_page(struct call *k, const char *name, json_t *items, const char *next)
+send_page(struct call *k, const char *name, json_t *items,
+    const struct page *pg)
 {
 	return send_json(k->c, 200, json_pack("{s:o, s:o}", name, items,
-	    "next", next != NULL ? json_string(next) : json_null()), NULL, 0);
+	    "next", pg->more ? json_string(pg->next) : json_null()), NULL, 0);
 }
 
 /* A yes/no parameter: absent, "0" or "false" is no. */
@@ -397,6 +499,68 @@ tin_refused(struct call *k, const char *tin)
 	    "user set %s --tin TIN'", masked, k->p.name, k->p.name);
 }
 
+/*
+ * The caller's TINs as a filter takes them, so that the scope is part of
+ * the query: *tins (free() it) and *n, or NULL and 0 for an account of
+ * every TIN.  -1 out of memory.
+ */
+static int
+scope_tins(const struct call *k, const char ***tins, int *n)
+{
+	*tins = NULL;
+	*n = 0;
+	if (k->p.all_tins)
+		return 0;
+	if ((*tins = calloc((size_t)k->p.ntins, sizeof **tins)) == NULL)
+		return -1;
+	for (int i = 0; i < k->p.ntins; i++)
+		(*tins)[i] = k->p.tins[i];
+	*n = k->p.ntins;
+	return 0;
+}
+
+/*
+ * ?tin= of a list, if given: its 9 digits into tin (10 bytes) and *out,
+ * if the caller may see it.  -1 after answering.
+ */
+static int
+tin_arg(struct call *k, char *tin, const char **out, enum MHD_Result *rc)
+{
+	struct mr_err err = { 0 };
+	const char *v = arg(k, "tin");
+
+	if (v == NULL)
+		return 0;
+	if (mr_tin_normalize(v, tin, 10, &err) == -1) {
+		*rc = send_err(k->c, &err);
+		return -1;
+	}
+	if (!mr_user_scope_allows(&k->p, tin)) {
+		*rc = tin_refused(k, tin);
+		return -1;
+	}
+	*out = tin;
+	return 0;
+}
+
+/* ?year= of a list, if given, into *year.  -1 after answering. */
+static int
+year_arg(struct call *k, int *year, enum MHD_Result *rc)
+{
+	const char *v = arg(k, "year");
+	long long n;
+
+	if (v == NULL)
+		return 0;
+	if (parse_int(v, 2017, 9999, &n) == -1) {
+		*rc = send_error(k->c, 422, ST_INVALID, "year '%s': a "
+		    "performance year such as 2024 is expected", v);
+		return -1;
+	}
+	*year = (int)n;
+	return 0;
+}
+
 /* ---- due ---- */
 
 /* The most an undated list may take in memory before it is refused. */
@@ -414,16 +578,9 @@ struct due_out {
 	 * entries with no deadline (a handful of groups and filings) are shown.
 	 */
 	int		 paged;
-	int		 limit;
-	int		 shown;
-	int		 more;
+	struct page	 pg;
+	long long	 undated;	/* entries with no deadline met so far */
 	int		 failed;
-	long long	 after_at;	/* cursor of a dated item; after_id 0: none */
-	char		 after_what[12];
-	int64_t		 after_id;
-	long long	 after_undated;	/* entries with no deadline already shown */
-	long long	 undated;	/* of them, met so far */
-	char		 next[64];
 };
 
 /*
@@ -435,24 +592,10 @@ static int
 page_add(struct due_out *o, json_t *v, long long at, const char *what,
     int64_t id)
 {
-	int c;
-
-	if (what != NULL && o->after_id != 0) {
-		c = at < o->after_at ? -1 : at > o->after_at ? 1 :
-		    strcmp(what, o->after_what) != 0 ?
-		    strcmp(what, o->after_what) : id < o->after_id ? -1 :
-		    id > o->after_id ? 1 : 0;
-		if (c <= 0) {
-			json_decref(v);
-			return 0;
-		}
-	}
-	if (o->shown == o->limit) {
-		json_decref(v);
-		o->more = 1;
-		return 0;
-	}
-	if (what == NULL && ++o->undated <= o->after_undated) {
+	if ((what != NULL && o->pg.after.id != 0 &&
+	    cursor_cmp(&o->pg.after, at, what, id) <= 0) ||
+	    page_full(&o->pg) ||
+	    (what == NULL && ++o->undated <= o->pg.after.undated)) {
 		json_decref(v);
 		return 0;
 	}
@@ -460,12 +603,10 @@ page_add(struct due_out *o, json_t *v, long long at, const char *what,
 		o->failed = 1;
 		return -1;
 	}
-	o->shown++;
 	if (what != NULL)
-		snprintf(o->next, sizeof o->next, "%lld-%s-%lld", at, what,
-		    (long long)id);
+		page_took(&o->pg, "%lld-%s-%lld", at, what, (long long)id);
 	else
-		snprintf(o->next, sizeof o->next, "undated-%lld", o->undated);
+		page_took(&o->pg, "undated-%lld", o->undated);
 	return 1;
 }
 
@@ -518,7 +659,7 @@ due_one(const struct mr_deadline_item *it, void *arg_)
 	if (o->paged)
 		return page_add(o, mr_view_due_item(o->k->view, it),
 		    it->undated ? 0 : (long long)it->closes_at,
-		    it->undated ? NULL : it->what, it->id) == -1 || o->more;
+		    it->undated ? NULL : it->what, it->id) == -1 || o->pg.more;
 	return array_one(o, mr_view_due_item(o->k->view, it));
 }
 
@@ -529,39 +670,8 @@ due_group(const struct mr_deadline_group *g, void *arg_)
 
 	if (o->paged)
 		return page_add(o, mr_view_due_group(o->k->view, g), 0, NULL,
-		    0) == -1 || o->more;
+		    0) == -1 || o->pg.more;
 	return array_one(o, mr_view_due_group(o->k->view, g));
-}
-
-/* after=EPOCH-WHAT-ID or undated-N: the "next" of the previous page of due. */
-static int
-due_cursor(struct call *k, const char *after, struct due_out *o,
-    enum MHD_Result *rc)
-{
-	char at[24], what[12], id[24];
-	long long a, i;
-
-	if (after == NULL)
-		return 0;
-	if (strncmp(after, "undated-", 8) == 0) {
-		if (parse_int(after + 8, 1, INT64_MAX, &a) == 0) {
-			o->after_undated = a;
-			return 0;
-		}
-	} else if (sscanf(after, "%23[0-9]-%11[a-z]-%23[0-9]", at, what,
-	    id) == 3 && strlen(at) + strlen(what) + strlen(id) + 2 ==
-	    strlen(after) && (strcmp(what, "case") == 0 ||
-	    strcmp(what, "hardship") == 0) && parse_int(at, 0, INT64_MAX,
-	    &a) == 0 && parse_int(id, 1, INT64_MAX, &i) == 0) {
-		o->after_at = a;
-		snprintf(o->after_what, sizeof o->after_what, "%s", what);
-		o->after_id = i;
-		return 0;
-	}
-	*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the \"next\" "
-	    "of the previous page is expected; leave it out for the first "
-	    "page", after);
-	return -1;
 }
 
 /* undated: every item with no known deadline, as due --undated --json. */
@@ -620,8 +730,7 @@ get_due(struct call *k)
 		    "after, limit and reveal", bad);
 	/* Pages only when asked: without them, due --json's bytes. */
 	o.paged = arg(k, "limit") != NULL || arg(k, "after") != NULL;
-	if (o.paged && (page_args(k, &o.limit, &v, &sent) == -1 ||
-	    due_cursor(k, v, &o, &sent) == -1))
+	if (o.paged && page_args(k, BY_DUE, &o.pg, &sent) == -1)
 		return sent;
 	if (o.paged && flag(k, "undated"))
 		return send_error(k->c, 400, ST_USAGE, "undated lists the "
@@ -657,17 +766,17 @@ get_due(struct call *k)
 	if (fixed_now)
 		mr_store_set_now(st, fixed_now);
 	/* A page's cursor: the indexes start at its instant. */
-	f.closing_from = (time_t)o.after_at;
+	f.closing_from = (time_t)o.pg.after.at;
 	/* An account of one TIN reads that TIN's deadlines only (its index);
 	 * of several, every deadline in order, the others left out. */
 	if (!k->p.all_tins && k->p.ntins == 1)
 		f.tin = k->p.tins[0];
 	/* Past the dated items, a page begins with those with no deadline. */
-	if (o.after_undated == 0)
+	if (o.pg.after.undated == 0)
 		rc = mr_deadline_each(st, &f, due_one, &o, &err);
 	if (fixed_now)
 		mr_store_unset_now(st);
-	if (o.more || o.failed)
+	if (o.pg.more || o.failed)
 		;
 	else if (rc == 0 && k->p.all_tins)
 		rc = mr_deadline_undated_summary(st, &f, due_group, due_one,
@@ -675,7 +784,7 @@ get_due(struct call *k)
 	else
 		/* Groups count cases: one TIN at a time, so counts of other
 		 * TINs never show. */
-		for (int i = 0; rc == 0 && !o.more && !o.failed &&
+		for (int i = 0; rc == 0 && !o.pg.more && !o.failed &&
 		    i < k->p.ntins; i++) {
 			f.tin = k->p.tins[i];
 			rc = mr_deadline_undated_summary(st, &f, due_group,
@@ -688,7 +797,7 @@ get_due(struct call *k)
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
 	}
 	if (o.paged)
-		return send_page(k, "due", o.array, o.more ? o.next : NULL);
+		return send_page(k, "due", o.array, &o.pg);
 	return send_json(k->c, 200, o.array, NULL, 0);
 }
 
@@ -697,10 +806,7 @@ get_due(struct call *k)
 struct cases_out {
 	struct call	*k;
 	json_t		*array;
-	int		 limit;
-	int		 n;
-	int64_t		 last;
-	int		 more;
+	struct page	 pg;
 	struct mr_err	 err;
 };
 
@@ -710,15 +816,12 @@ case_one(const struct mr_case *c, void *arg_)
 	struct cases_out *o = arg_;
 	json_t *v;
 
-	if (o->n == o->limit) {
-		o->more = 1;
+	if (page_full(&o->pg))
 		return 1;
-	}
 	if ((v = mr_view_case(o->k->view, c, &o->err)) == NULL ||
 	    json_array_append_new(o->array, v) != 0)
 		return -1;
-	o->n++;
-	o->last = c->id;
+	page_took(&o->pg, "%lld", (long long)c->id);
 	return 0;
 }
 
@@ -728,26 +831,20 @@ get_cases(struct call *k)
 	static const char *const known[] = { "tin", "status", "year",
 	    "reason", "npi", "open", "after", "limit", "reveal", NULL };
 	struct mr_case_filter f = { 0 };
-	struct cases_out o = { .k = k, .limit = PAGE_DEFAULT };
+	struct cases_out o = { .k = k };
 	struct mr_err err = { 0 };
 	const char *v;
 	const char **tins = NULL;
-	char tin[10], bad[80], next[24];
+	char tin[10], bad[80];
 	unsigned int bit;
-	long long n;
 	enum MHD_Result rc;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
 		    "'%s': cases takes tin, status, year, reason, npi, open, "
 		    "after, limit and reveal", bad);
-	if ((v = arg(k, "tin")) != NULL) {
-		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
-			return send_err(k->c, &err);
-		if (!mr_user_scope_allows(&k->p, tin))
-			return tin_refused(k, tin);
-		f.tin = tin;
-	}
+	if (tin_arg(k, tin, &f.tin, &rc) == -1)
+		return rc;
 	if ((v = arg(k, "status")) != NULL) {
 		if (!mr_state_valid(v))
 			return send_error(k->c, 422, ST_INVALID, "status '%s': "
@@ -756,12 +853,8 @@ get_cases(struct call *k)
 			    "expected", v);
 		f.status = v;
 	}
-	if ((v = arg(k, "year")) != NULL) {
-		if (parse_int(v, 2017, 9999, &n) == -1)
-			return send_error(k->c, 422, ST_INVALID, "year '%s': "
-			    "a performance year such as 2024 is expected", v);
-		f.year = (int)n;
-	}
+	if (year_arg(k, &f.year, &rc) == -1)
+		return rc;
 	/* Any of several reasons, as list's repeated --reason: a,b. */
 	if ((v = arg(k, "reason")) != NULL) {
 		char one[64];
@@ -782,19 +875,14 @@ get_cases(struct call *k)
 		f.npi = v;
 	}
 	f.open_only = flag(k, "open");
-	if (page_args(k, &o.limit, &v, &rc) == -1 ||
-	    page_after_id(k, v, &f.after_id, &rc) == -1)
+	if (page_args(k, BY_ID, &o.pg, &rc) == -1)
 		return rc;
-	if (!k->p.all_tins && f.tin == NULL) {
-		if ((tins = calloc((size_t)k->p.ntins, sizeof *tins)) == NULL)
-			return send_error(k->c, 500, ST_FAIL, "out of memory");
-		for (int i = 0; i < k->p.ntins; i++)
-			tins[i] = k->p.tins[i];
-		f.tins = tins;
-		f.ntins = k->p.ntins;
-	}
+	f.after_id = o.pg.after.id;
+	if (f.tin == NULL && scope_tins(k, &tins, &f.ntins) == -1)
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	f.tins = tins;
 	/* One more than the page, to know whether there is a next one. */
-	f.limit = o.limit + 1;
+	f.limit = o.pg.limit + 1;
 	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL) {
 		free(tins);
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
@@ -805,8 +893,7 @@ get_cases(struct call *k)
 		return send_err(k->c, o.err.code ? &o.err : &err);
 	}
 	free(tins);
-	snprintf(next, sizeof next, "%lld", (long long)o.last);
-	return send_page(k, "cases", o.array, o.more ? next : NULL);
+	return send_page(k, "cases", o.array, &o.pg);
 }
 
 /*
@@ -856,10 +943,7 @@ get_case(struct call *k, int64_t id)
 struct filings_out {
 	struct call	*k;
 	json_t		*array;
-	int		 limit;
-	int		 n;
-	int64_t		 last;
-	int		 more;
+	struct page	 pg;
 	int		 failed;
 };
 
@@ -871,17 +955,14 @@ filing_one(const struct mr_hardship *h, void *arg_)
 	/* The query holds the scope; this is its second lock. */
 	if (!mr_user_scope_allows(&o->k->p, h->tin))
 		return 0;
-	if (o->n == o->limit) {
-		o->more = 1;
+	if (page_full(&o->pg))
 		return 1;
-	}
 	if (json_array_append_new(o->array, mr_view_filing(o->k->view, h,
 	    NULL)) != 0) {
 		o->failed = 1;
 		return 1;
 	}
-	o->n++;
-	o->last = h->id;
+	page_took(&o->pg, "%lld", (long long)h->id);
 	return 0;
 }
 
@@ -894,31 +975,20 @@ get_hardship(struct call *k)
 	struct filings_out o = { .k = k };
 	struct mr_err err = { 0 };
 	const char **tins = NULL;
-	char tin[10], bad[80], next[24];
+	char tin[10], bad[80];
 	const char *v;
-	long long n;
 	enum MHD_Result rc;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
 		    "'%s': hardship takes year, status, tin, after, limit and "
 		    "reveal", bad);
-	if (page_args(k, &o.limit, &v, &rc) == -1 ||
-	    page_after_id(k, v, &f.after_id, &rc) == -1)
+	if (page_args(k, BY_ID, &o.pg, &rc) == -1)
 		return rc;
-	if ((v = arg(k, "tin")) != NULL) {
-		if (mr_tin_normalize(v, tin, sizeof tin, &err) == -1)
-			return send_err(k->c, &err);
-		if (!mr_user_scope_allows(&k->p, tin))
-			return tin_refused(k, tin);
-		f.tin = tin;
-	}
-	if ((v = arg(k, "year")) != NULL) {
-		if (parse_int(v, 2017, 9999, &n) == -1)
-			return send_error(k->c, 422, ST_INVALID, "year '%s': "
-			    "a performance year such as 2024 is expected", v);
-		f.year = (int)n;
-	}
+	f.after_id = o.pg.after.id;
+	if (tin_arg(k, tin, &f.tin, &rc) == -1 ||
+	    year_arg(k, &f.year, &rc) == -1)
+		return rc;
 	if ((v = arg(k, "status")) != NULL) {
 		if (!mr_hardship_state_valid(v))
 			return send_error(k->c, 422, ST_INVALID, "status '%s': "
@@ -927,16 +997,11 @@ get_hardship(struct call *k)
 		f.status = v;
 	}
 	/* The scope goes into the query, so that every page is filled. */
-	if (!k->p.all_tins && f.tin == NULL) {
-		if ((tins = calloc((size_t)k->p.ntins, sizeof *tins)) == NULL)
-			return send_error(k->c, 500, ST_FAIL, "out of memory");
-		for (int i = 0; i < k->p.ntins; i++)
-			tins[i] = k->p.tins[i];
-		f.tins = tins;
-		f.ntins = k->p.ntins;
-	}
+	if (f.tin == NULL && scope_tins(k, &tins, &f.ntins) == -1)
+		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	f.tins = tins;
 	/* One more than the page, to know whether there is a next one. */
-	f.limit = o.limit + 1;
+	f.limit = o.pg.limit + 1;
 	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL) {
 		free(tins);
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
@@ -950,8 +1015,7 @@ get_hardship(struct call *k)
 		return send_err(k->c, &err);
 	}
 	free(tins);
-	snprintf(next, sizeof next, "%lld", (long long)o.last);
-	return send_page(k, "filings", o.array, o.more ? next : NULL);
+	return send_page(k, "filings", o.array, &o.pg);
 }
 
 /*
@@ -963,13 +1027,7 @@ get_hardship(struct call *k)
 struct windows_out {
 	struct call	*k;
 	json_t		*array;
-	int		 limit;
-	int		 n;
-	long long	 after_at;	/* the cursor; after_id 0: none */
-	int64_t		 after_id;
-	long long	 last_at;
-	int64_t		 last_id;
-	int		 more;
+	struct page	 pg;
 	int		 failed;
 };
 
@@ -978,51 +1036,19 @@ window_one(const struct mr_window *w, void *arg_)
 {
 	struct windows_out *o = arg_;
 
-	if (o->after_id != 0 && ((long long)w->closes_at < o->after_at ||
-	    ((long long)w->closes_at == o->after_at && w->id <= o->after_id)))
+	if (o->pg.after.id != 0 && cursor_cmp(&o->pg.after,
+	    (long long)w->closes_at, "", w->id) <= 0)
 		return 0;
-	if (o->n == o->limit) {
-		o->more = 1;
+	if (page_full(&o->pg))
 		return 1;
-	}
 	if (json_array_append_new(o->array, mr_view_window(o->k->view,
 	    w)) != 0) {
 		o->failed = 1;
 		return 1;
 	}
-	o->n++;
-	o->last_at = (long long)w->closes_at;
-	o->last_id = w->id;
+	page_took(&o->pg, "%lld-%lld", (long long)w->closes_at,
+	    (long long)w->id);
 	return 0;
-}
-
-/* after=EPOCH-ID: the "next" of the previous page of windows. */
-static int
-window_cursor(struct call *k, const char *after, struct windows_out *o,
-    enum MHD_Result *rc)
-{
-	char at[24], id[24];
-	size_t dash;
-	long long a, i;
-
-	if (after == NULL)
-		return 0;
-	dash = strcspn(after, "-");
-	if (after[dash] == '-' && dash < sizeof at &&
-	    strlen(after + dash + 1) < sizeof id) {
-		snprintf(at, sizeof at, "%.*s", (int)dash, after);
-		snprintf(id, sizeof id, "%s", after + dash + 1);
-		if (parse_int(at, 0, INT64_MAX, &a) == 0 &&
-		    parse_int(id, 1, INT64_MAX, &i) == 0) {
-			o->after_at = a;
-			o->after_id = i;
-			return 0;
-		}
-	}
-	*rc = send_error(k->c, 400, ST_USAGE, "after '%.40s': the \"next\" "
-	    "of the previous page is expected; leave it out for the first "
-	    "page", after);
-	return -1;
 }
 
 static enum MHD_Result
@@ -1032,34 +1058,30 @@ get_windows(struct call *k)
 	    "limit", NULL };
 	struct windows_out o = { .k = k };
 	struct mr_err err = { 0 };
-	const char *kind = arg(k, "kind"), *v;
-	char bad[80], next[48];
-	long long n = 0;
+	const char *kind = arg(k, "kind");
+	char bad[80];
+	int year = 0;
 	enum MHD_Result rc;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
 		return send_error(k->c, 400, ST_USAGE, "unknown parameter "
 		    "'%s': windows takes year, kind, after and limit", bad);
-	if (page_args(k, &o.limit, &v, &rc) == -1 ||
-	    window_cursor(k, v, &o, &rc) == -1)
+	if (page_args(k, BY_CLOSING, &o.pg, &rc) == -1)
 		return rc;
-	if ((v = arg(k, "year")) != NULL && parse_int(v, 2017, 9999, &n) == -1)
-		return send_error(k->c, 422, ST_INVALID, "year '%s': a "
-		    "performance year such as 2024 is expected", v);
+	if (year_arg(k, &year, &rc) == -1)
+		return rc;
 	if (kind != NULL && mr_window_kind_valid(kind, &err) == -1)
 		return send_err(k->c, &err);
 	if (make_view(k, NULL) == -1 || (o.array = json_array()) == NULL)
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
-	if (mr_window_each(st, (int)n, kind, window_one, &o, &err) == -1 ||
+	if (mr_window_each(st, year, kind, window_one, &o, &err) == -1 ||
 	    o.failed) {
 		json_decref(o.array);
 		if (o.failed)
 			return send_error(k->c, 500, ST_FAIL, "out of memory");
 		return send_err(k->c, &err);
 	}
-	snprintf(next, sizeof next, "%lld-%lld", o.last_at,
-	    (long long)o.last_id);
-	return send_page(k, "windows", o.array, o.more ? next : NULL);
+	return send_page(k, "windows", o.array, &o.pg);
 }
 
 /* ---- changes ---- */
