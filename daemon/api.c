@@ -720,8 +720,9 @@ get_due(struct call *k)
 	struct due_out o = { .k = k };
 	struct mr_err err = { 0 };
 	const char *z = arg(k, "zone"), *v;
+	const char **tins = NULL;
 	char bad[80];
-	int rc = 0, undated;
+	int rc = 0, undated, ntins;
 	enum MHD_Result sent;
 
 	if (args_known(k, known, bad, sizeof bad) == -1)
@@ -759,37 +760,46 @@ get_due(struct call *k)
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
 	if (undated)
 		return get_due_undated(k, &f);
-	if ((o.array = json_array()) == NULL)
+	if ((o.array = json_array()) == NULL ||
+	    scope_tins(k, &tins, &ntins) == -1) {
+		json_decref(o.array);
 		return send_error(k->c, 500, ST_FAIL, "out of memory");
+	}
 	/* within and overdue count from the view's moment, as the CLI's
 	 * from its clock (MIPSREVIEW_NOW in tests). */
 	if (fixed_now)
 		mr_store_set_now(st, fixed_now);
 	/* A page's cursor: the indexes start at its instant. */
 	f.closing_from = (time_t)o.pg.after.at;
-	/* An account of one TIN reads that TIN's deadlines only (its index);
-	 * of several, every deadline in order, the others left out. */
-	if (!k->p.all_tins && k->p.ntins == 1)
-		f.tin = k->p.tins[0];
+	/* The scope is part of the query, read by the index by TIN: an
+	 * account of one TIN reads that TIN's deadlines, of several theirs
+	 * (due_one's check is a second lock). */
+	if (ntins == 1)
+		f.tin = tins[0];
+	f.tins = ntins > 1 ? tins : NULL;
+	f.ntins = ntins > 1 ? ntins : 0;
 	/* Past the dated items, a page begins with those with no deadline. */
 	if (o.pg.after.undated == 0)
 		rc = mr_deadline_each(st, &f, due_one, &o, &err);
 	if (fixed_now)
 		mr_store_unset_now(st);
+	f.tins = NULL;
+	f.ntins = 0;
 	if (o.pg.more || o.failed)
 		;
-	else if (rc == 0 && k->p.all_tins)
+	else if (rc == 0 && ntins == 0)
 		rc = mr_deadline_undated_summary(st, &f, due_group, due_one,
 		    &o, &err);
 	else
 		/* Groups count cases: one TIN at a time, so counts of other
 		 * TINs never show. */
 		for (int i = 0; rc == 0 && !o.pg.more && !o.failed &&
-		    i < k->p.ntins; i++) {
-			f.tin = k->p.tins[i];
+		    i < ntins; i++) {
+			f.tin = tins[i];
 			rc = mr_deadline_undated_summary(st, &f, due_group,
 			    due_one, &o, &err);
 		}
+	free(tins);
 	if (rc == -1 || o.failed) {
 		json_decref(o.array);
 		if (rc == -1)

@@ -3,7 +3,8 @@
 # nobody (401/403/404, nothing of another TIN shown, counts included),
 # changes audited under the account's name, CSRF on changes made with the
 # session cookie, a cookie replayed after sign-out refused, sign-ins
-# slowed after failures, and the API's objects byte for byte the CLI's.
+# slowed after failures, the API's objects byte for byte the CLI's, and
+# an account of two TINs seeing both TINs' deadlines and no other's.
 . "$top_srcdir/tests/e2e/lib.sh"
 need_tool curl
 
@@ -557,6 +558,70 @@ expect_eq "unused 75 s of 60: ended" "$(call nobody GET /api/v1/due -H "$(cat "$
 signed_in admin
 aged 310 created_at
 expect_eq "used, but begun 310 s ago of 300: ended" "$(call nobody GET /api/v1/due -H "$(cat "$T/sc")")" "401"
+stop_daemon
+
+# -- an account of two TINs: its due holds exactly both TINs' items, as
+# the admin sees them, whole and a page at a time, and nothing of a third
+# (a masked TIN shows its last four digits: A's 6789, B's 4321, C's 1234)
+C=555551234
+ok "a case of TIN C" "$MR" add --tin $C --name "Dr. Cato Window" --year 2023 --reason other
+ok "one of TIN C with its own deadline" "$MR" add --tin $C --name "Dr. Cal Own" --year 2024 --reason other
+ok "its deadline" "$MR" set "$(cat "$T/out")" "deadline=2024-10-20 17:00 America/New_York"
+ok "one of TIN B's, its deadline between" "$MR" add --tin $B --name "Dr. Bo Own" --year 2024 --reason other
+ok "its deadline" "$MR" set "$(cat "$T/out")" "deadline=2024-10-20 16:30 America/New_York"
+ok "a filing of TIN C" "$MR" hardship add --tin $C --year 2023 --type euc \
+	--categories quality --event "a fire"
+ok "one of TIN C with no window" "$MR" hardship add --tin $C --year 2018 --type euc \
+	--categories quality --event "a flood of 2018"
+ok "one of TIN B with no window" "$MR" hardship add --tin $B --year 2018 --type euc \
+	--categories quality --event "a storm of 2018"
+ok "add two, a viewer of TINs A and C" sh -c '"$1" user add two --role viewer --tin "$2" \
+	--tin "$3" --password-stdin <"$4"' sh "$MR" $A $C "$T/pw"
+ok "token for two" "$MR" user token add two
+tok_two=$(cat "$T/out")
+start_daemon
+# scoped WHAT [both]: python over $T/two.json and $T/admin.json.
+#   dated: "same" if two's dated items are the admin's of A and C, the
+#          same objects in the same order; with "both", of each of them.
+#   undated: two's items with no deadline, then the admin's of TIN B.
+scoped() {
+	/usr/bin/python3 - "$T/two.json" "$T/admin.json" "$@" <<'EOF'
+import json, sys
+two, admin = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+what = sys.argv[3]
+dated = lambda l: [v for v in l if not v.get("group") and v.get("deadline")]
+tins = lambda l: {v["tin"][-4:] for v in l}
+if what == "dated":
+    want = [v for v in dated(admin) if v["tin"][-4:] in ("6789", "1234")]
+    got = dated(two)
+    both = len(sys.argv) < 5 or tins(got) == {"6789", "1234"}
+    print("same" if got == want and got and both else "differ: %s" %
+          " ".join("%s-%s" % (v["what"], v["id"]) for v in got))
+else:
+    undated = lambda l, t: sorted(v["name"] for v in l
+                                  if not v.get("deadline") and v["tin"][-4:] in t)
+    print("; ".join(undated(two, ("6789", "1234", "4321"))
+                    + ["B:"] + undated(admin, ("4321",))))
+EOF
+}
+for q in "all=1" "zone=America/Chicago" "within=30d" "overdue=1"; do
+	expect_eq "two and admin GET due?$q" "$(call two GET "/api/v1/due?$q"; cp "$T/b" "$T/two.json"
+		call admin GET "/api/v1/due?$q"; cp "$T/b" "$T/admin.json")" "200200"
+	expect_eq "due?$q: TINs A's and C's dated items, as the admin's" "$(scoped dated)" "same"
+done
+call two GET '/api/v1/due?all=1' >/dev/null; cp "$T/b" "$T/two.json"
+call admin GET '/api/v1/due?all=1' >/dev/null; cp "$T/b" "$T/admin.json"
+expect_eq "all=1: items of both TINs" "$(scoped dated both)" "same"
+expect_eq "TIN C's filing with no window shown, TIN B's not" "$(scoped undated)" \
+	"a flood of 2018; B:; a storm of 2018"
+expect_eq "the admin sees TIN B's items (the next check can see them)" \
+	"$(grep -c -e 4321 "$T/admin.json" | sed 's/^[1-9][0-9]*$/some/')" "some"
+expect_eq "two sees nothing of TIN B" "$(grep -c -e 4321 -e Bea -e 'Bo Own' -e Dee -e 'storm of 2018' "$T/two.json")" "0"
+for limit in 1 2; do
+	walk two '/api/v1/due?all=1' due $limit >/dev/null
+	expect_eq "two's pages of $limit together are the whole answer" \
+		"$(/usr/bin/python3 -c 'import json,sys; print("same" if json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else "differ")' "$T/walk.json" "$T/two.json")" "same"
+done
 stop_daemon
 
 finish
