@@ -7,13 +7,18 @@ population) plus a practice with 1,000 open cases and one with 100:
   - GET /app/due signed in as an officer of the 1,000-case practice (the
     page lists that practice's 1,000 deadlines);
   - GET /api/v1/cases?tin=... with a bearer token: one page of 100 cases;
+  - GET /api/v1/due as a viewer of both practices (an account limited to
+    two TINs), whole and its first page of 100;
 each against
   - the calendar feed's 304 path (a conditional GET answered 304 Not
     Modified, the cheapest request mipsreviewd serves), and
   - the CLI's --json for the same data: "mipsreview due --within 3d
     --json", whose only items are the practice's 1,000 cases (every other
     deadline of the population has passed), and "mipsreview list --tin
-    ... --json" of the 100-case practice.
+    ... --json" of the 100-case practice;
+  - for the two-TIN due, the admin's GET /api/v1/due?within=60d (the same
+    1,100 items in the same order: only the practices' deadlines are ahead)
+    and its page, and "mipsreview due --within 60d --json".
 Every request is a whole one on a fresh loopback connection (connect,
 request, the whole body, close); every CLI run is a whole process.  All
 sides run interleaved, medians of BENCH_WEB_RUNS (default 21).  There is
@@ -24,6 +29,7 @@ end, whatever happens.
 Arguments: MIPSREVIEW MIPSREVIEWD MRGEN OUT.md
 """
 import http.client
+import json
 import os
 import re
 import shutil
@@ -188,7 +194,11 @@ def main():
            PAGE_TIN, "--password-stdin", stdin=pw)
         mr(exe, "user", "add", "admin", "--role", "admin",
            "--password-stdin", stdin=pw)
+        mr(exe, "user", "add", "two", "--role", "viewer", "--tin", PAGE_TIN,
+           "--tin", API_TIN, "--password-stdin", stdin=pw)
         token = mr(exe, "user", "token", "add", "admin").strip()
+        two = {"Authorization": "Bearer " +
+               mr(exe, "user", "token", "add", "two").strip()}
         feed = mr(exe, "feed", "add", "bench", "--tin", PAGE_TIN).strip()
         daemon, port = start_daemon(mrd, w, db)
         cookie = sign_in(port, "officer")
@@ -207,6 +217,15 @@ def main():
         _, body = request(port, api_path,
                           {"Authorization": "Bearer " + token}, 200)
         api_rows = body.count(b"Dr. Bench Clinician")
+        # The two-TIN account's due is the admin's of the next 60 days (as
+        # bytes but for the seconds left, which the clock moves).
+        admin = {"Authorization": "Bearer " + token}
+        items = [[(v["what"], v["id"]) for v in json.loads(
+            request(port, p, h, 200)[1])] for p, h in (
+            ("/api/v1/due", two), ("/api/v1/due?within=60d", admin))]
+        if items[0] != items[1] or len(items[0]) != 1100:
+            sys.exit("bench: the two-TIN due (%d items) and the admin's 60 "
+                     "days (%d) differ" % (len(items[0]), len(items[1])))
         due = mr(exe, "due", "--within", "3d", "--json")
         if due.count("Dr. Bench Clinician") != rows or rows != 1000:
             sys.exit("bench: the due page (%d) and due --json (%d) differ"
@@ -221,6 +240,15 @@ def main():
                                    200)[0],
             "due": lambda: spawn([exe, "due", "--within", "3d", "--json"]),
             "list": lambda: spawn([exe, "list", "--tin", API_TIN, "--json"]),
+            "two": lambda: request(port, "/api/v1/due", two, 200)[0],
+            "two100": lambda: request(port, "/api/v1/due?limit=100", two,
+                                      200)[0],
+            "admin60": lambda: request(port, "/api/v1/due?within=60d",
+                                       admin, 200)[0],
+            "admin100": lambda: request(port,
+                                        "/api/v1/due?within=60d&limit=100",
+                                        admin, 200)[0],
+            "due60": lambda: spawn([exe, "due", "--within", "60d", "--json"]),
         }
         times = {k: [] for k in sides}
         for i in range(runs + 2):
@@ -267,6 +295,12 @@ def main():
         row(api_what, "api", "304", "feed 304"),
         row(api_what, "api", "list",
             "`mipsreview list --tin T --json` (100 cases)"),
+        row("`/api/v1/due`, two-TIN account (1100 items)", "two", "admin60",
+            "admin's `/api/v1/due?within=60d` (same items)"),
+        row("`/api/v1/due`, two-TIN account (1100 items)", "two", "due60",
+            "`mipsreview due --within 60d --json`"),
+        row("`/api/v1/due?limit=100`, two-TIN account", "two100", "admin100",
+            "admin's `/api/v1/due?within=60d&limit=100`"),
         ""])
     print(text)
     with open(outfile, "w") as f:
