@@ -10,21 +10,29 @@
 
 #include "cli/cli.h"
 #include "cli/render.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_checklist.h"
 #include "lib/mr_evidence.h"
 #include "lib/mr_view.h"
 
+/* One kind's lines of the checklist, kept until the heading is known. */
+struct need_lines {
+	struct cli_ctx	*ctx;
+	struct mr_buf	 text;
+};
+
 static int
 need_text(const struct mr_checklist_need *need, void *arg)
 {
-	struct cli_ctx *ctx = arg;
+	struct need_lines *nl = arg;
+	struct cli_ctx *ctx = nl->ctx;
 	char what[64];
 	int missing = MR_CHECKLIST_MISSING(need);
 
 	snprintf(what, sizeof what, "%d file%s", need->present,
 	    need->present == 1 ? "" : "s");
-	printf("  %s%-8s%s %-30s %-9s %s%s%s%s%s%s\n",
+	(void)mr_buf_printf(&nl->text, "  %s%-8s%s %-30s %-9s %s%s%s%s%s%s\n",
 	    missing ? cli_color(ctx, "\033[31m") : "",
 	    need->present ? "present" : need->covered ? "covered" : "MISSING",
 	    missing ? cli_color(ctx, "\033[0m") : "",
@@ -34,30 +42,44 @@ need_text(const struct mr_checklist_need *need, void *arg)
 	    need->alternatives, need->required && need->advice ? " [advice]" : "",
 	    need->required && !need->verified ? " [unverified]" : "");
 	if (need->required)
-		printf("           source: %s\n", need->source);
+		(void)mr_buf_printf(&nl->text, "           source: %s\n",
+		    need->source);
 	return 0;
 }
 
-/* The checklist as text; 0, or -1 with *err set. */
+/*
+ * The checklist as text, from one reading of it: its heading says whether
+ * anything is missing, so the kinds' lines wait in a buffer.  0, or -1
+ * with *err set.
+ */
 static int
 checklist_text(struct cli_ctx *ctx, long long id, int *nmissing,
     struct mr_err *err)
 {
+	struct need_lines nl = { .ctx = ctx };
 	char missing[256];
+	int rc = -1;
 
-	if (mr_checklist_missing(ctx->st, id, missing, sizeof missing, nmissing,
-	    err) == -1)
-		return -1;
+	mr_buf_init(&nl.text, 1 << 20);
+	if (mr_checklist_each_missing(ctx->st, id, need_text, &nl, missing,
+	    sizeof missing, nmissing, err) == -1)
+		goto out;
+	if (nl.text.failed) {
+		mr_err_set(err, MR_EFAIL, "out of memory");
+		goto out;
+	}
 	printf("\nEvidence checklist (%s)\n", *nmissing ? "incomplete" :
 	    "complete");
-	if (mr_checklist_each(ctx->st, id, need_text, ctx, err) == -1)
-		return -1;
+	fputs(mr_buf_str(&nl.text), stdout);
 	if (*nmissing)
 		printf("  Missing: %s\n", missing);
 	printf("  Note: items marked advice are guidance from medical societies "
 	    "summarizing\n  CMS's targeted review user guide, not a CMS rule: "
 	    "CMS asks for documents\n  case by case (42 CFR 414.1385(a)(3)).\n");
-	return 0;
+	rc = 0;
+out:
+	mr_buf_free(&nl.text);
+	return rc;
 }
 
 void
@@ -88,16 +110,9 @@ cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_print_json(o);
 	}
 	{
-		char missing[256];
-
-		/* Refuse an unknown case before printing anything. */
-		if (mr_checklist_missing(ctx->st, id, missing, sizeof missing, &n,
-		    &err) == -1)
-			return cli_fail(ctx, &err);
-	}
-	{
 		struct mr_case c;
 
+		/* An unknown case is refused before anything is printed. */
 		if (mr_case_get(ctx->st, id, &c, &err) == -1)
 			return cli_fail(ctx, &err);
 		printf("Case %lld\n", id);

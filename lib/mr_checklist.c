@@ -240,6 +240,9 @@ out:
 struct missing_acc {
 	struct mr_buf	 buf;
 	int		 n;
+	/* The caller's own look at each kind, or NULL. */
+	int		(*fn)(const struct mr_checklist_need *, void *);
+	void		*arg;
 };
 
 static int
@@ -248,6 +251,8 @@ missing_add(const struct mr_checklist_need *need, void *arg)
 	struct missing_acc *m = arg;
 	char alt[256], *tok, *save = NULL;
 
+	if (m->fn != NULL && m->fn(need, m->arg) != 0)
+		return -1;
 	if (!MR_CHECKLIST_MISSING(need))
 		return 0;
 	/* Alternatives are one item: "hardship-approval or fema-county". */
@@ -269,7 +274,16 @@ int
 mr_checklist_missing(struct mr_store *st, int64_t case_id, char *buf,
     size_t len, int *nmissing, struct mr_err *err)
 {
-	struct missing_acc m = { .n = 0 };
+	return mr_checklist_each_missing(st, case_id, NULL, NULL, buf, len,
+	    nmissing, err);
+}
+
+int
+mr_checklist_each_missing(struct mr_store *st, int64_t case_id,
+    int (*fn)(const struct mr_checklist_need *, void *), void *arg,
+    char *buf, size_t len, int *nmissing, struct mr_err *err)
+{
+	struct missing_acc m = { .n = 0, .fn = fn, .arg = arg };
 
 	mr_buf_init_fixed(&m.buf, buf, len);
 	if (mr_checklist_each(st, case_id, missing_add, &m, err) == -1)

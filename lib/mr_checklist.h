@@ -44,6 +44,11 @@ int	mr_checklist_each(struct mr_store *, int64_t case_id,
 /* The required kinds not attached, as "a, b" in buf, and how many. */
 int	mr_checklist_missing(struct mr_store *, int64_t case_id, char *buf,
 	    size_t len, int *nmissing, struct mr_err *);
+/* Both in one reading of the checklist: fn for each kind, and what is
+ * missing into buf. */
+int	mr_checklist_each_missing(struct mr_store *, int64_t case_id,
+	    int (*fn)(const struct mr_checklist_need *, void *), void *arg,
+	    char *buf, size_t len, int *nmissing, struct mr_err *);
 /*
  * The gate before a case becomes ready: refuses (MR_ECONFLICT, naming the
  * missing kinds) while required evidence is missing, unless force, which
