@@ -152,13 +152,15 @@ cli_where(struct cli_ctx *ctx)
 	struct mr_err err = { 0 }, perr = { 0 };
 	struct mr_place pl;
 	struct passwd *pw;
-	char dbwhy[4200], cfwhy[4200];
+	char dbwhy[4200], cfwhy[4200], group[64];
 	const char *who;
 	int usable, rc;
 
 	if (cli_locate_db(ctx, 0, &err) == -1)
 		return cli_fail(ctx, &err);
 	usable = mr_place_check(ctx->db_path, &pl, &perr) == 0;
+	if (usable)
+		mr_place_group_name(&pl, group, sizeof group);
 	db_reason(ctx, dbwhy, sizeof dbwhy);
 	config_reason(ctx, cfwhy, sizeof cfwhy);
 	who = (pw = getpwuid(geteuid())) ? pw->pw_name : "unknown";
@@ -168,7 +170,7 @@ cli_where(struct cli_ctx *ctx)
 		    "database", "path", ctx->db_path, "source", ctx->db_source,
 		    "reason", dbwhy, "sharing", usable ?
 		    mr_place_sharing_name(pl.sharing) : NULL, "group", usable &&
-		    pl.sharing == MR_SHARE_GROUP ? pl.group : NULL,
+		    pl.sharing == MR_SHARE_GROUP ? group : NULL,
 		    "exists", usable && pl.exists,
 		    "configuration", "path", ctx->config_path, "source",
 		    ctx->config_source, "reason", cfwhy,
@@ -179,7 +181,7 @@ cli_where(struct cli_ctx *ctx)
 	printf("database:      %s\n  chosen by:   %s\n", ctx->db_path, dbwhy);
 	if (usable && pl.sharing == MR_SHARE_GROUP)
 		printf("  shared with: group %s (files 0660, evidence 0640, "
-		    "folders 2770)\n", pl.group);
+		    "folders 2770)\n", group);
 	else if (usable)
 		printf("  shared with: nobody (files 0600, folders 0700)\n");
 	if (usable && !pl.exists)

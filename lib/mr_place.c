@@ -66,6 +66,12 @@ group_name(gid_t gid, char *buf, size_t len)
 		snprintf(buf, len, "%lu", (unsigned long)gid);
 }
 
+void
+mr_place_group_name(const struct mr_place *pl, char *buf, size_t len)
+{
+	group_name(pl->gid, buf, len);
+}
+
 /* 1 if the calling process has gid among its groups. */
 static int
 in_group(gid_t gid)
@@ -92,7 +98,7 @@ check_entry(const struct mr_place *pl, const char *path, const char *what,
     int is_dir, struct mr_err *err)
 {
 	struct stat sb;
-	char owner[64], grp[64], me[64];
+	char owner[64], grp[64], ours[64], me[64];
 	mode_t perm;
 
 	if (lstat(path, &sb) == -1)
@@ -123,16 +129,19 @@ check_entry(const struct mr_place *pl, const char *path, const char *what,
 	}
 	if (sb.st_gid != pl->gid) {
 		group_name(sb.st_gid, grp, sizeof grp);
+		group_name(pl->gid, ours, sizeof ours);
 		return mr_err_set(err, MR_EDB, "refusing the %s '%s': it belongs "
 		    "to group %s, not to %s, which shares '%s'; fix it with "
-		    "'chgrp %s%s %s'", what, path, grp, pl->group, pl->folder,
-		    is_dir ? "-R " : "", pl->group, path);
+		    "'chgrp %s%s %s'", what, path, grp, ours, pl->folder,
+		    is_dir ? "-R " : "", ours, path);
 	}
-	if (perm & 007)
+	if (perm & 007) {
+		group_name(pl->gid, ours, sizeof ours);
 		return mr_err_set(err, MR_EDB, "refusing the %s '%s': users "
 		    "outside group %s may %s it (mode %04o); fix it with "
-		    "'chmod o-rwx %s'", what, path, pl->group, (perm & 002) ?
+		    "'chmod o-rwx %s'", what, path, ours, (perm & 002) ?
 		    "write" : "read", (unsigned)perm, path);
+	}
 	return 0;
 }
 
@@ -160,7 +169,6 @@ mr_place_sharing_of(const char *path, struct mr_place *pl, struct mr_err *err)
 		    "'%s': %s", pl->folder, strerror(errno));
 	perm = sb.st_mode & 07777;
 	pl->gid = sb.st_gid;
-	group_name(sb.st_gid, pl->group, sizeof pl->group);
 	pl->sharing = (perm & S_ISGID) && (perm & S_IWGRP) ? MR_SHARE_GROUP :
 	    MR_SHARE_PRIVATE;
 	pl->exists = access(path, F_OK) == 0;
@@ -172,7 +180,7 @@ mr_place_check_secret(const struct mr_place *pl, const char *path,
     const char *what, const char *risk, int fd, struct mr_err *err)
 {
 	struct stat sb;
-	char grp[64];
+	char grp[64], ours[64];
 	mode_t perm, others;
 
 	if (fstat(fd, &sb) == -1)
@@ -190,17 +198,20 @@ mr_place_check_secret(const struct mr_place *pl, const char *path,
 	}
 	if (pl->sharing == MR_SHARE_PRIVATE)
 		return 0;
-	if (others)
+	if (others) {
+		group_name(pl->gid, ours, sizeof ours);
 		return mr_err_set(err, MR_EDB, "refusing the %s '%s': users "
 		    "outside group %s may %s it (mode %04o): with it one %s; fix "
-		    "it with 'chmod 640 %s'", what, path, pl->group, (others & 4) ?
+		    "it with 'chmod 640 %s'", what, path, ours, (others & 4) ?
 		    "read" : "write", (unsigned)perm, risk, path);
+	}
 	if ((perm & 070) && sb.st_gid != pl->gid) {
 		group_name(sb.st_gid, grp, sizeof grp);
+		group_name(pl->gid, ours, sizeof ours);
 		return mr_err_set(err, MR_EDB, "refusing the %s '%s': group %s "
 		    "may read it (mode %04o), not group %s, which shares the "
 		    "database: with it one %s; fix it with 'chgrp %s %s'", what,
-		    path, grp, (unsigned)perm, pl->group, risk, pl->group, path);
+		    path, grp, (unsigned)perm, ours, risk, ours, path);
 	}
 	return 0;
 }
@@ -210,7 +221,7 @@ mr_place_check(const char *path, struct mr_place *pl, struct mr_err *err)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
 	const char *slash = strrchr(path, '/');
-	char file[4096 + 16], me[64];
+	char file[4096 + 16], me[64], grp[64] = "";
 	struct stat sb;
 	mode_t perm;
 	int n;
@@ -244,7 +255,6 @@ mr_place_check(const char *path, struct mr_place *pl, struct mr_err *err)
 		    "a folder", pl->folder);
 	perm = sb.st_mode & 07777;
 	pl->gid = sb.st_gid;
-	group_name(sb.st_gid, pl->group, sizeof pl->group);
 	if (perm & S_IWOTH)
 		return mr_err_set(err, MR_EDB, "refusing the database folder "
 		    "'%s': every user may write in it (mode %04o), so another "
@@ -255,8 +265,10 @@ mr_place_check(const char *path, struct mr_place *pl, struct mr_err *err)
 	pl->sharing = (perm & S_ISGID) && (perm & S_IWGRP) ? MR_SHARE_GROUP :
 	    MR_SHARE_PRIVATE;
 	if (pl->sharing == MR_SHARE_GROUP) {
-		if (geteuid() != 0 && !in_group(sb.st_gid))
+		if (geteuid() != 0 && !in_group(sb.st_gid)) {
+			group_name(sb.st_gid, grp, sizeof grp);
 			goto not_member;
+		}
 	} else {
 		if (sb.st_uid != geteuid() && sb.st_uid != 0) {
 			char owner[64];
@@ -269,12 +281,14 @@ mr_place_check(const char *path, struct mr_place *pl, struct mr_err *err)
 			    "its group ('chmod 2770 %s')", pl->folder, owner, me,
 			    pl->folder);
 		}
-		if (perm & S_IWGRP)
+		if (perm & S_IWGRP) {
+			group_name(sb.st_gid, grp, sizeof grp);
 			return mr_err_set(err, MR_EDB, "refusing the database "
 			    "folder '%s': group %s may write in it (mode %04o); "
 			    "fix it with 'chmod g-w %s', or share it with that "
 			    "group on purpose ('chmod 2770 %s')", pl->folder,
-			    pl->group, (unsigned)perm, pl->folder, pl->folder);
+			    grp, (unsigned)perm, pl->folder, pl->folder);
+		}
 	}
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
 		snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
@@ -290,7 +304,6 @@ not_member:
 	user_name(geteuid(), me, sizeof me);
 	return mr_err_set(err, MR_EDB, "you (%s) are not in group %s, which "
 	    "shares the database folder '%s': an administrator adds you with "
-	    "'adduser %s %s' (then log in again)", me, pl->group[0] ?
-	    pl->group : MR_SYSTEM_GROUP, pl->folder, me, pl->group[0] ?
-	    pl->group : MR_SYSTEM_GROUP);
+	    "'adduser %s %s' (then log in again)", me, grp[0] ? grp :
+	    MR_SYSTEM_GROUP, pl->folder, me, grp[0] ? grp : MR_SYSTEM_GROUP);
 }

@@ -33,7 +33,6 @@ struct mr_place {
 	char		 folder[4096];	/* the database's folder */
 	enum mr_sharing	 sharing;
 	gid_t		 gid;		/* the folder's group */
-	char		 group[64];	/* its name, or its number */
 	int		 exists;	/* the database file exists */
 };
 
@@ -68,6 +67,10 @@ int	mr_place_check_secret(const struct mr_place *, const char *path,
 mode_t	mr_place_file_mode(enum mr_sharing);	/* 0600 or 0660 */
 mode_t	mr_place_evidence_mode(enum mr_sharing);	/* 0600 or 0640 */
 mode_t	mr_place_folder_mode(enum mr_sharing);	/* 0700 or 02770 */
+
+/* The name of the folder's group (its number if it has none), looked
+ * up only when asked: most commands never need it. */
+void	mr_place_group_name(const struct mr_place *, char *buf, size_t len);
 
 /* "private" or "group". */
 const char *mr_place_sharing_name(enum mr_sharing);
