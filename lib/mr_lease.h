@@ -23,6 +23,111 @@ struct mr_store;
 /* Whether a row in state with lease_until is held by a live sender. */
 int	mr_lease_held(const char *state, time_t lease_until, time_t now);
 
+/* A ledger's row as far as its claim goes, read under the claim's lock. */
+struct mr_lease_row {
+	int64_t	 id;		/* 0: no row yet */
+	char	 state[16];
+	char	 token[160];	/* the sender holding it, "" for none */
+	time_t	 lease_until;
+	time_t	 retry_at;
+	int	 attempts;
+};
+
+/* What a row allows a sender now. */
+enum mr_lease_is {
+	MR_LEASE_FREE,		/* none, a lapsed lease, a failure due */
+	MR_LEASE_DONE,		/* sent, or refused for good */
+	MR_LEASE_HELD,		/* a live sender has it */
+	MR_LEASE_RETRY_LATER	/* failed, and its retry_at is ahead */
+};
+
+/*
+ * What the row allows at now.  honor_retry: a failed row waits for its
+ * retry_at (the mail ledgers let a run by hand try it at once).
+ */
+enum mr_lease_is mr_lease_status(const struct mr_lease_row *, int honor_retry,
+	    time_t now);
+
+/* A column written with a claim: a constant name, a bound value. */
+struct mr_lease_col {
+	const char	*name;
+	const char	*text;		/* NULL: num */
+	int64_t		 num;
+};
+
+/*
+ * The audit row of a takeover, as each ledger has always written it
+ * (readers of the log and its tests know these shapes).
+ */
+enum mr_lease_audit {
+	MR_LEASE_AUDIT_REMINDER,	/* "alert": the claim, before, after */
+	MR_LEASE_AUDIT_DIGEST,		/* "digest": both senders */
+	MR_LEASE_AUDIT_WEBHOOK		/* "webhook_delivery": a note */
+};
+
+/*
+ * One claim on one ledger row.  table, names and SQL fragments are
+ * constants of the ledgers, never input; the values are bound.
+ */
+struct mr_lease_claim {
+	const char		*table;
+	const char		*doing;	/* for errors: "claiming a digest" */
+	enum mr_lease_audit	 audit;
+	const char		*token;	/* this sender's */
+	long long		 lease;	/* seconds the claim holds */
+	int			 honor_retry;	/* as mr_lease_status */
+	/* A new row: its own columns (the claim's are added), its attempts. */
+	const struct mr_lease_col *cols;
+	size_t			 ncols;
+	int			 attempts;
+	/* A claim of an existing row: more to set, as SQL and as columns. */
+	const char		*reclaim_sql;	/* "attempts = ..." */
+	const struct mr_lease_col *reclaim_cols;
+	size_t			 nreclaim_cols;
+	/* Read the row under the lock (id 0 when there is none). */
+	int	(*read)(struct mr_store *, void *, struct mr_lease_row *,
+		    struct mr_err *);
+	/*
+	 * Optional, once the row is free to claim and before it is written,
+	 * in the same transaction: what the ledger does first (a webhook
+	 * takes the endpoint's slot, composes a new row's body, logs the
+	 * attempt of a dead sender), and the lease's end if it is not
+	 * now + lease.
+	 */
+	int	(*prepare)(struct mr_store *, void *,
+		    const struct mr_lease_row *, int takeover, time_t now,
+		    time_t *lease_until, struct mr_err *);
+	void			*arg;	/* for read and prepare */
+	/* Another try on the row this sender holds: no read, no takeover. */
+	const struct mr_lease_row *ours;
+};
+
+struct mr_lease_claimed {
+	enum mr_lease_is	 is;	/* FREE: it was, and is ours now */
+	int64_t			 id;	/* the row claimed */
+	int			 takeover;	/* its sender's lease ended */
+	int			 maybe_sent;	/* ... in 'sending' */
+	int			 attempt;	/* every claim counted */
+	struct mr_lease_row	 was;	/* as read before the claim */
+};
+
+/*
+ * The terms of a mail ledger's claim: token's, for lease seconds, every
+ * claim an attempt (a new row the first), a failed row waiting for its
+ * retry_at when honor_retry says so.
+ */
+void	mr_lease_mail_terms(struct mr_lease_claim *, const char *token,
+	    long lease, int honor_retry);
+
+/*
+ * Claim a row for this sender in one transaction, which BEGIN IMMEDIATE
+ * serialises with every other sender's: read it, and if it is free insert
+ * it 'claimed' or claim it again, auditing the takeover of a lapsed lease
+ * ('claimed' or 'sending'; a 'failed' row is simply tried again).
+ */
+int	mr_lease_claim(struct mr_store *, const struct mr_lease_claim *,
+	    struct mr_lease_claimed *, struct mr_err *);
+
 /* A sender's token: host, process and a random part, unique per run. */
 void	mr_lease_token(char *buf, size_t len);
 
@@ -38,6 +143,13 @@ struct mr_lease_sending {
 	const char	*what;
 	int64_t		 id;
 	const char	*token;
+	/*
+	 * A post rather than a mail (webhook_delivery): when this try began,
+	 * kept in posting_at for the log of an attempt its sender left, and
+	 * the words of the errors, which the delivery log keeps.  NULL for
+	 * the mail ledgers.
+	 */
+	const char	*posting_at;
 	struct mr_err	 err;
 };
 

@@ -155,6 +155,11 @@ UNIT_TESTS += tests/unit/test_alert_grounds
 tests_unit_test_alert_grounds_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_alert_grounds_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_grounds_SOURCES = tests/unit/test_alert_grounds.c tests/unit/unit.h
+# the claim of an outgoing ledger's row: takeover, held lease, a race
+UNIT_TESTS += tests/unit/test_lease
+tests_unit_test_lease_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_lease_LDADD = $(UNIT_LDADD)
+tests_unit_test_lease_SOURCES = tests/unit/test_lease.c tests/unit/unit.h
 # webhooks: the Standard Webhooks signature, secrets, URLs, messages
 UNIT_TESTS += tests/unit/test_webhook
 tests_unit_test_webhook_CPPFLAGS = $(UNIT_CPPFLAGS)
