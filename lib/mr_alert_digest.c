@@ -503,18 +503,9 @@ out:
 
 /* ---- the ledger's rows ---- */
 
-struct row {
-	int64_t	 id;		/* 0: none */
-	char	 state[16];
-	char	 token[160];
-	time_t	 lease_until;
-	time_t	 retry_at;
-	int	 attempts;
-};
-
 static int
 row_get(struct mr_store *st, const char *addr, const char *day,
-    struct row *w, struct mr_err *err)
+    struct mr_lease_row *w, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1, step;
@@ -547,12 +538,6 @@ out:
 }
 
 static int
-held(const struct row *w, time_t now)
-{
-	return w->id != 0 && mr_lease_held(w->state, w->lease_until, now);
-}
-
-static int
 audit(struct mr_store *st, int64_t id, const char *action, json_t *after,
     struct mr_err *err)
 {
@@ -568,115 +553,53 @@ audit(struct mr_store *st, int64_t id, const char *action, json_t *after,
 	return rc;
 }
 
-enum claimed { CLAIMED, SENT_ALREADY, BUSY, RETRY_LATER };
-
-struct claim {
-	int64_t	 id;
-	int	 attempts;
-	int	 takeover;
-	int	 maybe_duplicate;
+struct digest_key {
+	const char	*addr;
+	const char	*day;
 };
+
+static int
+read_claim(struct mr_store *st, void *arg, struct mr_lease_row *w,
+    struct mr_err *err)
+{
+	const struct digest_key *k = arg;
+
+	return row_get(st, k->addr, k->day, w, err);
+}
 
 /* Claim the digest under BEGIN IMMEDIATE, as a reminder is claimed. */
 static int
 claim(struct mr_store *st, const struct mr_alert_settings *set,
     const struct mr_digest_rcpt *r, const char *day, time_t due,
-    const char *token, const char *mid, enum claimed *res, struct claim *cl,
+    const char *token, const char *mid, struct mr_lease_claimed *cl,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	struct row w;
-	time_t now = mr_store_now(st);
-	char iso[32];
-	int rc = -1, in_tx = 0;
+	struct digest_key k = { r->addr, day };
+	const struct mr_lease_col cols[] = {
+		{ "recipient", r->addr, 0 },
+		{ "local_day", day, 0 },
+		{ "zone", r->zone, 0 },
+		{ "due_at", NULL, (int64_t)due },
+		{ "message_id", mid, 0 },
+	};
+	struct mr_lease_claim c = {
+		.table = "alert_digest",
+		.doing = "claiming a digest",
+		.audit = MR_LEASE_AUDIT_DIGEST,
+		.cols = cols,
+		.ncols = sizeof cols / sizeof cols[0],
+		.read = read_claim,
+		.arg = &k,
+	};
 
-	memset(cl, 0, sizeof *cl);
-	mr_when_iso_utc(now, iso, sizeof iso);
-	if (mr_store_begin(st, err) == -1)
-		goto out;
-	in_tx = 1;
-	if (row_get(st, r->addr, day, &w, err) == -1)
-		goto out;
-	if (w.id != 0 && strcmp(w.state, "sent") == 0) {
-		*res = SENT_ALREADY;
-		goto done;
-	}
-	if (held(&w, now)) {
-		*res = BUSY;
-		goto done;
-	}
-	if (w.id != 0 && strcmp(w.state, "failed") == 0 && set->honor_retry &&
-	    w.retry_at > now) {
-		*res = RETRY_LATER;
-		goto done;
-	}
-	if (w.id == 0) {
-		if (mr_store_prepare(st, "INSERT INTO alert_digest (recipient, "
-		    "local_day, zone, due_at, message_id, state, claim_token, "
-		    "lease_until, attempts, created_at, updated_at) VALUES (?1, "
-		    "?2, ?3, ?4, ?5, 'claimed', ?6, ?7, 1, ?8, ?8)", &stmt,
-		    err) == -1)
-			goto out;
-		sqlite3_bind_text(stmt, 1, r->addr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, day, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, r->zone, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)due);
-		sqlite3_bind_text(stmt, 5, mid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 6, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now + set->lease);
-		sqlite3_bind_text(stmt, 8, iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			mr_store_dberr(st, err, "claiming a digest");
-			goto out;
-		}
-		cl->id = sqlite3_last_insert_rowid(mr_store_db(st));
-		cl->attempts = 1;
-	} else {
-		/* A failed one, or the claim of a sender that died. */
-		cl->takeover = strcmp(w.state, "failed") != 0;
-		cl->maybe_duplicate = strcmp(w.state, "sending") == 0;
-		if (mr_store_prepare(st, "UPDATE alert_digest SET state = "
-		    "'claimed', claim_token = ?2, lease_until = ?3, attempts = "
-		    "attempts + 1, updated_at = ?4 WHERE id = ?1", &stmt,
-		    err) == -1)
-			goto out;
-		sqlite3_bind_int64(stmt, 1, w.id);
-		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now + set->lease);
-		sqlite3_bind_text(stmt, 4, iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			mr_store_dberr(st, err, "claiming a digest");
-			goto out;
-		}
-		cl->id = w.id;
-		cl->attempts = w.attempts + 1;
-		if (cl->takeover && audit(st, w.id, "taken-over",
-		    json_pack("{s:s, s:s, s:s, s:s}", "state", w.state,
-		    "previous_sender", w.token, "sender", token, "note",
-		    cl->maybe_duplicate ? "the previous sender died after "
-		    "handing over the whole message: it may have been "
-		    "delivered; resending with the same Message-ID" : "the "
-		    "previous sender died before the end of the message: it "
-		    "was not delivered"), err) == -1)
-			goto out;
-	}
-	*res = CLAIMED;
-done:
-	in_tx = 0;
-	if (mr_store_commit(st, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	if (in_tx)
-		mr_store_rollback(st);
-	return rc;
+	mr_lease_mail_terms(&c, token, set->lease, set->honor_retry);
+	return mr_lease_claim(st, &c, cl, err);
 }
 
 /* The outcome, with its audit row, in one transaction. */
 static int
 finish(struct mr_store *st, const struct mr_digest_rcpt *r, const char *day,
-    const struct claim *cl, const char *token, const char *mid,
+    const struct mr_lease_claimed *cl, const char *token, const char *mid,
     const char *error, struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -698,7 +621,7 @@ finish(struct mr_store *st, const struct mr_digest_rcpt *r, const char *day,
 		sqlite3_bind_int64(stmt, 1, cl->id);
 		sqlite3_bind_text(stmt, 2, iso, -1, SQLITE_STATIC);
 	} else {
-		for (int i = 1; i < cl->attempts && backoff < RETRY_MAX; i++)
+		for (int i = 1; i < cl->attempt && backoff < RETRY_MAX; i++)
 			backoff *= 2;
 		if (backoff > RETRY_MAX)
 			backoff = RETRY_MAX;
@@ -721,7 +644,7 @@ finish(struct mr_store *st, const struct mr_digest_rcpt *r, const char *day,
 	    error == NULL ? "sent" : "send-failed", json_pack("{s:s, s:s, "
 	    "s:s, s:s, s:s, s:i, s:b, s:s?}", "kind", "digest", "recipient",
 	    r->addr, "local_day", day, "message_id", mid, "sender", token,
-	    "attempt", cl->attempts, "maybe_duplicate", cl->maybe_duplicate,
+	    "attempt", cl->attempt, "maybe_duplicate", cl->maybe_sent,
 	    "error", error), err) == -1)
 		goto out;
 	in_tx = 0;
@@ -761,9 +684,8 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 		struct mr_alert_report rep = { 0 };
 		struct mr_err why = { 0 };
 		struct mr_lease_sending snd;
-		struct claim cl;
-		enum claimed res;
-		struct row w;
+		struct mr_lease_claimed cl;
+		struct mr_lease_row w;
 		char day[11], mid[200], *msg = NULL;
 		const char *to[1] = { r->addr };
 		int refused[1] = { 0 }, stop = 0, failed = 0;
@@ -790,9 +712,11 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 				continue;
 			tot->due++;
 			if (mailer == NULL) {
-				rep.outcome = held(&w, now) ? "busy" :
-				    "would-send";
-				tot->busy += held(&w, now);
+				int busy = mr_lease_status(&w, 0, now) ==
+				    MR_LEASE_HELD;
+
+				rep.outcome = busy ? "busy" : "would-send";
+				tot->busy += busy;
 			} else {
 				rep.outcome = "deferred";
 				rep.error = "not tried: the mail server failed "
@@ -801,18 +725,19 @@ mr_alert_digest_run(struct mr_store *st, const struct mr_alert_settings *set,
 			}
 			goto report;
 		}
-		if (claim(st, set, r, day, due, token, mid, &res, &cl, err) == -1)
+		if (claim(st, set, r, day, due, token, mid, &cl, err) == -1)
 			goto out;
-		if (res == SENT_ALREADY)
+		if (cl.is == MR_LEASE_DONE)
 			continue;
 		tot->due++;
-		if (res != CLAIMED) {
-			rep.outcome = res == BUSY ? "busy" : "retry-later";
+		if (cl.is != MR_LEASE_FREE) {
+			rep.outcome = cl.is == MR_LEASE_HELD ? "busy" :
+			    "retry-later";
 			tot->busy++;
 			goto report;
 		}
 		rep.takeover = cl.takeover;
-		rep.maybe_duplicate = cl.maybe_duplicate;
+		rep.maybe_duplicate = cl.maybe_sent;
 		mset.audit_anchor = NULL;
 		if (mr_audit_head(st, &head, NULL) == 0) {
 			mr_audit_anchor_format(&head, anchor, sizeof anchor);
@@ -875,7 +800,7 @@ mr_alert_digest_next_wake(struct mr_store *st,
 	if (mr_alert_digest_recipients(set, &v, &nv, err) == -1)
 		return -1;
 	for (int i = 0; i < nv; i++) {
-		struct row w;
+		struct mr_lease_row w;
 		char day[11];
 		time_t due, t;
 
@@ -887,15 +812,19 @@ mr_alert_digest_next_wake(struct mr_store *st,
 		else {
 			if (row_get(st, v[i].addr, day, &w, err) == -1)
 				goto out;
-			if (w.id != 0 && strcmp(w.state, "sent") == 0)
+			switch (mr_lease_status(&w, set->honor_retry, now)) {
+			case MR_LEASE_DONE:
 				t = next_day_due(day, v[i].hour, v[i].zone);
-			else if (held(&w, now))
+				break;
+			case MR_LEASE_HELD:
 				t = w.lease_until;
-			else if (w.id != 0 && strcmp(w.state, "failed") == 0 &&
-			    set->honor_retry && w.retry_at > now)
+				break;
+			case MR_LEASE_RETRY_LATER:
 				t = w.retry_at;
-			else
+				break;
+			default:
 				t = now;
+			}
 		}
 		if (t != 0 && (best == 0 || t < best))
 			best = t;

@@ -316,17 +316,8 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 }
 
 /* The ledger row of a reminder, as far as planning needs it. */
-struct ledger {
-	int64_t	 id;		/* 0: no row */
-	char	 state[16];
-	char	 token[128];
-	time_t	 lease_until;
-	time_t	 retry_at;
-	int	 attempts;
-};
-
 static int
-ledger_get(struct mr_store *st, const struct due *d, struct ledger *l,
+ledger_get(struct mr_store *st, const struct due *d, struct mr_lease_row *l,
     struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -364,21 +355,6 @@ out:
 }
 
 static int
-held(const struct ledger *l, time_t now)
-{
-	return l->id != 0 && mr_lease_held(l->state, l->lease_until, now);
-}
-
-enum claim_result { CLAIMED, ALREADY_SENT, BUSY, RETRY_LATER };
-
-struct claim {
-	int64_t	 ledger_id;
-	int	 attempts;
-	int	 takeover;
-	int	 maybe_duplicate;
-};
-
-static int
 audit_alert(struct mr_store *st, int64_t ledger_id, const char *action,
     json_t *before, json_t *after, struct mr_err *err)
 {
@@ -397,6 +373,13 @@ audit_alert(struct mr_store *st, int64_t ledger_id, const char *action,
 	return rc;
 }
 
+static int
+read_claim(struct mr_store *st, void *d, struct mr_lease_row *l,
+    struct mr_err *err)
+{
+	return ledger_get(st, d, l, err);
+}
+
 /*
  * Claim the reminder for this sender: one transaction, and BEGIN IMMEDIATE
  * serialises the claims of all senders.
@@ -404,99 +387,32 @@ audit_alert(struct mr_store *st, int64_t ledger_id, const char *action,
 static int
 claim(struct mr_store *st, const struct due *d,
     const struct mr_alert_settings *set, const char *token, const char *mid,
-    enum claim_result *res, struct claim *cl, struct mr_err *err)
+    struct mr_lease_claimed *cl, struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	struct ledger l;
-	time_t now = mr_store_now(st);
-	char iso[32];
-	int rc = -1, in_tx = 0;
+	const struct mr_lease_col cols[] = {
+		{ "what", d->it.what, 0 },
+		{ "item_id", NULL, d->it.id },
+		{ "closes_at", NULL, (int64_t)d->it.closes_at },
+		{ "offset_secs", NULL, d->offset },
+		{ "message_id", mid, 0 },
+		{ "kind", kind_of(d), 0 },
+	};
+	/* Each claim writes the Message-ID it sends under. */
+	const struct mr_lease_col again[] = { { "message_id", mid, 0 } };
+	struct mr_lease_claim c = {
+		.table = "alert_ledger",
+		.doing = "claiming a reminder",
+		.audit = MR_LEASE_AUDIT_REMINDER,
+		.cols = cols,
+		.ncols = sizeof cols / sizeof cols[0],
+		.reclaim_cols = again,
+		.nreclaim_cols = 1,
+		.read = read_claim,
+		.arg = (void *)d,
+	};
 
-	memset(cl, 0, sizeof *cl);
-	mr_when_iso_utc(now, iso, sizeof iso);
-	if (mr_store_begin(st, err) == -1)
-		goto out;
-	in_tx = 1;
-	/* Read again under the write lock: another sender may have moved. */
-	if (ledger_get(st, d, &l, err) == -1)
-		goto out;
-	if (l.id != 0 && strcmp(l.state, "sent") == 0) {
-		*res = ALREADY_SENT;
-		goto done;
-	}
-	if (held(&l, now)) {
-		*res = BUSY;
-		goto done;
-	}
-	if (l.id != 0 && strcmp(l.state, "failed") == 0 && set->honor_retry &&
-	    l.retry_at > now) {
-		*res = RETRY_LATER;
-		goto done;
-	}
-	if (l.id == 0) {
-		if (mr_store_prepare(st, "INSERT INTO alert_ledger (what, item_id, "
-		    "closes_at, offset_secs, message_id, state, claim_token, "
-		    "lease_until, attempts, created_at, updated_at, kind) VALUES "
-		    "(?1, ?2, ?3, ?4, ?5, 'claimed', ?6, ?7, 1, ?8, ?8, ?9)", &stmt,
-		    err) == -1)
-			goto out;
-		sqlite3_bind_text(stmt, 9, kind_of(d), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, d->it.id);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
-		sqlite3_bind_int64(stmt, 4, d->offset);
-		sqlite3_bind_text(stmt, 5, mid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 6, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)now + set->lease);
-		sqlite3_bind_text(stmt, 8, iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			mr_store_dberr(st, err, "claiming a reminder");
-			goto out;
-		}
-		cl->ledger_id = sqlite3_last_insert_rowid(mr_store_db(st));
-		cl->attempts = 1;
-	} else {
-		/* A failed one, or a claim whose sender died (lease over). */
-		cl->takeover = strcmp(l.state, "failed") != 0;
-		cl->maybe_duplicate = strcmp(l.state, "sending") == 0;
-		if (mr_store_prepare(st, "UPDATE alert_ledger SET state = 'claimed', "
-		    "claim_token = ?2, lease_until = ?3, attempts = attempts + 1, "
-		    "message_id = ?4, updated_at = ?5 WHERE id = ?1", &stmt,
-		    err) == -1)
-			goto out;
-		sqlite3_bind_int64(stmt, 1, l.id);
-		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now + set->lease);
-		sqlite3_bind_text(stmt, 4, mid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			mr_store_dberr(st, err, "claiming a reminder");
-			goto out;
-		}
-		cl->ledger_id = l.id;
-		cl->attempts = l.attempts + 1;
-		if (cl->takeover && audit_alert(st, l.id, "taken-over",
-		    json_pack("{s:s, s:s, s:I}", "state", l.state, "claim_token",
-		    l.token, "lease_until", (json_int_t)l.lease_until),
-		    json_pack("{s:s, s:s, s:s}", "state", "claimed", "claim_token",
-		    token, "note", cl->maybe_duplicate ? "the previous sender "
-		    "died after handing over the whole message: it may have been "
-		    "delivered; resending with the same Message-ID" : "the "
-		    "previous sender died before the end of the message: it was "
-		    "not delivered"), err) == -1)
-			goto out;
-	}
-	*res = CLAIMED;
-done:
-	in_tx = 0;
-	if (mr_store_commit(st, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	if (in_tx)
-		mr_store_rollback(st);
-	return rc;
+	mr_lease_mail_terms(&c, token, set->lease, set->honor_retry);
+	return mr_lease_claim(st, &c, cl, err);
 }
 
 /* Whether the server already took this reminder for addr. */
@@ -578,9 +494,10 @@ out:
  * refused: sent.
  */
 static int
-finish(struct mr_store *st, const struct due *d, const struct claim *cl,
-    const char *token, const char *mid, const char *rcpts,
-    const struct attempt *at, const char *error, struct mr_err *err)
+finish(struct mr_store *st, const struct due *d,
+    const struct mr_lease_claimed *cl, const char *token, const char *mid,
+    const char *rcpts, const struct attempt *at, const char *error,
+    struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	time_t now = mr_store_now(st);
@@ -611,7 +528,7 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 			why = code;
 		} else if (at->whole_failed)
 			continue;	/* not delivered, not refused either */
-		if (record_recipient(st, cl->ledger_id, at->addr[i], why, iso,
+		if (record_recipient(st, cl->id, at->addr[i], why, iso,
 		    err) == -1)
 			goto out;
 		if (why == NULL) {
@@ -634,13 +551,13 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 		    "updated_at = ?2 WHERE id = ?1 AND state <> 'sent'", &stmt,
 		    err) == -1)
 			goto out;
-		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
+		sqlite3_bind_int64(stmt, 1, cl->id);
 		sqlite3_bind_text(stmt, 2, iso, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 3, rcpts, -1, SQLITE_STATIC);
 		action = d->escalation ? "escalated" : "sent";
 	} else {
 		backoff = RETRY_FIRST;
-		for (int i = 1; i < cl->attempts && backoff < RETRY_MAX; i++)
+		for (int i = 1; i < cl->attempt && backoff < RETRY_MAX; i++)
 			backoff *= 2;
 		if (backoff > RETRY_MAX)
 			backoff = RETRY_MAX;
@@ -649,7 +566,7 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 		    "claim_token = NULL, lease_until = NULL, updated_at = ?6 "
 		    "WHERE id = ?1 AND claim_token = ?2", &stmt, err) == -1)
 			goto out;
-		sqlite3_bind_int64(stmt, 1, cl->ledger_id);
+		sqlite3_bind_int64(stmt, 1, cl->id);
 		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)now + backoff);
@@ -662,13 +579,13 @@ finish(struct mr_store *st, const struct due *d, const struct claim *cl,
 		goto out;
 	}
 	if (sqlite3_changes(mr_store_db(st)) == 1 && audit_alert(st,
-	    cl->ledger_id, action, NULL,
+	    cl->id, action, NULL,
 	    json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:b, s:s?, "
 	    "s:O, s:O}", "kind", kind_of(d),
 	    "what", d->it.what, "id", (json_int_t)d->it.id, "message_id", mid,
 	    "reminder", label, "closes_at", (json_int_t)d->it.closes_at,
-	    "recipients", rcpts, "sender", token, "attempt", cl->attempts,
-	    "maybe_duplicate", cl->maybe_duplicate, "error", error,
+	    "recipients", rcpts, "sender", token, "attempt", cl->attempt,
+	    "maybe_duplicate", cl->maybe_sent, "error", error,
 	    "delivered_to", sent, "refused", refused), err) == -1)
 		goto out;
 	in_tx = 0;
@@ -878,9 +795,8 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		struct mr_alert_report r = { 0 };
 		struct mr_deadline_item rit;
 		struct mr_err why = { 0 };
-		struct ledger l;
-		struct claim cl;
-		enum claim_result res;
+		struct mr_lease_row l;
+		struct mr_lease_claimed cl;
 		struct mr_lease_sending snd;
 		char **rcpt = NULL, *rcpts = NULL, *msg = NULL, *evidence = NULL;
 		char *undated = NULL;
@@ -929,7 +845,8 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			if (l.id != 0 && strcmp(l.state, "sent") == 0)
 				goto next;
 			tot->due++;
-			if (held(&l, mr_store_now(st))) {
+			if (mr_lease_status(&l, 0, mr_store_now(st)) ==
+			    MR_LEASE_HELD) {
 				r.outcome = "busy";
 				tot->busy++;
 			} else
@@ -952,18 +869,19 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 		/* Long enough: leave the rest to the next run (real time). */
 		if (set->max_run > 0 && time(NULL) - started >= set->max_run)
 			goto next;
-		if (claim(st, d, set, token, mid, &res, &cl, err) == -1)
+		if (claim(st, d, set, token, mid, &cl, err) == -1)
 			goto next_fail;
-		if (res == ALREADY_SENT)
+		if (cl.is == MR_LEASE_DONE)
 			goto next;
 		tot->due++;
-		if (res == BUSY || res == RETRY_LATER) {
-			r.outcome = res == BUSY ? "busy" : "retry-later";
+		if (cl.is != MR_LEASE_FREE) {
+			r.outcome = cl.is == MR_LEASE_HELD ? "busy" :
+			    "retry-later";
 			tot->busy++;
 			goto report;
 		}
 		r.takeover = cl.takeover;
-		r.maybe_duplicate = cl.maybe_duplicate;
+		r.maybe_duplicate = cl.maybe_sent;
 		if (why.code != MR_EOK)
 			failed = 1;
 		else {
@@ -1005,7 +923,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			goto next_fail;
 		}
 		for (int k = 0; !failed && k < nrcpt; k++) {
-			if (delivered_to(st, cl.ledger_id, rcpt[k], &done_before,
+			if (delivered_to(st, cl.id, rcpt[k], &done_before,
 			    err) == -1)
 				goto next_fail;
 			if (!done_before)
@@ -1018,7 +936,7 @@ mr_alert_run(struct mr_store *st, const struct mr_alert_settings *set,
 			snd.st = st;
 			snd.table = "alert_ledger";
 			snd.what = "reminder";
-			snd.id = cl.ledger_id;
+			snd.id = cl.id;
 			snd.token = token;
 			if (mr_mailer_send(mailer, set->from,
 			    (const char *const *)todo, at.n, refused, msg, len,
@@ -1134,7 +1052,7 @@ mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
     time_t *when, struct mr_err *err)
 {
 	struct collect c;
-	struct ledger l;
+	struct mr_lease_row l;
 	struct next nm;
 	time_t now = mr_store_now(st), best = 0, t;
 	int rc = -1;
@@ -1146,17 +1064,18 @@ mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 	for (size_t i = 0; i < c.n; i++) {
 		if (ledger_get(st, &c.v[i], &l, err) == -1)
 			goto out;
-		if (l.id == 0)
-			t = now;
-		else if (strcmp(l.state, "sent") == 0)
+		switch (mr_lease_status(&l, set->honor_retry, now)) {
+		case MR_LEASE_DONE:
 			continue;
-		else if (held(&l, now))
+		case MR_LEASE_HELD:
 			t = l.lease_until;
-		else if (strcmp(l.state, "failed") == 0 && set->honor_retry &&
-		    l.retry_at > now)
+			break;
+		case MR_LEASE_RETRY_LATER:
 			t = l.retry_at;
-		else
+			break;
+		default:
 			t = now;
+		}
 		if (best == 0 || t < best)
 			best = t;
 	}
