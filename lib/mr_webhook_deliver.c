@@ -725,10 +725,16 @@ out:
 	return rc;
 }
 
-static int
-held(const struct row *r, time_t now)
+/* What the claim of the row goes by. */
+static void
+lease_of(const struct row *r, struct mr_lease_row *l)
 {
-	return r->id != 0 && mr_lease_held(r->state, r->lease_until, now);
+	memset(l, 0, sizeof *l);
+	l->id = r->id;
+	snprintf(l->state, sizeof l->state, "%s", r->state);
+	l->lease_until = r->lease_until;
+	l->retry_at = r->retry_at;
+	l->attempts = r->attempts;
 }
 
 static long long
@@ -804,8 +810,6 @@ pace_after(struct mr_store *st, const struct endpoint *e, long long started,
 	return rc;
 }
 
-enum claim_result { CLAIMED, DONE_BEFORE, BUSY, RETRY_LATER };
-
 struct answer;
 static int	log_attempt(struct mr_store *, const struct endpoint *, int64_t,
 		    const char *, const char *, const struct due *,
@@ -853,170 +857,115 @@ ack_url_of(const struct compose *cm, const struct endpoint *e,
 	return mr_acklink_url(cm->link_base, token, buf, len);
 }
 
+/* A claim's delivery, for reading and preparing it in its transaction. */
+struct claiming {
+	const struct endpoint		*e;
+	const struct due		*d;
+	const struct mr_webhook_settings *ws;
+	const struct compose		*cm;
+	struct row			*r;
+	long long			*slot;
+	struct mr_lease_col		*body;	/* a new row's */
+};
+
+static int
+read_claim(struct mr_store *st, void *arg, struct mr_lease_row *l,
+    struct mr_err *err)
+{
+	struct claiming *k = arg;
+
+	if (row_get(st, k->e->id, k->d, k->r, err) == -1)
+		return -1;
+	lease_of(k->r, l);
+	return 0;
+}
+
 /*
- * Claim the delivery (creating its row with the body) or, with
- * r->id set and ours, claim it again for another try; reserve the
+ * Before the row is written: the endpoint's slot, then a new row's body,
+ * or the attempt a dead sender left (logged before the next); the lease
+ * runs to the slot, the timeout and a margin.
+ */
+static int
+prepare_claim(struct mr_store *st, void *arg, const struct mr_lease_row *was,
+    int takeover, time_t now, time_t *lease_until, struct mr_err *err)
+{
+	struct claiming *k = arg;
+	struct row *r = k->r;
+	char url[MR_WEBHOOK_ACK_URL_MAX];
+
+	if (reserve_slot(st, k->e, k->slot, err) == -1)
+		return -1;
+	if (was->id == 0) {
+		webhook_id_of(k->d, r->webhook_id, sizeof r->webhook_id);
+		if ((r->body = mr_webhook_message(k->e->kind, k->d->kind,
+		    &k->d->it, k->d->offset, now, k->cm->zone, r->webhook_id,
+		    ack_url_of(k->cm, k->e, k->d, now, url, sizeof url) == 0 ?
+		    url : NULL)) == NULL)
+			return mr_err_set(err, MR_EFAIL, "out of memory");
+		k->body->text = r->body;
+	} else if (takeover && strcmp(was->state, "sending") == 0 &&
+	    log_interrupted(st, k->e, k->d, r, err) == -1)
+		return -1;
+	*lease_until = (time_t)((sqlite3_int64)now + k->ws->timeout + 60 +
+	    (*k->slot - now_ms()) / 1000 + 1);
+	return 0;
+}
+
+/*
+ * Claim the delivery (creating its row with the body) or, with again
+ * and r->id set and ours, claim it again for another try; reserve the
  * endpoint's slot.  One transaction.
  */
 static int
 claim(struct mr_store *st, const struct endpoint *e, const struct due *d,
     const struct mr_webhook_settings *ws, const char *token,
     const struct compose *cm, int again, struct row *r,
-    enum claim_result *res, long long *slot, int *takeover, struct mr_err *err)
+    enum mr_lease_is *res, long long *slot, int *takeover, struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	time_t now = mr_store_now(st);
-	char iso[32], url[MR_WEBHOOK_ACK_URL_MAX];
-	int rc = -1, in_tx = 0;
+	struct mr_lease_col cols[] = {
+		{ "endpoint_id", NULL, e->id },
+		{ "kind", d->kind, 0 },
+		{ "what", d->it.what, 0 },
+		{ "item_id", NULL, d->it.id },
+		{ "closes_at", NULL, (int64_t)d->it.closes_at },
+		{ "offset_secs", NULL, d->offset },
+		{ "webhook_id", r->webhook_id, 0 },
+		{ "body", "", 0 },
+	};
+	struct claiming k = { e, d, ws, cm, r, slot, &cols[7] };
+	struct mr_lease_row mine;
+	struct mr_lease_claim c = {
+		.table = "webhook_delivery",
+		.doing = "claiming a webhook delivery",
+		.audit = MR_LEASE_AUDIT_WEBHOOK,
+		.token = token,
+		.honor_retry = 1,
+		.cols = cols,
+		.ncols = sizeof cols / sizeof cols[0],
+		/* Counted when a request goes out, or when one may have. */
+		.attempts = 0,
+		.reclaim_sql = "attempts = attempts + (state = 'sending'), "
+		    "maybe_sent = maybe_sent OR state = 'sending'",
+		.read = read_claim,
+		.prepare = prepare_claim,
+		.arg = &k,
+	};
+	struct mr_lease_claimed got;
 
+	if (again) {
+		lease_of(r, &mine);
+		c.ours = &mine;
+	}
 	*takeover = 0;
-	mr_when_iso_utc(now, iso, sizeof iso);
-	if (mr_store_begin(st, err) == -1)
+	if (mr_lease_claim(st, &c, &got, err) == -1)
 		return -1;
-	in_tx = 1;
-	if (!again) {
-		if (row_get(st, e->id, d, r, err) == -1)
-			goto out;
-		if (r->id != 0 && (strcmp(r->state, "sent") == 0 ||
-		    strcmp(r->state, "rejected") == 0)) {
-			*res = DONE_BEFORE;
-			goto done;
-		}
-		if (held(r, now)) {
-			*res = BUSY;
-			goto done;
-		}
-		if (r->id != 0 && strcmp(r->state, "failed") == 0 &&
-		    r->retry_at > now) {
-			*res = RETRY_LATER;
-			goto done;
-		}
-		*takeover = r->id != 0 && strcmp(r->state, "failed") != 0;
-	}
-	if (reserve_slot(st, e, slot, err) == -1)
-		goto out;
-	if (r->id == 0) {
-		webhook_id_of(d, r->webhook_id, sizeof r->webhook_id);
-		if ((r->body = mr_webhook_message(e->kind, d->kind, &d->it,
-		    d->offset, now, cm->zone, r->webhook_id, ack_url_of(cm, e, d,
-		    now, url, sizeof url) == 0 ? url : NULL)) == NULL) {
-			mr_err_set(err, MR_EFAIL, "out of memory");
-			goto out;
-		}
-		if (mr_store_prepare(st, "INSERT INTO webhook_delivery "
-		    "(endpoint_id, kind, what, item_id, closes_at, offset_secs, "
-		    "webhook_id, body, state, claim_token, lease_until, attempts, "
-		    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-		    "?8, 'claimed', ?9, ?10, 0, ?11, ?11)", &stmt, err) == -1)
-			goto out;
-		sqlite3_bind_int64(stmt, 1, e->id);
-		sqlite3_bind_text(stmt, 2, d->kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, d->it.what, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4, d->it.id);
-		sqlite3_bind_int64(stmt, 5, (sqlite3_int64)d->it.closes_at);
-		sqlite3_bind_int64(stmt, 6, d->offset);
-		sqlite3_bind_text(stmt, 7, r->webhook_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 8, r->body, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 9, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 10, (sqlite3_int64)now + ws->timeout +
-		    60 + (*slot - now_ms()) / 1000 + 1);
-		sqlite3_bind_text(stmt, 11, iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			mr_store_dberr(st, err, "claiming a webhook delivery");
-			goto out;
-		}
-		r->id = sqlite3_last_insert_rowid(mr_store_db(st));
-		snprintf(r->state, sizeof r->state, "claimed");
-	} else {
-		/* The attempt its dead sender left: logged before the next. */
-		if (*takeover && strcmp(r->state, "sending") == 0 &&
-		    log_interrupted(st, e, d, r, err) == -1)
-			goto out;
-		if (mr_store_prepare(st, "UPDATE webhook_delivery SET state = "
-		    "'claimed', claim_token = ?2, lease_until = ?3, updated_at = "
-		    "?4, attempts = attempts + (state = 'sending'), "
-		    "maybe_sent = maybe_sent OR state = 'sending' WHERE "
-		    "id = ?1", &stmt, err) == -1)
-			goto out;
-		sqlite3_bind_int64(stmt, 1, r->id);
-		sqlite3_bind_text(stmt, 2, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now + ws->timeout +
-		    60 + (*slot - now_ms()) / 1000 + 1);
-		sqlite3_bind_text(stmt, 4, iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			mr_store_dberr(st, err, "claiming a webhook delivery");
-			goto out;
-		}
-		if (*takeover && mr_audit_append(st, "webhook_delivery", r->id,
-		    "taken-over", NULL, strcmp(r->state, "sending") == 0 ?
-		    "{\"note\":\"the previous sender died after handing over the "
-		    "whole request: it may have arrived; posting again with the "
-		    "same webhook-id\"}" : "{\"note\":\"the previous sender died "
-		    "before the whole request went out: it did not arrive\"}",
-		    err) == -1)
-			goto out;
+	*res = got.is;
+	*takeover = got.takeover;
+	if (got.is == MR_LEASE_FREE) {
+		r->id = got.id;
 		snprintf(r->state, sizeof r->state, "claimed");
 	}
-	*res = CLAIMED;
-done:
-	in_tx = 0;
-	if (mr_store_commit(st, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	if (in_tx)
-		mr_store_rollback(st);
-	return rc;
-}
-
-struct sending {
-	struct mr_store	*st;
-	int64_t		 id;
-	const char	*token;
-	const char	*began;		/* when the attempt began (UTC) */
-	struct mr_err	 err;
-};
-
-/* The whole request but its last byte is out: mark it before that. */
-static int
-mark_sending(void *arg)
-{
-	struct sending *s = arg;
-	sqlite3_stmt *stmt = NULL;
-	char iso[32];
-	int rc = -1, in_tx = 0;
-
-	mr_when_iso_utc(mr_store_now(s->st), iso, sizeof iso);
-	if (mr_store_begin(s->st, &s->err) == -1)
-		return -1;
-	in_tx = 1;
-	if (mr_store_prepare(s->st, "UPDATE webhook_delivery SET state = "
-	    "'sending', updated_at = ?3, posting_at = ?4 WHERE id = ?1 AND "
-	    "claim_token = ?2 AND state = 'claimed'", &stmt, &s->err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, s->id);
-	sqlite3_bind_text(stmt, 2, s->token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, s->began, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		mr_store_dberr(s->st, &s->err, "updating a webhook delivery");
-		goto out;
-	}
-	if (sqlite3_changes(mr_store_db(s->st)) != 1) {
-		mr_err_set(&s->err, MR_ESEND, "the claim on the delivery was lost "
-		    "(another sender took it over); not posting it twice");
-		goto out;
-	}
-	in_tx = 0;
-	if (mr_store_commit(s->st, &s->err) == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	if (in_tx)
-		mr_store_rollback(s->st);
-	return rc;
+	return 0;
 }
 
 /* ---- HTTP ---- */
@@ -1416,7 +1365,7 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 {
 	struct mr_webhook_creds cr;
 	struct outcome o;
-	struct sending snd;
+	struct mr_lease_sending snd;
 	char began[32];
 	int takeover;
 
@@ -1439,13 +1388,16 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 		sleep_ms(slot - now_ms());
 		memset(&snd, 0, sizeof snd);
 		snd.st = st;
+		snd.table = "webhook_delivery";
+		snd.what = "delivery";
 		snd.id = r->id;
 		snd.token = token;
 		started = now_ms();
 		mr_when_iso_utc((time_t)(started / 1000), began, sizeof began);
-		snd.began = began;
-		if (post(ws, &cr, r->webhook_id, r->body, mark_sending, &snd, a,
-		    err) == -1 || pace_after(st, e, started, err) == -1) {
+		snd.posting_at = began;
+		if (post(ws, &cr, r->webhook_id, r->body, mr_lease_mark_sending,
+		    &snd, a, err) == -1 || pace_after(st, e, started,
+		    err) == -1) {
 			explicit_bzero(&cr, sizeof cr);
 			return -1;
 		}
@@ -1482,8 +1434,8 @@ deliver(struct mr_store *st, struct endpoint *e, const struct due *d,
 				o = (struct outcome){ "claimed", "retry", 0, 0 };
 				if (record(st, e, d, r, token, a, &o, maybe_dup,
 				    err) == -1 || claim(st, e, d, ws, token, NULL,
-				    1, r, &(enum claim_result){ CLAIMED }, &slot,
-				    &takeover, err) == -1) {
+				    1, r, &(enum mr_lease_is){ MR_LEASE_FREE },
+				    &slot, &takeover, err) == -1) {
 					explicit_bzero(&cr, sizeof cr);
 					return -1;
 				}
@@ -1547,7 +1499,7 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 			struct due *d = &c.v[i];
 			struct mr_webhook_report rep = { 0 };
 			struct answer a;
-			enum claim_result res;
+			enum mr_lease_is res;
 			long long slot = 0;
 			int takeover = 0, maybe_dup;
 
@@ -1569,11 +1521,12 @@ mr_webhook_run(struct mr_store *st, const struct mr_alert_settings *set,
 			    &takeover, err) == -1)
 				goto out;
 			rep.webhook_id = r.webhook_id;
-			if (res == DONE_BEFORE)
+			if (res == MR_LEASE_DONE)
 				continue;
 			tot->due++;
-			if (res == BUSY || res == RETRY_LATER) {
-				rep.outcome = res == BUSY ? "busy" : "retry-later";
+			if (res != MR_LEASE_FREE) {
+				rep.outcome = res == MR_LEASE_HELD ? "busy" :
+				    "retry-later";
 				rep.retry_at = r.retry_at;
 				tot->busy++;
 				if (report)
@@ -1616,6 +1569,7 @@ mr_webhook_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 	struct collect c = { 0 };
 	struct endpoint *ev = NULL;
 	struct row r = { 0 };
+	struct mr_lease_row l;
 	size_t ne = 0;
 	time_t now = mr_store_now(st), best = 0, t;
 	int rc = -1;
@@ -1635,17 +1589,19 @@ mr_webhook_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 				continue;
 			if (row_get(st, ev[j].id, &c.v[i], &r, err) == -1)
 				goto out;
-			if (r.id == 0)
-				t = now;
-			else if (strcmp(r.state, "sent") == 0 ||
-			    strcmp(r.state, "rejected") == 0)
+			lease_of(&r, &l);
+			switch (mr_lease_status(&l, 1, now)) {
+			case MR_LEASE_DONE:
 				continue;
-			else if (held(&r, now))
+			case MR_LEASE_HELD:
 				t = r.lease_until;
-			else if (strcmp(r.state, "failed") == 0 && r.retry_at > now)
+				break;
+			case MR_LEASE_RETRY_LATER:
 				t = r.retry_at;
-			else
+				break;
+			default:
 				t = now;
+			}
 			if (best == 0 || t < best)
 				best = t;
 		}
