@@ -503,38 +503,18 @@ out:
 
 /* ---- the ledger's rows ---- */
 
+/* The digest of addr on day, its key. */
 static int
 row_get(struct mr_store *st, const char *addr, const char *day,
     struct mr_lease_row *w, struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
+	const struct mr_lease_col key[] = {
+		{ "recipient", addr, 0 },
+		{ "local_day", day, 0 },
+	};
 
-	memset(w, 0, sizeof *w);
-	if (mr_store_prepare(st, "SELECT id, state, coalesce(claim_token, ''), "
-	    "coalesce(lease_until, 0), coalesce(retry_at, 0), attempts FROM "
-	    "alert_digest WHERE recipient = ?1 AND local_day = ?2", &stmt,
-	    err) == -1)
-		goto out;
-	sqlite3_bind_text(stmt, 1, addr, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, day, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		w->id = sqlite3_column_int64(stmt, 0);
-		snprintf(w->state, sizeof w->state, "%s",
-		    mr_store_col_text(stmt, 1));
-		snprintf(w->token, sizeof w->token, "%s",
-		    mr_store_col_text(stmt, 2));
-		w->lease_until = (time_t)sqlite3_column_int64(stmt, 3);
-		w->retry_at = (time_t)sqlite3_column_int64(stmt, 4);
-		w->attempts = sqlite3_column_int(stmt, 5);
-	} else if (step != SQLITE_DONE) {
-		mr_store_dberr(st, err, "reading the digest ledger");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_lease_read(st, "alert_digest", key, 2,
+	    "reading the digest ledger", w, err);
 }
 
 static int

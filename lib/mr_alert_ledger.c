@@ -320,38 +320,16 @@ static int
 ledger_get(struct mr_store *st, const struct due *d, struct mr_lease_row *l,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
+	const struct mr_lease_col key[] = {
+		{ "what", d->it.what, 0 },
+		{ "item_id", NULL, d->it.id },
+		{ "closes_at", NULL, (int64_t)d->it.closes_at },
+		{ "offset_secs", NULL, d->offset },
+		{ "kind", kind_of(d), 0 },
+	};
 
-	memset(l, 0, sizeof *l);
-	if (mr_store_prepare(st, "SELECT id, state, claim_token, lease_until, "
-	    "retry_at, attempts FROM alert_ledger WHERE what = ?1 AND "
-	    "item_id = ?2 AND closes_at = ?3 AND offset_secs = ?4 AND "
-	    "kind = ?5", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_text(stmt, 5, kind_of(d), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 1, d->it.what, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, d->it.id);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)d->it.closes_at);
-	sqlite3_bind_int64(stmt, 4, d->offset);
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		l->id = sqlite3_column_int64(stmt, 0);
-		snprintf(l->state, sizeof l->state, "%s",
-		    (const char *)sqlite3_column_text(stmt, 1));
-		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
-			snprintf(l->token, sizeof l->token, "%s",
-			    (const char *)sqlite3_column_text(stmt, 2));
-		l->lease_until = (time_t)sqlite3_column_int64(stmt, 3);
-		l->retry_at = (time_t)sqlite3_column_int64(stmt, 4);
-		l->attempts = sqlite3_column_int(stmt, 5);
-	} else if (step != SQLITE_DONE) {
-		mr_store_dberr(st, err, "reading the alert ledger");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_lease_read(st, "alert_ledger", key, 5,
+	    "reading the alert ledger", l, err);
 }
 
 static int

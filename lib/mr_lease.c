@@ -37,6 +37,55 @@ mr_lease_status(const struct mr_lease_row *r, int honor_retry, time_t now)
 	return MR_LEASE_FREE;
 }
 
+static void
+bind_cols(sqlite3_stmt *stmt, int first, const struct mr_lease_col *v,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].text != NULL)
+			sqlite3_bind_text(stmt, first + (int)i, v[i].text, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(stmt, first + (int)i, v[i].num);
+}
+
+int
+mr_lease_read(struct mr_store *st, const char *table,
+    const struct mr_lease_col *keys, size_t nkeys, const char *doing,
+    struct mr_lease_row *r, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char sql[512], where[256] = "";
+	int rc = -1, step;
+
+	memset(r, 0, sizeof *r);
+	for (size_t i = 0; i < nkeys; i++)
+		snprintf(where + strlen(where), sizeof where - strlen(where),
+		    "%s%s = ?%zu", i > 0 ? " AND " : "", keys[i].name, i + 1);
+	snprintf(sql, sizeof sql, "SELECT id, state, claim_token, lease_until, "
+	    "retry_at, attempts FROM %s WHERE %s", table, where);
+	if (mr_store_prepare(st, sql, &stmt, err) == -1)
+		goto out;
+	bind_cols(stmt, 1, keys, nkeys);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		r->id = sqlite3_column_int64(stmt, 0);
+		snprintf(r->state, sizeof r->state, "%s",
+		    mr_store_col_text(stmt, 1));
+		snprintf(r->token, sizeof r->token, "%s",
+		    mr_store_col_text(stmt, 2));
+		r->lease_until = (time_t)sqlite3_column_int64(stmt, 3);
+		r->retry_at = (time_t)sqlite3_column_int64(stmt, 4);
+		r->attempts = sqlite3_column_int(stmt, 5);
+	} else if (step != SQLITE_DONE) {
+		mr_store_dberr(st, err, doing);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /*
  * Write the claim: the row inserted 'claimed' (id 0) or claimed again.
  * The claim's values are ?1 (token), ?2 (lease), ?3 (now) and ?4 (id),
@@ -77,12 +126,7 @@ write_claim(struct mr_store *st, const struct mr_lease_claim *c, int64_t id,
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)until);
 	sqlite3_bind_text(stmt, 3, iso, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, id);
-	for (i = 0; i < n; i++)
-		if (v[i].text != NULL)
-			sqlite3_bind_text(stmt, (int)i + 5, v[i].text, -1,
-			    SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(stmt, (int)i + 5, v[i].num);
+	bind_cols(stmt, 5, v, n);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		mr_store_dberr(st, err, c->doing);
 		goto out;

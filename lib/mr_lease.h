@@ -56,6 +56,14 @@ struct mr_lease_col {
 };
 
 /*
+ * Read the row of table whose key columns hold keys' values, as far as
+ * its claim goes (id 0 when there is none); doing names it in errors.
+ */
+int	mr_lease_read(struct mr_store *, const char *table,
+	    const struct mr_lease_col *keys, size_t nkeys, const char *doing,
+	    struct mr_lease_row *, struct mr_err *);
+
+/*
  * The audit row of a takeover, as each ledger has always written it
  * (readers of the log and its tests know these shapes).
  */

@@ -22,32 +22,12 @@ static int
 read_row(struct mr_store *st, void *arg, struct mr_lease_row *w,
     struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1, step;
+	const struct mr_lease_col key[] = {
+		{ "recipient", arg, 0 },
+		{ "local_day", "2024-10-01", 0 },
+	};
 
-	memset(w, 0, sizeof *w);
-	if (mr_store_prepare(st, "SELECT id, state, coalesce(claim_token, ''), "
-	    "coalesce(lease_until, 0), coalesce(retry_at, 0), attempts FROM "
-	    "alert_digest WHERE recipient = ?1 AND local_day = '2024-10-01'",
-	    &stmt, err) == -1)
-		return -1;
-	sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		w->id = sqlite3_column_int64(stmt, 0);
-		snprintf(w->state, sizeof w->state, "%s",
-		    mr_store_col_text(stmt, 1));
-		snprintf(w->token, sizeof w->token, "%s",
-		    mr_store_col_text(stmt, 2));
-		w->lease_until = (time_t)sqlite3_column_int64(stmt, 3);
-		w->retry_at = (time_t)sqlite3_column_int64(stmt, 4);
-		w->attempts = sqlite3_column_int(stmt, 5);
-		rc = 0;
-	} else if (step == SQLITE_DONE)
-		rc = 0;
-	else
-		mr_store_dberr(st, err, "reading the digest ledger");
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_lease_read(st, "alert_digest", key, 2, "reading", w, err);
 }
 
 /* Claim ada's digest of 2024-10-01 as token at the store's clock. */
