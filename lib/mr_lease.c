@@ -16,8 +16,9 @@
 #include "lib/mr_store.h"
 #include "lib/mr_when.h"
 
-int
-mr_lease_held(const char *state, time_t lease_until, time_t now)
+/* Whether a row in state with lease_until is held by a live sender. */
+static int
+held(const char *state, time_t lease_until, time_t now)
 {
 	return (strcmp(state, "claimed") == 0 ||
 	    strcmp(state, "sending") == 0) && lease_until > now;
@@ -30,7 +31,7 @@ mr_lease_status(const struct mr_lease_row *r, int honor_retry, time_t now)
 		return MR_LEASE_FREE;
 	if (strcmp(r->state, "sent") == 0 || strcmp(r->state, "rejected") == 0)
 		return MR_LEASE_DONE;
-	if (mr_lease_held(r->state, r->lease_until, now))
+	if (held(r->state, r->lease_until, now))
 		return MR_LEASE_HELD;
 	if (strcmp(r->state, "failed") == 0 && honor_retry && r->retry_at > now)
 		return MR_LEASE_RETRY_LATER;

@@ -20,9 +20,6 @@
 
 struct mr_store;
 
-/* Whether a row in state with lease_until is held by a live sender. */
-int	mr_lease_held(const char *state, time_t lease_until, time_t now);
-
 /* A ledger's row as far as its claim goes, read under the claim's lock. */
 struct mr_lease_row {
 	int64_t	 id;		/* 0: no row yet */
@@ -110,12 +107,17 @@ struct mr_lease_claim {
 	const struct mr_lease_row *ours;
 };
 
+/*
+ * What a claim found and did.  A takeover from 'sending' may follow a
+ * message that arrived (maybe_sent); attempt counts every claim, the
+ * mail ledgers' count.
+ */
 struct mr_lease_claimed {
 	enum mr_lease_is	 is;	/* FREE: it was, and is ours now */
 	int64_t			 id;	/* the row claimed */
-	int			 takeover;	/* its sender's lease ended */
-	int			 maybe_sent;	/* ... in 'sending' */
-	int			 attempt;	/* every claim counted */
+	int			 takeover;
+	int			 maybe_sent;
+	int			 attempt;
 	struct mr_lease_row	 was;	/* as read before the claim */
 };
 
