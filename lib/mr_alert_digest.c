@@ -792,19 +792,9 @@ mr_alert_digest_next_wake(struct mr_store *st,
 		else {
 			if (row_get(st, v[i].addr, day, &w, err) == -1)
 				goto out;
-			switch (mr_lease_status(&w, set->honor_retry, now)) {
-			case MR_LEASE_DONE:
+			/* Sent: tomorrow's. */
+			if ((t = mr_lease_wake(&w, set->honor_retry, now)) == 0)
 				t = next_day_due(day, v[i].hour, v[i].zone);
-				break;
-			case MR_LEASE_HELD:
-				t = w.lease_until;
-				break;
-			case MR_LEASE_RETRY_LATER:
-				t = w.retry_at;
-				break;
-			default:
-				t = now;
-			}
 		}
 		if (t != 0 && (best == 0 || t < best))
 			best = t;

@@ -1042,18 +1042,8 @@ mr_alert_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 	for (size_t i = 0; i < c.n; i++) {
 		if (ledger_get(st, &c.v[i], &l, err) == -1)
 			goto out;
-		switch (mr_lease_status(&l, set->honor_retry, now)) {
-		case MR_LEASE_DONE:
+		if ((t = mr_lease_wake(&l, set->honor_retry, now)) == 0)
 			continue;
-		case MR_LEASE_HELD:
-			t = l.lease_until;
-			break;
-		case MR_LEASE_RETRY_LATER:
-			t = l.retry_at;
-			break;
-		default:
-			t = now;
-		}
 		if (best == 0 || t < best)
 			best = t;
 	}

@@ -38,6 +38,21 @@ mr_lease_status(const struct mr_lease_row *r, int honor_retry, time_t now)
 	return MR_LEASE_FREE;
 }
 
+time_t
+mr_lease_wake(const struct mr_lease_row *r, int honor_retry, time_t now)
+{
+	switch (mr_lease_status(r, honor_retry, now)) {
+	case MR_LEASE_DONE:
+		return 0;
+	case MR_LEASE_HELD:
+		return r->lease_until;
+	case MR_LEASE_RETRY_LATER:
+		return r->retry_at;
+	default:
+		return now;
+	}
+}
+
 static void
 bind_cols(sqlite3_stmt *stmt, int first, const struct mr_lease_col *v,
     size_t n)

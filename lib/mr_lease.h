@@ -45,6 +45,13 @@ enum mr_lease_is {
 enum mr_lease_is mr_lease_status(const struct mr_lease_row *, int honor_retry,
 	    time_t now);
 
+/*
+ * When the row next wants a sender: now when it is free, the end of its
+ * lease or its retry_at, 0 never (it is done).
+ */
+time_t	mr_lease_wake(const struct mr_lease_row *, int honor_retry,
+	    time_t now);
+
 /* A column written with a claim: a constant name, a bound value. */
 struct mr_lease_col {
 	const char	*name;

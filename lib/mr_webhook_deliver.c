@@ -1590,18 +1590,8 @@ mr_webhook_next_wake(struct mr_store *st, const struct mr_alert_settings *set,
 			if (row_get(st, ev[j].id, &c.v[i], &r, err) == -1)
 				goto out;
 			lease_of(&r, &l);
-			switch (mr_lease_status(&l, 1, now)) {
-			case MR_LEASE_DONE:
+			if ((t = mr_lease_wake(&l, 1, now)) == 0)
 				continue;
-			case MR_LEASE_HELD:
-				t = r.lease_until;
-				break;
-			case MR_LEASE_RETRY_LATER:
-				t = r.retry_at;
-				break;
-			default:
-				t = now;
-			}
 			if (best == 0 || t < best)
 				best = t;
 		}

@@ -182,6 +182,9 @@ test_held_lease_is_not_taken_over(void **state)
 	    s, sizeof s);
 	assert_string_equal(s, "host:1:a 1");
 	assert_int_equal(takeovers(u->st), 0);
+	/* A sender wakes for it when the lease ends. */
+	assert_int_equal(mr_lease_wake(&got.was, 1, UNIT_NOW + LEASE - 1),
+	    UNIT_NOW + LEASE);
 }
 
 static void
@@ -198,6 +201,9 @@ test_failed_row_is_tried_again_without_a_takeover(void **state)
 	/* Before its retry_at it waits; then it is claimed, no takeover. */
 	assert_int_equal(claim(u->st, "host:2:b", &got, &err), 0);
 	assert_int_equal(got.is, MR_LEASE_RETRY_LATER);
+	assert_int_equal(mr_lease_wake(&got.was, 1, UNIT_NOW), 1727741000);
+	/* Unless the run is told to try it now. */
+	assert_int_equal(mr_lease_wake(&got.was, 0, UNIT_NOW), UNIT_NOW);
 	mr_store_set_now(u->st, 1727741000);
 	assert_int_equal(claim(u->st, "host:2:b", &got, &err), 0);
 	assert_int_equal(got.is, MR_LEASE_FREE);
