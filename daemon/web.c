@@ -58,6 +58,17 @@ only_tin(const struct web_who *who)
 	return who->role != WEB_ADMIN && !who->all_tins && who->ntins == 1 ? who->tins[0] : NULL;
 }
 
+/*
+ * How many TINs a scoped account covers when they are several, so that a
+ * query reads who->tins' rows only, by the index by TIN; 0: one TIN
+ * (only_tin) or every TIN.
+ */
+static int
+several_tins(const struct web_who *who)
+{
+	return who->role != WEB_ADMIN && !who->all_tins && who->ntins > 1 ? (int)who->ntins : 0;
+}
+
 static const char *
 field(const struct web_req *r, const char *name)
 {
@@ -314,7 +325,12 @@ page_due(const struct web_req *r, struct web_reply *out)
 	int rc;
 
 	vo.zone = viewer_zone(r, &bad, &zerr);
+	/* The scope is part of the query: an account of several TINs reads
+	 * their deadlines only, not every one (due_row's check is a second
+	 * lock); its items with no deadline, likewise. */
 	f.tin = only_tin(r->who);
+	if ((f.ntins = several_tins(r->who)) > 0)
+		f.tins = r->who->tins;
 	if ((dc.view = mr_view_new(r->st, &vo)) == NULL)
 		return error_page(r, out, 500, "out of memory");
 	begin(out, r, "What is due", WEB_NAV_DUE);
@@ -478,11 +494,8 @@ page_cases(const struct web_req *r, struct web_reply *out)
 	/* One page and one more row, to know whether there is a next page;
 	 * the scope goes into the query so that the page is filled. */
 	f.limit = CASES_PER_PAGE + 1;
-	if (f.tin == NULL && r->who->role != WEB_ADMIN && !r->who->all_tins &&
-	    r->who->ntins > 0) {
+	if (f.tin == NULL && (f.ntins = several_tins(r->who)) > 0)
 		f.tins = r->who->tins;
-		f.ntins = (int)r->who->ntins;
-	}
 	begin(out, r, "Cases", WEB_NAV_CASES);
 	goto form;
 bad:
@@ -1193,11 +1206,8 @@ page_hardship(const struct web_req *r, struct web_reply *out, const char *msg)
 	/* One page and one more row, to know whether there is a next page;
 	 * the scope goes into the query so that the page is filled. */
 	f.limit = FILINGS_PER_PAGE + 1;
-	if (f.tin == NULL && r->who->role != WEB_ADMIN && !r->who->all_tins &&
-	    r->who->ntins > 0) {
+	if (f.tin == NULL && (f.ntins = several_tins(r->who)) > 0)
 		f.tins = r->who->tins;
-		f.ntins = (int)r->who->ntins;
-	}
 	if ((fc.view = mr_view_new(r->st, &vo)) == NULL)
 		return error_page(r, out, 500, "out of memory");
 	mr_buf_reset(b);
