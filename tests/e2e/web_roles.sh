@@ -218,19 +218,21 @@ while [ "$i" -lt 90 ]; do
 		--force >/dev/null 2>&1 || fail "filing $i"
 	i=$((i + 1))
 done
-# pages WHO: every page of /app/hardship from the first, following its
-# "next" link; their filing numbers in $T/ids, one a line; prints the
-# number of rows of each page.
+# pages WHO [LIST ROW]: every page of LIST (/app/hardship) from the
+# first, following its "next" link; the numbers in its ROWs (filing rows)
+# in $T/ids, one a line, and counts of B's words in $T/leaks.WHO; prints
+# the number of rows of each page.
 pages() {
 	: >"$T/ids"
-	p=/app/hardship n=
+	list=${2:-/app/hardship} row=${3:-'<tr id="filing-[0-9]*"'}
+	p=$list n=
 	while [ -n "$p" ]; do
 		[ "$(as "$1" "$p")" = 200 ] || { fail "$1: GET $p"; break; }
-		grep -o '<tr id="filing-[0-9]*"' "$T/b" | sed 's/[^0-9]//g' >"$T/page"
+		grep -o "$row" "$T/b" | sed 's/[^0-9]//g' >"$T/page"
 		cat "$T/page" >>"$T/ids"
 		n="$n$(wc -l <"$T/page" | tr -d ' ') "
-		grep -c -e "B's outage" -e 4321 -e flood "$T/b" >>"$T/leaks.$1"
-		p=$(sed -n 's/.*<a rel="next" href="\(\/app\/hardship?after=[0-9]*\)".*/\1/p' "$T/b")
+		grep -c -e "B's outage" -e 4321 -e flood -e "Bo Other" "$T/b" >>"$T/leaks.$1"
+		p=$(sed -n "s|.*<a rel=\"next\" href=\"\($list?after=[0-9]*\)[\"&].*|\1|p" "$T/b")
 	done
 	echo $n
 }
@@ -267,6 +269,71 @@ expect_eq "ofb adds one for A's TIN: 403" \
 	"$(as ofb /app/feeds --data "name=x&tin=$SEED_TIN&csrf=$(csrf ofb)")" "403"
 as ofb /app/feeds >/dev/null
 expect_eq "ofb does not see ofa's feed" "$(grep -c 'ofa-cal' "$T/b")" "0"
+
+# -- an account of two TINs, A and C, sees both TINs' items and nothing
+# of a third (B), on every page as the accounts of one of them and the
+# admin see them: the rows in the same order, a page at a time
+C=55-5551234
+ok "ofc, an officer of TIN C alone" "$MR" user add ofc --role officer --tin $C --password-stdin <"$T/pw"
+ok "two, a viewer of TINs A and C" sh -c '"$1" user add two --role viewer --tin "$2" \
+	--tin "$3" --password-stdin <"$4"' sh "$MR" "$SEED_TIN" $C "$T/pw"
+i=0
+while [ "$i" -lt 50 ]; do
+	"$MR" add --tin $C --name "Dr. Cy Clinic $i" --year "$year" --reason other --force \
+		>/dev/null 2>&1 || fail "case $i of C"
+	i=$((i + 1))
+done
+# dated items of each TIN, B's between C's and A's
+for t in "$C 15:30" "98-7654321 16:30" "$SEED_TIN 17:30"; do
+	ok "a case of ${t% *} with its own deadline" "$MR" add --tin "${t% *}" \
+		--name "Dr. Own ${t#* }" --year "$year" --reason other --force
+	ok "its deadline" "$MR" set "$(cat "$T/out")" \
+		"deadline=$((year + 1))-03-01 ${t#* } America/New_York"
+done
+ok "a filing of C" "$MR" hardship add --tin $C --year "$year" --type euc \
+	--categories quality --event "a fire"
+for u in ofc two; do login "$u"; done
+# due_rows WHO: the rows of /app/due with a deadline, one a line: the
+# item's link and its TIN's last four digits; then the page's counts.
+due_rows() {
+	[ "$(as "$1" /app/due)" = 200 ] || fail "$1: GET /app/due"
+	/usr/bin/python3 - "$T/b" <<'EOF'
+import re, sys
+page = open(sys.argv[1]).read()
+for row in page.split("<tr")[1:]:
+    m = re.match(r'[^>]*>\n<td><a href="([^"]*)">[^<]*</a></td>\n<td>[^<]*</td>'
+                 r'<td>([^<]*)</td>', row)
+    if m and 'class="undated"' not in row:
+        print(m.group(1), m.group(2)[-4:])
+m = re.search(r"<p>(\d+) with a deadline, (\d+) with no deadline known", page)
+print("counts", m.group(1) if m else "-", m.group(2) if m else "-")
+EOF
+}
+due_rows two >"$T/due.two"
+expect_eq "two: /app/due shows nothing of B" "$(grep -c -e 4321 -e "Bo Other" -e "Own 16:30" \
+	-e "B's outage" -e flood "$T/b")" "0"
+due_rows root >"$T/due.root"
+expect_match "root: /app/due shows B's dated case (the check above can see it)" \
+	"$(cat "$T/due.root")" " 4321"
+expect_eq "two: the dated rows of A and C, as the admin's, in order" \
+	"$(grep -v counts "$T/due.two")" "$(grep -e ' 6789$' -e ' 1234$' "$T/due.root")"
+expect_eq "two: the cases with a deadline, C's and then A's" \
+	"$(grep /app/cases/ "$T/due.two" | cut -d' ' -f2 | tr '\n' ' ')" "1234 6789 "
+expect_eq "two: as many items as ofa's and ofc's, dated and not" \
+	"$(sed -n 's/^counts //p' "$T/due.two")" \
+	"$(due_rows ofa >"$T/due.ofa"; due_rows ofc >"$T/due.ofc"
+	   sed -n 's/^counts //p' "$T/due.ofa" "$T/due.ofc" | awk '{ d += $1; u += $2 } END { print d, u }')"
+expect_match "C's 50 cases among those with no deadline" "$(sed -n 's/^counts //p' "$T/due.two")" \
+	"^[0-9]+ (5[1-9]|[6-9][0-9])$"
+: >"$T/leaks.two"
+expect_eq "two: A's and C's cases in pages of 50 and 4" \
+	"$(pages two /app/cases '<tr><td><a href="/app/cases/[0-9]*"')" "50 4"
+expect_eq "each of A's and C's cases once, in order" "$(tr '\n' ' ' <"$T/ids")" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT id FROM review_case WHERE tin IN ('123456789', '555551234') ORDER BY id" | tr '\n' ' ')"
+expect_eq "two: A's and C's filings in pages of 50 and 12" "$(pages two)" "50 12"
+expect_eq "each of A's and C's filings once, in order" "$(tr '\n' ' ' <"$T/ids")" \
+	"$(sqlite3 "$MIPSREVIEW_DB" "SELECT id FROM hardship_filing WHERE tin IN ('123456789', '555551234') ORDER BY id" | tr '\n' ' ')"
+expect_eq "no page of either list shows any of B's" "$(sort -u "$T/leaks.two")" "0"
 
 # -- sign-out ends the session on the server: the old cookie is refused
 cp "$T/jar.ofa" "$T/jar.replay"
