@@ -8,7 +8,8 @@ population) plus a practice with 1,000 open cases and one with 100:
     page lists that practice's 1,000 deadlines);
   - GET /api/v1/cases?tin=... with a bearer token: one page of 100 cases;
   - GET /api/v1/due as a viewer of both practices (an account limited to
-    two TINs), whole and its first page of 100;
+    two TINs), whole and its first page of 100, and GET /app/due as that
+    viewer;
 each against
   - the calendar feed's 304 path (a conditional GET answered 304 Not
     Modified, the cheapest request mipsreviewd serves), and
@@ -18,7 +19,8 @@ each against
     ... --json" of the 100-case practice;
   - for the two-TIN due, the admin's GET /api/v1/due?within=60d (the same
     1,100 items in the same order: only the practices' deadlines are ahead)
-    and its page, and "mipsreview due --within 60d --json".
+    and its page, and "mipsreview due --within 60d --json"; for the
+    two-TIN due page, the officer's (1,000 of its 1,100 rows).
 Every request is a whole one on a fresh loopback connection (connect,
 request, the whole body, close); every CLI run is a whole process.  All
 sides run interleaved, medians of BENCH_WEB_RUNS (default 21).  There is
@@ -202,6 +204,7 @@ def main():
         feed = mr(exe, "feed", "add", "bench", "--tin", PAGE_TIN).strip()
         daemon, port = start_daemon(mrd, w, db)
         cookie = sign_in(port, "officer")
+        two_cookie = {"Cookie": sign_in(port, "two")}
         feed_path = "/calendar/" + feed.rsplit("/calendar/", 1)[1]
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         c.request("GET", feed_path)
@@ -226,6 +229,10 @@ def main():
         if items[0] != items[1] or len(items[0]) != 1100:
             sys.exit("bench: the two-TIN due (%d items) and the admin's 60 "
                      "days (%d) differ" % (len(items[0]), len(items[1])))
+        _, page = request(port, "/app/due", two_cookie, 200)
+        if page.count(b"Dr. Bench Clinician") != 1100:
+            sys.exit("bench: the two-TIN due page has %d of the 1100 rows"
+                     % page.count(b"Dr. Bench Clinician"))
         due = mr(exe, "due", "--within", "3d", "--json")
         if due.count("Dr. Bench Clinician") != rows or rows != 1000:
             sys.exit("bench: the due page (%d) and due --json (%d) differ"
@@ -249,6 +256,7 @@ def main():
                                         "/api/v1/due?within=60d&limit=100",
                                         admin, 200)[0],
             "due60": lambda: spawn([exe, "due", "--within", "60d", "--json"]),
+            "twopage": lambda: request(port, "/app/due", two_cookie, 200)[0],
         }
         times = {k: [] for k in sides}
         for i in range(runs + 2):
@@ -301,6 +309,8 @@ def main():
             "`mipsreview due --within 60d --json`"),
         row("`/api/v1/due?limit=100`, two-TIN account", "two100", "admin100",
             "admin's `/api/v1/due?within=60d&limit=100`"),
+        row("`/app/due`, two-TIN account (1100 rows)", "twopage", "page",
+            "`/app/due` of one of its TINs (%d rows)" % rows),
         ""])
     print(text)
     with open(outfile, "w") as f:
