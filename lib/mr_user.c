@@ -136,18 +136,27 @@ mr_secret_random(char out[MR_SECRET_LEN + 1], struct mr_err *err)
 	return rc;
 }
 
-/* SHA-256 of s in hex (65 bytes), as the database keeps a secret. */
+/* SHA-256 of s, after domain and its NUL when domain is given. */
 static void
-secret_hash(const char *s, size_t len, const char *domain, char hex[65])
+secret_digest(const char *s, size_t len, const char *domain,
+    unsigned char md[MR_SHA256_LEN])
 {
 	struct mr_sha256 ctx;
-	unsigned char md[MR_SHA256_LEN];
 
 	mr_sha256_init(&ctx);
 	if (domain != NULL)
 		mr_sha256_update(&ctx, domain, strlen(domain) + 1);
 	mr_sha256_update(&ctx, s, len);
 	mr_sha256_final(&ctx, md);
+}
+
+/* The same in hex (65 bytes), as the database keeps a secret. */
+static void
+secret_hash(const char *s, size_t len, const char *domain, char hex[65])
+{
+	unsigned char md[MR_SHA256_LEN];
+
+	secret_digest(s, len, domain, md);
 	mr_hex(md, sizeof md, hex);
 }
 
@@ -1399,12 +1408,11 @@ mr_session_end(struct mr_store *st, const char *id, struct mr_err *err)
 void
 mr_session_csrf(const char *id, char out[MR_SECRET_LEN + 1])
 {
-	char hex[65], b64[MR_BASE64_LEN(MR_SHA256_LEN) + 1];
+	char b64[MR_BASE64_LEN(MR_SHA256_LEN) + 1];
 	unsigned char raw[MR_SHA256_LEN];
 
 	/* A separate hash of the identifier: the page may show it. */
-	secret_hash(id, strlen(id), "mipsreview csrf", hex);
-	(void)mr_unhex(hex, sizeof raw, raw);
+	secret_digest(id, strlen(id), "mipsreview csrf", raw);
 	mr_base64url(raw, sizeof raw, b64);
 	memcpy(out, b64, MR_SECRET_LEN);
 	out[MR_SECRET_LEN] = '\0';
