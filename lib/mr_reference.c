@@ -726,14 +726,57 @@ static const char *const upsert_sql[] = {
 static void	conflict_add(struct mr_reference_result *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/*
+ * The statements of one pack's application, each prepared once: a
+ * release's pack holds hundreds of facts, and preparing their statements
+ * anew for each cost a new database more than writing them.  Keyed by
+ * the SQL text's address (each is a literal).
+ */
+#define NSTMTS 16
+struct stmts {
+	const char *sql[NSTMTS];
+	sqlite3_stmt *s[NSTMTS];
+	int n;
+};
+
+/* The statement of sql, ready to bind; reset by the next stmt_get(). */
 static int
-apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
-    struct mr_reference_result *res, int *changed, struct mr_err *err)
+stmt_get(struct mr_store *st, struct stmts *c, const char *sql,
+    sqlite3_stmt **out, struct mr_err *err)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->sql[i] == sql) {
+			sqlite3_reset(c->s[i]);
+			sqlite3_clear_bindings(c->s[i]);
+			*out = c->s[i];
+			return 0;
+		}
+	if (c->n == NSTMTS)
+		return mr_err_set(err, MR_EFAIL, "too many reference statements");
+	if (mr_store_prepare(st, sql, &c->s[c->n], err) == -1)
+		return -1;
+	c->sql[c->n] = sql;
+	*out = c->s[c->n++];
+	return 0;
+}
+
+static void
+stmts_free(struct stmts *c)
+{
+	for (int i = 0; i < c->n; i++)
+		sqlite3_finalize(c->s[i]);
+	c->n = 0;
+}
+
+static int
+apply_window(struct mr_store *st, struct stmts *c, const struct fact *f,
+    const char *now_iso, struct mr_reference_result *res, int *changed,
+    struct mr_err *err)
 {
 	sqlite3_stmt *q = NULL, *u = NULL;
 	int rc = -1, step;
 
-	if (mr_store_prepare(st, "SELECT id, origin FROM review_window WHERE "
+	if (stmt_get(st, c, "SELECT id, origin FROM review_window WHERE "
 	    "kind = ? AND performance_year = ? AND name = ?", &q, err) == -1)
 		goto out;
 	sqlite3_bind_text(q, 1, f->window_kind, -1, SQLITE_STATIC);
@@ -753,7 +796,7 @@ apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
 		mr_store_dberr(st, err, "reading windows");
 		goto out;
 	}
-	if (mr_store_prepare(st, step == SQLITE_ROW ?
+	if (stmt_get(st, c, step == SQLITE_ROW ?
 	    "UPDATE review_window SET opens_at = ?4, closes_at = ?5, zone = ?6, "
 	    "source = ?7, verified = ?8, updated_at = ?9, revision = revision + 1 "
 	    "WHERE id = ?10 AND (opens_at, closes_at, zone, source, verified) "
@@ -784,8 +827,10 @@ apply_window(struct mr_store *st, const struct fact *f, const char *now_iso,
 	*changed = sqlite3_changes(mr_store_db(st)) > 0;
 	rc = 0;
 out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(u);
+	if (q != NULL)
+		sqlite3_reset(q);
+	if (u != NULL)
+		sqlite3_reset(u);
 	return rc;
 }
 
@@ -819,22 +864,23 @@ zips_text(json_t *zips)
 }
 
 static int
-apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
-    struct mr_reference_result *res, int *changed, struct mr_err *err)
+apply_fact(struct mr_store *st, struct stmts *c, const struct fact *f,
+    const char *now_iso, struct mr_reference_result *res, int *changed,
+    struct mr_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	char *zips = NULL;
 	int rc = -1, which;
 
 	if (strcmp(f->kind, "window") == 0)
-		return apply_window(st, f, now_iso, res, changed, err);
+		return apply_window(st, c, f, now_iso, res, changed, err);
 	which = strcmp(f->kind, "program-year") == 0 ? 0 :
 	    strcmp(f->kind, "weights") == 0 ? 1 :
 	    strcmp(f->kind, "auto-reweight") == 0 ? 2 :
 	    strcmp(f->kind, "payment-scale") == 0 ? 3 :
 	    strcmp(f->kind, "bonus") == 0 ? 4 :
 	    strcmp(f->kind, "euc-county") == 0 ? 6 : 5;
-	if (mr_store_prepare(st, upsert_sql[which], &s, err) == -1)
+	if (stmt_get(st, c, upsert_sql[which], &s, err) == -1)
 		goto out;
 	switch (which) {
 	case 0:
@@ -850,8 +896,8 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 		sqlite3_bind_int(s, 1, f->year);
 		sqlite3_bind_text(s, 2, f->reweighted, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, f->practice, -1, SQLITE_STATIC);
-		for (int c = 0; c < MR_NCAT; c++)
-			sqlite3_bind_double(s, 4 + c, f->w[c]);
+		for (int k = 0; k < MR_NCAT; k++)
+			sqlite3_bind_double(s, 4 + k, f->w[k]);
 		sqlite3_bind_text(s, 8, f->source, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 9, f->verified);
 		break;
@@ -908,7 +954,8 @@ apply_fact(struct mr_store *st, const struct fact *f, const char *now_iso,
 	*changed = sqlite3_changes(mr_store_db(st)) > 0;
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	if (s != NULL)
+		sqlite3_reset(s);	/* zips is bound to it */
 	free(zips);
 	return rc;
 }
@@ -946,17 +993,18 @@ conflict_add(struct mr_reference_result *res, const char *fmt, ...)
 
 /* *yes = 1 when an office pack added or changed the fact. */
 static int
-office_fact(struct mr_store *st, const char *key, int *yes, struct mr_err *err)
+office_fact(struct mr_store *st, struct stmts *c, const char *key, int *yes,
+    struct mr_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int step;
 
-	if (mr_store_prepare(st, "SELECT 1 FROM reference_office WHERE fact = ?",
+	if (stmt_get(st, c, "SELECT 1 FROM reference_office WHERE fact = ?",
 	    &s, err) == -1)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	step = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return mr_store_dberr(st, err, "reading the office's facts");
 	*yes = step == SQLITE_ROW;
@@ -969,18 +1017,18 @@ office_fact(struct mr_store *st, const char *key, int *yes, struct mr_err *err)
  * the facts it adds or changes as the office's.
  */
 static int
-apply_one(struct mr_store *st, const struct fact *f, const char *now_iso,
-    int release, int64_t pack_id, struct mr_reference_result *res,
-    struct mr_err *err)
+apply_one(struct mr_store *st, struct stmts *c, const struct fact *f,
+    const char *now_iso, int release, int64_t pack_id,
+    struct mr_reference_result *res, struct mr_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int theirs = 0, changed = 0, rc = -1;
 
-	if (release && office_fact(st, f->key, &theirs, err) == -1)
+	if (release && office_fact(st, c, f->key, &theirs, err) == -1)
 		return -1;
 	if (theirs && mr_store_exec(st, "SAVEPOINT fact", err) == -1)
 		return -1;
-	if (apply_fact(st, f, now_iso, res, &changed, err) == -1)
+	if (apply_fact(st, c, f, now_iso, res, &changed, err) == -1)
 		goto out;
 	if (theirs && changed) {
 		if (mr_store_exec(st, "ROLLBACK TO fact", err) == -1)
@@ -990,7 +1038,7 @@ apply_one(struct mr_store *st, const struct fact *f, const char *now_iso,
 	}
 	res->changed += changed;
 	if (!release && changed) {
-		if (mr_store_prepare(st, "INSERT INTO reference_office (fact, "
+		if (stmt_get(st, c, "INSERT INTO reference_office (fact, "
 		    "pack_id) VALUES (?1, ?2) ON CONFLICT (fact) DO UPDATE SET "
 		    "pack_id = ?2", &s, err) == -1)
 			goto out;
@@ -1003,7 +1051,8 @@ apply_one(struct mr_store *st, const struct fact *f, const char *now_iso,
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	if (s != NULL)
+		sqlite3_reset(s);
 	if (theirs && mr_store_exec(st, "RELEASE fact", rc == 0 ? err : NULL) == -1)
 		rc = -1;
 	return rc;
@@ -1021,6 +1070,7 @@ reference_apply(struct mr_store *st, const char *data, size_t len,
     struct mr_err *err)
 {
 	struct pack p;
+	struct stmts c = { .n = 0 };
 	sqlite3_stmt *s = NULL;
 	char now_iso[32], *after = NULL;
 	json_t *audit;
@@ -1078,9 +1128,10 @@ reference_apply(struct mr_store *st, const char *data, size_t len,
 	sqlite3_finalize(s);
 	s = NULL;
 	for (size_t i = 0; i < p.n; i++)
-		if (apply_one(st, &p.facts[i], now_iso, release, res->pack_id,
-		    res, err) == -1)
+		if (apply_one(st, &c, &p.facts[i], now_iso, release,
+		    res->pack_id, res, err) == -1)
 			goto out;
+	stmts_free(&c);
 	if (mr_store_prepare(st, "UPDATE reference_pack SET changed = ?, "
 	    "conflicts = ?, conflict_names = ? WHERE id = ?", &s, err) == -1)
 		goto out;
@@ -1114,6 +1165,7 @@ reference_apply(struct mr_store *st, const char *data, size_t len,
 		goto out;
 	rc = 0;
 out:
+	stmts_free(&c);
 	sqlite3_finalize(s);
 	if (began)
 		mr_store_rollback(st);
