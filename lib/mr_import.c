@@ -1690,9 +1690,18 @@ mr_import_file(struct mr_store *st, const char *path,
     const struct mr_import_opts *o, struct mr_import_stats *stats,
     struct mr_err *err)
 {
-	int rc = import_once(st, path, o, stats, 1, err);
+	struct stat sb;
+	int rc, bulk = 0;
 
+	/* A load of a national file's size: see mr_store_bulk_enter(). */
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && sb.st_size / GUESS_ROW_BYTES >=
+	    REBUILD_MIN_ROWS && (bulk = mr_store_bulk_enter(st, err)) == -1)
+		return -1;
+	rc = import_once(st, path, o, stats, 1, err);
 	if (rc == 1)
 		rc = import_once(st, path, o, stats, 0, err);
+	if (bulk)
+		(void)mr_store_bulk_leave(st, NULL);
 	return rc;
 }

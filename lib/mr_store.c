@@ -34,6 +34,8 @@ struct mr_store {
 	int	 tx_failed;
 	enum mr_sharing sharing;
 	int	 disk_full;	/* opened read-only: no space left for the WAL index */
+	int	 bulk;		/* in the rollback journal for a bulk load */
+	int	 bulk_mmap;	/* the memory map's size before it */
 };
 
 /* Whether the folder holding path has no space left for anyone but root. */
@@ -412,6 +414,105 @@ out:
 	return rc;
 }
 
+/*
+ * A bulk load is one transaction of hundreds of megabytes, which SQLite's
+ * WAL serves badly: every page is written to the log, its checksums
+ * written again at the commit when a spilled page changed once more, and
+ * then copied into the database by the checkpoint.  SQLite's own advice
+ * (sqlite.org/wal.html, "Performance Considerations") is a rollback
+ * journal for transactions larger than a few dozen megabytes; there the
+ * new pages are written once, straight into the database, and the journal
+ * keeps only the pages that existed, so a killed load is rolled back by
+ * the next opening.  Leaving WAL needs the file to itself, and every
+ * other connection that has read the store holds it (the daemon always
+ * does), so the switch is tried without waiting and, refused, the load
+ * stays in WAL as before.
+ */
+int
+mr_store_bulk_enter(struct mr_store *st, struct mr_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1, step, map;
+
+	if (st->bulk || st->tx_depth > 0 || st->disk_full)
+		return 0;
+	if (pragma_int(st, "PRAGMA mmap_size", &map, err) == -1)
+		return -1;
+	sqlite3_busy_timeout(st->db, 0);
+	if (mr_store_prepare(st, "PRAGMA journal_mode = DELETE", &stmt,
+	    err) == -1)
+		goto out;
+	step = sqlite3_step(stmt);
+	if (step != SQLITE_ROW && (sqlite3_extended_errcode(st->db) & 0xff) !=
+	    SQLITE_BUSY) {
+		mr_store_dberr(st, err, "leaving WAL for a bulk load");
+		goto out;
+	}
+	rc = step == SQLITE_ROW && strcmp(mr_store_col_text(stmt, 0),
+	    "delete") == 0;
+	if (rc == 1) {
+		/*
+		 * Out of WAL the indexes built after the rows would read the
+		 * whole table through the map, and the process would keep
+		 * every page of it resident.
+		 */
+		st->bulk = 1;
+		st->bulk_mmap = map;
+		if (mr_store_exec(st, "PRAGMA mmap_size = 0", err) == -1) {
+			sqlite3_finalize(stmt);
+			stmt = NULL;
+			(void)mr_store_bulk_leave(st, NULL);
+			rc = -1;
+		}
+	}
+out:
+	sqlite3_finalize(stmt);
+	mr_store_busy_default(st);
+	return rc;
+}
+
+/*
+ * Back to WAL after mr_store_bulk_enter(), waiting for readers within
+ * the busy timeout.  Should that fail, the load is committed all the
+ * same, and the next opening of the store switches it back.
+ */
+int
+mr_store_bulk_leave(struct mr_store *st, struct mr_err *err)
+{
+	char sql[64];
+
+	if (!st->bulk)
+		return 0;
+	st->bulk = 0;
+	snprintf(sql, sizeof sql, "PRAGMA mmap_size = %d", st->bulk_mmap);
+	(void)mr_store_exec(st, sql, NULL);
+	return store_wal(st, err);
+}
+
+/*
+ * A bulk load killed before its rollback journal was synced leaves the
+ * journal empty or its header still zero, which SQLite never counts as
+ * hot (the database file was not yet touched) and so never removes.
+ * Once the store is in WAL, where a journal means nothing (and this
+ * connection holds it there: nobody can leave WAL for a journal of their
+ * own meanwhile), the file is only litter.  SQLite's own test decides:
+ * a journal is hot only when its first byte is not zero.
+ */
+static void
+journal_litter(const char *path)
+{
+	char journal[PATH_MAX + 16];
+	unsigned char first = 0;
+	int fd;
+
+	snprintf(journal, sizeof journal, "%s-journal", path);
+	if ((fd = open(journal, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	if (read(fd, &first, 1) != -1 && first == 0)
+		(void)unlink(journal);
+	close(fd);
+}
+
 /* "file:PATH?immutable=1", PATH percent-encoded as RFC 3986 asks. */
 static char *
 immutable_uri(const char *path)
@@ -500,8 +601,11 @@ opened:
 	 * commit durable; foreign keys hold the rows together. */
 	if (mr_store_exec(st, "PRAGMA foreign_keys = ON", err) == -1)
 		goto full;
-	if (access(path, W_OK) == 0 && store_wal(st, err) == -1)
-		goto full;
+	if (access(path, W_OK) == 0) {
+		if (store_wal(st, err) == -1)
+			goto full;
+		journal_litter(path);
+	}
 	if (mr_store_exec(st, "PRAGMA synchronous = FULL", err) == -1)
 		goto full;
 	if (store_migrate(st, create, err) == -1)

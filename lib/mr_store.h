@@ -90,6 +90,16 @@ void	mr_store_bind_text_or_null(sqlite3_stmt *, int i, const char *s);
  * bound.  n 0 binds NULL.  -1 out of memory.
  */
 int	mr_store_bind_list(sqlite3_stmt *, int i, const char *const *v, int n);
+/*
+ * A bulk load (hundreds of megabytes in one transaction) runs in a
+ * rollback journal, which SQLite advises for transactions that large,
+ * when no other connection has the store open: 1 switched, 0 stayed in
+ * WAL (another connection holds the store, or a transaction is open),
+ * -1 error.  mr_store_bulk_leave() returns to WAL; the next opening does
+ * so should it fail, or should the process die in between.
+ */
+int	mr_store_bulk_enter(struct mr_store *, struct mr_err *);
+int	mr_store_bulk_leave(struct mr_store *, struct mr_err *);
 /* The store's own busy timeout again, after a caller chose not to wait. */
 void	mr_store_busy_default(struct mr_store *);
 /* Changes committed by other connections since the last call (PRAGMA data_version). */

@@ -39,6 +39,8 @@ E2E_TESTS += tests/e2e/webhooks.sh
 EXTRA_DIST += tests/e2e/webhook_receiver.py
 # import and export
 E2E_TESTS += tests/e2e/import.sh
+# a national-size import: its journal, a reader meanwhile, a kill -9
+E2E_TESTS += tests/e2e/import_bulk.sh
 include tests/fuzz/local.mk
 # the daemon's HTTP manners: methods, 304, slow clients
 E2E_TESTS += tests/e2e/http.sh

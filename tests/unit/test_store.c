@@ -280,6 +280,55 @@ test_newer_release_keeps_the_office_facts(void **state)
 	assert_non_null(strstr(buf, "program-year 2025"));
 }
 
+/*
+ * A bulk load leaves WAL for the rollback journal only while no other
+ * connection holds the store, and goes back to WAL after it, the memory
+ * map as it was.
+ */
+static void
+test_bulk_load_journal_only_alone(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_store *other = NULL;
+	struct mr_err err = { 0 };
+	char buf[64];
+
+	assert_int_equal(mr_store_exec(u->st, "PRAGMA mmap_size = 65536", &err),
+	    0);
+	/* Another connection that has read the store holds it. */
+	assert_int_equal(mr_store_open(u->path, &other, &err), 0);
+	assert_string_equal(sql_text(other, "SELECT count(*) FROM review_case",
+	    buf, sizeof buf), "0");
+	assert_int_equal(mr_store_bulk_enter(u->st, &err), 0);
+	assert_string_equal(sql_text(u->st, "PRAGMA journal_mode", buf,
+	    sizeof buf), "wal");
+	mr_store_close(other);
+	/* Inside a transaction the journal cannot change: stays in WAL. */
+	assert_int_equal(mr_store_begin(u->st, &err), 0);
+	assert_int_equal(mr_store_bulk_enter(u->st, &err), 0);
+	mr_store_rollback(u->st);
+	/* Alone: the rollback journal, without the memory map. */
+	assert_int_equal(mr_store_bulk_enter(u->st, &err), 1);
+	assert_string_equal(sql_text(u->st, "PRAGMA journal_mode", buf,
+	    sizeof buf), "delete");
+	assert_string_equal(sql_text(u->st, "PRAGMA mmap_size", buf,
+	    sizeof buf), "0");
+	assert_int_equal(mr_store_exec(u->st, "INSERT INTO review_case (tin, "
+	    "name, performance_year, reasons, created_at, updated_at) VALUES "
+	    "('123456789', 'A', 2023, 'other', 'now', 'now')", &err), 0);
+	assert_int_equal(mr_store_bulk_leave(u->st, &err), 0);
+	assert_string_equal(sql_text(u->st, "PRAGMA journal_mode", buf,
+	    sizeof buf), "wal");
+	assert_string_equal(sql_text(u->st, "PRAGMA mmap_size", buf,
+	    sizeof buf), "65536");
+	/* A second leave changes nothing; another opening sees the row. */
+	assert_int_equal(mr_store_bulk_leave(u->st, &err), 0);
+	assert_int_equal(mr_store_open(u->path, &other, &err), 0);
+	assert_string_equal(sql_text(other, "SELECT count(*) FROM review_case",
+	    buf, sizeof buf), "1");
+	mr_store_close(other);
+}
+
 int
 main(void)
 {
@@ -303,6 +352,8 @@ main(void)
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_newer_release_keeps_the_office_facts,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_load_journal_only_alone,
 		    unit_db_setup, unit_db_teardown),
 	};
 
