@@ -26,24 +26,6 @@ print(c.execute("PRAGMA journal_mode").fetchone()[0],
       c.execute("SELECT count(*) FROM review_case").fetchone()[0])' "$MIPSREVIEW_DB"
 }
 
-# kill9_when FILE CMD...: start CMD, kill -9 it once FILE exists; 0 if it
-# was killed that way, 1 if it finished first.
-kill9_when() {
-	file=$1; shift
-	"$@" >/dev/null 2>&1 &
-	kpid=$!
-	while kill -0 $kpid 2>/dev/null; do
-		if [ -e "$file" ]; then
-			kill -9 $kpid
-			wait $kpid
-			[ $? = 137 ]
-			return
-		fi
-	done
-	wait $kpid
-	return 1
-}
-
 # Killed while its rollback journal exists: the next opening rolls the
 # import back and returns the store to WAL.
 if kill9_when "$MIPSREVIEW_DB-journal" "$MR" import "$T/big.csv"; then

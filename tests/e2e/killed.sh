@@ -12,29 +12,6 @@ head -c 48000000 /dev/urandom >"$T/big.pdf"
 printf 'receipt\n' >"$T/receipt.pdf"
 ok "attach a large document" "$MR" attach 1 "$T/big.pdf" --kind feedback-report
 
-# kill9_when GLOB CMD...: start CMD, kill -9 it once GLOB names a file;
-# 0 if it was killed that way, 1 if it finished first.
-kill9_when() {
-	glob=$1; shift
-	"$@" >/dev/null 2>&1 &
-	kpid=$!
-	n=0
-	while kill -0 $kpid 2>/dev/null && [ $n -lt 4000 ]; do
-		# shellcheck disable=SC2086
-		for f in $glob; do
-			if [ -e "$f" ]; then
-				kill -9 $kpid
-				wait $kpid
-				[ $? = 137 ]
-				return
-			fi
-		done
-		n=$((n + 1))
-	done
-	wait $kpid
-	return 1
-}
-
 mkdir "$T/pk"
 for name in p.tar.gz p.zip pfolder; do
 	if kill9_when "$T/pk/.$name.tmp-*" "$MR" packet 1 -o "$T/pk/$name"; then

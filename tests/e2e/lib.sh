@@ -105,6 +105,27 @@ print(json.dumps(v) if isinstance(v,(dict,list)) else ("null" if v is None else 
 SEED_TIN=12-3456789
 SEED_NPI=1234567893
 
+# kill9_when GLOB CMD...: start CMD, kill -9 it once GLOB names a file;
+# 0 if it was killed that way, 1 if it finished first.
+kill9_when() {
+	glob=$1; shift
+	"$@" >/dev/null 2>&1 &
+	kpid=$!
+	while kill -0 $kpid 2>/dev/null; do
+		# shellcheck disable=SC2086
+		for f in $glob; do
+			if [ -e "$f" ]; then
+				kill -9 $kpid
+				wait $kpid
+				[ $? = 137 ]
+				return
+			fi
+		done
+	done
+	wait $kpid
+	return 1
+}
+
 finish() {
 	echo "$checks checks passed, $fails failed"
 	[ "$fails" -eq 0 ]
