@@ -171,6 +171,15 @@ mr_alert_due(const struct mr_deadline_item *it, const long long *offsets,
 	return best;
 }
 
+int
+mr_alert_escalation_candidate(const struct mr_alert_settings *set,
+    const struct mr_deadline_item *it, time_t now)
+{
+	return set->escalate_after > 0 && (set->escalate_to != NULL ||
+	    set->escalate_to_tin != NULL) && it->open && now < it->closes_at &&
+	    (long long)(it->closes_at - now) <= set->escalate_within;
+}
+
 time_t
 mr_alert_next_moment(const struct mr_deadline_item *it,
     const long long *offsets, int n, time_t now)

@@ -107,6 +107,14 @@ int	mr_alert_compose_escalation(const struct mr_deadline_item *,
 /* Index in offsets of the most urgent reminder due at now, or -1. */
 int	mr_alert_due(const struct mr_deadline_item *, const long long *offsets,
 	    int n, time_t now);
+/*
+ * Whether the item may be escalated at now: escalation is set up (a wait
+ * and someone to escalate to), the item is open and its deadline is still
+ * to come, within escalate_within.  Whether a reminder went out
+ * unacknowledged is for the caller's ledger to say.
+ */
+int	mr_alert_escalation_candidate(const struct mr_alert_settings *,
+	    const struct mr_deadline_item *, time_t now);
 /* The first reminder moment after now (before the deadline), or 0. */
 time_t	mr_alert_next_moment(const struct mr_deadline_item *,
 	    const long long *offsets, int n, time_t now);

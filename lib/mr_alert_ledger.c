@@ -35,7 +35,9 @@
 #define RETRY_FIRST	60
 #define RETRY_MAX	3600
 
-/* Slots of struct due's strs beyond the item's own strings. */
+/* Slots of struct due's strs beyond the item's own strings (the first
+ * ten, see mr_deadline_item_own()). */
+_Static_assert(MR_DEADLINE_ITEM_NSTRS == 10, "the item's strings come first");
 #define S_ESC_TO	10	/* escalation: the recipients */
 #define S_ESC_SENT	11	/* escalation: the reminders sent, a line each */
 #define S_GAINED	10	/* grounds: the grounds gained */
@@ -69,13 +71,6 @@ keep(struct due *d, int slot, const char *s)
 }
 
 static int
-escalation_on(const struct mr_alert_settings *set)
-{
-	return set->escalate_after > 0 && (set->escalate_to != NULL ||
-	    set->escalate_to_tin != NULL);
-}
-
-static int
 add_due(struct collect *c, const struct mr_deadline_item *it,
     long long offset, int escalation)
 {
@@ -96,20 +91,7 @@ add_due(struct collect *c, const struct mr_deadline_item *it,
 	d->it = *it;
 	d->offset = offset;
 	d->escalation = escalation;
-	d->it.what = keep(d, 0, it->what);
-	d->it.kind = keep(d, 1, it->kind);
-	d->it.name = keep(d, 2, it->name);
-	d->it.tin = keep(d, 3, it->tin);
-	d->it.npi = keep(d, 4, it->npi);
-	d->it.status = keep(d, 5, it->status);
-	d->it.zone = keep(d, 6, it->zone);
-	d->it.source = keep(d, 7, it->source);
-	d->it.updated_at = keep(d, 8, it->updated_at);
-	d->it.owner = it->owner ? keep(d, 9, it->owner) : NULL;
-	for (int k = 0; k < 9; k++)
-		if (d->strs[k] == NULL)
-			c->nomem = 1;
-	if (it->owner && d->strs[9] == NULL)
+	if (mr_deadline_item_own(&d->it, d->strs) == -1)
 		c->nomem = 1;
 	return c->nomem;
 }
@@ -126,8 +108,7 @@ collect_item(const struct mr_deadline_item *it, void *arg)
 	 * A candidate for escalation: a reminder within escalate_within may
 	 * have gone out; collect_due() looks at the ledger.
 	 */
-	if (escalation_on(c->set) && it->open && c->now < it->closes_at &&
-	    (long long)(it->closes_at - c->now) <= c->set->escalate_within &&
+	if (mr_alert_escalation_candidate(c->set, it, c->now) &&
 	    add_due(c, it, 0, 1) != 0)
 		return 1;
 	return 0;

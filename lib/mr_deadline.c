@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/mr_buf.h"
@@ -512,5 +513,24 @@ mr_deadline_year_window(struct mr_store *st, int year, struct mr_window *w,
 	rc = 1;
 out:
 	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+mr_deadline_item_own(struct mr_deadline_item *it, char **strs)
+{
+	const char **field[MR_DEADLINE_ITEM_NSTRS] = { &it->what, &it->kind,
+	    &it->name, &it->tin, &it->npi, &it->status, &it->zone, &it->source,
+	    &it->updated_at, &it->owner };
+	int rc = 0;
+
+	for (int k = 0; k < MR_DEADLINE_ITEM_NSTRS; k++) {
+		strs[k] = NULL;
+		if (field[k] == &it->owner && it->owner == NULL)
+			continue;
+		if ((strs[k] = strdup(*field[k] ? *field[k] : "")) == NULL)
+			rc = -1;
+		*field[k] = strs[k];
+	}
 	return rc;
 }

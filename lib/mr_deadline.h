@@ -41,6 +41,17 @@ struct mr_deadline_item {
 	const char	*set_with;	/* undated: the command that sets one */
 };
 
+/*
+ * Make a copy of an item (made with "*copy = *it") own its strings, so it
+ * outlives the callback that was handed the item: each is copied into
+ * strs[0 .. MR_DEADLINE_ITEM_NSTRS - 1], in the order what, kind, name,
+ * tin, npi, status, zone, source, updated_at, owner (a NULL owner stays
+ * NULL), for the caller to free.  -1 out of memory: the strings that
+ * could be copied are in strs all the same.
+ */
+#define MR_DEADLINE_ITEM_NSTRS 10
+int	mr_deadline_item_own(struct mr_deadline_item *, char **strs);
+
 struct mr_deadline_filter {
 	int		 include_closed;	/* --all: decided/withdrawn items too */
 	int		 overdue_only;		/* --overdue */

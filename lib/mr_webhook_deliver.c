@@ -375,7 +375,7 @@ mr_webhook_message(const char *kind, const char *alert_kind,
 
 struct due {
 	struct mr_deadline_item	 it;
-	char			*strs[10];
+	char			*strs[MR_DEADLINE_ITEM_NSTRS];
 	long long		 offset;
 	const char		*kind;		/* reminder or escalation */
 };
@@ -393,8 +393,6 @@ add_due(struct collect *c, const struct mr_deadline_item *it, long long offset,
     const char *kind)
 {
 	struct due *d;
-	const char *src[10] = { it->what, it->kind, it->name, it->tin, it->npi,
-	    it->status, it->zone, it->source, it->updated_at, it->owner };
 
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 16;
@@ -412,19 +410,8 @@ add_due(struct collect *c, const struct mr_deadline_item *it, long long offset,
 	d->it = *it;
 	d->offset = offset;
 	d->kind = kind;
-	for (int k = 0; k < 10; k++)
-		if ((d->strs[k] = strdup(src[k] ? src[k] : "")) == NULL)
-			c->nomem = 1;
-	d->it.what = d->strs[0];
-	d->it.kind = d->strs[1];
-	d->it.name = d->strs[2];
-	d->it.tin = d->strs[3];
-	d->it.npi = d->strs[4];
-	d->it.status = d->strs[5];
-	d->it.zone = d->strs[6];
-	d->it.source = d->strs[7];
-	d->it.updated_at = d->strs[8];
-	d->it.owner = it->owner ? d->strs[9] : NULL;
+	if (mr_deadline_item_own(&d->it, d->strs) == -1)
+		c->nomem = 1;
 	return c->nomem;
 }
 
@@ -441,9 +428,7 @@ collect_item(const struct mr_deadline_item *it, void *arg)
 	if (i >= 0 && add_due(c, it, c->set->offsets[i], "reminder") != 0)
 		return 1;
 	/* A candidate for escalation, checked below. */
-	if (it->open && c->now < it->closes_at && c->set->escalate_after > 0 &&
-	    (c->set->escalate_to != NULL || c->set->escalate_to_tin != NULL) &&
-	    (long long)(it->closes_at - c->now) <= c->set->escalate_within &&
+	if (mr_alert_escalation_candidate(c->set, it, c->now) &&
 	    add_due(c, it, 0, "escalation") != 0)
 		return 1;
 	return 0;
@@ -453,7 +438,7 @@ static void
 collect_free(struct collect *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		for (int k = 0; k < 10; k++)
+		for (int k = 0; k < MR_DEADLINE_ITEM_NSTRS; k++)
 			free(c->v[i].strs[k]);
 	free(c->v);
 	memset(c, 0, sizeof *c);
@@ -551,7 +536,7 @@ collect_due(struct mr_store *st, const struct mr_alert_settings *set,
 			return -1;
 		}
 		if (acked || !found) {
-			for (int k = 0; k < 10; k++)
+			for (int k = 0; k < MR_DEADLINE_ITEM_NSTRS; k++)
 				free(d->strs[k]);
 			continue;
 		}

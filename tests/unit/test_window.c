@@ -235,6 +235,41 @@ test_window_closing_before_opening_refused(void **state)
 	assert_non_null(strstr(err.msg, "kind 'appeal'"));
 }
 
+/*
+ * A kept copy of an item owns its strings: equal to the item's, not the
+ * same memory, and a NULL owner stays NULL.
+ */
+static void
+test_item_copy_owns_its_strings(void **state)
+{
+	struct mr_deadline_item it = { .what = "case", .id = 7, .kind =
+	    "targeted-review", .name = "Dr. Ada Example", .tin = "123456789",
+	    .npi = NULL, .status = "draft", .open = 1, .zone = "America/Chicago",
+	    .source = "CMS", .updated_at = "2024-10-01T12:00:00Z", .owner = NULL };
+	struct mr_deadline_item copy = it;
+	char *strs[MR_DEADLINE_ITEM_NSTRS];
+
+	(void)state;
+	assert_int_equal(mr_deadline_item_own(&copy, strs), 0);
+	assert_string_equal(copy.name, "Dr. Ada Example");
+	assert_ptr_not_equal(copy.name, it.name);
+	assert_ptr_equal(copy.name, strs[2]);
+	assert_string_equal(copy.npi, "");
+	assert_string_equal(copy.updated_at, it.updated_at);
+	assert_null(copy.owner);
+	assert_null(strs[9]);
+	assert_int_equal(copy.id, 7);
+	for (int k = 0; k < MR_DEADLINE_ITEM_NSTRS; k++)
+		free(strs[k]);
+	copy = it;
+	copy.owner = "officer@practice.example";
+	assert_int_equal(mr_deadline_item_own(&copy, strs), 0);
+	assert_ptr_equal(copy.owner, strs[9]);
+	assert_string_equal(copy.owner, "officer@practice.example");
+	for (int k = 0; k < MR_DEADLINE_ITEM_NSTRS; k++)
+		free(strs[k]);
+}
+
 int
 main(void)
 {
@@ -249,6 +284,7 @@ main(void)
 		T(test_due_from_a_closing_instant),
 		T(test_closed_cases_leave_due_unless_all),
 		T(test_window_closing_before_opening_refused),
+		cmocka_unit_test(test_item_copy_owns_its_strings),
 	};
 #undef T
 
