@@ -36,12 +36,19 @@
 /* Filings per page of the filings page, likewise. */
 #define FILINGS_PER_PAGE	50
 
+/* Whether the account sees only its TINs (not an admin, nor of every TIN). */
+static int
+scoped(const struct web_who *who)
+{
+	return who->role != WEB_ADMIN && !who->all_tins;
+}
+
 int
 web_scope_allows(const struct web_who *who, const char *tin)
 {
 	if (who == NULL)
 		return 0;
-	if (who->role == WEB_ADMIN || who->all_tins)
+	if (!scoped(who))
 		return 1;
 	if (tin == NULL)
 		return 0;
@@ -55,7 +62,7 @@ web_scope_allows(const struct web_who *who, const char *tin)
 static const char *
 only_tin(const struct web_who *who)
 {
-	return who->role != WEB_ADMIN && !who->all_tins && who->ntins == 1 ? who->tins[0] : NULL;
+	return scoped(who) && who->ntins == 1 ? who->tins[0] : NULL;
 }
 
 /*
@@ -66,7 +73,7 @@ only_tin(const struct web_who *who)
 static int
 several_tins(const struct web_who *who)
 {
-	return who->role != WEB_ADMIN && !who->all_tins && who->ntins > 1 ? (int)who->ntins : 0;
+	return scoped(who) && who->ntins > 1 ? (int)who->ntins : 0;
 }
 
 static const char *
