@@ -8,6 +8,7 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_dl_ical.c \
 	lib/mr_migrate.h \
 	lib/mr_store.c lib/mr_store.h \
+	lib/mr_store_image.c lib/mr_store_image.h \
 	lib/mr_place.c lib/mr_place.h \
 	lib/mr_audit.c lib/mr_audit.h \
 	lib/mr_buf.c lib/mr_buf.h lib/mr_hex.c lib/mr_hex.h \
@@ -77,3 +78,12 @@ lib/sql_embed.c: $(SQL_FILES) $(srcdir)/build-aux/embed-sql.sh
 	$(AM_V_GEN)$(MKDIR_P) lib && \
 	$(SHELL) $(srcdir)/build-aux/embed-sql.sh $(srcdir) $(SQL_FILES) >$@-t && \
 	mv -f $@-t $@
+# A new store's image (lib/mr_store_image.h), made once at build time by
+# sql/mkstoreimage: a store built by the migrations and the release's pack.
+noinst_LIBRARIES += lib/libmrimage.a
+lib_libmrimage_a_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS)
+nodist_lib_libmrimage_a_SOURCES = lib/store_image_embed.c
+CLEANFILES += lib/store_image_embed.c
+lib/store_image_embed.c: sql/mkstoreimage$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) lib && \
+	sql/mkstoreimage$(EXEEXT) $@-t && mv -f $@-t $@

@@ -18,6 +18,7 @@
 #include "lib/mr_place.h"
 #include "lib/mr_reference.h"
 #include "lib/mr_store.h"
+#include "lib/mr_store_image.h"
 
 /* PRAGMA application_id: "MIPS", so another program's SQLite file is refused. */
 #define MR_APPLICATION_ID	0x4d495053
@@ -562,9 +563,20 @@ store_open(const char *path, int create, struct mr_store **out,
 			    path, strerror(errno));
 			goto fail;
 		}
-		/* Create it ourselves so it is 0600 (0660 in a shared folder,
-		 * whatever the umask) from the first byte; SQLite gives -wal
-		 * and -shm the same mode. */
+		/* A new store is the image of one, written whole under its
+		 * name (or made first by another process: then open that). */
+		switch (mr_store_image_place(path, mr_place_file_mode(
+		    st->sharing), mr_store_now(st), mr_store_schema_latest(),
+		    MR_APPLICATION_ID, err)) {
+		case -1:
+			goto fail;
+		case 0:
+		case 1:
+			goto opened;
+		}
+		/* Without an image: create it ourselves so it is 0600 (0660
+		 * in a shared folder, whatever the umask) from the first
+		 * byte; SQLite gives -wal and -shm the same mode. */
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd != -1 && st->sharing == MR_SHARE_GROUP &&
 		    fchmod(fd, mr_place_file_mode(st->sharing)) == -1) {

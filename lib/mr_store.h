@@ -2,9 +2,11 @@
  * mr_store: the SQLite database both programs share.
  *
  * Opening checks the database's place (mr_place.h), creates the file (0600,
- * or 0660 in a folder a group shares) when missing, turns on WAL, foreign keys,
- * a busy timeout and durable commits, and brings an older schema up to date
- * in one transaction.  A database written by a newer mipsreview is refused.
+ * or 0660 in a folder a group shares) when missing, written whole from the
+ * image of a new store the build made (mr_store_image.h), turns on WAL,
+ * foreign keys, a busy timeout and durable commits, and brings an older
+ * schema up to date in one transaction.  A database written by a newer
+ * mipsreview is refused.
  */
 #ifndef MR_STORE_H
 #define MR_STORE_H

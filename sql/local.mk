@@ -62,3 +62,9 @@ SQL_FILES += sql/029_webhooks.sql
 SQL_FILES += sql/030_zone_vtimezone.sql
 # -- the webhooks' delivery log lists interrupted and abandoned attempts
 SQL_FILES += sql/031_webhook_attempts.sql
+# The image of a new store the programs carry (lib/mr_store_image.h).
+noinst_PROGRAMS += sql/mkstoreimage
+sql_mkstoreimage_CPPFLAGS = $(AM_CPPFLAGS) $(MR_LIB_CFLAGS)
+sql_mkstoreimage_SOURCES = sql/mkstoreimage.c lib/mr_store_image_none.c
+sql_mkstoreimage_LDADD = lib/libmipsreview.a $(SQLITE3_LIBS) $(JANSSON_LIBS) \
+	$(NETTLE_LIBS) $(CSV_LIBS) -lm

@@ -6,6 +6,8 @@
 #include "tests/unit/unit.h"
 #include "lib/mr_migrate.h"
 #include "lib/mr_reference.h"
+#include "lib/mr_store_image.h"
+#include "lib/mr_when.h"
 
 static void
 test_new_database_is_private_and_current(void **state)
@@ -329,6 +331,167 @@ test_bulk_load_journal_only_alone(void **state)
 	mr_store_close(other);
 }
 
+/* The rows of a table as sorted lines, a new store's moment as "<made>". */
+struct table_rows {
+	char	**line;
+	size_t	  n;
+};
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+table_rows(struct mr_store *st, const char *table, time_t t0, time_t t1,
+    struct table_rows *out)
+{
+	sqlite3_stmt *s;
+	char sql[128], iso[32];
+	size_t cap = 0;
+
+	memset(out, 0, sizeof *out);
+	snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", table);
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(st), sql, -1, &s,
+	    NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char *line = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&line, &len);
+
+		assert_non_null(fp);
+		for (int c = 0; c < sqlite3_column_count(s); c++) {
+			const char *v = (const char *)sqlite3_column_text(s, c);
+			int type = sqlite3_column_type(s, c);
+
+			for (time_t t = t0; v != NULL && type == SQLITE_TEXT &&
+			    t <= t1; t++) {
+				mr_when_iso_utc(t, iso, sizeof iso);
+				if (strcmp(v, iso) == 0)
+					v = "<made>";
+			}
+			fprintf(fp, "%d:%s|", type, v ? v : "");
+		}
+		assert_int_equal(fclose(fp), 0);
+		if (out->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			out->line = realloc(out->line, cap * sizeof *out->line);
+			assert_non_null(out->line);
+		}
+		out->line[out->n++] = line;
+	}
+	sqlite3_finalize(s);
+	if (out->n > 1)
+		qsort(out->line, out->n, sizeof *out->line, line_cmp);
+}
+
+static void
+table_rows_free(struct table_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->line[i]);
+	free(r->line);
+}
+
+/*
+ * A store written from the build's image holds what one made by every
+ * migration and the release's pack holds, cell by cell, with its own
+ * moment of making and its own calendar secret.
+ */
+static void
+test_image_store_is_the_migrated_store(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_store *img = NULL, *img2 = NULL, *mig = NULL;
+	struct mr_err err = { 0 };
+	char p_img[160], p_img2[160], p_mig[160], a[4096], b[4096];
+	sqlite3_stmt *s;
+	time_t t0 = time(NULL), t1;
+
+	snprintf(p_img, sizeof p_img, "%s/image.db", u->dir);
+	snprintf(p_img2, sizeof p_img2, "%s/image2.db", u->dir);
+	snprintf(p_mig, sizeof p_mig, "%s/migrated.db", u->dir);
+	assert_true(mr_store_image_len > 0);
+	assert_int_equal(mr_store_open(p_img, &img, &err), 0);
+	assert_int_equal(mr_store_open(p_img2, &img2, &err), 0);
+	mr_store_image_use(0);
+	assert_int_equal(mr_store_open(p_mig, &mig, &err), 0);
+	mr_store_image_use(1);
+	t1 = time(NULL);
+
+	static const char *const same[] = {
+		"SELECT group_concat(type || ' ' || name || ' ' || tbl_name || "
+		"' ' || coalesce(sql, ''), char(10)) FROM (SELECT * FROM "
+		"sqlite_schema ORDER BY type, name)",
+		"PRAGMA user_version", "PRAGMA application_id",
+		"PRAGMA journal_mode", "PRAGMA page_size", "PRAGMA auto_vacuum",
+		"PRAGMA encoding",
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		assert_string_equal(sql_text(img, same[i], a, sizeof a),
+		    sql_text(mig, same[i], b, sizeof b));
+
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(mig), "SELECT name "
+	    "FROM sqlite_schema WHERE type = 'table' AND name != "
+	    "'calendar_key' ORDER BY name", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(s, 0);
+		struct table_rows ri, rm;
+
+		table_rows(img, table, t0, t1, &ri);
+		table_rows(mig, table, t0, t1, &rm);
+		for (size_t i = 0; i < ri.n && i < rm.n; i++)
+			if (strcmp(ri.line[i], rm.line[i]) != 0)
+				fail_msg("table %s differs:\n image:    %s\n "
+				    "migrated: %s", table, ri.line[i], rm.line[i]);
+		if (ri.n != rm.n)
+			fail_msg("table %s: %zu rows from the image, %zu from "
+			    "the migrations", table, ri.n, rm.n);
+		table_rows_free(&ri);
+		table_rows_free(&rm);
+	}
+	sqlite3_finalize(s);
+
+	/* Each store its own secret, none the image's. */
+	static const char key[] = "SELECT hex(secret) FROM calendar_key";
+	sql_text(img, key, a, sizeof a);
+	assert_int_equal(strlen(a), 64);
+	assert_string_not_equal(a, sql_text(img2, key, b, sizeof b));
+	assert_string_not_equal(a, sql_text(mig, key, b, sizeof b));
+	assert_null(strstr(a, "0000000000000000"));
+	mr_store_close(img);
+	mr_store_close(img2);
+	mr_store_close(mig);
+}
+
+/* A store another process made first is opened, not overwritten. */
+static void
+test_image_never_replaces_a_store(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_err err = { 0 };
+	struct stat before, after;
+	char cmd[160], buf[16];
+	FILE *fp;
+
+	assert_int_equal(stat(u->path, &before), 0);
+	assert_int_equal(mr_store_image_place(u->path, 0600, UNIT_NOW,
+	    mr_store_schema_latest(), 0x4d495053, &err), 1);
+	assert_int_equal(stat(u->path, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	assert_int_equal(before.st_size, after.st_size);
+	/* Nothing left beside it. */
+	snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c mipsreview-new", u->dir);
+	assert_non_null(fp = popen(cmd, "r"));
+	assert_non_null(fgets(buf, sizeof buf, fp));
+	pclose(fp);
+	assert_string_equal(buf, "0\n");
+	/* An image of another schema version is not written. */
+	assert_int_equal(mr_store_image_place(u->path, 0600, UNIT_NOW,
+	    mr_store_schema_latest() + 1, 0x4d495053, &err), 2);
+}
+
 int
 main(void)
 {
@@ -354,6 +517,11 @@ main(void)
 		    test_newer_release_keeps_the_office_facts,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_load_journal_only_alone,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_image_store_is_the_migrated_store,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_image_never_replaces_a_store,
 		    unit_db_setup, unit_db_teardown),
 	};
 
