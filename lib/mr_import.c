@@ -10,7 +10,7 @@
 
 #include <csv.h>
 #include <jansson.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
@@ -1410,7 +1410,7 @@ out:
 
 /* Read the file line by line, hashing every byte, and feed the parser. */
 static int
-read_file(struct imp *im, FILE *fp, EVP_MD_CTX *md)
+read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 {
 	struct csv_parser p;
 	char *line = NULL;
@@ -1432,7 +1432,7 @@ read_file(struct imp *im, FILE *fp, EVP_MD_CTX *md)
 		size_t len = (size_t)n;
 
 		lineno++;
-		EVP_DigestUpdate(md, line, len);
+		sha256_update(md, len, (const uint8_t *)line);
 		im->done += n;
 		if (lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 			s += 3;		/* a byte-order mark some editors write */
@@ -1512,9 +1512,9 @@ import_once(struct mr_store *st, const char *path,
 	    .err = err, .inserting = 1 };
 	struct stat sb;
 	FILE *fp = NULL;
-	EVP_MD_CTX *md = NULL;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
+	/* nettle, linked already: libcrypto would be loaded for this alone. */
+	struct sha256_ctx md;
+	uint8_t digest[SHA256_DIGEST_SIZE];
 	char **defs = NULL;
 	long long existing = 0, guess;
 	int ndefs = 0, rc = -1, in_tx = 0, checks_off = 0, fks_off = 0;
@@ -1533,11 +1533,7 @@ import_once(struct mr_store *st, const char *path,
 	/* A pipe has no size: no progress bar, no guess. */
 	im.total = S_ISREG(sb.st_mode) ? sb.st_size : 0;
 	guess = im.total / GUESS_ROW_BYTES;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 is not available");
-		goto out;
-	}
+	sha256_init(&md);
 	/*
 	 * The same holds of a foreign key checked by a many-row INSERT, so
 	 * they are off for the import's transaction (the pragma takes effect
@@ -1560,8 +1556,7 @@ import_once(struct mr_store *st, const char *path,
 	if (mr_store_exec(st, "PRAGMA ignore_check_constraints = ON", err) == -1)
 		goto out;
 	checks_off = 1;
-	if (count_rows(st, &existing, &im.max_before, err) == -1 ||
-	    prepare_statements(&im) == -1)
+	if (count_rows(st, &existing, &im.max_before, err) == -1)
 		goto out;
 	/*
 	 * Duplicates against the database: a small table's open cases are
@@ -1599,18 +1594,13 @@ import_once(struct mr_store *st, const char *path,
 	    (im.dups_have_db || im.bulk || o->force)) {
 		if (indexes_drop(st, &defs, &ndefs, err) == -1)
 			goto out;
-		/* The statements were prepared against the old schema. */
-		sqlite3_finalize(im.ins);
-		sqlite3_finalize(im.insn);
-		sqlite3_finalize(im.note);
-		sqlite3_finalize(im.dupq);
-		im.ins = im.insn = im.note = im.dupq = NULL;
-		if (prepare_statements(&im) == -1)
-			goto out;
 	}
+	/* Prepared once the schema is as the load will find it. */
+	if (prepare_statements(&im) == -1)
+		goto out;
 	if (writer_start(&im) == -1)
 		goto out;
-	if (read_file(&im, fp, md) == -1)
+	if (read_file(&im, fp, &md) == -1)
 		goto out;
 	/* While the writer catches up. */
 	if (im.bulk) {
@@ -1626,8 +1616,8 @@ import_once(struct mr_store *st, const char *path,
 	if (writer_stop(&im) == -1)
 		goto out;
 
-	EVP_DigestFinal_ex(md, digest, &dlen);
-	mr_hex(digest, dlen, stats->sha256);
+	sha256_digest(&md, sizeof digest, digest);
+	mr_hex(digest, sizeof digest, stats->sha256);
 	if (stats->rejected > 0 && !o->skip_bad) {
 		mr_err_set(err, MR_EINVAL, "%s: %ld of %ld rows are bad; nothing "
 		    "was imported (fix them, or import the good rows with "
@@ -1679,7 +1669,6 @@ out:
 		free(im.names[i]);
 	free(im.buf);
 	seen_close(&im);
-	EVP_MD_CTX_free(md);
 	if (fp != NULL)
 		fclose(fp);
 	return im.restart ? 1 : rc;
