@@ -1,11 +1,14 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/mr_file.h"
@@ -86,6 +89,36 @@ mr_store_image_blank(sqlite3 *db, const char *made_at, struct mr_err *err)
 	return image_restamp(db, made_at, MR_STORE_IMAGE_WHEN, 0, err);
 }
 
+/* The temporary a new store is written under, beside its name. */
+#define IMAGE_TMP_PREFIX	".mipsreview-new-"
+/* Older than this, a temporary was left by a process killed while it wrote. */
+#define IMAGE_TMP_STALE_SECS	60
+
+/*
+ * A process killed while writing a new store leaves its temporary (the
+ * image, nothing of the office's) and no store; the next one to make the
+ * store removes what is its own and stale.  Writing one takes milliseconds.
+ */
+static void
+sweep_stale(const char *dir, time_t now)
+{
+	size_t plen = strlen(IMAGE_TMP_PREFIX);
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, IMAGE_TMP_PREFIX, plen) == 0 &&
+		    strlen(de->d_name) == plen + 6 &&
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+		    sb.st_mtime < now - IMAGE_TMP_STALE_SECS)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
 /* A big-endian 32-bit field of an SQLite file's header. */
 static uint32_t
 header_u32(const unsigned char *h, size_t off)
@@ -117,8 +150,10 @@ mr_store_image_place(const char *path, mode_t mode, time_t now,
 	sqlite3 *db = NULL;
 	struct mr_file *f = NULL;
 	unsigned char *copy, *bytes = NULL;
+	struct mr_err ferr = { 0 };
 	sqlite3_int64 size = 0;
 	char when[32], *dir = NULL;
+	const char *folder;
 	int rc = -1, owned = 0;
 
 	/* User version at offset 60, application id at 68 (fileformat2). */
@@ -182,9 +217,14 @@ mr_store_image_place(const char *path, mode_t mode, time_t now,
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
-	if (mr_file_open_unnamed(dirname(dir), ".mipsreview-new-", mode, &f,
-	    err) == -1)
+	folder = dirname(dir);
+	sweep_stale(folder, time(NULL));
+	if (mr_file_open_unnamed(folder, IMAGE_TMP_PREFIX, mode, &f, &ferr) ==
+	    -1) {
+		mr_err_set(err, MR_EDB, "cannot create database '%s': %s", path,
+		    ferr.msg);
 		goto out;
+	}
 	if (write_all(mr_file_fd(f), bytes, (size_t)size) == -1 ||
 	    mr_file_finish(f) == -1) {
 		mr_err_set(err, MR_EDB, "cannot create database '%s': %s",

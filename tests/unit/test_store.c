@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "tests/unit/unit.h"
 #include "lib/mr_migrate.h"
@@ -492,6 +493,40 @@ test_image_never_replaces_a_store(void **state)
 	    mr_store_schema_latest() + 1, 0x4d495053, &err), 2);
 }
 
+/*
+ * A process killed while it wrote a new store left its temporary: the
+ * next to make a store there removes it, not one being written now.
+ */
+static void
+test_image_sweeps_a_killed_writers_temporary(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_store *st = NULL;
+	struct mr_err err = { 0 };
+	struct timeval old[2] = { { time(NULL) - 3600, 0 },
+	    { time(NULL) - 3600, 0 } };
+	char stale[160], fresh[160], other[160], path[160];
+	FILE *fp;
+
+	snprintf(stale, sizeof stale, "%s/.mipsreview-new-Ab12Cd", u->dir);
+	snprintf(fresh, sizeof fresh, "%s/.mipsreview-new-Ef34Gh", u->dir);
+	snprintf(other, sizeof other, "%s/.mipsreview-new-notours", u->dir);
+	snprintf(path, sizeof path, "%s/second.db", u->dir);
+	const char *const made[] = { stale, fresh, other };
+	for (size_t i = 0; i < 3; i++) {
+		assert_non_null(fp = fopen(made[i], "w"));
+		fputs("image", fp);
+		assert_int_equal(fclose(fp), 0);
+	}
+	assert_int_equal(utimes(stale, old), 0);
+	assert_int_equal(utimes(other, old), 0);
+	assert_int_equal(mr_store_open(path, &st, &err), 0);
+	mr_store_close(st);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(fresh, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+}
+
 int
 main(void)
 {
@@ -522,6 +557,9 @@ main(void)
 		    test_image_store_is_the_migrated_store,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_image_never_replaces_a_store,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_image_sweeps_a_killed_writers_temporary,
 		    unit_db_setup, unit_db_teardown),
 	};
 
