@@ -31,7 +31,8 @@ write_source(const char *out, const unsigned char *bytes, sqlite3_int64 size)
 		fprintf(fp, "%s0x%02x,", i % 16 == 0 ? "\n\t" : "", bytes[i]);
 	fprintf(fp, "\n};\nconst size_t mr_store_image_len = %lld;\n",
 	    (long long)size);
-	return fclose(fp) == EOF ? -1 : 0;
+	/* A write that failed on the way leaves its mark on the stream. */
+	return (ferror(fp) | (fclose(fp) == EOF)) ? -1 : 0;
 }
 
 int
