@@ -119,6 +119,24 @@ mr_file_fd(struct mr_file *f)
 }
 
 int
+mr_file_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
 mr_file_finish(struct mr_file *f)
 {
 	int e;

@@ -44,6 +44,8 @@ int	mr_file_open_unnamed(const char *dir, const char *prefix, mode_t mode,
 	    struct mr_file **out, struct mr_err *);
 /* The descriptor of an unnamed file's temporary, owned by the handle. */
 int	mr_file_fd(struct mr_file *);
+/* Write all n bytes at p to fd, retrying short writes; -1 with errno set. */
+int	mr_file_write_all(int fd, const void *p, size_t n);
 /* fsync and close the temporary, keeping it; -1 with errno set. */
 int	mr_file_finish(struct mr_file *);
 /*

@@ -511,24 +511,14 @@ struct pw_data_arg {
 static int
 pw_data(struct pw *w, const void *buf, size_t n, struct mr_err *err)
 {
-	const char *p = buf;
-	ssize_t r;
-
 	if (w->format != MR_PACKET_FOLDER) {
 		if (arch.write_data(w->a, buf, n) != (la_ssize_t)n)
 			return pw_fail_archive(w, err);
 		return 0;
 	}
-	while (n > 0) {
-		if ((r = write(w->fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return mr_err_set(err, MR_EFAIL, "writing %s: %s", w->cur,
-			    strerror(errno));
-		}
-		p += r;
-		n -= (size_t)r;
-	}
+	if (mr_file_write_all(w->fd, buf, n) == -1)
+		return mr_err_set(err, MR_EFAIL, "writing %s: %s", w->cur,
+		    strerror(errno));
 	return 0;
 }
 

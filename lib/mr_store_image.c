@@ -127,22 +127,6 @@ header_u32(const unsigned char *h, size_t off)
 	    (uint32_t)h[off + 2] << 8 | (uint32_t)h[off + 3];
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 mr_store_image_place(const char *path, mode_t mode, time_t now,
     int schema_version, int application_id, struct mr_err *err)
@@ -225,7 +209,7 @@ mr_store_image_place(const char *path, mode_t mode, time_t now,
 		    ferr.msg);
 		goto out;
 	}
-	if (write_all(mr_file_fd(f), bytes, (size_t)size) == -1 ||
+	if (mr_file_write_all(mr_file_fd(f), bytes, (size_t)size) == -1 ||
 	    mr_file_finish(f) == -1) {
 		mr_err_set(err, MR_EDB, "cannot create database '%s': %s",
 		    path, strerror(errno));
