@@ -575,7 +575,16 @@ test_large_load_rebuilds_indexes_and_audits_once(void **state)
 		    "scoring-error,%s\n", 100000000 + i, i, i % 100 ? "" : "n");
 	fclose(fp);
 	write_file(u, "big.csv", text, path, sizeof path);
+	/* The load runs on a small page cache of its own, then gives back the
+	 * connection's. */
+	assert_int_equal(sqlite3_exec(mr_store_db(u->st), "PRAGMA cache_size = "
+	    "-1234", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(mr_import_file(u->st, path, &o, &st, &err), 0);
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "PRAGMA "
+	    "cache_size", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), -1234);
+	sqlite3_finalize(stmt);
 	assert_int_equal(st.imported, 12000);
 	assert_int_equal(st.first_id, 1);
 	assert_int_equal(st.last_id, 12000);
