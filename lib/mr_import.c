@@ -702,10 +702,9 @@ insert_cases(struct imp *im, struct job *jobs, int n)
 	 */
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
-	sqlite3_bind_text(stmt, n * COLS_PER_ROW + 1, im->now, -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, im->now, -1, SQLITE_STATIC);
 	for (int r = 0; r < n; r++) {
-		mr_case_bind_row_cleared(stmt, r * COLS_PER_ROW, &jobs[r].c,
+		mr_case_bind_row_cleared(stmt, 1 + r * COLS_PER_ROW, &jobs[r].c,
 		    im->rbuf[r]);
 	}
 	if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -1363,28 +1362,29 @@ audit_import(struct imp *im)
  * into a statement journal first, which for a many-row INSERT spills to a
  * temporary file: the pages of the whole load written once more.
  */
-#define INSERT_HEAD "INSERT OR FAIL INTO review_case (" MR_CASE_ROW_COLUMNS \
-	", created_at, updated_at) VALUES "
+#define INSERT_HEAD "INSERT OR FAIL INTO review_case (created_at, " \
+	"updated_at, " MR_CASE_ROW_COLUMNS ") VALUES "
 
 /*
- * An INSERT of n rows: row r takes the case's columns, ?(Kr+1) .. ?(Kr+K)
- * with K = COLS_PER_ROW, then the time, ?(Kn+1) in every row, twice.
+ * An INSERT of n rows: every row starts with the time, ?1, twice, then
+ * takes the case's columns, ?(Kr+2) .. ?(Kr+K+1) with K = COLS_PER_ROW,
+ * written "?": SQLite numbers those in order.  It finds the name of a
+ * numbered parameter by walking its list of them from the front, so
+ * "?1" is found at once, where numbering every column made preparing
+ * the 32-row statement quadratic: 3 ms of a 10,000-row import.
  */
 static char *
 insert_sql(int n)
 {
 	struct mr_buf sql;
 
-	mr_buf_init(&sql, sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 2) * 8);
+	mr_buf_init(&sql, sizeof INSERT_HEAD + (size_t)n * (COLS_PER_ROW + 5) * 2);
 	(void)mr_buf_add(&sql, INSERT_HEAD, sizeof INSERT_HEAD - 1);
 	for (int r = 0; r < n; r++) {
-		int b = r * COLS_PER_ROW;
-
-		(void)mr_buf_add(&sql, r ? ",(" : "(", r ? 2 : 1);
+		(void)mr_buf_add(&sql, r ? ",(?1,?1" : "(?1,?1", r ? 7 : 6);
 		for (int k = 1; k <= COLS_PER_ROW; k++)
-			(void)mr_buf_printf(&sql, "?%d,", b + k);
-		(void)mr_buf_printf(&sql, "?%d,?%d)", n * COLS_PER_ROW + 1,
-		    n * COLS_PER_ROW + 1);
+			(void)mr_buf_add(&sql, ",?", 2);
+		(void)mr_buf_add(&sql, ")", 1);
 	}
 	return mr_buf_take(&sql, NULL);	/* NULL: out of memory */
 }
