@@ -7,8 +7,8 @@
  * that without start-up work: linked in, it costs a command next to
  * nothing, where opening OpenSSL's libcrypto costs a one-row `add` or a
  * one-TIN calendar about as much as all the rest of its work.  Evidence
- * files and imported CSV, hashed by the gigabyte, keep libcrypto
- * (lib/mr_dl_crypto.c), whose SHA-NI code is about twice as fast there.
+ * files, hashed by the gigabyte, keep libcrypto (lib/mr_dl_crypto.c),
+ * opened when one is hashed; an imported file is hashed by nettle.
  * Random bytes come from the kernel (getrandom), as libcrypto's own seed
  * does.
  */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/mr_crypto.h"
 #include "lib/mr_file.h"
 #include "lib/mr_store_image.h"
 #include "lib/mr_when.h"
@@ -39,6 +40,10 @@ mr_store_image_use(int on)
 	use_image = on;
 }
 
+/* What the image holds in the secret's place until it is located. */
+static const unsigned char secret_marker[MR_STORE_IMAGE_SECRET_LEN] =
+    "mipsreview: a new store's secret";
+
 static int
 image_dberr(sqlite3 *db, struct mr_err *err, const char *what)
 {
@@ -46,10 +51,8 @@ image_dberr(sqlite3 *db, struct mr_err *err, const char *what)
 	    sqlite3_errmsg(db));
 }
 
-/* Each stamped cell holding from becomes to; a new secret when fresh. */
-static int
-image_restamp(sqlite3 *db, const char *from, const char *to, int fresh,
-    struct mr_err *err)
+int
+mr_store_image_blank(sqlite3 *db, const char *made_at, struct mr_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	char sql[128];
@@ -59,22 +62,27 @@ image_restamp(sqlite3 *db, const char *from, const char *to, int fresh,
 		snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?1 WHERE %s = ?2",
 		    stamped[i].table, stamped[i].column, stamped[i].column);
 		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-			image_dberr(db, err, "stamping");
+			image_dberr(db, err, "blanking");
 			goto out;
 		}
-		sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 1, MR_STORE_IMAGE_WHEN, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, made_at, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE) {
-			image_dberr(db, err, "stamping");
+			image_dberr(db, err, "blanking");
 			goto out;
 		}
 		sqlite3_finalize(s);
 		s = NULL;
 	}
-	if (sqlite3_exec(db, fresh ? "UPDATE calendar_key SET secret = "
-	    "randomblob(32)" : "UPDATE calendar_key SET secret = zeroblob(32)",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		image_dberr(db, err, "keying");
+	if (sqlite3_prepare_v2(db, "UPDATE calendar_key SET secret = ?1", -1,
+	    &s, NULL) != SQLITE_OK) {
+		image_dberr(db, err, "blanking");
+		goto out;
+	}
+	sqlite3_bind_blob(s, 1, secret_marker, sizeof secret_marker,
+	    SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		image_dberr(db, err, "blanking");
 		goto out;
 	}
 	rc = 0;
@@ -83,10 +91,157 @@ out:
 	return rc;
 }
 
-int
-mr_store_image_blank(sqlite3 *db, const char *made_at, struct mr_err *err)
+/* How many cells of db hold the stand-ins: want[0] times, want[1] secrets. */
+static int
+stand_ins(sqlite3 *db, size_t want[2], struct mr_err *err)
 {
-	return image_restamp(db, made_at, MR_STORE_IMAGE_WHEN, 0, err);
+	sqlite3_stmt *s = NULL;
+	char sql[128];
+	int rc = -1;
+
+	want[0] = want[1] = 0;
+	for (size_t i = 0; i <= sizeof stamped / sizeof stamped[0]; i++) {
+		int last = i == sizeof stamped / sizeof stamped[0];
+
+		if (last)
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM "
+			    "calendar_key");
+		else
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s "
+			    "WHERE %s = '%s'", stamped[i].table,
+			    stamped[i].column, MR_STORE_IMAGE_WHEN);
+		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_ROW) {
+			image_dberr(db, err, "reading");
+			goto out;
+		}
+		want[last] += (size_t)sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+mr_store_image_locate(sqlite3 *db, unsigned char *bytes, size_t size,
+    struct mr_store_image_patch **out, size_t *nout, struct mr_err *err)
+{
+	static const char when[] = MR_STORE_IMAGE_WHEN;
+	struct mr_store_image_patch *v = NULL;
+	size_t want[2], found[2] = { 0, 0 }, n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (stand_ins(db, want, err) == -1)
+		return -1;
+	if ((v = calloc(want[0] + want[1] + 1, sizeof *v)) == NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	/* Front to back, so the patches come in the order of the file. */
+	for (size_t off = 100; off < size; off++) {
+		int kind;
+
+		if (off + sizeof when - 1 <= size &&
+		    memcmp(bytes + off, when, sizeof when - 1) == 0)
+			kind = MR_STORE_IMAGE_PATCH_WHEN;
+		else if (off + sizeof secret_marker <= size &&
+		    memcmp(bytes + off, secret_marker, sizeof secret_marker) == 0)
+			kind = MR_STORE_IMAGE_PATCH_SECRET;
+		else
+			continue;
+		if (++found[kind] > want[kind])
+			break;
+		v[n].offset = off;
+		v[n++].kind = kind;
+		if (kind == MR_STORE_IMAGE_PATCH_SECRET)
+			memset(bytes + off, 0, sizeof secret_marker);
+		off += (kind == MR_STORE_IMAGE_PATCH_WHEN ? sizeof when - 1 :
+		    sizeof secret_marker) - 1;
+	}
+	/*
+	 * Each stand-in must lie whole on one page and nowhere else: a cell
+	 * spilled across overflow pages, or an index holding a stamped
+	 * column, would make the counts differ.
+	 */
+	if (found[0] != want[0] || found[1] != want[1]) {
+		free(v);
+		return mr_err_set(err, MR_EDB, "the image's stand-ins are not "
+		    "where its cells are: %zu of %zu moments and %zu of %zu "
+		    "secrets found whole in its bytes", found[0], want[0],
+		    found[1], want[1]);
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/*
+ * The image with a fresh secret in each secret's place, now in each
+ * stamped cell, and the file format versions of WAL (2 at offsets 18
+ * and 19, as a WAL store is at rest, which mr_store_open() would switch
+ * it to at once in a rollback-journal transaction of its own), written
+ * front to back, so nothing is copied first.
+ */
+static int
+image_write(int fd, const char *when, struct mr_err *err)
+{
+	static const unsigned char wal[2] = { 2, 2 };
+	unsigned char secret[MR_STORE_IMAGE_SECRET_LEN];
+	size_t pos = 20;
+	int rc = -1;
+
+	if (mr_file_write_all(fd, mr_store_image, 18) == -1 ||
+	    mr_file_write_all(fd, wal, sizeof wal) == -1)
+		goto io;
+	for (size_t i = 0; i < mr_store_image_npatches; i++) {
+		const struct mr_store_image_patch *p = &mr_store_image_patches[i];
+		const void *with = when;
+		size_t len = sizeof MR_STORE_IMAGE_WHEN - 1;
+
+		if (p->kind == MR_STORE_IMAGE_PATCH_SECRET) {
+			if (mr_random_bytes(secret, sizeof secret) == -1) {
+				mr_err_set(err, MR_EFAIL, "cannot draw a new "
+				    "store's secret: %s", strerror(errno));
+				goto out;
+			}
+			with = secret;
+			len = sizeof secret;
+		}
+		if (mr_file_write_all(fd, mr_store_image + pos, p->offset -
+		    pos) == -1 || mr_file_write_all(fd, with, len) == -1)
+			goto io;
+		pos = p->offset + len;
+	}
+	if (mr_file_write_all(fd, mr_store_image + pos, mr_store_image_len -
+	    pos) == -1)
+		goto io;
+	rc = 0;
+	goto out;
+io:
+	mr_err_set(err, MR_EDB, "writing a new store: %s", strerror(errno));
+out:
+	explicit_bzero(secret, sizeof secret);
+	return rc;
+}
+
+/* Patches in order, each within the image and past its header. */
+static int
+patches_sound(void)
+{
+	size_t pos = 100;
+
+	for (size_t i = 0; i < mr_store_image_npatches; i++) {
+		const struct mr_store_image_patch *p = &mr_store_image_patches[i];
+		size_t len = p->kind == MR_STORE_IMAGE_PATCH_SECRET ?
+		    MR_STORE_IMAGE_SECRET_LEN : sizeof MR_STORE_IMAGE_WHEN - 1;
+
+		if (p->offset < pos || p->offset + len > mr_store_image_len)
+			return 0;
+		pos = p->offset + len;
+	}
+	return 1;
 }
 
 /* The temporary a new store is written under, beside its name. */
@@ -131,72 +286,25 @@ int
 mr_store_image_place(const char *path, mode_t mode, time_t now,
     int schema_version, int application_id, struct mr_err *err)
 {
-	sqlite3 *db = NULL;
 	struct mr_file *f = NULL;
-	unsigned char *copy, *bytes = NULL;
 	struct mr_err ferr = { 0 };
-	sqlite3_int64 size = 0;
 	char when[32], *dir = NULL;
 	const char *folder;
-	int rc = -1, owned = 0;
+	int rc = -1;
 
-	/* User version at offset 60, application id at 68 (fileformat2). */
+	mr_when_iso_utc(now, when, sizeof when);
+	/* User version at offset 60, application id at 68 (fileformat2);
+	 * a moment of another length would not fit its cells. */
 	if (!use_image || mr_store_image_len < 100 ||
 	    header_u32(mr_store_image, 60) != (uint32_t)schema_version ||
-	    header_u32(mr_store_image, 68) != (uint32_t)application_id)
+	    header_u32(mr_store_image, 68) != (uint32_t)application_id ||
+	    strlen(when) != sizeof MR_STORE_IMAGE_WHEN - 1 || !patches_sound())
 		return 2;
 	/*
-	 * Restamp a copy in memory, so the file is whole before it has a
-	 * name: another process opening the store meanwhile finds none and
-	 * makes its own, and the loser of the rename opens the winner's.
+	 * The file is whole before it has a name: another process opening
+	 * the store meanwhile finds none and makes its own, and the loser of
+	 * the rename opens the winner's.
 	 */
-	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	if ((copy = sqlite3_malloc64(mr_store_image_len)) == NULL) {
-		mr_err_set(err, MR_EFAIL, "out of memory");
-		goto out;
-	}
-	memcpy(copy, mr_store_image, mr_store_image_len);
-	if (sqlite3_deserialize(db, "main", copy, (sqlite3_int64)
-	    mr_store_image_len, (sqlite3_int64)mr_store_image_len,
-	    SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
-	    SQLITE_OK) {
-		image_dberr(db, err, "loading");
-		goto out;
-	}
-	mr_when_iso_utc(now, when, sizeof when);
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		image_dberr(db, err, "stamping");
-		goto out;
-	}
-	if (image_restamp(db, MR_STORE_IMAGE_WHEN, when, 1, err) == -1)
-		goto out;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		image_dberr(db, err, "stamping");
-		goto out;
-	}
-	if ((bytes = sqlite3_serialize(db, "main", &size,
-	    SQLITE_SERIALIZE_NOCOPY)) == NULL) {
-		if ((bytes = sqlite3_serialize(db, "main", &size, 0)) == NULL) {
-			image_dberr(db, err, "writing");
-			goto out;
-		}
-		owned = 1;
-	}
-	/*
-	 * Born in WAL (file format versions 2 at offsets 18 and 19, as a WAL
-	 * store is at rest), which mr_store_open() would switch it to at
-	 * once: that switch is a rollback-journal transaction of its own.
-	 */
-	if (size < 100) {
-		mr_err_set(err, MR_EDB, "writing a new store: the image is "
-		    "too short");
-		goto out;
-	}
-	bytes[18] = bytes[19] = 2;
 	if ((dir = strdup(path)) == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
@@ -209,8 +317,9 @@ mr_store_image_place(const char *path, mode_t mode, time_t now,
 		    ferr.msg);
 		goto out;
 	}
-	if (mr_file_write_all(mr_file_fd(f), bytes, (size_t)size) == -1 ||
-	    mr_file_finish(f) == -1) {
+	if (image_write(mr_file_fd(f), when, err) == -1)
+		goto out;
+	if (mr_file_finish(f) == -1) {
 		mr_err_set(err, MR_EDB, "cannot create database '%s': %s",
 		    path, strerror(errno));
 		goto out;
@@ -231,8 +340,5 @@ mr_store_image_place(const char *path, mode_t mode, time_t now,
 out:
 	mr_file_abort(f);
 	free(dir);
-	if (owned)
-		sqlite3_free(bytes);
-	sqlite3_close(db);
 	return rc;
 }

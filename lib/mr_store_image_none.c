@@ -8,3 +8,5 @@
 
 const unsigned char mr_store_image[1];
 const size_t mr_store_image_len = 0;
+const struct mr_store_image_patch mr_store_image_patches[1];
+const size_t mr_store_image_npatches = 0;

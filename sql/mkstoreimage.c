@@ -17,7 +17,8 @@
 #include "lib/mr_store_image.h"
 
 static int
-write_source(const char *out, const unsigned char *bytes, sqlite3_int64 size)
+write_source(const char *out, const unsigned char *bytes, sqlite3_int64 size,
+    const struct mr_store_image_patch *p, size_t np)
 {
 	FILE *fp;
 
@@ -29,8 +30,14 @@ write_source(const char *out, const unsigned char *bytes, sqlite3_int64 size)
 	    "const unsigned char mr_store_image[] = {", fp);
 	for (sqlite3_int64 i = 0; i < size; i++)
 		fprintf(fp, "%s0x%02x,", i % 16 == 0 ? "\n\t" : "", bytes[i]);
-	fprintf(fp, "\n};\nconst size_t mr_store_image_len = %lld;\n",
+	fprintf(fp, "\n};\nconst size_t mr_store_image_len = %lld;\n\n"
+	    "const struct mr_store_image_patch mr_store_image_patches[] = {",
 	    (long long)size);
+	for (size_t i = 0; i < np; i++)
+		fprintf(fp, "\n\t{ %zu, %s },", p[i].offset, p[i].kind ==
+		    MR_STORE_IMAGE_PATCH_SECRET ? "MR_STORE_IMAGE_PATCH_SECRET" :
+		    "MR_STORE_IMAGE_PATCH_WHEN");
+	fprintf(fp, "\n};\nconst size_t mr_store_image_npatches = %zu;\n", np);
 	/* A write that failed on the way leaves its mark on the stream. */
 	return (ferror(fp) | (fclose(fp) == EOF)) ? -1 : 0;
 }
@@ -43,6 +50,8 @@ main(int argc, char **argv)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *s = NULL;
 	unsigned char *bytes = NULL;
+	struct mr_store_image_patch *patches = NULL;
+	size_t npatches = 0;
 	sqlite3_int64 size;
 	char dir[] = "mkstoreimage.XXXXXX", path[64], made_at[32];
 	static const char *const litter[] = { "", "-wal", "-shm", "-journal" };
@@ -88,7 +97,10 @@ main(int argc, char **argv)
 		    sqlite3_errmsg(db));
 		goto out;
 	}
-	if (write_source(argv[1], bytes, size) == -1) {
+	if (mr_store_image_locate(db, bytes, (size_t)size, &patches, &npatches,
+	    &err) == -1)
+		goto out;
+	if (write_source(argv[1], bytes, size, patches, npatches) == -1) {
 		mr_err_set(&err, MR_EFAIL, "cannot write '%s': %s", argv[1],
 		    strerror(errno));
 		goto out;
@@ -98,6 +110,7 @@ out:
 	if (rc != 0)
 		fprintf(stderr, "mkstoreimage: %s\n", err.msg);
 	sqlite3_free(bytes);
+	free(patches);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	for (size_t i = 0; i < sizeof litter / sizeof litter[0]; i++) {

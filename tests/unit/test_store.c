@@ -466,6 +466,59 @@ test_image_store_is_the_migrated_store(void **state)
 	mr_store_close(mig);
 }
 
+/*
+ * The build finds each stand-in whole, once, in the blanked store's bytes;
+ * the same text in any other cell would be written over too, and is an
+ * error instead.
+ */
+static void
+test_image_stand_ins_are_located_once_each(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_store_image_patch *p = NULL;
+	struct mr_err err = { 0 };
+	sqlite3 *db = mr_store_db(u->st);
+	unsigned char *bytes;
+	sqlite3_int64 size;
+	size_t n = 0, secrets = 0;
+	char made_at[32];
+
+	sql_text(u->st, "SELECT applied_at FROM reference_pack", made_at,
+	    sizeof made_at);
+	assert_int_equal(mr_store_image_blank(db, made_at, &err), 0);
+	assert_non_null(bytes = sqlite3_serialize(db, "main", &size, 0));
+	assert_int_equal(mr_store_image_locate(db, bytes, (size_t)size, &p, &n,
+	    &err), 0);
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			assert_true(p[i].offset > p[i - 1].offset);
+		if (p[i].kind == MR_STORE_IMAGE_PATCH_SECRET) {
+			secrets++;
+			for (size_t k = 0; k < MR_STORE_IMAGE_SECRET_LEN; k++)
+				assert_int_equal(bytes[p[i].offset + k], 0);
+		} else
+			assert_memory_equal(bytes + p[i].offset,
+			    MR_STORE_IMAGE_WHEN, sizeof MR_STORE_IMAGE_WHEN - 1);
+	}
+	assert_int_equal(secrets, 1);
+	free(p);
+	sqlite3_free(bytes);
+
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO review_case (tin, name, "
+	    "performance_year, reasons, created_at, updated_at) VALUES "
+	    "('123456789', 'Dr A', 2023, 'scoring-error', "
+	    "'" MR_STORE_IMAGE_WHEN "', '2026-01-01T00:00:00Z')", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_non_null(bytes = sqlite3_serialize(db, "main", &size, 0));
+	p = NULL;
+	assert_int_equal(mr_store_image_locate(db, bytes, (size_t)size, &p, &n,
+	    &err), -1);
+	assert_null(p);
+	assert_non_null(strstr(err.msg, "stand-ins"));
+	sqlite3_free(bytes);
+}
+
 /* A store another process made first is opened, not overwritten. */
 static void
 test_image_never_replaces_a_store(void **state)
@@ -555,6 +608,9 @@ main(void)
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_image_store_is_the_migrated_store,
+		    unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_image_stand_ins_are_located_once_each,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_image_never_replaces_a_store,
 		    unit_db_setup, unit_db_teardown),
