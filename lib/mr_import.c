@@ -119,7 +119,7 @@ case_key(const char *tin, const char *npi)
  */
 #define BATCH_JOBS	256	/* 4 x 256 x 0.5 KB: touched once, faulted in once */
 #define ROWS_PER_INSERT	32
-#define COLS_PER_ROW	MR_CASE_ROW_NCOLS	/* then one time for every row */
+#define COLS_PER_ROW	MR_CASE_ROW_NCOLS	/* after the time, twice, in every row */
 #define NBATCHES	4
 
 struct job {

@@ -182,10 +182,10 @@ mr_store_image_locate(sqlite3 *db, unsigned char *bytes, size_t size,
  * stamped cell, and the file format versions of WAL (2 at offsets 18
  * and 19, as a WAL store is at rest, which mr_store_open() would switch
  * it to at once in a rollback-journal transaction of its own), written
- * front to back, so nothing is copied first.
+ * front to back, so nothing is copied first.  -1 with errno set.
  */
 static int
-image_write(int fd, const char *when, struct mr_err *err)
+image_write(int fd, const char *when)
 {
 	static const unsigned char wal[2] = { 2, 2 };
 	unsigned char secret[MR_STORE_IMAGE_SECRET_LEN];
@@ -194,33 +194,27 @@ image_write(int fd, const char *when, struct mr_err *err)
 
 	if (mr_file_write_all(fd, mr_store_image, 18) == -1 ||
 	    mr_file_write_all(fd, wal, sizeof wal) == -1)
-		goto io;
+		goto out;
 	for (size_t i = 0; i < mr_store_image_npatches; i++) {
 		const struct mr_store_image_patch *p = &mr_store_image_patches[i];
 		const void *with = when;
 		size_t len = sizeof MR_STORE_IMAGE_WHEN - 1;
 
 		if (p->kind == MR_STORE_IMAGE_PATCH_SECRET) {
-			if (mr_random_bytes(secret, sizeof secret) == -1) {
-				mr_err_set(err, MR_EFAIL, "cannot draw a new "
-				    "store's secret: %s", strerror(errno));
+			if (mr_random_bytes(secret, sizeof secret) == -1)
 				goto out;
-			}
 			with = secret;
 			len = sizeof secret;
 		}
 		if (mr_file_write_all(fd, mr_store_image + pos, p->offset -
 		    pos) == -1 || mr_file_write_all(fd, with, len) == -1)
-			goto io;
+			goto out;
 		pos = p->offset + len;
 	}
 	if (mr_file_write_all(fd, mr_store_image + pos, mr_store_image_len -
 	    pos) == -1)
-		goto io;
+		goto out;
 	rc = 0;
-	goto out;
-io:
-	mr_err_set(err, MR_EDB, "writing a new store: %s", strerror(errno));
 out:
 	explicit_bzero(secret, sizeof secret);
 	return rc;
@@ -317,9 +311,7 @@ mr_store_image_place(const char *path, mode_t mode, time_t now,
 		    ferr.msg);
 		goto out;
 	}
-	if (image_write(mr_file_fd(f), when, err) == -1)
-		goto out;
-	if (mr_file_finish(f) == -1) {
+	if (image_write(mr_file_fd(f), when) == -1 || mr_file_finish(f) == -1) {
 		mr_err_set(err, MR_EDB, "cannot create database '%s': %s",
 		    path, strerror(errno));
 		goto out;
