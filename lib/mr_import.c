@@ -1724,8 +1724,11 @@ mr_import_file(struct mr_store *st, const char *path,
 	/* A load of a national file's size: see mr_store_bulk_enter(). */
 	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
 	    S_ISREG(sb.st_mode) && sb.st_size / GUESS_ROW_BYTES >=
-	    REBUILD_MIN_ROWS && (bulk = mr_store_bulk_enter(st, err)) == -1)
-		return -1;
+	    REBUILD_MIN_ROWS) {
+		if (mr_store_bulk_enter(st, err) == -1)
+			return -1;
+		bulk = 1;
+	}
 	rc = import_once(st, path, o, stats, 1, err);
 	if (rc == 1)
 		rc = import_once(st, path, o, stats, 0, err);

@@ -36,6 +36,7 @@ struct mr_store {
 	enum mr_sharing sharing;
 	int	 disk_full;	/* opened read-only: no space left for the WAL index */
 	int	 bulk;		/* in the rollback journal for a bulk load */
+	int	 bulk_in_wal;	/* a bulk load that another connection kept in WAL */
 	int	 bulk_mmap;	/* the memory map's size before it */
 };
 
@@ -451,6 +452,7 @@ mr_store_bulk_enter(struct mr_store *st, struct mr_err *err)
 	}
 	rc = step == SQLITE_ROW && strcmp(mr_store_col_text(stmt, 0),
 	    "delete") == 0;
+	st->bulk_in_wal = rc == 0;
 	if (rc == 1) {
 		/*
 		 * Out of WAL the indexes built after the rows would read the
@@ -475,13 +477,22 @@ out:
 /*
  * Back to WAL after mr_store_bulk_enter(), waiting for readers within
  * the busy timeout.  Should that fail, the load is committed all the
- * same, and the next opening of the store switches it back.
+ * same, and the next opening of the store switches it back.  A load that
+ * stayed in WAL left a log the size of the load (SQLite reuses it, and
+ * keeps its size): copied into the database and cut to nothing when no
+ * reader is in the middle of a read, without waiting for one.
  */
 int
 mr_store_bulk_leave(struct mr_store *st, struct mr_err *err)
 {
 	char sql[64];
 
+	if (st->bulk_in_wal) {
+		st->bulk_in_wal = 0;
+		sqlite3_busy_timeout(st->db, 0);
+		(void)mr_store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+		mr_store_busy_default(st);
+	}
 	if (!st->bulk)
 		return 0;
 	st->bulk = 0;

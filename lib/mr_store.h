@@ -98,7 +98,8 @@ int	mr_store_bind_list(sqlite3_stmt *, int i, const char *const *v, int n);
  * when no other connection has the store open: 1 switched, 0 stayed in
  * WAL (another connection holds the store, or a transaction is open),
  * -1 error.  mr_store_bulk_leave() returns to WAL; the next opening does
- * so should it fail, or should the process die in between.
+ * so should it fail, or should the process die in between.  Call it
+ * after either answer: a load kept in WAL has its log cut back.
  */
 int	mr_store_bulk_enter(struct mr_store *, struct mr_err *);
 int	mr_store_bulk_leave(struct mr_store *, struct mr_err *);

@@ -294,7 +294,8 @@ test_bulk_load_journal_only_alone(void **state)
 	struct unit_db *u = *state;
 	struct mr_store *other = NULL;
 	struct mr_err err = { 0 };
-	char buf[64];
+	struct stat sb;
+	char buf[64], wal[256];
 
 	assert_int_equal(mr_store_exec(u->st, "PRAGMA mmap_size = 65536", &err),
 	    0);
@@ -305,6 +306,22 @@ test_bulk_load_journal_only_alone(void **state)
 	assert_int_equal(mr_store_bulk_enter(u->st, &err), 0);
 	assert_string_equal(sql_text(u->st, "PRAGMA journal_mode", buf,
 	    sizeof buf), "wal");
+	/* The load in WAL grows the log; leaving cuts it back to nothing. */
+	assert_int_equal(mr_store_exec(u->st, "INSERT INTO review_case (tin, "
+	    "name, performance_year, reasons, created_at, updated_at) WITH "
+	    "RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+	    "i < 2000) SELECT printf('%09d', 100000000 + i), 'Practice ' || i, "
+	    "2023, 'other', 'now', 'now' FROM n", &err), 0);
+	snprintf(wal, sizeof wal, "%s-wal", u->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_true(sb.st_size > 100000);
+	assert_int_equal(mr_store_bulk_leave(u->st, &err), 0);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_string_equal(sql_text(other, "SELECT count(*) FROM review_case",
+	    buf, sizeof buf), "2000");
+	assert_int_equal(mr_store_exec(u->st, "DELETE FROM review_case", &err),
+	    0);
 	mr_store_close(other);
 	/* Inside a transaction the journal cannot change: stays in WAL. */
 	assert_int_equal(mr_store_begin(u->st, &err), 0);
