@@ -1511,22 +1511,12 @@ out:
 static int
 cache_shrink(struct mr_store *st, int *was, struct mr_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
 	char sql[48];
-	int rc = -1;
 
-	if (mr_store_prepare(st, "PRAGMA cache_size", &stmt, err) == -1)
-		goto out;
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		mr_store_dberr(st, err, "reading the cache size");
-		goto out;
-	}
-	*was = sqlite3_column_int(stmt, 0);
+	if (mr_store_int(st, "PRAGMA cache_size", was, err) == -1)
+		return -1;
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", BULK_CACHE_KIB);
-	rc = mr_store_exec(st, sql, err);
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return mr_store_exec(st, sql, err);
 }
 
 /*

@@ -212,8 +212,9 @@ out:
 	return rc;
 }
 
-static int
-pragma_int(struct mr_store *st, const char *sql, int *out, struct mr_err *err)
+int
+mr_store_int(struct mr_store *st, const char *sql, int *out,
+    struct mr_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
@@ -236,7 +237,7 @@ mr_store_schema_version(struct mr_store *st)
 {
 	int v = -1;
 
-	if (pragma_int(st, "PRAGMA user_version", &v, NULL) == -1)
+	if (mr_store_int(st, "PRAGMA user_version", &v, NULL) == -1)
 		return -1;
 	return v;
 }
@@ -246,7 +247,7 @@ mr_store_data_version(struct mr_store *st)
 {
 	int v = -1;
 
-	if (pragma_int(st, "PRAGMA data_version", &v, NULL) == -1)
+	if (mr_store_int(st, "PRAGMA data_version", &v, NULL) == -1)
 		return -1;
 	return v;
 }
@@ -317,7 +318,7 @@ store_migrate(struct mr_store *st, int allow_write, struct mr_err *err)
 	int version, appid, latest = mr_store_schema_latest(), ntables;
 	int rc = -1, in_tx = 0;
 
-	if (pragma_int(st, "PRAGMA user_version", &version, err) == -1)
+	if (mr_store_int(st, "PRAGMA user_version", &version, err) == -1)
 		goto out;
 	if (version > latest) {
 		mr_err_set(err, MR_EDB, "database '%s' has schema version %d, "
@@ -337,10 +338,10 @@ store_migrate(struct mr_store *st, int allow_write, struct mr_err *err)
 		goto out;
 	in_tx = 1;
 	/* Re-read under the write lock: another process may have migrated. */
-	if (pragma_int(st, "PRAGMA user_version", &version, err) == -1)
+	if (mr_store_int(st, "PRAGMA user_version", &version, err) == -1)
 		goto out;
 	if (version == 0) {
-		if (pragma_int(st, "SELECT count(*) FROM sqlite_schema",
+		if (mr_store_int(st, "SELECT count(*) FROM sqlite_schema",
 		    &ntables, err) == -1)
 			goto out;
 		if (ntables > 0) {
@@ -369,7 +370,7 @@ store_migrate(struct mr_store *st, int allow_write, struct mr_err *err)
 	if (mr_store_commit(st, err) == -1)
 		goto out;
 check_id:
-	if (pragma_int(st, "PRAGMA application_id", &appid, err) == -1)
+	if (mr_store_int(st, "PRAGMA application_id", &appid, err) == -1)
 		goto out;
 	if (appid != MR_APPLICATION_ID) {
 		mr_err_set(err, MR_EDB, "'%s' is not a mipsreview database; "
@@ -438,7 +439,7 @@ mr_store_bulk_enter(struct mr_store *st, struct mr_err *err)
 
 	if (st->bulk || st->tx_depth > 0 || st->disk_full)
 		return 0;
-	if (pragma_int(st, "PRAGMA mmap_size", &map, err) == -1)
+	if (mr_store_int(st, "PRAGMA mmap_size", &map, err) == -1)
 		return -1;
 	sqlite3_busy_timeout(st->db, 0);
 	if (mr_store_prepare(st, "PRAGMA journal_mode = DELETE", &stmt,

@@ -72,6 +72,9 @@ int	mr_store_prepare(struct mr_store *, const char *sql, sqlite3_stmt **,
 int	mr_store_exec(struct mr_store *, const char *sql, struct mr_err *);
 /* Fill *err from the connection's last error, prefixed by what failed. */
 int	mr_store_dberr(struct mr_store *, struct mr_err *, const char *what);
+/* The first column of sql's first row (a PRAGMA, a count) as *out. */
+int	mr_store_int(struct mr_store *, const char *sql, int *out,
+	    struct mr_err *);
 /* The text of column i, or "" when it is NULL. */
 const char *mr_store_col_text(sqlite3_stmt *, int i);
 /*
