@@ -44,6 +44,14 @@ mr_store_image_use(int on)
 static const unsigned char secret_marker[MR_STORE_IMAGE_SECRET_LEN] =
     "mipsreview: a new store's secret";
 
+/* The bytes a stand-in of this kind takes in the image. */
+static size_t
+patch_len(int kind)
+{
+	return kind == MR_STORE_IMAGE_PATCH_SECRET ? MR_STORE_IMAGE_SECRET_LEN :
+	    sizeof MR_STORE_IMAGE_WHEN - 1;
+}
+
 static int
 image_dberr(sqlite3 *db, struct mr_err *err, const char *what)
 {
@@ -157,8 +165,7 @@ mr_store_image_locate(sqlite3 *db, unsigned char *bytes, size_t size,
 		v[n++].kind = kind;
 		if (kind == MR_STORE_IMAGE_PATCH_SECRET)
 			memset(bytes + off, 0, sizeof secret_marker);
-		off += (kind == MR_STORE_IMAGE_PATCH_WHEN ? sizeof when - 1 :
-		    sizeof secret_marker) - 1;
+		off += patch_len(kind) - 1;
 	}
 	/*
 	 * Each stand-in must lie whole on one page and nowhere else: a cell
@@ -198,18 +205,17 @@ image_write(int fd, const char *when)
 	for (size_t i = 0; i < mr_store_image_npatches; i++) {
 		const struct mr_store_image_patch *p = &mr_store_image_patches[i];
 		const void *with = when;
-		size_t len = sizeof MR_STORE_IMAGE_WHEN - 1;
 
 		if (p->kind == MR_STORE_IMAGE_PATCH_SECRET) {
 			if (mr_random_bytes(secret, sizeof secret) == -1)
 				goto out;
 			with = secret;
-			len = sizeof secret;
 		}
 		if (mr_file_write_all(fd, mr_store_image + pos, p->offset -
-		    pos) == -1 || mr_file_write_all(fd, with, len) == -1)
+		    pos) == -1 || mr_file_write_all(fd, with,
+		    patch_len(p->kind)) == -1)
 			goto out;
-		pos = p->offset + len;
+		pos = p->offset + patch_len(p->kind);
 	}
 	if (mr_file_write_all(fd, mr_store_image + pos, mr_store_image_len -
 	    pos) == -1)
@@ -228,12 +234,11 @@ patches_sound(void)
 
 	for (size_t i = 0; i < mr_store_image_npatches; i++) {
 		const struct mr_store_image_patch *p = &mr_store_image_patches[i];
-		size_t len = p->kind == MR_STORE_IMAGE_PATCH_SECRET ?
-		    MR_STORE_IMAGE_SECRET_LEN : sizeof MR_STORE_IMAGE_WHEN - 1;
 
-		if (p->offset < pos || p->offset + len > mr_store_image_len)
+		if (p->offset < pos || p->offset + patch_len(p->kind) >
+		    mr_store_image_len)
 			return 0;
-		pos = p->offset + len;
+		pos = p->offset + patch_len(p->kind);
 	}
 	return 1;
 }
