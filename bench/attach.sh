@@ -2,7 +2,8 @@
 # bench/attach.sh [MIPSREVIEW] [RUNS]: time "mipsreview attach" of a 1 GiB
 # file against "sha256sum" of the same file, RUNS times each (default 5),
 # and print the medians and their ratio.  Goal: attach <= 0.5 x sha256sum
-# (attach hashes with OpenSSL's EVP in a second thread while it copies).
+# (attach hashes with OpenSSL in one thread while others write the copy,
+# several direct writes in flight: lib/mr_blobcopy.h).
 # Not part of make check.  Needs about 3 GiB free under $TMPDIR.
 set -eu
 MR=${1:-./cli/mipsreview}

@@ -27,6 +27,7 @@ lib_libmipsreview_a_SOURCES = \
 # evidence: records, the content-addressed file store, the checklist,
 # review packets
 lib_libmipsreview_a_SOURCES += lib/mr_evidence.c lib/mr_evidence.h \
+	lib/mr_blobcopy.c lib/mr_blobcopy.h \
 	lib/mr_blobstore.c lib/mr_blobstore.h \
 	lib/mr_checklist.c lib/mr_checklist.h \
 	lib/mr_packet.c lib/mr_packet.h

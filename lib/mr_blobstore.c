@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -12,50 +11,9 @@
 
 #include <openssl/evp.h>
 
+#include "lib/mr_blobcopy.h"
 #include "lib/mr_blobstore.h"
 #include "lib/mr_hex.h"
-
-/* Go back to writing through the page cache, for the rest of the copy. */
-static void
-blob_direct_off(int fd, int *direct)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl != -1)
-		(void)fcntl(fd, F_SETFL, fl & ~O_DIRECT);
-	*direct = 0;
-}
-
-/*
- * Append n bytes to the copy.  Whole blocks go straight to the disk when
- * *direct (no page cache to fill and flush: a copy then costs about what
- * the disk takes, and little CPU); a tail that is not a whole block, or a
- * file system that refuses direct I/O, switches to the page cache.
- */
-int
-mr_blob_write(int fd, const unsigned char *p, size_t n, int *direct)
-{
-	ssize_t w;
-
-	if (*direct && n % MR_BLOB_ALIGN != 0)
-		blob_direct_off(fd, direct);
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EINVAL && *direct) {
-				blob_direct_off(fd, direct);
-				continue;
-			}
-			return -1;
-		}
-		if (*direct && w % MR_BLOB_ALIGN != 0)
-			blob_direct_off(fd, direct);
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 ssize_t
 mr_blob_read(int fd, unsigned char *buf, size_t n)
@@ -68,98 +26,6 @@ mr_blob_read(int fd, unsigned char *buf, size_t n)
 	return r;
 }
 
-
-static void *
-hasher_main(void *arg)
-{
-	struct mr_blob_hasher *h = arg;
-	const unsigned char *p;
-	size_t n;
-	int ok;
-
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		while (!h->pending && !h->quit)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (!h->pending)
-			break;
-		p = h->job;
-		n = h->njob;
-		pthread_mutex_unlock(&h->mu);
-		ok = EVP_DigestUpdate(h->md, p, n);
-		pthread_mutex_lock(&h->mu);
-		if (!ok)
-			h->failed = 1;
-		h->pending = 0;
-		pthread_cond_broadcast(&h->cv);
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
-int
-mr_blob_hasher_start(struct mr_blob_hasher *h)
-{
-	memset(h, 0, sizeof *h);
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cv, NULL);
-	h->inited = 1;
-	if ((h->md = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
-		return -1;
-	/* Without a thread, hash inline: slower, same result. */
-	h->threaded = pthread_create(&h->th, NULL, hasher_main, h) == 0;
-	return 0;
-}
-
-/* Wait until the hasher is done with the last buffer handed over. */
-void
-mr_blob_hasher_wait(struct mr_blob_hasher *h)
-{
-	if (!h->threaded)
-		return;
-	pthread_mutex_lock(&h->mu);
-	while (h->pending)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
-}
-
-void
-mr_blob_hasher_post(struct mr_blob_hasher *h, const unsigned char *p, size_t n)
-{
-	if (!h->threaded) {
-		if (!EVP_DigestUpdate(h->md, p, n))
-			h->failed = 1;
-		return;
-	}
-	pthread_mutex_lock(&h->mu);
-	h->job = p;
-	h->njob = n;
-	h->pending = 1;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-}
-
-/* Stop the thread (after its last job) and free the digest. */
-void
-mr_blob_hasher_stop(struct mr_blob_hasher *h)
-{
-	if (h->threaded) {
-		pthread_mutex_lock(&h->mu);
-		h->quit = 1;
-		pthread_cond_broadcast(&h->cv);
-		pthread_mutex_unlock(&h->mu);
-		pthread_join(h->th, NULL);
-		h->threaded = 0;
-	}
-	if (h->inited) {
-		pthread_mutex_destroy(&h->mu);
-		pthread_cond_destroy(&h->cv);
-		h->inited = 0;
-	}
-	EVP_MD_CTX_free(h->md);
-	h->md = NULL;
-}
 
 /*
  * Hash the file at path into hex (65 bytes).  Returns 0, or -1 with errno
@@ -228,8 +94,6 @@ mr_blob_sha256(const void *data, size_t n, char *out)
 	return 0;
 }
 
-/* Ask the kernel to start writing the copy to disk every this many bytes. */
-#define BLOB_FLUSH	(8 * 1024 * 1024)
 /* Temporaries of a staging: a sweep knows them by this. */
 #define BLOB_TMP_PREFIX	".tmp-"
 
@@ -307,106 +171,66 @@ same_file_state(const struct stat *a, const struct stat *b)
 	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/* What a failed copy tells its user. */
+static int
+copy_failed(const struct mr_blobcopy *c, const char *dir, const char *shown,
+    struct mr_err *err)
+{
+	switch (c->failed) {
+	case MR_BLOBCOPY_READ:
+		return mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
+		    "attached", shown, strerror(c->errnum));
+	case MR_BLOBCOPY_WRITE:
+		return mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
+		    "'%s': %s; nothing was attached", dir, strerror(c->errnum));
+	case MR_BLOBCOPY_MEMORY:
+		return mr_err_set(err, MR_EFAIL, "out of memory; nothing was "
+		    "attached");
+	default:
+		return mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed; "
+		    "nothing was attached");
+	}
+}
+
 int
 mr_blob_stage(const char *dir, enum mr_sharing sharing, int fd,
-    const char *shown, const struct stat *before, unsigned char *buf,
+    const char *shown, const struct stat *before,
     void (*first)(const unsigned char *, size_t, void *),
     void (*step)(int64_t, void *), void *arg, struct mr_blob_staged *s,
     struct mr_err *err)
 {
 	struct stat after;
-	struct mr_blob_hasher h = { .inited = 0 };
+	struct mr_blobcopy c;
 	struct mr_err ferr = { 0 };
-	unsigned char digest[EVP_MAX_MD_SIZE], *cur;
-	unsigned int dlen = 0;
-	ssize_t n;
-	int64_t total = 0, flushed = 0;
-	int tfd, rc = -1, which = 0, direct, fl;
 
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (mr_file_open_unnamed(dir, BLOB_TMP_PREFIX,
-	    mr_place_evidence_mode(sharing), &s->tmp, &ferr) == -1) {
-		mr_err_set(err, MR_EFAIL, "%s; nothing was attached", ferr.msg);
-		goto out;
-	}
-	tfd = mr_file_fd(s->tmp);
-	direct = (fl = fcntl(tfd, F_GETFL)) != -1 &&
-	    fcntl(tfd, F_SETFL, fl | O_DIRECT) == 0;
-	if (mr_blob_hasher_start(&h) == -1) {
-		mr_err_set(err, MR_EFAIL, "cannot start SHA-256 (OpenSSL)");
-		goto out;
-	}
-	for (;;) {
-		/* The hasher may still read the other buffer, not this one. */
-		cur = buf + (size_t)which * MR_BLOB_BUFSZ;
-		if ((n = mr_blob_read(fd, cur, MR_BLOB_BUFSZ)) == -1) {
-			mr_err_set(err, MR_EFAIL, "reading '%s': %s; nothing was "
-			    "attached", shown, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (total == 0 && first != NULL)
-			first(cur, (size_t)n, arg);
-		mr_blob_hasher_wait(&h);
-		mr_blob_hasher_post(&h, cur, (size_t)n);
-		if (mr_blob_write(tfd, cur, (size_t)n, &direct) == -1) {
-			mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
-			    "'%s': %s; nothing was attached", dir, strerror(errno));
-			goto out;
-		}
-		total += n;
-		which ^= 1;
-		/* Without direct I/O, start writing back to disk now, so that
-		 * the fsync below finds little left to do. */
-		if (!direct && total - flushed >= BLOB_FLUSH) {
-			(void)sync_file_range(tfd, flushed, total - flushed,
-			    SYNC_FILE_RANGE_WRITE);
-			flushed = total;
-		}
-		if (step != NULL)
-			step(total, arg);
-	}
-	mr_blob_hasher_wait(&h);
-	if (h.failed) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
-		goto out;
-	}
-	if (fstat(fd, &after) == -1) {
-		mr_err_set(err, MR_EFAIL, "file '%s': %s", shown, strerror(errno));
-		goto out;
-	}
-	if (!same_file_state(before, &after) || total != (int64_t)after.st_size) {
-		mr_err_set(err, MR_ECONFLICT, "file '%s' changed while it was "
-		    "being copied (%lld bytes read, size %lld before and %lld "
-		    "after, or its modification time changed), so its SHA-256 "
-		    "would not match the file; nothing was attached: attach it "
-		    "again once it is complete", shown, (long long)total,
-		    (long long)before->st_size, (long long)after.st_size);
-		goto out;
-	}
-	if (total == 0) {
-		mr_err_set(err, MR_EINVAL, "file '%s' is empty; nothing was "
-		    "attached", shown);
-		goto out;
-	}
-	if (!EVP_DigestFinal_ex(h.md, digest, &dlen)) {
-		mr_err_set(err, MR_EFAIL, "SHA-256 (OpenSSL) failed");
-		goto out;
-	}
-	mr_hex(digest, dlen, s->sha256);
-	s->size = total;
-	if (mr_file_finish(s->tmp) == -1) {
-		mr_err_set(err, MR_EFAIL, "writing to the evidence folder '%s': "
-		    "%s; nothing was attached", dir, strerror(errno));
-		goto out;
-	}
+	    mr_place_evidence_mode(sharing), &s->tmp, &ferr) == -1)
+		return mr_err_set(err, MR_EFAIL, "%s; nothing was attached",
+		    ferr.msg);
+	if (mr_blobcopy(fd, mr_file_fd(s->tmp), before->st_size, first, step,
+	    arg, &c) == -1)
+		return copy_failed(&c, dir, shown, err);
+	if (fstat(fd, &after) == -1)
+		return mr_err_set(err, MR_EFAIL, "file '%s': %s", shown,
+		    strerror(errno));
+	if (!same_file_state(before, &after) || c.total != (int64_t)after.st_size)
+		return mr_err_set(err, MR_ECONFLICT, "file '%s' changed while it "
+		    "was being copied (%lld bytes read, size %lld before and "
+		    "%lld after, or its modification time changed), so its "
+		    "SHA-256 would not match the file; nothing was attached: "
+		    "attach it again once it is complete", shown,
+		    (long long)c.total, (long long)before->st_size,
+		    (long long)after.st_size);
+	if (c.total == 0)
+		return mr_err_set(err, MR_EINVAL, "file '%s' is empty; nothing "
+		    "was attached", shown);
+	memcpy(s->sha256, c.sha256, sizeof s->sha256);
+	s->size = c.total;
+	if (mr_file_finish(s->tmp) == -1)
+		return mr_err_set(err, MR_EFAIL, "writing to the evidence folder "
+		    "'%s': %s; nothing was attached", dir, strerror(errno));
 	snprintf(s->final, sizeof s->final, "%s/%s", dir, s->sha256);
-	rc = 0;
-out:
-	mr_blob_hasher_wait(&h);
-	mr_blob_hasher_stop(&h);
-	return rc;
+	return 0;
 }
 
 int

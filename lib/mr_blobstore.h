@@ -5,8 +5,7 @@
  * the same bytes and any change to a stored file shows as a mismatch.
  * The store is a folder (evidence/ beside the database).  A file enters
  * it in two steps: staged (copied under a temporary name and hashed while
- * it is written, a second thread hashing one buffer while the next is
- * read and written), then placed (renamed to its hash under the
+ * it is written, by mr_blobcopy), then placed (renamed to its hash under the
  * database's write lock, the folder synced once for the batch).  A
  * sweep removes what no record names.  The records that point at stored
  * files, and when a file is kept, stay with mr_evidence.
@@ -14,65 +13,22 @@
 #ifndef MR_BLOBSTORE_H
 #define MR_BLOBSTORE_H
 
-#include <pthread.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <openssl/evp.h>
-
 #include "lib/mr_err.h"
 #include "lib/mr_file.h"
 #include "lib/mr_place.h"
 
-/*
- * Buffers of this size (two per copy, one per hash), whatever the file's
- * size: large files stream in fixed memory.  4 MiB direct writes keep the
- * disk busy with few requests (measured: a 1 GiB attach took 0.67-0.75 s
- * with 4 MiB, 0.8-1.4 s with 1 MiB).
- */
+/* The buffer a file is hashed through, whatever its size: large files
+ * stream in fixed memory. */
 #define MR_BLOB_BUFSZ	(4 * 1024 * 1024)
-/* Direct I/O wants buffers, offsets and lengths in whole blocks. */
-#define MR_BLOB_ALIGN	4096
 /* Hex SHA-256 and its terminator: the length of a store name. */
 #define MR_BLOB_NAMELEN	65
 
-/*
- * The hasher: a second thread runs SHA-256 over one buffer while the
- * first writes it out and reads the next, so a copy costs about as long as
- * the slower of hashing and copying, not their sum.  Jobs are handed over
- * one at a time; the copier never touches a buffer the hasher still reads.
- */
-struct mr_blob_hasher {
-	pthread_t		 th;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	EVP_MD_CTX		*md;
-	const unsigned char	*job;
-	size_t			 njob;
-	int			 pending;
-	int			 quit;
-	int			 failed;
-	int			 threaded;
-	int			 inited;
-};
-
-/* Start hashing; -1 when OpenSSL cannot.  Stop it with ..._stop either way. */
-int	mr_blob_hasher_start(struct mr_blob_hasher *);
-/* Hand over n bytes at p: the caller must not change them before ..._wait. */
-void	mr_blob_hasher_post(struct mr_blob_hasher *, const unsigned char *p,
-	    size_t n);
-/* Wait until the hasher is done with the last bytes handed over. */
-void	mr_blob_hasher_wait(struct mr_blob_hasher *);
-/* Stop the thread (after its last job) and free the digest. */
-void	mr_blob_hasher_stop(struct mr_blob_hasher *);
-/*
- * Append n bytes to a copy; *direct says whether fd is in direct I/O,
- * and is cleared when the rest must go through the page cache.
- */
-int	mr_blob_write(int fd, const unsigned char *p, size_t n, int *direct);
 /* read(2), retried on EINTR. */
 ssize_t	mr_blob_read(int fd, unsigned char *buf, size_t n);
 /*
@@ -107,15 +63,14 @@ struct mr_blob_staged {
 
 /*
  * Copy the open regular file fd (shown in messages as shown; before is
- * its fstat) into dir under a temporary name, hashing while copying
- * through buf (2 * MR_BLOB_BUFSZ bytes, MR_BLOB_ALIGN-aligned).  first,
+ * its fstat) into dir under a temporary name, hashing while copying.  first,
  * when given, sees the first bytes read (to sniff a media type); step,
  * when given, is called with the bytes copied so far.  The file must not
  * change while it is read (identity, size and times are compared before
  * and after) and must not be empty.  The temporary is synced.
  */
 int	mr_blob_stage(const char *dir, enum mr_sharing, int fd, const char *shown,
-	    const struct stat *before, unsigned char *buf,
+	    const struct stat *before,
 	    void (*first)(const unsigned char *, size_t, void *),
 	    void (*step)(int64_t copied, void *), void *arg,
 	    struct mr_blob_staged *, struct mr_err *);

@@ -363,11 +363,11 @@ copy_step(int64_t copied, void *arg)
 
 /*
  * Open the file f names, which must be a regular file with a valid name,
- * and stage a copy of it in the store (buf holds 2 * MR_BLOB_BUFSZ).
+ * and stage a copy of it in the store.
  */
 static int
 stage_file(const char *dir, enum mr_sharing sharing,
-    const struct mr_evidence_file *f, unsigned char *buf, magic_t mg,
+    const struct mr_evidence_file *f, magic_t mg,
     struct staged *s, struct mr_blob_staged *b, struct mr_err *err)
 {
 	struct stat before;
@@ -403,7 +403,7 @@ stage_file(const char *dir, enum mr_sharing sharing,
 	}
 	if (mr_evidence_name_valid(s->name, err) == -1)
 		goto out;
-	rc = mr_blob_stage(dir, sharing, fd, shown, &before, buf, sniff_media,
+	rc = mr_blob_stage(dir, sharing, fd, shown, &before, sniff_media,
 	    copy_step, s, b, err);
 out:
 	if (fd != -1)
@@ -514,7 +514,6 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 {
 	struct staged *s = NULL;
 	struct mr_blob_staged *b = NULL;
-	unsigned char *buf = NULL;
 	magic_t mg = NULL;
 	char dir[PATH_MAX], shown[160];
 	int rc = -1, in_tx = 0, i, j, created = 0, dfd = -1;
@@ -538,9 +537,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	 */
 	dfd = mr_blob_lock_staging(dir);
 	if ((s = calloc((size_t)nfiles, sizeof *s)) == NULL ||
-	    (b = calloc((size_t)nfiles, sizeof *b)) == NULL ||
-	    posix_memalign((void **)&buf, MR_BLOB_ALIGN, 2 * MR_BLOB_BUFSZ) != 0) {
-		buf = NULL;
+	    (b = calloc((size_t)nfiles, sizeof *b)) == NULL) {
 		mr_err_set(err, MR_EFAIL, "out of memory");
 		goto out;
 	}
@@ -553,7 +550,7 @@ mr_evidence_attach(struct mr_store *st, const char *subject,
 	}
 	/* Copy everything first, outside the write lock: the slow part. */
 	for (i = 0; i < nfiles; i++)
-		if (stage_file(dir, mr_store_sharing(st), &files[i], buf, mg,
+		if (stage_file(dir, mr_store_sharing(st), &files[i], mg,
 		    &s[i], &b[i], err) == -1)
 			goto out;
 	for (i = 0; i < nfiles; i++)
@@ -603,7 +600,6 @@ out:
 		close(dfd);
 	if (mg != NULL)
 		magic_close(mg);
-	free(buf);
 	free(b);
 	free(s);
 	return rc;

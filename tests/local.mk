@@ -123,6 +123,10 @@ tests_unit_test_evidence_LDADD = $(UNIT_LDADD)
 tests_unit_test_evidence_LDFLAGS = -Wl,--wrap=fsync
 tests_unit_test_evidence_SOURCES = tests/unit/test_evidence.c tests/unit/unit.h
 # the content-addressed file store: names, copy-while-hashing
+UNIT_TESTS += tests/unit/test_blobcopy
+tests_unit_test_blobcopy_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_blobcopy_LDADD = $(UNIT_LDADD)
+tests_unit_test_blobcopy_SOURCES = tests/unit/test_blobcopy.c
 UNIT_TESTS += tests/unit/test_blobstore
 tests_unit_test_blobstore_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_blobstore_LDADD = $(UNIT_LDADD)

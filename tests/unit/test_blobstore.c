@@ -1,7 +1,7 @@
 /*
  * Unit tests of lib/mr_blobstore: store names are SHA-256 in lowercase
- * hex, and the threaded copy-while-hashing gives the same digest as
- * hashing the file whole.
+ * hex, a file hashed in pieces hashes as its bytes do, and staged files
+ * are placed, undone and swept.
  */
 #include "config.h"
 
@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "lib/mr_blobstore.h"
-#include "lib/mr_hex.h"
 
 /* SHA-256 of "abc" (FIPS 180-2, appendix B.1). */
 static const char abc_sha[] =
@@ -71,51 +70,37 @@ refuse(const void *p, size_t n, void *arg)
 }
 
 /*
- * A copy through the hasher thread, two buffers in turn as mr_evidence
- * attaches, hashes to what hashing the copy whole gives, and the copy
- * holds the same bytes.
+ * Hashing a file through one buffer, in several reads, gives the digest
+ * of its bytes held in memory and hands every byte to the consumer.
  */
 static void
-test_copy_while_hashing(void **state)
+test_hash_file(void **state)
 {
 	char dir[] = "/tmp/mrblob.XXXXXX", path[64], whole[MR_BLOB_NAMELEN],
-	    streamed[MR_BLOB_NAMELEN];
-	struct mr_blob_hasher h;
-	unsigned char *buf, digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	size_t chunk = MR_BLOB_BUFSZ, len = 2 * MR_BLOB_BUFSZ + 12345, off,
-	    total = 0;
-	int fd, direct = 0, which = 0, fn_failed = 0;
+	    want[MR_BLOB_NAMELEN];
+	unsigned char *buf, *data;
+	size_t len = 2 * MR_BLOB_BUFSZ + 12345, total = 0;
+	int fd, fn_failed = 0;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/copy", dir);
-	buf = malloc(2 * chunk);
+	buf = malloc(MR_BLOB_BUFSZ);
+	data = malloc(len);
 	assert_non_null(buf);
+	assert_non_null(data);
+	for (size_t i = 0; i < len; i++)
+		data[i] = (unsigned char)(i * 7 + 3);
+	assert_int_equal(mr_blob_sha256(data, len, want), 0);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_true(fd != -1);
-	assert_int_equal(mr_blob_hasher_start(&h), 0);
-	for (off = 0; off < len; off += chunk) {
-		size_t n = len - off < chunk ? len - off : chunk;
-		unsigned char *cur = buf + (size_t)which * chunk;
-
-		for (size_t i = 0; i < n; i++)
-			cur[i] = (unsigned char)((off + i) * 7 + 3);
-		mr_blob_hasher_wait(&h);
-		mr_blob_hasher_post(&h, cur, n);
-		assert_int_equal(mr_blob_write(fd, cur, n, &direct), 0);
-		which ^= 1;
-	}
-	mr_blob_hasher_wait(&h);
-	assert_false(h.failed);
-	assert_true(EVP_DigestFinal_ex(h.md, digest, &dlen));
-	mr_hex(digest, dlen, streamed);
-	mr_blob_hasher_stop(&h);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
 	assert_int_equal(close(fd), 0);
+	free(data);
 
 	assert_int_equal(mr_blob_hash_file(path, buf, whole, collect, &total,
 	    &fn_failed), 0);
-	assert_string_equal(streamed, whole);
+	assert_string_equal(whole, want);
 	assert_int_equal(total, len);
 	assert_false(fn_failed);
 
@@ -162,7 +147,6 @@ test_stage_place_unstage_and_sweep(void **state)
 	struct mr_blob_staged b[2];
 	struct mr_err err = { 0 };
 	struct stat sb;
-	unsigned char *buf = NULL;
 	int fd, created = 0, problems = 0, swept = 0;
 
 	(void)state;
@@ -175,14 +159,12 @@ test_stage_place_unstage_and_sweep(void **state)
 	fd = open(src, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_int_equal(write(fd, "abc", 3), 3);
 	assert_int_equal(close(fd), 0);
-	assert_int_equal(posix_memalign((void **)&buf, MR_BLOB_ALIGN,
-	    2 * MR_BLOB_BUFSZ), 0);
 
 	memset(b, 0, sizeof b);
 	fd = open(src, O_RDONLY);
 	assert_int_equal(fstat(fd, &sb), 0);
 	assert_int_equal(mr_blob_stage(name, MR_SHARE_PRIVATE, fd, "abc.txt",
-	    &sb, buf, NULL, NULL, NULL, &b[0], &err), 0);
+	    &sb, NULL, NULL, NULL, &b[0], &err), 0);
 	close(fd);
 	assert_string_equal(b[0].sha256, abc_sha);
 	assert_int_equal(b[0].size, 3);
@@ -199,7 +181,7 @@ test_stage_place_unstage_and_sweep(void **state)
 	/* Placed again and kept; then swept, as no record names it. */
 	fd = open(src, O_RDONLY);
 	assert_int_equal(mr_blob_stage(name, MR_SHARE_PRIVATE, fd, "abc.txt",
-	    &sb, buf, NULL, NULL, NULL, &b[1], &err), 0);
+	    &sb, NULL, NULL, NULL, &b[1], &err), 0);
 	close(fd);
 	assert_int_equal(mr_blob_place(name, &b[1], 1, 0, &err), 0);
 	assert_int_equal(mr_blob_scan(name, 0, refers_to_none, count_found,
@@ -214,7 +196,6 @@ test_stage_place_unstage_and_sweep(void **state)
 	assert_int_equal(swept, 1);
 	assert_int_equal(access(b[1].final, F_OK), -1);
 
-	free(buf);
 	assert_int_equal(unlink(src), 0);
 	assert_int_equal(rmdir(name), 0);
 	assert_int_equal(rmdir(dir), 0);
@@ -226,7 +207,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_of_memory),
 		cmocka_unit_test(test_store_names),
-		cmocka_unit_test(test_copy_while_hashing),
+		cmocka_unit_test(test_hash_file),
 		cmocka_unit_test(test_stage_place_unstage_and_sweep),
 	};
 
