@@ -11,7 +11,8 @@ Environment:
   BENCH_SIZES     case counts, default "10000 100000 541421 5414210"
                   (5,414,210 is ten years of the national population)
   BENCH_CMD_RUNS  runs per command and side (default 21)
-  BENCH_RUNS      import runs per side (default 3)
+  BENCH_QUICK_RUNS import runs per side up to 100,000 cases (default 9)
+  BENCH_RUNS      import runs per side up to a million cases (default 3)
   BENCH_BIG_RUNS  import runs per side above a million cases (default 1)
   BENCH_DIR       scratch folder (default: a fresh temporary one)
 Arguments: MIPSREVIEW MRGEN OUT.md
@@ -33,6 +34,10 @@ GOAL_FEED = 2.0         # export ics of 10,000 deadlines vs sqlite3 -json
 # Above this many cases an import takes minutes: BENCH_BIG_RUNS runs each
 # side, so that the whole bench, all sizes, fits in 20 minutes.
 BIG = 1000000
+# Up to this many an import takes under a second, and the noise of a
+# shared machine between three runs (10-15 %) is larger than the margin
+# to its goal: BENCH_QUICK_RUNS runs each side.
+QUICK = 100000
 
 DEVNULL = os.open(os.devnull, os.O_WRONLY)
 
@@ -315,6 +320,7 @@ def main():
     sizes = [int(s) for s in os.environ.get(
         "BENCH_SIZES", "10000 100000 541421 5414210").split()]
     cmd_runs = int(os.environ.get("BENCH_CMD_RUNS", "21"))
+    quick_runs = int(os.environ.get("BENCH_QUICK_RUNS", "9"))
     imp_runs = int(os.environ.get("BENCH_RUNS", "3"))
     big_runs = int(os.environ.get("BENCH_BIG_RUNS", "1"))
     w = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="mrratio.")
@@ -331,7 +337,8 @@ def main():
             csv = os.path.join(w, "population.csv")
             with open(csv, "wb") as f:
                 subprocess.run([gen, str(n)], stdout=f, check=True)
-            runs_here = imp_runs if n <= BIG else big_runs
+            runs_here = (quick_runs if n <= QUICK else
+                         imp_runs if n <= BIG else big_runs)
             a, b, db = import_runs(mr, csv, w, runs_here)
             os.unlink(csv)
             r = a[0] / b[0]
@@ -411,8 +418,8 @@ def main():
             time.time() - started),
         "",
         "Each row's two sides ran alternately in the same run (medians of %d "
-        "whole processes each for commands, %d for imports, %d above %d "
-        "cases); absolute times vary 3-5x between machines, the ratios are "
+        "whole processes each for commands; for imports %d up to %d cases, "
+        "%d up to %d, %d above); absolute times vary 3-5x between machines, the ratios are "
         "what is compared. The yardstick is the sqlite3 shell running the "
         "query the command runs on the same database (for `add`, the same "
         "insert and an audit row in one transaction; for `export ics`, the "
@@ -421,7 +428,8 @@ def main():
         "times (the goal); \"runs\" gives the 25th-75th percentiles of the "
         "ratios of the runs taken in turn, the noise of the shared machine "
         "to read a ratio near its goal against, and CPU the ratio of user + "
-        "system time." % (cmd_runs, imp_runs, big_runs, BIG),
+        "system time." % (cmd_runs, quick_runs, QUICK, imp_runs, BIG,
+                          big_runs),
         "",
         table.markdown(["cases", "what", "mipsreview (median, peak RSS)",
                         "yardstick (median)", "ratio", "goal", "verdict"]),

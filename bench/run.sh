@@ -15,7 +15,8 @@
 #  - bench/attach.sh: attach of 1 GiB against sha256sum;
 #  - bench/feed.sh: the feed served by mipsreviewd against nginx.
 #
-# Environment: BENCH_SIZES, BENCH_RUNS (import runs, 3), BENCH_CMD_RUNS
+# Environment: BENCH_SIZES, BENCH_QUICK_RUNS (import runs up to 100,000
+# cases, 9), BENCH_RUNS (up to a million, 3), BENCH_CMD_RUNS
 # (runs per command, 21), BENCH_WEB_CASES (541421), BENCH_WEB_RUNS (21),
 # BENCH_DIR (scratch folder), BENCH_RESULTS
 # (bench/RESULTS.md in the source tree).  Needs sqlite3, wrk, nginx:
@@ -81,8 +82,8 @@ fi
 	echo "| --- | --- | --- | --- | --- | --- |"
 	cat "$W/other.md"
 	echo
-	echo "Reproduce: \`./configure && make bench\` (BENCH_SIZES, BENCH_RUNS and"
-	echo "BENCH_CMD_RUNS change the sizes and the number of runs)."
+	echo "Reproduce: \`./configure && make bench\` (BENCH_SIZES, BENCH_QUICK_RUNS,"
+	echo "BENCH_RUNS and BENCH_CMD_RUNS change the sizes and the number of runs)."
 	echo
 	cat "$EXTRA"
 } >"$W/RESULTS.md"
