@@ -51,8 +51,9 @@ struct pipe {
 	int		 nslot;
 	size_t		 bufsz;
 	int64_t		 nread;		/* buffers read: numbered 0 .. nread-1 */
-	int64_t		 nhashed;	/* hashed, in order */
-	int64_t		 ntaken;	/* handed to a writer */
+	int64_t		 nhash_taken;	/* handed to the hasher, in order */
+	int64_t		 nhashed;	/* hashed */
+	int64_t		 nwrite_taken;	/* handed to a writer */
 	int64_t		 nwritten;	/* written, in any order */
 	int64_t		 nflushed;	/* written when the last flush began */
 	int		 eof;		/* nothing more will be read */
@@ -123,6 +124,21 @@ put(struct pipe *p, const unsigned char *b, size_t n, int64_t off)
 	return 0;
 }
 
+/*
+ * The next buffer read and not yet taken by this kind of worker (*taken
+ * counts them), waiting for one; NULL once all are taken and nothing
+ * more will be read, or on a failure.  mu is held.
+ */
+static struct slot *
+take_locked(struct pipe *p, int64_t *taken)
+{
+	while (!p->stop && !p->eof && *taken == p->nread)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->stop || *taken == p->nread)
+		return NULL;
+	return &p->slot[(*taken)++ % p->nslot];
+}
+
 static void *
 hasher_main(void *arg)
 {
@@ -131,12 +147,7 @@ hasher_main(void *arg)
 	int ok;
 
 	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->stop && !p->eof && p->nhashed == p->nread)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->stop || p->nhashed == p->nread)
-			break;
-		s = &p->slot[p->nhashed % p->nslot];
+	while ((s = take_locked(p, &p->nhash_taken)) != NULL) {
 		pthread_mutex_unlock(&p->mu);
 		ok = EVP_DigestUpdate(p->md, s->buf, s->n);
 		pthread_mutex_lock(&p->mu);
@@ -182,12 +193,7 @@ writer_main(void *arg)
 	int rc, e;
 
 	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->stop && !p->eof && p->ntaken == p->nread)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->stop || p->ntaken == p->nread)
-			break;
-		s = &p->slot[p->ntaken++ % p->nslot];
+	while ((s = take_locked(p, &p->nwrite_taken)) != NULL) {
 		pthread_mutex_unlock(&p->mu);
 		rc = put(p, s->buf, s->n, s->off);
 		e = errno;

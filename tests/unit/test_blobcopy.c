@@ -171,6 +171,26 @@ test_empty_source(void **state)
 	copy_and_check(f, &none, 0, 0);
 }
 
+/* Copy src, opened with in_flags, into a new dst opened with out_flags,
+ * expecting the copy to fail as want says, with EBADF. */
+static void
+expect_failure(struct fixture *f, int in_flags, int out_flags, int64_t hint,
+    enum mr_blobcopy_failure want)
+{
+	struct mr_blobcopy c;
+	int in, out;
+
+	(void)unlink(f->dst);
+	out = open(f->dst, out_flags | O_CREAT | O_EXCL, 0600);
+	in = open(f->src, in_flags);
+	assert_true(in != -1 && out != -1);
+	assert_int_equal(mr_blobcopy(in, out, hint, NULL, NULL, NULL, &c), -1);
+	assert_int_equal(c.failed, want);
+	assert_int_equal(c.errnum, EBADF);
+	close(in);
+	close(out);
+}
+
 /*
  * A copy that cannot write (the copy is open read-only) or cannot read
  * (the source is open write-only) says which and why, with threads and
@@ -181,30 +201,12 @@ test_failures_are_reported(void **state)
 {
 	static const int64_t hints[] = { 3, 70 * MIB };
 	struct fixture *f = *state;
-	struct mr_blobcopy c;
-	int in, out;
 
 	free(make_source(f->src, 70 * MIB));
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-		(void)unlink(f->dst);
-		out = open(f->dst, O_RDONLY | O_CREAT | O_EXCL, 0600);
-		in = open(f->src, O_RDONLY);
-		assert_int_equal(mr_blobcopy(in, out, hints[i], NULL, NULL,
-		    NULL, &c), -1);
-		assert_int_equal(c.failed, MR_BLOBCOPY_WRITE);
-		assert_int_equal(c.errnum, EBADF);
-		close(in);
-		close(out);
-
-		(void)unlink(f->dst);
-		out = open(f->dst, O_RDWR | O_CREAT | O_EXCL, 0600);
-		in = open(f->src, O_WRONLY);
-		assert_int_equal(mr_blobcopy(in, out, hints[i], NULL, NULL,
-		    NULL, &c), -1);
-		assert_int_equal(c.failed, MR_BLOBCOPY_READ);
-		assert_int_equal(c.errnum, EBADF);
-		close(in);
-		close(out);
+		expect_failure(f, O_RDONLY, O_RDONLY, hints[i],
+		    MR_BLOBCOPY_WRITE);
+		expect_failure(f, O_WRONLY, O_RDWR, hints[i], MR_BLOBCOPY_READ);
 	}
 }
 
