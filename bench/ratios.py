@@ -12,7 +12,7 @@ Environment:
                   (5,414,210 is ten years of the national population)
   BENCH_CMD_RUNS  runs per command and side (default 21)
   BENCH_QUICK_RUNS import runs per side up to 100,000 cases (default 9)
-  BENCH_RUNS      import runs per side up to a million cases (default 3)
+  BENCH_RUNS      import runs per side up to a million cases (default 5)
   BENCH_BIG_RUNS  import runs per side above a million cases (default 1)
   BENCH_DIR       scratch folder (default: a fresh temporary one)
 Arguments: MIPSREVIEW MRGEN OUT.md
@@ -321,7 +321,7 @@ def main():
         "BENCH_SIZES", "10000 100000 541421 5414210").split()]
     cmd_runs = int(os.environ.get("BENCH_CMD_RUNS", "21"))
     quick_runs = int(os.environ.get("BENCH_QUICK_RUNS", "9"))
-    imp_runs = int(os.environ.get("BENCH_RUNS", "3"))
+    imp_runs = int(os.environ.get("BENCH_RUNS", "5"))
     big_runs = int(os.environ.get("BENCH_BIG_RUNS", "1"))
     w = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="mrratio.")
     os.environ.pop("MIPSREVIEW_NOW", None)

@@ -16,7 +16,7 @@
 #  - bench/feed.sh: the feed served by mipsreviewd against nginx.
 #
 # Environment: BENCH_SIZES, BENCH_QUICK_RUNS (import runs up to 100,000
-# cases, 9), BENCH_RUNS (up to a million, 3), BENCH_CMD_RUNS
+# cases, 9), BENCH_RUNS (up to a million, 5), BENCH_CMD_RUNS
 # (runs per command, 21), BENCH_WEB_CASES (541421), BENCH_WEB_RUNS (21),
 # BENCH_DIR (scratch folder), BENCH_RESULTS
 # (bench/RESULTS.md in the source tree).  Needs sqlite3, wrk, nginx:
