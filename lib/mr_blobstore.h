@@ -29,8 +29,6 @@
 /* Hex SHA-256 and its terminator: the length of a store name. */
 #define MR_BLOB_NAMELEN	65
 
-/* read(2), retried on EINTR. */
-ssize_t	mr_blob_read(int fd, unsigned char *buf, size_t n);
 /*
  * Hash the file at path into out (MR_BLOB_NAMELEN bytes) through buf
  * (MR_BLOB_BUFSZ bytes).  Returns 0, or -1 with errno set (ENOENT:
