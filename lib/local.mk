@@ -12,6 +12,7 @@ lib_libmipsreview_a_SOURCES = \
 	lib/mr_place.c lib/mr_place.h \
 	lib/mr_audit.c lib/mr_audit.h \
 	lib/mr_buf.c lib/mr_buf.h lib/mr_hex.c lib/mr_hex.h \
+	lib/mr_arena.c lib/mr_arena.h \
 	lib/mr_crypto.c lib/mr_crypto.h lib/mr_keyfile.c lib/mr_keyfile.h \
 	lib/mr_file.c lib/mr_file.h \
 	lib/mr_input.c lib/mr_input.h \

@@ -500,10 +500,12 @@ check_kind(const char *field, const char *s, const char *const *list,
 		out[0] = '\0';
 		return 0;
 	}
-	if (!in_list(s, list))
+	size_t n = strlen(s);
+
+	if (!in_list(s, list) || n >= outlen)
 		return mr_err_set(err, MR_EINVAL, "%s '%s' is not known; use one "
 		    "of: %s", field, s, names);
-	snprintf(out, outlen, "%s", s);
+	memcpy(out, s, n + 1);	/* import checks a kind or two a row */
 	return 0;
 }
 
@@ -549,10 +551,24 @@ out:
 	return rc;
 }
 
+/* Set one of the case's texts: a copy it owns, or one in arena. */
+static int
+case_text(struct mr_arena *arena, char **dst, const char *s,
+    struct mr_err *err)
+{
+	if (arena == NULL)
+		return mr_text_set(dst, s, err);
+	*dst = NULL;
+	if (s != NULL && *s != '\0' && (*dst = mr_arena_strdup(arena, s)) ==
+	    NULL)
+		return mr_err_set(err, MR_EFAIL, "out of memory");
+	return 0;
+}
+
 /* An identifier or name from CMS's form: one line, at most max bytes. */
 static int
-set_id_text(const char *field, const char *s, size_t max, char **dst,
-    struct mr_err *err)
+set_id_text(struct mr_arena *arena, const char *field, const char *s,
+    size_t max, char **dst, struct mr_err *err)
 {
 	if (s == NULL)
 		return 0;
@@ -561,7 +577,7 @@ set_id_text(const char *field, const char *s, size_t max, char **dst,
 		    field, max);
 	if (mr_text_validate(field, s, 0, err) == -1)
 		return -1;
-	return mr_text_set(dst, s, err);
+	return case_text(arena, dst, s, err);
 }
 
 /* Today's date in Eastern time, where CMS dates its letters. */
@@ -596,8 +612,8 @@ documents_source(const char *date, char *buf, size_t len)
  * 30 days later.  Only a case waiting on documents has such a day.
  */
 static int
-apply_requested_on(struct mr_store *st, const char *date, struct mr_case *c,
-    struct mr_err *err)
+apply_requested_on(struct mr_store *st, const char *date,
+    struct mr_arena *arena, struct mr_case *c, struct mr_err *err)
 {
 	char today[16], src[256];
 
@@ -618,7 +634,7 @@ apply_requested_on(struct mr_store *st, const char *date, struct mr_case *c,
 	snprintf(c->documents_requested_on, sizeof c->documents_requested_on,
 	    "%s", date);
 	documents_source(date, src, sizeof src);
-	return mr_text_set(&c->deadline_source, src, err);
+	return case_text(arena, &c->deadline_source, src, err);
 }
 
 /* Validate the fields of in that are not NULL into c. */
@@ -644,7 +660,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 			return mr_err_set(err, MR_EINVAL, "name: the clinician's "
 			    "or group's name is required (--name)");
 		if (mr_text_validate("name", in->name, 0, err) == -1 ||
-		    mr_text_set(&c->name, in->name, err) == -1)
+		    case_text(in->arena, &c->name, in->name, err) == -1)
 			return -1;
 	}
 	if (in->year != NULL &&
@@ -691,7 +707,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 	if (in->owner != NULL) {
 		if (*in->owner != '\0' && mr_email_validate(in->owner, err) == -1)
 			return -1;
-		if (mr_text_set(&c->owner, in->owner, err) == -1)
+		if (case_text(in->arena, &c->owner, in->owner, err) == -1)
 			return -1;
 	}
 	if (in->note != NULL &&
@@ -701,7 +717,7 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 		return -1;
 	if (in->deadline_source != NULL) {
 		if (mr_text_validate("deadline_source", in->deadline_source, 0,
-		    err) == -1 || mr_text_set(&c->deadline_source,
+		    err) == -1 || case_text(in->arena, &c->deadline_source,
 		    in->deadline_source, err) == -1)
 			return -1;
 	}
@@ -720,24 +736,26 @@ apply_input(struct mr_store *st, const struct mr_case_input *in,
 	if (in->special_statuses != NULL && specials_parse_list(
 	    in->special_statuses, &c->special_statuses, err) == -1)
 		return -1;
-	if (set_id_text("legal_name", in->legal_name, 200, &c->legal_name,
-	    err) == -1 || set_id_text("apm_entity_id", in->apm_entity_id,
-	    ID_MAX, &c->apm_entity_id, err) == -1 ||
-	    set_id_text("virtual_group_id", in->virtual_group_id, ID_MAX,
-	    &c->virtual_group_id, err) == -1 || set_id_text("request_number",
-	    in->request_number, ID_MAX, &c->request_number, err) == -1)
+	if (set_id_text(in->arena, "legal_name", in->legal_name, 200,
+	    &c->legal_name, err) == -1 || set_id_text(in->arena,
+	    "apm_entity_id", in->apm_entity_id, ID_MAX, &c->apm_entity_id,
+	    err) == -1 || set_id_text(in->arena, "virtual_group_id",
+	    in->virtual_group_id, ID_MAX, &c->virtual_group_id, err) == -1 ||
+	    set_id_text(in->arena, "request_number", in->request_number,
+	    ID_MAX, &c->request_number, err) == -1)
 		return -1;
 	if (in->requester_role != NULL && check_kind("requester_role",
 	    in->requester_role, requester_roles, MR_REQUESTER_ROLES,
 	    c->requester_role, sizeof c->requester_role, err) == -1)
 		return -1;
 	if (in->explanation != NULL) {
-		if (mr_text_validate("explanation", in->explanation, 1, err) == -1 ||
-		    mr_text_set(&c->explanation, in->explanation, err) == -1)
+		if (mr_text_validate("explanation", in->explanation, 1,
+		    err) == -1 || case_text(in->arena, &c->explanation,
+		    in->explanation, err) == -1)
 			return -1;
 	}
 	if (in->documents_requested_on != NULL && apply_requested_on(st,
-	    in->documents_requested_on, c, err) == -1)
+	    in->documents_requested_on, in->arena, c, err) == -1)
 		return -1;
 	/* Where the practice is: CMS's automatic EUC policy goes by county. */
 	if (in->county != NULL) {
@@ -1457,7 +1475,7 @@ mr_case_move(struct mr_store *st, int64_t id, const char *state,
 			today_eastern(st, today, sizeof today);
 			requested_on = today;
 		}
-		if (apply_requested_on(st, requested_on, &c, err) == -1)
+		if (apply_requested_on(st, requested_on, NULL, &c, err) == -1)
 			goto out;
 	}
 	snprintf(action, sizeof action, "status %s", state);

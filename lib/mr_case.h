@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "lib/mr_arena.h"
 #include "lib/mr_err.h"
 
 struct mr_store;
@@ -135,6 +136,12 @@ struct mr_case_input {
 	const char	*documents_requested_on;	/* YYYY-MM-DD; moves the deadline */
 	const char	*county;	/* "Kerr, TX"; "" clears */
 	const char	*zip;		/* "" clears */
+	/*
+	 * NULL: the case gets copies of its text, which mr_case_release()
+	 * frees.  Else the text is copied into this arena and lives as long
+	 * as it does: the caller must not release such a case.
+	 */
+	struct mr_arena	*arena;
 };
 
 struct mr_case_filter {
@@ -210,7 +217,8 @@ int	mr_case_transition_allowed(const char *from, const char *to,
 	    struct mr_err *);
 
 /*
- * Validate in (as add would) into *c, which the caller releases.  The
+ * Validate in (as add would) into *c, which the caller releases unless
+ * its text went into in->arena.  The
  * store supplies the clock (valid years) and the program table (bounds of
  * the payment adjustment).
  */

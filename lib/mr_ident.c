@@ -145,6 +145,11 @@ mr_text_validate(const char *field, const char *s, int allow_newline,
 	size_t n;
 
 	while (*p != '\0') {
+		/* Printable ASCII, most of any text, needs no more look. */
+		while (*p >= 0x20 && *p < 0x7f)
+			p++;
+		if (*p == '\0')
+			break;
 		if ((n = utf8_seq(p)) == 0)
 			return mr_err_set(err, MR_EINVAL, "%s: byte %zu is not "
 			    "valid UTF-8; convert the text to UTF-8 (e.g. with "

@@ -127,9 +127,15 @@ struct job {
 	char		*note;
 };
 
+/*
+ * The jobs' text lives in the batch's arena: the writer forgets it all
+ * at once, and the reading thread's copies cost no malloc() once the
+ * arenas have grown.
+ */
 struct batch {
 	struct job	 job[BATCH_JOBS];
 	int		 n;
+	struct mr_arena	 text;
 };
 
 struct imp {
@@ -168,6 +174,7 @@ struct imp {
 	int			 nf;
 	int			 toomany;
 	int			 nulfield;	/* first field holding a NUL byte, + 1 */
+	int			 rec_nul;	/* a line of the record holds a NUL */
 	long			 rec_line;
 	/* the writer thread and its queue of batches */
 	pthread_t		 writer;
@@ -747,10 +754,7 @@ writer_main(void *arg)
 			if (!im->wfailed && insert_cases(im, &b->job[i], k) == -1)
 				im->wfailed = 1;
 		}
-		for (int i = 0; i < b->n; i++) {
-			mr_case_release(&b->job[i].c);
-			free(b->job[i].note);
-		}
+		mr_arena_reset(&b->text);
 		b->n = 0;
 		pthread_mutex_lock(&im->mu);
 		im->head = (im->head + 1) % NBATCHES;
@@ -774,20 +778,23 @@ batch_send(struct imp *im)
 	pthread_mutex_unlock(&im->mu);
 }
 
-/* Move the validated case *c (and a copy of note) to the writer. */
+/*
+ * Move the validated case *c, its text already in the batch's arena, and
+ * a copy of note to the writer.
+ */
 static int
-enqueue(struct imp *im, struct mr_case *c, const char *note)
+enqueue(struct imp *im, const struct mr_case *c, const char *note)
 {
 	struct batch *b = &im->batch[im->filling];
 	struct job *j = &b->job[b->n];
 
 	j->note = NULL;
-	if (note != NULL && *note != '\0' && (j->note = strdup(note)) == NULL) {
+	if (note != NULL && *note != '\0' &&
+	    (j->note = mr_arena_strdup(&b->text, note)) == NULL) {
 		mr_err_set(im->err, MR_EFAIL, "out of memory");
 		return imp_fatal(im);
 	}
 	j->c = *c;
-	memset(c, 0, sizeof *c);	/* the job owns its strings now */
 	if (++b->n == BATCH_JOBS)
 		batch_send(im);
 	return 0;
@@ -828,6 +835,8 @@ writer_start(struct imp *im)
 {
 	if ((im->batch = calloc(NBATCHES, sizeof *im->batch)) == NULL)
 		return mr_err_set(im->err, MR_EFAIL, "out of memory");
+	for (int i = 0; i < NBATCHES; i++)
+		mr_arena_init(&im->batch[i].text);
 	pthread_mutex_init(&im->mu, NULL);
 	pthread_cond_init(&im->more, NULL);
 	pthread_cond_init(&im->space, NULL);
@@ -856,9 +865,12 @@ imp_row(struct imp *im, long line, const char *const *v, int nnames,
 	struct mr_case_input in = { 0 };
 	struct mr_case c;
 	struct mr_err why = { 0 };
-	int rc = 0, bad = 1;
+	struct mr_arena_mark mark;
+	int rc = 0, bad = 1, queued = 0;
 
 	memset(&c, 0, sizeof c);
+	in.arena = &im->batch[im->filling].text;
+	mr_arena_mark(in.arena, &mark);
 	im->stats->rows++;
 	for (int i = 0; i < MR_NCOLS; i++)
 		if (v[i] != NULL && mr_text_validate(mr_import_columns[i], v[i],
@@ -921,14 +933,18 @@ imp_row(struct imp *im, long line, const char *const *v, int nnames,
 			goto out;
 	}
 	bad = 0;
-	if (im->inserting && !im->wfailed)
+	if (im->inserting && !im->wfailed) {
+		/* Sending a full batch hands its arena to the writer. */
+		queued = 1;
 		rc = enqueue(im, &c, in.note);
+	}
 out:
+	if (!queued)
+		mr_arena_rewind(in.arena, &mark);
 	if (im->fatal)
 		rc = -1;
 	else if (bad)
 		rc = imp_reject(im, line, why.msg, nnames, names, nvalues, values);
-	mr_case_release(&c);
 	return rc;
 }
 
@@ -959,7 +975,8 @@ csv_field(void *s, size_t len, void *arg)
 		im->bufcap = cap;
 	}
 	/* A NUL would end the value early as C text: refuse, not truncate. */
-	if (im->nulfield == 0 && len > 0 && memchr(s, '\0', len) != NULL)
+	if (im->nulfield == 0 && im->rec_nul && len > 0 &&
+	    memchr(s, '\0', len) != NULL)
 		im->nulfield = im->nf + 1;
 	im->off[im->nf++] = im->buflen;
 	if (len > 0)
@@ -1418,15 +1435,82 @@ out:
 }
 
 /* Read the file line by line, hashing every byte, and feed the parser. */
+/*
+ * The file read in large blocks and cut into lines where they lie: no
+ * copy of each line, as getline() makes, and one digest call per block.
+ * A line longer than the buffer doubles it.
+ */
+#define READ_BLOCK	(1 << 20)
+
+struct line_reader {
+	FILE			*fp;
+	struct sha256_ctx	*md;	/* of every byte read */
+	char			*buf;	/* cap bytes and a NUL after end */
+	size_t			 cap, start, end;
+	int			 eof, nomem;
+};
+
+/* The next line and its length, newline included: 1, 0 at the end, -1. */
+static int
+next_line(struct line_reader *r, char **line, size_t *len)
+{
+	char *nl, *p;
+	size_t got;
+
+	for (;;) {
+		if (r->start < r->end && (nl = memchr(r->buf + r->start, '\n',
+		    r->end - r->start)) != NULL) {
+			*line = r->buf + r->start;
+			*len = (size_t)(nl + 1 - *line);
+			r->start += *len;
+			return 1;
+		}
+		if (r->eof) {
+			if (r->start == r->end)
+				return 0;
+			/* The last line, without its newline. */
+			*line = r->buf + r->start;
+			*len = r->end - r->start;
+			r->start = r->end;
+			return 1;
+		}
+		if (r->start > 0) {
+			memmove(r->buf, r->buf + r->start, r->end - r->start);
+			r->end -= r->start;
+			r->start = 0;
+		}
+		if (r->end == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : READ_BLOCK;
+
+			if ((p = realloc(r->buf, cap + 1)) == NULL) {
+				r->nomem = 1;
+				return -1;
+			}
+			r->buf = p;
+			r->cap = cap;
+		}
+		got = fread(r->buf + r->end, 1, r->cap - r->end, r->fp);
+		sha256_update(r->md, got, (const uint8_t *)r->buf + r->end);
+		r->end += got;
+		/* A line is read as text: nothing runs past its end. */
+		r->buf[r->end] = '\0';
+		if (got == 0) {
+			if (ferror(r->fp))
+				return -1;
+			r->eof = 1;
+		}
+	}
+}
+
 static int
 read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 {
 	struct csv_parser p;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct line_reader lr = { .fp = fp, .md = md };
+	char *line;
+	size_t n;
 	long lineno = 0;
-	int rc = -1, have_parser = 0;
+	int rc = -1, have_parser = 0, got;
 
 	if (im->o->format == MR_FORMAT_CSV) {
 		if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
@@ -1436,12 +1520,11 @@ read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 		}
 		have_parser = 1;
 	}
-	while (!im->fatal && (n = getline(&line, &cap, fp)) != -1) {
+	while (!im->fatal && (got = next_line(&lr, &line, &n)) == 1) {
 		char *s = line;
-		size_t len = (size_t)n;
+		size_t len = n;
 
 		lineno++;
-		sha256_update(md, len, (const uint8_t *)line);
 		im->done += n;
 		if (lineno == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 			s += 3;		/* a byte-order mark some editors write */
@@ -1454,8 +1537,13 @@ read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 			/* The parser sees whole lines, so a record starts on
 			 * the line fed while it awaits a new row; pstate is
 			 * libcsv's public state (0: ROW_NOT_BEGUN). */
-			if (p.pstate == 0)
+			int nul = memchr(s, '\0', len) != NULL;
+
+			if (p.pstate == 0) {
 				im->rec_line = lineno;
+				im->rec_nul = nul;
+			} else
+				im->rec_nul |= nul;
 			if (csv_parse(&p, s, len, csv_field, csv_record, im) != len &&
 			    !im->fatal) {
 				mr_err_set(im->err, MR_EINVAL, "%s: line %ld: "
@@ -1472,8 +1560,12 @@ read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 	}
 	if (im->fatal)
 		goto out;
-	if (ferror(fp)) {
-		mr_err_set(im->err, MR_EFAIL, "%s: %s", im->path, strerror(errno));
+	if (got == -1) {
+		if (lr.nomem)
+			mr_err_set(im->err, MR_EFAIL, "out of memory");
+		else
+			mr_err_set(im->err, MR_EFAIL, "%s: %s", im->path,
+			    strerror(errno));
 		goto out;
 	}
 	if (have_parser && csv_fini(&p, csv_field, csv_record, im) != 0 &&
@@ -1503,7 +1595,7 @@ read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 out:
 	if (have_parser)
 		csv_free(&p);
-	free(line);
+	free(lr.buf);
 	return rc;
 }
 
@@ -1550,8 +1642,8 @@ import_once(struct mr_store *st, const char *path,
 		mr_err_set(err, MR_EFAIL, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	/* Fewer, larger reads: the file is read once, front to back. */
-	(void)setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	/* read_file() reads blocks of 1 MB itself: no second buffer. */
+	(void)setvbuf(fp, NULL, _IONBF, 0);
 	/* A pipe has no size: no progress bar, no guess. */
 	im.total = S_ISREG(sb.st_mode) ? sb.st_size : 0;
 	guess = im.total / GUESS_ROW_BYTES;
@@ -1668,10 +1760,7 @@ import_once(struct mr_store *st, const char *path,
 out:
 	(void)writer_stop(&im);
 	for (int i = 0; im.batch != NULL && i < NBATCHES; i++)
-		for (int k = 0; k < im.batch[i].n; k++) {
-			mr_case_release(&im.batch[i].job[k].c);
-			free(im.batch[i].job[k].note);
-		}
+		mr_arena_free(&im.batch[i].text);
 	free(im.batch);
 	sqlite3_finalize(im.ins);
 	sqlite3_finalize(im.insn);

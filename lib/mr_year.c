@@ -8,11 +8,19 @@
 int
 mr_year_current(time_t now)
 {
+	/* Import asks once a row, with the same clock: gmtime_r() takes
+	 * glibc's time zone lock each time. */
+	static _Thread_local struct { int known, year; time_t now; } memo;
 	struct tm tm;
 
+	if (memo.known && memo.now == now)
+		return memo.year;
 	if (gmtime_r(&now, &tm) == NULL)
 		return MR_YEAR_FIRST;
-	return tm.tm_year + 1900;
+	memo.known = 1;
+	memo.now = now;
+	memo.year = tm.tm_year + 1900;
+	return memo.year;
 }
 
 int

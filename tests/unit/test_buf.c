@@ -1,5 +1,5 @@
-/* Unit tests of lib/mr_buf (growth, the cap, failure that sticks) and of
- * lib/mr_hex, the small encoders beside it. */
+/* Unit tests of lib/mr_buf (growth, the cap, failure that sticks), of
+ * lib/mr_hex, the small encoders beside it, and of lib/mr_arena. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/mr_arena.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_hex.h"
 
@@ -103,6 +104,83 @@ test_hex_round_trips_and_refuses_what_is_not_hex(void **state)
 	assert_int_equal(mr_unhex("007fa5f", sizeof out, out), -1);
 }
 
+/* Text of length n made of c, in a static buffer. */
+static const char *
+run_of(char c, size_t n)
+{
+	static char text[200 * 1024];
+
+	memset(text, c, n);
+	text[n] = '\0';
+	return text;
+}
+
+static void
+test_arena_text_outlives_its_chunks(void **state)
+{
+	struct mr_arena a;
+	char *kept[3000], *big;
+
+	(void)state;
+	mr_arena_init(&a);
+	/* About 300 KB: several chunks of 64 KB. */
+	for (int i = 0; i < 3000; i++)
+		assert_non_null(kept[i] = mr_arena_strdup(&a,
+		    run_of((char)('a' + i % 26), (size_t)(i % 200))));
+	/* Longer than a chunk: a chunk of its own. */
+	assert_non_null(big = mr_arena_strdup(&a, run_of('Z', 150000)));
+	assert_non_null(kept[0] = mr_arena_strdup(&a, "after the big one"));
+	for (int i = 1; i < 3000; i++) {
+		assert_int_equal(strlen(kept[i]), i % 200);
+		assert_int_equal(strspn(kept[i], run_of((char)('a' + i % 26),
+		    1)), i % 200);
+	}
+	assert_int_equal(strlen(big), 150000);
+	assert_int_equal(strspn(big, "Z"), 150000);
+	assert_string_equal(kept[0], "after the big one");
+	mr_arena_free(&a);
+}
+
+static void
+test_arena_rewind_and_reset_reuse_the_memory(void **state)
+{
+	struct mr_arena a;
+	struct mr_arena_mark m;
+	char *first, *p, *q, *after[400];
+
+	(void)state;
+	mr_arena_init(&a);
+	/* A mark on an empty arena: the rewind empties it. */
+	mr_arena_mark(&a, &m);
+	assert_non_null(first = mr_arena_strdup(&a, "gone"));
+	mr_arena_rewind(&a, &m);
+	assert_ptr_equal(mr_arena_strdup(&a, "kept"), first);
+	assert_string_equal(first, "kept");
+	mr_arena_mark(&a, &m);
+	assert_non_null(p = mr_arena_strdup(&a, "turned down"));
+	mr_arena_rewind(&a, &m);
+	assert_ptr_equal(q = mr_arena_strdup(&a, "in its place"), p);
+	assert_string_equal(first, "kept");
+	/* Rewound across chunks, then grown again over the kept chunks. */
+	mr_arena_mark(&a, &m);
+	for (int i = 0; i < 400; i++)
+		assert_non_null(mr_arena_strdup(&a, run_of('x', 999)));
+	mr_arena_rewind(&a, &m);
+	for (int i = 0; i < 400; i++)
+		assert_non_null(after[i] = mr_arena_strdup(&a,
+		    run_of((char)('0' + i % 10), 999)));
+	for (int i = 0; i < 400; i++)
+		assert_int_equal(strspn(after[i], run_of((char)('0' + i % 10),
+		    1)), 999);
+	assert_string_equal(first, "kept");
+	assert_string_equal(q, "in its place");
+	/* A reset starts again at the first byte. */
+	mr_arena_reset(&a);
+	assert_ptr_equal(mr_arena_strdup(&a, "again"), first);
+	mr_arena_free(&a);
+	assert_null(a.head);
+}
+
 int
 main(void)
 {
@@ -111,6 +189,8 @@ main(void)
 		cmocka_unit_test(test_the_cap_fails_the_buffer_for_good),
 		cmocka_unit_test(test_a_fixed_buffer_reports_what_does_not_fit),
 		cmocka_unit_test(test_hex_round_trips_and_refuses_what_is_not_hex),
+		cmocka_unit_test(test_arena_text_outlives_its_chunks),
+		cmocka_unit_test(test_arena_rewind_and_reset_reuse_the_memory),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

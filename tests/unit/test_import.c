@@ -7,6 +7,7 @@
 
 #include "tests/unit/unit.h"
 #include "lib/mr_audit.h"
+#include "lib/mr_buf.h"
 #include "lib/mr_case.h"
 #include "lib/mr_export.h"
 #include "lib/mr_import.h"
@@ -354,14 +355,19 @@ test_non_utf8_is_rejected_with_its_line(void **state)
 	assert_int_equal(count_cases(u), 0);
 }
 
-/* A NUL byte inside a CSV field must not cut the value short silently. */
+/*
+ * A NUL byte inside a CSV field must not cut the value short silently,
+ * also in a quoted field over several lines, on its first line or a later.
+ */
 static void
 test_csv_nul_byte_is_rejected_not_truncated(void **state)
 {
 	struct unit_db *u = *state;
 	static const char text[] = "tin,name,year,reason\n"
 	    "123456789,Doe\0 hidden,2023,other\n"
-	    "223456789,Roe,2023,other\n";
+	    "223456789,Roe,2023,other\n"
+	    "323456789,\"Poe\0\nmore\",2023,other\n"
+	    "423456789,\"Loe\nrest\0\",2023,other\n";
 	struct mr_import_opts o = { .reject = collect, .skip_bad = 1 };
 	struct mr_import_stats st;
 	struct mr_err err = { 0 };
@@ -375,11 +381,62 @@ test_csv_nul_byte_is_rejected_not_truncated(void **state)
 	assert_int_equal(fwrite(text, 1, sizeof text - 1, fp), sizeof text - 1);
 	assert_int_equal(fclose(fp), 0);
 	assert_int_equal(mr_import_file(u->st, path, &o, &st, &err), 0);
-	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.n, 3);
 	assert_int_equal(seen.line[0], 2);
-	assert_non_null(strstr(seen.why[0], "name: the text holds a NUL"));
+	assert_int_equal(seen.line[1], 4);
+	assert_int_equal(seen.line[2], 6);
+	for (int i = 0; i < 3; i++)
+		assert_non_null(strstr(seen.why[i], "name: the text holds a NUL"));
 	assert_int_equal(st.imported, 1);
 	assert_int_equal(count_cases(u), 1);
+}
+
+/*
+ * The file is read in blocks of 1 MB and cut into lines: a line longer
+ * than a block, a CRLF line and a last line without its newline all come
+ * through whole, and the digest covers every byte.
+ */
+static void
+test_long_lines_and_a_missing_last_newline_come_through(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_import_stats st;
+	struct mr_err err = { 0 };
+	struct seen seen;
+	struct mr_buf b;
+	sqlite3_stmt *stmt;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	char hex[65], *text;
+	size_t len;
+
+	mr_buf_init(&b, 4 << 20);
+	assert_int_equal(mr_buf_printf(&b, "%s12-3456789,,Long,2023,"
+	    "euc-not-applied,,,", HEADER), 0);
+	for (int i = 0; i < 1500 * 1024 / 64; i++)
+		assert_int_equal(mr_buf_add(&b, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+		    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", 64), 0);
+	assert_int_equal(mr_buf_printf(&b, "\n22-3456789,,Crlf,2023,"
+	    "scoring-error,,,\r\n32-3456789,,Last,2023,scoring-error,,,end"),
+	    0);
+	assert_non_null(text = mr_buf_take(&b, &len));
+	assert_int_equal(import_text(u, "long.csv", text, 0, 0, &seen, &st,
+	    &err), 0);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(st.imported, 3);
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT "
+	    "group_concat(c.name || ':' || ifnull(length(n.body), 0), ' ') "
+	    "FROM review_case c LEFT JOIN case_note n ON n.case_id = c.id",
+	    -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
+	    "Long:1536000 Crlf:0 Last:3");
+	sqlite3_finalize(stmt);
+	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(st.sha256, hex);
+	free(text);
 }
 
 static int
@@ -651,6 +708,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export_then_import_round_trips_csv, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_export_then_import_round_trips_jsonl, unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_large_load_rebuilds_indexes_and_audits_once, unit_db_setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_long_lines_and_a_missing_last_newline_come_through, unit_db_setup, unit_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
