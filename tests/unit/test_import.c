@@ -79,6 +79,32 @@ count_cases(struct unit_db *u)
 	return n;
 }
 
+/* The one text a query gives, compared with want. */
+static void
+assert_query_text(struct unit_db *u, const char *sql, const char *want)
+{
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), sql, -1, &stmt,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), want);
+	sqlite3_finalize(stmt);
+}
+
+/* SHA-256 of the file's text, in hex as the import reports it. */
+static void
+text_sha256(const char *text, size_t len, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+
+	assert_int_equal(EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL),
+	    1);
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
 /* The store's own setting, which an import turns off for its transaction. */
 static int
 foreign_keys_on(struct unit_db *u)
@@ -404,9 +430,6 @@ test_long_lines_and_a_missing_last_newline_come_through(void **state)
 	struct mr_err err = { 0 };
 	struct seen seen;
 	struct mr_buf b;
-	sqlite3_stmt *stmt;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
 	char hex[65], *text;
 	size_t len;
 
@@ -424,17 +447,10 @@ test_long_lines_and_a_missing_last_newline_come_through(void **state)
 	    &err), 0);
 	assert_int_equal(seen.n, 0);
 	assert_int_equal(st.imported, 3);
-	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT "
-	    "group_concat(c.name || ':' || ifnull(length(n.body), 0), ' ') "
-	    "FROM review_case c LEFT JOIN case_note n ON n.case_id = c.id",
-	    -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
-	    "Long:1536000 Crlf:0 Last:3");
-	sqlite3_finalize(stmt);
-	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_query_text(u, "SELECT group_concat(c.name || ':' || "
+	    "ifnull(length(n.body), 0), ' ') FROM review_case c LEFT JOIN "
+	    "case_note n ON n.case_id = c.id", "Long:1536000 Crlf:0 Last:3");
+	text_sha256(text, len, hex);
 	assert_string_equal(st.sha256, hex);
 	free(text);
 }
@@ -616,8 +632,6 @@ test_large_load_rebuilds_indexes_and_audits_once(void **state)
 	struct mr_import_opts o = { 0 };
 	struct mr_import_stats st;
 	struct mr_err err = { 0 };
-	unsigned char md[32];
-	unsigned int mdlen;
 	char path[256], hex[65], after[512] = "", want[100];
 	char *text = NULL;
 	size_t len = 0;
@@ -666,17 +680,11 @@ test_large_load_rebuilds_indexes_and_audits_once(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "ok");
 	sqlite3_finalize(stmt);
 	/* Notes land on their own cases across multi-row INSERTs. */
-	assert_int_equal(sqlite3_prepare_v2(mr_store_db(u->st), "SELECT "
-	    "group_concat(n.case_id || ':' || substr(c.name, 17, 4)) FROM "
-	    "(SELECT * FROM case_note ORDER BY id LIMIT 3) n JOIN review_case c "
-	    "ON c.id = n.case_id", -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
+	assert_query_text(u, "SELECT group_concat(n.case_id || ':' || "
+	    "substr(c.name, 17, 4)) FROM (SELECT * FROM case_note ORDER BY id "
+	    "LIMIT 3) n JOIN review_case c ON c.id = n.case_id",
 	    "1:0 of,101:100 ,201:200 ");
-	sqlite3_finalize(stmt);
-	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	text_sha256(text, len, hex);
 	assert_string_equal(st.sha256, hex);
 	assert_int_equal(mr_audit_each(u->st, "import", 0, audit_after, after,
 	    &err), 0);
