@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/mr_arena.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_autoeuc.h"
 #include "lib/mr_buf.h"

@@ -14,9 +14,9 @@
 
 #include <jansson.h>
 
-#include "lib/mr_arena.h"
 #include "lib/mr_err.h"
 
+struct mr_arena;
 struct mr_store;
 
 /* Why the officer asks for a review (the grounds CMS lists in its targeted-review notices). */

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <nettle/sha2.h>
 
+#include "lib/mr_arena.h"
 #include "lib/mr_audit.h"
 #include "lib/mr_buf.h"
 #include "lib/mr_case.h"
@@ -1434,7 +1435,6 @@ out:
 	return rc;
 }
 
-/* Read the file line by line, hashing every byte, and feed the parser. */
 /*
  * The file read in large blocks and cut into lines where they lie: no
  * copy of each line, as getline() makes, and one digest call per block.
@@ -1502,6 +1502,7 @@ next_line(struct line_reader *r, char **line, size_t *len)
 	}
 }
 
+/* Read the file line by line, hashing every byte, and feed the parser. */
 static int
 read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 {
@@ -1510,7 +1511,7 @@ read_file(struct imp *im, FILE *fp, struct sha256_ctx *md)
 	char *line;
 	size_t n;
 	long lineno = 0;
-	int rc = -1, have_parser = 0, got;
+	int rc = -1, have_parser = 0, got = 0;
 
 	if (im->o->format == MR_FORMAT_CSV) {
 		if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
