@@ -79,10 +79,10 @@ add_validators(struct MHD_Response *r, const struct http_feed *s,
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
 }
 
-/* Render c's calendar into fresh responses in *s. */
+/* Render c's calendar into fresh responses in *s; digest: its digest too. */
 static int
 render(struct mr_store *st, const struct mr_ical_opts *o, struct cached *c,
-    const struct http_feed *prev, struct http_feed *s)
+    unsigned char *digest, const struct http_feed *prev, struct http_feed *s)
 {
 	struct mr_deadline_filter f = { .include_closed = 1 };
 	struct mr_err err = { 0 };
@@ -93,7 +93,8 @@ render(struct mr_store *st, const struct mr_ical_opts *o, struct cached *c,
 
 	f.tin = c->feed.tin[0] ? c->feed.tin : NULL;
 	f.year = c->feed.year;
-	if (mr_ical_write(st, &f, o, buf_sink, &b, &count, &err) == -1) {
+	if (mr_ical_write_digest(st, &f, o, buf_sink, &b, &count, digest,
+	    &err) == -1) {
 		log_warnx("feed %lld: cannot render: %s", (long long)c->feed.id,
 		    err.msg);
 		free(b.p);
@@ -231,6 +232,7 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 	for (size_t i = 0; i < n; i++) {
 		struct cached *c = &next[i];
 		struct mr_deadline_filter f = { .include_closed = 1 };
+		int compare;
 
 		old = NULL;
 		for (size_t j = 0; j < ncache; j++)
@@ -238,18 +240,24 @@ feeds_refresh(struct mr_store *st, const struct mr_ical_opts *o, int force)
 				old = &cache[j];
 		f.tin = c->feed.tin[0] ? c->feed.tin : NULL;
 		f.year = c->feed.year;
-		if (mr_ical_digest(st, &f, o, c->digest, &err) == -1) {
+		/*
+		 * A feed served before is rendered again only when its digest
+		 * moved; a new one (or every one, forced) is rendered at once,
+		 * its digest taken in the same pass.
+		 */
+		compare = old != NULL && !force && old->served.ok != NULL;
+		if (compare && mr_ical_digest(st, &f, o, c->digest, &err) == -1) {
 			log_warnx("feed %lld: %s", (long long)c->feed.id, err.msg);
 			memset(c->digest, 0, sizeof c->digest);
 		}
-		if (old != NULL && !force && old->served.ok != NULL &&
+		if (compare &&
 		    memcmp(old->digest, c->digest, sizeof c->digest) == 0) {
 			/* Unchanged: keep the response (and its ETag). */
 			c->served = old->served;
 			c->items = old->items;
 			old->seen = 1;
-		} else if (render(st, o, c, old ? &old->served : NULL,
-		    &c->served) == 0) {
+		} else if (render(st, o, c, compare ? NULL : c->digest,
+		    old ? &old->served : NULL, &c->served) == 0) {
 			rendered++;
 			log_info("feed %lld rendered: %ld items",
 			    (long long)c->feed.id, c->items);

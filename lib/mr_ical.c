@@ -866,46 +866,6 @@ mr_ical_end(struct mr_ical *w, struct mr_err *err)
 	return rc;
 }
 
-struct write_ctx {
-	struct mr_ical	*w;
-	struct mr_err	*err;
-	int		 failed;
-};
-
-static int
-write_one(const struct mr_deadline_item *it, void *arg)
-{
-	struct write_ctx *c = arg;
-
-	if (mr_ical_add(c->w, it, c->err) == -1) {
-		c->failed = 1;
-		return 1;
-	}
-	return 0;
-}
-
-int
-mr_ical_write(struct mr_store *st, const struct mr_deadline_filter *f,
-    const struct mr_ical_opts *o, mr_ical_sink sink, void *arg, long *count,
-    struct mr_err *err)
-{
-	struct write_ctx c = { .err = err };
-
-	if (mr_ical_begin(o, sink, arg, &c.w, err) == -1)
-		return -1;
-	c.w->st = st;
-	if (mr_deadline_each(st, f, write_one, &c, err) == -1 || c.failed) {
-		mr_ical_free(c.w);
-		return -1;
-	}
-	/* The query is done: keep the zones libical made (best-effort). */
-	for (int i = 0; i < c.w->nmade; i++)
-		(void)mr_tzcache_put(st, &c.w->made[i].key, c.w->made[i].text);
-	if (count != NULL)
-		*count = mr_ical_count(c.w);
-	return mr_ical_end(c.w, err);
-}
-
 static void
 digest_str(struct mr_sha256 *md, const char *s)
 {
@@ -945,20 +905,84 @@ digest_one(const struct mr_deadline_item *it, void *arg)
 	return 0;
 }
 
+/* What of the options the digest covers, before the items. */
+static void
+digest_begin(struct mr_sha256 *md, const struct mr_ical_opts *o)
+{
+	mr_sha256_init(md);
+	digest_str(md, PRODID);
+	for (int i = 0; i < o->nalarms; i++)
+		digest_int(md, o->alarms[i]);
+	digest_str(md, "alarms-end");
+	digest_str(md, o->calname);
+	digest_int(md, o->refresh);
+	mr_sha256_update(md, o->key, sizeof o->key);
+}
+
+struct write_ctx {
+	struct mr_ical	*w;
+	struct mr_sha256 *md;		/* or NULL */
+	struct mr_err	*err;
+	int		 failed;
+};
+
+static int
+write_one(const struct mr_deadline_item *it, void *arg)
+{
+	struct write_ctx *c = arg;
+
+	if (c->md != NULL)
+		(void)digest_one(it, c->md);
+	if (mr_ical_add(c->w, it, c->err) == -1) {
+		c->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+mr_ical_write_digest(struct mr_store *st, const struct mr_deadline_filter *f,
+    const struct mr_ical_opts *o, mr_ical_sink sink, void *arg, long *count,
+    unsigned char digest[32], struct mr_err *err)
+{
+	struct mr_sha256 md;
+	struct write_ctx c = { .err = err, .md = digest != NULL ? &md : NULL };
+
+	if (mr_ical_begin(o, sink, arg, &c.w, err) == -1)
+		return -1;
+	c.w->st = st;
+	if (c.md != NULL)
+		digest_begin(c.md, o);
+	if (mr_deadline_each(st, f, write_one, &c, err) == -1 || c.failed) {
+		mr_ical_free(c.w);
+		return -1;
+	}
+	if (c.md != NULL)
+		mr_sha256_final(c.md, digest);
+	/* The query is done: keep the zones libical made (best-effort). */
+	for (int i = 0; i < c.w->nmade; i++)
+		(void)mr_tzcache_put(st, &c.w->made[i].key, c.w->made[i].text);
+	if (count != NULL)
+		*count = mr_ical_count(c.w);
+	return mr_ical_end(c.w, err);
+}
+
+int
+mr_ical_write(struct mr_store *st, const struct mr_deadline_filter *f,
+    const struct mr_ical_opts *o, mr_ical_sink sink, void *arg, long *count,
+    struct mr_err *err)
+{
+	return mr_ical_write_digest(st, f, o, sink, arg, count, NULL, err);
+}
+
+
 int
 mr_ical_digest(struct mr_store *st, const struct mr_deadline_filter *f,
     const struct mr_ical_opts *o, unsigned char out[32], struct mr_err *err)
 {
 	struct mr_sha256 md;
 
-	mr_sha256_init(&md);
-	digest_str(&md, PRODID);
-	for (int i = 0; i < o->nalarms; i++)
-		digest_int(&md, o->alarms[i]);
-	digest_str(&md, "alarms-end");
-	digest_str(&md, o->calname);
-	digest_int(&md, o->refresh);
-	mr_sha256_update(&md, o->key, sizeof o->key);
+	digest_begin(&md, o);
 	if (mr_deadline_each(st, f, digest_one, &md, err) == -1)
 		return -1;
 	mr_sha256_final(&md, out);

@@ -100,5 +100,13 @@ int	mr_ical_write(struct mr_store *, const struct mr_deadline_filter *,
  */
 int	mr_ical_digest(struct mr_store *, const struct mr_deadline_filter *,
 	    const struct mr_ical_opts *, unsigned char out[32], struct mr_err *);
+/*
+ * mr_ical_write, and in the same pass over the same rows the digest that
+ * mr_ical_digest() gives of them: a feed rendered for the first time
+ * needs both, and one query instead of two.
+ */
+int	mr_ical_write_digest(struct mr_store *, const struct mr_deadline_filter *,
+	    const struct mr_ical_opts *, mr_ical_sink, void *arg, long *count,
+	    unsigned char digest[32], struct mr_err *);
 
 #endif /* MR_ICAL_H */

@@ -477,6 +477,43 @@ test_digest_follows_the_items(void **state)
 	assert_memory_not_equal(d2, d3, 32);
 }
 
+/* A calendar written with its digest gives the digest taken alone. */
+static void
+test_digest_taken_while_writing_is_the_same(void **state)
+{
+	struct unit_db *u = *state;
+	struct mr_case_input in = { .tin = "12-3456789", .name = "Dr. Ada",
+	    .year = "2023", .reasons = { "other" }, .nreasons = 1 };
+	struct mr_deadline_filter f = { .include_closed = 1 };
+	struct mr_ical_opts o;
+	struct mr_err err = { 0 };
+	struct out out = { 0 }, again = { 0 };
+	unsigned char alone[32], written[32];
+	long count = 0;
+	int64_t id;
+
+	memset(&o, 0, sizeof o);
+	o.nalarms = 1;
+	o.alarms[0] = 86400;
+	assert_int_equal(mr_ical_key(u->st, &o, &err), 0);
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	in.tin = "98-7654321";
+	assert_int_equal(mr_case_add(u->st, &in, 0, &id, &err), 0);
+	assert_int_equal(mr_ical_digest(u->st, &f, &o, alone, &err), 0);
+	memset(written, 0, sizeof written);
+	assert_int_equal(mr_ical_write_digest(u->st, &f, &o, sink, &out, &count,
+	    written, &err), 0);
+	assert_true(count >= 2);
+	assert_memory_equal(alone, written, 32);
+	/* The same calendar as without the digest. */
+	assert_int_equal(mr_ical_write(u->st, &f, &o, sink, &again, NULL, &err),
+	    0);
+	assert_int_equal(out.len, again.len);
+	assert_memory_equal(out.p, again.p, out.len);
+	free(out.p);
+	free(again.p);
+}
+
 static int
 feed_collect(const struct mr_feed *f, void *arg)
 {
@@ -590,6 +627,8 @@ main(void)
 		cmocka_unit_test(test_sequence_last_modified_and_refresh),
 		cmocka_unit_test(test_large_calendars_stream_one_item_at_a_time),
 		cmocka_unit_test(test_unknown_zone_is_refused),
+		cmocka_unit_test_setup_teardown(test_digest_taken_while_writing_is_the_same,
+		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_digest_follows_the_items,
 		    unit_db_setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_feed_token_is_random_and_stored_only_hashed,
