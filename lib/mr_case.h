@@ -218,9 +218,8 @@ int	mr_case_transition_allowed(const char *from, const char *to,
 
 /*
  * Validate in (as add would) into *c, which the caller releases unless
- * its text went into in->arena.  The
- * store supplies the clock (valid years) and the program table (bounds of
- * the payment adjustment).
+ * its text went into in->arena.  The store supplies the clock (valid
+ * years) and the program table (bounds of the payment adjustment).
  */
 int	mr_case_validate(struct mr_store *, const struct mr_case_input *in,
 	    struct mr_case *c, struct mr_err *);
