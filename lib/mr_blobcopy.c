@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "lib/mr_blobcopy.h"
+#include "lib/mr_file.h"
 #include "lib/mr_hex.h"
 
 /*
@@ -208,27 +209,6 @@ writer_main(void *arg)
 	return NULL;
 }
 
-/* Fill buf from in as far as it goes: short only at the end of the file,
- * so that every buffer but the last stays whole blocks. */
-static ssize_t
-read_full(int in, unsigned char *buf, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		if ((r = read(in, buf + got, n - got)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /*
  * The caller's part: read each buffer once its previous contents are both
  * hashed and written, and hand it on (or, without threads, hash and write
@@ -254,7 +234,9 @@ read_all(struct pipe *p, int in, int threaded,
 			return;
 		}
 		pthread_mutex_unlock(&p->mu);
-		if ((n = read_full(in, s->buf, p->bufsz)) <= 0) {
+		/* Whole buffers, short only at the end of the file: every
+		 * buffer but the last stays whole blocks. */
+		if ((n = mr_file_read_all(in, s->buf, p->bufsz)) <= 0) {
 			if (n == -1) {
 				int e = errno;
 

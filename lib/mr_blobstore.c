@@ -15,18 +15,6 @@
 #include "lib/mr_blobstore.h"
 #include "lib/mr_hex.h"
 
-/* read(2), retried on EINTR. */
-static ssize_t
-blob_read(int fd, unsigned char *buf, size_t n)
-{
-	ssize_t r;
-
-	do
-		r = read(fd, buf, n);
-	while (r == -1 && errno == EINTR);
-	return r;
-}
-
 /*
  * Hash the file at path into hex (65 bytes).  Returns 0, or -1 with errno
  * set (ENOENT: missing).  fn, when given, receives the bytes as they go.
@@ -48,7 +36,7 @@ mr_blob_hash_file(const char *path, unsigned char *buf, char *out,
 		e = ENOMEM;
 		goto out;
 	}
-	while ((n = blob_read(fd, buf, MR_BLOB_BUFSZ)) > 0) {
+	while ((n = mr_file_read_all(fd, buf, MR_BLOB_BUFSZ)) > 0) {
 		EVP_DigestUpdate(md, buf, (size_t)n);
 		if (fn != NULL && fn(buf, (size_t)n, arg) == -1) {
 			*fn_failed = 1;

@@ -136,6 +136,26 @@ mr_file_write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+ssize_t
+mr_file_read_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		if ((r = read(fd, p + got, n - got)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 int
 mr_file_finish(struct mr_file *f)
 {

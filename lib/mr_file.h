@@ -46,6 +46,11 @@ int	mr_file_open_unnamed(const char *dir, const char *prefix, mode_t mode,
 int	mr_file_fd(struct mr_file *);
 /* Write all n bytes at p to fd, retrying short writes; -1 with errno set. */
 int	mr_file_write_all(int fd, const void *p, size_t n);
+/*
+ * Read n bytes from fd into p, retrying short reads: fewer only at the end
+ * of the file.  The bytes read, or -1 with errno set.
+ */
+ssize_t	mr_file_read_all(int fd, void *p, size_t n);
 /* fsync and close the temporary, keeping it; -1 with errno set. */
 int	mr_file_finish(struct mr_file *);
 /*

@@ -21,7 +21,6 @@ mr_keyfile_read(const struct mr_keyfile *kf, const struct mr_place *pl,
     const char *path, char *text, size_t cap, int *have, struct mr_err *err)
 {
 	struct mr_err why = { 0 };
-	size_t len = 0;
 	ssize_t n;
 	int fd, rc = -1;
 
@@ -36,17 +35,12 @@ mr_keyfile_read(const struct mr_keyfile *kf, const struct mr_place *pl,
 	}
 	if (mr_place_check_secret(pl, path, kf->what, kf->risk, fd, err) == -1)
 		goto out;
-	while (len < cap - 1 && (n = read(fd, text + len, cap - 1 - len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			mr_err_set(err, MR_EFAIL, "cannot read the %s '%s': %s",
-			    kf->what, path, strerror(errno));
-			goto out;
-		}
-		len += (size_t)n;
+	if ((n = mr_file_read_all(fd, text, cap - 1)) == -1) {
+		mr_err_set(err, MR_EFAIL, "cannot read the %s '%s': %s",
+		    kf->what, path, strerror(errno));
+		goto out;
 	}
-	text[len] = '\0';
+	text[n] = '\0';
 	*have = 1;
 	rc = 0;
 out:

@@ -4,7 +4,6 @@
 
 #include <ctype.h>
 #include <dlfcn.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -18,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "lib/mr_crypto.h"
+#include "lib/mr_file.h"
 #include "lib/mr_store.h"
 #include "lib/mr_tzcache.h"
 #include "lib/mr_when.h"
@@ -87,7 +87,6 @@ mr_tzcache_key(const char *zoneinfo, const char *zone, int first_year,
 	char path[PATH_MAX];
 	unsigned char *data = NULL;
 	struct stat sb;
-	size_t got = 0;
 	ssize_t n;
 	int fd = -1, rc = -1;
 
@@ -99,17 +98,12 @@ mr_tzcache_key(const char *zoneinfo, const char *zone, int first_year,
 	    fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_size < 4 ||
 	    sb.st_size > TZIF_MAX || (data = malloc((size_t)sb.st_size)) == NULL)
 		goto out;
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, data + got, (size_t)sb.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		got += (size_t)n;
-	}
+	if ((n = mr_file_read_all(fd, data, (size_t)sb.st_size)) !=
+	    (ssize_t)sb.st_size)
+		goto out;
 	if (memcmp(data, "TZif", 4) != 0)
 		goto out;
-	mr_sha256(data, got, k->tzif);
+	mr_sha256(data, (size_t)n, k->tzif);
 	snprintf(k->zone, sizeof k->zone, "%s", zone);
 	k->first_year = first_year;
 	pthread_once(&maker_once, maker_init);

@@ -1,4 +1,5 @@
-/* Unit tests of lib/mr_file: a file lands whole, or not at all. */
+/* Unit tests of lib/mr_file: a file lands whole, or not at all; a read
+ * runs on to the end of the file. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/mr_file.h"
@@ -177,6 +179,38 @@ test_an_unnamed_file_lands_under_the_name_given_last(void **state)
 	assert_int_equal(entries(s->dir), 1);
 }
 
+/* Short reads are retried to the end of the file, and no further. */
+static void
+test_read_all_reads_on_to_the_end(void **state)
+{
+	char buf[16];
+	int fds[2], status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "abc", 3), 3);
+	/* The rest comes later, in a read of its own. */
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		close(fds[0]);
+		usleep(100 * 1000);
+		_exit(write(fds[1], "defgh", 5) == 5 ? 0 : 1);
+	}
+	close(fds[1]);
+	assert_int_equal(mr_file_read_all(fds[0], buf, 6), 6);
+	assert_memory_equal(buf, "abcdef", 6);
+	/* Fewer than asked only at the end. */
+	assert_int_equal(mr_file_read_all(fds[0], buf, sizeof buf), 2);
+	assert_memory_equal(buf, "gh", 2);
+	assert_int_equal(mr_file_read_all(fds[0], buf, sizeof buf), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	close(fds[0]);
+	assert_int_equal(mr_file_read_all(-1, buf, sizeof buf), -1);
+	assert_int_equal(errno, EBADF);
+}
+
 int
 main(void)
 {
@@ -186,6 +220,7 @@ main(void)
 		T(test_abort_leaves_the_target_and_no_temporary),
 		T(test_a_folder_that_is_not_there_is_an_error),
 		T(test_an_unnamed_file_lands_under_the_name_given_last),
+		T(test_read_all_reads_on_to_the_end),
 	};
 #undef T
 
